@@ -1,0 +1,242 @@
+"""The `persona-mcp` command: serve, list, show, select, validate, schema."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from persona_mcp import __version__
+from persona_mcp.catalog import Catalog, default_layers
+from persona_mcp.errors import PersonaError
+from persona_mcp.loader import LoadResult, load_paths
+from persona_mcp.model import PersonaInfo, PersonaSpec
+
+logger = logging.getLogger("persona_mcp")
+
+EXIT_OK = 0
+EXIT_FAILURE = 1
+EXIT_USAGE = 2
+SCHEMA_ID = "https://persona-mcp.dev/schema/persona.schema.json"
+
+
+class UsageError(Exception):
+    """A command line that cannot be carried out as given (exit 2)."""
+
+
+def frontmatter_schema() -> dict[str, Any]:
+    """The JSON Schema of a persona file's frontmatter, for editors and for `persona-mcp schema`."""
+    schema = PersonaSpec.model_json_schema(by_alias=True)
+    schema["title"] = "persona-mcp persona frontmatter"
+    schema["description"] = (
+        "YAML frontmatter of a persona file (markdown). Unknown keys are reported as warnings by "
+        "persona-mcp, and rejected in strict mode."
+    )
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_ID, **schema}
+
+
+def _common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
+    default: Any = argparse.SUPPRESS if suppress else None
+    parser.add_argument("--personas", metavar="DIR", action="append", type=Path,
+                        default=argparse.SUPPRESS if suppress else [],
+                        help="an extra persona folder, overriding earlier layers by name (repeatable)")
+    parser.add_argument("--no-builtin", action="store_true", default=argparse.SUPPRESS if suppress else False,
+                        help="leave out the built-in personas")
+    parser.add_argument("--strict", action="store_true", default=argparse.SUPPRESS if suppress else False,
+                        help="treat warnings in persona files (unknown keys, empty bodies) as errors")
+    parser.add_argument("--log-level", choices=["DEBUG", "INFO", "WARNING", "ERROR"], default=default,
+                        help="log level on stderr (default WARNING)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="persona-mcp",
+        description="An MCP server that selects the right engineering persona for a task. "
+        "With no command it serves MCP over stdio, which is what an MCP host runs.",
+    )
+    parser.add_argument("--version", action="version", version=f"persona-mcp {__version__}")
+    _common(parser, suppress=False)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def command(name: str, help_: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_, description=help_)
+        _common(p, suppress=True)
+        return p
+
+    serve = command("serve", "serve MCP (stdio by default)")
+    serve.add_argument("--transport", choices=["stdio"], default="stdio", help="the MCP transport (default stdio)")
+
+    listing = command("list", "list the personas in the catalog")
+    listing.add_argument("--json", action="store_true", help="print JSON")
+
+    show = command("show", "show one persona's guidance")
+    show.add_argument("name", help="full (persona-backend) or short (backend) name")
+    show.add_argument("--summary", action="store_true", help="only the first section and the headings")
+    show.add_argument("--json", action="store_true", help="print JSON")
+
+    choose = command("select", "select the persona for a task, with the reasons")
+    choose.add_argument("task", help="the task text")
+    choose.add_argument("--file", "-f", dest="files", metavar="PATH", action="append", default=[],
+                        help="a file involved in the task (repeatable; never opened)")
+    choose.add_argument("--top-k", type=int, default=3, help="how many ranked personas to show (default 3)")
+    choose.add_argument("--server", dest="servers", metavar="NAME", action="append", default=None,
+                        help="an MCP server the host has (repeatable)")
+    choose.add_argument("--summary", action="store_true", help="summary guidance instead of the full text")
+    choose.add_argument("--json", action="store_true", help="print JSON")
+
+    validate = command("validate", "check persona files; lists every problem, exit 1 if any")
+    validate.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                          help="persona files or folders (default: the configured catalog)")
+    validate.add_argument("--json", action="store_true", help="print JSON")
+
+    schema = command("schema", "print the JSON Schema of the persona frontmatter")
+    schema.add_argument("--output", "-o", type=Path, help="write it to this file instead of stdout")
+    return parser
+
+
+def _catalog(args: argparse.Namespace) -> Catalog:
+    return Catalog.load(default_layers(args.personas, builtin=not args.no_builtin), strict=args.strict)
+
+
+def _print_json(data: Any, out: TextIO) -> None:
+    out.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from persona_mcp.server import build_server  # the MCP SDK is only imported by commands that serve
+
+    catalog = _catalog(args)
+    logger.info("serving %d personas over %s", len(catalog), args.transport)
+    build_server(catalog).run("stdio")
+    return EXIT_OK
+
+
+def cmd_list(args: argparse.Namespace, out: TextIO) -> int:
+    catalog = _catalog(args)
+    infos = [PersonaInfo.of(e.persona, e.overrides) for e in (catalog.entry(n) for n in catalog.names)]
+    if args.json:
+        _print_json([i.model_dump(mode="json") for i in infos], out)
+        return EXIT_OK
+    width = max((len(i.short_name) for i in infos), default=0)
+    for info in infos:
+        out.write(f"{info.short_name:<{width}}  {info.title}  [{info.layer}]\n")
+    out.write(f"{len(infos)} personas\n")
+    return EXIT_OK
+
+
+def cmd_show(args: argparse.Namespace, out: TextIO) -> int:
+    catalog = _catalog(args)
+    persona = catalog.get(args.name)
+    guidance = persona.summary if args.summary else persona.body
+    if args.json:
+        info = PersonaInfo.of(persona, catalog.entry(persona.name).overrides)
+        _print_json({"persona": info.model_dump(mode="json"), "guidance": guidance}, out)
+    else:
+        out.write(guidance.rstrip() + "\n")
+    return EXIT_OK
+
+
+def cmd_select(args: argparse.Namespace, out: TextIO) -> int:
+    from persona_mcp.selection import select
+
+    if not args.task.strip():
+        raise UsageError("the task text is empty")
+    if args.top_k < 1:
+        raise UsageError("--top-k must be at least 1")
+    catalog = _catalog(args)
+    result = select(catalog.index, args.task, args.files, top_k=args.top_k, available_servers=args.servers,
+                    detail="summary" if args.summary else "full")
+    if args.json:
+        _print_json(result.model_dump(mode="json"), out)
+        return EXIT_OK
+    if result.persona is None:
+        out.write("none\n" + result.reason + "\n")
+        return EXIT_OK
+    out.write(f"{result.persona} (confidence {result.confidence:.2f})\n")
+    for evidence in result.evidence:
+        matched = ", ".join(evidence.matched[:3])
+        out.write(f"  {evidence.weight:+.2f}  {evidence.kind:<11} {evidence.trigger!r} <- {matched}\n")
+    for candidate in result.alternatives:
+        out.write(f"  also: {candidate.name} (confidence {candidate.confidence:.2f}, score {candidate.score:.2f})\n")
+    if result.companions:
+        out.write(f"  combine with: {', '.join(result.companions)}\n")
+    if result.priority_hierarchy:
+        out.write(f"  priorities: {' > '.join(result.priority_hierarchy)}\n")
+    return EXIT_OK
+
+
+def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    if args.paths:
+        missing = [p for p in args.paths if not p.exists()]
+        if missing:
+            raise UsageError(f"no such file or folder: {missing[0]}")
+        result = load_paths(args.paths, strict=args.strict)
+        names = [p.name for p in result.personas]
+        diagnostics = result.diagnostics
+    else:
+        catalog = _catalog(args)
+        names, diagnostics = catalog.names, catalog.diagnostics
+    errors = [d for d in diagnostics if d.severity == "error"]
+    if args.json:
+        _print_json({"ok": not errors, "personas": names,
+                     "diagnostics": [d.model_dump(mode="json") for d in diagnostics]}, out)
+    else:
+        for diagnostic in diagnostics:
+            err.write(f"{diagnostic}\n")
+        summary = f"{len(names)} persona(s) valid, {len(errors)} error(s), {len(diagnostics) - len(errors)} warning(s)"
+        out.write(summary + "\n")
+    return EXIT_FAILURE if errors else EXIT_OK
+
+
+def cmd_schema(args: argparse.Namespace, out: TextIO) -> int:
+    text = json.dumps(frontmatter_schema(), indent=2) + "\n"
+    if args.output:
+        args.output.write_text(text, encoding="utf-8")
+    else:
+        out.write(text)
+    return EXIT_OK
+
+
+def _configure_logging(level: str | None) -> None:
+    logging.basicConfig(level=level or "WARNING", stream=sys.stderr,
+                        format="persona-mcp %(levelname)s %(name)s: %(message)s")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code (0 ok, 1 failure, 2 usage)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    _configure_logging(args.log_level)
+    out, err = sys.stdout, sys.stderr
+    command = args.command or "serve"
+    if command == "serve" and not hasattr(args, "transport"):
+        args.transport = "stdio"
+    try:
+        if command == "serve":
+            return cmd_serve(args)
+        if not args.log_level:
+            # validate prints every problem itself; the other commands answer from the good personas.
+            logging.getLogger("persona_mcp.catalog").setLevel("CRITICAL" if command == "validate" else "ERROR")
+        handlers = {
+            "list": lambda: cmd_list(args, out),
+            "show": lambda: cmd_show(args, out),
+            "select": lambda: cmd_select(args, out),
+            "validate": lambda: cmd_validate(args, out, err),
+            "schema": lambda: cmd_schema(args, out),
+        }
+        return handlers[command]()
+    except UsageError as exc:
+        err.write(f"error: {exc}\n")
+        return EXIT_USAGE
+    except PersonaError as exc:
+        err.write(f"error: {exc}\n")
+        return EXIT_FAILURE
+    except KeyboardInterrupt:
+        return EXIT_FAILURE
+
+
+__all__ = ["LoadResult", "main"]

@@ -1,0 +1,295 @@
+"""Persona files -> validated personas, and folders -> personas plus diagnostics."""
+
+from __future__ import annotations
+
+import difflib
+import logging
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pathspec
+import yaml
+from pydantic import ValidationError
+
+from persona_mcp.model import (
+    FRONTMATTER_KEYS,
+    RESERVED_NAMES,
+    Diagnostic,
+    McpPreference,
+    Persona,
+    PersonaSpec,
+    RoutingExamples,
+    short_name,
+)
+
+logger = logging.getLogger(__name__)
+
+MAX_FILE_BYTES = 256 * 1024
+PERSONA_SUFFIX = ".md"
+_NESTED_KEYS: dict[str, tuple[str, ...]] = {
+    "mcp-preference": tuple(McpPreference.model_fields),
+    "routing-examples": tuple(RoutingExamples.model_fields),
+}
+_GLOB_FIELDS = ("trigger-files",)
+
+
+@dataclass
+class LoadResult:
+    """What loading produced: the personas that validated and every problem found on the way."""
+
+    personas: list[Persona] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity == "error"]
+
+    def extend(self, other: LoadResult) -> None:
+        self.personas.extend(other.personas)
+        self.diagnostics.extend(other.diagnostics)
+
+
+def split_frontmatter(text: str) -> tuple[str, str, int] | None:
+    """Return (frontmatter, body, line number of the first frontmatter line), or None without frontmatter."""
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].strip() != "---":
+        return None
+    for index in range(1, len(lines)):
+        if lines[index].strip() in ("---", "..."):
+            return "".join(lines[1:index]), "".join(lines[index + 1 :]), 2
+    return None
+
+
+def parse_persona(text: str, path: str, *, layer: str = "builtin", strict: bool = False) -> LoadResult:
+    """Validate one persona file's text. Never raises on bad content: problems come back as diagnostics."""
+    result = LoadResult()
+
+    def report(message: str, hint: str = "", *, line: int | None = None, fld: str | None = None,
+               severity: str = "error") -> None:
+        result.diagnostics.append(
+            Diagnostic(path=path, line=line, field=fld, message=message, hint=hint,
+                       severity="error" if strict or severity == "error" else "warning")
+        )
+
+    text = text.removeprefix("\ufeff")
+    parts = split_frontmatter(text)
+    if parts is None:
+        first = text.lstrip()[:3]
+        if first == "---":
+            report("the frontmatter is never closed", "end the YAML block with a line holding only '---'", line=1)
+        else:
+            report("no YAML frontmatter", "start the file with a '---' line, the YAML fields, then another '---' line",
+                   line=1)
+        return result
+    frontmatter, body, offset = parts
+
+    try:
+        root = yaml.compose(frontmatter, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(frontmatter)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + offset if mark is not None else None
+        problem = exc.problem or exc.context or "invalid YAML"
+        report(f"invalid YAML: {problem}", "fix the YAML syntax (quote globs and values that start with * or @)",
+               line=line)
+        return result
+    except yaml.YAMLError as exc:  # reader errors (control characters) carry no mark
+        report(f"invalid YAML: {exc}", "remove control characters from the frontmatter", line=offset)
+        return result
+
+    if not isinstance(data, dict):
+        kind = "empty" if data is None else type(data).__name__
+        report(f"the frontmatter must be a mapping of fields, not {kind}",
+               "write 'name: ...' and 'description: ...' lines between the '---' lines", line=offset)
+        return result
+
+    def line_of(*loc: str | int) -> int | None:
+        node = _node_at(root, loc)
+        return node.start_mark.line + offset if node is not None else None
+
+    for key in [k for k in data if not isinstance(k, str)]:
+        report(f"field names must be text, got {key!r}", "quote the key or remove it", line=line_of(key))
+        data.pop(key)
+    for key in [k for k in data if k not in FRONTMATTER_KEYS]:
+        report(f"unknown field {key!r}", _suggest(key, FRONTMATTER_KEYS), line=line_of(key), fld=key,
+               severity="warning")
+        data.pop(key)
+    for parent, allowed in _NESTED_KEYS.items():
+        nested = data.get(parent)
+        if isinstance(nested, dict):
+            for key in [k for k in nested if k not in allowed]:
+                report(f"unknown field {key!r}", _suggest(str(key), allowed), line=line_of(parent, key),
+                       fld=f"{parent}.{key}", severity="warning")
+                nested.pop(key)
+
+    try:
+        spec = PersonaSpec.model_validate(data)
+    except ValidationError as exc:
+        for error in exc.errors():
+            loc = tuple(error["loc"])
+            report(_describe(error), _hint(error), line=line_of(*loc) or line_of(*loc[:1]) or offset,
+                   fld=_field_path(loc))
+        return result
+
+    if spec.name in RESERVED_NAMES:
+        report(f"the name {spec.name!r} is reserved for the catalog index", "choose another name",
+               line=line_of("name"), fld="name")
+    for fld in _GLOB_FIELDS:
+        for index, glob in enumerate(spec.trigger_files):
+            problem = glob_problem(glob)
+            if problem:
+                report(f"bad glob {glob!r}: {problem}",
+                       "write a gitignore-style pattern such as '**/api/**' or '*.tf'",
+                       line=line_of(fld, index), fld=f"{fld}[{index}]")
+    if not body.strip():
+        report("the body is empty, so the persona has no guidance to give",
+               "write the persona's guidance as markdown below the frontmatter", severity="warning",
+               line=offset + frontmatter.count("\n") + 1)
+
+    if not result.errors:
+        result.personas.append(Persona(spec=spec, body=body.lstrip("\n"), text=text, path=Path(path), layer=layer))
+    return result
+
+
+def load_persona_file(path: Path, *, layer: str = "builtin", strict: bool = False) -> LoadResult:
+    """Read and validate one persona file; unreadable files become diagnostics too."""
+    shown = str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return _single(shown, f"the file is {size} bytes, over the {MAX_FILE_BYTES}-byte limit",
+                           "split the guidance or move reference material elsewhere")
+        raw = path.read_bytes()
+    except OSError as exc:
+        return _single(shown, f"cannot read the file: {exc.strerror or exc}", "check that it exists and is readable")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return _single(shown, f"not valid UTF-8 (byte {exc.start})", "save the file as UTF-8", line=line)
+    return parse_persona(text, shown, layer=layer, strict=strict)
+
+
+def persona_files(folder: Path) -> list[Path]:
+    """The persona files of a folder: its `*.md` files, except READMEs, in name order."""
+    return sorted(
+        p for p in folder.iterdir()
+        if p.suffix == PERSONA_SUFFIX and not p.name.upper().startswith("README") and not p.is_dir()
+    )
+
+
+def load_folder(folder: Path, *, layer: str = "builtin", strict: bool = False) -> LoadResult:
+    """Load every persona file of a folder. A bad file is reported and skipped; the others still load."""
+    result = LoadResult()
+    try:
+        files = persona_files(folder)
+    except OSError as exc:
+        return _single(str(folder), f"cannot read the persona folder: {exc.strerror or exc}",
+                       "check the path given with --personas or PERSONA_MCP_PATH")
+    seen: dict[str, Persona] = {}
+    for path in files:
+        loaded = load_persona_file(path, layer=layer, strict=strict)
+        result.diagnostics.extend(loaded.diagnostics)
+        for persona in loaded.personas:
+            clash = seen.get(short_name(persona.name))
+            if clash is not None:
+                result.diagnostics.append(Diagnostic(
+                    path=str(path), line=2, field="name",
+                    message=f"duplicate name {persona.name!r}: {clash.path} already defines it",
+                    hint="rename one of the two personas; the first file (in name order) is kept",
+                ))
+                continue
+            seen[short_name(persona.name)] = persona
+            result.personas.append(persona)
+    return result
+
+
+def load_paths(paths: Iterable[Path], *, layer: str = "custom", strict: bool = False) -> LoadResult:
+    """Load a mix of persona files and folders, as `persona-mcp validate PATH...` does."""
+    result = LoadResult()
+    for path in paths:
+        if path.is_dir():
+            result.extend(load_folder(path, layer=layer, strict=strict))
+        else:
+            result.extend(load_persona_file(path, layer=layer, strict=strict))
+    return result
+
+
+def glob_problem(glob: str) -> str | None:
+    """Why a trigger glob is unusable, or None when it is fine."""
+    if glob.startswith("#"):
+        return "a pattern starting with '#' is a comment and matches nothing"
+    try:
+        pathspec.GitIgnoreSpec.from_lines([glob])
+    except ValueError as exc:  # pathspec's pattern errors derive from ValueError
+        return str(exc)
+    return None
+
+
+def _single(path: str, message: str, hint: str, *, line: int | None = None) -> LoadResult:
+    return LoadResult(diagnostics=[Diagnostic(path=path, line=line, message=message, hint=hint)])
+
+
+def _node_at(root: yaml.Node | None, loc: Sequence[str | int]) -> yaml.Node | None:
+    """The YAML node at a pydantic error location, to report its line."""
+    node = root
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                if key_node.value == part:
+                    node = value_node
+                    break
+            else:
+                return None
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+            node = node.value[part]
+        else:
+            return None
+    return node
+
+
+def _field_path(loc: Sequence[str | int]) -> str:
+    path = ""
+    for part in loc:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path
+
+
+def _describe(error: Mapping[str, Any]) -> str:
+    kind = error["type"]
+    if kind == "missing":
+        return "required field is missing"
+    if kind == "string_pattern_mismatch":
+        return f"{error.get('input')!r} is not a valid persona name"
+    received = error.get("input")
+    shown = repr(received) if len(repr(received)) <= 60 else repr(received)[:57] + "..."
+    return f"{error['msg']} (got {shown})"
+
+
+def _hint(error: Mapping[str, Any]) -> str:
+    kind = error["type"]
+    loc = tuple(error["loc"])
+    if kind == "missing":
+        return f"add '{loc[-1]}: ...' to the frontmatter"
+    if kind == "string_pattern_mismatch":
+        return "use 1-64 lowercase letters, digits and dashes, starting with a letter or digit (e.g. persona-backend)"
+    if kind == "list_type":
+        return "write a YAML list, e.g. [api, database] or one '- item' per line"
+    if kind in ("string_type", "string_too_short"):
+        return "write a non-empty text value (quote it if it starts with * or @ or looks like a number)"
+    if kind in ("model_type", "dict_type"):
+        return "write a mapping, e.g. {primary: context7, secondary: sequential}"
+    return "see `persona-mcp schema` for the expected shape"
+
+
+def _suggest(key: str, allowed: Sequence[str]) -> str:
+    candidates = {key.replace("_", "-").lower(), key.lower()}
+    for candidate in candidates:
+        if candidate in allowed and candidate != key:
+            return f"did you mean '{candidate}'?"
+    close = difflib.get_close_matches(key.replace("_", "-").lower(), allowed, n=1, cutoff=0.6)
+    if close:
+        return f"did you mean '{close[0]}'?"
+    return f"known fields: {', '.join(allowed)}"

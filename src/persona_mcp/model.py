@@ -1,0 +1,302 @@
+"""Persona, diagnostics and selection result types (pydantic models)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+NAME_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
+NAME_PREFIX = "persona-"
+# `persona://catalog` is the catalog index, so no persona may answer to that URI.
+RESERVED_NAMES = frozenset({"catalog", "persona-catalog"})
+
+Trigger = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+ServerName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+def short_name(name: str) -> str:
+    """The name without its `persona-` prefix: `persona-backend` -> `backend`."""
+    return name.removeprefix(NAME_PREFIX) if name != NAME_PREFIX else name
+
+
+class _Frontmatter(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
+
+
+class McpPreference(_Frontmatter):
+    """The MCP servers a persona works best with."""
+
+    primary: ServerName | None = Field(default=None, description="The server to reach for first.")
+    secondary: ServerName | None = Field(default=None, description="The server to use when the primary is absent.")
+    avoid: list[ServerName] = Field(
+        default_factory=list, description="Servers this persona should not lean on (extension)."
+    )
+
+
+class RoutingExamples(_Frontmatter):
+    """Tasks that must route to this persona, and tasks that must not (extension)."""
+
+    select: list[Trigger] = Field(default_factory=list, description="Tasks that must select this persona.")
+    reject: list[Trigger] = Field(default_factory=list, description="Tasks that must not select this persona.")
+
+
+class PersonaSpec(_Frontmatter):
+    """The YAML frontmatter of a persona file."""
+
+    name: Annotated[str, StringConstraints(pattern=NAME_PATTERN)] = Field(
+        description="Identifier: lowercase letters, digits and dashes, at most 64 characters."
+    )
+    description: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)] = Field(
+        description='One paragraph. May contain "Auto-invoke when: a, b." and "Do NOT load for: x, y." clauses.'
+    )
+    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)] | None = Field(
+        default=None, description="Display title (extension); defaults to the body's first heading."
+    )
+    trigger_keywords: list[Trigger] = Field(
+        default_factory=list,
+        alias="trigger-keywords",
+        description="Words or phrases in the task text that call for this persona (case-insensitive, whole words).",
+    )
+    trigger_files: list[Trigger] = Field(
+        default_factory=list,
+        alias="trigger-files",
+        description="Gitignore-style globs matched against the task's file paths.",
+    )
+    negative_keywords: list[Trigger] = Field(
+        default_factory=list,
+        alias="negative-keywords",
+        description="Words or phrases that argue against this persona (extension).",
+    )
+    priority_hierarchy: list[Trigger] = Field(
+        default_factory=list,
+        alias="priority-hierarchy",
+        description="What this persona values, most important first.",
+    )
+    mcp_preference: McpPreference = Field(
+        default_factory=McpPreference,
+        alias="mcp-preference",
+        description="Preferred MCP servers.",
+    )
+    companions: list[Annotated[str, StringConstraints(pattern=NAME_PATTERN)]] = Field(
+        default_factory=list,
+        description="Personas this one is often combined with (extension); short or full names.",
+    )
+    routing_examples: RoutingExamples = Field(
+        default_factory=RoutingExamples,
+        alias="routing-examples",
+        description="Routing tests that travel with the persona (extension).",
+    )
+
+
+FRONTMATTER_KEYS: tuple[str, ...] = tuple(
+    (field.alias or key) for key, field in PersonaSpec.model_fields.items()
+)
+
+_CLAUSE = re.compile(
+    r"(?P<label>auto-invoke when|do not load for)\s*:\s*(?P<items>.*?)(?=(?:auto-invoke when|do not load for)\s*:|$)",
+    re.IGNORECASE | re.DOTALL,
+)
+# Words that describe the kind of trigger rather than being one ("endpoint keywords", "UI-only tasks").
+_FILLER = re.compile(r"(?:[\s-]+(?:only|keywords?|tasks?|work|changes?|requests?))+$", re.IGNORECASE)
+
+
+def description_clauses(description: str) -> tuple[list[str], list[str]]:
+    """Split the "Auto-invoke when:" and "Do NOT load for:" clauses into trigger phrases."""
+    positive: list[str] = []
+    negative: list[str] = []
+    for match in _CLAUSE.finditer(description):
+        target = positive if match["label"].lower().startswith("auto") else negative
+        items = match["items"].strip().rstrip(".").strip()
+        items = re.sub(r"\([^)]*\)", "", items).replace('"', "")  # asides "(performance)" name no trigger
+        for raw in re.split(r",|;|\bor\b|\band\b", items):
+            phrase = _FILLER.sub("", raw.strip().rstrip(".").strip()).strip()
+            if phrase and phrase.lower() not in {p.lower() for p in target}:
+                target.append(phrase)
+    return positive, negative
+
+
+class Persona(BaseModel):
+    """A validated persona: its frontmatter, its body, and where it came from."""
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    spec: PersonaSpec
+    body: str
+    text: str = Field(description="The file's full text, as read.")
+    path: Path | None = None
+    layer: str = "builtin"
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    @property
+    def short_name(self) -> str:
+        return short_name(self.spec.name)
+
+    @property
+    def title(self) -> str:
+        if self.spec.title:
+            return self.spec.title
+        for line in self.body.splitlines():
+            if line.startswith("# "):
+                heading = line[2:].strip()
+                return heading.split(":", 1)[1].strip() if heading.lower().startswith("persona:") else heading
+        return self.short_name.replace("-", " ").title()
+
+    @property
+    def auto_invoke(self) -> list[str]:
+        return description_clauses(self.spec.description)[0]
+
+    @property
+    def do_not_load(self) -> list[str]:
+        return description_clauses(self.spec.description)[1]
+
+    @property
+    def summary(self) -> str:
+        """The guidance in brief: the first section in full, then every heading below it."""
+        lines = self.body.strip().splitlines()
+        out: list[str] = []
+        sections = 0
+        for line in lines:
+            if line.startswith("## "):
+                sections += 1
+            if sections <= 1 or line.startswith(("## ", "### ")):
+                out.append(line)
+        return "\n".join(out).strip()
+
+
+Severity = Literal["error", "warning"]
+
+
+class Diagnostic(BaseModel):
+    """One problem found in a persona file, with where it is and how to fix it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    path: str = Field(description="The file the problem is in.")
+    line: int | None = Field(default=None, description="1-based line in the file, when known.")
+    field: str | None = Field(default=None, description="The frontmatter field at fault, when there is one.")
+    severity: Severity = "error"
+    message: str = Field(description="What is wrong.")
+    hint: str = Field(default="", description="What to do about it.")
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        what = f"field '{self.field}': {self.message}" if self.field else self.message
+        fix = f" (fix: {self.hint})" if self.hint else ""
+        return f"{where}: {self.severity}: {what}{fix}"
+
+
+# ---------------------------------------------------------------- selection results
+
+EvidenceKind = Literal["keyword", "description", "file", "negative", "explicit"]
+
+
+class Evidence(BaseModel):
+    """One signal that moved a persona's score."""
+
+    kind: EvidenceKind = Field(description="keyword, description, file, negative (lowers the score) or explicit.")
+    trigger: str = Field(description="The keyword, phrase or glob that fired.")
+    matched: list[str] = Field(default_factory=list, description="The task words or file paths it matched.")
+    weight: float = Field(description="Its contribution to the score (negative for exclusions).")
+
+
+class Candidate(BaseModel):
+    """A persona considered for the task, with its score and evidence."""
+
+    name: str
+    short_name: str
+    title: str
+    score: float = Field(description="Raw evidence score; higher is better.")
+    confidence: float = Field(ge=0.0, le=1.0, description="How sure the selector is that this persona fits.")
+    evidence: list[Evidence] = Field(default_factory=list)
+
+
+class ServerChoice(BaseModel):
+    """A persona's MCP server preferences, resolved against the servers the host has."""
+
+    primary: str | None = None
+    secondary: str | None = None
+    avoid: list[str] = Field(default_factory=list)
+    recommended: str | None = Field(
+        default=None, description="The first preferred server that is available (or preferred, if unknown)."
+    )
+    unavailable: list[str] = Field(
+        default_factory=list, description="Preferred servers that the host said it does not have."
+    )
+    note: str = ""
+
+
+class Selection(BaseModel):
+    """The answer of select_persona: the chosen persona (or none) and why."""
+
+    persona: str | None = Field(description="Name of the selected persona, or null when none fits.")
+    title: str | None = None
+    confidence: float = Field(ge=0.0, le=1.0)
+    reason: str = Field(description="Why this persona was chosen, or why none was.")
+    evidence: list[Evidence] = Field(default_factory=list, description="The signals behind the choice.")
+    alternatives: list[Candidate] = Field(default_factory=list, description="Runners-up, best first.")
+    companions: list[str] = Field(default_factory=list, description="Personas worth combining with this one.")
+    priority_hierarchy: list[str] = Field(default_factory=list)
+    mcp_servers: ServerChoice | None = None
+    guidance: str | None = Field(default=None, description="The persona's behavioural guidance (markdown).")
+    prompt: str | None = Field(default=None, description="The MCP prompt that carries this persona.")
+    resource_uri: str | None = Field(default=None, description="The MCP resource with the persona file.")
+
+
+# ---------------------------------------------------------------- catalog views
+
+
+class PersonaInfo(BaseModel):
+    """A persona as the catalog lists it."""
+
+    name: str
+    short_name: str
+    title: str
+    description: str
+    trigger_keywords: list[str] = Field(default_factory=list)
+    trigger_files: list[str] = Field(default_factory=list)
+    negative_keywords: list[str] = Field(default_factory=list)
+    auto_invoke: list[str] = Field(default_factory=list, description='Phrases of the "Auto-invoke when:" clause.')
+    do_not_load: list[str] = Field(default_factory=list, description='Phrases of the "Do NOT load for:" clause.')
+    priority_hierarchy: list[str] = Field(default_factory=list)
+    mcp_preference: McpPreference = Field(default_factory=McpPreference)
+    companions: list[str] = Field(default_factory=list)
+    layer: str = Field(description="The catalog layer it comes from: builtin, env or custom.")
+    path: str | None = Field(default=None, description="The file it was loaded from.")
+    overrides: str | None = Field(default=None, description="The file of an earlier layer that it replaces.")
+    prompt: str = Field(description="The MCP prompt that carries it.")
+    resource_uri: str = Field(description="The MCP resource with its file.")
+
+    @classmethod
+    def of(cls, persona: Persona, overrides: str | None = None) -> PersonaInfo:
+        spec = persona.spec
+        return cls(
+            name=persona.name, short_name=persona.short_name, title=persona.title, description=spec.description,
+            trigger_keywords=list(spec.trigger_keywords), trigger_files=list(spec.trigger_files),
+            negative_keywords=list(spec.negative_keywords), auto_invoke=persona.auto_invoke,
+            do_not_load=persona.do_not_load, priority_hierarchy=list(spec.priority_hierarchy),
+            mcp_preference=spec.mcp_preference, companions=list(spec.companions), layer=persona.layer,
+            path=str(persona.path) if persona.path else None, overrides=overrides,
+            prompt=persona.name, resource_uri=f"persona://{persona.short_name}",
+        )
+
+
+class PersonaList(BaseModel):
+    """The catalog: every persona in force, and the problems found while loading it."""
+
+    count: int
+    personas: list[PersonaInfo]
+    problems: list[str] = Field(default_factory=list, description="Loading problems, one line each.")
+
+
+class PersonaDetail(BaseModel):
+    """One persona with its guidance."""
+
+    persona: PersonaInfo
+    detail: Literal["full", "summary"]
+    guidance: str = Field(description="The behavioural guidance (markdown), in full or in brief.")

@@ -1,0 +1,270 @@
+"""build_server(catalog) -> MCPServer: maps MCP tools, prompts and resources onto the catalog."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Annotated, Any, Literal
+
+from mcp.server.mcpserver import Context, MCPServer
+from mcp.server.mcpserver.exceptions import ToolError
+from mcp.shared.exceptions import MCPError
+from mcp_types import (
+    INVALID_PARAMS,
+    CallToolResult,
+    Completion,
+    CompletionArgument,
+    CompletionContext,
+    GetPromptResult,
+    PromptMessage,
+    PromptReference,
+    ResourceTemplateReference,
+    TextContent,
+    ToolAnnotations,
+)
+from mcp_types import Prompt as MCPPrompt
+from mcp_types import PromptArgument as MCPPromptArgument
+from mcp_types import Resource as MCPResource
+from pydantic import Field, ValidationError
+
+from persona_mcp import __version__
+from persona_mcp.catalog import Catalog
+from persona_mcp.errors import InvalidArgument, PersonaNotFound
+from persona_mcp.model import Persona, PersonaDetail, PersonaInfo, PersonaList, Selection
+from persona_mcp.selection import select
+
+logger = logging.getLogger(__name__)
+
+SERVER_NAME = "persona-mcp"
+MAX_TASK_CHARS = 20_000
+MAX_FILES = 1_000
+MAX_PATH_CHARS = 1_024
+MAX_SERVERS = 100
+MAX_TOP_K = 20
+
+INSTRUCTIONS = """\
+persona-mcp gives you the right engineering mindset for a task.
+At the start of every coding task (and when the task changes), call `select_persona` with the
+user's request as `task` and the paths of the files involved as `files`. Then follow the returned
+`guidance` and `priority_hierarchy`; if `companions` are listed, apply their concerns too.
+If no persona fits, `persona` is null: carry on normally. Use `list_personas` to see the catalog and
+`get_persona` to load one by name when the user asks for a specific persona (e.g. "as a security
+reviewer"). Every persona is also a prompt and a `persona://NAME` resource."""
+
+READ_ONLY = ToolAnnotations(read_only_hint=True, destructive_hint=False, idempotent_hint=True,
+                            open_world_hint=False)
+
+TaskText = Annotated[
+    str,
+    Field(min_length=1, max_length=MAX_TASK_CHARS, pattern=r"\S",
+          description="The task in the user's words: what is to be done, bug report, question or request."),
+]
+FilePaths = Annotated[
+    list[Annotated[str, Field(min_length=1, max_length=MAX_PATH_CHARS)]],
+    Field(max_length=MAX_FILES,
+          description="Paths of the files involved, relative to the workspace. Used as data; never opened."),
+]
+TopK = Annotated[int, Field(ge=1, le=MAX_TOP_K, description="How many ranked personas to return in all.")]
+Servers = Annotated[
+    list[Annotated[str, Field(min_length=1, max_length=200)]] | None,
+    Field(max_length=MAX_SERVERS,
+          description="Names of the MCP servers this host has; preferences are resolved against them."),
+]
+DetailLevel = Annotated[Literal["full", "summary"], Field(description="Return the full guidance or a summary.")]
+PersonaName = Annotated[
+    str, Field(min_length=1, max_length=100, description="A persona name, full (persona-backend) or short (backend).")
+]
+
+
+class PersonaServer(MCPServer[Any]):
+    """An MCPServer whose prompts and resources are read from the current catalog at each request."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        super().__init__(SERVER_NAME, version=__version__, instructions=INSTRUCTIONS,
+                         title="Persona MCP", description="Engineering personas, selected per task.")
+        self.catalog = catalog
+
+    def persona(self, name: str, field: str = "name") -> Persona:
+        try:
+            return self.catalog.get(name)
+        except PersonaNotFound as exc:
+            raise invalid_params(field, str(exc), known=exc.known) from exc
+
+    # Prompts: one per persona, listed from the catalog in force.
+    async def list_prompts(self) -> list[MCPPrompt]:
+        return [
+            MCPPrompt(
+                name=p.name, title=p.title, description=p.spec.description,
+                arguments=[MCPPromptArgument(name="task", required=False,
+                                             description="The task to apply this persona to (optional).")],
+            )
+            for p in self.catalog.personas
+        ]
+
+    async def get_prompt(
+        self, name: str, arguments: dict[str, Any] | None = None, context: Context[Any, Any] | None = None
+    ) -> GetPromptResult:
+        persona = self.persona(name)
+        arguments = arguments or {}
+        unknown = sorted(set(arguments) - {"task"})
+        if unknown:
+            raise invalid_params(unknown[0], f"prompt {persona.name!r} takes only the optional argument 'task'")
+        task = str(arguments.get("task") or "").strip()
+        if len(task) > MAX_TASK_CHARS:
+            raise invalid_params("task", f"at most {MAX_TASK_CHARS} characters")
+        return GetPromptResult(description=persona.spec.description,
+                               messages=[PromptMessage(role="user", content=TextContent(type="text",
+                                                                                        text=prompt_text(persona, task)))])
+
+    async def list_resources(self) -> list[MCPResource]:
+        listed = await super().list_resources()
+        return listed + [
+            MCPResource(name=p.name, title=p.title, uri=f"persona://{p.short_name}", description=p.spec.description,
+                        mime_type="text/markdown", size=len(p.text.encode("utf-8")))
+            for p in self.catalog.personas
+        ]
+
+    async def call_tool(self, name: str, arguments: dict[str, Any], context: Context[Any, Any] | None = None,
+                        ) -> Any:
+        try:
+            return await super().call_tool(name, arguments, context)
+        except ToolError as exc:
+            cause = exc.__cause__
+            if isinstance(cause, ValidationError):
+                error = cause.errors()[0]
+                field = ".".join(str(part) for part in error["loc"]) or "arguments"
+                raise invalid_params(field, f"{error['msg']}", tool=name) from exc
+            if isinstance(cause, InvalidArgument):
+                raise invalid_params(cause.field, cause.message, tool=name) from exc
+            if str(exc).startswith("Unknown tool"):
+                raise MCPError(code=INVALID_PARAMS, message=f"unknown tool {name!r}; tools: "
+                               + ", ".join(t.name for t in await self.list_tools())) from exc
+            raise
+
+
+def invalid_params(field: str, message: str, *, tool: str | None = None, known: Sequence[str] = ()) -> MCPError:
+    """The JSON-RPC invalid-params error, naming the field at fault."""
+    where = f"{tool}: " if tool else ""
+    data: dict[str, Any] = {"field": field}
+    if known:
+        data["known"] = list(known)
+    return MCPError(code=INVALID_PARAMS, message=f"{where}invalid '{field}': {message}", data=data)
+
+
+def prompt_text(persona: Persona, task: str = "") -> str:
+    """The persona as a message for the model, optionally bound to a task."""
+    order = " > ".join(persona.spec.priority_hierarchy)
+    head = f"Adopt the {persona.title} persona ({persona.name}) for this work."
+    if order:
+        head += f" Priorities: {order}."
+    if task:
+        head += f"\n\nTask: {task}"
+    return f"{head}\n\n{persona.body.strip()}\n"
+
+
+def selection_text(result: Selection) -> str:
+    """A short readable rendering of a selection, followed by the guidance."""
+    if result.persona is None:
+        lines = [result.reason]
+        if result.alternatives:
+            lines.append("Closest: " + ", ".join(f"{c.name} ({c.score:.2f})" for c in result.alternatives))
+        return "\n".join(lines)
+    lines = [result.reason]
+    if result.companions:
+        lines.append("Combine with: " + ", ".join(result.companions))
+    if result.alternatives:
+        lines.append("Alternatives: " + ", ".join(f"{c.name} ({c.confidence:.2f})" for c in result.alternatives))
+    if result.priority_hierarchy:
+        lines.append("Priorities: " + " > ".join(result.priority_hierarchy))
+    servers = result.mcp_servers
+    if servers and (servers.primary or servers.secondary):
+        lines.append(f"MCP servers: primary {servers.primary or '-'}, secondary {servers.secondary or '-'}"
+                     + (f"; use {servers.recommended}" if servers.recommended else "")
+                     + (f"; avoid {', '.join(servers.avoid)}" if servers.avoid else ""))
+    if result.guidance:
+        lines += ["", result.guidance.strip()]
+    return "\n".join(lines)
+
+
+def _tool_result(model: Any, text: str) -> CallToolResult:
+    return CallToolResult(content=[TextContent(type="text", text=text)],
+                          structured_content=model.model_dump(mode="json"))
+
+
+def build_server(catalog: Catalog) -> PersonaServer:
+    """Wire the catalog into an MCP server: three tools, a prompt per persona, and the resources."""
+    server = PersonaServer(catalog)
+
+    @server.tool(annotations=READ_ONLY, title="Select a persona")
+    def select_persona(
+        task: TaskText,
+        files: FilePaths = [],  # noqa: B006 - pydantic copies defaults; the schema shows [] as the default
+        top_k: TopK = 3,
+        available_servers: Servers = None,
+        detail: DetailLevel = "full",
+    ) -> Annotated[CallToolResult, Selection]:
+        """Pick the engineering persona that fits a task, and explain why.
+
+        Call this at the start of a task (and when the task changes) with the user's request
+        and the files involved. Returns the persona's name, a confidence in [0, 1], the evidence
+        (keywords, file patterns, exclusions and their weights), alternatives, companions to
+        combine with, the behavioural guidance to follow, its priority order and its preferred
+        MCP servers. When no persona fits, `persona` is null and `reason` says why.
+        """
+        result = select(server.catalog.index, task, files, top_k=top_k,
+                        available_servers=available_servers, detail=detail)
+        return _tool_result(result, selection_text(result))
+
+    @server.tool(annotations=READ_ONLY, title="List personas")
+    def list_personas() -> Annotated[CallToolResult, PersonaList]:
+        """List every persona in the catalog: name, title, description, triggers and source layer.
+
+        Use it to see which mindsets are available before asking for one with `get_persona`.
+        """
+        listing = persona_list(server.catalog)
+        text = "\n".join(f"{p.name}: {p.title} ({p.layer})" for p in listing.personas)
+        return _tool_result(listing, text or "The catalog is empty.")
+
+    @server.tool(annotations=READ_ONLY, title="Get a persona")
+    def get_persona(name: PersonaName, detail: DetailLevel = "full") -> Annotated[CallToolResult, PersonaDetail]:
+        """Get one persona by name (full `persona-security` or short `security`) with its guidance.
+
+        Use it when the user asks for a specific persona. `detail` is "full" for the whole
+        guidance or "summary" for its first section and headings.
+        """
+        persona = server.persona(name)
+        entry = server.catalog.entry(persona.name)
+        guidance = persona.body if detail == "full" else persona.summary
+        result = PersonaDetail(persona=PersonaInfo.of(persona, entry.overrides), detail=detail, guidance=guidance)
+        return _tool_result(result, prompt_text(persona) if detail == "full" else guidance)
+
+    @server.resource("persona://catalog", name="catalog", title="Persona catalog", mime_type="application/json",
+                     description="The catalog index: every persona with its triggers and source, as JSON.")
+    def catalog_resource() -> str:
+        return persona_list(server.catalog).model_dump_json(indent=2)
+
+    @server.resource("persona://{name}", name="persona", title="Persona file", mime_type="text/markdown",
+                     description="A persona file (markdown with YAML frontmatter), by full or short name.")
+    def persona_resource(name: str) -> str:
+        return server.persona(name).text
+
+    @server.completion()
+    async def complete(
+        ref: PromptReference | ResourceTemplateReference, argument: CompletionArgument,
+        context: CompletionContext | None,
+    ) -> Completion | None:
+        if isinstance(ref, ResourceTemplateReference) and argument.name == "name":
+            prefix = argument.value.lower()
+            values = [p.short_name for p in server.catalog.personas if p.short_name.startswith(prefix)]
+            values += [p.name for p in server.catalog.personas
+                       if p.name.startswith(prefix) and p.name != p.short_name]
+            return Completion(values=values[:100], total=len(values), has_more=len(values) > 100)
+        return None
+
+    return server
+
+
+def persona_list(catalog: Catalog) -> PersonaList:
+    """The catalog index, as list_personas and persona://catalog give it."""
+    infos = [PersonaInfo.of(e.persona, e.overrides) for e in (catalog.entry(n) for n in catalog.names)]
+    return PersonaList(count=len(infos), personas=infos, problems=[str(d) for d in catalog.diagnostics])

@@ -1,0 +1,57 @@
+"""Word handling shared by the index and the requests: tokens, light stemming, path words."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+# Split "useState" and "HTMLParser", but keep plurals of acronyms ("APIs") whole.
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z]{2,})")
+_WORD = re.compile(r"[a-z0-9]+[+#]*")
+_ACRONYM_PLURAL = re.compile(r"\b([A-Z]{2,})s\b")
+_VOWELS = frozenset("aeiouy")
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """Reduce a lowercase word to a crude stem so that plurals and -ing/-ed forms meet.
+
+    Both the triggers and the task go through this same function, so the stems only
+    need to agree with each other, not to be real words: "caches", "cached", "caching"
+    and "cache" all become "cach".
+    """
+    w = word
+    if len(w) <= 3 or not w.isalpha():
+        return w
+    if w.endswith("ies") and len(w) > 4:
+        w = w[:-3] + "y"
+    elif w.endswith("sses"):
+        w = w[:-2]
+    elif w.endswith(("ches", "shes", "xes", "zes")):
+        w = w[:-2]
+    elif w.endswith("s") and not w.endswith(("ss", "us", "is")):
+        w = w[:-1]
+    if w.endswith("ing") and len(w) > 5 and _has_vowel(w[:-3]):
+        w = w[:-3]
+    elif w.endswith("ed") and len(w) > 4 and _has_vowel(w[:-2]):
+        w = w[:-2]
+    if len(w) > 3 and w[-1] == w[-2] and w[-1] not in _VOWELS:
+        w = w[:-1]
+    if len(w) > 3 and w.endswith("e"):
+        w = w[:-1]
+    return w
+
+
+def _has_vowel(part: str) -> bool:
+    return any(ch in _VOWELS for ch in part)
+
+
+def words(text: str) -> list[str]:
+    """Lowercase words of a text, with camelCase and snake_case split apart."""
+    text = _ACRONYM_PLURAL.sub(r"\1", text)
+    return _WORD.findall(_CAMEL.sub(" ", text).lower().replace("_", " "))
+
+
+def stems(text: str) -> list[str]:
+    """The stems of a text's words, in order."""
+    return [stem(w) for w in words(text)]
