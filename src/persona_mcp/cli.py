@@ -21,7 +21,6 @@ logger = logging.getLogger("persona_mcp")
 EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
-SCHEMA_ID = "https://persona-mcp.dev/schema/persona.schema.json"
 
 
 class UsageError(Exception):
@@ -36,7 +35,7 @@ def frontmatter_schema() -> dict[str, Any]:
         "YAML frontmatter of a persona file (markdown). Unknown keys are reported as warnings by "
         "persona-mcp, and rejected in strict mode."
     )
-    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_ID, **schema}
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
 
 
 def _common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
@@ -201,9 +200,21 @@ def cmd_schema(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Our own records go to the stderr of the moment, whatever else configured the root logger."""
+
+
 def _configure_logging(level: str | None) -> None:
-    logging.basicConfig(level=level or "WARNING", stream=sys.stderr,
-                        format="persona-mcp %(levelname)s %(name)s: %(message)s")
+    layout = "persona-mcp %(levelname)s %(name)s: %(message)s"
+    fmt = logging.Formatter(layout)
+    logging.basicConfig(level=level or "WARNING", stream=sys.stderr, format=layout)
+    for handler in [h for h in logger.handlers if isinstance(h, _StderrHandler)]:
+        logger.removeHandler(handler)
+    handler = _StderrHandler(sys.stderr)
+    handler.setFormatter(fmt)
+    logger.addHandler(handler)
+    logger.setLevel(level or "WARNING")
+    logger.propagate = False
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -32,7 +32,6 @@ _NESTED_KEYS: dict[str, tuple[str, ...]] = {
     "mcp-preference": tuple(McpPreference.model_fields),
     "routing-examples": tuple(RoutingExamples.model_fields),
 }
-_GLOB_FIELDS = ("trigger-files",)
 
 
 @dataclass
@@ -92,8 +91,10 @@ def parse_persona(text: str, path: str, *, layer: str = "builtin", strict: bool 
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + offset if mark is not None else None
         problem = exc.problem or exc.context or "invalid YAML"
-        report(f"invalid YAML: {problem}", "fix the YAML syntax (quote globs and values that start with * or @)",
-               line=line)
+        hint = "fix the YAML syntax (quote globs and values that start with * or @)"
+        if "mapping values are not allowed" in problem:
+            hint = "a value that contains ': ' must be quoted, or written as a block: 'description: >-' then indented lines"
+        report(f"invalid YAML: {problem}", hint, line=line)
         return result
     except yaml.YAMLError as exc:  # reader errors (control characters) carry no mark
         report(f"invalid YAML: {exc}", "remove control characters from the frontmatter", line=offset)
@@ -136,13 +137,11 @@ def parse_persona(text: str, path: str, *, layer: str = "builtin", strict: bool 
     if spec.name in RESERVED_NAMES:
         report(f"the name {spec.name!r} is reserved for the catalog index", "choose another name",
                line=line_of("name"), fld="name")
-    for fld in _GLOB_FIELDS:
-        for index, glob in enumerate(spec.trigger_files):
-            problem = glob_problem(glob)
-            if problem:
-                report(f"bad glob {glob!r}: {problem}",
-                       "write a gitignore-style pattern such as '**/api/**' or '*.tf'",
-                       line=line_of(fld, index), fld=f"{fld}[{index}]")
+    for index, glob in enumerate(spec.trigger_files):
+        glob_error = glob_problem(glob)
+        if glob_error:
+            report(f"bad glob {glob!r}: {glob_error}", "write a gitignore-style pattern such as '**/api/**' or '*.tf'",
+                   line=line_of("trigger-files", index), fld=f"trigger-files[{index}]")
     if not body.strip():
         report("the body is empty, so the persona has no guidance to give",
                "write the persona's guidance as markdown below the frontmatter", severity="warning",

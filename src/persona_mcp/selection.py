@@ -109,18 +109,19 @@ class SelectionIndex:
         return hits
 
     def explicit_request(self, task: str) -> int | None:
-        """A persona the task asks for by name: `@security`, `persona-security`, "as a security persona"."""
-        for match in _EXPLICIT.finditer(task.lower()):
-            name = match.group("at") or match.group("full") or match.group("role")
-            if name and name in self._names:
-                return self._names[name]
+        """A persona the task asks for by name: `@security`, `persona-security`, "as the security persona"."""
+        lowered = task.lower()
+        for pattern in _EXPLICIT:
+            for match in pattern.finditer(lowered):
+                if match.group(1) in self._names:
+                    return self._names[match.group(1)]
         return None
 
 
-_EXPLICIT = re.compile(
-    r"(?:^|[\s(])@(?P<at>[a-z0-9][a-z0-9-]*)"
-    r"|\b(?P<full>persona-[a-z0-9][a-z0-9-]*)"
-    r"|\b(?P<role>[a-z0-9][a-z0-9-]*)\s+persona\b"
+_EXPLICIT = (
+    re.compile(r"(?:^|[\s(])@([a-z0-9][a-z0-9-]*)"),
+    re.compile(r"\b(persona-[a-z0-9][a-z0-9-]*)"),
+    re.compile(r"\b([a-z0-9][a-z0-9-]*)\s+persona\b(?!-)"),
 )
 
 
@@ -182,10 +183,10 @@ def rank(index: SelectionIndex, task: str, files: Sequence[str]) -> list[Candida
     task_stems = [stem(w) for w in task_words]
     evidence: dict[int, list[Evidence]] = defaultdict(list)
 
-    for phrase, matched in index.match_phrases(task_stems, task_words):
+    for phrase, matched_words in index.match_phrases(task_stems, task_words):
         sign = -1.0 if phrase.kind == "negative" else 1.0
         evidence[phrase.persona].append(
-            Evidence(kind=phrase.kind, trigger=phrase.text, matched=[matched], weight=sign * phrase.weight)
+            Evidence(kind=phrase.kind, trigger=phrase.text, matched=[matched_words], weight=sign * phrase.weight)
         )
     if files:
         for i in range(len(index.personas)):
@@ -258,7 +259,8 @@ def _companions(index: SelectionIndex, persona: Persona, candidates: Sequence[Ca
     chosen: list[str] = []
     for candidate in candidates[1:]:
         other = index.persona(candidate.name)
-        linked = candidate.short_name in declared or persona.short_name in {short_name(c) for c in other.spec.companions}
+        linked = candidate.short_name in declared or persona.short_name in {
+            short_name(c) for c in other.spec.companions}
         if linked and candidate.score >= COMPANION_SHARE * top:
             chosen.append(candidate.name)
     return chosen

@@ -112,9 +112,8 @@ class PersonaServer(MCPServer[Any]):
         task = str(arguments.get("task") or "").strip()
         if len(task) > MAX_TASK_CHARS:
             raise invalid_params("task", f"at most {MAX_TASK_CHARS} characters")
-        return GetPromptResult(description=persona.spec.description,
-                               messages=[PromptMessage(role="user", content=TextContent(type="text",
-                                                                                        text=prompt_text(persona, task)))])
+        message = PromptMessage(role="user", content=TextContent(type="text", text=prompt_text(persona, task)))
+        return GetPromptResult(description=persona.spec.description, messages=[message])
 
     async def list_resources(self) -> list[MCPResource]:
         listed = await super().list_resources()
@@ -248,7 +247,7 @@ def build_server(catalog: Catalog) -> PersonaServer:
     def persona_resource(name: str) -> str:
         return server.persona(name).text
 
-    @server.completion()
+    @server.completion()  # type: ignore[untyped-decorator, no-untyped-call]  # the SDK's decorator is untyped
     async def complete(
         ref: PromptReference | ResourceTemplateReference, argument: CompletionArgument,
         context: CompletionContext | None,
