@@ -51,13 +51,20 @@ class LoadResult:
 
 
 def split_frontmatter(text: str) -> tuple[str, str, int] | None:
-    """Return (frontmatter, body, line number of the first frontmatter line), or None without frontmatter."""
+    """Return (frontmatter, body, file line of the first frontmatter line), or None without frontmatter.
+
+    Blank lines before the opening `---` are tolerated. Only a `---` (or `...`) at the start of a
+    line closes the block, so an indented `---` inside a YAML block scalar stays part of the value.
+    """
     lines = text.splitlines(keepends=True)
-    if not lines or lines[0].strip() != "---":
+    start = 0
+    while start < len(lines) and not lines[start].strip():
+        start += 1
+    if start == len(lines) or lines[start].rstrip() != "---":
         return None
-    for index in range(1, len(lines)):
-        if lines[index].strip() in ("---", "..."):
-            return "".join(lines[1:index]), "".join(lines[index + 1 :]), 2
+    for index in range(start + 1, len(lines)):
+        if lines[index].rstrip() in ("---", "..."):
+            return "".join(lines[start + 1 : index]), "".join(lines[index + 1 :]), start + 2
     return None
 
 
@@ -75,8 +82,7 @@ def parse_persona(text: str, path: str, *, layer: str = "builtin", strict: bool 
     text = text.removeprefix("\ufeff")
     parts = split_frontmatter(text)
     if parts is None:
-        first = text.lstrip()[:3]
-        if first == "---":
+        if text.lstrip().startswith("---"):
             report("the frontmatter is never closed", "end the YAML block with a line holding only '---'", line=1)
         else:
             report("no YAML frontmatter", "start the file with a '---' line, the YAML fields, then another '---' line",
@@ -93,7 +99,8 @@ def parse_persona(text: str, path: str, *, layer: str = "builtin", strict: bool 
         problem = exc.problem or exc.context or "invalid YAML"
         hint = "fix the YAML syntax (quote globs and values that start with * or @)"
         if "mapping values are not allowed" in problem:
-            hint = "a value that contains ': ' must be quoted, or written as a block: 'description: >-' then indented lines"
+            hint = ("a value that contains ': ' must be quoted, or written as a block: "
+                    "'description: >-' then indented lines")
         report(f"invalid YAML: {problem}", hint, line=line)
         return result
     except yaml.YAMLError as exc:  # reader errors (control characters) carry no mark
@@ -195,7 +202,7 @@ def load_folder(folder: Path, *, layer: str = "builtin", strict: bool = False) -
             clash = seen.get(short_name(persona.name))
             if clash is not None:
                 result.diagnostics.append(Diagnostic(
-                    path=str(path), line=2, field="name",
+                    path=str(path), line=_key_line(persona.text, "name"), field="name",
                     message=f"duplicate name {persona.name!r}: {clash.path} already defines it",
                     hint="rename one of the two personas; the first file (in name order) is kept",
                 ))
@@ -221,9 +228,19 @@ def glob_problem(glob: str) -> str | None:
     if glob.startswith("#"):
         return "a pattern starting with '#' is a comment and matches nothing"
     try:
-        pathspec.GitIgnoreSpec.from_lines([glob])
+        spec = pathspec.GitIgnoreSpec.from_lines([glob])
     except ValueError as exc:  # pathspec's pattern errors derive from ValueError
         return str(exc)
+    if not spec.patterns or spec.patterns[0].include is None:
+        return "this pattern can never match a file"
+    return None
+
+
+def _key_line(text: str, key: str) -> int | None:
+    """The line of a top-level frontmatter key, found again in the file's text."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.startswith(f"{key}:"):
+            return number
     return None
 
 
@@ -237,7 +254,7 @@ def _node_at(root: yaml.Node | None, loc: Sequence[str | int]) -> yaml.Node | No
     for part in loc:
         if isinstance(node, yaml.MappingNode):
             for key_node, value_node in node.value:
-                if key_node.value == part:
+                if key_node.value == str(part):
                     node = value_node
                     break
             else:

@@ -96,7 +96,8 @@ FRONTMATTER_KEYS: tuple[str, ...] = tuple(
 )
 
 _CLAUSE = re.compile(
-    r"(?P<label>auto-invoke when|do not load for)\s*:\s*(?P<items>.*?)(?=(?:auto-invoke when|do not load for)\s*:|$)",
+    r"(?P<label>auto-invoke when|do not load for)\s*:\s*(?P<items>.*?)"
+    r"(?=(?:auto-invoke when|do not load for)\s*:|\.(?:\s|$)|$)",
     re.IGNORECASE | re.DOTALL,
 )
 # Words that describe the kind of trigger rather than being one ("endpoint keywords", "UI-only tasks").

@@ -1,0 +1,289 @@
+"""The layered catalog: later layers override earlier ones, lookups by any form of a name."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from persona_mcp.catalog import Catalog, Layer, builtin_dir, default_layers
+from persona_mcp.errors import PersonaError, PersonaNotFound
+from persona_mcp.loader import load_persona_file
+from persona_mcp.model import Diagnostic
+
+BUILTIN_SHORT_NAMES = [
+    "analyzer", "architect", "backend", "devops", "frontend", "mentor",
+    "performance", "qa", "refactorer", "scribe", "security",
+]
+
+
+def persona_text(name: str, *, description: str = "", extra: str = "", body: str = "Guidance.\n") -> str:
+    description = description or f"Does {name} things."
+    return f"---\nname: {name}\ndescription: {description}\n{extra}---\n\n# {name}\n\n{body}"
+
+
+def folder_with(root: Path, folder: str, *files: tuple[str, str]) -> Path:
+    path = root / folder
+    path.mkdir(parents=True, exist_ok=True)
+    for filename, text in files:
+        (path / filename).write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def two_layers(tmp_path) -> tuple[Path, Path]:
+    base = folder_with(
+        tmp_path, "base",
+        ("persona-backend.md", persona_text("persona-backend", body="Base backend.\n")),
+        ("persona-qa.md", persona_text("persona-qa", body="Base qa.\n")),
+    )
+    custom = folder_with(
+        tmp_path, "custom",
+        ("backend.md", persona_text("persona-backend", body="Custom backend.\n")),
+        ("persona-extra.md", persona_text("persona-extra")),
+    )
+    return base, custom
+
+
+# ---------------------------------------------------------------- layers
+
+
+def test_later_layer_overrides_earlier_by_name(two_layers):
+    base, custom = two_layers
+    catalog = Catalog.load([Layer("builtin", base), Layer("custom", custom)])
+    assert catalog.diagnostics == []
+    assert catalog.names == ["persona-backend", "persona-extra", "persona-qa"]
+    backend = catalog.get("backend")
+    assert backend.layer == "custom"
+    assert backend.path == custom / "backend.md"
+    assert "Custom backend." in backend.body
+    assert catalog.get("qa").layer == "builtin"
+
+
+def test_override_entry_names_the_replaced_file(two_layers):
+    base, custom = two_layers
+    catalog = Catalog.load([Layer("builtin", base), Layer("custom", custom)])
+    assert catalog.entry("backend").overrides == str(base / "persona-backend.md")
+    assert catalog.entry("qa").overrides is None
+    assert catalog.entry("extra").overrides is None
+
+
+def test_layer_order_decides_which_persona_wins(two_layers):
+    base, custom = two_layers
+    catalog = Catalog.load([Layer("custom", custom), Layer("builtin", base)])
+    assert catalog.get("backend").layer == "builtin"
+    assert catalog.entry("backend").overrides == str(custom / "backend.md")
+
+
+def test_short_name_persona_overrides_full_name_persona(tmp_path):
+    base = folder_with(tmp_path, "base", ("a.md", persona_text("persona-x")))
+    custom = folder_with(tmp_path, "custom", ("b.md", persona_text("x")))
+    catalog = Catalog.load([Layer("builtin", base), Layer("custom", custom)])
+    assert catalog.names == ["x"]
+    assert catalog.entry("persona-x").overrides == str(base / "a.md")
+
+
+def test_catalog_personas_are_in_name_order(tmp_path):
+    folder = folder_with(
+        tmp_path, "p",
+        *[(f"{n}.md", persona_text(n)) for n in ["persona-zeta", "persona-alpha", "persona-mid"]],
+    )
+    catalog = Catalog.load([Layer("custom", folder)])
+    assert catalog.names == ["persona-alpha", "persona-mid", "persona-zeta"]
+    assert len(catalog) == 3
+
+
+def test_missing_layer_folder_is_a_diagnostic_not_a_crash(two_layers, tmp_path):
+    base, _ = two_layers
+    missing = tmp_path / "does-not-exist"
+    catalog = Catalog.load([Layer("builtin", base), Layer("env", missing)])
+    assert catalog.names == ["persona-backend", "persona-qa"]
+    [diagnostic] = catalog.diagnostics
+    assert diagnostic.severity == "error"
+    assert diagnostic.path == str(missing)
+    assert "'env'" in diagnostic.message
+    assert "PERSONA_MCP_PATH" in diagnostic.hint
+
+
+def test_broken_file_in_a_layer_is_reported_and_the_rest_loads(two_layers):
+    base, custom = two_layers
+    (custom / "broken.md").write_text("no frontmatter\n", encoding="utf-8")
+    catalog = Catalog.load([Layer("builtin", base), Layer("custom", custom)])
+    assert catalog.names == ["persona-backend", "persona-extra", "persona-qa"]
+    assert [d.path for d in catalog.diagnostics] == [str(custom / "broken.md")]
+
+
+def test_strict_load_drops_personas_with_warnings(tmp_path):
+    folder = folder_with(
+        tmp_path, "p",
+        ("a.md", persona_text("persona-a", extra="trigger_keywords: [x]\n")),
+        ("b.md", persona_text("persona-b")),
+    )
+    assert Catalog.load([Layer("custom", folder)]).names == ["persona-a", "persona-b"]
+    strict = Catalog.load([Layer("custom", folder)], strict=True)
+    assert strict.names == ["persona-b"]
+    assert [d.severity for d in strict.diagnostics] == ["error"]
+
+
+# ---------------------------------------------------------------- lookups
+
+
+@pytest.mark.parametrize("name", ["persona-backend", "backend", "BACKEND", "Persona-Backend", "  backend "])
+def test_get_accepts_full_and_short_names_in_any_case(two_layers, name):
+    base, _ = two_layers
+    catalog = Catalog.load([Layer("builtin", base)])
+    assert catalog.get(name).name == "persona-backend"
+    assert name in catalog
+
+
+def test_unknown_name_raises_persona_not_found_listing_known_names(two_layers):
+    base, _ = two_layers
+    catalog = Catalog.load([Layer("builtin", base)])
+    with pytest.raises(PersonaNotFound) as caught:
+        catalog.get("frontend")
+    assert caught.value.name == "frontend"
+    assert caught.value.known == ["persona-backend", "persona-qa"]
+    assert "persona-backend, persona-qa" in str(caught.value)
+    assert isinstance(caught.value, PersonaError)
+    assert isinstance(caught.value, LookupError)
+    assert "frontend" not in catalog
+
+
+def test_unknown_name_in_an_empty_catalog_says_it_is_empty():
+    with pytest.raises(PersonaNotFound, match="the catalog is empty"):
+        Catalog().get("backend")
+
+
+def test_entry_of_unknown_name_raises_persona_not_found(two_layers):
+    base, _ = two_layers
+    with pytest.raises(PersonaNotFound):
+        Catalog.load([Layer("builtin", base)]).entry("nope")
+
+
+@pytest.mark.parametrize("value", [None, 3, ["backend"]])
+def test_contains_is_false_for_non_strings(two_layers, value):
+    base, _ = two_layers
+    assert value not in Catalog.load([Layer("builtin", base)])
+
+
+# ---------------------------------------------------------------- companions
+
+
+def test_unknown_companion_is_a_warning(tmp_path):
+    folder = folder_with(
+        tmp_path, "p",
+        ("a.md", persona_text("persona-a", extra="companions: [persona-b, nope]\n")),
+        ("b.md", persona_text("persona-b", extra="companions: [a]\n")),
+    )
+    catalog = Catalog.load([Layer("custom", folder)])
+    assert catalog.names == ["persona-a", "persona-b"]
+    [diagnostic] = catalog.diagnostics
+    assert diagnostic.severity == "warning"
+    assert diagnostic.path == str(folder / "a.md")
+    assert diagnostic.field == "companions"
+    assert "'nope'" in diagnostic.message
+    assert "persona-a, persona-b" in diagnostic.hint
+
+
+def test_companion_provided_by_a_later_layer_is_not_reported(tmp_path):
+    base = folder_with(tmp_path, "base", ("a.md", persona_text("persona-a", extra="companions: [persona-b]\n")))
+    custom = folder_with(tmp_path, "custom", ("b.md", persona_text("persona-b")))
+    assert Catalog.load([Layer("builtin", base), Layer("custom", custom)]).diagnostics == []
+
+
+# ---------------------------------------------------------------- default layers
+
+
+def test_default_layers_start_with_builtin():
+    assert default_layers(env="") == [Layer("builtin", builtin_dir())]
+
+
+def test_default_layers_without_builtin_are_empty():
+    assert default_layers(builtin=False, env="") == []
+
+
+def test_default_layers_order_builtin_env_then_custom(tmp_path):
+    env = os.pathsep.join([str(tmp_path / "e1"), "", str(tmp_path / "e2")])
+    layers = default_layers([tmp_path / "c1", str(tmp_path / "c2")], env=env)
+    assert layers == [
+        Layer("builtin", builtin_dir()),
+        Layer("env", tmp_path / "e1"),
+        Layer("env", tmp_path / "e2"),
+        Layer("custom", tmp_path / "c1"),
+        Layer("custom", tmp_path / "c2"),
+    ]
+
+
+def test_default_layers_expand_home():
+    [layer] = default_layers(builtin=False, env="~/personas")
+    assert layer == Layer("env", Path.home() / "personas")
+
+
+def test_default_layers_load_into_one_catalog(tmp_path):
+    env_folder = folder_with(tmp_path, "env", ("backend.md", persona_text("persona-backend", body="Env.\n")))
+    custom_folder = folder_with(tmp_path, "custom", ("backend.md", persona_text("backend", body="Custom.\n")))
+    catalog = Catalog.load(default_layers([custom_folder], env=str(env_folder)))
+    backend = catalog.entry("backend")
+    assert backend.persona.layer == "custom"
+    assert backend.overrides == str(env_folder / "backend.md")
+    assert catalog.get("qa").layer == "builtin"
+
+
+# ---------------------------------------------------------------- built-in personas
+
+
+def test_builtin_dir_holds_the_eleven_personas():
+    files = sorted(p.name for p in builtin_dir().glob("*.md"))
+    assert files == [f"persona-{name}.md" for name in BUILTIN_SHORT_NAMES]
+
+
+def test_builtin_personas_load_without_errors():
+    catalog = Catalog.load(default_layers(env=""))
+    assert [d for d in catalog.diagnostics if d.severity == "error"] == []
+    assert sorted(p.short_name for p in catalog.personas) == BUILTIN_SHORT_NAMES
+    assert all(p.layer == "builtin" for p in catalog.personas)
+
+
+def test_builtin_personas_load_strictly_one_by_one():
+    for path in sorted(builtin_dir().glob("*.md")):
+        result = load_persona_file(path, strict=True)
+        assert [str(d) for d in result.diagnostics] == []
+        assert result.personas[0].name == path.stem
+
+
+# ---------------------------------------------------------------- the index
+
+
+def test_index_is_rebuilt_after_add(two_layers, tmp_path):
+    base, _ = two_layers
+    catalog = Catalog.load([Layer("builtin", base)])
+    before = catalog.index
+    assert before is catalog.index  # cached between lookups
+    assert [p.name for p in before.personas] == ["persona-backend", "persona-qa"]
+    extra = folder_with(tmp_path, "more", ("x.md", persona_text("persona-extra")))
+    catalog.add(load_persona_file(extra / "x.md").personas[0])
+    after = catalog.index
+    assert after is not before
+    assert [p.name for p in after.personas] == ["persona-backend", "persona-extra", "persona-qa"]
+    assert after.persona("extra").name == "persona-extra"
+
+
+def test_add_replaces_by_short_name_and_records_override(two_layers, tmp_path):
+    base, _ = two_layers
+    catalog = Catalog.load([Layer("builtin", base)])
+    _ = catalog.index
+    folder = folder_with(tmp_path, "more", ("b.md", persona_text("backend", body="New.\n")))
+    catalog.add(load_persona_file(folder / "b.md", layer="custom").personas[0])
+    assert catalog.entry("persona-backend").overrides == str(base / "persona-backend.md")
+    assert [p.name for p in catalog.index.personas] == ["backend", "persona-qa"]
+
+
+def test_from_personas_builds_a_catalog_with_diagnostics(two_layers):
+    base, _ = two_layers
+    personas = [load_persona_file(base / "persona-qa.md").personas[0]]
+    problems = [Diagnostic(path="elsewhere.md", message="broken")]
+    catalog = Catalog.from_personas(personas, problems)
+    assert catalog.names == ["persona-qa"]
+    assert catalog.get("qa") is personas[0]
+    assert catalog.diagnostics == problems
