@@ -275,7 +275,9 @@ async def test_select_persona_resolves_available_servers(server: Any, builtin_ca
     assert none.mcp_servers.note
 
 
-@pytest.mark.parametrize("request_text", ["@security Add user registration", "As a persona-security: Add user registration"])
+@pytest.mark.parametrize(
+    "request_text", ["@security Add user registration", "As a persona-security: Add user registration"]
+)
 async def test_select_persona_explicit_request_wins_over_keywords_and_files(server: Any, request_text: str) -> None:
     async with mcp.Client(server, mode="legacy") as client:
         selection = await select_ok(client, task=request_text, files=REGISTRATION["files"])
@@ -607,3 +609,19 @@ async def test_default_layers_without_builtin_serve_only_the_given_folder(custom
         listing = PersonaList.model_validate((await client.call_tool("list_personas", {})).structured_content)
     assert [p.name for p in listing.personas] == ["persona-widget"]
     assert any("broken.md" in problem for problem in listing.problems)
+
+
+@pytest.mark.parametrize(("tool", "arguments"), [
+    ("select_persona", {"task": "Add a REST endpoint", "bogus": 1}),
+    ("list_personas", {"verbose": True}),
+    ("get_persona", {"name": "backend", "level": "full"}),
+])
+async def test_unknown_tool_argument_is_invalid_params_naming_it(
+    server: Any, mode: str, tool: str, arguments: dict[str, Any]
+) -> None:
+    async with mcp.Client(server, mode=mode) as client:
+        error = await assert_invalid_params(client.call_tool(tool, arguments))
+        unknown = (set(arguments) - {"task", "name"}).pop()
+        assert error.error.data["field"] == unknown
+        assert unknown in error.error.message
+        await assert_session_still_answers(client)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import inspect
 import logging
-from collections.abc import Sequence
-from typing import Annotated, Any, Literal
+from collections.abc import Callable, Sequence
+from typing import Annotated, Any, Literal, TypeVar
 
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
@@ -34,6 +35,7 @@ from persona_mcp.model import Persona, PersonaDetail, PersonaInfo, PersonaList, 
 from persona_mcp.selection import select
 
 logger = logging.getLogger(__name__)
+_Fn = TypeVar("_Fn", bound=Callable[..., Any])
 
 SERVER_NAME = "persona-mcp"
 MAX_TASK_CHARS = 20_000
@@ -83,6 +85,17 @@ class PersonaServer(MCPServer[Any]):
         super().__init__(SERVER_NAME, version=__version__, instructions=INSTRUCTIONS,
                          title="Persona MCP", description="Engineering personas, selected per task.")
         self.catalog = catalog
+        self.tool_arguments: dict[str, frozenset[str]] = {}
+
+    def read_only_tool(self, title: str) -> Callable[[_Fn], _Fn]:
+        """Register a read-only tool and remember its argument names, so that unknown ones are refused."""
+        register = self.tool(annotations=READ_ONLY, title=title)
+
+        def decorator(fn: _Fn) -> _Fn:
+            self.tool_arguments[fn.__name__] = frozenset(inspect.signature(fn).parameters)
+            return register(fn)
+
+        return decorator
 
     def persona(self, name: str, field: str = "name") -> Persona:
         try:
@@ -125,6 +138,10 @@ class PersonaServer(MCPServer[Any]):
 
     async def call_tool(self, name: str, arguments: dict[str, Any], context: Context[Any, Any] | None = None,
                         ) -> Any:
+        unknown = sorted(set(arguments) - self.tool_arguments.get(name, frozenset(arguments)))
+        if unknown:
+            known = ", ".join(sorted(self.tool_arguments[name])) or "none"
+            raise invalid_params(unknown[0], f"unknown argument; {name} takes: {known}", tool=name)
         try:
             return await super().call_tool(name, arguments, context)
         except ToolError as exc:
@@ -194,7 +211,7 @@ def build_server(catalog: Catalog) -> PersonaServer:
     """Wire the catalog into an MCP server: three tools, a prompt per persona, and the resources."""
     server = PersonaServer(catalog)
 
-    @server.tool(annotations=READ_ONLY, title="Select a persona")
+    @server.read_only_tool("Select a persona")
     def select_persona(
         task: TaskText,
         files: FilePaths = [],  # noqa: B006 - pydantic copies defaults; the schema shows [] as the default
@@ -214,7 +231,7 @@ def build_server(catalog: Catalog) -> PersonaServer:
                         available_servers=available_servers, detail=detail)
         return _tool_result(result, selection_text(result))
 
-    @server.tool(annotations=READ_ONLY, title="List personas")
+    @server.read_only_tool("List personas")
     def list_personas() -> Annotated[CallToolResult, PersonaList]:
         """List every persona in the catalog: name, title, description, triggers and source layer.
 
@@ -224,7 +241,7 @@ def build_server(catalog: Catalog) -> PersonaServer:
         text = "\n".join(f"{p.name}: {p.title} ({p.layer})" for p in listing.personas)
         return _tool_result(listing, text or "The catalog is empty.")
 
-    @server.tool(annotations=READ_ONLY, title="Get a persona")
+    @server.read_only_tool("Get a persona")
     def get_persona(name: PersonaName, detail: DetailLevel = "full") -> Annotated[CallToolResult, PersonaDetail]:
         """Get one persona by name (full `persona-security` or short `security`) with its guidance.
 
