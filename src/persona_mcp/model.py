@@ -158,13 +158,15 @@ class Persona(BaseModel):
 
     @property
     def summary(self) -> str:
-        """The guidance in brief: the first section in full, then every heading below it."""
+        """The guidance in brief: the first section in full, the priority order, then every heading below."""
         lines = self.body.strip().splitlines()
         out: list[str] = []
         sections = 0
         for line in lines:
             if line.startswith("## "):
                 sections += 1
+                if sections == 2 and self.spec.priority_hierarchy:
+                    out += ["Priorities: " + " > ".join(self.spec.priority_hierarchy), ""]
             if sections <= 1 or line.startswith(("## ", "### ")):
                 out.append(line)
         return "\n".join(out).strip()
