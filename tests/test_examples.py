@@ -1,0 +1,209 @@
+"""The shipped personas, the files in examples/ and the committed schema load through the real code."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from persona_mcp.catalog import Catalog, Layer, builtin_dir, default_layers
+from persona_mcp.cli import frontmatter_schema
+from persona_mcp.loader import load_folder, load_persona_file, persona_files
+from persona_mcp.selection import select
+
+ROOT = Path(__file__).resolve().parents[1]
+PERSONAS = ROOT / "personas"
+EXAMPLES = ROOT / "examples"
+EXAMPLE_PERSONAS = EXAMPLES / "personas"
+HOSTS = EXAMPLES / "hosts"
+TASKS = EXAMPLES / "tasks.jsonl"
+
+BUILTIN_NAMES = ["analyzer", "architect", "backend", "devops", "frontend", "mentor", "performance", "qa",
+                 "refactorer", "scribe", "security"]
+EXAMPLE_FILES = sorted(p for p in EXAMPLE_PERSONAS.glob("*.md") if not p.name.upper().startswith("README"))
+SHIPPED_FILES = sorted(PERSONAS.glob("*.md"))
+
+
+def builtin_catalog() -> Catalog:
+    return Catalog.load(default_layers(env=""), strict=True)
+
+
+def catalog_with_examples() -> Catalog:
+    return Catalog.load(default_layers([EXAMPLE_PERSONAS], env=""), strict=True)
+
+
+# ---------------------------------------------------------------- examples/personas
+
+
+def test_example_folder_holds_personas_and_a_readme() -> None:
+    assert len(EXAMPLE_FILES) >= 2
+    assert (EXAMPLE_PERSONAS / "README.md").is_file()
+
+
+@pytest.mark.parametrize("path", EXAMPLE_FILES, ids=lambda p: p.name)
+def test_example_persona_loads_strictly_without_any_diagnostic(path: Path) -> None:
+    result = load_persona_file(path, layer="custom", strict=True)
+    assert [str(d) for d in result.diagnostics] == []
+    (persona,) = result.personas
+    assert path.name == f"{persona.name}.md"
+    assert 60 <= len(path.read_text(encoding="utf-8").splitlines()) <= 120
+
+
+@pytest.mark.parametrize("path", EXAMPLE_FILES, ids=lambda p: p.name)
+def test_example_persona_uses_the_extension_fields(path: Path) -> None:
+    (persona,) = load_persona_file(path, strict=True).personas
+    spec = persona.spec
+    assert spec.title
+    assert spec.negative_keywords
+    assert spec.companions
+    assert spec.mcp_preference.avoid
+    assert spec.routing_examples.select and spec.routing_examples.reject
+    assert spec.priority_hierarchy
+
+
+def test_example_readme_is_skipped_by_the_loader() -> None:
+    assert [p.name for p in persona_files(EXAMPLE_PERSONAS)] == [p.name for p in EXAMPLE_FILES]
+    result = load_folder(EXAMPLE_PERSONAS, layer="custom", strict=True)
+    assert result.diagnostics == []
+    assert sorted(p.name for p in result.personas) == sorted(p.stem for p in EXAMPLE_FILES)
+
+
+def test_example_folder_layers_on_the_builtin_catalog_without_warnings() -> None:
+    catalog = catalog_with_examples()
+    assert [str(d) for d in catalog.diagnostics] == []  # companions resolve against the built-in personas
+    assert len(catalog) == len(BUILTIN_NAMES) + len(EXAMPLE_FILES)
+    for path in EXAMPLE_FILES:
+        assert catalog.get(path.stem).layer == "custom"
+
+
+def test_example_personas_route_their_own_examples() -> None:
+    catalog = catalog_with_examples()
+    misses = []
+    for path in EXAMPLE_FILES:
+        persona = catalog.get(path.stem)
+        for task in persona.spec.routing_examples.select:
+            got = select(catalog.index, task, []).persona
+            if got != persona.name:
+                misses.append(("select", persona.name, task, got))
+        for task in persona.spec.routing_examples.reject:
+            got = select(catalog.index, task, []).persona
+            if got == persona.name:
+                misses.append(("reject", persona.name, task, got))
+    assert misses == []
+
+
+# ---------------------------------------------------------------- personas/ (the built-in catalog)
+
+
+def test_exactly_the_eleven_builtin_personas_ship() -> None:
+    assert [p.name for p in SHIPPED_FILES] == [f"persona-{n}.md" for n in BUILTIN_NAMES]
+    # The installed package serves the same files (editable install: the folder itself).
+    assert [p.name for p in persona_files(builtin_dir())] == [p.name for p in SHIPPED_FILES]
+
+
+@pytest.mark.parametrize("name", BUILTIN_NAMES)
+def test_shipped_persona_validates_strictly_with_depth_and_priorities(name: str) -> None:
+    path = PERSONAS / f"persona-{name}.md"
+    assert path.is_file(), f"{path} is missing"
+    result = load_persona_file(path, strict=True)
+    assert [str(d) for d in result.diagnostics] == []
+    (persona,) = result.personas
+    assert persona.name == f"persona-{name}"
+    assert persona.short_name == name
+    lines = len(persona.body.splitlines())
+    assert lines >= 120, f"{path.name}: the body has only {lines} lines"
+    assert persona.spec.priority_hierarchy, f"{path.name}: priority-hierarchy is empty"
+
+
+def test_builtin_catalog_loads_strictly_without_any_diagnostic() -> None:
+    catalog = Catalog.load([Layer("builtin", PERSONAS)], strict=True)
+    assert [str(d) for d in catalog.diagnostics] == []
+    assert [p.short_name for p in catalog.personas] == BUILTIN_NAMES
+
+
+# ---------------------------------------------------------------- examples/hosts
+
+
+def _servers(config: dict[str, Any]) -> dict[str, Any]:
+    servers = config.get("mcpServers", config.get("servers"))
+    assert isinstance(servers, dict) and servers, "no 'mcpServers' or 'servers' mapping"
+    return servers
+
+
+HOST_FILES = sorted(HOSTS.glob("*.json"))
+
+
+def test_every_host_config_is_there() -> None:
+    names = {p.name for p in HOSTS.iterdir()}
+    assert {"claude_desktop_config.json", "vscode-mcp.json", "cursor-mcp.json", "claude-code.sh"} <= names
+
+
+@pytest.mark.parametrize("path", HOST_FILES, ids=lambda p: p.name)
+def test_host_config_is_json_that_runs_persona_mcp(path: Path) -> None:
+    config = json.loads(path.read_text(encoding="utf-8"))
+    for name, server in _servers(config).items():
+        assert name == "persona"
+        assert Path(server["command"]).name == "persona-mcp"
+        assert Path(server["command"]).is_absolute()
+        assert isinstance(server.get("args", []), list)
+
+
+def test_vscode_config_uses_servers_with_the_stdio_type() -> None:
+    config = json.loads((HOSTS / "vscode-mcp.json").read_text(encoding="utf-8"))
+    assert "servers" in config and "mcpServers" not in config
+    assert all(server["type"] == "stdio" for server in config["servers"].values())
+
+
+@pytest.mark.parametrize("name", ["claude_desktop_config.json", "cursor-mcp.json"])
+def test_desktop_and_cursor_configs_use_mcp_servers(name: str) -> None:
+    assert "mcpServers" in json.loads((HOSTS / name).read_text(encoding="utf-8"))
+
+
+def test_claude_code_script_adds_and_lists_the_server() -> None:
+    script = HOSTS / "claude-code.sh"
+    text = script.read_text(encoding="utf-8")
+    assert "claude mcp add --scope user persona -- " in text
+    assert "claude mcp list" in text
+    assert "persona-mcp" in text
+    subprocess.run(["bash", "-n", str(script)], check=True, timeout=30)
+
+
+# ---------------------------------------------------------------- examples/tasks.jsonl
+
+
+def _cases() -> list[dict[str, Any]]:
+    lines = [line for line in TASKS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [json.loads(line) for line in lines]
+
+
+def test_tasks_have_the_bench_fields() -> None:
+    cases = _cases()
+    assert 12 <= len(cases) <= 30
+    for case in cases:
+        assert set(case) == {"id", "task", "files", "expected"}, case
+        assert isinstance(case["id"], str) and case["id"]
+        assert isinstance(case["task"], str) and case["task"].strip()
+        assert isinstance(case["files"], list) and all(isinstance(f, str) and f for f in case["files"])
+        assert isinstance(case["expected"], list) and case["expected"]
+        assert all(isinstance(name, str) for name in case["expected"])
+    ids = [case["id"] for case in cases]
+    assert len(ids) == len(set(ids)), "ids must be unique"
+
+
+def test_tasks_expect_catalog_personas_and_cover_every_builtin() -> None:
+    catalog = builtin_catalog()
+    expected = {name for case in _cases() for name in case["expected"]}
+    assert {name for name in expected if name not in catalog} == set()
+    assert all(not name.startswith("persona-") for name in expected), "expected holds short names"
+    assert set(BUILTIN_NAMES) <= expected
+
+
+# ---------------------------------------------------------------- schema
+
+
+def test_committed_schema_matches_the_model() -> None:
+    committed = json.loads((ROOT / "schema" / "persona.schema.json").read_text(encoding="utf-8"))
+    assert committed == frontmatter_schema(), "regenerate with: persona-mcp schema -o schema/persona.schema.json"

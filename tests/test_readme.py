@@ -1,0 +1,128 @@
+"""The README's `console test` commands run for real, from the repository root, as a user would type them."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sysconfig
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+README = ROOT / "README.md"
+CI_RUN = ROOT / ".ci" / "run"
+
+INSTALL_AND_SERVE = "python3 -m venv .venv && .venv/bin/pip install . && .venv/bin/persona-mcp"
+RUN_THE_TESTS = "bash .ci/run"
+TEST_COMMAND = "python -m pytest"
+
+_FENCE = re.compile(r"^```(?P<info>[^\n]*)\n(?P<body>.*?)^```[ \t]*$", re.MULTILINE | re.DOTALL)
+
+
+@dataclass
+class Command:
+    """A `$ ` line of a README block and the output lines shown under it."""
+
+    line: str
+    shown: list[str] = field(default_factory=list)
+
+
+def console_blocks(text: str, info: str) -> list[list[Command]]:
+    """The commands of every fenced block whose info string is exactly `info`."""
+    blocks = []
+    for match in _FENCE.finditer(text):
+        if match["info"].strip() != info:
+            continue
+        commands: list[Command] = []
+        continued = False
+        for raw in match["body"].splitlines():
+            if continued:
+                commands[-1].line = commands[-1].line[:-1] + raw.strip()
+            elif raw.startswith("$ "):
+                commands.append(Command(raw[2:].strip()))
+            elif commands and raw.strip():
+                commands[-1].shown.append(raw)
+            continued = bool(commands) and commands[-1].line.endswith("\\")
+        blocks.append(commands)
+    return blocks
+
+
+README_TEXT = README.read_text(encoding="utf-8")
+TESTED = [command for block in console_blocks(README_TEXT, "console test") for command in block]
+
+
+def run(command: str) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ)
+    env.pop("PERSONA_MCP_PATH", None)  # the README's commands assume no extra layer
+    env["PATH"] = os.pathsep.join([sysconfig.get_path("scripts"), env.get("PATH", "")])
+    return subprocess.run(["bash", "-c", command], cwd=ROOT, env=env, capture_output=True, text=True,
+                          encoding="utf-8", timeout=120)
+
+
+def test_readme_has_tested_commands_for_the_cli() -> None:
+    lines = {command.line for command in TESTED}
+    assert {
+        "persona-mcp list",
+        "persona-mcp show backend --summary",
+        'persona-mcp select "Add user registration" --file app/Http/Controllers/UserController.php',
+        "persona-mcp validate",
+        "persona-mcp validate examples/personas",
+        "persona-mcp schema",
+        "persona-mcp --personas examples/personas list",
+    } <= lines
+
+
+def test_only_safe_commands_are_tagged_for_the_test() -> None:
+    for command in TESTED:
+        assert re.match(r"^(\w+=\S+ )*persona-mcp ", command.line), command.line
+        assert " serve" not in command.line and "npx" not in command.line and "pip" not in command.line
+
+
+@pytest.mark.parametrize("command", TESTED, ids=[c.line for c in TESTED])
+def test_readme_command_succeeds_and_prints_what_the_readme_shows(command: Command) -> None:
+    result = run(command.line)
+    assert result.returncode == 0, f"{command.line}\nstdout:\n{result.stdout}\nstderr:\n{result.stderr}"
+    # Output shown under a command in the README must appear, in that order, in what it prints.
+    printed = iter(result.stdout.splitlines())
+    for line in command.shown:
+        assert any(out.rstrip() == line.rstrip() for out in printed), f"{command.line}: not printed: {line!r}"
+
+
+def test_list_prints_the_eleven_builtin_personas() -> None:
+    result = run("persona-mcp list")
+    assert result.returncode == 0
+    lines = result.stdout.splitlines()
+    assert lines[-1] == "11 personas"
+    assert len(lines) == 12
+    assert all(line.endswith("[builtin]") for line in lines[:-1])
+
+
+def test_select_example_picks_the_backend_persona() -> None:
+    command = 'persona-mcp select "Add user registration" --file app/Http/Controllers/UserController.php'
+    result = run(command)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("persona-backend ")
+
+
+def test_readme_gives_the_two_quick_start_commands() -> None:
+    (quick_start,) = [block for block in console_blocks(README_TEXT, "console")
+                      if [c.line for c in block] == [INSTALL_AND_SERVE]]
+    assert quick_start
+    assert any([c.line for c in block] == [RUN_THE_TESTS] for block in console_blocks(README_TEXT, "console"))
+    assert f".venv/bin/{TEST_COMMAND} -q" in README_TEXT
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    ci = CI_RUN.read_text(encoding="utf-8")
+    assert TEST_COMMAND in ci
+    assert TEST_COMMAND in README_TEXT
+
+
+def test_every_console_block_has_a_dollar_command() -> None:
+    # Console blocks hold commands (with `$ `) and their output; a command without `$ ` would be skipped.
+    for info in ("console", "console test"):
+        for block in console_blocks(README_TEXT, info):
+            assert block, f"a ```{info} block has no `$ ` command"
