@@ -12,7 +12,7 @@ from pathlib import Path
 
 from persona_mcp.errors import PersonaNotFound
 from persona_mcp.loader import load_folder
-from persona_mcp.model import Diagnostic, Persona, short_name
+from persona_mcp.model import Diagnostic, Persona, PersonaInfo, PersonaList, short_name
 from persona_mcp.selection import SelectionIndex
 
 logger = logging.getLogger(__name__)
@@ -117,6 +117,11 @@ class Catalog:
     @cached_property
     def index(self) -> SelectionIndex:
         return SelectionIndex(self.personas)
+
+    def listing(self) -> PersonaList:
+        """The catalog index, as `list_personas`, `persona://catalog` and `persona-mcp list --json` give it."""
+        infos = [PersonaInfo.of(self.entries[key].persona, self.entries[key].overrides) for key in sorted(self.entries)]
+        return PersonaList(count=len(infos), personas=infos, problems=[str(d) for d in self.diagnostics])
 
     def get(self, name: str) -> Persona:
         """The persona answering to `name` (full `persona-x` or short `x`, any case); PersonaNotFound otherwise."""

@@ -13,7 +13,7 @@ from typing import Any, TextIO
 from persona_mcp import __version__
 from persona_mcp.catalog import Catalog, default_layers
 from persona_mcp.errors import PersonaError
-from persona_mcp.loader import LoadResult, load_paths
+from persona_mcp.loader import load_paths
 from persona_mcp.model import PersonaInfo, PersonaSpec
 
 logger = logging.getLogger("persona_mcp")
@@ -115,8 +115,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace, out: TextIO) -> int:
-    catalog = _catalog(args)
-    infos = [PersonaInfo.of(e.persona, e.overrides) for e in (catalog.entry(n) for n in catalog.names)]
+    infos = _catalog(args).listing().personas
     if args.json:
         _print_json([i.model_dump(mode="json") for i in infos], out)
         return EXIT_OK
@@ -249,5 +248,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return EXIT_FAILURE
 
-
-__all__ = ["LoadResult", "main"]

@@ -237,7 +237,7 @@ def build_server(catalog: Catalog) -> PersonaServer:
 
         Use it to see which mindsets are available before asking for one with `get_persona`.
         """
-        listing = persona_list(server.catalog)
+        listing = server.catalog.listing()
         text = "\n".join(f"{p.name}: {p.title} ({p.layer})" for p in listing.personas)
         return _tool_result(listing, text or "The catalog is empty.")
 
@@ -257,7 +257,7 @@ def build_server(catalog: Catalog) -> PersonaServer:
     @server.resource("persona://catalog", name="catalog", title="Persona catalog", mime_type="application/json",
                      description="The catalog index: every persona with its triggers and source, as JSON.")
     def catalog_resource() -> str:
-        return persona_list(server.catalog).model_dump_json(indent=2)
+        return server.catalog.listing().model_dump_json(indent=2)
 
     @server.resource("persona://{name}", name="persona", title="Persona file", mime_type="text/markdown",
                      description="A persona file (markdown with YAML frontmatter), by full or short name.")
@@ -279,8 +279,3 @@ def build_server(catalog: Catalog) -> PersonaServer:
 
     return server
 
-
-def persona_list(catalog: Catalog) -> PersonaList:
-    """The catalog index, as list_personas and persona://catalog give it."""
-    infos = [PersonaInfo.of(e.persona, e.overrides) for e in (catalog.entry(n) for n in catalog.names)]
-    return PersonaList(count=len(infos), personas=infos, problems=[str(d) for d in catalog.diagnostics])
