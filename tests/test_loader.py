@@ -119,7 +119,9 @@ def test_builtin_backend_keeps_every_seed_trigger_and_preference():
         ("Do NOT load for: docs (scribe), styling (frontend).", [], ["docs", "styling"]),
         ("auto-invoke when: a or b; c and d. do not load for: e", ["a", "b", "c", "d"], ["e"]),
         ('Auto-invoke when: "works on X", crash, Crash.', ["works on X", "crash"], []),
-        ("Auto-invoke when: front-end changes, deploy requests.", ["front-end", "deploy"], []),
+        # Only words that name the kind of trigger are filler; "changes" and "requests" carry meaning.
+        ("Auto-invoke when: front-end work, deploy requests, behaviour changes.",
+         ["front-end", "deploy requests", "behaviour changes"], []),
     ],
 )
 def test_description_clauses_split_into_trigger_phrases(description, auto, never):

@@ -210,3 +210,17 @@ def test_builtin_catalog_routes_its_own_examples() -> None:
 
 def test_min_score_is_positive() -> None:
     assert MIN_SCORE > 0
+
+
+def test_a_function_word_never_matches_a_one_word_trigger() -> None:
+    index = SelectionIndex([persona("persona-frontend", keywords=["theme", "what is"])])
+    assert select(index, "render them properly", []).persona is None  # "them" is not "theme"
+    assert select(index, "switch the theme", []).persona == "persona-frontend"
+    assert select(index, "what is a closure", []).persona == "persona-frontend"  # phrases still may hold them
+
+
+def test_a_phrase_and_its_own_word_count_once() -> None:
+    index = SelectionIndex([persona("persona-a", keywords=["race condition", "race"]),
+                            persona("persona-b", keywords=["condition"])])
+    evidence = select(index, "a race condition", []).evidence
+    assert [e.trigger for e in evidence] == ["race condition"]

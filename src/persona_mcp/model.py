@@ -101,7 +101,7 @@ _CLAUSE = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 # Words that describe the kind of trigger rather than being one ("endpoint keywords", "UI-only tasks").
-_FILLER = re.compile(r"(?:[\s-]+(?:only|keywords?|tasks?|work|changes?|requests?))+$", re.IGNORECASE)
+_FILLER = re.compile(r"(?:[\s-]+(?:only|keywords?|tasks?|work))+$", re.IGNORECASE)
 
 
 def description_clauses(description: str) -> tuple[list[str], list[str]]:

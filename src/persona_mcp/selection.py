@@ -12,7 +12,7 @@ from typing import Literal
 import pathspec
 
 from persona_mcp.model import Candidate, Evidence, Persona, Selection, ServerChoice, short_name
-from persona_mcp.text import stem, stems, words
+from persona_mcp.text import STOPWORDS, stem, stems, words
 
 Detail = Literal["full", "summary"]
 
@@ -53,8 +53,11 @@ class SelectionIndex:
                 raw.append(_Phrase(tuple(stems(text)), text, i, "keyword", KEYWORD_WEIGHT))
             for text in persona.auto_invoke:
                 raw.append(_Phrase(tuple(stems(text)), text, i, "description", DESCRIPTION_WEIGHT))
-            for text in [*spec.negative_keywords, *persona.do_not_load]:
+            for text in spec.negative_keywords:
                 raw.append(_Phrase(tuple(stems(text)), text, i, "negative", NEGATIVE_WEIGHT))
+            # A "Do NOT load for" clause is prose, so its phrases argue more softly than explicit ones.
+            for text in persona.do_not_load:
+                raw.append(_Phrase(tuple(stems(text)), text, i, "negative", DESCRIPTION_WEIGHT))
         # A phrase claimed by many personas tells them apart poorly: weight it by rarity.
         claimed: dict[tuple[str, ...], set[int]] = defaultdict(set)
         for phrase in raw:
@@ -87,15 +90,36 @@ class SelectionIndex:
         return self.personas[self._names[name]]
 
     def match_phrases(self, task_stems: Sequence[str], task_words: Sequence[str]) -> list[tuple[_Phrase, str]]:
-        """Every indexed phrase that occurs in the task, with the words it matched."""
-        found: dict[tuple[tuple[str, ...], int, str], tuple[_Phrase, str]] = {}
+        """Every indexed phrase that occurs in the task, with the words it matched.
+
+        Within one persona and one kind of trigger, a stretch of task words counts once: the
+        strongest phrase covering it wins, so "race condition" does not also fire a separate "race".
+        A lone function word ("them", "is") never matches a one-word trigger, since its crude stem
+        can collide with a real word ("theme").
+        """
+        hits: list[tuple[float, int, int, _Phrase]] = []
         for start, first in enumerate(task_stems):
             for phrase in self._by_first.get(first, ()):
                 end = start + len(phrase.stems)
-                if tuple(task_stems[start:end]) == phrase.stems:
-                    key = (phrase.stems, phrase.persona, phrase.kind)
-                    found.setdefault(key, (phrase, " ".join(task_words[start:end])))
-        return list(found.values())
+                if tuple(task_stems[start:end]) != phrase.stems:
+                    continue
+                if end - start == 1 and task_words[start] in STOPWORDS:
+                    continue
+                hits.append((phrase.weight, start, end, phrase))
+        hits.sort(key=lambda hit: (-hit[0], hit[1], hit[3].text))
+        covered: dict[tuple[int, str], set[int]] = defaultdict(set)
+        seen: set[tuple[tuple[str, ...], int, str]] = set()
+        found: list[tuple[_Phrase, str]] = []
+        for _weight, start, end, phrase in hits:
+            span = set(range(start, end))
+            taken = covered[(phrase.persona, phrase.kind)]
+            key = (phrase.stems, phrase.persona, phrase.kind)
+            if span & taken or key in seen:
+                continue
+            taken.update(span)
+            seen.add(key)
+            found.append((phrase, " ".join(task_words[start:end])))
+        return found
 
     def match_files(self, persona: int, files: Sequence[str]) -> dict[str, list[str]]:
         """Glob -> files it matched, for one persona."""
