@@ -164,28 +164,37 @@ async def test_stdio_client_lists_tools_selects_gets_a_prompt_and_reads_a_resour
 # ---------------------------------------------------------------- raw JSON-RPC lines
 
 
-async def test_raw_stdio_session_writes_only_jsonrpc_to_stdout_and_logs_to_stderr() -> None:
+async def run_raw_session(args: list[str], *requests: dict[str, Any]) -> tuple[RawSession, str, int]:
+    """Start the console script, shake hands, send `requests` (ids 2..), wait for every answer, close stdin.
+
+    Answers are awaited before stdin closes: the SDK drops requests still in flight at EOF.
+    Returns the session, everything the server wrote on stderr, and its exit code.
+    """
     stderr = bytearray()
     with anyio.fail_after(TIMEOUT):
-        async with await anyio.open_process([str(SCRIPT), "--log-level", "INFO"], env=server_env()) as process:
+        async with await anyio.open_process([str(SCRIPT), *args], env=server_env()) as process:
             async with anyio.create_task_group() as tg:
                 tg.start_soon(collect, process.stderr, stderr)
                 session = RawSession(process)
                 await session.send(INITIALIZE)
                 await session.wait_for(1)
-                await session.send(
-                    INITIALIZED,
-                    request(2, "tools/list"),
-                    request(3, "tools/call", {"name": "select_persona", "arguments": {
-                        "task": "Add user registration", "files": ["app/Http/Controllers/UserController.php"]}}),
-                    request(4, "tools/call", {"name": "select_persona", "arguments": {"task": ""}}),
-                )
-                # Wait for the answers before closing stdin: the SDK drops requests still in flight at EOF.
-                await session.wait_for(2, 3, 4)
+                await session.send(INITIALIZED, *requests)
+                await session.wait_for(*(r["id"] for r in requests))
                 await session.close_and_drain()
             returncode = await process.wait()
+    return session, stderr.decode(errors="replace"), returncode
 
-    assert returncode == 0, stderr.decode(errors="replace")
+
+async def test_raw_stdio_session_writes_only_jsonrpc_to_stdout_and_logs_to_stderr() -> None:
+    session, log, returncode = await run_raw_session(
+        ["--log-level", "INFO"],
+        request(2, "tools/list"),
+        request(3, "tools/call", {"name": "select_persona", "arguments": {
+            "task": "Add user registration", "files": ["app/Http/Controllers/UserController.php"]}}),
+        request(4, "tools/call", {"name": "select_persona", "arguments": {"task": ""}}),
+    )
+
+    assert returncode == 0, log
     assert_jsonrpc_messages(session.lines)
     answers = session.responses
     assert set(answers) == {1, 2, 3, 4}
@@ -199,7 +208,6 @@ async def test_raw_stdio_session_writes_only_jsonrpc_to_stdout_and_logs_to_stder
     assert answers[4]["error"]["code"] == INVALID_PARAMS
     assert answers[4]["error"]["data"]["field"] == "task"
     # Logs went to stderr (the INFO line of the serve command), never onto the wire.
-    log = stderr.decode(errors="replace")
     assert "serving" in log and "personas over stdio" in log
     assert not any(b"serving" in line for line in session.lines)
 
@@ -213,25 +221,14 @@ async def test_personas_folder_with_a_broken_file_serves_the_good_one_and_names_
     broken = folder / "persona-broken.md"
     broken.write_text(BROKEN_PERSONA, encoding="utf-8")
 
-    stderr = bytearray()
-    with anyio.fail_after(TIMEOUT):
-        async with await anyio.open_process([str(SCRIPT), "--personas", str(folder)], env=server_env()) as process:
-            async with anyio.create_task_group() as tg:
-                tg.start_soon(collect, process.stderr, stderr)
-                session = RawSession(process)
-                await session.send(INITIALIZE)
-                await session.wait_for(1)
-                await session.send(
-                    INITIALIZED,
-                    request(2, "prompts/list"),
-                    request(3, "resources/read", {"uri": "persona://widget"}),
-                    request(4, "tools/call", {"name": "list_personas", "arguments": {}}),
-                )
-                await session.wait_for(2, 3, 4)
-                await session.close_and_drain()
-            returncode = await process.wait()
+    session, log, returncode = await run_raw_session(
+        ["--personas", str(folder)],
+        request(2, "prompts/list"),
+        request(3, "resources/read", {"uri": "persona://widget"}),
+        request(4, "tools/call", {"name": "list_personas", "arguments": {}}),
+    )
 
-    assert returncode == 0, stderr.decode(errors="replace")
+    assert returncode == 0, log
     assert_jsonrpc_messages(session.lines)
     prompts = [p["name"] for p in session.responses[2]["result"]["prompts"]]
     assert "persona-widget" in prompts
@@ -240,6 +237,5 @@ async def test_personas_folder_with_a_broken_file_serves_the_good_one_and_names_
     assert session.responses[3]["result"]["contents"][0]["text"] == GOOD_PERSONA
     problems = session.responses[4]["result"]["structuredContent"]["problems"]
     assert any(str(broken) in p for p in problems), problems
-    log = stderr.decode(errors="replace")
     assert str(broken) in log, log
     assert "persona-widget.md" not in log
