@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from persona_mcp.catalog import Catalog, Layer, builtin_dir, default_layers
+from persona_mcp.catalog import Catalog, CatalogSource, Layer, builtin_dir, default_layers, user_dir
 from persona_mcp.errors import PersonaError, PersonaNotFound
 from persona_mcp.loader import load_persona_file
 from persona_mcp.model import Diagnostic
@@ -195,19 +195,23 @@ def test_companion_provided_by_a_later_layer_is_not_reported(tmp_path):
 # ---------------------------------------------------------------- default layers
 
 
-def test_default_layers_start_with_builtin():
-    assert default_layers(env="") == [Layer("builtin", builtin_dir())]
+def test_default_layers_start_with_builtin_then_the_user_folder(empty_user_config):
+    assert default_layers(env="") == [
+        Layer("builtin", builtin_dir()),
+        Layer("user", empty_user_config / "persona-mcp" / "personas", optional=True),
+    ]
 
 
-def test_default_layers_without_builtin_are_empty():
-    assert default_layers(builtin=False, env="") == []
+def test_default_layers_without_builtin_or_user_are_empty():
+    assert default_layers(builtin=False, user=False, env="") == []
 
 
-def test_default_layers_order_builtin_env_then_custom(tmp_path):
+def test_default_layers_order_builtin_user_env_then_custom(tmp_path):
     env = os.pathsep.join([str(tmp_path / "e1"), "", str(tmp_path / "e2")])
     layers = default_layers([tmp_path / "c1", str(tmp_path / "c2")], env=env)
     assert layers == [
         Layer("builtin", builtin_dir()),
+        Layer("user", user_dir(), optional=True),
         Layer("env", tmp_path / "e1"),
         Layer("env", tmp_path / "e2"),
         Layer("custom", tmp_path / "c1"),
@@ -216,7 +220,7 @@ def test_default_layers_order_builtin_env_then_custom(tmp_path):
 
 
 def test_default_layers_expand_home():
-    [layer] = default_layers(builtin=False, env="~/personas")
+    [layer] = default_layers(builtin=False, user=False, env="~/personas")
     assert layer == Layer("env", Path.home() / "personas")
 
 
@@ -255,28 +259,29 @@ def test_builtin_personas_load_strictly_one_by_one():
 # ---------------------------------------------------------------- the index
 
 
-def test_index_is_rebuilt_after_add(two_layers, tmp_path):
+def test_index_is_built_once_per_catalog(two_layers):
     base, _ = two_layers
     catalog = Catalog.load([Layer("builtin", base)])
-    before = catalog.index
-    assert before is catalog.index  # cached between lookups
-    assert [p.name for p in before.personas] == ["persona-backend", "persona-qa"]
-    extra = folder_with(tmp_path, "more", ("x.md", persona_text("persona-extra")))
-    catalog.add(load_persona_file(extra / "x.md").personas[0])
-    after = catalog.index
-    assert after is not before
-    assert [p.name for p in after.personas] == ["persona-backend", "persona-extra", "persona-qa"]
-    assert after.persona("extra").name == "persona-extra"
+    assert catalog.index is catalog.index
+    assert [p.name for p in catalog.index.personas] == ["persona-backend", "persona-qa"]
+    assert catalog.index.persona("qa").name == "persona-qa"
 
 
-def test_add_replaces_by_short_name_and_records_override(two_layers, tmp_path):
+def test_from_personas_replaces_by_short_name_and_records_override(two_layers, tmp_path):
     base, _ = two_layers
-    catalog = Catalog.load([Layer("builtin", base)])
-    _ = catalog.index
+    first = load_persona_file(base / "persona-backend.md").personas[0]
     folder = folder_with(tmp_path, "more", ("b.md", persona_text("backend", body="New.\n")))
-    catalog.add(load_persona_file(folder / "b.md", layer="custom").personas[0])
+    second = load_persona_file(folder / "b.md", layer="custom").personas[0]
+    catalog = Catalog.from_personas([first, second])
     assert catalog.entry("persona-backend").overrides == str(base / "persona-backend.md")
-    assert [p.name for p in catalog.index.personas] == ["backend", "persona-qa"]
+    assert [p.name for p in catalog.index.personas] == ["backend"]
+
+
+def test_a_catalog_cannot_be_changed_in_place(two_layers):
+    base, _ = two_layers
+    catalog = Catalog.load([Layer("builtin", base)])
+    with pytest.raises(AttributeError):
+        catalog.entries = {}  # type: ignore[misc]
 
 
 def test_from_personas_builds_a_catalog_with_diagnostics(two_layers):
@@ -287,3 +292,157 @@ def test_from_personas_builds_a_catalog_with_diagnostics(two_layers):
     assert catalog.names == ["persona-qa"]
     assert catalog.get("qa") is personas[0]
     assert catalog.diagnostics == problems
+
+
+# ---------------------------------------------------------------- user and project layers
+
+
+def test_user_dir_honours_xdg_config_home(monkeypatch, tmp_path):
+    monkeypatch.setattr("sys.platform", "linux")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "cfg"))
+    assert user_dir() == tmp_path / "cfg" / "persona-mcp" / "personas"
+
+
+@pytest.mark.parametrize("value", ["", "relative/cfg"])
+def test_user_dir_falls_back_to_dot_config_without_an_absolute_xdg_config_home(monkeypatch, value):
+    monkeypatch.setattr("sys.platform", "linux")
+    monkeypatch.setenv("XDG_CONFIG_HOME", value)
+    assert user_dir() == Path.home() / ".config" / "persona-mcp" / "personas"
+
+
+def test_user_dir_on_macos_and_windows(monkeypatch, tmp_path):
+    monkeypatch.setattr("sys.platform", "darwin")
+    assert user_dir() == Path.home() / "Library" / "Application Support" / "persona-mcp" / "personas"
+    monkeypatch.setattr("sys.platform", "win32")
+    monkeypatch.setenv("APPDATA", str(tmp_path / "Roaming"))
+    assert user_dir() == tmp_path / "Roaming" / "persona-mcp" / "personas"
+
+
+def test_missing_user_folder_is_not_a_problem():
+    catalog = Catalog.load(default_layers(env=""))
+    assert catalog.diagnostics == []
+    assert len(catalog) == 11
+
+
+def test_user_folder_overrides_builtin_and_is_overridden_by_custom(empty_user_config, tmp_path):
+    folder_with(empty_user_config, "persona-mcp/personas",
+                ("qa.md", persona_text("persona-qa", body="User qa.\n")),
+                ("mine.md", persona_text("persona-mine")))
+    custom = folder_with(tmp_path, "custom", ("mine.md", persona_text("mine", body="Custom mine.\n")))
+    catalog = Catalog.load(default_layers([custom], env=""))
+    assert catalog.get("qa").layer == "user"
+    assert catalog.entry("qa").overrides == str(builtin_dir() / "persona-qa.md")
+    assert catalog.get("mine").layer == "custom"
+    assert catalog.entry("mine").overrides == str(empty_user_config / "persona-mcp" / "personas" / "mine.md")
+
+
+def test_project_layers_come_last_and_override_by_name(tmp_path):
+    base = folder_with(tmp_path, "base", ("qa.md", persona_text("persona-qa", body="Base.\n")))
+    folder_with(tmp_path, "ws1/.personas", ("qa.md", persona_text("persona-qa", body="Workspace one.\n")))
+    folder_with(tmp_path, "ws2/.personas", ("x.md", persona_text("persona-x")))
+    source = CatalogSource([Layer("builtin", base)])
+    assert source.set_roots([tmp_path / "ws1", tmp_path / "ws2", tmp_path / "ws1", tmp_path / "no-personas-here"])
+    assert [layer.folder for layer in source.layers[1:]] == [
+        tmp_path / "ws1" / ".personas", tmp_path / "ws2" / ".personas", tmp_path / "no-personas-here" / ".personas",
+    ]
+    catalog = source.load()
+    assert catalog.diagnostics == []  # a root without .personas/ is fine
+    assert catalog.get("qa").layer == "project"
+    assert "Workspace one." in catalog.get("qa").body
+    assert catalog.entry("qa").overrides == str(base / "qa.md")
+    assert catalog.get("x").layer == "project"
+    assert not source.set_roots([tmp_path / "ws1", tmp_path / "ws2", tmp_path / "no-personas-here"])
+    assert source.set_roots([])
+    assert source.load().names == ["persona-qa"]
+
+
+# ---------------------------------------------------------------- reloading
+
+
+def test_reload_reparses_only_changed_files(tmp_path):
+    folder = folder_with(tmp_path, "p", ("a.md", persona_text("persona-a")), ("b.md", persona_text("persona-b")))
+    source = CatalogSource([Layer("custom", folder)])
+    first = source.load()
+    (folder / "b.md").write_text(persona_text("persona-b", body="Edited, and longer than before.\n"), "utf-8")
+    second = source.load()
+    assert second is not first
+    assert second.get("a") is first.get("a")  # unchanged file: the same parsed persona
+    assert second.get("b") is not first.get("b")
+    assert "Edited" in second.get("b").body
+    assert second.index is not first.index
+
+
+def test_reload_sees_created_renamed_and_deleted_files(tmp_path):
+    folder = folder_with(tmp_path, "p", ("a.md", persona_text("persona-a")))
+    source = CatalogSource([Layer("custom", folder)])
+    assert source.load().names == ["persona-a"]
+    (folder / "b.md").write_text(persona_text("persona-b"), "utf-8")
+    assert source.load().names == ["persona-a", "persona-b"]
+    (folder / "b.md").rename(folder / "c.md")
+    catalog = source.load()
+    assert catalog.names == ["persona-a", "persona-b"]
+    assert catalog.get("b").path == folder / "c.md"
+    (folder / "a.md").unlink()
+    assert source.load().names == ["persona-b"]
+
+
+def test_bad_edit_keeps_the_last_good_version_and_reports_it(tmp_path):
+    folder = folder_with(tmp_path, "p", ("a.md", persona_text("persona-a", body="Good.\n")))
+    source = CatalogSource([Layer("custom", folder)])
+    good = source.load().get("a")
+    (folder / "a.md").write_text("---\nname: persona-a\ndescription: [unclosed\n---\nBroken.\n", "utf-8")
+    catalog = source.load()
+    assert catalog.get("a") is good
+    error, kept = catalog.diagnostics
+    assert error.severity == "error" and "invalid YAML" in error.message and error.path == str(folder / "a.md")
+    assert kept.severity == "warning" and "last good version of 'persona-a'" in kept.message
+    assert any("last good version" in line for line in catalog.listing().problems)
+    (folder / "a.md").write_text(persona_text("persona-a", body="Fixed.\n"), "utf-8")
+    fixed = source.load()
+    assert "Fixed." in fixed.get("a").body
+    assert fixed.diagnostics == []
+
+
+def test_a_broken_file_that_never_loaded_is_only_reported(tmp_path):
+    folder = folder_with(tmp_path, "p", ("a.md", "no frontmatter\n"))
+    catalog = CatalogSource([Layer("custom", folder)]).load()
+    assert len(catalog) == 0
+    assert [d.severity for d in catalog.diagnostics] == ["error"]
+
+
+def test_deleting_a_broken_file_drops_its_last_good_version(tmp_path):
+    folder = folder_with(tmp_path, "p", ("a.md", persona_text("persona-a")))
+    source = CatalogSource([Layer("custom", folder)])
+    source.load()
+    (folder / "a.md").write_text("broken\n", "utf-8")
+    assert source.load().names == ["persona-a"]
+    (folder / "a.md").unlink()
+    catalog = source.load()
+    assert len(catalog) == 0
+    assert catalog.diagnostics == []
+
+
+def test_fingerprint_changes_with_files_and_folders(tmp_path):
+    folder = tmp_path / "p"
+    source = CatalogSource([Layer("custom", folder, optional=True)])
+    empty = source.fingerprint()
+    folder.mkdir()
+    created = source.fingerprint()
+    assert created != empty
+    (folder / "a.md").write_text(persona_text("persona-a"), "utf-8")
+    written = source.fingerprint()
+    assert written != created
+    assert source.fingerprint() == written
+    (folder / "a.md").write_text(persona_text("persona-a", body="Other.\n"), "utf-8")
+    assert source.fingerprint() != written
+    (folder / "README.md").write_text("not a persona", "utf-8")
+    assert source.fingerprint() == source.fingerprint()
+
+
+def test_catalog_content_compares_what_hosts_see(tmp_path):
+    folder = folder_with(tmp_path, "p", ("a.md", persona_text("persona-a")))
+    source = CatalogSource([Layer("custom", folder)])
+    first = source.load()
+    assert source.load().content == first.content
+    (folder / "a.md").write_text(persona_text("persona-a", body="Other.\n"), "utf-8")
+    assert source.load().content != first.content

@@ -190,3 +190,27 @@ def test_version_flag(capsys: pytest.CaptureFixture[str]) -> None:
         main(["--version"])
     assert exit_info.value.code == 0
     assert capsys.readouterr().out.startswith("persona-mcp ")
+
+
+def test_user_folder_is_a_layer_and_no_user_leaves_it_out(capsys: pytest.CaptureFixture[str],
+                                                          empty_user_config: Path) -> None:
+    user = empty_user_config / "persona-mcp" / "personas"
+    user.mkdir(parents=True)
+    (user / "persona-data.md").write_text(GOOD, encoding="utf-8")
+    code, out, _ = run(capsys, "list")
+    assert code == EXIT_OK
+    assert "data  " in out and "[user]" in out
+    assert out.strip().endswith("12 personas")
+    code, out, _ = run(capsys, "--no-user", "list")
+    assert "[user]" not in out
+    assert out.strip().endswith("11 personas")
+
+
+def test_validate_reports_a_broken_user_persona(capsys: pytest.CaptureFixture[str], empty_user_config: Path) -> None:
+    user = empty_user_config / "persona-mcp" / "personas"
+    user.mkdir(parents=True)
+    (user / "broken.md").write_text(BROKEN, encoding="utf-8")
+    code, out, err = run(capsys, "validate")
+    assert code == EXIT_FAILURE
+    assert str(user / "broken.md") in err
+    assert "1 error(s)" in out

@@ -1,23 +1,32 @@
-"""The layered, indexed set of personas that the server and the CLI answer from."""
+"""The layered, indexed set of personas that the server and the CLI answer from, and its cheap reloading."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
-from collections.abc import Iterable, Sequence
+import sys
+import threading
+import time
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
 
 from persona_mcp.errors import PersonaNotFound
-from persona_mcp.loader import load_folder
+from persona_mcp.loader import LoadResult, load_folder, load_persona_file, persona_files
 from persona_mcp.model import Diagnostic, Persona, PersonaInfo, PersonaList, short_name
 from persona_mcp.selection import SelectionIndex
 
 logger = logging.getLogger(__name__)
 
 ENV_PATH = "PERSONA_MCP_PATH"
+APP_DIR = "persona-mcp"
+PROJECT_DIR = ".personas"
+# A file modified this recently may change again within the file system's timestamp granularity without
+# its mtime or size moving, so its content is compared as well (git's "racy clean" rule).
+RACY_NS = 2_000_000_000
 
 
 def builtin_dir() -> Path:
@@ -28,20 +37,57 @@ def builtin_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "personas"
 
 
+def user_dir() -> Path:
+    """The user's persona folder, in the platform's configuration directory.
+
+    Linux and other Unixes: `$XDG_CONFIG_HOME/persona-mcp/personas` (default `~/.config/...`);
+    macOS: `~/Library/Application Support/persona-mcp/personas`; Windows: `%APPDATA%\\persona-mcp\\personas`.
+    """
+    if sys.platform == "win32":
+        base = Path(os.environ.get("APPDATA") or Path.home() / "AppData" / "Roaming")
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Application Support"
+    else:
+        xdg = os.environ.get("XDG_CONFIG_HOME", "")
+        # The XDG spec says a relative value is invalid and must be ignored.
+        base = Path(xdg) if os.path.isabs(xdg) else Path.home() / ".config"
+    return base / APP_DIR / "personas"
+
+
 @dataclass(frozen=True)
 class Layer:
-    """One source of personas; later layers override earlier ones by name."""
+    """One source of personas; later layers override earlier ones by name.
+
+    `optional` layers (the user's folder, a workspace's `.personas/`) may be missing without that being a
+    problem: they start counting when the folder appears.
+    """
 
     name: str
     folder: Path
+    optional: bool = False
 
 
-def default_layers(folders: Sequence[Path] = (), *, builtin: bool = True, env: str | None = None) -> list[Layer]:
-    """Built-in personas, then `PERSONA_MCP_PATH` folders, then folders given on the command line."""
+def default_layers(
+    folders: Sequence[Path | str] = (), *, builtin: bool = True, user: bool = True, env: str | None = None,
+) -> list[Layer]:
+    """Built-in personas, the user's folder, `PERSONA_MCP_PATH` folders, then folders given on the command line."""
     layers = [Layer("builtin", builtin_dir())] if builtin else []
+    if user:
+        layers.append(Layer("user", user_dir(), optional=True))
     raw = os.environ.get(ENV_PATH, "") if env is None else env
     layers += [Layer("env", Path(p).expanduser()) for p in raw.split(os.pathsep) if p.strip()]
     layers += [Layer("custom", Path(p).expanduser()) for p in folders]
+    return layers
+
+
+def project_layers(roots: Iterable[Path]) -> list[Layer]:
+    """The `.personas/` folder of each workspace root, in the order the host reported the roots."""
+    seen: set[Path] = set()
+    layers = []
+    for root in roots:
+        if root not in seen:
+            seen.add(root)
+            layers.append(Layer("project", root / PROJECT_DIR, optional=True))
     return layers
 
 
@@ -53,47 +99,36 @@ class Entry:
     overrides: str | None = None
 
 
-@dataclass
+@dataclass(frozen=True, eq=False)
 class Catalog:
-    """The personas in force, looked up by full or short name, with the index selection runs on."""
+    """The personas in force, looked up by full or short name, with the index selection runs on.
 
-    entries: dict[str, Entry] = field(default_factory=dict)
+    A catalog is never changed once built: a reload builds a new one and swaps the reference, so a
+    request holding a catalog sees one consistent set of personas from start to end.
+    """
+
+    entries: Mapping[str, Entry] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
     @classmethod
     def from_personas(cls, personas: Iterable[Persona], diagnostics: Iterable[Diagnostic] = ()) -> Catalog:
-        catalog = cls(diagnostics=list(diagnostics))
+        """A catalog of `personas`; a later persona replaces an earlier one of the same name."""
+        entries: dict[str, Entry] = {}
         for persona in personas:
-            catalog.add(persona)
-        return catalog
+            key = short_name(persona.name)
+            previous = entries.get(key)
+            entries[key] = Entry(persona, str(previous.persona.path) if previous else None)
+        return cls(entries, list(diagnostics))
 
     @classmethod
     def load(cls, layers: Sequence[Layer], *, strict: bool = False) -> Catalog:
         """Load every layer in order. Bad files become diagnostics; the rest of the catalog still loads."""
-        catalog = cls()
-        for layer in layers:
-            if not layer.folder.is_dir():
-                catalog.diagnostics.append(Diagnostic(
-                    path=str(layer.folder), message=f"persona folder of layer '{layer.name}' does not exist",
-                    hint="create it, or fix the path given with --personas or PERSONA_MCP_PATH",
-                ))
-                continue
-            result = load_folder(layer.folder, layer=layer.name, strict=strict)
-            catalog.diagnostics.extend(result.diagnostics)
-            for persona in result.personas:
-                catalog.add(persona)
-        catalog.diagnostics.extend(catalog._check_companions())
+        catalog = CatalogSource(layers, strict=strict).load()
         for diagnostic in catalog.diagnostics:
-            logger.log(logging.ERROR if diagnostic.severity == "error" else logging.WARNING, "%s", diagnostic)
+            log_diagnostic(diagnostic)
         return catalog
 
-    def add(self, persona: Persona) -> None:
-        key = short_name(persona.name)
-        previous = self.entries.get(key)
-        self.entries[key] = Entry(persona, str(previous.persona.path) if previous else None)
-        self.__dict__.pop("index", None)
-
-    def _check_companions(self) -> list[Diagnostic]:
+    def companion_problems(self) -> list[Diagnostic]:
         problems = []
         for entry in self.entries.values():
             for companion in entry.persona.spec.companions:
@@ -105,7 +140,7 @@ class Catalog:
                     ))
         return problems
 
-    @property
+    @cached_property
     def personas(self) -> list[Persona]:
         """The personas in name order."""
         return [self.entries[key].persona for key in sorted(self.entries)]
@@ -117,6 +152,14 @@ class Catalog:
     @cached_property
     def index(self) -> SelectionIndex:
         return SelectionIndex(self.personas)
+
+    @cached_property
+    def content(self) -> tuple[tuple[str, str, str, str, str | None], ...]:
+        """What hosts see of the catalog: each persona's name, layer, file, text and override."""
+        return tuple(
+            (key, entry.persona.layer, str(entry.persona.path), entry.persona.text, entry.overrides)
+            for key, entry in sorted(self.entries.items())
+        )
 
     def listing(self) -> PersonaList:
         """The catalog index, as `list_personas`, `persona://catalog` and `persona-mcp list --json` give it."""
@@ -139,3 +182,130 @@ class Catalog:
 
     def __contains__(self, name: object) -> bool:
         return isinstance(name, str) and short_name(name.strip().lower()) in self.entries
+
+
+def log_diagnostic(diagnostic: Diagnostic) -> None:
+    logger.log(logging.ERROR if diagnostic.severity == "error" else logging.WARNING, "%s", diagnostic)
+
+
+# ---------------------------------------------------------------- reloading
+
+Stamp = tuple[int, int, int, int, str | None]
+"""What a file looks like without parsing it: mtime, ctime, size, inode, and a digest while it is racy."""
+
+
+def stamp(path: Path, *, now_ns: int | None = None) -> Stamp | None:
+    """The file's stamp, or None when it cannot be read. Content is hashed only while the mtime is recent."""
+    try:
+        st = path.stat()
+        digest = None
+        if (now_ns if now_ns is not None else time.time_ns()) - st.st_mtime_ns < RACY_NS:
+            digest = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino, digest)
+
+
+@dataclass(frozen=True)
+class _Parsed:
+    stamp: Stamp | None
+    result: LoadResult
+
+
+class CatalogSource:
+    """Builds catalogs from layers, again and again, cheaply and without losing good personas.
+
+    `load()` re-parses only the files whose stamp (mtime, ctime, size, inode) changed since the last
+    load. When a file that loaded before no longer validates, the last good version of its persona is
+    kept in the catalog and the problem is reported next to it, until the file is fixed or deleted.
+    `fingerprint()` is the cheap question "did anything change?" that a watcher polls.
+
+    The layers are the base layers (built-in, user, env, custom) followed by the project layers of the
+    workspace roots, which `set_roots` replaces. Thread-safe: one load runs at a time.
+    """
+
+    def __init__(self, layers: Sequence[Layer], *, strict: bool = False) -> None:
+        self.base_layers = list(layers)
+        self.strict = strict
+        self.roots: tuple[Path, ...] = ()
+        self._parsed: dict[tuple[Path, str], _Parsed] = {}
+        self._last_good: dict[tuple[Path, str], Persona] = {}
+        self._lock = threading.Lock()
+
+    @property
+    def layers(self) -> list[Layer]:
+        return self.base_layers + project_layers(self.roots)
+
+    def set_roots(self, roots: Iterable[Path]) -> bool:
+        """Use the `.personas/` folders of these workspace roots as the project layers; True if they changed."""
+        new = tuple(dict.fromkeys(roots))
+        changed = new != self.roots
+        self.roots = new
+        return changed
+
+    def fingerprint(self) -> tuple[object, ...]:
+        """A cheap summary of every layer folder and persona file; it differs whenever a reload could."""
+        now = time.time_ns()
+        parts: list[object] = []
+        for layer in self.layers:
+            try:
+                files = persona_files(layer.folder)
+            except OSError:
+                parts.append((layer.folder, None))
+                continue
+            parts.append((layer.folder, tuple((path.name, stamp(path, now_ns=now)) for path in files)))
+        return tuple(parts)
+
+    def load(self) -> Catalog:
+        """A new catalog from the layers as they are now on disk."""
+        with self._lock:
+            return self._load()
+
+    def _load(self) -> Catalog:
+        diagnostics: list[Diagnostic] = []
+        personas: list[Persona] = []
+        seen: set[tuple[Path, str]] = set()
+        for layer in self.layers:
+            if not layer.folder.is_dir():
+                if not layer.optional:
+                    diagnostics.append(Diagnostic(
+                        path=str(layer.folder), message=f"persona folder of layer '{layer.name}' does not exist",
+                        hint="create it, or fix the path given with --personas or PERSONA_MCP_PATH",
+                    ))
+                continue
+
+            def read(path: Path, layer: Layer = layer) -> LoadResult:
+                seen.add((path, layer.name))
+                return self._read(path, layer.name)
+
+            result = load_folder(layer.folder, layer=layer.name, strict=self.strict, read=read)
+            diagnostics.extend(result.diagnostics)
+            personas.extend(result.personas)
+        for gone in set(self._parsed) - seen:
+            del self._parsed[gone]
+            self._last_good.pop(gone, None)
+        catalog = Catalog.from_personas(personas, diagnostics)
+        catalog.diagnostics.extend(catalog.companion_problems())
+        _ = catalog.index  # built here, once per load, rather than by the first request that needs it
+        return catalog
+
+    def _read(self, path: Path, layer: str) -> LoadResult:
+        key = (path, layer)
+        current = stamp(path)
+        parsed = self._parsed.get(key)
+        if parsed is None or current is None or parsed.stamp != current:
+            parsed = _Parsed(current, load_persona_file(path, layer=layer, strict=self.strict))
+            self._parsed[key] = parsed
+        result = parsed.result
+        if result.personas:
+            self._last_good[key] = result.personas[0]
+            return result
+        good = self._last_good.get(key)
+        if good is None:
+            return result
+        kept = Diagnostic(
+            path=str(path), severity="warning",
+            message=f"kept the last good version of {good.name!r} because the file no longer loads",
+            hint="fix the errors above; the persona updates as soon as the file is valid again",
+        )
+        return LoadResult(personas=[good], diagnostics=[*result.diagnostics, kept])

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from persona_mcp import __version__
-from persona_mcp.catalog import Catalog, default_layers
+from persona_mcp.catalog import Catalog, Layer, default_layers
 from persona_mcp.errors import PersonaError
 from persona_mcp.loader import load_paths
 from persona_mcp.model import PersonaInfo, PersonaSpec
@@ -45,6 +45,8 @@ def _common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
                         help="an extra persona folder, overriding earlier layers by name (repeatable)")
     parser.add_argument("--no-builtin", action="store_true", default=argparse.SUPPRESS if suppress else False,
                         help="leave out the built-in personas")
+    parser.add_argument("--no-user", action="store_true", default=argparse.SUPPRESS if suppress else False,
+                        help="leave out the user's persona folder")
     parser.add_argument("--strict", action="store_true", default=argparse.SUPPRESS if suppress else False,
                         help="treat warnings in persona files (unknown keys, empty bodies) as errors")
     parser.add_argument("--log-level", choices=["DEBUG", "INFO", "WARNING", "ERROR"], default=default,
@@ -98,7 +100,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _catalog(args: argparse.Namespace) -> Catalog:
-    return Catalog.load(default_layers(args.personas, builtin=not args.no_builtin), strict=args.strict)
+    return Catalog.load(_layers(args), strict=args.strict)
+
+
+def _layers(args: argparse.Namespace) -> list[Layer]:
+    return default_layers(args.personas, builtin=not args.no_builtin, user=not args.no_user)
 
 
 def _print_json(data: Any, out: TextIO) -> None:

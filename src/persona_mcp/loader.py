@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -186,8 +186,14 @@ def persona_files(folder: Path) -> list[Path]:
     )
 
 
-def load_folder(folder: Path, *, layer: str = "builtin", strict: bool = False) -> LoadResult:
-    """Load every persona file of a folder. A bad file is reported and skipped; the others still load."""
+def load_folder(
+    folder: Path, *, layer: str = "builtin", strict: bool = False, read: Callable[[Path], LoadResult] | None = None,
+) -> LoadResult:
+    """Load every persona file of a folder. A bad file is reported and skipped; the others still load.
+
+    `read` loads one file (default: `load_persona_file` with this layer and strictness); the catalog
+    passes one that reuses earlier results for unchanged files.
+    """
     result = LoadResult()
     try:
         files = persona_files(folder)
@@ -196,7 +202,7 @@ def load_folder(folder: Path, *, layer: str = "builtin", strict: bool = False) -
                        "check the path given with --personas or PERSONA_MCP_PATH")
     seen: dict[str, Persona] = {}
     for path in files:
-        loaded = load_persona_file(path, layer=layer, strict=strict)
+        loaded = read(path) if read else load_persona_file(path, layer=layer, strict=strict)
         result.diagnostics.extend(loaded.diagnostics)
         for persona in loaded.personas:
             clash = seen.get(short_name(persona.name))

@@ -269,7 +269,7 @@ class PersonaInfo(BaseModel):
     priority_hierarchy: list[str] = Field(default_factory=list)
     mcp_preference: McpPreference = Field(default_factory=McpPreference)
     companions: list[str] = Field(default_factory=list)
-    layer: str = Field(description="The catalog layer it comes from: builtin, env or custom.")
+    layer: str = Field(description="The catalog layer it comes from: builtin, user, env, custom or project.")
     path: str | None = Field(default=None, description="The file it was loaded from.")
     overrides: str | None = Field(default=None, description="The file of an earlier layer that it replaces.")
     prompt: str = Field(description="The MCP prompt that carries it.")
