@@ -214,3 +214,16 @@ def test_validate_reports_a_broken_user_persona(capsys: pytest.CaptureFixture[st
     assert code == EXIT_FAILURE
     assert str(user / "broken.md") in err
     assert "1 error(s)" in out
+
+
+def test_commands_that_do_not_serve_never_import_the_mcp_sdk() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom persona_mcp.cli import main\n"
+            "for argv in (['list'], ['validate'], ['select', 'Add an API endpoint'], ['show', 'qa']):\n"
+            "    main(argv)\n"
+            "loaded = sorted(m for m in sys.modules if m == 'mcp' or m.startswith(('mcp.', 'persona_mcp.live')))\n"
+            "sys.stderr.write(repr(loaded))\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stderr.strip().endswith("[]")

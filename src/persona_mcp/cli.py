@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from persona_mcp import __version__
-from persona_mcp.catalog import Catalog, Layer, default_layers
+from persona_mcp.catalog import Catalog, CatalogSource, Layer, default_layers, log_diagnostic
 from persona_mcp.errors import PersonaError
 from persona_mcp.loader import load_paths
 from persona_mcp.model import PersonaInfo, PersonaSpec
@@ -112,11 +112,17 @@ def _print_json(data: Any, out: TextIO) -> None:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from persona_mcp.server import build_server  # the MCP SDK is only imported by commands that serve
+    import anyio
 
-    catalog = _catalog(args)
+    from persona_mcp.live import serve_stdio  # the MCP SDK is only imported by commands that serve
+    from persona_mcp.server import build_server
+
+    source = CatalogSource(_layers(args), strict=args.strict)
+    catalog = source.load()
+    for diagnostic in catalog.diagnostics:
+        log_diagnostic(diagnostic)
     logger.info("serving %d personas over %s", len(catalog), args.transport)
-    build_server(catalog).run("stdio")
+    anyio.run(serve_stdio, build_server(catalog), source)
     return EXIT_OK
 
 

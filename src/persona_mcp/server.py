@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal, TypeVar
 
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
+from mcp.server.subscriptions import InMemorySubscriptionBus, PromptsListChanged, ResourcesListChanged
 from mcp.shared.exceptions import MCPError
 from mcp_types import (
     INVALID_PARAMS,
@@ -31,6 +32,7 @@ from pydantic import Field, ValidationError
 from persona_mcp import __version__
 from persona_mcp.catalog import Catalog
 from persona_mcp.errors import InvalidArgument, PersonaNotFound
+from persona_mcp.hosts import Hosts, HostTracker, advertise_list_changed
 from persona_mcp.model import Persona, PersonaDetail, PersonaInfo, PersonaList, Selection
 from persona_mcp.selection import select
 
@@ -79,13 +81,32 @@ PersonaName = Annotated[
 
 
 class PersonaServer(MCPServer[Any]):
-    """An MCPServer whose prompts and resources are read from the current catalog at each request."""
+    """An MCPServer whose prompts and resources are read from the current catalog at each request.
+
+    `catalog` is swapped whole when the persona files change (see `persona_mcp.live`); every request
+    reads it once, so it answers from one catalog, old or new, never a mix. `announce_catalog_change()`
+    then tells the connected hosts.
+    """
 
     def __init__(self, catalog: Catalog) -> None:
+        self.hosts = Hosts()
+        self.bus = InMemorySubscriptionBus()
         super().__init__(SERVER_NAME, version=__version__, instructions=INSTRUCTIONS,
-                         title="Persona MCP", description="Engineering personas, selected per task.")
+                         title="Persona MCP", description="Engineering personas, selected per task.",
+                         subscriptions=self.bus, middleware=[HostTracker(self.hosts)])
+        advertise_list_changed(self)
         self.catalog = catalog
         self.tool_arguments: dict[str, frozenset[str]] = {}
+
+    async def announce_catalog_change(self) -> None:
+        """Tell every connected host that the prompts and resources changed.
+
+        2026-07-28 clients hear it on their subscriptions/listen streams (the bus); handshake-era
+        hosts get `notifications/prompts/list_changed` and `notifications/resources/list_changed`.
+        """
+        await self.bus.publish(PromptsListChanged())
+        await self.bus.publish(ResourcesListChanged())
+        await self.hosts.notify_list_changed()
 
     def read_only_tool(self, title: str) -> Callable[[_Fn], _Fn]:
         """Register a read-only tool and remember its argument names, so that unknown ones are refused."""
@@ -97,9 +118,9 @@ class PersonaServer(MCPServer[Any]):
 
         return decorator
 
-    def persona(self, name: str, field: str = "name") -> Persona:
+    def persona(self, name: str, field: str = "name", catalog: Catalog | None = None) -> Persona:
         try:
-            return self.catalog.get(name)
+            return (catalog or self.catalog).get(name)
         except PersonaNotFound as exc:
             raise invalid_params(field, str(exc), known=exc.known) from exc
 
@@ -248,8 +269,9 @@ def build_server(catalog: Catalog) -> PersonaServer:
         Use it when the user asks for a specific persona. `detail` is "full" for the whole
         guidance or "summary" for its first section and headings.
         """
-        persona = server.persona(name)
-        entry = server.catalog.entry(persona.name)
+        catalog = server.catalog
+        persona = server.persona(name, catalog=catalog)
+        entry = catalog.entry(persona.name)
         guidance = persona.body if detail == "full" else persona.summary
         result = PersonaDetail(persona=PersonaInfo.of(persona, entry.overrides), detail=detail, guidance=guidance)
         return _tool_result(result, prompt_text(persona) if detail == "full" else guidance)
@@ -271,8 +293,9 @@ def build_server(catalog: Catalog) -> PersonaServer:
     ) -> Completion | None:
         if isinstance(ref, ResourceTemplateReference) and argument.name == "name":
             prefix = argument.value.lower()
-            values = [p.short_name for p in server.catalog.personas if p.short_name.startswith(prefix)]
-            values += [p.name for p in server.catalog.personas
+            personas = server.catalog.personas
+            values = [p.short_name for p in personas if p.short_name.startswith(prefix)]
+            values += [p.name for p in personas
                        if p.name.startswith(prefix) and p.name != p.short_name]
             return Completion(values=values[:100], total=len(values), has_more=len(values) > 100)
         return None
