@@ -446,3 +446,15 @@ def test_catalog_content_compares_what_hosts_see(tmp_path):
     assert source.load().content == first.content
     (folder / "a.md").write_text(persona_text("persona-a", body="Other.\n"), "utf-8")
     assert source.load().content != first.content
+
+
+def test_reload_without_changes_hands_back_the_same_catalog(tmp_path):
+    folder = folder_with(tmp_path, "p", ("a.md", persona_text("persona-a")), ("b.md", "broken\n"))
+    source = CatalogSource([Layer("custom", folder), Layer("user", tmp_path / "none", optional=True)])
+    first = source.load()
+    assert source.load() is first
+    (tmp_path / "none").mkdir()
+    second = source.load()
+    assert second is not first  # a folder appeared: the makeup changed, even with no persona in it
+    assert second.names == first.names
+    assert source.load() is second

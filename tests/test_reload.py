@@ -19,6 +19,7 @@ from mcp.client.context import ClientRequestContext
 from mcp.shared.exceptions import MCPDeprecationWarning
 
 from persona_mcp.catalog import CatalogSource, Layer, builtin_dir
+from persona_mcp.hosts import root_path
 from persona_mcp.live import LiveCatalog, live_catalog
 from persona_mcp.model import PersonaList, Selection
 from persona_mcp.server import PersonaServer, build_server
@@ -381,3 +382,19 @@ async def test_stdio_modern_client_hears_of_a_new_persona(tmp_path: Path) -> Non
             event = await subscription.__anext__()
         assert type(event).__name__ == "PromptsListChanged"
         assert await prompt_names(client) == ["persona-widget"]
+
+
+# ---------------------------------------------------------------- root URIs
+
+
+@pytest.mark.parametrize(("uri", "expected"), [
+    ("file:///home/me/project", Path("/home/me/project")),
+    ("file://localhost/home/me/project", Path("/home/me/project")),
+    ("file:///home/me/my%20project", Path("/home/me/my project")),
+    ("file:///home/me/100%2525", Path("/home/me/100%25")),
+    ("file://otherhost/share", None),
+    ("https://example.com/repo", None),
+    ("file://", None),
+])
+def test_root_path_takes_local_file_uris_only(uri: str, expected: Path | None) -> None:
+    assert root_path(uri) == expected

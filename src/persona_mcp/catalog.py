@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import logging
 import os
 import sys
@@ -15,7 +16,7 @@ from importlib import resources
 from pathlib import Path
 
 from persona_mcp.errors import PersonaNotFound
-from persona_mcp.loader import LoadResult, load_folder, load_persona_file, persona_files
+from persona_mcp.loader import MAX_FILE_BYTES, LoadResult, load_folder, load_persona_file, persona_files
 from persona_mcp.model import Diagnostic, Persona, PersonaInfo, PersonaList, short_name
 from persona_mcp.selection import SelectionIndex
 
@@ -199,7 +200,8 @@ def stamp(path: Path, *, now_ns: int | None = None) -> Stamp | None:
     try:
         st = path.stat()
         digest = None
-        if (now_ns if now_ns is not None else time.time_ns()) - st.st_mtime_ns < RACY_NS:
+        recent = (now_ns if now_ns is not None else time.time_ns()) - st.st_mtime_ns < RACY_NS
+        if recent and st.st_size <= MAX_FILE_BYTES:  # a larger file is refused by the loader anyway
             digest = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
     except OSError:
         return None
@@ -210,6 +212,7 @@ def stamp(path: Path, *, now_ns: int | None = None) -> Stamp | None:
 class _Parsed:
     stamp: Stamp | None
     result: LoadResult
+    serial: int  # which parse this is: equal serials mean the very same result
 
 
 class CatalogSource:
@@ -230,6 +233,8 @@ class CatalogSource:
         self.roots: tuple[Path, ...] = ()
         self._parsed: dict[tuple[Path, str], _Parsed] = {}
         self._last_good: dict[tuple[Path, str], Persona] = {}
+        self._serials = itertools.count()
+        self._previous: tuple[tuple[object, ...], Catalog] | None = None
         self._lock = threading.Lock()
 
     @property
@@ -265,8 +270,12 @@ class CatalogSource:
         diagnostics: list[Diagnostic] = []
         personas: list[Persona] = []
         seen: set[tuple[Path, str]] = set()
+        # What this load was made of: the layers, which folders exist, and which parse of each file.
+        # The same makeup gives the same catalog, so the previous one (and its index) is handed back.
+        makeup: list[object] = [tuple(self.layers)]
         for layer in self.layers:
-            if not layer.folder.is_dir():
+            makeup.append(layer.folder.is_dir())
+            if not makeup[-1]:
                 if not layer.optional:
                     diagnostics.append(Diagnostic(
                         path=str(layer.folder), message=f"persona folder of layer '{layer.name}' does not exist",
@@ -276,7 +285,9 @@ class CatalogSource:
 
             def read(path: Path, layer: Layer = layer) -> LoadResult:
                 seen.add((path, layer.name))
-                return self._read(path, layer.name)
+                parsed, result = self._read(path, layer.name)
+                makeup.append((path, parsed.serial, result is parsed.result))
+                return result
 
             result = load_folder(layer.folder, layer=layer.name, strict=self.strict, read=read)
             diagnostics.extend(result.diagnostics)
@@ -284,28 +295,32 @@ class CatalogSource:
         for gone in set(self._parsed) - seen:
             del self._parsed[gone]
             self._last_good.pop(gone, None)
+        key = tuple(makeup)
+        if self._previous is not None and self._previous[0] == key:
+            return self._previous[1]
         catalog = Catalog.from_personas(personas, diagnostics)
         catalog.diagnostics.extend(catalog.companion_problems())
         _ = catalog.index  # built here, once per load, rather than by the first request that needs it
+        self._previous = (key, catalog)
         return catalog
 
-    def _read(self, path: Path, layer: str) -> LoadResult:
+    def _read(self, path: Path, layer: str) -> tuple[_Parsed, LoadResult]:
         key = (path, layer)
         current = stamp(path)
         parsed = self._parsed.get(key)
         if parsed is None or current is None or parsed.stamp != current:
-            parsed = _Parsed(current, load_persona_file(path, layer=layer, strict=self.strict))
+            parsed = _Parsed(current, load_persona_file(path, layer=layer, strict=self.strict), next(self._serials))
             self._parsed[key] = parsed
         result = parsed.result
         if result.personas:
             self._last_good[key] = result.personas[0]
-            return result
+            return parsed, result
         good = self._last_good.get(key)
         if good is None:
-            return result
+            return parsed, result
         kept = Diagnostic(
             path=str(path), severity="warning",
             message=f"kept the last good version of {good.name!r} because the file no longer loads",
             hint="fix the errors above; the persona updates as soon as the file is valid again",
         )
-        return LoadResult(personas=[good], diagnostics=[*result.diagnostics, kept])
+        return parsed, LoadResult(personas=[good], diagnostics=[*result.diagnostics, kept])

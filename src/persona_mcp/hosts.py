@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
 import anyio
@@ -53,8 +53,7 @@ def root_path(uri: str) -> Path | None:
     parts = urlsplit(uri)
     if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
         return None
-    path = url2pathname(parts.path) if parts.path else ""
-    return Path(unquote(path)) if path else None
+    return Path(url2pathname(parts.path)) if parts.path else None  # url2pathname also decodes %XX
 
 
 class Hosts:
@@ -115,7 +114,9 @@ class Hosts:
             roots = tuple(path for path in found if path is not None)
         except (MCPError, NoBackChannelError, ValidationError, TimeoutError, anyio.BrokenResourceError,
                 anyio.ClosedResourceError) as exc:
-            logger.warning("the host did not list its roots (%s); its .personas/ folders are not used", exc)
+            # A connection that closed meanwhile (a stateless HTTP request's, say) is no news.
+            level = logging.WARNING if connection in self._roots else logging.DEBUG
+            logger.log(level, "the host did not list its roots (%s); its .personas/ folders are not used", exc)
         if connection in self._roots and self._roots[connection] != roots:
             logger.info("workspace roots: %s", ", ".join(map(str, roots)) or "none")
             self._roots[connection] = roots
