@@ -401,3 +401,19 @@ async def test_stdio_modern_client_hears_of_a_new_persona(tmp_path: Path) -> Non
 ])
 def test_root_path_takes_local_file_uris_only(uri: str, expected: Path | None) -> None:
     assert root_path(uri) == expected
+
+
+async def test_stdio_host_roots_bring_in_project_personas_over_builtins(tmp_path: Path) -> None:
+    workspace = tmp_path / "workspace"
+    (workspace / ".personas").mkdir(parents=True)
+    (workspace / ".personas" / "qa.md").write_text(persona_text("persona-qa", "Our own QA rules."), "utf-8")
+    inbox = Inbox()
+    box = {"roots": [workspace]}
+    async with mcp.Client(stdio_params(), mode="legacy", list_roots_callback=roots_callback(box),
+                          message_handler=inbox) as client:
+        await inbox.next()
+        detail = await client.call_tool("get_persona", {"name": "qa"})
+        assert detail.structured_content is not None
+        assert detail.structured_content["persona"]["layer"] == "project"
+        assert "Our own QA rules." in detail.structured_content["guidance"]
+        assert len(await prompt_names(client)) == 11
