@@ -167,7 +167,6 @@ async def test_stdio_client_lists_tools_selects_gets_a_prompt_and_reads_a_resour
 async def run_raw_session(args: list[str], *requests: dict[str, Any]) -> tuple[RawSession, str, int]:
     """Start the console script, shake hands, send `requests` (ids 2..), wait for every answer, close stdin.
 
-    Answers are awaited before stdin closes: the SDK drops requests still in flight at EOF.
     Returns the session, everything the server wrote on stderr, and its exit code.
     """
     stderr = bytearray()
@@ -239,3 +238,127 @@ async def test_personas_folder_with_a_broken_file_serves_the_good_one_and_names_
     assert any(str(broken) in p for p in problems), problems
     assert str(broken) in log, log
     assert "persona-widget.md" not in log
+
+
+# ---------------------------------------------------------------- abuse: garbage in, the server keeps serving
+
+
+async def exchange(payload: bytes, args: tuple[str, ...] = ()) -> tuple[list[dict[str, Any]], str, int]:
+    """Write `payload` to the server's stdin in one go, close stdin at once, and read stdout to its end.
+
+    Every stdout line must be a JSON object; returns them with the stderr text and the exit code.
+    """
+    out, err = bytearray(), bytearray()
+    with anyio.fail_after(TIMEOUT):
+        async with await anyio.open_process([str(SCRIPT), *args], env=server_env()) as process:
+            assert process.stdin is not None
+            async with anyio.create_task_group() as tg:
+                tg.start_soon(collect, process.stdout, out)
+                tg.start_soon(collect, process.stderr, err)
+                await process.stdin.send(payload)
+                await process.stdin.aclose()
+            returncode = await process.wait()
+    lines = bytes(out).splitlines()
+    assert not out or out.endswith(b"\n"), "stdout ended mid-line"
+    assert_jsonrpc_messages(lines)
+    return [json.loads(line) for line in lines], err.decode(errors="replace"), returncode
+
+
+def frame(*messages: dict[str, Any] | bytes) -> bytes:
+    return b"".join((m if isinstance(m, bytes) else json.dumps(m).encode()) + b"\n" for m in messages)
+
+
+SELECT = request(99, "tools/call", {"name": "select_persona", "arguments": {
+    "task": "Add user registration", "files": ["app/Http/Controllers/UserController.php"]}})
+
+
+def by_id(answers: list[dict[str, Any]]) -> dict[Any, dict[str, Any]]:
+    return {a["id"]: a for a in answers if a.get("id") is not None}
+
+
+async def test_garbage_lines_get_jsonrpc_errors_and_the_server_still_answers_a_valid_request() -> None:
+    garbage: list[dict[str, Any] | bytes] = [
+        b"this is not json",
+        b'{"jsonrpc": "2.0", "id": 2, "method": ',  # cut off mid-message
+        b"\xff\xfe\x00 not utf-8 \xc3\x28",
+        b"[1, 2, 3]",
+        b'"a string"',
+        b"null",
+        b"{}",
+        b'{"jsonrpc": "1.0", "id": 3, "method": "ping"}',
+        {"jsonrpc": "2.0", "id": 4, "method": 42},
+        {"jsonrpc": "2.0", "id": 5, "method": "tools/call", "params": "not an object"},
+        {"jsonrpc": "2.0", "id": 6, "method": "no/such/method"},
+        {"jsonrpc": "2.0", "id": 7, "method": "tools/call", "params": {"name": "select_persona",
+                                                                         "arguments": {"task": 5}}},
+        {"jsonrpc": "2.0", "id": 8, "method": "tools/call", "params": {"name": "select_persona",
+                                                                         "arguments": {"task": "x", "top_k": 0}}},
+        {"jsonrpc": "2.0", "id": 9, "method": "tools/call", "params": {"name": "no_such_tool", "arguments": {}}},
+        b"   ",  # a blank line is skipped without an answer
+    ]
+    answers, log, returncode = await exchange(frame(INITIALIZE, INITIALIZED, *garbage, SELECT))
+
+    assert returncode == 0, log
+    anonymous = [a["error"] for a in answers if a.get("id") is None]
+    assert [e["code"] for e in anonymous] == [-32700, -32700, -32700, -32600, -32600, -32600, -32600], anonymous
+    assert "not valid JSON" in anonymous[0]["message"]
+    assert "batches are not supported" in anonymous[3]["message"]
+    assert "got a string" in anonymous[4]["message"] and "got null" in anonymous[5]["message"]
+    answered = by_id(answers)
+    assert answered[3]["error"]["code"] == -32600 and "jsonrpc" in answered[3]["error"]["message"]
+    assert answered[4]["error"] == {"code": -32600, "message": "Invalid Request: 'method' must be a string"}
+    assert answered[5]["error"] == {"code": -32600, "message": "Invalid Request: 'params' must be an object"}
+    assert answered[6]["error"]["code"] == -32601
+    assert answered[7]["error"]["code"] == INVALID_PARAMS and answered[7]["error"]["data"]["field"] == "task"
+    assert answered[8]["error"]["code"] == INVALID_PARAMS and answered[8]["error"]["data"]["field"] == "top_k"
+    assert answered[9]["error"]["code"] == INVALID_PARAMS and "no_such_tool" in answered[9]["error"]["message"]
+    assert answered[99]["result"]["structuredContent"]["persona"] == "persona-backend"
+    assert len(answers) == 7 + 7 + 1 + 1  # no answer for the blank line or the notification
+    assert "not valid JSON" in log  # each rejected line is logged on stderr
+
+
+async def test_a_line_over_the_limit_is_refused_without_reading_it_whole_and_serving_goes_on() -> None:
+    from persona_mcp.stdio import MAX_LINE_BYTES
+
+    huge = request(2, "tools/call", {"name": "select_persona", "arguments": {"task": "x" * MAX_LINE_BYTES}})
+    answers, log, returncode = await exchange(frame(INITIALIZE, INITIALIZED, huge, SELECT))
+
+    assert returncode == 0, log
+    (refused,) = [a for a in answers if a.get("id") is None]
+    assert refused["error"]["code"] == -32600
+    assert f"{MAX_LINE_BYTES}-byte limit" in refused["error"]["message"]
+    assert by_id(answers)[99]["result"]["structuredContent"]["persona"] == "persona-backend"
+
+
+async def test_a_task_just_over_its_bound_on_one_line_gets_invalid_params_naming_the_field() -> None:
+    long_task = request(2, "tools/call", {"name": "select_persona", "arguments": {"task": "x" * 20_001}})
+    answers, log, returncode = await exchange(frame(INITIALIZE, INITIALIZED, long_task, SELECT))
+
+    assert returncode == 0, log
+    error = by_id(answers)[2]["error"]
+    assert error["code"] == INVALID_PARAMS and error["data"]["field"] == "task"
+    assert "20000" in error["message"]
+    assert 99 in by_id(answers)
+
+
+async def test_requests_in_flight_when_stdin_closes_are_still_answered() -> None:
+    calls = [request(10 + i, "tools/call", {"name": "select_persona", "arguments": {
+        "task": f"Profile the slow query number {i}", "files": ["db/queries.sql"]}}) for i in range(20)]
+    answers, log, returncode = await exchange(
+        frame(INITIALIZE, INITIALIZED, *calls, request(50, "prompts/get", {"name": "persona-qa"}), SELECT))
+
+    assert returncode == 0, log
+    answered = by_id(answers)
+    assert set(answered) == {1, *range(10, 30), 50, 99}, sorted(answered)
+    assert all("result" in answered[i] for i in answered)
+    assert answered[99]["result"]["structuredContent"]["persona"] == "persona-backend"
+
+
+async def test_stdin_closed_in_the_middle_of_a_message_answers_a_parse_error_and_exits_cleanly() -> None:
+    partial = json.dumps(SELECT).encode()[:40]
+    answers, log, returncode = await exchange(frame(INITIALIZE, INITIALIZED, request(2, "ping")) + partial)
+
+    assert returncode == 0, log
+    assert by_id(answers)[2]["result"] == {}
+    assert [a["error"]["code"] for a in answers if a.get("id") is None] == [-32700]
+

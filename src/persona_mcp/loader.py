@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import difflib
 import logging
+import os
+import reprlib
+import stat
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +31,8 @@ from persona_mcp.model import (
 logger = logging.getLogger(__name__)
 
 MAX_FILE_BYTES = 256 * 1024
+MAX_YAML_VALUES = 10_000
+"""The most values a frontmatter may hold once YAML aliases are expanded (a real one has a few hundred)."""
 PERSONA_SUFFIX = ".md"
 _NESTED_KEYS: dict[str, tuple[str, ...]] = {
     "mcp-preference": tuple(McpPreference.model_fields),
@@ -92,7 +98,19 @@ def parse_persona(text: str, path: str, *, layer: str = "builtin", strict: bool 
 
     try:
         root = yaml.compose(frontmatter, Loader=yaml.SafeLoader)
+        values = _expanded_size(root)
+        if values > MAX_YAML_VALUES:
+            report(f"the frontmatter holds over {MAX_YAML_VALUES} values once YAML aliases (*name) are expanded",
+                   "write the fields out plainly; persona frontmatter needs no anchors or aliases", line=offset)
+            return result
         data = yaml.safe_load(frontmatter)
+    except RecursionError:
+        report("the frontmatter is nested too deeply", "use flat lists and mappings, as `persona-mcp schema` shows",
+               line=offset)
+        return result
+    except _SelfReference:
+        report("a YAML alias refers to the value that contains it", "write the fields out plainly", line=offset)
+        return result
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + offset if mark is not None else None
@@ -163,11 +181,12 @@ def load_persona_file(path: Path, *, layer: str = "builtin", strict: bool = Fals
     """Read and validate one persona file; unreadable files become diagnostics too."""
     shown = str(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return _single(shown, f"the file is {size} bytes, over the {MAX_FILE_BYTES}-byte limit",
-                           "split the guidance or move reference material elsewhere")
-        raw = path.read_bytes()
+        raw = read_bounded(path, MAX_FILE_BYTES)
+    except _TooLarge as exc:
+        return _single(shown, f"the file is {exc.size} bytes, over the {MAX_FILE_BYTES}-byte limit",
+                       "split the guidance or move reference material elsewhere")
+    except _NotAFile:
+        return _single(shown, "not a regular file (a pipe, device or socket)", "make the persona a plain .md file")
     except OSError as exc:
         return _single(shown, f"cannot read the file: {exc.strerror or exc}", "check that it exists and is readable")
     try:
@@ -176,6 +195,50 @@ def load_persona_file(path: Path, *, layer: str = "builtin", strict: bool = Fals
         line = raw[: exc.start].count(b"\n") + 1
         return _single(shown, f"not valid UTF-8 (byte {exc.start})", "save the file as UTF-8", line=line)
     return parse_persona(text, shown, layer=layer, strict=strict)
+
+
+class _TooLarge(Exception):
+    def __init__(self, size: int) -> None:
+        self.size = size
+
+
+class _NotAFile(Exception):
+    pass
+
+
+class _SelfReference(Exception):
+    pass
+
+
+def read_bounded(path: Path, limit: int) -> bytes:
+    """A regular file's bytes, refusing more than `limit` bytes and never blocking on a pipe or device."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    with os.fdopen(fd, "rb") as file:
+        info = os.fstat(file.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise _NotAFile
+        if info.st_size > limit:
+            raise _TooLarge(info.st_size)
+        data = file.read(limit + 1)  # the file may have grown since fstat
+    if len(data) > limit:
+        raise _TooLarge(len(data))
+    return data
+
+
+def name_problem(path: Path) -> str | None:
+    """Why a file name is refused: a control or format character could forge a line in a diagnostic or a log."""
+    bad = [c for c in path.name if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp")]
+    if bad:
+        return f"the file name {path.name!r} holds a control character ({bad[0]!r})"
+    return None
+
+
+def escapes(path: Path, folder: Path) -> Path | None:
+    """Where a symlinked persona file really lives, when that is outside its folder; None otherwise."""
+    if not path.is_symlink():
+        return None
+    target = path.resolve()
+    return None if target.is_relative_to(folder.resolve()) else target
 
 
 def persona_files(folder: Path) -> list[Path]:
@@ -202,6 +265,17 @@ def load_folder(
                        "check the path given with --personas or PERSONA_MCP_PATH")
     seen: dict[str, Persona] = {}
     for path in files:
+        refused = name_problem(path)
+        if refused:
+            result.diagnostics.append(Diagnostic(path=ascii(str(path)), message=refused,
+                                                 hint="rename the file with printable characters only"))
+            continue
+        target = escapes(path, folder)
+        if target is not None:
+            result.diagnostics.append(Diagnostic(
+                path=str(path), message=f"the symlink points outside the persona folder, to {target}",
+                hint="copy the file into the folder, or add the folder it lives in as a layer"))
+            continue
         loaded = read(path) if read else load_persona_file(path, layer=layer, strict=strict)
         result.diagnostics.extend(loaded.diagnostics)
         for persona in loaded.personas:
@@ -254,6 +328,33 @@ def _single(path: str, message: str, hint: str, *, line: int | None = None) -> L
     return LoadResult(diagnostics=[Diagnostic(path=path, line=line, message=message, hint=hint)])
 
 
+def _expanded_size(root: yaml.Node | None) -> int:
+    """How many values a YAML document holds with every alias expanded, counted without expanding them."""
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+
+    def size(node: yaml.Node) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in open_nodes:
+            raise _SelfReference
+        open_nodes.add(key)
+        children: list[yaml.Node] = []
+        if isinstance(node, yaml.SequenceNode):
+            children = list(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            children = [part for pair in node.value for part in pair]
+        total = 1
+        for child in children:
+            total = min(total + size(child), MAX_YAML_VALUES + 1)
+        open_nodes.discard(key)
+        sizes[key] = total
+        return total
+
+    return size(root) if root is not None else 0
+
+
 def _node_at(root: yaml.Node | None, loc: Sequence[str | int]) -> yaml.Node | None:
     """The YAML node at a pydantic error location, to report its line."""
     node = root
@@ -285,9 +386,17 @@ def _describe(error: Mapping[str, Any]) -> str:
         return "required field is missing"
     if kind == "string_pattern_mismatch":
         return f"{error.get('input')!r} is not a valid persona name"
-    received = error.get("input")
-    shown = repr(received) if len(repr(received)) <= 60 else repr(received)[:57] + "..."
-    return f"{error['msg']} (got {shown})"
+    return f"{error['msg']} (got {_SHORT.repr(error.get('input'))})"
+
+
+def _short_repr() -> reprlib.Repr:
+    """A repr that stays short however large the value (Python 3.11's Repr takes no keyword arguments)."""
+    short = reprlib.Repr()
+    short.maxlevel, short.maxlist, short.maxdict, short.maxstring, short.maxother = 2, 4, 4, 60, 60
+    return short
+
+
+_SHORT = _short_repr()
 
 
 def _hint(error: Mapping[str, Any]) -> str:

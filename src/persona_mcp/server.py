@@ -35,6 +35,7 @@ from persona_mcp.errors import InvalidArgument, PersonaNotFound
 from persona_mcp.hosts import Hosts, HostTracker, advertise_list_changed
 from persona_mcp.model import Persona, PersonaDetail, PersonaInfo, PersonaList, Selection
 from persona_mcp.selection import select
+from persona_mcp.stdio import stdio_transport
 
 logger = logging.getLogger(__name__)
 _Fn = TypeVar("_Fn", bound=Callable[..., Any])
@@ -45,6 +46,7 @@ MAX_FILES = 1_000
 MAX_PATH_CHARS = 1_024
 MAX_SERVERS = 100
 MAX_TOP_K = 20
+MAX_NAME_CHARS = 100
 
 INSTRUCTIONS = """\
 persona-mcp gives you the right engineering mindset for a task.
@@ -76,7 +78,9 @@ Servers = Annotated[
 ]
 DetailLevel = Annotated[Literal["full", "summary"], Field(description="Return the full guidance or a summary.")]
 PersonaName = Annotated[
-    str, Field(min_length=1, max_length=100, description="A persona name, full (persona-backend) or short (backend).")
+    str,
+    Field(min_length=1, max_length=MAX_NAME_CHARS,
+          description="A persona name, full (persona-backend) or short (backend)."),
 ]
 
 
@@ -108,6 +112,12 @@ class PersonaServer(MCPServer[Any]):
         await self.bus.publish(ResourcesListChanged())
         await self.hosts.notify_list_changed()
 
+    async def run_stdio_async(self) -> None:
+        """Serve over stdio; garbage lines get JSON-RPC errors, and requests in flight at EOF are answered."""
+        async with stdio_transport() as (read_stream, write_stream):
+            lowlevel = self._lowlevel_server
+            await lowlevel.run(read_stream, write_stream, lowlevel.create_initialization_options())
+
     def read_only_tool(self, title: str) -> Callable[[_Fn], _Fn]:
         """Register a read-only tool and remember its argument names, so that unknown ones are refused."""
         register = self.tool(annotations=READ_ONLY, title=title)
@@ -119,6 +129,8 @@ class PersonaServer(MCPServer[Any]):
         return decorator
 
     def persona(self, name: str, field: str = "name", catalog: Catalog | None = None) -> Persona:
+        if len(name) > MAX_NAME_CHARS:
+            raise invalid_params(field, f"at most {MAX_NAME_CHARS} characters (got {len(name)})")
         try:
             return (catalog or self.catalog).get(name)
         except PersonaNotFound as exc:

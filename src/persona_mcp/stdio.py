@@ -1,0 +1,254 @@
+"""The stdio transport: bounded JSON-RPC lines in, answers out, and no answer lost when stdin closes.
+
+The SDK's own stdio transport drops requests still in flight when stdin reaches its end, stays
+silent on lines that are not JSON-RPC, and reads a line of any length. This one answers every line
+it cannot use with a JSON-RPC error (-32700 parse error, -32600 invalid request), caps the length
+of a line, and on end of input waits (for a bounded time) until every request it handed to the
+server has been answered before it reports the end to the server.
+
+While it serves, fd 1 points at stderr and fd 0 at the null device, so a stray print or a child
+process cannot reach the wire; both are restored on exit.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager, suppress
+from typing import IO, Any
+
+import anyio
+import anyio.to_thread
+from anyio.abc import ObjectReceiveStream, ObjectSendStream
+from mcp.shared.message import ServerMessageMetadata, SessionMessage
+from mcp_types import (
+    INVALID_REQUEST,
+    PARSE_ERROR,
+    ErrorData,
+    JSONRPCError,
+    JSONRPCNotification,
+    JSONRPCRequest,
+    JSONRPCResponse,
+    RequestId,
+    jsonrpc_message_adapter,
+)
+from pydantic import ValidationError
+
+logger = logging.getLogger(__name__)
+
+MAX_LINE_BYTES = 8 * 1024 * 1024
+"""The longest JSON-RPC line accepted: above any request within the tools' bounds, even fully escaped."""
+DRAIN_SECONDS = 10.0
+"""How long requests in flight at end of input may take to answer before the transport gives up on them."""
+_CHUNK = 64 * 1024
+
+
+class _Wire:
+    """The process's stdin and stdout as private descriptors, with fds 0 and 1 diverted while serving."""
+
+    def __init__(self) -> None:
+        self.restore: list[Callable[[], None]] = []
+        self.reader: IO[bytes] = sys.stdin.buffer
+        self.writer: IO[bytes] = sys.stdout.buffer
+        if sys.platform == "win32":  # pragma: no cover - Windows serves the std handles in place
+            return
+        try:
+            self.reader = self._claim(0, os.O_RDONLY, "rb")
+            self.writer = self._claim(1, os.O_WRONLY, "wb")
+        except OSError as exc:  # a closed or odd descriptor: serve the std streams in place
+            logger.debug("serving stdio in place: %s", exc)
+
+    def _claim(self, fd: int, mode: int, file_mode: str) -> IO[bytes]:
+        private = os.dup(fd)
+        diversion = os.dup(2) if fd == 1 else os.open(os.devnull, mode)
+        os.dup2(diversion, fd)
+        os.close(diversion)
+
+        def restore() -> None:
+            with suppress(OSError):
+                os.dup2(private, fd)
+
+        self.restore.append(restore)
+        stream: IO[bytes] = os.fdopen(private, file_mode, buffering=0)
+        return stream
+
+    def close(self) -> None:
+        for restore in reversed(self.restore):
+            restore()
+
+
+def read_line(reader: IO[bytes], limit: int) -> tuple[bytes, bool]:
+    """One line of at most `limit` bytes (b"" at end of input), and whether a longer line was cut off.
+
+    The rest of an over-long line is read and thrown away, so memory stays bounded by `limit`.
+    """
+    line = reader.readline(limit + 1)
+    if len(line) <= limit or line.endswith(b"\n"):
+        return line, False
+    while line and not line.endswith(b"\n"):
+        line = reader.readline(_CHUNK)
+    return b"", True
+
+
+def error_reply(code: int, message: str, id_: RequestId | None = None) -> SessionMessage:
+    return SessionMessage(JSONRPCError(jsonrpc="2.0", id=id_, error=ErrorData(code=code, message=message)))
+
+
+def decode(line: bytes) -> SessionMessage | JSONRPCError:
+    """A wire line as a message for the server, or the error to answer it with."""
+    try:
+        return SessionMessage(jsonrpc_message_adapter.validate_json(line, by_name=False))
+    except ValidationError as exc:
+        invalid_json = [e for e in exc.errors() if e["type"] == "json_invalid"]
+    if invalid_json:  # includes invalid UTF-8 and lone surrogates, which json.loads would let through
+        detail = invalid_json[0]["ctx"].get("error", "") if "ctx" in invalid_json[0] else ""
+        return _error(PARSE_ERROR, f"Parse error: the line is not valid JSON ({detail or invalid_json[0]['msg']})")
+    try:
+        data: Any = json.loads(line)
+    except (ValueError, RecursionError) as exc:
+        return _error(PARSE_ERROR, f"Parse error: the line is not valid JSON ({exc})")
+    if isinstance(data, list):
+        return _error(INVALID_REQUEST, "Invalid Request: JSON-RPC batches are not supported; send one message a line")
+    if not isinstance(data, dict):
+        return _error(INVALID_REQUEST, f"Invalid Request: expected a JSON object, got {_json_type(data)}")
+    raw_id = data.get("id")
+    id_ = raw_id if isinstance(raw_id, str) or (isinstance(raw_id, int) and not isinstance(raw_id, bool)) else None
+    return _error(INVALID_REQUEST, f"Invalid Request: {_shape_problem(data)}", id_)
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    return "a string"
+
+
+def _error(code: int, message: str, id_: RequestId | None = None) -> JSONRPCError:
+    return JSONRPCError(jsonrpc="2.0", id=id_, error=ErrorData(code=code, message=message))
+
+
+def _shape_problem(data: dict[str, Any]) -> str:
+    if data.get("jsonrpc") != "2.0":
+        return "'jsonrpc' must be \"2.0\""
+    if "method" in data:
+        if not isinstance(data["method"], str):
+            return "'method' must be a string"
+        if "params" in data and not isinstance(data["params"], dict | None):
+            return "'params' must be an object"
+        if "id" in data and data["id"] is not None and not isinstance(data["id"], str | int):
+            return "'id' must be a string or an integer"
+        return "not a valid request or notification"
+    if "result" in data or "error" in data:
+        return "not a valid response ('id' must be a string or an integer; 'result' an object)"
+    return "a message needs 'method' (request or notification) or 'result'/'error' (response)"
+
+
+@asynccontextmanager
+async def stdio_transport(
+    *, max_line_bytes: int = MAX_LINE_BYTES, drain_seconds: float = DRAIN_SECONDS,
+    reader: IO[bytes] | None = None, writer: IO[bytes] | None = None,
+) -> AsyncIterator[tuple[ObjectReceiveStream[SessionMessage | Exception], ObjectSendStream[SessionMessage]]]:
+    """Streams for `Server.run` over stdin/stdout (or the given binary files, which are then not diverted)."""
+    wire = _Wire() if reader is None and writer is None else None
+    source = reader or (wire.reader if wire else sys.stdin.buffer)
+    sink = writer or (wire.writer if wire else sys.stdout.buffer)
+    to_server, from_wire = anyio.create_memory_object_stream[SessionMessage | Exception](0)
+    to_wire, from_server = anyio.create_memory_object_stream[SessionMessage](0)
+    out_send, out_receive = anyio.create_memory_object_stream[SessionMessage](16)
+    pending: set[RequestId] = set()
+    settled = anyio.Event()
+
+    def answered(id_: RequestId) -> None:
+        nonlocal settled
+        pending.discard(id_)
+        settled.set()
+        settled = anyio.Event()
+
+    async def read_wire() -> None:
+        async with to_server, out_send:
+            while True:
+                line, cut = await anyio.to_thread.run_sync(read_line, source, max_line_bytes, abandon_on_cancel=True)
+                if cut:
+                    logger.warning("stdin: dropped a line over %d bytes", max_line_bytes)
+                    await out_send.send(error_reply(INVALID_REQUEST, f"Invalid Request: the line is over the "
+                                                    f"{max_line_bytes}-byte limit for one message"))
+                    continue
+                if not line:
+                    break
+                if not line.strip():
+                    continue
+                decoded = decode(line)
+                if isinstance(decoded, JSONRPCError):
+                    logger.warning("stdin: %s: %r", decoded.error.message, line[:120])
+                    await out_send.send(SessionMessage(decoded))
+                    continue
+                message = decoded.message
+                if isinstance(message, JSONRPCRequest):
+                    pending.add(message.id)
+                    decoded.metadata = ServerMessageMetadata(on_request_unanswered=_unanswered(answered, message.id))
+                elif isinstance(message, JSONRPCNotification) and message.method == "notifications/cancelled":
+                    cancelled = (message.params or {}).get("requestId")
+                    if isinstance(cancelled, str | int):
+                        answered(cancelled)
+                await to_server.send(decoded)
+            # End of input: let the requests in flight finish and be answered before the server sees EOF.
+            with anyio.move_on_after(drain_seconds) as scope:
+                while pending:
+                    await settled.wait()
+            if scope.cancelled_caught:
+                logger.warning("stdin closed; %d request(s) still unanswered after %.0f s", len(pending),
+                               drain_seconds)
+
+    relay_out = out_send.clone()
+
+    async def relay_server() -> None:
+        async with from_server, relay_out as out:
+            async for item in from_server:
+                await out.send(item)
+
+    async def write_wire() -> None:
+        broken = False
+        async with out_receive:
+            async for item in out_receive:
+                if broken:
+                    continue
+                data = item.message.model_dump_json(by_alias=True, exclude_unset=True).encode("utf-8") + b"\n"
+                try:
+                    await anyio.to_thread.run_sync(_write, sink, data)
+                except OSError as exc:  # the host went away; keep draining so the server is never blocked
+                    logger.warning("stdout: cannot write (%s); further messages are dropped", exc)
+                    broken = True
+                    continue
+                if isinstance(item.message, JSONRPCResponse | JSONRPCError) and item.message.id is not None:
+                    answered(item.message.id)
+
+    try:
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(write_wire)
+            tg.start_soon(relay_server)
+            tg.start_soon(read_wire)
+            yield from_wire, to_wire
+    finally:
+        if wire is not None:
+            wire.close()
+
+
+def _unanswered(answered: Callable[[RequestId], None], id_: RequestId) -> Callable[[], Any]:
+    async def hook() -> None:
+        answered(id_)
+
+    return hook
+
+
+def _write(sink: IO[bytes], data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        written = sink.write(view)
+        view = view[written or 0:]
+    sink.flush()
