@@ -417,3 +417,15 @@ async def test_stdio_host_roots_bring_in_project_personas_over_builtins(tmp_path
         assert detail.structured_content["persona"]["layer"] == "project"
         assert "Our own QA rules." in detail.structured_content["guidance"]
         assert len(await prompt_names(client)) == 11
+
+
+async def test_every_connected_host_is_told(tmp_path: Path) -> None:
+    inboxes = [Inbox(), Inbox(), Inbox()]
+    async with served([Layer("custom", tmp_path)]) as (server, _), \
+            mcp.Client(server, mode="legacy", message_handler=inboxes[0]), \
+            mcp.Client(server, mode="legacy", message_handler=inboxes[1]), \
+            mcp.Client(server, mode="legacy", message_handler=inboxes[2]):
+        await until(lambda: _hosts_are(server, 3))
+        (tmp_path / "widget.md").write_text(persona_text("persona-widget"), "utf-8")
+        for inbox in inboxes:
+            assert sorted(await inbox.next()) == LIST_CHANGED

@@ -123,11 +123,19 @@ class Hosts:
             self.on_change()
 
     async def notify_list_changed(self) -> None:
-        """Send prompts and resources list_changed to every handshake-era host."""
-        for connection in list(self._roots):
+        """Send prompts and resources list_changed to every handshake-era host, all at once.
+
+        A host that does not read its input holds up only its own notification, for NOTIFY_TIMEOUT at most.
+        """
+
+        async def notify(connection: Connection) -> None:
             with anyio.move_on_after(NOTIFY_TIMEOUT):
                 await connection.send_prompt_list_changed()
                 await connection.send_resource_list_changed()
+
+        async with anyio.create_task_group() as tg:
+            for connection in list(self._roots):
+                tg.start_soon(notify, connection)
 
 
 class HostTracker:
