@@ -17,6 +17,10 @@ Trigger = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, 
 ServerName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
 
+RequestShape = Literal["question", "proposal", "bug-report"]
+REQUEST_SHAPES: tuple[RequestShape, ...] = ("question", "proposal", "bug-report")
+
+
 def short_name(name: str) -> str:
     """The name without its `persona-` prefix: `persona-backend` -> `backend`."""
     return name.removeprefix(NAME_PREFIX) if name != NAME_PREFIX else name
@@ -64,6 +68,18 @@ class PersonaSpec(_Frontmatter):
         default_factory=list,
         alias="trigger-files",
         description="Gitignore-style globs matched against the task's file paths.",
+    )
+    activity_keywords: list[Trigger] = Field(
+        default_factory=list,
+        alias="activity-keywords",
+        description="Words or phrases naming the kind of work this persona does (refactor, benchmark, document); "
+        "they weigh more than domain keywords (extension).",
+    )
+    request_shapes: list[RequestShape] = Field(
+        default_factory=list,
+        alias="request-shapes",
+        description="Shapes of request this persona answers: question (how/why/what...?), proposal (a design "
+        "write-up with no files), bug-report (a stack trace, or steps to reproduce) (extension).",
     )
     negative_keywords: list[Trigger] = Field(
         default_factory=list,
@@ -196,13 +212,14 @@ class Diagnostic(BaseModel):
 
 # ---------------------------------------------------------------- selection results
 
-EvidenceKind = Literal["keyword", "description", "file", "negative", "explicit"]
+EvidenceKind = Literal["keyword", "activity", "description", "file", "shape", "negative", "explicit"]
 
 
 class Evidence(BaseModel):
     """One signal that moved a persona's score."""
 
-    kind: EvidenceKind = Field(description="keyword, description, file, negative (lowers the score) or explicit.")
+    kind: EvidenceKind = Field(description="keyword, activity, description, file, shape (of the request), negative "
+                               "(lowers the score) or explicit (asked for by name).")
     trigger: str = Field(description="The keyword, phrase or glob that fired.")
     matched: list[str] = Field(default_factory=list, description="The task words or file paths it matched.")
     weight: float = Field(description="Its contribution to the score (negative for exclusions).")

@@ -9,77 +9,98 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-import pathspec
-
+from persona_mcp.globs import GlobIndex
 from persona_mcp.model import Candidate, Evidence, Persona, Selection, ServerChoice, short_name
 from persona_mcp.text import STOPWORDS, stem, stems, words
 
 Detail = Literal["full", "summary"]
+Kind = Literal["keyword", "activity", "description", "negative"]
 
-KEYWORD_WEIGHT = 1.0
-DESCRIPTION_WEIGHT = 0.6
-FILE_WEIGHT = 1.5
-NEGATIVE_WEIGHT = 1.0
-EXPLICIT_WEIGHT = 4.0
+# What one matched trigger is worth, by kind, before its rarity across the catalog is applied.
+KIND_WEIGHT: dict[str, float] = {"activity": 2.0, "keyword": 1.0, "description": 0.6, "negative": 1.0}
+SOFT_NEGATIVE = 0.6  # a "Do NOT load for" phrase is prose, so it argues more softly than negative-keywords
 PHRASE_BONUS = 0.5  # per extra word in a matched phrase: "race condition" says more than "race"
-DECAY = 0.75  # each further keyword of the same persona counts this much less than the one before
+REST_FACTOR = 0.6  # words after the first sentence count this much: the lead says what the task is
+DECAY = 0.5  # each further keyword of the same persona counts this much less than the one before
+FILE_WEIGHT = 1.5  # what a change made only of a persona's files is worth
+COVERAGE_POWER = 1.5  # files that accompany a change (its tests, its changelog) count for less than their share
+SHAPE_WEIGHT: dict[str, float] = {"question": 2.0, "proposal": 2.5, "bug-report": 1.5}
+EXPLICIT_WEIGHT = 4.0
 MIN_SCORE = 0.3  # below this nothing fits
 COMPANION_SHARE = 0.4  # a companion needs at least this share of the winner's score
 
 
-@dataclass(frozen=True)
-class _Phrase:
-    stems: tuple[str, ...]
-    text: str
+@dataclass(frozen=True, slots=True)
+class _Posting:
     persona: int
-    kind: Literal["keyword", "description", "negative"]
+    kind: Kind
+    text: str
     weight: float
+
+
+@dataclass(frozen=True, slots=True)
+class _Hit:
+    persona: int
+    kind: Kind
+    text: str
+    matched: str
+    weight: float
+    start: int
+    end: int
 
 
 class SelectionIndex:
     """Everything selection needs, computed once when a catalog loads.
 
-    Phrases are indexed by their first stem, so a request looks up each of its words
-    once instead of scanning every persona's triggers.
+    Trigger phrases are filed under their first word's stem and globs under the literal they
+    need, so a request looks up each of its words and paths once instead of scanning every
+    persona.
     """
 
     def __init__(self, personas: Sequence[Persona]) -> None:
         self.personas = list(personas)
         count = len(self.personas)
-        raw: list[_Phrase] = []
+        raw: list[tuple[tuple[str, ...], _Posting]] = []
         for i, persona in enumerate(self.personas):
             spec = persona.spec
-            for text in spec.trigger_keywords:
-                raw.append(_Phrase(tuple(stems(text)), text, i, "keyword", KEYWORD_WEIGHT))
-            for text in persona.auto_invoke:
-                raw.append(_Phrase(tuple(stems(text)), text, i, "description", DESCRIPTION_WEIGHT))
-            for text in spec.negative_keywords:
-                raw.append(_Phrase(tuple(stems(text)), text, i, "negative", NEGATIVE_WEIGHT))
-            # A "Do NOT load for" clause is prose, so its phrases argue more softly than explicit ones.
-            for text in persona.do_not_load:
-                raw.append(_Phrase(tuple(stems(text)), text, i, "negative", DESCRIPTION_WEIGHT))
+            sources: list[tuple[Kind, Iterable[str], float]] = [
+                ("activity", spec.activity_keywords, 1.0),
+                ("keyword", spec.trigger_keywords, 1.0),
+                ("description", persona.auto_invoke, 1.0),
+                ("negative", spec.negative_keywords, 1.0),
+                ("negative", persona.do_not_load, SOFT_NEGATIVE),
+            ]
+            for kind, texts, factor in sources:
+                for text in texts:
+                    key = tuple(stems(text))
+                    if key:
+                        raw.append((key, _Posting(i, kind, text, KIND_WEIGHT[kind] * factor)))
         # A phrase claimed by many personas tells them apart poorly: weight it by rarity.
         claimed: dict[tuple[str, ...], set[int]] = defaultdict(set)
-        for phrase in raw:
-            if phrase.kind != "negative":
-                claimed[phrase.stems].add(phrase.persona)
-        self._by_first: dict[str, list[_Phrase]] = defaultdict(list)
+        for key, posting in raw:
+            if posting.kind != "negative":
+                claimed[key].add(posting.persona)
+        self._postings: dict[tuple[str, ...], list[_Posting]] = defaultdict(list)
         seen: set[tuple[tuple[str, ...], int, str]] = set()
-        for phrase in raw:
-            key = (phrase.stems, phrase.persona, phrase.kind)
-            if not phrase.stems or key in seen:
-                continue
-            seen.add(key)
+        for key, posting in raw:
+            group = "negative" if posting.kind == "negative" else "positive"
+            if (key, posting.persona, group) in seen:
+                continue  # the first (strongest) kind that names a phrase keeps it
+            seen.add((key, posting.persona, group))
             rarity = 1.0
-            if phrase.kind != "negative" and count > 1:
-                rarity = math.log(1 + count / len(claimed[phrase.stems])) / math.log(1 + count)
-            bonus = 1 + PHRASE_BONUS * (len(phrase.stems) - 1)
-            self._by_first[phrase.stems[0]].append(
-                _Phrase(phrase.stems, phrase.text, phrase.persona, phrase.kind, phrase.weight * rarity * bonus)
-            )
-        # Globs match case-insensitively: "**/controllers/**" should find "app/Controllers/".
-        self._globs = [pathspec.GitIgnoreSpec.from_lines([g.lower() for g in p.spec.trigger_files])
-                       for p in self.personas]
+            if posting.kind != "negative" and count > 1:
+                rarity = math.log(1 + count / len(claimed[key])) / math.log(1 + count)
+            bonus = 1 + PHRASE_BONUS * (len(key) - 1)
+            self._postings[key].append(_Posting(posting.persona, posting.kind, posting.text,
+                                                posting.weight * rarity * bonus))
+        self._by_first: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+        for key in self._postings:
+            self._by_first[key[0]].append(key)
+        self.globs = GlobIndex([p.spec.trigger_files for p in self.personas])
+        self._shapes: dict[str, list[int]] = defaultdict(list)
+        for i, persona in enumerate(self.personas):
+            for shape in dict.fromkeys(persona.spec.request_shapes):
+                self._shapes[shape].append(i)
         self._names: dict[str, int] = {}
         for i, persona in enumerate(self.personas):
             self._names[persona.name] = i
@@ -89,48 +110,47 @@ class SelectionIndex:
         """The persona answering to a full or short name (the caller knows it exists)."""
         return self.personas[self._names[name]]
 
-    def match_phrases(self, task_stems: Sequence[str], task_words: Sequence[str]) -> list[tuple[_Phrase, str]]:
-        """Every indexed phrase that occurs in the task, with the words it matched.
+    def match_phrases(self, task_stems: Sequence[str], task_words: Sequence[str], lead: int | None = None,
+                      ) -> list[_Hit]:
+        """Every indexed phrase that occurs in the task, per persona, with the words it matched.
 
-        Within one persona and one kind of trigger, a stretch of task words counts once: the
-        strongest phrase covering it wins, so "race condition" does not also fire a separate "race".
-        A lone function word ("them", "is") never matches a one-word trigger, since its crude stem
-        can collide with a real word ("theme").
+        Words past `lead` (the first sentence) count `REST_FACTOR` as much. Within one persona,
+        a stretch of task words counts once for and once against: the strongest phrase covering it
+        wins, so "race condition" does not also fire a separate "race", and a phrase that occurs
+        twice counts once. A lone function word ("them", "is") never matches a one-word trigger,
+        since its crude stem can collide with a real word ("theme").
         """
-        hits: list[tuple[float, int, int, _Phrase]] = []
+        lead = len(task_stems) if lead is None else lead
+        hits: list[_Hit] = []
         for start, first in enumerate(task_stems):
-            for phrase in self._by_first.get(first, ()):
-                end = start + len(phrase.stems)
-                if tuple(task_stems[start:end]) != phrase.stems:
+            for key in self._by_first.get(first, ()):
+                end = start + len(key)
+                if end - start == 1:
+                    if task_words[start] in STOPWORDS:
+                        continue
+                elif tuple(task_stems[start:end]) != key:
                     continue
-                if end - start == 1 and task_words[start] in STOPWORDS:
-                    continue
-                hits.append((phrase.weight, start, end, phrase))
-        hits.sort(key=lambda hit: (-hit[0], hit[1], hit[3].text))
-        covered: dict[tuple[int, str], set[int]] = defaultdict(set)
-        seen: set[tuple[tuple[str, ...], int, str]] = set()
-        found: list[tuple[_Phrase, str]] = []
-        for _weight, start, end, phrase in hits:
-            span = set(range(start, end))
-            taken = covered[(phrase.persona, phrase.kind)]
-            key = (phrase.stems, phrase.persona, phrase.kind)
-            if span & taken or key in seen:
+                matched = " ".join(task_words[start:end])
+                factor = 1.0 if start < lead else REST_FACTOR
+                for p in self._postings[key]:
+                    hits.append(_Hit(p.persona, p.kind, p.text, matched, p.weight * factor, start, end))
+        hits.sort(key=lambda h: (-h.weight, h.start, h.text))
+        covered: dict[tuple[int, bool], set[int]] = defaultdict(set)
+        seen: set[tuple[int, bool, str]] = set()
+        found: list[_Hit] = []
+        for hit in hits:
+            group = (hit.persona, hit.kind == "negative")
+            span = range(hit.start, hit.end)
+            taken = covered[group]
+            if (hit.persona, group[1], hit.text) in seen or any(i in taken for i in span):
                 continue
             taken.update(span)
-            seen.add(key)
-            found.append((phrase, " ".join(task_words[start:end])))
+            seen.add((hit.persona, group[1], hit.text))
+            found.append(hit)
         return found
 
-    def match_files(self, persona: int, files: Sequence[str]) -> dict[str, list[str]]:
-        """Glob -> files it matched, for one persona."""
-        spec = self._globs[persona]
-        patterns = self.personas[persona].spec.trigger_files
-        hits: dict[str, list[str]] = defaultdict(list)
-        for path in files:
-            result = spec.check_file(path.lower())
-            if result.include and result.index is not None:
-                hits[patterns[result.index]].append(path)
-        return hits
+    def shape_personas(self, shape: str) -> list[int]:
+        return self._shapes.get(shape, [])
 
     def explicit_request(self, task: str) -> int | None:
         """A persona the task asks for by name: `@security`, `persona-security`, "as the security persona"."""
@@ -147,6 +167,46 @@ _EXPLICIT = (
     re.compile(r"\b(persona-[a-z0-9][a-z0-9-]*)"),
     re.compile(r"\b([a-z0-9][a-z0-9-]*)\s+persona\b(?!-)"),
 )
+
+_LEAD_END = re.compile(r"[.!?](?=\s|$)|\n")
+_INTERROGATIVE = re.compile(
+    r"(how|why|what|what's|when|where|which|who|can|could|is|are|was|does|do|did|should|shall|will|would|may"
+    r"|has|have|isn't|aren't|doesn't|don't|won't|can't)\b",
+    re.IGNORECASE,
+)
+_TRACE = re.compile(
+    r"Traceback \(most recent call last\)|^\s*File \"[^\"]+\", line \d+|^\s*at [\w$.<>/]+ ?\(?[^)\n]*:\d+"
+    r"|^panic: |^goroutine \d+ \[|thread '[^']*' panicked at|Exception in thread \"|^\s*\w+(?:Error|Exception): "
+    r"|Segmentation fault|SIGSEGV|^\s*#\d+\s+0x[0-9a-f]+",
+    re.MULTILINE,
+)
+_REPORT = re.compile(r"steps to reproduce|expected behaviou?r|actual behaviou?r|to reproduce:", re.IGNORECASE)
+PROPOSAL_WORDS = 30  # a write-up at least this long, with no files and no question, reads as a proposal
+
+
+def lead_length(task: str) -> int:
+    """How many words the first sentence of the task has."""
+    end = _LEAD_END.search(task.strip())
+    return len(words(task.strip()[: end.end()])) if end else len(words(task))
+
+
+def request_shapes(task: str, files: Sequence[str], word_count: int) -> dict[str, float]:
+    """The shapes the request has, each with a strength in (0, 1]."""
+    shapes: dict[str, float] = {}
+    text = task.strip()
+    end = _LEAD_END.search(text)
+    lead = text[: end.end()] if end else text
+    if _TRACE.search(text):
+        shapes["bug-report"] = 1.0
+    elif _REPORT.search(text):
+        shapes["bug-report"] = 0.7
+    if lead.rstrip().endswith("?") or (_INTERROGATIVE.match(lead) and "?" in text):
+        shapes["question"] = 1.0 if not files else 0.5
+    elif _INTERROGATIVE.match(lead) and word_count <= 25 and not files:
+        shapes["question"] = 0.6
+    if not files and not shapes and word_count >= PROPOSAL_WORDS:
+        shapes["proposal"] = min(1.0, 0.5 + (word_count - PROPOSAL_WORDS) / 100)
+    return shapes
 
 
 def normalise_path(path: str) -> str:
@@ -168,7 +228,7 @@ def select(
 ) -> Selection:
     """Rank the catalog's personas for a task and explain the choice, or abstain with a reason."""
     paths = [p for p in (normalise_path(f) for f in files) if p]
-    candidates = rank(index, task, paths)
+    candidates = rank(index, task, paths, limit=max(top_k, 1) + 3)
     best = candidates[0] if candidates else None
     if best is None or best.score < MIN_SCORE:
         reason = (
@@ -201,32 +261,31 @@ def select(
     )
 
 
-def rank(index: SelectionIndex, task: str, files: Sequence[str]) -> list[Candidate]:
-    """Every persona with positive evidence, best first (ties broken by name, so the order is stable)."""
+_Item = tuple[str, str, list[str], float]  # kind, trigger, matched, weight
+
+
+def rank(index: SelectionIndex, task: str, files: Sequence[str], limit: int | None = None) -> list[Candidate]:
+    """Personas with positive evidence, best first (ties broken by name, so the order is stable).
+
+    Only the first `limit` candidates are built out with their evidence.
+    """
     task_words = words(task)
     task_stems = [stem(w) for w in task_words]
-    evidence: dict[int, list[Evidence]] = defaultdict(list)
+    evidence: dict[int, list[_Item]] = defaultdict(list)
 
-    for phrase, matched_words in index.match_phrases(task_stems, task_words):
-        sign = -1.0 if phrase.kind == "negative" else 1.0
-        evidence[phrase.persona].append(
-            Evidence(kind=phrase.kind, trigger=phrase.text, matched=[matched_words], weight=sign * phrase.weight)
-        )
+    for hit in index.match_phrases(task_stems, task_words, lead_length(task)):
+        sign = -1.0 if hit.kind == "negative" else 1.0
+        evidence[hit.persona].append((hit.kind, hit.text, [hit.matched], sign * hit.weight))
     if files:
-        for i in range(len(index.personas)):
-            hits = index.match_files(i, files)
-            covered = len({f for matched in hits.values() for f in matched})
-            if not covered:
-                continue
-            share = FILE_WEIGHT * math.sqrt(covered / len(files))
-            # Split the persona's file score among its globs by how many files each matched.
-            for glob, matched in sorted(hits.items(), key=lambda item: (-len(item[1]), item[0])):
-                evidence[i].append(Evidence(kind="file", trigger=glob, matched=matched[:10],
-                                            weight=share * len(matched) / covered))
+        for persona, items in file_evidence(index, files).items():
+            evidence[persona].extend(items)
+    for shape, strength in request_shapes(task, files, len(task_words)).items():
+        for persona in index.shape_personas(shape):
+            evidence[persona].append(("shape", shape, [_SHAPE_TEXT[shape]], SHAPE_WEIGHT[shape] * strength))
     explicit = index.explicit_request(task)
     if explicit is not None:
-        evidence[explicit].append(Evidence(kind="explicit", trigger=index.personas[explicit].name,
-                                           matched=[index.personas[explicit].short_name], weight=EXPLICIT_WEIGHT))
+        evidence[explicit].append(("explicit", index.personas[explicit].name,
+                                   [index.personas[explicit].short_name], EXPLICIT_WEIGHT))
 
     scored: list[tuple[float, str, int]] = []
     for i, items in evidence.items():
@@ -236,23 +295,66 @@ def rank(index: SelectionIndex, task: str, files: Sequence[str]) -> list[Candida
     scored.sort(key=lambda item: (-item[0], item[1]))
 
     candidates: list[Candidate] = []
-    for position, (score, _name, i) in enumerate(scored):
-        runner_up = scored[position + 1][0] if position + 1 < len(scored) else 0.0
+    for position, (score, _name, i) in enumerate(scored[:limit]):
+        other = scored[1][0] if position == 0 and len(scored) > 1 else (scored[0][0] if position else 0.0)
         persona = index.personas[i]
-        items = sorted(evidence[i], key=lambda e: (-abs(e.weight), e.kind, e.trigger))
+        items = sorted(evidence[i], key=lambda e: (-abs(e[3]), e[0], e[1]))
         candidates.append(Candidate(
             name=persona.name, short_name=persona.short_name, title=persona.title, score=round(score, 4),
-            confidence=confidence(score, runner_up if position == 0 else scored[0][0]),
-            evidence=[e.model_copy(update={"weight": round(e.weight, 4)}) for e in items],
+            confidence=confidence(score, other),
+            evidence=[Evidence(kind=kind, trigger=trigger, matched=matched, weight=round(weight, 4))  # type: ignore[arg-type]
+                      for kind, trigger, matched, weight in items],
         ))
     return candidates
 
 
-def _score(items: Sequence[Evidence]) -> float:
-    """Sum of the evidence, with diminishing returns for further keywords of the same persona."""
-    words_ = sorted((e.weight for e in items if e.kind in ("keyword", "description")), reverse=True)
-    total = sum(w * DECAY**n for n, w in enumerate(words_))
-    total += sum(e.weight for e in items if e.kind in ("file", "explicit", "negative"))
+_SHAPE_TEXT = {
+    "question": "the task is a question",
+    "proposal": "the task is a design write-up with no files",
+    "bug-report": "the task carries a stack trace or a bug report",
+}
+
+
+def file_evidence(index: SelectionIndex, files: Sequence[str]) -> dict[int, list[_Item]]:
+    """Each persona's share of the change, split among its globs.
+
+    A file matched by several personas goes to the most specific globs: `**/tests/**` claims a
+    test file more than `**/*.py` does, and the weaker claim gets only part of the file.
+    """
+    credit: dict[int, float] = defaultdict(float)
+    by_glob: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for path in files:
+        claims: dict[int, list[tuple[float, str]]] = defaultdict(list)
+        for hit in index.globs.match(path):
+            claims[hit.persona].append((hit.specificity, hit.glob))
+        if not claims:
+            continue
+        # A persona's claim on a file: its most specific glob, plus half of any other glob that agrees
+        # (`**/docs/**` and `**/*.md` together say "docs" more surely than `**/api/**` alone).
+        strength: dict[int, tuple[float, str]] = {}
+        for persona, found in claims.items():
+            found.sort(key=lambda item: (-item[0], item[1]))
+            strength[persona] = (found[0][0] + 0.5 * sum(spec for spec, _glob in found[1:]), found[0][1])
+        top = max(value for value, _glob in strength.values())
+        for persona, (value, glob) in strength.items():
+            credit[persona] += (value / top) ** 2
+            by_glob[persona][glob].append(path)
+    result: dict[int, list[_Item]] = {}
+    for persona, total in credit.items():
+        share = FILE_WEIGHT * (total / len(files)) ** COVERAGE_POWER
+        matched = sum(len(paths) for paths in by_glob[persona].values())
+        result[persona] = [
+            ("file", glob, paths[:10], share * len(paths) / matched)
+            for glob, paths in sorted(by_glob[persona].items(), key=lambda item: (-len(item[1]), item[0]))
+        ]
+    return result
+
+
+def _score(items: Sequence[_Item]) -> float:
+    """Sum of the evidence, with diminishing returns for further words of the same persona."""
+    text = sorted((e[3] for e in items if e[0] in ("keyword", "activity", "description")), reverse=True)
+    total = sum(w * DECAY**n for n, w in enumerate(text))
+    total += sum(e[3] for e in items if e[0] in ("file", "shape", "explicit", "negative"))
     return max(total, 0.0)
 
 

@@ -28,15 +28,18 @@ STOPWORDS = frozenset({
 
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """Reduce a lowercase word to a crude stem so that plurals and -ing/-ed forms meet.
+    """Reduce a lowercase word to a crude stem so that the forms of one word meet.
 
     Both the triggers and the task go through this same function, so the stems only
     need to agree with each other, not to be real words: "caches", "cached", "caching"
-    and "cache" all become "cach".
+    and "cache" all become "cach"; "optimise", "optimization" and "optimizing" become
+    "optimiz"; "deployment" and "deploys" become "deploy"; "lazily" becomes "lazy".
     """
     w = word
     if len(w) <= 3 or not w.isalpha():
         return w
+    if _BRITISH.search(w):  # optimise -> optimize, so both spellings meet
+        w = _BRITISH.sub(lambda m: "iz" + m.group(1), w)
     if w.endswith("ies") and len(w) > 4:
         w = w[:-3] + "y"
     elif w.endswith(("sses", "ches", "shes", "xes", "zes")):
@@ -47,11 +50,24 @@ def stem(word: str) -> str:
         w = w[:-3]
     elif w.endswith("ed") and len(w) > 4 and _has_vowel(w[:-2]):
         w = w[:-2]
+    elif w.endswith("ily") and len(w) > 5:
+        w = w[:-3] + "y"
+    elif w.endswith("ly") and len(w) > 5:
+        w = w[:-2]
+    if w.endswith("ation") and len(w) > 8:  # validation, migration, optimization
+        w = w[:-5]
+    if w.endswith("ment") and len(w) > 8:  # deployment, improvement, document
+        w = w[:-4]
     if len(w) > 3 and w[-1] == w[-2] and w[-1] not in _VOWELS:
         w = w[:-1]
     if len(w) > 3 and w.endswith("e"):
         w = w[:-1]
+    if w.endswith("at") and len(w) > 5:  # validate -> valid, like validation
+        w = w[:-2]
     return w
+
+
+_BRITISH = re.compile(r"is(e|ed|es|ing|ation|ations|er|ers)$")
 
 
 def _has_vowel(part: str) -> bool:

@@ -1,0 +1,126 @@
+"""An index from file paths to the persona globs that match them, built once per catalog.
+
+A request looks up each path by its extension, its folder names and its file name, and
+tests only the globs filed under those keys, so the cost of matching does not grow with
+the number of personas.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern
+
+_WILD = re.compile(r"[*?\[]")
+_PREFIX = 3  # globs like `CHANGELOG*` are filed under their first letters
+
+
+@dataclass(frozen=True, slots=True)
+class GlobHit:
+    """A glob of one persona that matched a path, and how specific that glob is."""
+
+    persona: int
+    glob: str
+    specificity: float
+
+
+def specificity(glob: str) -> float:
+    """How much a glob says about a file: a bare extension little, a named folder or file more.
+
+    `**/*.py` matches all Python code (1.0); `**/tests/**` or `**/Dockerfile` pin a role (2.0);
+    a name with a wildcard inside, like `**/*_test.go`, narrows an extension (1.5).
+    """
+    last = glob.rstrip("/").rsplit("/", 1)[-1]
+    if last in ("**", "*"):
+        return 2.0
+    if not _WILD.search(last):
+        return 2.0
+    if re.fullmatch(r"\*\.[^*?\[/]+", last):
+        return 1.0
+    return 1.5
+
+
+def _key(glob: str) -> str | None:
+    """The literal that every path matching `glob` must carry, as an index key; None if there is none."""
+    parts = [p for p in glob.strip("/").split("/") if p]
+    if not parts:
+        return None
+    last = parts[-1]
+    if not _WILD.search(last):
+        return "name:" + last
+    ext = re.search(r"\.([^.*?\[\]/]+)$", last)
+    if ext:
+        return "ext:" + ext.group(1)
+    prefix = _WILD.split(last, 1)[0]
+    if len(prefix) >= _PREFIX:
+        return "pre:" + prefix[:_PREFIX]
+    for part in reversed(parts[:-1]):
+        if part != "**" and not _WILD.search(part):
+            return "name:" + part
+    return None
+
+
+def path_keys(path: str) -> list[str]:
+    """The index keys under which a (lowercased) path may find its globs."""
+    parts = [p for p in path.split("/") if p]
+    keys = ["name:" + p for p in parts]
+    keys += ["pre:" + p[:_PREFIX] for p in parts if len(p) >= _PREFIX]
+    if parts:
+        base = parts[-1]
+        dot = base.rfind(".")
+        if dot > 0:
+            keys.append("ext:" + base[dot + 1:])
+    return keys
+
+
+class GlobIndex:
+    """Globs of every persona, filed under the literal each one needs; matched case-insensitively."""
+
+    def __init__(self, globs: Sequence[Sequence[str]]) -> None:
+        owners: dict[str, list[tuple[int, bool]]] = defaultdict(list)
+        for persona, patterns in enumerate(globs):
+            for raw in patterns:
+                glob = raw.strip().lower()
+                negate = glob.startswith("!")
+                glob = glob.lstrip("!")
+                if glob and not glob.startswith("#"):
+                    owners[glob].append((persona, negate))
+        self._owners = dict(owners)
+        self._by_key: dict[str, list[str]] = defaultdict(list)
+        self._unkeyed: list[str] = []
+        self._spec = {glob: specificity(glob) for glob in owners}
+        for glob in owners:
+            key = _key(glob)
+            (self._by_key[key] if key else self._unkeyed).append(glob)
+        self._compiled: dict[str, re.Pattern[str] | None] = {}
+        self.size = len(owners)
+
+    def _regex(self, glob: str) -> re.Pattern[str] | None:
+        if glob not in self._compiled:
+            try:
+                self._compiled[glob] = GitIgnoreSpecPattern(glob).regex
+            except Exception:  # noqa: BLE001 - the loader reports bad globs; here they just never match
+                self._compiled[glob] = None
+        return self._compiled[glob]
+
+    def match(self, path: str) -> list[GlobHit]:
+        """Every (persona, glob) whose glob matches the path, minus personas that exclude it with `!glob`."""
+        lowered = path.lower()
+        candidates: set[str] = set(self._unkeyed)
+        for key in path_keys(lowered):
+            candidates.update(self._by_key.get(key, ()))
+        hits: list[GlobHit] = []
+        excluded: set[int] = set()
+        for glob in sorted(candidates):
+            regex = self._regex(glob)
+            if regex is None or regex.match(lowered) is None:
+                continue
+            for persona, negate in self._owners[glob]:
+                if negate:
+                    excluded.add(persona)
+                else:
+                    hits.append(GlobHit(persona, glob, self._spec[glob]))
+        return [hit for hit in hits if hit.persona not in excluded] if excluded else hits
