@@ -11,7 +11,7 @@ from typing import Literal
 
 from persona_mcp.globs import GlobIndex
 from persona_mcp.model import Candidate, Evidence, Persona, Selection, ServerChoice, short_name
-from persona_mcp.text import STOPWORDS, stem, stems, words
+from persona_mcp.text import STOPWORDS, stem, stems, tokens, words
 
 Detail = Literal["full", "summary"]
 Kind = Literal["keyword", "activity", "description", "negative"]
@@ -20,11 +20,13 @@ Kind = Literal["keyword", "activity", "description", "negative"]
 KIND_WEIGHT: dict[str, float] = {"activity": 2.0, "keyword": 1.0, "description": 0.6, "negative": 1.0}
 SOFT_NEGATIVE = 0.6  # a "Do NOT load for" phrase is prose, so it argues more softly than negative-keywords
 PHRASE_BONUS = 0.5  # per extra word in a matched phrase: "race condition" says more than "race"
-REST_FACTOR = 0.6  # words after the first sentence count this much: the lead says what the task is
+REST_FACTOR = 0.8  # words after the first sentence count this much: the lead says what the task is
+FIRST_WORD_FACTOR = 1.3  # the first word is most often the verb that says what kind of work it is
+CODE_FACTOR = 0.4  # an activity word inside an identifier or a `code span` names a thing, not the task
 DECAY = 0.5  # each further keyword of the same persona counts this much less than the one before
 FILE_WEIGHT = 1.5  # what a change made only of a persona's files is worth
 COVERAGE_POWER = 1.5  # files that accompany a change (its tests, its changelog) count for less than their share
-SHAPE_WEIGHT: dict[str, float] = {"question": 2.0, "proposal": 2.5, "bug-report": 1.5}
+SHAPE_WEIGHT: dict[str, float] = {"question": 3.0, "proposal": 2.5, "bug-report": 1.5}
 EXPLICIT_WEIGHT = 4.0
 MIN_SCORE = 0.3  # below this nothing fits
 COMPANION_SHARE = 0.4  # a companion needs at least this share of the winner's score
@@ -111,10 +113,13 @@ class SelectionIndex:
         return self.personas[self._names[name]]
 
     def match_phrases(self, task_stems: Sequence[str], task_words: Sequence[str], lead: int | None = None,
-                      ) -> list[_Hit]:
+                      code: Sequence[bool] | None = None) -> list[_Hit]:
         """Every indexed phrase that occurs in the task, per persona, with the words it matched.
 
-        Words past `lead` (the first sentence) count `REST_FACTOR` as much. Within one persona,
+        Words past `lead` (the first sentence) count `REST_FACTOR` as much, and the task's first word
+        (its verb, in most requests) `FIRST_WORD_FACTOR` more. An activity word taken from code (an
+        identifier such as `optimizeDeps`) names something rather than asks for it: it counts
+        `CODE_FACTOR` as much. Within one persona,
         a stretch of task words counts once for and once against: the strongest phrase covering it
         wins, so "race condition" does not also fire a separate "race", and a phrase that occurs
         twice counts once. A lone function word ("them", "is") never matches a one-word trigger,
@@ -131,9 +136,11 @@ class SelectionIndex:
                 elif tuple(task_stems[start:end]) != key:
                     continue
                 matched = " ".join(task_words[start:end])
-                factor = 1.0 if start < lead else REST_FACTOR
+                factor = (FIRST_WORD_FACTOR if start == 0 else 1.0) if start < lead else REST_FACTOR
+                in_code = code is not None and all(code[start:end])
                 for p in self._postings[key]:
-                    hits.append(_Hit(p.persona, p.kind, p.text, matched, p.weight * factor, start, end))
+                    weight = p.weight * factor * (CODE_FACTOR if in_code and p.kind == "activity" else 1.0)
+                    hits.append(_Hit(p.persona, p.kind, p.text, matched, weight, start, end))
         hits.sort(key=lambda h: (-h.weight, h.start, h.text))
         covered: dict[tuple[int, bool], set[int]] = defaultdict(set)
         seen: set[tuple[int, bool, str]] = set()
@@ -269,11 +276,11 @@ def rank(index: SelectionIndex, task: str, files: Sequence[str], limit: int | No
 
     Only the first `limit` candidates are built out with their evidence.
     """
-    task_words = words(task)
+    task_words, code = tokens(task)
     task_stems = [stem(w) for w in task_words]
     evidence: dict[int, list[_Item]] = defaultdict(list)
 
-    for hit in index.match_phrases(task_stems, task_words, lead_length(task)):
+    for hit in index.match_phrases(task_stems, task_words, lead_length(task), code):
         sign = -1.0 if hit.kind == "negative" else 1.0
         evidence[hit.persona].append((hit.kind, hit.text, [hit.matched], sign * hit.weight))
     if files:

@@ -80,6 +80,38 @@ def words(text: str) -> list[str]:
     return _WORD.findall(_CAMEL.sub(" ", text).lower().replace("_", " "))
 
 
+_CODE_SPAN = re.compile(r"`[^`\n]*`")
+_RAW = re.compile(r"[A-Za-z0-9_$.+#/-]+")
+_IDENTIFIER = re.compile(r"[a-z0-9][A-Z]|_[A-Za-z0-9]|[A-Za-z]{2}\.[A-Za-z]{2}|^\$|[\w-]{3}/[\w-]{3}")
+
+
+def tokens(text: str) -> tuple[list[str], list[bool]]:
+    """The words of a text, as `words` gives them, and for each whether it comes from code.
+
+    Words inside backticks, and the parts of identifiers (`optimizeDeps`, `load_tables`,
+    `reply.send`), name things rather than say what the task is: the selector weighs the
+    activity words among them less.
+    """
+    out: list[str] = []
+    code: list[bool] = []
+    position = 0
+    for span in _CODE_SPAN.finditer(text):
+        _prose(text[position:span.start()], out, code)
+        found = words(span.group())
+        out += found
+        code += [True] * len(found)
+        position = span.end()
+    _prose(text[position:], out, code)
+    return out, code
+
+
+def _prose(text: str, out: list[str], code: list[bool]) -> None:
+    for raw in _RAW.findall(text):
+        found = words(raw)
+        out += found
+        code += [bool(_IDENTIFIER.search(raw))] * len(found)
+
+
 def stems(text: str) -> list[str]:
     """The stems of a text's words, in order."""
     return [stem(w) for w in words(text)]
