@@ -212,7 +212,7 @@ class Diagnostic(BaseModel):
 
 # ---------------------------------------------------------------- selection results
 
-EvidenceKind = Literal["keyword", "activity", "description", "file", "shape", "negative", "explicit"]
+EvidenceKind = Literal["keyword", "activity", "description", "body", "file", "shape", "negative", "explicit"]
 
 
 class Evidence(BaseModel):

@@ -23,10 +23,10 @@ PHRASE_BONUS = 0.5  # per extra word in a matched phrase: "race condition" says 
 REST_FACTOR = 0.8  # words after the first sentence count this much: the lead says what the task is
 FIRST_WORD_FACTOR = 1.3  # the first word is most often the verb that says what kind of work it is
 CODE_FACTOR = 0.4  # an activity word inside an identifier or a `code span` names a thing, not the task
-DECAY = 0.5  # each further keyword of the same persona counts this much less than the one before
+DECAY = 0.35  # each further keyword of the same persona counts this much less than the one before
 FILE_WEIGHT = 1.5  # what a change made only of a persona's files is worth
-COVERAGE_POWER = 1.5  # files that accompany a change (its tests, its changelog) count for less than their share
-SHAPE_WEIGHT: dict[str, float] = {"question": 3.0, "proposal": 2.5, "bug-report": 1.5}
+COVERAGE_POWER = 1.0  # files that accompany a change (its tests, its changelog) count for less than their share
+SHAPE_WEIGHT: dict[str, float] = {"question": 3.0, "proposal": 3.5, "bug-report": 1.5}
 EXPLICIT_WEIGHT = 4.0
 MIN_SCORE = 0.3  # below this nothing fits
 COMPANION_SHARE = 0.4  # a companion needs at least this share of the winner's score
@@ -103,6 +103,7 @@ class SelectionIndex:
         for i, persona in enumerate(self.personas):
             for shape in dict.fromkeys(persona.spec.request_shapes):
                 self._shapes[shape].append(i)
+        self._prior = _body_prior(self.personas)
         self._names: dict[str, int] = {}
         for i, persona in enumerate(self.personas):
             self._names[persona.name] = i
@@ -156,6 +157,15 @@ class SelectionIndex:
             found.append(hit)
         return found
 
+    def prior(self, task_stems: Sequence[str]) -> dict[int, tuple[float, list[str]]]:
+        """The weak prior from persona prose: distinctive words of a persona's description and body."""
+        found: dict[int, tuple[float, list[str]]] = {}
+        for key in set(task_stems):
+            for persona, weight in self._prior.get(key, ()):
+                total, words_ = found.get(persona, (0.0, []))
+                found[persona] = (total + weight, [*words_, key])
+        return {p: (min(total, BODY_CAP), sorted(ws)) for p, (total, ws) in found.items()}
+
     def shape_personas(self, shape: str) -> list[int]:
         return self._shapes.get(shape, [])
 
@@ -174,6 +184,39 @@ _EXPLICIT = (
     re.compile(r"\b(persona-[a-z0-9][a-z0-9-]*)"),
     re.compile(r"\b([a-z0-9][a-z0-9-]*)\s+persona\b(?!-)"),
 )
+
+BODY_CHARS = 8000  # how much of a persona's body the prior reads
+BODY_TERMS = 80  # the most distinctive words kept per persona
+BODY_WEIGHT = 0.2
+BODY_CAP = 0.4
+
+
+def _body_prior(personas: Sequence[Persona]) -> dict[str, list[tuple[int, float]]]:
+    """Distinctive stems of each persona's description and body, with small weights."""
+    counts: list[dict[str, int]] = []
+    df: dict[str, int] = defaultdict(int)
+    for persona in personas:
+        tf: dict[str, int] = defaultdict(int)
+        for word in words(persona.spec.description + "\n" + persona.body[:BODY_CHARS]):
+            if word not in STOPWORDS and len(word) > 2 and word.isalpha():
+                tf[stem(word)] += 1
+        counts.append(tf)
+        for key in tf:
+            df[key] += 1
+    n = len(personas)
+    index: dict[str, list[tuple[int, float]]] = defaultdict(list)
+    for i, tf in enumerate(counts):
+        scored = []
+        for key, count in tf.items():
+            if n > 1 and df[key] > max(1, n * 0.3):
+                continue
+            idf = math.log(1 + n / df[key]) / math.log(1 + n) if n > 1 else 1.0
+            scored.append((idf * min(1.0, count / 3), key))
+        scored.sort(key=lambda item: (-item[0], item[1]))
+        for weight, key in scored[:BODY_TERMS]:
+            index[key].append((i, BODY_WEIGHT * weight))
+    return dict(index)
+
 
 _LEAD_END = re.compile(r"[.!?](?=\s|$)|\n")
 _INTERROGATIVE = re.compile(
@@ -283,6 +326,8 @@ def rank(index: SelectionIndex, task: str, files: Sequence[str], limit: int | No
     for hit in index.match_phrases(task_stems, task_words, lead_length(task), code):
         sign = -1.0 if hit.kind == "negative" else 1.0
         evidence[hit.persona].append((hit.kind, hit.text, [hit.matched], sign * hit.weight))
+    for persona, (weight, matched) in index.prior(task_stems).items():
+        evidence[persona].append(("body", "description and body", matched[:10], weight))
     if files:
         for persona, items in file_evidence(index, files).items():
             evidence[persona].extend(items)
@@ -361,7 +406,7 @@ def _score(items: Sequence[_Item]) -> float:
     """Sum of the evidence, with diminishing returns for further words of the same persona."""
     text = sorted((e[3] for e in items if e[0] in ("keyword", "activity", "description")), reverse=True)
     total = sum(w * DECAY**n for n, w in enumerate(text))
-    total += sum(e[3] for e in items if e[0] in ("file", "shape", "explicit", "negative"))
+    total += sum(e[3] for e in items if e[0] in ("file", "shape", "body", "explicit", "negative"))
     return max(total, 0.0)
 
 
