@@ -1,4 +1,4 @@
-"""The `persona-mcp` command: serve, list, show, select, validate, schema."""
+"""The `persona-mcp` command: serve, list, show, select, validate, eval, schema."""
 
 from __future__ import annotations
 
@@ -94,6 +94,19 @@ def build_parser() -> argparse.ArgumentParser:
                           help="persona files or folders (default: the configured catalog)")
     validate.add_argument("--json", action="store_true", help="print JSON")
 
+    evaluate = command("eval", "measure routing accuracy on labelled tasks (JSON Lines) or the catalog's examples")
+    evaluate.add_argument("cases", nargs="*", type=Path, metavar="CASES.jsonl",
+                          help="files of cases: one JSON object per line with task, files and expected "
+                          "(default: the routing examples inside the catalog's persona files)")
+    evaluate.add_argument("--examples", action="store_true",
+                          help="also run the catalog's own routing examples when case files are given")
+    evaluate.add_argument("--top-k", type=int, default=3, help="k of recall@k (default 3)")
+    evaluate.add_argument("--misses", type=int, default=10, metavar="N",
+                          help="list the first N wrong answers (default 10; 0 for none)")
+    evaluate.add_argument("--fail-under", type=float, metavar="TOP1",
+                          help="exit 1 when top-1 accuracy is below this (for CI)")
+    evaluate.add_argument("--json", action="store_true", help="print JSON")
+
     schema = command("schema", "print the JSON Schema of the persona frontmatter")
     schema.add_argument("--output", "-o", type=Path, help="write it to this file instead of stdout")
     return parser
@@ -172,10 +185,12 @@ def cmd_select(args: argparse.Namespace, out: TextIO) -> int:
         out.write(f"  {evidence.weight:+.2f}  {evidence.kind:<11} {evidence.trigger!r} <- {matched}\n")
     for candidate in result.alternatives:
         out.write(f"  also: {candidate.name} (confidence {candidate.confidence:.2f}, score {candidate.score:.2f})\n")
-    if result.companions:
-        out.write(f"  combine with: {', '.join(result.companions)}\n")
-    if result.priority_hierarchy:
-        out.write(f"  priorities: {' > '.join(result.priority_hierarchy)}\n")
+    for companion in result.companions:
+        out.write(f"  combine with: {companion.name} (confidence {companion.confidence:.2f}): {companion.reason}\n")
+    if result.merged_priorities:
+        out.write(f"  priorities: {' > '.join(result.merged_priorities)}\n")
+    for conflict in result.priority_conflicts:
+        out.write(f"  conflict: {conflict}\n")
     return EXIT_OK
 
 
@@ -187,19 +202,63 @@ def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         result = load_paths(args.paths, strict=args.strict)
         names = [p.name for p in result.personas]
         diagnostics = result.diagnostics
+        shared = Catalog.from_personas(result.personas).index.shared_triggers()
     else:
         catalog = _catalog(args)
         names, diagnostics = catalog.names, catalog.diagnostics
+        shared = catalog.index.shared_triggers()
     errors = [d for d in diagnostics if d.severity == "error"]
     if args.json:
         _print_json({"ok": not errors, "personas": names,
-                     "diagnostics": [d.model_dump(mode="json") for d in diagnostics]}, out)
+                     "diagnostics": [d.model_dump(mode="json") for d in diagnostics],
+                     "shared_keywords": shared["keywords"], "shared_globs": shared["globs"]}, out)
     else:
         for diagnostic in diagnostics:
             err.write(f"{diagnostic}\n")
+        for kind in ("keywords", "globs"):
+            if shared[kind]:
+                out.write(f"{len(shared[kind])} {kind[:-1]}(s) claimed by several personas (they tell them apart "
+                          f"poorly):\n")
+                for trigger, owners in shared[kind].items():
+                    out.write(f"  {trigger!r}: {', '.join(owners)}\n")
         summary = f"{len(names)} persona(s) valid, {len(errors)} error(s), {len(diagnostics) - len(errors)} warning(s)"
         out.write(summary + "\n")
     return EXIT_FAILURE if errors else EXIT_OK
+
+
+def cmd_eval(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from persona_mcp.evaluate import catalog_cases, evaluate, load_cases, render
+
+    if args.top_k < 1:
+        raise UsageError("--top-k must be at least 1")
+    missing = [p for p in args.cases if not p.is_file()]
+    if missing:
+        raise UsageError(f"no such cases file: {missing[0]}")
+    catalog = _catalog(args)
+    cases = []
+    problems = 0
+    for path in args.cases:
+        loaded = load_cases(path)
+        cases += loaded.cases
+        for diagnostic in loaded.diagnostics:
+            err.write(f"{diagnostic}\n")
+        problems += len(loaded.diagnostics)
+    if not args.cases or args.examples:
+        cases += catalog_cases(catalog)
+    unknown = sorted({n for c in cases for n in (*c.expected, *c.reject)} - {p.short_name for p in catalog.personas})
+    if unknown:
+        err.write(f"warning: cases name personas that are not in the catalog: {', '.join(unknown)}\n")
+    if not cases:
+        raise UsageError("no cases to run: give a cases file, or add routing-examples to the persona files")
+    report = evaluate(catalog.index, cases, k=args.top_k)
+    if args.json:
+        _print_json(report.model_dump(mode="json"), out)
+    else:
+        out.write(render(report, misses=args.misses))
+    if args.fail_under is not None and report.top1 < args.fail_under:
+        err.write(f"top-1 {report.top1:.3f} is below --fail-under {args.fail_under}\n")
+        return EXIT_FAILURE
+    return EXIT_FAILURE if problems else EXIT_OK
 
 
 def cmd_schema(args: argparse.Namespace, out: TextIO) -> int:
@@ -248,6 +307,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "show": lambda: cmd_show(args, out),
             "select": lambda: cmd_select(args, out),
             "validate": lambda: cmd_validate(args, out, err),
+            "eval": lambda: cmd_eval(args, out, err),
             "schema": lambda: cmd_schema(args, out),
         }
         return handlers[command]()

@@ -88,7 +88,7 @@ class GlobIndex:
                 glob = glob.lstrip("!")
                 if glob and not glob.startswith("#"):
                     owners[glob].append((persona, negate))
-        self._owners = dict(owners)
+        self.owners: dict[str, list[tuple[int, bool]]] = dict(owners)
         self._by_key: dict[str, list[str]] = defaultdict(list)
         self._unkeyed: list[str] = []
         self._spec = {glob: specificity(glob) for glob in owners}
@@ -118,7 +118,7 @@ class GlobIndex:
             regex = self._regex(glob)
             if regex is None or regex.match(lowered) is None:
                 continue
-            for persona, negate in self._owners[glob]:
+            for persona, negate in self.owners[glob]:
                 if negate:
                     excluded.add(persona)
                 else:

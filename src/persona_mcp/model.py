@@ -236,6 +236,18 @@ class Candidate(BaseModel):
     evidence: list[Evidence] = Field(default_factory=list)
 
 
+class Companion(BaseModel):
+    """A second persona whose concerns apply to the task too."""
+
+    name: str
+    title: str
+    confidence: float = Field(ge=0.0, le=1.0, description="How sure the selector is that it applies as well.")
+    reason: str = Field(description="Why it applies too.")
+    priority_hierarchy: list[str] = Field(default_factory=list)
+    prompt: str = Field(description="The MCP prompt that carries it.")
+    resource_uri: str = Field(description="The MCP resource with its file.")
+
+
 class ServerChoice(BaseModel):
     """A persona's MCP server preferences, resolved against the servers the host has."""
 
@@ -260,8 +272,17 @@ class Selection(BaseModel):
     reason: str = Field(description="Why this persona was chosen, or why none was.")
     evidence: list[Evidence] = Field(default_factory=list, description="The signals behind the choice.")
     alternatives: list[Candidate] = Field(default_factory=list, description="Runners-up, best first.")
-    companions: list[str] = Field(default_factory=list, description="Personas worth combining with this one.")
-    priority_hierarchy: list[str] = Field(default_factory=list)
+    companions: list[Companion] = Field(
+        default_factory=list, description="Personas whose concerns apply too: combine their guidance with this one."
+    )
+    priority_hierarchy: list[str] = Field(default_factory=list, description="The selected persona's priorities.")
+    merged_priorities: list[str] = Field(
+        default_factory=list,
+        description="The selected persona's priorities with its companions' merged in; the selected order wins.",
+    )
+    priority_conflicts: list[str] = Field(
+        default_factory=list, description="Where a companion orders two priorities the other way round."
+    )
     mcp_servers: ServerChoice | None = None
     guidance: str | None = Field(default=None, description="The persona's behavioural guidance (markdown).")
     prompt: str | None = Field(default=None, description="The MCP prompt that carries this persona.")

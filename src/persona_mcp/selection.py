@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from persona_mcp.globs import GlobIndex
-from persona_mcp.model import Candidate, Evidence, Persona, Selection, ServerChoice, short_name
+from persona_mcp.model import Candidate, Companion, Evidence, Persona, Selection, ServerChoice, short_name
 from persona_mcp.text import STOPWORDS, stem, stems, tokens, words
 
 Detail = Literal["full", "summary"]
@@ -28,8 +28,14 @@ FILE_WEIGHT = 1.5  # what a change made only of a persona's files is worth
 COVERAGE_POWER = 1.0  # files that accompany a change (its tests, its changelog) count for less than their share
 SHAPE_WEIGHT: dict[str, float] = {"question": 3.0, "proposal": 3.5, "bug-report": 1.5}
 EXPLICIT_WEIGHT = 4.0
-MIN_SCORE = 0.3  # below this nothing fits
-COMPANION_SHARE = 0.4  # a companion needs at least this share of the winner's score
+MIN_SCORE = 0.3  # below this there is too little evidence for any persona
+MIN_CONFIDENCE = 0.25  # below this the best guess is right too rarely to be worth giving (see `eval`)
+CALIBRATION = (-2.9, 2.8, 1.9)  # intercept, log1p(score), lead: fitted on the dev bench
+COMPANION_SHARE = 0.6  # a declared companion needs at least this share of the winner's score
+UNLINKED_SHARE = 0.9  # any other runner-up needs this much to count as clearly applying too
+COMPANION_MIN = 1.5  # and this much evidence from the task itself
+MAX_COMPANIONS = 2
+MAX_CONFLICTS = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +114,26 @@ class SelectionIndex:
         for i, persona in enumerate(self.personas):
             self._names[persona.name] = i
             self._names[persona.short_name] = i
+
+    def shared_triggers(self) -> dict[str, dict[str, list[str]]]:
+        """Keywords (by stem) and globs that more than one persona claims: {"keywords": {...}, "globs": {...}}.
+
+        A shared trigger is normal for broad words, but it tells its personas apart poorly, so
+        `persona-mcp validate` lists them.
+        """
+        keywords: dict[str, set[str]] = defaultdict(set)
+        labels: dict[str, str] = {}
+        for key, postings in self._postings.items():
+            for p in postings:
+                if p.kind != "negative":
+                    keywords[" ".join(key)].add(self.personas[p.persona].name)
+                    labels.setdefault(" ".join(key), p.text)
+        globs = {glob: sorted({self.personas[i].name for i, negate in owners if not negate})
+                 for glob, owners in self.globs.owners.items()}
+        return {
+            "keywords": {labels[k]: sorted(v) for k, v in sorted(keywords.items()) if len(v) > 1},
+            "globs": {g: names for g, names in sorted(globs.items()) if len(names) > 1},
+        }
 
     def persona(self, name: str) -> Persona:
         """The persona answering to a full or short name (the caller knows it exists)."""
@@ -230,7 +256,9 @@ _TRACE = re.compile(
     r"|Segmentation fault|SIGSEGV|^\s*#\d+\s+0x[0-9a-f]+",
     re.MULTILINE,
 )
+_TEAM_DECISION = re.compile(r"\b(?:should|shall|do|can|could|must|will|would) we\b", re.IGNORECASE)
 _REPORT = re.compile(r"steps to reproduce|expected behaviou?r|actual behaviou?r|to reproduce:", re.IGNORECASE)
+PROSE_SHARE = 0.2
 PROPOSAL_WORDS = 30  # a write-up at least this long, with no files and no question, reads as a proposal
 
 
@@ -240,8 +268,9 @@ def lead_length(task: str) -> int:
     return len(words(task.strip()[: end.end()])) if end else len(words(task))
 
 
-def request_shapes(task: str, files: Sequence[str], word_count: int) -> dict[str, float]:
+def request_shapes(task: str, files: Sequence[str], task_words: Sequence[str]) -> dict[str, float]:
     """The shapes the request has, each with a strength in (0, 1]."""
+    word_count = len(task_words)
     shapes: dict[str, float] = {}
     text = task.strip()
     end = _LEAD_END.search(text)
@@ -251,12 +280,18 @@ def request_shapes(task: str, files: Sequence[str], word_count: int) -> dict[str
     elif _REPORT.search(text):
         shapes["bug-report"] = 0.7
     if lead.rstrip().endswith("?") or (_INTERROGATIVE.match(lead) and "?" in text):
-        shapes["question"] = 1.0 if not files else 0.5
+        # "Which fixes should we backport?" plans the team's work; "How do I ...?" asks to learn.
+        shapes["question"] = 0.4 if _TEAM_DECISION.search(lead) else (1.0 if not files else 0.5)
     elif _INTERROGATIVE.match(lead) and word_count <= 25 and not files:
         shapes["question"] = 0.6
-    if not files and not shapes and word_count >= PROPOSAL_WORDS:
+    if not files and not shapes and word_count >= PROPOSAL_WORDS and _is_prose(task_words):
         shapes["proposal"] = min(1.0, 0.5 + (word_count - PROPOSAL_WORDS) / 100)
     return shapes
+
+
+def _is_prose(task_words: Sequence[str]) -> bool:
+    """Sentences, not a list of terms: prose is about a third function words ("the", "of", "we")."""
+    return sum(1 for w in task_words if w in STOPWORDS) >= PROSE_SHARE * len(task_words)
 
 
 def normalise_path(path: str) -> str:
@@ -280,21 +315,22 @@ def select(
     paths = [p for p in (normalise_path(f) for f in files) if p]
     candidates = rank(index, task, paths, limit=max(top_k, 1) + 3)
     best = candidates[0] if candidates else None
-    if best is None or best.score < MIN_SCORE:
-        reason = (
-            "No persona fits: no trigger keyword, description clause or file pattern of any persona "
-            "matched the task" + (" or its files." if paths else ".")
-        )
-        if best is not None:
-            reason = (
-                f"No persona fits well enough: the best match, {best.name}, scored {best.score:.2f}, "
-                f"below the {MIN_SCORE} needed."
-            )
-        return Selection(persona=None, confidence=0.0, reason=reason,
-                         alternatives=candidates[:top_k])
+    if best is None or best.score < MIN_SCORE or best.confidence < MIN_CONFIDENCE:
+        if best is None:
+            reason = ("No persona fits: no trigger keyword, description clause or file pattern of any persona "
+                      "matched the task" + (" or its files." if paths else "."))
+        elif best.score < MIN_SCORE:
+            reason = (f"No persona fits well enough: the best match, {best.name}, has evidence worth "
+                      f"{best.score:.2f}, below the {MIN_SCORE} needed.")
+        else:
+            runner = f" and {candidates[1].name}" if len(candidates) > 1 else ""
+            reason = (f"No persona fits clearly enough: {best.name}{runner} match weakly or about equally "
+                      f"(confidence {best.confidence:.2f}, below {MIN_CONFIDENCE}).")
+        return Selection(persona=None, confidence=0.0, reason=reason, alternatives=candidates[:top_k])
 
     persona = index.persona(best.name)
     companions = _companions(index, persona, candidates)
+    merged, conflicts = merge_priorities(persona, companions)
     return Selection(
         persona=persona.name,
         title=persona.title,
@@ -304,6 +340,8 @@ def select(
         alternatives=candidates[1 : 1 + max(top_k - 1, 0)],
         companions=companions,
         priority_hierarchy=list(persona.spec.priority_hierarchy),
+        merged_priorities=merged,
+        priority_conflicts=conflicts,
         mcp_servers=resolve_servers(persona, available_servers),
         guidance=persona.body if detail == "full" else persona.summary,
         prompt=persona.name,
@@ -331,7 +369,7 @@ def rank(index: SelectionIndex, task: str, files: Sequence[str], limit: int | No
     if files:
         for persona, items in file_evidence(index, files).items():
             evidence[persona].extend(items)
-    for shape, strength in request_shapes(task, files, len(task_words)).items():
+    for shape, strength in request_shapes(task, files, task_words).items():
         for persona in index.shape_personas(shape):
             evidence[persona].append(("shape", shape, [_SHAPE_TEXT[shape]], SHAPE_WEIGHT[shape] * strength))
     explicit = index.explicit_request(task)
@@ -411,10 +449,17 @@ def _score(items: Sequence[_Item]) -> float:
 
 
 def confidence(score: float, other: float) -> float:
-    """How sure we are: strong evidence and a clear lead over the other best candidate."""
-    strength = 1 - math.exp(-score / 1.5)
-    lead = max(score - other, 0.0) / score if score > 0 else 0.0
-    return round(strength * (0.5 + 0.5 * lead), 4)
+    """The probability that this persona is an acceptable answer, from its score and its lead.
+
+    A logistic curve over the strength of the evidence (log of the score) and the lead over the
+    other best candidate (negative for a runner-up). Its three coefficients were fitted on the
+    labelled dev bench; `persona-mcp eval` prints how well the confidence matches accuracy.
+    """
+    if score <= 0:
+        return 0.0
+    lead = (score - other) / max(score, other)
+    z = CALIBRATION[0] + CALIBRATION[1] * math.log1p(score) + CALIBRATION[2] * lead
+    return round(1 / (1 + math.exp(-z)), 4)
 
 
 def _reason(best: Candidate) -> str:
@@ -431,17 +476,57 @@ def _reason(best: Candidate) -> str:
     return f"Selected {best.name} (confidence {best.confidence:.2f}): " + "; ".join(parts) + "."
 
 
-def _companions(index: SelectionIndex, persona: Persona, candidates: Sequence[Candidate]) -> list[str]:
+def _companions(index: SelectionIndex, persona: Persona, candidates: Sequence[Candidate]) -> list[Companion]:
+    """Runners-up that clearly apply as well.
+
+    A persona linked to the winner (either one lists the other under `companions`) needs
+    `COMPANION_SHARE` of the winner's score; any other needs `UNLINKED_SHARE`. Both need evidence
+    of their own from the task text or files, not only from the weak prior.
+    """
     declared = {short_name(c) for c in persona.spec.companions}
     top = candidates[0].score
-    chosen: list[str] = []
+    chosen: list[Companion] = []
     for candidate in candidates[1:]:
+        if len(chosen) == MAX_COMPANIONS:
+            break
         other = index.persona(candidate.name)
         linked = candidate.short_name in declared or persona.short_name in {
             short_name(c) for c in other.spec.companions}
-        if linked and candidate.score >= COMPANION_SHARE * top:
-            chosen.append(candidate.name)
+        share = COMPANION_SHARE if linked else UNLINKED_SHARE
+        direct = sum(e.weight for e in candidate.evidence if e.kind not in ("body", "negative"))
+        if candidate.score >= share * top and direct >= COMPANION_MIN:
+            chosen.append(Companion(
+                name=other.name, title=other.title, confidence=candidate.confidence,
+                reason=_reason(candidate).split(": ", 1)[-1], priority_hierarchy=list(other.spec.priority_hierarchy),
+                prompt=other.name, resource_uri=f"persona://{other.short_name}",
+            ))
     return chosen
+
+
+def merge_priorities(lead: Persona, companions: Sequence[Companion]) -> tuple[list[str], list[str]]:
+    """The lead persona's priority order with the companions' own priorities merged in, and the conflicts.
+
+    The lead's order stands. A companion's priority that the lead does not name goes right after
+    the companion's previous priority. A pair that a companion orders the other way round is a
+    conflict, reported so the model can weigh it.
+    """
+    merged = list(lead.spec.priority_hierarchy)
+    conflicts: list[str] = []
+    rank = {item.lower(): i for i, item in enumerate(merged)}
+    for companion in companions:
+        previous: str | None = None
+        for item in companion.priority_hierarchy:
+            if item.lower() not in {m.lower() for m in merged}:
+                at = merged.index(previous) + 1 if previous in merged else len(merged)
+                merged.insert(at, item)
+            previous = next(m for m in merged if m.lower() == item.lower())
+        order = [item for item in companion.priority_hierarchy if item.lower() in rank]
+        for i, first in enumerate(order):
+            for second in order[i + 1:]:
+                if rank[first.lower()] > rank[second.lower()]:
+                    conflicts.append(f"{companion.name} puts {first} before {second}; {lead.name} "
+                                     f"(selected) puts {second} first")
+    return merged, conflicts[:MAX_CONFLICTS]
 
 
 def resolve_servers(persona: Persona, available: Sequence[str] | None) -> ServerChoice:
