@@ -127,7 +127,11 @@ def test_selection_is_deterministic_and_ties_break_by_name() -> None:
     index = SelectionIndex([persona("persona-b", keywords=["widget"]), persona("persona-a", keywords=["widget"])])
     results = {select(index, "a widget", []).model_dump_json() for _ in range(5)}
     assert len(results) == 1
-    assert select(index, "a widget", []).persona == "persona-a"
+    tied = select(index, "a widget", [])
+    # A dead tie is no clear answer: the selector abstains and says so, ranking the two by name.
+    assert tied.persona is None
+    assert "about equally" in tied.reason
+    assert [c.name for c in tied.alternatives] == ["persona-a", "persona-b"]
 
 
 def test_a_keyword_claimed_by_several_personas_weighs_less() -> None:
@@ -191,7 +195,39 @@ def test_companions_come_from_declared_links_with_real_evidence() -> None:
     ])
     result = select(index, "Add an auth endpoint that stores the database token and a button", [])
     assert result.persona == "persona-backend"
-    assert result.companions == ["persona-security"]  # frontend has evidence but no declared link
+    # frontend has evidence too, but no declared link and far less of it
+    assert [c.name for c in result.companions] == ["persona-security"]
+    companion = result.companions[0]
+    assert companion.resource_uri == "persona://security" and "auth" in companion.reason
+
+
+def test_companion_priorities_merge_into_the_lead_order_and_conflicts_are_stated() -> None:
+    index = SelectionIndex([
+        persona("persona-backend", keywords=["endpoint", "database"],
+                extra="companions: [security]\npriority-hierarchy: [reliability, security, performance]\n"),
+        persona("persona-security", keywords=["auth", "token"],
+                extra="priority-hierarchy: [security, least privilege, reliability]\n"),
+    ])
+    result = select(index, "Add an auth endpoint that stores the database token", [])
+    assert result.persona == "persona-backend"
+    assert [c.name for c in result.companions] == ["persona-security"]
+    assert result.priority_hierarchy == ["reliability", "security", "performance"]
+    # the lead order stands; the companion's own priority goes after the one it follows
+    assert result.merged_priorities == ["reliability", "security", "least privilege", "performance"]
+    assert result.priority_conflicts == [
+        "persona-security puts security before reliability; persona-backend (selected) puts reliability first"
+    ]
+
+
+def test_a_runner_up_without_a_declared_link_is_a_companion_only_when_nearly_as_strong() -> None:
+    index = SelectionIndex([
+        persona("persona-backend", keywords=["endpoint", "database"]),
+        persona("persona-frontend", keywords=["button", "form"]),
+    ])
+    weak = select(index, "Add a database endpoint for the button", [])
+    assert weak.persona == "persona-backend" and weak.companions == []
+    strong = select(index, "Add a database endpoint and its form with a button", [])
+    assert [c.name for c in strong.companions] == ["persona-frontend"]
 
 
 def test_builtin_catalog_routes_its_own_examples() -> None:

@@ -215,14 +215,14 @@ def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     else:
         for diagnostic in diagnostics:
             err.write(f"{diagnostic}\n")
+        summary = f"{len(names)} persona(s) valid, {len(errors)} error(s), {len(diagnostics) - len(errors)} warning(s)"
+        out.write(summary + "\n")
         for kind in ("keywords", "globs"):
             if shared[kind]:
                 out.write(f"{len(shared[kind])} {kind[:-1]}(s) claimed by several personas (they tell them apart "
                           f"poorly):\n")
                 for trigger, owners in shared[kind].items():
                     out.write(f"  {trigger!r}: {', '.join(owners)}\n")
-        summary = f"{len(names)} persona(s) valid, {len(errors)} error(s), {len(diagnostics) - len(errors)} warning(s)"
-        out.write(summary + "\n")
     return EXIT_FAILURE if errors else EXIT_OK
 
 

@@ -6,6 +6,7 @@ Cases come from JSON Lines files in the bench format (`task`, `files`, `expected
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import statistics
@@ -189,12 +190,17 @@ def evaluate(index: SelectionIndex, cases: Sequence[Case], *, k: int = 3) -> Eva
         ranked = ([chosen] if result.persona else []) + [c.short_name for c in result.alternatives]
         if result.persona is None:
             ranked = [c.short_name for c in result.alternatives]
+        ok = chosen in case.expected if case.expected else True
         if case.reject:
             rejects_total += 1
             rejects_passed += chosen not in case.reject
+            ok = ok and chosen not in case.reject
+        if not ok:
+            misses.append(Miss(id=case.id, task=case.task[:200], files=len(case.files), expected=list(case.expected),
+                               reject=list(case.reject), selected=chosen, confidence=result.confidence,
+                               ranked=ranked[:k]))
         if not case.expected:
             continue
-        ok = chosen in case.expected
         right += ok
         primary += chosen == case.expected[0]
         in_k += any(name in case.expected for name in ranked[:k])
@@ -210,10 +216,6 @@ def evaluate(index: SelectionIndex, cases: Sequence[Case], *, k: int = 3) -> Eva
                 companion_cases += 1
                 others = set(case.expected) - {chosen}
                 companion_hits += any(short_name(c.name) in others for c in result.companions)
-        if not ok or (case.reject and chosen in case.reject):
-            misses.append(Miss(id=case.id, task=case.task[:200], files=len(case.files), expected=list(case.expected),
-                               reject=list(case.reject), selected=chosen, confidence=result.confidence,
-                               ranked=ranked[:k]))
     scores = []
     for persona in sorted(set(support) | set(predicted)):
         precision = correct_as[persona] / predicted[persona] if predicted[persona] else 0.0
@@ -243,7 +245,7 @@ def calibration(points: Iterable[tuple[float, bool]], bins: Sequence[float] = CA
     """How often the selected persona was right, by band of reported confidence."""
     found: list[CalibrationBin] = []
     points = list(points)
-    for low, high in zip(bins, bins[1:], strict=False):
+    for low, high in itertools.pairwise(bins):
         inside = [(c, ok) for c, ok in points if low <= c < high or (high == bins[-1] and c == high)]
         if inside:
             found.append(CalibrationBin(

@@ -68,11 +68,8 @@ def path_keys(path: str) -> list[str]:
     parts = [p for p in path.split("/") if p]
     keys = ["name:" + p for p in parts]
     keys += ["pre:" + p[:_PREFIX] for p in parts if len(p) >= _PREFIX]
-    if parts:
-        base = parts[-1]
-        dot = base.rfind(".")
-        if dot > 0:
-            keys.append("ext:" + base[dot + 1:])
+    # Every segment, not only the file name: like gitignore, `*.d` also matches a folder `x.d/`.
+    keys += ["ext:" + p[p.rfind(".") + 1:] for p in parts if p.rfind(".") > 0]
     return keys
 
 
@@ -102,7 +99,7 @@ class GlobIndex:
         if glob not in self._compiled:
             try:
                 self._compiled[glob] = GitIgnoreSpecPattern(glob).regex
-            except Exception:  # noqa: BLE001 - the loader reports bad globs; here they just never match
+            except Exception:
                 self._compiled[glob] = None
         return self._compiled[glob]
 
@@ -116,7 +113,7 @@ class GlobIndex:
         excluded: set[int] = set()
         for glob in sorted(candidates):
             regex = self._regex(glob)
-            if regex is None or regex.match(lowered) is None:
+            if regex is None or regex.search(lowered) is None:
                 continue
             for persona, negate in self.owners[glob]:
                 if negate:

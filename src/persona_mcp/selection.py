@@ -26,10 +26,10 @@ CODE_FACTOR = 0.4  # an activity word inside an identifier or a `code span` name
 DECAY = 0.35  # each further keyword of the same persona counts this much less than the one before
 FILE_WEIGHT = 1.5  # what a change made only of a persona's files is worth
 COVERAGE_POWER = 1.0  # files that accompany a change (its tests, its changelog) count for less than their share
-SHAPE_WEIGHT: dict[str, float] = {"question": 3.0, "proposal": 3.5, "bug-report": 1.5}
+SHAPE_WEIGHT: dict[str, float] = {"question": 2.5, "proposal": 3.5, "bug-report": 1.5}
 EXPLICIT_WEIGHT = 4.0
 MIN_SCORE = 0.3  # below this there is too little evidence for any persona
-MIN_CONFIDENCE = 0.25  # below this the best guess is right too rarely to be worth giving (see `eval`)
+MIN_CONFIDENCE = 0.3  # below this the best guess is right too rarely to be worth giving (see `eval`)
 CALIBRATION = (-2.9, 2.8, 1.9)  # intercept, log1p(score), lead: fitted on the dev bench
 COMPANION_SHARE = 0.6  # a declared companion needs at least this share of the winner's score
 UNLINKED_SHARE = 0.9  # any other runner-up needs this much to count as clearly applying too
@@ -256,6 +256,10 @@ _TRACE = re.compile(
     r"|Segmentation fault|SIGSEGV|^\s*#\d+\s+0x[0-9a-f]+",
     re.MULTILINE,
 )
+_TEACH_ME = re.compile(r"(?:please\s+)?(?:explain|describe how|teach me|help me understand|walk me through)\b",
+                       re.IGNORECASE)
+_FAILURE = re.compile(r"\b(?:crash(?:es|ed|ing)?|segfaults?|panics?|hangs?|freezes?|deadlocks?|leaks?|fail(?:s|ed|ing)?"
+                      r"|errors?|exceptions?|broken|regress(?:ed|ion)?)\b", re.IGNORECASE)
 _TEAM_DECISION = re.compile(r"\b(?:should|shall|do|can|could|must|will|would) we\b", re.IGNORECASE)
 _REPORT = re.compile(r"steps to reproduce|expected behaviou?r|actual behaviou?r|to reproduce:", re.IGNORECASE)
 PROSE_SHARE = 0.2
@@ -280,9 +284,13 @@ def request_shapes(task: str, files: Sequence[str], task_words: Sequence[str]) -
     elif _REPORT.search(text):
         shapes["bug-report"] = 0.7
     if lead.rstrip().endswith("?") or (_INTERROGATIVE.match(lead) and "?" in text):
-        # "Which fixes should we backport?" plans the team's work; "How do I ...?" asks to learn.
+        # "Which fixes should we backport?" plans the team's work; "How do I ...?" asks to learn;
+        # "Why does the worker segfault?" reports a failure.
         shapes["question"] = 0.4 if _TEAM_DECISION.search(lead) else (1.0 if not files else 0.5)
-    elif _INTERROGATIVE.match(lead) and word_count <= 25 and not files:
+        if _FAILURE.search(lead):
+            shapes["question"] = 0.4
+            shapes["bug-report"] = max(shapes.get("bug-report", 0.0), 0.7)
+    elif (_INTERROGATIVE.match(lead) and word_count <= 25 and not files) or _TEACH_ME.match(lead):
         shapes["question"] = 0.6
     if not files and not shapes and word_count >= PROPOSAL_WORDS and _is_prose(task_words):
         shapes["proposal"] = min(1.0, 0.5 + (word_count - PROPOSAL_WORDS) / 100)
@@ -364,14 +372,15 @@ def rank(index: SelectionIndex, task: str, files: Sequence[str], limit: int | No
     for hit in index.match_phrases(task_stems, task_words, lead_length(task), code):
         sign = -1.0 if hit.kind == "negative" else 1.0
         evidence[hit.persona].append((hit.kind, hit.text, [hit.matched], sign * hit.weight))
-    for persona, (weight, matched) in index.prior(task_stems).items():
-        evidence[persona].append(("body", "description and body", matched[:10], weight))
+    shown = dict(zip(reversed(task_stems), reversed(task_words), strict=True))  # a stem's first word in the task
+    for owner, (weight, matched) in index.prior(task_stems).items():
+        evidence[owner].append(("body", "description and body", [shown[m] for m in matched[:10]], weight))
     if files:
-        for persona, items in file_evidence(index, files).items():
-            evidence[persona].extend(items)
+        for owner, items in file_evidence(index, files).items():
+            evidence[owner].extend(items)
     for shape, strength in request_shapes(task, files, task_words).items():
-        for persona in index.shape_personas(shape):
-            evidence[persona].append(("shape", shape, [_SHAPE_TEXT[shape]], SHAPE_WEIGHT[shape] * strength))
+        for owner in index.shape_personas(shape):
+            evidence[owner].append(("shape", shape, [_SHAPE_TEXT[shape]], SHAPE_WEIGHT[shape] * strength))
     explicit = index.explicit_request(task)
     if explicit is not None:
         evidence[explicit].append(("explicit", index.personas[explicit].name,
@@ -471,6 +480,10 @@ def _reason(best: Candidate) -> str:
             parts.append(f"'{e.matched[0]}' argues against it")
         elif e.kind == "explicit":
             parts.append("the task asks for it by name")
+        elif e.kind == "body":
+            parts.append(f"its description and body mention {', '.join(repr(m) for m in e.matched[:3])}")
+        elif e.kind == "shape":
+            parts.append(e.matched[0])
         else:
             parts.append(f"'{e.matched[0]}' matches {e.kind} trigger {e.trigger!r}")
     return f"Selected {best.name} (confidence {best.confidence:.2f}): " + "; ".join(parts) + "."

@@ -219,12 +219,13 @@ def selection_text(result: Selection) -> str:
             lines.append("Closest: " + ", ".join(f"{c.name} ({c.score:.2f})" for c in result.alternatives))
         return "\n".join(lines)
     lines = [result.reason]
-    if result.companions:
-        lines.append("Combine with: " + ", ".join(result.companions))
+    for companion in result.companions:
+        lines.append(f"Combine with {companion.name} ({companion.confidence:.2f}): {companion.reason}")
     if result.alternatives:
         lines.append("Alternatives: " + ", ".join(f"{c.name} ({c.confidence:.2f})" for c in result.alternatives))
-    if result.priority_hierarchy:
-        lines.append("Priorities: " + " > ".join(result.priority_hierarchy))
+    if result.merged_priorities:
+        lines.append("Priorities: " + " > ".join(result.merged_priorities))
+    lines += [f"Conflict: {conflict}" for conflict in result.priority_conflicts]
     servers = result.mcp_servers
     if servers and (servers.primary or servers.secondary):
         lines.append(f"MCP servers: primary {servers.primary or '-'}, secondary {servers.secondary or '-'}"

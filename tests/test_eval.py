@@ -1,0 +1,145 @@
+"""`persona-mcp eval`: routing accuracy from case files and from the catalog's own examples."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from tests.test_selection import persona
+
+from persona_mcp.catalog import Catalog, default_layers
+from persona_mcp.cli import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, main
+from persona_mcp.evaluate import Case, calibration, catalog_cases, evaluate, load_cases
+from persona_mcp.selection import SelectionIndex
+
+BENCH = Path(__file__).parent / "data" / "bench-sample.jsonl"
+
+
+def write_cases(path: Path, rows: list[object]) -> Path:
+    path.write_text("\n".join(r if isinstance(r, str) else json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    return path
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_bad_lines_become_diagnostics_and_the_good_ones_load(tmp_path: Path) -> None:
+    path = write_cases(tmp_path / "cases.jsonl", [
+        {"task": "Add an index to the orders table", "files": ["db/schema.sql"], "expected": ["backend"]},
+        "{not json",
+        {"task": "", "expected": ["qa"]},
+        {"task": "Fix it", "files": "src/a.py", "expected": ["qa"]},
+        {"task": "Fix it", "expected": [3]},
+        {"task": "Fix it"},
+        {"task": "Restyle the navbar", "expected": "persona-frontend", "reject": ["backend"], "id": "nav"},
+    ])
+    loaded = load_cases(path)
+    assert [c.id for c in loaded.cases] == ["cases.jsonl:1", "nav"]
+    assert loaded.cases[1].expected == ("frontend",) and loaded.cases[1].reject == ("backend",)
+    assert [d.line for d in loaded.diagnostics] == [2, 3, 4, 5, 6]
+    assert "not valid JSON" in loaded.diagnostics[0].message
+    assert "'files' must be a list" in loaded.diagnostics[2].message
+
+
+def test_report_counts_top1_recall_abstention_rejects_and_per_persona_scores() -> None:
+    index = SelectionIndex([
+        persona("persona-db", keywords=["database", "table"]),
+        persona("persona-ui", keywords=["button", "navbar"]),
+    ])
+    cases = [
+        Case("1", "Add a database table", expected=("db",)),
+        Case("2", "Restyle the navbar button", expected=("ui",)),
+        Case("3", "Add a database table for the navbar", expected=("ui", "db")),  # db wins, db is acceptable
+        Case("4", "Plan the quarterly roadmap", expected=("db",)),  # nothing matches: abstains, counts wrong
+        Case("5", "Add a database table", expected=("ui",)),  # wrong at top-1, no ui evidence at all
+        Case("6", "Restyle the navbar", reject=("ui",)),  # a reject case that fails
+    ]
+    report = evaluate(index, cases, k=2)
+    assert report.cases == 5 and report.reject_only == 1
+    assert report.top1 == 0.6 and report.abstention_rate == 0.2
+    assert report.recall_at_k == 0.6
+    assert report.primary_top1 == 0.4  # case 3 is right only through its second label
+    assert (report.rejects_passed, report.rejects_total) == (0, 1)
+    assert report.confusion == {"db": {"db": 1, "none": 1}, "ui": {"db": 2, "ui": 1}}
+    scores = {s.persona: s for s in report.per_persona}
+    assert scores["db"].support == 2 and scores["db"].predicted == 3
+    assert scores["db"].precision == pytest.approx(0.667, abs=1e-3)
+    assert scores["ui"].recall == pytest.approx(0.667, abs=1e-3)  # case 3 was answered acceptably
+    assert [m.id for m in report.misses] == ["4", "5", "6"]
+    assert sum(b.cases for b in report.calibration) == 4  # every answered case lands in one band
+
+
+def test_calibration_bands_report_accuracy_per_confidence_band() -> None:
+    bands = calibration([(0.95, True), (0.92, False), (0.55, True), (1.0, True)])
+    assert [(b.low, b.cases, b.accuracy) for b in bands] == [(0.5, 1, 1.0), (0.9, 3, 0.667)]
+
+
+def test_catalog_examples_become_select_and_reject_cases() -> None:
+    catalog = Catalog.from_personas([
+        persona("persona-db", keywords=["database"],
+                extra="routing-examples:\n  select: [Add a database]\n  reject: [Paint the wall]\n"),
+    ])
+    cases = catalog_cases(catalog)
+    assert [(c.expected, c.reject) for c in cases] == [(("db",), ()), ((), ("db",))]
+
+
+def test_builtin_catalog_passes_every_routing_example_it_ships() -> None:
+    catalog = Catalog.load(default_layers(env=""))
+    report = evaluate(catalog.index, catalog_cases(catalog))
+    assert report.cases >= 60 and report.rejects_total >= 30
+    assert report.misses == []
+
+
+def test_eval_command_on_a_bench_file(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "eval", str(BENCH), "--misses", "3")
+    assert code == EXIT_OK, err
+    assert out.startswith("cases: 40 labelled")
+    for part in ("top-1:", "recall@3:", "macro-F1:", "confusion", "calibration", "precision"):
+        assert part in out
+    code, out, _ = run(capsys, "eval", str(BENCH), "--json")
+    report = json.loads(out)
+    assert report["cases"] == 40 and 0.0 <= report["top1"] <= 1.0 and report["per_persona"]
+
+
+def test_eval_fail_under_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "eval", str(BENCH), "--fail-under", "1.01")
+    assert code == EXIT_FAILURE and "below --fail-under" in err
+
+
+def test_eval_without_files_runs_the_catalog_examples(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "eval")
+    assert code == EXIT_OK, err
+    assert "reject cases passed" in out
+
+
+def test_eval_reports_bad_lines_and_unknown_personas(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = write_cases(tmp_path / "c.jsonl", [{"task": "Add a table", "expected": ["dba"]}, "[1]"])
+    code, out, err = run(capsys, "eval", str(path))
+    assert code == EXIT_FAILURE
+    assert "c.jsonl:2" in err and "must be a JSON object" in err
+    assert "not in the catalog: dba" in err
+    assert "cases: 1 labelled" in out
+
+
+@pytest.mark.parametrize("argv", [["eval", "missing.jsonl"], ["eval", "--top-k", "0"]])
+def test_eval_usage_errors(capsys: pytest.CaptureFixture[str], argv: list[str]) -> None:
+    code, _, err = run(capsys, *argv)
+    assert code == EXIT_USAGE and err.startswith("error:")
+
+
+def test_validate_lists_triggers_that_several_personas_claim(capsys: pytest.CaptureFixture[str],
+                                                            tmp_path: Path) -> None:
+    for name, keywords in (("a", "[cache, api]"), ("b", "[caching, queue]")):
+        (tmp_path / f"persona-{name}.md").write_text(
+            f"---\nname: persona-{name}\ndescription: Test.\ntrigger-keywords: {keywords}\n"
+            f"trigger-files: ['**/api/**']\n---\n# Persona: {name}\n\nGuidance.\n", encoding="utf-8")
+    code, out, _ = run(capsys, "validate", str(tmp_path))
+    assert code == EXIT_OK
+    assert "1 keyword(s) claimed by several personas" in out and "'cache': persona-a, persona-b" in out
+    assert "'**/api/**': persona-a, persona-b" in out
+    code, out, _ = run(capsys, "validate", str(tmp_path), "--json")
+    assert json.loads(out)["shared_globs"] == {"**/api/**": ["persona-a", "persona-b"]}
