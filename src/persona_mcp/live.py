@@ -1,4 +1,10 @@
-"""Hot reload: watch every catalog layer, swap the server's catalog on a change, and tell the hosts."""
+"""Hot reload: watch every catalog layer, swap the server's catalog on a change, and tell the hosts.
+
+The layers are polled with `stat`, not watched with inotify/FSEvents: a scan of the eleven built-ins
+costs about 0.1 ms, a poll every 0.25 s keeps changes well inside a second, and polling sees folders
+that do not exist yet (the user folder, a new `.personas/`), follows workspace roots without
+re-arming watches, and works on network and container file systems where native watches do not.
+"""
 
 from __future__ import annotations
 
@@ -18,6 +24,7 @@ logger = logging.getLogger(__name__)
 POLL_INTERVAL = 0.25  # seconds between two looks at the layer folders
 SETTLE_STEP = 0.1  # a burst of writes is over when two looks this far apart agree
 SETTLE_MAX = 1.0  # ... or after this long, whatever the files are still doing
+SCAN_SHARE = 0.05  # a huge catalog is polled less often, so that scanning takes at most 5% of the time
 
 
 class LiveCatalog:
@@ -32,6 +39,7 @@ class LiveCatalog:
         self._lock = anyio.Lock()
         self._wake = anyio.Event()
         self._fingerprint: tuple[object, ...] | None = None
+        self.delay = interval  # the interval in force: longer when a scan is slow
 
     def wake(self) -> None:
         """Look at the files and the hosts' roots now rather than at the next poll."""
@@ -70,7 +78,7 @@ class LiveCatalog:
                 await self.reload()  # files may have changed since the server's first catalog was loaded
                 task_status.started()
                 while True:
-                    with anyio.move_on_after(self.interval):
+                    with anyio.move_on_after(self.delay):
                         await self._wake.wait()
                     self._wake = anyio.Event()
                     for connection in self.server.hosts.take_pending():
@@ -85,7 +93,9 @@ class LiveCatalog:
 
     async def _poll(self) -> None:
         roots_changed = self.source.set_roots(self.server.hosts.roots())
+        started = time.perf_counter()
         fingerprint = await anyio.to_thread.run_sync(self.source.fingerprint)
+        self.delay = max(self.interval, (time.perf_counter() - started) / SCAN_SHARE)
         if fingerprint == self._fingerprint and not roots_changed:
             return
         # Debounce: editors save in bursts (write a temporary file, rename, touch); reload once it is over.
