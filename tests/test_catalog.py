@@ -458,3 +458,17 @@ def test_reload_without_changes_hands_back_the_same_catalog(tmp_path):
     assert second is not first  # a folder appeared: the makeup changed, even with no persona in it
     assert second.names == first.names
     assert source.load() is second
+
+
+def test_a_changed_folder_level_problem_is_a_new_catalog(tmp_path):
+    folder = folder_with(tmp_path, "p", ("a.md", persona_text("persona-a")))
+    outside = folder_with(tmp_path, "outside", ("x.md", persona_text("persona-x")), ("y.md", persona_text("persona-y")))
+    (folder / "link.md").symlink_to(outside / "x.md")
+    source = CatalogSource([Layer("custom", folder)])
+    first = source.load()
+    assert [d.path for d in first.diagnostics] == [str(folder / "link.md")]
+    (folder / "link.md").unlink()
+    (folder / "link.md").symlink_to(outside / "y.md")
+    second = source.load()
+    assert second is not first
+    assert "y.md" in second.diagnostics[0].message

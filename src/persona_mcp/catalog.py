@@ -295,7 +295,7 @@ class CatalogSource:
         for gone in set(self._parsed) - seen:
             del self._parsed[gone]
             self._last_good.pop(gone, None)
-        key = tuple(makeup)
+        key = (*makeup, *diagnostics)  # the folder's own findings (a refused symlink, say) count as well
         if self._previous is not None and self._previous[0] == key:
             return self._previous[1]
         catalog = Catalog.from_personas(personas, diagnostics)
