@@ -223,7 +223,8 @@ def test_commands_that_do_not_serve_never_import_the_mcp_sdk() -> None:
     code = ("import sys\nfrom persona_mcp.cli import main\n"
             "for argv in (['list'], ['validate'], ['select', 'Add an API endpoint'], ['show', 'qa']):\n"
             "    main(argv)\n"
-            "loaded = sorted(m for m in sys.modules if m == 'mcp' or m.startswith(('mcp.', 'persona_mcp.live')))\n"
+            "heavy = ('mcp', 'starlette', 'uvicorn', 'persona_mcp.live', 'persona_mcp.http', 'persona_mcp.stdio')\n"
+            "loaded = sorted(m for m in sys.modules if m.split('.')[0] in heavy or m.startswith(heavy))\n"
             "sys.stderr.write(repr(loaded))\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stderr.strip().endswith("[]")

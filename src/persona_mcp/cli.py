@@ -12,7 +12,7 @@ from typing import Any, TextIO
 
 from persona_mcp import __version__
 from persona_mcp.catalog import Catalog, CatalogSource, Layer, default_layers, log_diagnostic
-from persona_mcp.errors import PersonaError
+from persona_mcp.errors import ConfigError, PersonaError
 from persona_mcp.loader import load_paths
 from persona_mcp.model import PersonaInfo, PersonaSpec
 
@@ -69,7 +69,20 @@ def build_parser() -> argparse.ArgumentParser:
         return p
 
     serve = command("serve", "serve MCP (stdio by default)")
-    serve.add_argument("--transport", choices=["stdio"], default="stdio", help="the MCP transport (default stdio)")
+    serve.add_argument("--transport", choices=["stdio", "http"], default="stdio",
+                       help="the MCP transport (default stdio); http serves streamable HTTP at /mcp")
+    http = serve.add_argument_group("streamable HTTP (with --transport http)")
+    http.add_argument("--host", help="the address to listen on (default 127.0.0.1)")
+    http.add_argument("--port", type=int, help="the port to listen on (default 8765; 0 picks a free one)")
+    http.add_argument("--allow-host", dest="allow_hosts", metavar="NAME", action="append", default=[],
+                      help="a Host header to accept besides loopback names: name (any port) or name:port (repeatable)")
+    http.add_argument("--allow-origin", dest="allow_origins", metavar="ORIGIN", action="append", default=[],
+                      help="an Origin header to accept besides loopback origins, e.g. https://app.example.com "
+                      "(repeatable)")
+    http.add_argument("--token-file", type=Path, metavar="FILE",
+                      help="require 'Authorization: Bearer <token>' with the token in FILE (or set "
+                      "PERSONA_MCP_TOKEN_FILE or PERSONA_MCP_TOKEN)")
+    http.add_argument("--max-body-bytes", type=int, metavar="N", help="the request body limit (default 4 MiB)")
 
     listing = command("list", "list the personas in the catalog")
     listing.add_argument("--json", action="store_true", help="print JSON")
@@ -130,12 +143,40 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from persona_mcp.live import serve_stdio  # the MCP SDK is only imported by commands that serve
     from persona_mcp.server import build_server
 
+    http_options = [f"--{name.replace('_', '-')}" for name in _HTTP_OPTIONS if getattr(args, name, None)]
+    if args.transport == "stdio" and http_options:
+        raise UsageError(f"{http_options[0]} applies to --transport http")
     source = CatalogSource(_layers(args), strict=args.strict)
+    if args.transport == "http":
+        return _serve_http(args, source)
     catalog = source.load()
     for diagnostic in catalog.diagnostics:
         log_diagnostic(diagnostic)
     logger.info("serving %d personas over %s", len(catalog), args.transport)
     anyio.run(serve_stdio, build_server(catalog), source)
+    return EXIT_OK
+
+
+_HTTP_OPTIONS = ("host", "port", "allow_hosts", "allow_origins", "token_file", "max_body_bytes")
+
+
+def _serve_http(args: argparse.Namespace, source: CatalogSource) -> int:
+    from persona_mcp import http  # starlette and uvicorn load only for HTTP
+
+    host = args.host or http.DEFAULT_HOST
+    port = http.DEFAULT_PORT if args.port is None else args.port
+    if not 0 <= port <= 65535:
+        raise UsageError(f"--port must be between 0 and 65535, not {port}")
+    settings = http.HttpSettings.from_env(bind_host=host, hosts=args.allow_hosts, origins=args.allow_origins,
+                                          token_file=args.token_file, max_body_bytes=args.max_body_bytes)
+    logger.info("HTTP settings: %s", http.describe(settings))
+
+    def announce(url: str) -> None:
+        sys.stderr.write(f"persona-mcp: serving MCP on {url}" + (" (bearer token required)" if settings.token
+                                                                   else "") + "\n")
+        sys.stderr.flush()
+
+    http.serve(settings, source, host=host, port=port, announce=announce)
     return EXIT_OK
 
 
@@ -296,6 +337,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = args.command or "serve"
     if command == "serve" and not hasattr(args, "transport"):
         args.transport = "stdio"
+        for name in _HTTP_OPTIONS:
+            setattr(args, name, None)
     try:
         if command == "serve":
             return cmd_serve(args)
@@ -311,7 +354,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "schema": lambda: cmd_schema(args, out),
         }
         return handlers[command]()
-    except UsageError as exc:
+    except (UsageError, ConfigError) as exc:
         err.write(f"error: {exc}\n")
         return EXIT_USAGE
     except PersonaError as exc:

@@ -2,7 +2,8 @@
 
     PersonaError                 base class: catch it to handle anything this package raises on purpose
     ├── PersonaNotFound          a lookup by name matched no persona (carries the known names)
-    └── InvalidArgument          a request argument is outside its bounds (carries the field name)
+    ├── InvalidArgument          a request argument is outside its bounds (carries the field name)
+    └── ConfigError              a setting (command-line flag, environment variable, token file) is unusable
 
 Problems inside persona files are not exceptions: the loader turns each one into a
 `Diagnostic` (see `model.py`) so that one broken file never hides the others.
@@ -34,3 +35,7 @@ class InvalidArgument(PersonaError, ValueError):
         self.field = field
         self.message = message
         super().__init__(f"invalid argument {field!r}: {message}")
+
+
+class ConfigError(PersonaError, ValueError):
+    """A setting cannot be used as given. Catch it where settings are read, and show the message: it says the fix."""

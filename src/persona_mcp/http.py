@@ -1,0 +1,360 @@
+"""Streamable HTTP: the ASGI app factory, and the guard every request passes (Host, Origin, token, size).
+
+Run it with `persona-mcp serve --transport http`, or under any ASGI server with several workers:
+
+    uvicorn --factory persona_mcp.http:create_app --host 127.0.0.1 --port 8765 --workers 2
+
+The MCP endpoint is stateless and answers in JSON, so every worker serves every request: nothing is
+kept between requests, and a load balancer may send each one anywhere. Configuration comes from
+the environment (see `HttpSettings.from_env`), which each worker reads on start.
+
+Every HTTP request, on any path, is checked in this order before the MCP SDK sees it:
+
+1. Host header in the allowlist, else 421 (DNS-rebinding protection, whatever the bind address);
+2. Origin header, when present, in the allowlist, else 403;
+3. bearer token, when one is configured, compared in constant time, else 401 with WWW-Authenticate;
+4. body size within the limit, else 413.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import ipaddress
+import logging
+import os
+import re
+import socket
+import stat
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from mcp.server.transport_security import RequestBodyLimitMiddleware, TransportSecuritySettings
+from starlette.applications import Starlette
+from starlette.datastructures import Headers
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from persona_mcp.catalog import CatalogSource, default_layers, log_diagnostic
+from persona_mcp.errors import ConfigError, PersonaError
+from persona_mcp.live import live_catalog
+from persona_mcp.server import PersonaServer, build_server
+
+logger = logging.getLogger(__name__)
+
+MCP_PATH = "/mcp"
+HEALTH_PATH = "/healthz"
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8765
+DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024
+MIN_TOKEN_CHARS = 16
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
+LOOPBACK_ORIGINS = tuple(f"{scheme}://{host}:*" for scheme in ("http", "https") for host in LOOPBACK_HOSTS)
+
+ENV_ALLOWED_HOSTS = "PERSONA_MCP_ALLOWED_HOSTS"
+ENV_ALLOWED_ORIGINS = "PERSONA_MCP_ALLOWED_ORIGINS"
+ENV_TOKEN = "PERSONA_MCP_TOKEN"
+ENV_TOKEN_FILE = "PERSONA_MCP_TOKEN_FILE"
+ENV_MAX_BODY_BYTES = "PERSONA_MCP_MAX_BODY_BYTES"
+ENV_NO_BUILTIN = "PERSONA_MCP_NO_BUILTIN"
+ENV_NO_USER = "PERSONA_MCP_NO_USER"
+ENV_STRICT = "PERSONA_MCP_STRICT"
+
+_B64TOKEN = re.compile(r"[A-Za-z0-9\-._~+/]+=*")  # RFC 6750's b64token: what a Bearer header can carry
+_REALM = 'Bearer realm="persona-mcp"'
+
+
+@dataclass(frozen=True)
+class HttpSettings:
+    """What the HTTP guard enforces. Build it with `from_env`, which validates every value."""
+
+    allowed_hosts: tuple[str, ...] = tuple(f"{host}:*" for host in LOOPBACK_HOSTS)
+    allowed_origins: tuple[str, ...] = LOOPBACK_ORIGINS
+    token: str | None = field(default=None, repr=False)
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+
+    @classmethod
+    def from_env(
+        cls, env: Mapping[str, str] | None = None, *, bind_host: str | None = None, hosts: Sequence[str] = (),
+        origins: Sequence[str] = (), token_file: Path | None = None, max_body_bytes: int | None = None,
+    ) -> HttpSettings:
+        """Settings from the environment, with command-line values (the arguments) taking precedence.
+
+        PERSONA_MCP_ALLOWED_HOSTS, PERSONA_MCP_ALLOWED_ORIGINS: comma-separated, added to the loopback
+        defaults. PERSONA_MCP_TOKEN_FILE (or PERSONA_MCP_TOKEN): the bearer token clients must send.
+        PERSONA_MCP_MAX_BODY_BYTES: the request body limit. A specific `bind_host` is allowed as a Host.
+        """
+        env = os.environ if env is None else env
+        allowed_hosts = [*cls.allowed_hosts, *_split(env.get(ENV_ALLOWED_HOSTS, "")), *hosts]
+        if bind_host and not _is_wildcard(bind_host):
+            allowed_hosts.append(bind_host)
+        allowed_hosts = [_host_entry(h) for h in allowed_hosts]
+        allowed_origins = [*cls.allowed_origins, *_split(env.get(ENV_ALLOWED_ORIGINS, "")), *origins]
+        for origin in allowed_origins:
+            if origin != "*" and not re.fullmatch(r"https?://[^/\s]+", origin):
+                raise ConfigError(f"allowed origin {origin!r} is not an origin: write scheme://host[:port], "
+                                  "such as https://app.example.com, or http://localhost:* for any port")
+        token_path = token_file or (Path(env[ENV_TOKEN_FILE]) if env.get(ENV_TOKEN_FILE) else None)
+        token = read_token_file(token_path) if token_path else None
+        if token is None and env.get(ENV_TOKEN):
+            token = check_token(env[ENV_TOKEN], ENV_TOKEN)
+        if max_body_bytes is None:
+            raw = env.get(ENV_MAX_BODY_BYTES, "")
+            try:
+                max_body_bytes = int(raw) if raw.strip() else DEFAULT_MAX_BODY_BYTES
+            except ValueError:
+                raise ConfigError(f"{ENV_MAX_BODY_BYTES} must be a number of bytes, not {raw!r}") from None
+        if max_body_bytes < 1024:
+            raise ConfigError(f"the body limit must be at least 1024 bytes, not {max_body_bytes}")
+        return cls(tuple(dict.fromkeys(allowed_hosts)),
+                   tuple(dict.fromkeys(o.lower() for o in allowed_origins)), token, max_body_bytes)
+
+    def host_allowed(self, host: str | None) -> bool:
+        """Is this Host header one of ours? `name:*` allows any port or none; `*` allows everything."""
+        if "*" in self.allowed_hosts:
+            return True
+        if not host:
+            return False
+        host = host.lower()
+        name, _, port = host.rpartition(":") if not host.endswith("]") else (host, "", "")
+        if not name or not port.isdigit():
+            name = host
+        return host in self.allowed_hosts or f"{name}:*" in self.allowed_hosts
+
+    def origin_allowed(self, origin: str | None) -> bool:
+        """Browsers send Origin on cross-site requests; other clients usually send none, which is fine."""
+        if origin is None or "*" in self.allowed_origins:
+            return True
+        origin = origin.lower()
+        base, _, port = origin.rpartition(":")
+        wildcard = f"{base}:*" if port.isdigit() and "//" in base else f"{origin}:*"
+        return origin in self.allowed_origins or wildcard in self.allowed_origins
+
+
+def check_token(token: str, origin: str) -> str:
+    """The token, stripped, if a Bearer header can carry it and it is long enough to resist guessing."""
+    token = token.strip()
+    generate = "python -c 'import secrets; print(secrets.token_urlsafe(32))'"
+    if not token:
+        raise ConfigError(f"{origin} is empty; put a token in it, e.g. from: {generate}")
+    if not _B64TOKEN.fullmatch(token):
+        raise ConfigError(f"{origin}: a bearer token may hold only letters, digits and -._~+/ (then '='); "
+                          f"generate one with: {generate}")
+    if len(token) < MIN_TOKEN_CHARS:
+        raise ConfigError(f"{origin}: the token has {len(token)} characters; use at least {MIN_TOKEN_CHARS}, "
+                          f"e.g. from: {generate}")
+    return token
+
+
+def read_token_file(path: Path) -> str:
+    try:
+        mode = path.stat().st_mode
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read the token file {path}: {getattr(exc, 'strerror', None) or exc}") from exc
+    if os.name == "posix" and stat.S_IMODE(mode) & 0o077:
+        logger.warning("the token file %s can be read by other users; run: chmod 600 %s", path, path)
+    return check_token(text, f"the token file {path}")
+
+
+def is_loopback(host: str) -> bool:
+    """True for 127.0.0.0/8, ::1 and localhost: addresses only this machine can reach."""
+    host = host.strip("[]")
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _host_entry(entry: str) -> str:
+    """An allowlist entry as `name:port` or `name:*`: a name given without a port allows any port."""
+    entry = entry.strip().lower()
+    if entry == "*":
+        return entry
+    if entry.count(":") > 1 and not entry.startswith("["):  # a bare IPv6 address
+        return f"[{entry}]:*"
+    if (entry.startswith("[") and entry.endswith("]")) or ":" not in entry:
+        return f"{entry}:*"
+    return entry
+
+
+def _is_wildcard(host: str) -> bool:
+    return host.strip("[]") in ("0.0.0.0", "::", "")
+
+
+def _split(raw: str) -> list[str]:
+    return [part.strip() for part in raw.split(",") if part.strip()]
+
+
+class Guard:
+    """ASGI middleware that checks Host, Origin, bearer token and body size on every request."""
+
+    def __init__(self, app: ASGIApp, settings: HttpSettings, *, warn_open_bind: bool = True) -> None:
+        self.app = app
+        self.settings = settings
+        self.limited = RequestBodyLimitMiddleware(app, settings.max_body_bytes)
+        self._token_digest = hashlib.sha256(settings.token.encode()).digest() if settings.token else None
+        self._warned = not warn_open_bind
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await self.app(scope, receive, send)
+            return
+        if scope["type"] != "http":  # no websockets here
+            await send({"type": "websocket.close", "code": 1008})
+            return
+        self._warn_once(scope)
+        refusal = self.refusal(Headers(scope=scope), scope.get("path", ""))
+        if refusal is not None:
+            await refusal(scope, receive, send)
+            return
+        await self.limited(scope, receive, send)
+
+    def refusal(self, headers: Headers, path: str) -> Response | None:
+        """The response that refuses this request, or None when it may go on."""
+        host = headers.get("host")
+        if not self.settings.host_allowed(host):
+            logger.warning("refused a request with Host %r", _short(host))
+            return _error(421, "host_not_allowed", f"Host {_short(host)!r} is not allowed; add it with --allow-host "
+                          f"or {ENV_ALLOWED_HOSTS}")
+        origin = headers.get("origin")
+        if not self.settings.origin_allowed(origin):
+            logger.warning("refused a request with Origin %r", _short(origin))
+            return _error(403, "origin_not_allowed", f"Origin {_short(origin)!r} is not allowed; add it with "
+                          f"--allow-origin or {ENV_ALLOWED_ORIGINS}")
+        if self._token_digest is not None and path != HEALTH_PATH:
+            scheme, _, given = headers.get("authorization", "").partition(" ")
+            if scheme.lower() != "bearer" or not given.strip():
+                return _error(401, "unauthorized", "send the token as 'Authorization: Bearer <token>'",
+                              {"WWW-Authenticate": _REALM})
+            if not hmac.compare_digest(hashlib.sha256(given.strip().encode()).digest(), self._token_digest):
+                return _error(401, "invalid_token", "the bearer token is not valid",
+                              {"WWW-Authenticate": f'{_REALM}, error="invalid_token"'})
+        length = headers.get("content-length", "")
+        if length.isdigit() and int(length) > self.settings.max_body_bytes:
+            return _error(413, "body_too_large", f"the request body is over {self.settings.max_body_bytes} bytes")
+        return None
+
+    def _warn_once(self, scope: Scope) -> None:
+        local = scope.get("server")
+        if self._warned or self._token_digest is not None or not local:
+            return
+        self._warned = True
+        if not is_loopback(str(local[0])):
+            logger.warning(
+                "serving on %s without a token: anyone who can reach this address can use the server; set %s",
+                local[0], ENV_TOKEN_FILE)
+
+
+def _error(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> Response:
+    return JSONResponse({"error": code, "message": message}, status_code=status, headers=headers)
+
+
+def _short(value: str | None) -> str | None:
+    return value if value is None or len(value) <= 100 else value[:100] + "..."
+
+
+def _flag(env: Mapping[str, str], name: str) -> bool:
+    return env.get(name, "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def source_from_env(env: Mapping[str, str] | None = None) -> CatalogSource:
+    """The catalog layers for a worker: PERSONA_MCP_PATH folders, without the built-in or user layers when
+    PERSONA_MCP_NO_BUILTIN or PERSONA_MCP_NO_USER is set, strict when PERSONA_MCP_STRICT is."""
+    env = os.environ if env is None else env
+    layers = default_layers(builtin=not _flag(env, ENV_NO_BUILTIN), user=not _flag(env, ENV_NO_USER),
+                            env=env.get("PERSONA_MCP_PATH", ""))
+    return CatalogSource(layers, strict=_flag(env, ENV_STRICT))
+
+
+def create_app(
+    settings: HttpSettings | None = None, source: CatalogSource | None = None, *, warn_open_bind: bool = True,
+) -> ASGIApp:
+    """The ASGI application: MCP at /mcp (stateless, JSON responses), /healthz, behind the guard.
+
+    With no arguments, everything comes from the environment, so that `uvicorn --factory
+    persona_mcp.http:create_app` works in every worker. The catalog is hot-reloaded while the app runs.
+    The bind address is the ASGI server's business, so the warning about serving a non-loopback
+    address without a token comes with the first request (`warn_open_bind`).
+    """
+    settings = settings or HttpSettings.from_env()
+    if source is None:
+        source = source_from_env()
+    catalog = source.load()
+    for diagnostic in catalog.diagnostics:
+        log_diagnostic(diagnostic)
+    server = build_server(catalog)
+    return Guard(mcp_app(server, source, settings), settings, warn_open_bind=warn_open_bind)
+
+
+def mcp_app(server: PersonaServer, source: CatalogSource, settings: HttpSettings) -> Starlette:
+    @server.custom_route(HEALTH_PATH, methods=["GET"], include_in_schema=False)  # type: ignore[untyped-decorator]
+    async def health(request: Request) -> Response:
+        return JSONResponse({"status": "ok", "personas": len(server.catalog)})
+
+    app = server.streamable_http_app(
+        streamable_http_path=MCP_PATH, stateless_http=True, json_response=True,
+        max_request_body_size=settings.max_body_bytes,
+        # The guard checks Host and Origin on every path, with port-less names too; the SDK's check would
+        # only repeat it on /mcp, and turns itself off for non-loopback binds.
+        transport_security=TransportSecuritySettings(enable_dns_rebinding_protection=False),
+    )
+
+    @asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        async with live_catalog(server, source), server.session_manager.run():
+            yield
+
+    app.router.lifespan_context = lifespan
+    return app
+
+
+def describe(settings: HttpSettings) -> dict[str, Any]:
+    """The settings as shown in logs: never the token itself."""
+    return {"allowed_hosts": list(settings.allowed_hosts), "allowed_origins": list(settings.allowed_origins),
+            "token": settings.token is not None, "max_body_bytes": settings.max_body_bytes}
+
+
+def endpoint_url(host: str, port: int) -> str:
+    shown = f"[{host}]" if ":" in host and not host.startswith("[") else host
+    return f"http://{shown}:{port}{MCP_PATH}"
+
+
+def open_warnings(settings: HttpSettings, host: str) -> list[str]:
+    """What an operator should hear about a bind address before serving on it."""
+    if is_loopback(host):
+        return []
+    warnings = []
+    if settings.token is None:
+        warnings.append(f"serving on {host} without a token: anyone who can reach this address can use the server; "
+                        f"set --token-file or {ENV_TOKEN_FILE}")
+    names = [h for h in settings.allowed_hosts if h.removesuffix(":*") not in LOOPBACK_HOSTS]
+    if not names:
+        warnings.append(f"only loopback Host names are allowed, so clients on other machines get 421; add the "
+                        f"names they use with --allow-host or {ENV_ALLOWED_HOSTS}")
+    return warnings
+
+
+def serve(settings: HttpSettings, source: CatalogSource, *, host: str, port: int,
+          announce: Callable[[str], None]) -> None:
+    """Serve the app with uvicorn in this process until interrupted. `announce` gets the endpoint URL once
+    the socket listens (so `--port 0` tells which port it got)."""
+    import uvicorn  # a dependency of the MCP SDK; imported here so that other commands never load it
+
+    for warning in open_warnings(settings, host):
+        logger.warning("%s", warning)
+    app = create_app(settings, source, warn_open_bind=False)
+    family = socket.AF_INET6 if ":" in host.strip("[]") else socket.AF_INET
+    try:
+        sock = socket.create_server((host.strip("[]"), port), family=family)
+    except OSError as exc:
+        raise PersonaError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
+    announce(endpoint_url(host, sock.getsockname()[1]))
+    config = uvicorn.Config(app, log_config=None, lifespan="on", server_header=False, timeout_graceful_shutdown=5)
+    uvicorn.Server(config).run(sockets=[sock])
