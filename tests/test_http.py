@@ -325,6 +325,7 @@ def test_uvicorn_factory_as_documented_reads_its_settings_from_the_environment(
             assert http.post(url, headers=auth(Host="evil.example.com"), json=rpc("ping")).status_code == 421
     finally:
         stop(server)
+    assert "Terminating session" not in server.log()  # no INFO line per request from the SDK
 
 
 @pytest.mark.parametrize(

@@ -63,6 +63,7 @@ ENV_MAX_BODY_BYTES = "PERSONA_MCP_MAX_BODY_BYTES"
 ENV_NO_BUILTIN = "PERSONA_MCP_NO_BUILTIN"
 ENV_NO_USER = "PERSONA_MCP_NO_USER"
 ENV_STRICT = "PERSONA_MCP_STRICT"
+ENV_LOG_LEVEL = "PERSONA_MCP_LOG_LEVEL"
 
 _B64TOKEN = re.compile(r"[A-Za-z0-9\-._~+/]+=*")  # RFC 6750's b64token: what a Bearer header can carry
 _REALM = 'Bearer realm="persona-mcp"'
@@ -260,6 +261,15 @@ def _short(value: str | None) -> str | None:
     return value if value is None or len(value) <= 100 else value[:100] + "..."
 
 
+def _configure_logging(level: str) -> None:
+    """Logs to stderr at `level`, when nothing configured logging yet (an ASGI server runs the factory).
+
+    Without this, building the MCP server would set up logging at INFO, one line per request.
+    """
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=level.upper(), format="persona-mcp %(levelname)s %(name)s: %(message)s")
+
+
 def _flag(env: Mapping[str, str], name: str) -> bool:
     return env.get(name, "").strip().lower() in ("1", "true", "yes", "on")
 
@@ -283,6 +293,7 @@ def create_app(
     The bind address is the ASGI server's business, so the warning about serving a non-loopback
     address without a token comes with the first request (`warn_open_bind`).
     """
+    _configure_logging(os.environ.get(ENV_LOG_LEVEL, "WARNING"))
     settings = settings or HttpSettings.from_env()
     if source is None:
         source = source_from_env()
