@@ -429,3 +429,29 @@ async def test_every_connected_host_is_told(tmp_path: Path) -> None:
         (tmp_path / "widget.md").write_text(persona_text("persona-widget"), "utf-8")
         for inbox in inboxes:
             assert sorted(await inbox.next()) == LIST_CHANGED
+
+
+async def test_a_failed_roots_refresh_keeps_the_roots_the_host_had(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture,
+) -> None:
+    (tmp_path / ".personas").mkdir()
+    (tmp_path / ".personas" / "a.md").write_text(persona_text("persona-widget"), "utf-8")
+    state = {"fail": False}
+
+    async def list_roots(context: ClientRequestContext) -> types.ListRootsResult | types.ErrorData:
+        if state["fail"]:
+            return types.ErrorData(code=types.INTERNAL_ERROR, message="busy, try later")
+        return types.ListRootsResult(roots=[types.Root(uri=tmp_path.as_uri())])
+
+    async def refused() -> bool:
+        return any("busy, try later" in r.getMessage() for r in caplog.records)
+
+    async with served([]) as (server, _), mcp.Client(server, mode="legacy", list_roots_callback=list_roots) as client:
+        await until(lambda: _roots_known(server, tmp_path))
+        state["fail"] = True
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", MCPDeprecationWarning)
+            await client.send_roots_list_changed()
+        await until(refused)
+        assert server.hosts.roots() == [tmp_path]
+        assert await prompt_names(client) == ["persona-widget"]

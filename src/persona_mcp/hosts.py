@@ -66,8 +66,9 @@ class Hosts:
     protocol has no roots.
 
     Roots are fetched with `roots/list` when a host declares the `roots` capability, and again after
-    its `notifications/roots/list_changed`. The fetching happens in `fetch_pending()`, run by the live
-    catalog's task group, never inside the notification handler (which would stall the connection).
+    its `notifications/roots/list_changed`. The live catalog takes the connections that need asking
+    (`take_pending()`) and runs `fetch_roots()` for each in its own task group, never inside the
+    notification handler, which would stall the connection it waits on.
     """
 
     def __init__(self) -> None:
@@ -106,17 +107,17 @@ class Hosts:
         return pending
 
     async def fetch_roots(self, connection: Connection) -> None:
-        """Ask one host for its roots; a host that fails to answer keeps no roots."""
-        roots: tuple[Path, ...] = ()
+        """Ask one host for its roots. A host that fails to answer keeps the roots it had (none at first)."""
         try:
             result = await connection.send_request(ListRootsRequest(), opts={"timeout": ROOTS_TIMEOUT})
-            found = [root_path(str(root.uri)) for root in result.roots]
-            roots = tuple(path for path in found if path is not None)
         except (MCPError, NoBackChannelError, ValidationError, TimeoutError, anyio.BrokenResourceError,
                 anyio.ClosedResourceError) as exc:
             # A connection that closed meanwhile (a stateless HTTP request's, say) is no news.
             level = logging.WARNING if connection in self._roots else logging.DEBUG
-            logger.log(level, "the host did not list its roots (%s); its .personas/ folders are not used", exc)
+            logger.log(level, "the host did not list its roots (%s); its .personas/ folders stay as they were", exc)
+            return
+        found = [root_path(str(root.uri)) for root in result.roots]
+        roots = tuple(path for path in found if path is not None)
         if connection in self._roots and self._roots[connection] != roots:
             logger.info("workspace roots: %s", ", ".join(map(str, roots)) or "none")
             self._roots[connection] = roots
