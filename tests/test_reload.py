@@ -164,6 +164,10 @@ async def test_a_burst_of_writes_is_one_reload(tmp_path: Path) -> None:
         assert live.reloads <= 3  # one per settled burst; the writes above may straddle a poll or two
 
 
+async def _names_are(client: mcp.Client, names: list[str]) -> bool:
+    return await prompt_names(client) == names
+
+
 async def _count_is(client: mcp.Client, count: int) -> bool:
     return len(await prompt_names(client)) == count
 
@@ -447,7 +451,7 @@ async def test_a_failed_roots_refresh_keeps_the_roots_the_host_had(
         return any("busy, try later" in r.getMessage() for r in caplog.records)
 
     async with served([]) as (server, _), mcp.Client(server, mode="legacy", list_roots_callback=list_roots) as client:
-        await until(lambda: _roots_known(server, tmp_path))
+        await until(lambda: _names_are(client, ["persona-widget"]))
         state["fail"] = True
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", MCPDeprecationWarning)
