@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -130,3 +131,45 @@ def test_selection_never_raises_with_arbitrary_trigger_keywords(keywords: list[s
     # The persona's own keywords, inside arbitrary text, must not break anything either.
     check_selection(select(index, f"{task} {' '.join(keywords)}", files, top_k=3), index, 3)
     check_selection(select(index, task, files, top_k=3), index, 3)
+
+
+# ---------------------------------------------------------------- the transports' parsers
+
+
+@FEW
+@given(st.binary(max_size=300) | st.builds(lambda d: json.dumps(d).encode(), yaml_values))
+def test_stdio_decodes_any_line_into_a_message_or_a_jsonrpc_error(line: bytes) -> None:
+    from mcp.shared.message import SessionMessage
+    from mcp_types import INVALID_REQUEST, PARSE_ERROR, JSONRPCError
+
+    from persona_mcp.stdio import decode
+
+    decoded = decode(line)
+    if isinstance(decoded, JSONRPCError):
+        assert decoded.error.code in (PARSE_ERROR, INVALID_REQUEST)
+        assert decoded.error.message
+        assert json.loads(decoded.model_dump_json(by_alias=True, exclude_unset=True))["jsonrpc"] == "2.0"
+    else:
+        assert isinstance(decoded, SessionMessage)
+
+
+near_hosts = st.from_regex(r"(localhost|127\.0\.0\.1|\[::1\]|::1|persona\.internal|evil\.com)[.:\]a-z0-9*]{0,8}",
+                           fullmatch=True)
+near_origins = st.builds(lambda scheme, host: scheme + host, st.sampled_from(["http://", "https://", "", "file://"]),
+                         near_hosts)
+
+
+@FEW
+@given(st.text(max_size=80) | st.none() | near_hosts, st.text(max_size=80) | st.none() | near_origins)
+def test_http_host_and_origin_checks_never_raise_and_refuse_unknown_names(host: str | None,
+                                                                         origin: str | None) -> None:
+    from persona_mcp.http import HttpSettings
+
+    settings = HttpSettings.from_env({}, hosts=["persona.internal"])
+    allowed = settings.host_allowed(host)
+    if allowed:
+        assert host is not None
+        name = host.lower().rsplit(":", 1)[0] if not host.endswith("]") else host.lower()
+        assert name in ("127.0.0.1", "localhost", "[::1]", "persona.internal"), host
+    if settings.origin_allowed(origin) and origin is not None:
+        assert re.fullmatch(r"https?://(127\.0\.0\.1|localhost|\[::1\])(:\d+)?", origin.lower()), origin
