@@ -336,6 +336,7 @@ def test_uvicorn_factory_as_documented_reads_its_settings_from_the_environment(
         (["serve", "--transport", "http", "--token-file", "/nonexistent/token"], "cannot read the token file"),
         (["serve", "--transport", "http", "--allow-origin", "app.example.com"], "is not an origin"),
         (["serve", "--transport", "http", "--max-body-bytes", "10"], "at least 1024 bytes"),
+        (["serve", "--transport", "http", "--allow-host", "https://persona.example.com"], "is not a host name"),
     ],
 )
 def test_bad_serve_options_are_usage_errors_that_say_the_fix(args: list[str], message: str) -> None:

@@ -67,6 +67,7 @@ ENV_LOG_LEVEL = "PERSONA_MCP_LOG_LEVEL"
 
 _B64TOKEN = re.compile(r"[A-Za-z0-9\-._~+/]+=*")  # RFC 6750's b64token: what a Bearer header can carry
 _REALM = 'Bearer realm="persona-mcp"'
+_HOST_ENTRY = re.compile(r"(\[[0-9a-f:.]+\]|[a-z0-9_.-]+):(\d{1,5}|\*)")
 
 
 @dataclass(frozen=True)
@@ -179,9 +180,12 @@ def _host_entry(entry: str) -> str:
     if entry == "*":
         return entry
     if entry.count(":") > 1 and not entry.startswith("["):  # a bare IPv6 address
-        return f"[{entry}]:*"
+        entry = f"[{entry}]"
     if (entry.startswith("[") and entry.endswith("]")) or ":" not in entry:
-        return f"{entry}:*"
+        entry = f"{entry}:*"
+    if not _HOST_ENTRY.fullmatch(entry):
+        raise ConfigError(f"allowed host {entry.removesuffix(':*')!r} is not a host name: write name, name:port or "
+                          "an IP address, such as persona.example.com or 10.0.0.5:8765 (no scheme, no path)")
     return entry
 
 
