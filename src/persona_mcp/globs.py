@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern
 
 _WILD = re.compile(r"[*?\[]")
+CACHE_PATHS = 8192  # paths whose matching globs are remembered, per index
 _PREFIX = 3  # globs like `CHANGELOG*` are filed under their first letters
 
 
@@ -63,6 +64,13 @@ def _key(glob: str) -> str | None:
     return None
 
 
+def _literal(glob: str) -> str:
+    """The longest run of literal characters in a glob (within one path segment), or ""."""
+    runs = re.split(r"[*?/!]+", re.sub(r"\[[^\]]*\]?", "*", glob))
+    best = max(runs, key=len, default="")
+    return best if "\\" not in best else ""
+
+
 def path_keys(path: str) -> list[str]:
     """The index keys under which a (lowercased) path may find its globs."""
     parts = [p for p in path.split("/") if p]
@@ -86,6 +94,8 @@ class GlobIndex:
                 if glob and not glob.startswith("#"):
                     owners[glob].append((persona, negate))
         self.owners: dict[str, list[tuple[int, bool]]] = dict(owners)
+        self.includers: dict[str, frozenset[int]] = {
+            glob: frozenset(p for p, negate in found if not negate) for glob, found in owners.items()}
         self._by_key: dict[str, list[str]] = defaultdict(list)
         self._unkeyed: list[str] = []
         self._spec = {glob: specificity(glob) for glob in owners}
@@ -93,6 +103,9 @@ class GlobIndex:
             key = _key(glob)
             (self._by_key[key] if key else self._unkeyed).append(glob)
         self._compiled: dict[str, re.Pattern[str] | None] = {}
+        self._cache: dict[str, tuple[str, ...]] = {}
+        # A literal every match must contain: a cheap `in` test before the regex.
+        self._literal = {glob: _literal(glob) for glob in owners}
         self.size = len(owners)
 
     def _regex(self, glob: str) -> re.Pattern[str] | None:
@@ -103,18 +116,44 @@ class GlobIndex:
                 self._compiled[glob] = None
         return self._compiled[glob]
 
-    def match(self, path: str) -> list[GlobHit]:
-        """Every (persona, glob) whose glob matches the path, minus personas that exclude it with `!glob`."""
+    def matching(self, path: str) -> list[str]:
+        """The globs (lowercased, `!` stripped) that match a path, in sorted order.
+
+        Hosts send the same paths again and again, so answers are remembered (a bounded cache
+        that belongs to this index and goes when the catalog is replaced).
+        """
         lowered = path.lower()
+        found = self._cache.get(lowered)
+        if found is None:
+            if len(self._cache) >= CACHE_PATHS:
+                self._cache.clear()
+            found = self._cache[lowered] = self._matching(lowered)
+        return list(found)
+
+    def _matching(self, lowered: str) -> tuple[str, ...]:
         candidates: set[str] = set(self._unkeyed)
         for key in path_keys(lowered):
-            candidates.update(self._by_key.get(key, ()))
+            found = self._by_key.get(key)
+            if found:
+                candidates.update(found)
+        matched = []
+        literal = self._literal
+        for glob in candidates:
+            if literal[glob] not in lowered:
+                continue
+            regex = self._regex(glob)
+            if regex is not None and regex.search(lowered) is not None:
+                matched.append(glob)
+        return tuple(sorted(matched))
+
+    def specificity(self, glob: str) -> float:
+        return self._spec[glob]
+
+    def match(self, path: str) -> list[GlobHit]:
+        """Every (persona, glob) whose glob matches the path, minus personas that exclude it with `!glob`."""
         hits: list[GlobHit] = []
         excluded: set[int] = set()
-        for glob in sorted(candidates):
-            regex = self._regex(glob)
-            if regex is None or regex.search(lowered) is None:
-                continue
+        for glob in self.matching(path):
             for persona, negate in self.owners[glob]:
                 if negate:
                     excluded.add(persona)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import logging
 import os
 import reprlib
@@ -27,6 +28,9 @@ from persona_mcp.model import (
     RoutingExamples,
     short_name,
 )
+
+# libyaml's parser when PyYAML was built with it (the wheels are), the pure-Python one otherwise.
+_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 logger = logging.getLogger(__name__)
 
@@ -97,13 +101,20 @@ def parse_persona(text: str, path: str, *, layer: str = "builtin", strict: bool 
     frontmatter, body, offset = parts
 
     try:
-        root = yaml.compose(frontmatter, Loader=yaml.SafeLoader)
-        values = _expanded_size(root)
-        if values > MAX_YAML_VALUES:
-            report(f"the frontmatter holds over {MAX_YAML_VALUES} values once YAML aliases (*name) are expanded",
-                   "write the fields out plainly; persona frontmatter needs no anchors or aliases", line=offset)
-            return result
-        data = yaml.safe_load(frontmatter)
+        # One parse: compose the node tree (its marks give line numbers, and its size is checked
+        # before aliases are expanded), then build the values from that same tree.
+        loader = _SafeLoader(frontmatter)
+        try:
+            root = loader.get_single_node()
+            values = _expanded_size(root)
+            if values > MAX_YAML_VALUES:
+                report(f"the frontmatter holds over {MAX_YAML_VALUES} values once YAML aliases (*name) are "
+                       "expanded", "write the fields out plainly; persona frontmatter needs no anchors or aliases",
+                       line=offset)
+                return result
+            data = loader.construct_document(root) if root is not None else None
+        finally:
+            loader.dispose()
     except RecursionError:
         report("the frontmatter is nested too deeply", "use flat lists and mappings, as `persona-mcp schema` shows",
                line=offset)
@@ -115,6 +126,10 @@ def parse_persona(text: str, path: str, *, layer: str = "builtin", strict: bool 
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + offset if mark is not None else None
         problem = exc.problem or exc.context or "invalid YAML"
+        if "nesting depth" in problem:  # libyaml's own limit, met before Python's recursion limit
+            report("the frontmatter is nested too deeply", "use flat lists and mappings, as `persona-mcp schema` "
+                   "shows", line=offset)
+            return result
         hint = "fix the YAML syntax (quote globs and values that start with * or @)"
         if "mapping values are not allowed" in problem:
             hint = ("a value that contains ': ' must be quoted, or written as a block: "
@@ -303,6 +318,7 @@ def load_paths(paths: Iterable[Path], *, layer: str = "custom", strict: bool = F
     return result
 
 
+@functools.lru_cache(maxsize=4096)
 def glob_problem(glob: str) -> str | None:
     """Why a trigger glob is unusable, or None when it is fine."""
     if glob.startswith("#"):

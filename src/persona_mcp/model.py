@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 from typing import Annotated, Literal
@@ -122,6 +123,12 @@ _FILLER = re.compile(r"(?:[\s-]+(?:only|keywords?|tasks?|work))+$", re.IGNORECAS
 
 def description_clauses(description: str) -> tuple[list[str], list[str]]:
     """Split the "Auto-invoke when:" and "Do NOT load for:" clauses into trigger phrases."""
+    positive, negative = _clauses(description)
+    return list(positive), list(negative)
+
+
+@functools.lru_cache(maxsize=4096)
+def _clauses(description: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     positive: list[str] = []
     negative: list[str] = []
     for match in _CLAUSE.finditer(description):
@@ -132,7 +139,7 @@ def description_clauses(description: str) -> tuple[list[str], list[str]]:
             phrase = _FILLER.sub("", raw.strip().rstrip(".").strip()).strip()
             if phrase and phrase.lower() not in {p.lower() for p in target}:
                 target.append(phrase)
-    return positive, negative
+    return tuple(positive), tuple(negative)
 
 
 class Persona(BaseModel):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
+from itertools import combinations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -146,41 +147,51 @@ class SelectionIndex:
         Words past `lead` (the first sentence) count `REST_FACTOR` as much, and the task's first word
         (its verb, in most requests) `FIRST_WORD_FACTOR` more. An activity word taken from code (an
         identifier such as `optimizeDeps`) names something rather than asks for it: it counts
-        `CODE_FACTOR` as much. Within one persona,
-        a stretch of task words counts once for and once against: the strongest phrase covering it
-        wins, so "race condition" does not also fire a separate "race", and a phrase that occurs
-        twice counts once. A lone function word ("them", "is") never matches a one-word trigger,
-        since its crude stem can collide with a real word ("theme").
+        `CODE_FACTOR` as much. Within one persona, a stretch of task words counts once for and once
+        against: the strongest phrase covering it wins, so "race condition" does not also fire a
+        separate "race", and a phrase that occurs twice counts once. A lone function word ("them",
+        "is") never matches a one-word trigger, since its crude stem can collide with a real word
+        ("theme").
         """
         lead = len(task_stems) if lead is None else lead
-        hits: list[_Hit] = []
+        by_persona: dict[int, list[_Hit]] = defaultdict(list)
+        by_first = self._by_first
+        postings = self._postings
         for start, first in enumerate(task_stems):
-            for key in self._by_first.get(first, ()):
+            keys = by_first.get(first)
+            if not keys:
+                continue
+            factor = (FIRST_WORD_FACTOR if start == 0 else 1.0) if start < lead else REST_FACTOR
+            for key in keys:
                 end = start + len(key)
                 if end - start == 1:
                     if task_words[start] in STOPWORDS:
                         continue
                 elif tuple(task_stems[start:end]) != key:
                     continue
-                matched = " ".join(task_words[start:end])
-                factor = (FIRST_WORD_FACTOR if start == 0 else 1.0) if start < lead else REST_FACTOR
+                matched = " ".join(task_words[start:end]) if end - start > 1 else task_words[start]
                 in_code = code is not None and all(code[start:end])
-                for p in self._postings[key]:
-                    weight = p.weight * factor * (CODE_FACTOR if in_code and p.kind == "activity" else 1.0)
-                    hits.append(_Hit(p.persona, p.kind, p.text, matched, weight, start, end))
-        hits.sort(key=lambda h: (-h.weight, h.start, h.text))
-        covered: dict[tuple[int, bool], set[int]] = defaultdict(set)
-        seen: set[tuple[int, bool, str]] = set()
+                for p in postings[key]:
+                    weight = p.weight * factor
+                    if in_code and p.kind == "activity":
+                        weight *= CODE_FACTOR
+                    by_persona[p.persona].append(_Hit(p.persona, p.kind, p.text, matched, weight, start, end))
         found: list[_Hit] = []
-        for hit in hits:
-            group = (hit.persona, hit.kind == "negative")
-            span = range(hit.start, hit.end)
-            taken = covered[group]
-            if (hit.persona, group[1], hit.text) in seen or any(i in taken for i in span):
+        for hits in by_persona.values():
+            if len(hits) == 1:
+                found.append(hits[0])
                 continue
-            taken.update(span)
-            seen.add((hit.persona, group[1], hit.text))
-            found.append(hit)
+            hits.sort(key=lambda h: (-h.weight, h.start, h.text))
+            covered: tuple[set[int], set[int]] = (set(), set())
+            seen: tuple[set[str], set[str]] = (set(), set())
+            for hit in hits:
+                side = hit.kind == "negative"
+                taken = covered[side]
+                if hit.text in seen[side] or any(i in taken for i in range(hit.start, hit.end)):
+                    continue
+                taken.update(range(hit.start, hit.end))
+                seen[side].add(hit.text)
+                found.append(hit)
         return found
 
     def prior(self, task_stems: Sequence[str]) -> dict[int, tuple[float, list[str]]]:
@@ -198,6 +209,8 @@ class SelectionIndex:
     def explicit_request(self, task: str) -> int | None:
         """A persona the task asks for by name: `@security`, `persona-security`, "as the security persona"."""
         lowered = task.lower()
+        if "@" not in lowered and "persona" not in lowered:
+            return None
         for pattern in _EXPLICIT:
             for match in pattern.finditer(lowered):
                 if match.group(1) in self._names:
@@ -213,6 +226,8 @@ _EXPLICIT = (
 
 BODY_CHARS = 8000  # how much of a persona's body the prior reads
 BODY_TERMS = 80  # the most distinctive words kept per persona
+BODY_MAX_SHARE = 0.3  # a word in more than this share of the personas is not distinctive
+BODY_MAX_DF = 16  # nor one in more than this many: the prior stays cheap in large catalogs
 BODY_WEIGHT = 0.2
 BODY_CAP = 0.4
 
@@ -224,7 +239,7 @@ def _body_prior(personas: Sequence[Persona]) -> dict[str, list[tuple[int, float]
     for persona in personas:
         tf: dict[str, int] = defaultdict(int)
         for word in words(persona.spec.description + "\n" + persona.body[:BODY_CHARS]):
-            if word not in STOPWORDS and len(word) > 2 and word.isalpha():
+            if len(word) > 2 and word not in STOPWORDS and word.isalpha():
                 tf[stem(word)] += 1
         counts.append(tf)
         for key in tf:
@@ -233,8 +248,9 @@ def _body_prior(personas: Sequence[Persona]) -> dict[str, list[tuple[int, float]
     index: dict[str, list[tuple[int, float]]] = defaultdict(list)
     for i, tf in enumerate(counts):
         scored = []
+        limit = max(1, min(n * BODY_MAX_SHARE, BODY_MAX_DF))
         for key, count in tf.items():
-            if n > 1 and df[key] > max(1, n * 0.3):
+            if n > 1 and df[key] > limit:
                 continue
             idf = math.log(1 + n / df[key]) / math.log(1 + n) if n > 1 else 1.0
             scored.append((idf * min(1.0, count / 3), key))
@@ -250,6 +266,8 @@ _INTERROGATIVE = re.compile(
     r"|has|have|isn't|aren't|doesn't|don't|won't|can't)\b",
     re.IGNORECASE,
 )
+# A trace spans lines or names itself; a one-line request without these words is not searched.
+_TRACE_HINTS = ("\n", "Traceback", "panic", "Exception", "Error", "Segmentation fault", "SIGSEGV")
 _TRACE = re.compile(
     r"Traceback \(most recent call last\)|^\s*File \"[^\"]+\", line \d+|^\s*at [\w$.<>/]+ ?\(?[^)\n]*:\d+"
     r"|^panic: |^goroutine \d+ \[|thread '[^']*' panicked at|Exception in thread \"|^\s*\w+(?:Error|Exception): "
@@ -261,15 +279,22 @@ _TEACH_ME = re.compile(r"(?:please\s+)?(?:explain|describe how|teach me|help me 
 _FAILURE = re.compile(r"\b(?:crash(?:es|ed|ing)?|segfaults?|panics?|hangs?|freezes?|deadlocks?|leaks?|fail(?:s|ed|ing)?"
                       r"|errors?|exceptions?|broken|regress(?:ed|ion)?)\b", re.IGNORECASE)
 _TEAM_DECISION = re.compile(r"\b(?:should|shall|do|can|could|must|will|would) we\b", re.IGNORECASE)
-_REPORT = re.compile(r"steps to reproduce|expected behaviou?r|actual behaviou?r|to reproduce:", re.IGNORECASE)
+_REPORT_PHRASES = ("steps to reproduce", "expected behavior", "expected behaviour", "actual behavior",
+                   "actual behaviour", "to reproduce:")
 PROSE_SHARE = 0.2
 PROPOSAL_WORDS = 30  # a write-up at least this long, with no files and no question, reads as a proposal
 
 
 def lead_length(task: str) -> int:
     """How many words the first sentence of the task has."""
+    return _lead_words(task, words(task))
+
+
+def _lead_words(task: str, task_words: Sequence[str]) -> int:
     end = _LEAD_END.search(task.strip())
-    return len(words(task.strip()[: end.end()])) if end else len(words(task))
+    if end is None or end.end() >= len(task.strip()) - 1:
+        return len(task_words)
+    return len(words(task.strip()[: end.end()]))
 
 
 def request_shapes(task: str, files: Sequence[str], task_words: Sequence[str]) -> dict[str, float]:
@@ -279,9 +304,9 @@ def request_shapes(task: str, files: Sequence[str], task_words: Sequence[str]) -
     text = task.strip()
     end = _LEAD_END.search(text)
     lead = text[: end.end()] if end else text
-    if _TRACE.search(text):
+    if any(hint in text for hint in _TRACE_HINTS) and _TRACE.search(text):
         shapes["bug-report"] = 1.0
-    elif _REPORT.search(text):
+    elif any(phrase in text.lower() for phrase in _REPORT_PHRASES):
         shapes["bug-report"] = 0.7
     if lead.rstrip().endswith("?") or (_INTERROGATIVE.match(lead) and "?" in text):
         # "Which fixes should we backport?" plans the team's work; "How do I ...?" asks to learn;
@@ -369,15 +394,17 @@ def rank(index: SelectionIndex, task: str, files: Sequence[str], limit: int | No
     task_stems = [stem(w) for w in task_words]
     evidence: dict[int, list[_Item]] = defaultdict(list)
 
-    for hit in index.match_phrases(task_stems, task_words, lead_length(task), code):
+    lead = _lead_words(task, task_words)
+    for hit in index.match_phrases(task_stems, task_words, lead, code):
         sign = -1.0 if hit.kind == "negative" else 1.0
         evidence[hit.persona].append((hit.kind, hit.text, [hit.matched], sign * hit.weight))
     shown = dict(zip(reversed(task_stems), reversed(task_words), strict=True))  # a stem's first word in the task
     for owner, (weight, matched) in index.prior(task_stems).items():
         evidence[owner].append(("body", "description and body", [shown[m] for m in matched[:10]], weight))
-    if files:
-        for owner, items in file_evidence(index, files).items():
-            evidence[owner].extend(items)
+    found_files = file_evidence(index, files) if files else None
+    if found_files:
+        for owner, value in found_files.scores.items():
+            evidence[owner].append(("file", "", [], value))  # detailed per glob below, for the candidates shown
     for shape, strength in request_shapes(task, files, task_words).items():
         for owner in index.shape_personas(shape):
             evidence[owner].append(("shape", shape, [_SHAPE_TEXT[shape]], SHAPE_WEIGHT[shape] * strength))
@@ -397,7 +424,10 @@ def rank(index: SelectionIndex, task: str, files: Sequence[str], limit: int | No
     for position, (score, _name, i) in enumerate(scored[:limit]):
         other = scored[1][0] if position == 0 and len(scored) > 1 else (scored[0][0] if position else 0.0)
         persona = index.personas[i]
-        items = sorted(evidence[i], key=lambda e: (-abs(e[3]), e[0], e[1]))
+        items = [e for e in evidence[i] if e[0] != "file"]
+        if found_files:
+            items += found_files.items(index, i)
+        items.sort(key=lambda e: (-abs(e[3]), e[0], e[1]))
         candidates.append(Candidate(
             name=persona.name, short_name=persona.short_name, title=persona.title, score=round(score, 4),
             confidence=confidence(score, other),
@@ -414,39 +444,96 @@ _SHAPE_TEXT = {
 }
 
 
-def file_evidence(index: SelectionIndex, files: Sequence[str]) -> dict[int, list[_Item]]:
-    """Each persona's share of the change, split among its globs.
+@dataclass
+class FileEvidence:
+    """Which globs matched which files, and each persona's file score."""
 
-    A file matched by several personas goes to the most specific globs: `**/tests/**` claims a
-    test file more than `**/*.py` does, and the weaker claim gets only part of the file.
+    scores: dict[int, float]
+    globs: dict[int, list[str]]  # persona -> its globs that matched
+    files: dict[str, list[str]]  # glob -> the files it matched
+    excluded: dict[int, set[str]]  # persona -> files it takes back with a `!glob`
+
+    def items(self, index: SelectionIndex, persona: int) -> list[_Item]:
+        """The persona's file evidence: each file under its most specific glob, the score split by files."""
+        best: dict[str, str] = {}
+        skip = self.excluded.get(persona, set())
+        for glob in sorted(self.globs.get(persona, ()), key=lambda g: (-index.globs.specificity(g), g)):
+            for path in self.files[glob]:
+                if path not in skip:
+                    best.setdefault(path, glob)
+        grouped: dict[str, list[str]] = defaultdict(list)
+        for path, glob in best.items():
+            grouped[glob].append(path)
+        score = self.scores.get(persona, 0.0)
+        total = len(best) or 1
+        return [("file", glob, paths[:10], score * len(paths) / total)
+                for glob, paths in sorted(grouped.items(), key=lambda item: (-len(item[1]), item[0]))]
+
+
+def file_evidence(index: SelectionIndex, files: Sequence[str]) -> FileEvidence:
+    """Each persona's share of the change.
+
+    A file goes most to the personas with the most specific claim on it. A persona's claim is
+    its most specific matching glob (`**/tests/**` says more than `**/*.py`), plus half of any
+    other of its globs that agree. A claim weaker than the strongest one gets (its strength /
+    the strongest)^2 of the file. The work is done per glob, not per persona, so a glob that a
+    thousand personas share costs one match and one pass over its owners.
     """
-    credit: dict[int, float] = defaultdict(float)
-    by_glob: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    globs = index.globs
+    weight: dict[str, float] = defaultdict(float)
+    matched_files: dict[str, list[str]] = defaultdict(list)
+    adjust: dict[int, float] = defaultdict(float)  # exact per-file credit of personas with agreeing globs
     for path in files:
-        claims: dict[int, list[tuple[float, str]]] = defaultdict(list)
-        for hit in index.globs.match(path):
-            claims[hit.persona].append((hit.specificity, hit.glob))
-        if not claims:
+        matched = globs.matching(path)
+        if not matched:
             continue
-        # A persona's claim on a file: its most specific glob, plus half of any other glob that agrees
-        # (`**/docs/**` and `**/*.md` together say "docs" more surely than `**/api/**` alone).
-        strength: dict[int, tuple[float, str]] = {}
-        for persona, found in claims.items():
-            found.sort(key=lambda item: (-item[0], item[1]))
-            strength[persona] = (found[0][0] + 0.5 * sum(spec for spec, _glob in found[1:]), found[0][1])
-        top = max(value for value, _glob in strength.values())
-        for persona, (value, glob) in strength.items():
-            credit[persona] += (value / top) ** 2
-            by_glob[persona][glob].append(path)
-    result: dict[int, list[_Item]] = {}
-    for persona, total in credit.items():
-        share = FILE_WEIGHT * (total / len(files)) ** COVERAGE_POWER
-        matched = sum(len(paths) for paths in by_glob[persona].values())
-        result[persona] = [
-            ("file", glob, paths[:10], share * len(paths) / matched)
-            for glob, paths in sorted(by_glob[persona].items(), key=lambda item: (-len(item[1]), item[0]))
-        ]
-    return result
+        spec = {g: globs.specificity(g) for g in matched}
+        multi: dict[int, list[str]] = {}
+        if len(matched) > 1:
+            for a, b in combinations(matched, 2):
+                for persona in globs.includers[a] & globs.includers[b]:
+                    multi.setdefault(persona, [])
+            for persona in multi:
+                multi[persona] = [g for g in matched if persona in globs.includers[g]]
+        strength = {p: _claim([spec[g] for g in found]) for p, found in multi.items()}
+        top = max([*spec.values(), *strength.values()])
+        for glob in matched:
+            weight[glob] += (spec[glob] / top) ** 2
+            matched_files[glob].append(path)
+        for persona, found in multi.items():
+            adjust[persona] += (strength[persona] / top) ** 2 - sum((spec[g] / top) ** 2 for g in found)
+    credit: dict[int, float] = defaultdict(float, adjust)
+    persona_globs: dict[int, list[str]] = defaultdict(list)
+    excluded: dict[int, set[str]] = defaultdict(set)
+    for glob, value in weight.items():
+        for persona, negate in globs.owners[glob]:
+            if negate:
+                excluded[persona].update(matched_files[glob])
+            else:
+                credit[persona] += value
+                persona_globs[persona].append(glob)
+    for persona in excluded:  # rare: a persona that takes files back with `!glob` is counted file by file
+        kept = {f for g in persona_globs.get(persona, ()) for f in matched_files[g]} - excluded[persona]
+        credit[persona] = sum(_share(index, persona, path) for path in kept)
+    n = len(files)
+    scores = {p: FILE_WEIGHT * min(1.0, c / n) ** COVERAGE_POWER for p, c in credit.items() if c > 1e-9}
+    return FileEvidence(scores, dict(persona_globs), dict(matched_files), dict(excluded))
+
+
+def _claim(specs: Sequence[float]) -> float:
+    ordered = sorted(specs, reverse=True)
+    return ordered[0] + 0.5 * sum(ordered[1:])
+
+
+def _share(index: SelectionIndex, persona: int, path: str) -> float:
+    """One persona's credit for one file, computed directly (used where `!glob` exclusions apply)."""
+    claims: dict[int, list[float]] = defaultdict(list)
+    for hit in index.globs.match(path):
+        claims[hit.persona].append(hit.specificity)
+    if persona not in claims:
+        return 0.0
+    top = max(_claim(found) for found in claims.values())
+    return (_claim(claims[persona]) / top) ** 2
 
 
 def _score(items: Sequence[_Item]) -> float:

@@ -38,8 +38,9 @@ def stem(word: str) -> str:
     w = word
     if len(w) <= 3 or not w.isalpha():
         return w
-    if _BRITISH.search(w):  # optimise -> optimize, so both spellings meet
-        w = _BRITISH.sub(lambda m: "iz" + m.group(1), w)
+    if w.endswith(_BRITISH):  # optimise -> optimize, so both spellings meet
+        at = w.rfind("is")
+        w = w[:at] + "iz" + w[at + 2:]
     if w.endswith("ies") and len(w) > 4:
         w = w[:-3] + "y"
     elif w.endswith(("sses", "ches", "shes", "xes", "zes")):
@@ -67,11 +68,11 @@ def stem(word: str) -> str:
     return w
 
 
-_BRITISH = re.compile(r"is(e|ed|es|ing|ation|ations|er|ers)$")
+_BRITISH = ("ise", "ised", "ises", "ising", "isation", "isations", "iser", "isers")
 
 
 def _has_vowel(part: str) -> bool:
-    return any(ch in _VOWELS for ch in part)
+    return not _VOWELS.isdisjoint(part)
 
 
 def words(text: str) -> list[str]:
@@ -107,6 +108,10 @@ def tokens(text: str) -> tuple[list[str], list[bool]]:
 
 def _prose(text: str, out: list[str], code: list[bool]) -> None:
     for raw in _RAW.findall(text):
+        if raw.isalnum() and (raw.islower() or raw.isdigit() or (raw[0].isupper() and raw[1:].islower())):
+            out.append(raw.lower())  # the common case, a plain word: nothing to split
+            code.append(False)
+            continue
         found = words(raw)
         out += found
         code += [bool(_IDENTIFIER.search(raw))] * len(found)
