@@ -16,7 +16,7 @@ from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern
 
 _WILD = re.compile(r"[*?\[]")
 CACHE_PATHS = 8192  # paths whose matching globs are remembered, per index
-_PREFIX = 3  # globs like `CHANGELOG*` are filed under their first letters
+_PREFIX = 4  # globs like `CHANGELOG*` are filed under their first letters
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,12 +52,12 @@ def _key(glob: str) -> str | None:
     last = parts[-1]
     if not _WILD.search(last):
         return "name:" + last
+    prefix = _WILD.split(last, 1)[0]
+    if len(prefix) >= _PREFIX:  # `test_*.py`: the name's start is rarer than its extension
+        return "pre:" + prefix[:_PREFIX]
     ext = re.search(r"\.([^.*?\[\]/]+)$", last)
     if ext:
         return "ext:" + ext.group(1)
-    prefix = _WILD.split(last, 1)[0]
-    if len(prefix) >= _PREFIX:
-        return "pre:" + prefix[:_PREFIX]
     for part in reversed(parts[:-1]):
         if part != "**" and not _WILD.search(part):
             return "name:" + part
@@ -96,6 +96,9 @@ class GlobIndex:
         self.owners: dict[str, list[tuple[int, bool]]] = dict(owners)
         self.includers: dict[str, frozenset[int]] = {
             glob: frozenset(p for p, negate in found if not negate) for glob, found in owners.items()}
+        self.excluders: dict[str, frozenset[int]] = {
+            glob: frozenset(p for p, negate in found if negate) for glob, found in owners.items()
+            if any(negate for _p, negate in found)}
         self._by_key: dict[str, list[str]] = defaultdict(list)
         self._unkeyed: list[str] = []
         self._spec = {glob: specificity(glob) for glob in owners}

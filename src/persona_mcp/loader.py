@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pathspec
 import yaml
+from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern
 from pydantic import ValidationError
 
 from persona_mcp.model import (
@@ -324,10 +324,12 @@ def glob_problem(glob: str) -> str | None:
     if glob.startswith("#"):
         return "a pattern starting with '#' is a comment and matches nothing"
     try:
-        spec = pathspec.GitIgnoreSpec.from_lines([glob])
+        # Translate only: compiling the regex costs far more, and the selection index compiles a
+        # glob when a request first needs it.
+        _regex, include = GitIgnoreSpecPattern.pattern_to_regex(glob)
     except ValueError as exc:  # pathspec's pattern errors derive from ValueError
         return str(exc)
-    if not spec.patterns or spec.patterns[0].include is None:
+    if include is None:
         return "this pattern can never match a file"
     return None
 

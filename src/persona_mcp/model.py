@@ -163,13 +163,7 @@ class Persona(BaseModel):
 
     @property
     def title(self) -> str:
-        if self.spec.title:
-            return self.spec.title
-        for line in self.body.splitlines():
-            if line.startswith("# "):
-                heading = line[2:].strip()
-                return heading.split(":", 1)[1].strip() if heading.lower().startswith("persona:") else heading
-        return self.short_name.replace("-", " ").title()
+        return _title(self.spec.title, self.body, self.short_name)
 
     @property
     def auto_invoke(self) -> list[str]:
@@ -182,17 +176,33 @@ class Persona(BaseModel):
     @property
     def summary(self) -> str:
         """The guidance in brief: the first section in full, the priority order, then every heading below."""
-        lines = self.body.strip().splitlines()
-        out: list[str] = []
-        sections = 0
-        for line in lines:
-            if line.startswith("## "):
-                sections += 1
-                if sections == 2 and self.spec.priority_hierarchy:
-                    out += ["Priorities: " + " > ".join(self.spec.priority_hierarchy), ""]
-            if sections <= 1 or line.startswith(("## ", "### ")):
-                out.append(line)
-        return "\n".join(out).strip()
+        return _summary(self.body, tuple(self.spec.priority_hierarchy))
+
+
+@functools.lru_cache(maxsize=1024)
+def _title(title: str | None, body: str, short: str) -> str:
+    if title:
+        return title
+    for line in body.splitlines():
+        if line.startswith("# "):
+            heading = line[2:].strip()
+            return heading.split(":", 1)[1].strip() if heading.lower().startswith("persona:") else heading
+    return short.replace("-", " ").title()
+
+
+@functools.lru_cache(maxsize=1024)
+def _summary(body: str, priorities: tuple[str, ...]) -> str:
+    lines = body.strip().splitlines()
+    out: list[str] = []
+    sections = 0
+    for line in lines:
+        if line.startswith("## "):
+            sections += 1
+            if sections == 2 and priorities:
+                out += ["Priorities: " + " > ".join(priorities), ""]
+        if sections <= 1 or line.startswith(("## ", "### ")):
+            out.append(line)
+    return "\n".join(out).strip()
 
 
 Severity = Literal["error", "warning"]

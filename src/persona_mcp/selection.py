@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
-from collections import defaultdict
-from itertools import combinations
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from itertools import combinations
+from typing import Literal, NamedTuple
 
 from persona_mcp.globs import GlobIndex
 from persona_mcp.model import Candidate, Companion, Evidence, Persona, Selection, ServerChoice, short_name
-from persona_mcp.text import STOPWORDS, stem, stems, tokens, words
+from persona_mcp.text import STOPWORDS, stem, stem_all, stem_key, tokens, words
 
 Detail = Literal["full", "summary"]
 Kind = Literal["keyword", "activity", "description", "negative"]
@@ -26,6 +27,8 @@ FIRST_WORD_FACTOR = 1.3  # the first word is most often the verb that says what 
 CODE_FACTOR = 0.4  # an activity word inside an identifier or a `code span` names a thing, not the task
 DECAY = 0.35  # each further keyword of the same persona counts this much less than the one before
 FILE_WEIGHT = 1.5  # what a change made only of a persona's files is worth
+AGREEMENT_SCAN = 64  # see file_evidence
+CLAIMS_CACHE = 8192  # paths whose file shares are remembered, per index
 COVERAGE_POWER = 1.0  # files that accompany a change (its tests, its changelog) count for less than their share
 SHAPE_WEIGHT: dict[str, float] = {"question": 2.5, "proposal": 3.5, "bug-report": 1.5}
 EXPLICIT_WEIGHT = 4.0
@@ -36,19 +39,16 @@ COMPANION_SHARE = 0.6  # a declared companion needs at least this share of the w
 UNLINKED_SHARE = 0.9  # any other runner-up needs this much to count as clearly applying too
 COMPANION_MIN = 1.5  # and this much evidence from the task itself
 MAX_COMPANIONS = 2
+MAX_EVIDENCE = 12  # signals listed for the best candidate
+MAX_EVIDENCE_OTHERS = 6  # and for each runner-up
 MAX_CONFLICTS = 5
 
 
-@dataclass(frozen=True, slots=True)
-class _Posting:
-    persona: int
-    kind: Kind
-    text: str
-    weight: float
+# An indexed trigger: (persona, kind, text as written, weight). A plain tuple: catalogs hold many.
+_Posting = tuple[int, Kind, str, float]
 
 
-@dataclass(frozen=True, slots=True)
-class _Hit:
+class _Hit(NamedTuple):
     persona: int
     kind: Kind
     text: str
@@ -67,41 +67,39 @@ class SelectionIndex:
     """
 
     def __init__(self, personas: Sequence[Persona]) -> None:
-        self.personas = list(personas)
+        self.personas = sorted(personas, key=lambda p: p.name)  # ranking breaks ties by position: by name
         count = len(self.personas)
-        raw: list[tuple[tuple[str, ...], _Posting]] = []
+        entries: list[tuple[tuple[str, ...], int, Kind, str, float]] = []
+        claimed: Counter[tuple[str, ...]] = Counter()
         for i, persona in enumerate(self.personas):
             spec = persona.spec
-            sources: list[tuple[Kind, Iterable[str], float]] = [
+            sources: tuple[tuple[Kind, Iterable[str], float], ...] = (
                 ("activity", spec.activity_keywords, 1.0),
                 ("keyword", spec.trigger_keywords, 1.0),
                 ("description", persona.auto_invoke, 1.0),
                 ("negative", spec.negative_keywords, 1.0),
                 ("negative", persona.do_not_load, SOFT_NEGATIVE),
-            ]
+            )
+            positive: set[tuple[str, ...]] = set()
+            negative: set[tuple[str, ...]] = set()
             for kind, texts, factor in sources:
+                seen = negative if kind == "negative" else positive
+                base = KIND_WEIGHT[kind] * factor
                 for text in texts:
-                    key = tuple(stems(text))
-                    if key:
-                        raw.append((key, _Posting(i, kind, text, KIND_WEIGHT[kind] * factor)))
+                    key = stem_key(text)
+                    if key and key not in seen:  # the first (strongest) kind that names a phrase keeps it
+                        seen.add(key)
+                        entries.append((key, i, kind, text, base))
+            claimed.update(positive)
         # A phrase claimed by many personas tells them apart poorly: weight it by rarity.
-        claimed: dict[tuple[str, ...], set[int]] = defaultdict(set)
-        for key, posting in raw:
-            if posting.kind != "negative":
-                claimed[key].add(posting.persona)
+        scale = math.log(1 + count) if count > 1 else 1.0
+        rarity = {key: math.log(1 + count / n) / scale for key, n in claimed.items()} if count > 1 else {}
         self._postings: dict[tuple[str, ...], list[_Posting]] = defaultdict(list)
-        seen: set[tuple[tuple[str, ...], int, str]] = set()
-        for key, posting in raw:
-            group = "negative" if posting.kind == "negative" else "positive"
-            if (key, posting.persona, group) in seen:
-                continue  # the first (strongest) kind that names a phrase keeps it
-            seen.add((key, posting.persona, group))
-            rarity = 1.0
-            if posting.kind != "negative" and count > 1:
-                rarity = math.log(1 + count / len(claimed[key])) / math.log(1 + count)
-            bonus = 1 + PHRASE_BONUS * (len(key) - 1)
-            self._postings[key].append(_Posting(posting.persona, posting.kind, posting.text,
-                                                posting.weight * rarity * bonus))
+        for key, i, kind, text, base in entries:
+            weight = base * (1 + PHRASE_BONUS * (len(key) - 1))
+            if kind != "negative":
+                weight *= rarity.get(key, 1.0)
+            self._postings[key].append((i, kind, text, weight))
         self._by_first: dict[str, list[tuple[str, ...]]] = defaultdict(list)
         for key in self._postings:
             self._by_first[key[0]].append(key)
@@ -111,6 +109,8 @@ class SelectionIndex:
             for shape in dict.fromkeys(persona.spec.request_shapes):
                 self._shapes[shape].append(i)
         self._prior = _body_prior(self.personas)
+        self._claims: dict[str, tuple[tuple[tuple[str, float], ...], tuple[tuple[int, float], ...]]] = {}
+        self.names = [p.name for p in self.personas]
         self._names: dict[str, int] = {}
         for i, persona in enumerate(self.personas):
             self._names[persona.name] = i
@@ -126,9 +126,9 @@ class SelectionIndex:
         labels: dict[str, str] = {}
         for key, postings in self._postings.items():
             for p in postings:
-                if p.kind != "negative":
-                    keywords[" ".join(key)].add(self.personas[p.persona].name)
-                    labels.setdefault(" ".join(key), p.text)
+                if p[1] != "negative":
+                    keywords[" ".join(key)].add(self.personas[p[0]].name)
+                    labels.setdefault(" ".join(key), p[2])
         globs = {glob: sorted({self.personas[i].name for i, negate in owners if not negate})
                  for glob, owners in self.globs.owners.items()}
         return {
@@ -172,10 +172,11 @@ class SelectionIndex:
                 matched = " ".join(task_words[start:end]) if end - start > 1 else task_words[start]
                 in_code = code is not None and all(code[start:end])
                 for p in postings[key]:
-                    weight = p.weight * factor
-                    if in_code and p.kind == "activity":
+                    persona, kind, text, weight = p
+                    weight *= factor
+                    if in_code and kind == "activity":
                         weight *= CODE_FACTOR
-                    by_persona[p.persona].append(_Hit(p.persona, p.kind, p.text, matched, weight, start, end))
+                    by_persona[persona].append(_Hit(persona, kind, text, matched, weight, start, end))
         found: list[_Hit] = []
         for hits in by_persona.values():
             if len(hits) == 1:
@@ -203,6 +204,19 @@ class SelectionIndex:
                 found[persona] = (total + weight, [*words_, key])
         return {p: (min(total, BODY_CAP), sorted(ws)) for p, (total, ws) in found.items()}
 
+    def file_claims(self, path: str) -> tuple[tuple[tuple[str, float], ...], tuple[tuple[int, float], ...]]:
+        """How one file is shared out: each matching glob's share, and corrections for agreeing globs.
+
+        A file's shares do not depend on the other files of the request, so they are remembered
+        per path (a bounded cache that goes with this index). See `file_evidence`.
+        """
+        found = self._claims.get(path)
+        if found is None:
+            if len(self._claims) >= CLAIMS_CACHE:
+                self._claims.clear()
+            found = self._claims[path] = _file_claims(self.globs, path)
+        return found
+
     def shape_personas(self, shape: str) -> list[int]:
         return self._shapes.get(shape, [])
 
@@ -224,7 +238,7 @@ _EXPLICIT = (
     re.compile(r"\b([a-z0-9][a-z0-9-]*)\s+persona\b(?!-)"),
 )
 
-BODY_CHARS = 8000  # how much of a persona's body the prior reads
+BODY_CHARS = 2000  # how much of a persona's body the prior reads
 BODY_TERMS = 80  # the most distinctive words kept per persona
 BODY_MAX_SHARE = 0.3  # a word in more than this share of the personas is not distinctive
 BODY_MAX_DF = 16  # nor one in more than this many: the prior stays cheap in large catalogs
@@ -233,31 +247,34 @@ BODY_CAP = 0.4
 
 
 def _body_prior(personas: Sequence[Persona]) -> dict[str, list[tuple[int, float]]]:
-    """Distinctive stems of each persona's description and body, with small weights."""
+    """Distinctive stems of each persona's description and body, with small weights.
+
+    Words are counted as written (a C-level count), and each distinct word is stemmed once.
+    """
     counts: list[dict[str, int]] = []
-    df: dict[str, int] = defaultdict(int)
+    df: Counter[str] = Counter()
     for persona in personas:
+        written = Counter(_BODY_WORD.findall((persona.spec.description + "\n" + persona.body[:BODY_CHARS]).lower()))
         tf: dict[str, int] = defaultdict(int)
-        for word in words(persona.spec.description + "\n" + persona.body[:BODY_CHARS]):
-            if len(word) > 2 and word not in STOPWORDS and word.isalpha():
-                tf[stem(word)] += 1
+        frequent = written.most_common(BODY_TERMS * 4) if len(written) > BODY_TERMS * 4 else written.items()
+        for word, count in frequent:  # the frequent words: the only ones likely to be kept
+            if word not in STOPWORDS:
+                tf[stem(word)] += count
         counts.append(tf)
-        for key in tf:
-            df[key] += 1
+        df.update(tf.keys())
     n = len(personas)
+    limit = max(1, min(n * BODY_MAX_SHARE, BODY_MAX_DF))
+    norm = math.log(1 + n) if n > 1 else 1.0
+    idf = {key: math.log(1 + n / d) / norm for key, d in df.items() if n == 1 or d <= limit}
     index: dict[str, list[tuple[int, float]]] = defaultdict(list)
     for i, tf in enumerate(counts):
-        scored = []
-        limit = max(1, min(n * BODY_MAX_SHARE, BODY_MAX_DF))
-        for key, count in tf.items():
-            if n > 1 and df[key] > limit:
-                continue
-            idf = math.log(1 + n / df[key]) / math.log(1 + n) if n > 1 else 1.0
-            scored.append((idf * min(1.0, count / 3), key))
-        scored.sort(key=lambda item: (-item[0], item[1]))
-        for weight, key in scored[:BODY_TERMS]:
-            index[key].append((i, BODY_WEIGHT * weight))
+        scored = [(-idf[key] * (count / 3 if count < 3 else 1.0), key) for key, count in tf.items() if key in idf]
+        for negative, key in heapq.nsmallest(BODY_TERMS, scored):
+            index[key].append((i, -BODY_WEIGHT * negative))
     return dict(index)
+
+
+_BODY_WORD = re.compile(r"[a-z]{3,}")
 
 
 _LEAD_END = re.compile(r"[.!?](?=\s|$)|\n")
@@ -391,7 +408,7 @@ def rank(index: SelectionIndex, task: str, files: Sequence[str], limit: int | No
     Only the first `limit` candidates are built out with their evidence.
     """
     task_words, code = tokens(task)
-    task_stems = [stem(w) for w in task_words]
+    task_stems = stem_all(task_words)
     evidence: dict[int, list[_Item]] = defaultdict(list)
 
     lead = _lead_words(task, task_words)
@@ -402,9 +419,6 @@ def rank(index: SelectionIndex, task: str, files: Sequence[str], limit: int | No
     for owner, (weight, matched) in index.prior(task_stems).items():
         evidence[owner].append(("body", "description and body", [shown[m] for m in matched[:10]], weight))
     found_files = file_evidence(index, files) if files else None
-    if found_files:
-        for owner, value in found_files.scores.items():
-            evidence[owner].append(("file", "", [], value))  # detailed per glob below, for the candidates shown
     for shape, strength in request_shapes(task, files, task_words).items():
         for owner in index.shape_personas(shape):
             evidence[owner].append(("shape", shape, [_SHAPE_TEXT[shape]], SHAPE_WEIGHT[shape] * strength))
@@ -413,21 +427,27 @@ def rank(index: SelectionIndex, task: str, files: Sequence[str], limit: int | No
         evidence[explicit].append(("explicit", index.personas[explicit].name,
                                    [index.personas[explicit].short_name], EXPLICIT_WEIGHT))
 
-    scored: list[tuple[float, str, int]] = []
-    for i, items in evidence.items():
-        score = _score(items)
-        if score > 0:
-            scored.append((score, index.personas[i].name, i))
-    scored.sort(key=lambda item: (-item[0], item[1]))
+    # Score every persona with evidence. Many personas may share a popular glob (`**/*.py`) and have
+    # nothing else: their score is their file score, with no per-persona work beyond a lookup.
+    # Personas are in name order, so ranking by (-score, position) breaks ties by name.
+    file_scores = found_files.scores if found_files else {}
+    ranked = [(-(_score(items) + file_scores.get(i, 0.0)), i) for i, items in evidence.items()]
+    ranked += [(-value, i) for i, value in file_scores.items() if i not in evidence]
+    ranked = [item for item in ranked if item[0] < 0]
+    wanted = len(ranked) if limit is None else max(limit, 2)
+    top = heapq.nsmallest(wanted, ranked) if wanted < len(ranked) // 4 else sorted(ranked)[:wanted]
+    scored = [(-negative, index.names[i], i) for negative, i in top]
+    runner_up = scored[1][0] if len(scored) > 1 else 0.0
 
     candidates: list[Candidate] = []
-    for position, (score, _name, i) in enumerate(scored[:limit]):
-        other = scored[1][0] if position == 0 and len(scored) > 1 else (scored[0][0] if position else 0.0)
+    for position, (score, _name, i) in enumerate(scored[:limit] if limit is not None else scored):
+        other = runner_up if position == 0 else scored[0][0]
         persona = index.personas[i]
         items = [e for e in evidence[i] if e[0] != "file"]
         if found_files:
             items += found_files.items(index, i)
         items.sort(key=lambda e: (-abs(e[3]), e[0], e[1]))
+        del items[MAX_EVIDENCE if position == 0 else MAX_EVIDENCE_OTHERS:]  # the strongest signals explain it
         candidates.append(Candidate(
             name=persona.name, short_name=persona.short_name, title=persona.title, score=round(score, 4),
             confidence=confidence(score, other),
@@ -449,7 +469,6 @@ class FileEvidence:
     """Which globs matched which files, and each persona's file score."""
 
     scores: dict[int, float]
-    globs: dict[int, list[str]]  # persona -> its globs that matched
     files: dict[str, list[str]]  # glob -> the files it matched
     excluded: dict[int, set[str]]  # persona -> files it takes back with a `!glob`
 
@@ -457,7 +476,8 @@ class FileEvidence:
         """The persona's file evidence: each file under its most specific glob, the score split by files."""
         best: dict[str, str] = {}
         skip = self.excluded.get(persona, set())
-        for glob in sorted(self.globs.get(persona, ()), key=lambda g: (-index.globs.specificity(g), g)):
+        mine = [g for g in self.files if persona in index.globs.includers[g]]
+        for glob in sorted(mine, key=lambda g: (-index.globs.specificity(g), g)):
             for path in self.files[glob]:
                 if path not in skip:
                     best.setdefault(path, glob)
@@ -477,47 +497,63 @@ def file_evidence(index: SelectionIndex, files: Sequence[str]) -> FileEvidence:
     its most specific matching glob (`**/tests/**` says more than `**/*.py`), plus half of any
     other of its globs that agree. A claim weaker than the strongest one gets (its strength /
     the strongest)^2 of the file. The work is done per glob, not per persona, so a glob that a
-    thousand personas share costs one match and one pass over its owners.
+    thousand personas share costs one match and one pass over its owners. Agreeing globs are
+    found through the rarer glob of each pair; two globs that each have more than
+    `AGREEMENT_SCAN` owners are not checked for agreement.
     """
     globs = index.globs
+    includers = globs.includers
     weight: dict[str, float] = defaultdict(float)
     matched_files: dict[str, list[str]] = defaultdict(list)
     adjust: dict[int, float] = defaultdict(float)  # exact per-file credit of personas with agreeing globs
     for path in files:
-        matched = globs.matching(path)
-        if not matched:
-            continue
-        spec = {g: globs.specificity(g) for g in matched}
-        multi: dict[int, list[str]] = {}
-        if len(matched) > 1:
-            for a, b in combinations(matched, 2):
-                for persona in globs.includers[a] & globs.includers[b]:
-                    multi.setdefault(persona, [])
-            for persona in multi:
-                multi[persona] = [g for g in matched if persona in globs.includers[g]]
-        strength = {p: _claim([spec[g] for g in found]) for p, found in multi.items()}
-        top = max([*spec.values(), *strength.values()])
-        for glob in matched:
-            weight[glob] += (spec[glob] / top) ** 2
+        shares, corrections = index.file_claims(path)
+        for glob, share in shares:
+            weight[glob] += share
             matched_files[glob].append(path)
-        for persona, found in multi.items():
-            adjust[persona] += (strength[persona] / top) ** 2 - sum((spec[g] / top) ** 2 for g in found)
+        for persona, correction in corrections:
+            adjust[persona] += correction
     credit: dict[int, float] = defaultdict(float, adjust)
-    persona_globs: dict[int, list[str]] = defaultdict(list)
     excluded: dict[int, set[str]] = defaultdict(set)
     for glob, value in weight.items():
-        for persona, negate in globs.owners[glob]:
-            if negate:
-                excluded[persona].update(matched_files[glob])
-            else:
-                credit[persona] += value
-                persona_globs[persona].append(glob)
+        for persona in includers[glob]:
+            credit[persona] += value
+        for persona in globs.excluders.get(glob, ()):
+            excluded[persona].update(matched_files[glob])
     for persona in excluded:  # rare: a persona that takes files back with `!glob` is counted file by file
-        kept = {f for g in persona_globs.get(persona, ()) for f in matched_files[g]} - excluded[persona]
+        mine = [g for g in matched_files if persona in includers[g]]
+        kept = {f for g in mine for f in matched_files[g]} - excluded[persona]
         credit[persona] = sum(_share(index, persona, path) for path in kept)
     n = len(files)
-    scores = {p: FILE_WEIGHT * min(1.0, c / n) ** COVERAGE_POWER for p, c in credit.items() if c > 1e-9}
-    return FileEvidence(scores, dict(persona_globs), dict(matched_files), dict(excluded))
+    if COVERAGE_POWER == 1.0:
+        per_file = FILE_WEIGHT / n
+        scores = {p: (c * per_file if c < n else FILE_WEIGHT) for p, c in credit.items() if c > 1e-9}
+    else:
+        scores = {p: FILE_WEIGHT * min(1.0, c / n) ** COVERAGE_POWER for p, c in credit.items() if c > 1e-9}
+    return FileEvidence(scores, dict(matched_files), dict(excluded))
+
+
+def _file_claims(globs: GlobIndex, path: str) -> tuple[tuple[tuple[str, float], ...], tuple[tuple[int, float], ...]]:
+    matched = globs.matching(path)
+    if not matched:
+        return (), ()
+    includers = globs.includers
+    spec = {g: globs.specificity(g) for g in matched}
+    strength: dict[int, float] = {}
+    if len(matched) > 1:
+        multi: set[int] = set()
+        for a, b in combinations(matched, 2):
+            small, large = sorted((includers[a], includers[b]), key=len)
+            if len(small) <= AGREEMENT_SCAN:
+                multi.update(p for p in small if p in large)
+        for persona in multi:
+            strength[persona] = _claim([spec[g] for g in matched if persona in includers[g]])
+    top = max([*spec.values(), *strength.values()])
+    shares = tuple((glob, (spec[glob] / top) ** 2) for glob in matched)
+    corrections = tuple(
+        (persona, (value / top) ** 2 - sum((spec[g] / top) ** 2 for g in matched if persona in includers[g]))
+        for persona, value in sorted(strength.items()))
+    return shares, corrections
 
 
 def _claim(specs: Sequence[float]) -> float:
@@ -538,10 +574,15 @@ def _share(index: SelectionIndex, persona: int, path: str) -> float:
 
 def _score(items: Sequence[_Item]) -> float:
     """Sum of the evidence, with diminishing returns for further words of the same persona."""
-    text = sorted((e[3] for e in items if e[0] in ("keyword", "activity", "description")), reverse=True)
+    if len(items) == 1:
+        return max(items[0][3], 0.0)
+    text = sorted((e[3] for e in items if e[0] in _TEXT_KINDS), reverse=True)
     total = sum(w * DECAY**n for n, w in enumerate(text))
-    total += sum(e[3] for e in items if e[0] in ("file", "shape", "body", "explicit", "negative"))
+    total += sum(e[3] for e in items if e[0] not in _TEXT_KINDS)
     return max(total, 0.0)
+
+
+_TEXT_KINDS = frozenset({"keyword", "activity", "description"})
 
 
 def confidence(score: float, other: float) -> float:

@@ -77,13 +77,36 @@ def _has_vowel(part: str) -> bool:
 
 def words(text: str) -> list[str]:
     """Lowercase words of a text, with camelCase and snake_case split apart."""
-    text = _ACRONYM_PLURAL.sub(r"\1", text)
+    if text.islower() or not any(ch.isupper() for ch in text):  # nothing to split by case
+        return _WORD.findall(text.lower().replace("_", " "))
+    text = _ACRONYM_PLURAL.sub(_first_group, text)
     return _WORD.findall(_CAMEL.sub(" ", text).lower().replace("_", " "))
+
+
+def _first_group(match: re.Match[str]) -> str:
+    return match.group(1)
 
 
 _CODE_SPAN = re.compile(r"`[^`\n]*`")
 _RAW = re.compile(r"[A-Za-z0-9_$.+#/-]+")
 _IDENTIFIER = re.compile(r"[a-z0-9][A-Z]|_[A-Za-z0-9]|[A-Za-z]{2}\.[A-Za-z]{2}|^\$|[\w-]{3}/[\w-]{3}")
+
+
+_STEM_CACHE: dict[str, str] = {}
+STEM_CACHE_SIZE = 65536
+
+
+def stem_all(found: list[str]) -> list[str]:
+    """The stems of many words: a dict lookup for words seen before (a bounded cache)."""
+    cache = _STEM_CACHE
+    out = [cache.get(w) for w in found]
+    if None in out:
+        if len(cache) > STEM_CACHE_SIZE:
+            cache.clear()
+        for i, value in enumerate(out):
+            if value is None:
+                out[i] = cache[found[i]] = stem(found[i])
+    return out  # type: ignore[return-value]  # every None was replaced
 
 
 def tokens(text: str) -> tuple[list[str], list[bool]]:
@@ -93,6 +116,9 @@ def tokens(text: str) -> tuple[list[str], list[bool]]:
     `reply.send`), name things rather than say what the task is: the selector weighs the
     activity words among them less.
     """
+    if "`" not in text and _IDENTIFIER.search(text) is None:  # plain prose: one pass
+        found = words(text)
+        return found, [False] * len(found)
     out: list[str] = []
     code: list[bool] = []
     position = 0
@@ -108,6 +134,10 @@ def tokens(text: str) -> tuple[list[str], list[bool]]:
 
 def _prose(text: str, out: list[str], code: list[bool]) -> None:
     for raw in _RAW.findall(text):
+        if raw.isalpha() and raw.islower():
+            out.append(raw)
+            code.append(False)
+            continue
         if raw.isalnum() and (raw.islower() or raw.isdigit() or (raw[0].isupper() and raw[1:].islower())):
             out.append(raw.lower())  # the common case, a plain word: nothing to split
             code.append(False)
@@ -119,4 +149,10 @@ def _prose(text: str, out: list[str], code: list[bool]) -> None:
 
 def stems(text: str) -> list[str]:
     """The stems of a text's words, in order."""
-    return [stem(w) for w in words(text)]
+    return list(stem_key(text))
+
+
+@lru_cache(maxsize=16384)
+def stem_key(text: str) -> tuple[str, ...]:
+    """The stems of a text's words as a tuple: how trigger phrases are indexed (cached, since catalogs repeat them)."""
+    return tuple(stem(w) for w in words(text))
