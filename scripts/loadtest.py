@@ -9,7 +9,10 @@ Without --url it starts the server itself (uvicorn with the ASGI factory, N work
 a temporary --personas folder on top of the built-ins) on a free loopback port. While the clients
 run, another task keeps editing that folder: it rewrites a probe persona under a new title, adds
 and deletes a second persona, and now and then saves a broken file (which must change nothing).
-Every answer is checked: HTTP 200, a JSON-RPC result, and a well-formed selection.
+Every answer is checked: HTTP 200, a JSON-RPC result, and a well-formed selection. One request in
+twenty is hostile (forged Host or Origin, wrong or missing token, a body that is not JSON, an
+argument out of bounds) and must get its designed refusal (421, 403, 401, 400, -32602) on a
+connection that then goes on serving.
 
 It prints throughput, latency percentiles and the errors, which must be zero (exit 1 otherwise),
 and how many of the probe persona's versions the answers showed, which shows the reload working
@@ -84,6 +87,7 @@ class Tally:
     latencies: list[float] = field(default_factory=list)
     errors: Counter[str] = field(default_factory=Counter)
     probe_titles: set[str] = field(default_factory=set)
+    refused: Counter[str] = field(default_factory=Counter)
     selected: Counter[str] = field(default_factory=Counter)
     edits: int = 0
     probe_versions: int = 0
@@ -139,19 +143,29 @@ class Connection:
     def __init__(self, url: str, token: str) -> None:
         parts = urlsplit(url)
         self.host, self.port, self.path = parts.hostname or "127.0.0.1", parts.port or 80, parts.path
-        self.head = (f"POST {self.path} HTTP/1.1\r\nHost: {parts.netloc}\r\nContent-Type: application/json\r\n"
-                     "Accept: application/json, text/event-stream\r\nMCP-Protocol-Version: 2025-11-25\r\n"
-                     + (f"Authorization: Bearer {token}\r\n" if token else ""))
+        self.headers = {"Host": parts.netloc, "Content-Type": "application/json",
+                        "Accept": "application/json, text/event-stream", "MCP-Protocol-Version": "2025-11-25"}
+        if token:
+            self.headers["Authorization"] = f"Bearer {token}"
+        self.head = self._head(self.headers)
         self.streams: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
 
-    async def post(self, body: bytes) -> tuple[int, bytes]:
+    def _head(self, headers: dict[str, str]) -> str:
+        return f"POST {self.path} HTTP/1.1\r\n" + "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+
+    async def post(self, body: bytes, overrides: dict[str, str | None] | None = None) -> tuple[int, bytes]:
+        """POST `body`; `overrides` replaces headers, or removes those it maps to None."""
         if self.streams is None:
             self.streams = await asyncio.open_connection(self.host, self.port)
         reader, writer = self.streams
-        writer.write(f"{self.head}Content-Length: {len(body)}\r\n\r\n".encode() + body)
+        head = self.head
+        if overrides:
+            merged = {**self.headers, **overrides}
+            head = self._head({k: v for k, v in merged.items() if v is not None})
+        writer.write(f"{head}Content-Length: {len(body)}\r\n\r\n".encode() + body)
         await writer.drain()
-        head = await reader.readuntil(b"\r\n\r\n")
-        lines = head.decode("latin-1").split("\r\n")
+        answer_head = await reader.readuntil(b"\r\n\r\n")
+        lines = answer_head.decode("latin-1").split("\r\n")
         status = int(lines[0].split()[1])
         headers = {k.strip().lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:] if line)}
         if headers.get("transfer-encoding", "").lower() == "chunked":
@@ -179,6 +193,9 @@ async def client(url: str, token: str, jobs: Iterator[int], tally: Tally) -> Non
     connection = Connection(url, token)
     try:
         for number in jobs:
+            if number % HOSTILE_EVERY == HOSTILE_EVERY - 1:
+                await hostile(connection, number, tally)
+                continue
             task, files = TASKS[number % len(TASKS)]
             if number % 10 == 9:
                 call = {"name": "get_persona", "arguments": {"name": "qa", "detail": "summary"}}
@@ -203,6 +220,38 @@ async def client(url: str, token: str, jobs: Iterator[int], tally: Tally) -> Non
                     tally.probe_titles.add(content["title"])
     finally:
         await connection.close()
+
+
+HOSTILE_EVERY = 20
+"""One request in this many is hostile: the server must refuse it as designed, and go on serving."""
+
+
+async def hostile(connection: Connection, number: int, tally: Tally) -> None:
+    """Send one kind of bad request in turn and check that the refusal is the designed one."""
+    ping = json.dumps({"jsonrpc": "2.0", "id": number, "method": "ping"}).encode()
+    too_many = json.dumps({"jsonrpc": "2.0", "id": number, "method": "tools/call", "params": {
+        "name": "select_persona", "arguments": {"task": "x", "top_k": 500}}}).encode()
+    kinds: list[tuple[str, bytes, dict[str, str | None], int, str]] = [
+        ("forged Host", ping, {"Host": "evil.example.com"}, 421, "host_not_allowed"),
+        ("forged Origin", ping, {"Origin": "https://evil.example.com"}, 403, "origin_not_allowed"),
+        ("wrong token", ping, {"Authorization": "Bearer wrong-token-0123456789abcdef"}, 401, "invalid_token"),
+        ("no token", ping, {"Authorization": None}, 401, "unauthorized"),
+        ("not JSON", b'{"jsonrpc": "2.0", "id": ', {}, 400, "-32700"),
+        ("top_k out of bounds", too_many, {}, 200, "top_k"),
+    ]
+    name, body, overrides, expected, marker = kinds[(number // HOSTILE_EVERY) % len(kinds)]
+    if "Authorization" in overrides and not connection.headers.get("Authorization"):
+        name, body, overrides, expected, marker = kinds[0]  # a server without a token takes any
+    try:
+        status, payload = await connection.post(body, overrides)
+    except (OSError, asyncio.IncompleteReadError, ValueError, IndexError) as exc:
+        tally.errors[f"{name}: {type(exc).__name__}"] += 1
+        await connection.close()
+        return
+    if status != expected or marker not in payload.decode("utf-8", "replace"):
+        tally.errors[f"{name}: got HTTP {status}"] += 1
+    else:
+        tally.refused[name] += 1
 
 
 def check(status: int, payload: bytes, number: int) -> tuple[str | None, dict[str, Any]]:
@@ -317,6 +366,7 @@ def main() -> int:
         "client_cpu_s": round(client_cpu.ru_utime + client_cpu.ru_stime, 2),
         "server_cpu_ms_per_request": None if args.url else round(
             (server_cpu.ru_utime + server_cpu.ru_stime) * 1e3 / args.requests, 2),
+        "hostile_refused_as_designed": dict(tally.refused),
         "errors": sum(tally.errors.values()), "error_kinds": dict(tally.errors),
         "catalog_edits": tally.edits, "probe_versions_written": tally.probe_versions,
         "probe_versions_seen": len(tally.probe_titles), "selected": dict(tally.selected.most_common()),
@@ -329,6 +379,8 @@ def main() -> int:
               f"{figures['seconds']} s, {figures['throughput_rps']} requests/s")
         print(f"latency p50 {figures['p50_ms']} ms, p90 {figures['p90_ms']} ms, p99 {figures['p99_ms']} ms, "
               f"max {figures['max_ms']} ms")
+        print(f"hostile requests refused as designed: {sum(tally.refused.values())} "
+              f"({', '.join(f'{k} {v}' for k, v in sorted(tally.refused.items()))})")
         print(f"errors: {figures['errors']} {figures['error_kinds'] or ''}".rstrip())
         if not args.url:
             print(f"CPU: server {figures['server_cpu_ms_per_request']} ms per request (start-up included), "
