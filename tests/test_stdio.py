@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -362,3 +363,24 @@ async def test_stdin_closed_in_the_middle_of_a_message_answers_a_parse_error_and
     assert by_id(answers)[2]["result"] == {}
     assert [a["error"]["code"] for a in answers if a.get("id") is None] == [-32700]
 
+
+
+async def test_a_host_that_stops_reading_stdout_gets_a_clean_exit_without_waiting_for_undeliverable_answers() -> None:
+    pings = [request(i, "ping") for i in range(2, 50)]
+
+    def run_with_stdout_closed() -> tuple[int, str]:
+        process = subprocess.Popen([str(SCRIPT)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, env=server_env())
+        assert process.stdin is not None and process.stdout is not None and process.stderr is not None
+        process.stdout.close()  # the host goes away without reading a single answer
+        process.stdin.write(frame(INITIALIZE, INITIALIZED, *pings))
+        process.stdin.close()
+        log = process.stderr.read().decode(errors="replace")
+        process.stderr.close()
+        return process.wait(timeout=TIMEOUT), log
+
+    with anyio.fail_after(TIMEOUT):
+        returncode, log = await anyio.to_thread.run_sync(run_with_stdout_closed)
+    assert returncode == 0, log
+    assert "cannot write" in log and "Traceback" not in log
+    assert "still unanswered" not in log  # every request was answered; only the delivery failed

@@ -216,15 +216,14 @@ async def stdio_transport(
         broken = False
         async with out_receive:
             async for item in out_receive:
-                if broken:
-                    continue
-                data = item.message.model_dump_json(by_alias=True, exclude_unset=True).encode("utf-8") + b"\n"
-                try:
-                    await anyio.to_thread.run_sync(_write, sink, data)
-                except OSError as exc:  # the host went away; keep draining so the server is never blocked
-                    logger.warning("stdout: cannot write (%s); further messages are dropped", exc)
-                    broken = True
-                    continue
+                if not broken:
+                    data = item.message.model_dump_json(by_alias=True, exclude_unset=True).encode("utf-8") + b"\n"
+                    try:
+                        await anyio.to_thread.run_sync(_write, sink, data)
+                    except OSError as exc:  # the host went away; keep draining so the server is never blocked
+                        logger.warning("stdout: cannot write (%s); further messages are dropped", exc)
+                        broken = True
+                # Answered, even if the answer could not be delivered: nothing is left to wait for.
                 if isinstance(item.message, JSONRPCResponse | JSONRPCError) and item.message.id is not None:
                     answered(item.message.id)
 
