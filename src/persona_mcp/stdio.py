@@ -72,7 +72,9 @@ class _Wire:
                 os.dup2(private, fd)
 
         self.restore.append(restore)
-        stream: IO[bytes] = os.fdopen(private, file_mode, buffering=0)
+        # Reads are buffered (a raw file's readline makes one system call per byte); writes are not,
+        # since every message is written whole and flushed at once.
+        stream: IO[bytes] = os.fdopen(private, file_mode, buffering=-1 if fd == 0 else 0)
         return stream
 
     def close(self) -> None:
