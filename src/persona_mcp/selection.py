@@ -363,7 +363,7 @@ def select(
 ) -> Selection:
     """Rank the catalog's personas for a task and explain the choice, or abstain with a reason."""
     paths = [p for p in (normalise_path(f) for f in files) if p]
-    candidates = rank(index, task, paths, limit=max(top_k, 1) + 3)
+    candidates = rank(index, task, paths, limit=max(top_k, 1) + 1)
     best = candidates[0] if candidates else None
     if best is None or best.score < MIN_SCORE or best.confidence < MIN_CONFIDENCE:
         if best is None:

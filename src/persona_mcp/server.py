@@ -244,9 +244,12 @@ def _tool_result(model: Any, text: str) -> CallToolResult:
 def build_server(catalog: Catalog) -> PersonaServer:
     """Wire the catalog into an MCP server: three tools, a prompt per persona, and the resources."""
     server = PersonaServer(catalog)
+    # The handlers are coroutines so that they run on the event loop: each one is a fraction of a
+    # millisecond of CPU work, less than what the SDK's hop to a worker thread for a plain
+    # function would cost.
 
     @server.read_only_tool("Select a persona")
-    def select_persona(
+    async def select_persona(
         task: TaskText,
         files: FilePaths = [],  # noqa: B006 - pydantic copies defaults; the schema shows [] as the default
         top_k: TopK = 3,
@@ -266,7 +269,7 @@ def build_server(catalog: Catalog) -> PersonaServer:
         return _tool_result(result, selection_text(result))
 
     @server.read_only_tool("List personas")
-    def list_personas() -> Annotated[CallToolResult, PersonaList]:
+    async def list_personas() -> Annotated[CallToolResult, PersonaList]:
         """List every persona in the catalog: name, title, description, triggers and source layer.
 
         Use it to see which mindsets are available before asking for one with `get_persona`.
@@ -276,7 +279,7 @@ def build_server(catalog: Catalog) -> PersonaServer:
         return _tool_result(listing, text or "The catalog is empty.")
 
     @server.read_only_tool("Get a persona")
-    def get_persona(name: PersonaName, detail: DetailLevel = "full") -> Annotated[CallToolResult, PersonaDetail]:
+    async def get_persona(name: PersonaName, detail: DetailLevel = "full") -> Annotated[CallToolResult, PersonaDetail]:
         """Get one persona by name (full `persona-security` or short `security`) with its guidance.
 
         Use it when the user asks for a specific persona. `detail` is "full" for the whole
@@ -291,12 +294,12 @@ def build_server(catalog: Catalog) -> PersonaServer:
 
     @server.resource("persona://catalog", name="catalog", title="Persona catalog", mime_type="application/json",
                      description="The catalog index: every persona with its triggers and source, as JSON.")
-    def catalog_resource() -> str:
+    async def catalog_resource() -> str:
         return server.catalog.listing().model_dump_json(indent=2)
 
     @server.resource("persona://{name}", name="persona", title="Persona file", mime_type="text/markdown",
                      description="A persona file (markdown with YAML frontmatter), by full or short name.")
-    def persona_resource(name: str) -> str:
+    async def persona_resource(name: str) -> str:
         return server.persona(name).text
 
     @server.completion()  # type: ignore[untyped-decorator, no-untyped-call]  # the SDK's decorator is untyped

@@ -1,0 +1,138 @@
+"""persona-mcp over stdio against a bare MCPServer of the same SDK, measured in one run.
+
+Run: .venv/bin/python benchmarks/bench_server.py [--starts 15] [--calls 400]
+
+1. Start-up: time from spawning the process to the answer of `tools/list` (after `initialize`),
+   for `persona-mcp` (built-in catalog) and for benchmarks/bare_server.py (one no-op tool).
+2. Round trips in one session each: `ping` and the no-op tool on the bare server; `ping` and
+   `select_persona` on persona-mcp, cycling through the 40 real tasks (with their files) of
+   tests/data/bench-sample.jsonl, full guidance.
+
+The client is a minimal one: JSON lines over pipes, one request in flight, so the figures are
+the servers' own. Runs alternate between the two servers so that drift in machine load affects
+both alike. Prints medians and the ratios the targets are written against.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+PROTOCOL = "2025-11-25"
+SAMPLE = HERE.parent / "tests" / "data" / "bench-sample.jsonl"
+
+
+def tasks() -> list[dict[str, Any]]:
+    """Real tasks with their files (the bench sample kept in tests/data), cycled through by the calls."""
+    rows = [json.loads(line) for line in SAMPLE.read_text(encoding="utf-8").splitlines()]
+    return [{"task": row["task"], "files": row["files"]} for row in rows]
+
+
+class Session:
+    def __init__(self, command: list[str]) -> None:
+        self.started = time.perf_counter()
+        self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                        stderr=subprocess.DEVNULL, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        self.next_id = 0
+
+    def request(self, method: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self.next_id += 1
+        message: dict[str, Any] = {"jsonrpc": "2.0", "id": self.next_id, "method": method}
+        if params is not None:
+            message["params"] = params
+        self.process.stdin.write((json.dumps(message) + "\n").encode())
+        self.process.stdin.flush()
+        while True:
+            reply = json.loads(self.process.stdout.readline())
+            if reply.get("id") == self.next_id:
+                if "error" in reply:
+                    raise RuntimeError(f"{method}: {reply['error']}")
+                return reply
+
+    def handshake(self) -> None:
+        assert self.process.stdin is not None
+        self.request("initialize", {"protocolVersion": PROTOCOL, "capabilities": {},
+                                    "clientInfo": {"name": "bench", "version": "0"}})
+        self.process.stdin.write(b'{"jsonrpc": "2.0", "method": "notifications/initialized"}\n')
+        self.process.stdin.flush()
+
+    def close(self) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.close()
+        self.process.wait(timeout=30)
+
+
+def start_up(command: list[str]) -> float:
+    session = Session(command)
+    session.handshake()
+    tools = session.request("tools/list")
+    elapsed = time.perf_counter() - session.started
+    assert tools["result"]["tools"], "no tools listed"
+    session.close()
+    return elapsed
+
+
+def round_trips(command: list[str], method: str, params: list[dict[str, Any] | None], calls: int) -> list[float]:
+    session = Session(command)
+    session.handshake()
+    for n in range(20):  # warm up
+        session.request(method, params[n % len(params)])
+    times = []
+    for n in range(calls):
+        started = time.perf_counter()
+        reply = session.request(method, params[n % len(params)])
+        times.append((time.perf_counter() - started) * 1000)
+        if method == "tools/call":
+            assert not reply["result"].get("isError"), reply
+    session.close()
+    return times
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--starts", type=int, default=15)
+    parser.add_argument("--calls", type=int, default=400)
+    args = parser.parse_args()
+    script = shutil.which("persona-mcp", path=str(Path(sys.executable).parent))
+    if script is None:
+        raise SystemExit("persona-mcp is not installed next to this Python; run `pip install -e .` first")
+    ours = [script]
+    bare = [sys.executable, str(HERE / "bare_server.py")]
+
+    ours_start, bare_start = [], []
+    for _ in range(args.starts):
+        ours_start.append(start_up(ours))
+        bare_start.append(start_up(bare))
+    o, b = statistics.median(ours_start), statistics.median(bare_start)
+    print(f"start-up to tools/list: persona-mcp {o * 1000:.0f} ms, bare MCPServer {b * 1000:.0f} ms, "
+          f"ratio {o / b:.2f} (target <= 1.15; medians of {args.starts})")
+
+    select: list[dict[str, Any] | None] = [{"name": "select_persona", "arguments": t} for t in tasks()]
+    noop: list[dict[str, Any] | None] = [{"name": "noop", "arguments": {}}]
+    results: dict[str, list[float]] = {"ours ping": [], "ours select": [], "bare ping": [], "bare noop": []}
+    for _ in range(2):  # alternate, half the calls each time
+        results["bare noop"] += round_trips(bare, "tools/call", noop, args.calls // 2)
+        results["ours select"] += round_trips(ours, "tools/call", select, args.calls // 2)
+        results["bare ping"] += round_trips(bare, "ping", [None], args.calls // 2)
+        results["ours ping"] += round_trips(ours, "ping", [None], args.calls // 2)
+    med = {k: statistics.median(v) for k, v in results.items()}
+    p99 = {k: sorted(v)[int(0.99 * (len(v) - 1))] for k, v in results.items()}
+    for key in results:
+        print(f"{key:12} median {med[key]:.3f} ms, p99 {p99[key]:.3f} ms ({len(results[key])} calls)")
+    print(f"select_persona / bare no-op tool: {med['ours select'] / med['bare noop']:.2f} (target <= 1.15)")
+    print(f"bare no-op tool / bare ping: {med['bare noop'] / med['bare ping']:.2f} (the issue measured about 1.45)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
