@@ -322,6 +322,9 @@ async def test_requests_during_reloads_see_one_catalog_or_the_other(tmp_path: Pa
 
         async def select_many() -> None:
             for _ in range(60):
+                # A short pause between calls leaves the reloading thread time to run: the handlers
+                # run on the event loop, and back-to-back calls would keep it busy throughout.
+                await anyio.sleep(0.001)
                 result = await client.call_tool("select_persona", {"task": "polish the widget"})
                 selection = Selection.model_validate(result.structured_content)
                 answers.append((selection.guidance, selection.priority_hierarchy))
