@@ -5,8 +5,8 @@ Run from the repository root with the dev environment:
     .venv/bin/python scripts/loadtest.py --workers 1
     .venv/bin/python scripts/loadtest.py --workers 2 --clients 32 --requests 10000
 
-Without --url it starts the server itself (uvicorn with the ASGI factory, N workers, a bearer token,
-a temporary --personas folder on top of the built-ins) on a free loopback port. While the clients
+Without --url it starts the server itself (`persona-mcp serve --transport http --workers N`, with a
+bearer token and a temporary --personas folder on top of the built-ins) on a free loopback port. While the clients
 run, another task keeps editing that folder: it rewrites a probe persona under a new title, adds
 and deletes a second persona, and now and then saves a broken file (which must change nothing).
 Every answer is checked: HTTP 200, a JSON-RPC result, and a well-formed selection. One request in
@@ -111,10 +111,8 @@ def save(path: Path, text: str) -> None:
 def server_process(workers: int, personas: Path, token_file: Path) -> Iterator[str]:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("PERSONA_MCP_")}
-    env.update({"PERSONA_MCP_PATH": str(personas), "PERSONA_MCP_NO_USER": "1",
-                "PERSONA_MCP_TOKEN_FILE": str(token_file)})
-    command = [sys.executable, "-m", "uvicorn", "--factory", "persona_mcp.http:create_app", "--host", "127.0.0.1",
-               "--port", str(port), "--workers", str(workers), "--no-access-log", "--log-level", "warning"]
+    command = [str(Path(sys.executable).parent / "persona-mcp"), "--no-user", "--personas", str(personas), "serve",
+               "--transport", "http", "--port", str(port), "--workers", str(workers), "--token-file", str(token_file)]
     process = subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -323,7 +321,7 @@ def main() -> int:
                         "unless --personas names its folder)")
     parser.add_argument("--token-file", type=Path, help="the bearer token of the server at --url")
     parser.add_argument("--personas", type=Path, help="the persona folder to edit during the run")
-    parser.add_argument("--workers", type=int, default=1, help="uvicorn workers of the server started (default 1)")
+    parser.add_argument("--workers", type=int, default=1, help="worker processes of the server started (default 1)")
     parser.add_argument("--clients", type=int, default=16, help="concurrent clients (default 16)")
     parser.add_argument("--requests", type=int, default=5000, help="requests in all (default 5000)")
     parser.add_argument("--edit-every", type=float, default=0.25,

@@ -301,6 +301,47 @@ def test_binding_a_non_loopback_address_without_a_token_warns_on_stderr() -> Non
         stop(server)
 
 
+def test_several_workers_serve_the_same_guarded_catalog(personas_dir: Path, token_file: Path) -> None:
+    server = start([str(SCRIPT), "--no-builtin", "--personas", str(personas_dir), "serve", "--transport", "http",
+                    "--port", "0", "--workers", "2", "--token-file", str(token_file)], r"serving MCP on (\S+)")
+    try:
+        with httpx2.Client(timeout=30) as http:
+            for _ in range(10):  # fresh connections, so that both workers are likely to answer
+                answer = http.post(server.url, headers={**auth(), "Connection": "close"},
+                                   json=select_call(task="Polish the widget"))
+                assert answer.json()["result"]["structuredContent"]["persona"] == "persona-widget"
+            assert http.post(server.url, headers=HEADERS, json=rpc("ping")).status_code == 401
+    finally:
+        stop(server)
+    assert server.process.returncode == 0, server.log()
+    assert "Traceback" not in server.log()
+
+
+@pytest.mark.anyio
+async def test_accepted_connections_get_tcp_nodelay_so_keep_alive_answers_are_not_held_back() -> None:
+    import asyncio
+    import socket
+
+    from persona_mcp.http import listen
+
+    accepted: asyncio.Queue[int] = asyncio.Queue()
+
+    class Probe(asyncio.Protocol):
+        def connection_made(self, transport: asyncio.BaseTransport) -> None:
+            sock = transport.get_extra_info("socket")
+            accepted.put_nowait(sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+            transport.close()
+
+    sock = listen("127.0.0.1", 0)
+    assert sock.proto == socket.IPPROTO_TCP
+    server = await asyncio.get_running_loop().create_server(Probe, sock=sock)
+    async with server:
+        with anyio.fail_after(30):
+            stream = await anyio.connect_tcp("127.0.0.1", sock.getsockname()[1])
+            assert await accepted.get() != 0
+            await stream.aclose()
+
+
 def test_loopback_without_a_token_does_not_warn(personas_dir: Path) -> None:
     server = start([str(SCRIPT), "--no-builtin", "--personas", str(personas_dir), "serve", "--transport", "http",
                     "--port", "0"], r"serving MCP on (\S+)")
@@ -336,6 +377,8 @@ def test_uvicorn_factory_as_documented_reads_its_settings_from_the_environment(
         (["serve", "--transport", "http", "--token-file", "/nonexistent/token"], "cannot read the token file"),
         (["serve", "--transport", "http", "--allow-origin", "app.example.com"], "is not an origin"),
         (["serve", "--transport", "http", "--max-body-bytes", "10"], "at least 1024 bytes"),
+        (["serve", "--transport", "http", "--workers", "0"], "--workers must be between 1 and 64"),
+        (["serve", "--workers", "2"], "--workers applies to --transport http"),
         (["serve", "--transport", "http", "--allow-host", "https://persona.example.com"], "is not a host name"),
     ],
 )

@@ -83,6 +83,8 @@ def build_parser() -> argparse.ArgumentParser:
                       help="require 'Authorization: Bearer <token>' with the token in FILE (or set "
                       "PERSONA_MCP_TOKEN_FILE or PERSONA_MCP_TOKEN)")
     http.add_argument("--max-body-bytes", type=int, metavar="N", help="the request body limit (default 4 MiB)")
+    http.add_argument("--workers", type=int, metavar="N",
+                      help="worker processes sharing the port, each with its own copy of the catalog (default 1)")
 
     listing = command("list", "list the personas in the catalog")
     listing.add_argument("--json", action="store_true", help="print JSON")
@@ -157,7 +159,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-_HTTP_OPTIONS = ("host", "port", "allow_hosts", "allow_origins", "token_file", "max_body_bytes")
+_HTTP_OPTIONS = ("host", "port", "allow_hosts", "allow_origins", "token_file", "max_body_bytes", "workers")
 
 
 def _serve_http(args: argparse.Namespace, source: CatalogSource) -> int:
@@ -167,6 +169,9 @@ def _serve_http(args: argparse.Namespace, source: CatalogSource) -> int:
     port = http.DEFAULT_PORT if args.port is None else args.port
     if not 0 <= port <= 65535:
         raise UsageError(f"--port must be between 0 and 65535, not {port}")
+    workers = 1 if args.workers is None else args.workers
+    if not 1 <= workers <= 64:
+        raise UsageError(f"--workers must be between 1 and 64, not {workers}")
     settings = http.HttpSettings.from_env(bind_host=host, hosts=args.allow_hosts, origins=args.allow_origins,
                                           token_file=args.token_file, max_body_bytes=args.max_body_bytes)
     logger.info("HTTP settings: %s", http.describe(settings))
@@ -176,7 +181,8 @@ def _serve_http(args: argparse.Namespace, source: CatalogSource) -> int:
                                                                    else "") + "\n")
         sys.stderr.flush()
 
-    http.serve(settings, source, host=host, port=port, announce=announce)
+    http.serve(settings, source, host=host, port=port, workers=workers, log_level=args.log_level or "WARNING",
+               announce=announce)
     return EXIT_OK
 
 

@@ -18,6 +18,7 @@ Every HTTP request, on any path, is checked in this order before the MCP SDK see
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import ipaddress
@@ -39,7 +40,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from persona_mcp.catalog import CatalogSource, default_layers, log_diagnostic
+from persona_mcp.catalog import CatalogSource, Layer, default_layers, log_diagnostic
 from persona_mcp.errors import ConfigError, PersonaError
 from persona_mcp.live import live_catalog
 from persona_mcp.server import PersonaServer, build_server
@@ -356,20 +357,56 @@ def open_warnings(settings: HttpSettings, host: str) -> list[str]:
     return warnings
 
 
-def serve(settings: HttpSettings, source: CatalogSource, *, host: str, port: int,
-          announce: Callable[[str], None]) -> None:
-    """Serve the app with uvicorn in this process until interrupted. `announce` gets the endpoint URL once
-    the socket listens (so `--port 0` tells which port it got)."""
+def listen(host: str, port: int) -> socket.socket:
+    """A listening TCP socket that says it is TCP.
+
+    asyncio turns TCP_NODELAY on for accepted connections only when the listening socket's `proto` is
+    IPPROTO_TCP, and `socket.create_server` (like uvicorn's own pre-bound sockets, uvicorn issue #3149)
+    leaves it at 0. Without TCP_NODELAY every keep-alive response after the first waits about 40 ms
+    for the client's delayed ACK.
+    """
+    bare = host.strip("[]")
+    family = socket.AF_INET6 if ":" in bare else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    try:
+        if os.name == "posix":
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if family == socket.AF_INET6:
+            sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+        sock.bind((bare, port))
+        sock.listen(2048)
+    except OSError as exc:
+        sock.close()
+        raise PersonaError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
+    return sock
+
+
+def worker_app(settings: HttpSettings, layers: list[Layer], strict: bool, log_level: str) -> ASGIApp:
+    """The app of one worker process of `serve(workers=N)`: everything it needs comes pickled from the parent."""
+    os.environ.setdefault(ENV_LOG_LEVEL, log_level)
+    return create_app(settings, CatalogSource(layers, strict=strict), warn_open_bind=False)
+
+
+def serve(settings: HttpSettings, source: CatalogSource, *, host: str, port: int, workers: int = 1,
+          log_level: str = "WARNING", announce: Callable[[str], None]) -> None:
+    """Serve with uvicorn until interrupted, in this process or in `workers` processes sharing one socket.
+
+    `announce` gets the endpoint URL once the socket listens (so `--port 0` tells which port it got).
+    """
     import uvicorn  # a dependency of the MCP SDK; imported here so that other commands never load it
 
     for warning in open_warnings(settings, host):
         logger.warning("%s", warning)
-    app = create_app(settings, source, warn_open_bind=False)
-    family = socket.AF_INET6 if ":" in host.strip("[]") else socket.AF_INET
-    try:
-        sock = socket.create_server((host.strip("[]"), port), family=family)
-    except OSError as exc:
-        raise PersonaError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
+    sock = listen(host, port)
     announce(endpoint_url(host, sock.getsockname()[1]))
-    config = uvicorn.Config(app, log_config=None, lifespan="on", server_header=False, timeout_graceful_shutdown=5)
-    uvicorn.Server(config).run(sockets=[sock])
+    options: dict[str, Any] = {"log_config": None, "lifespan": "on", "server_header": False,
+                               "timeout_graceful_shutdown": 5}
+    if workers == 1:
+        app = create_app(settings, source, warn_open_bind=False)
+        uvicorn.Server(uvicorn.Config(app, **options)).run(sockets=[sock])
+        return
+    from uvicorn.supervisors import Multiprocess
+
+    # Each worker builds its own app and watches the catalog itself; they share only the socket.
+    factory = functools.partial(worker_app, settings, source.base_layers, source.strict, log_level)
+    Multiprocess(uvicorn.Config(factory, factory=True, workers=workers, **options), sockets=[sock]).run()
