@@ -82,6 +82,11 @@ class PersonaSpec(_Frontmatter):
         description="Shapes of request this persona answers: question (how/why/what...?), proposal (a design "
         "write-up with no files), bug-report (a stack trace, or steps to reproduce) (extension).",
     )
+    weight: float = Field(
+        default=1.0, ge=0.5, le=2.0,
+        description="How strongly this persona claims a task when its triggers match, relative to the others "
+        "(extension). Above 1 for a concern that should win close calls, such as security.",
+    )
     negative_keywords: list[Trigger] = Field(
         default_factory=list,
         alias="negative-keywords",

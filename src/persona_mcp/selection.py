@@ -111,6 +111,7 @@ class SelectionIndex:
         self._prior = _body_prior(self.personas)
         self._claims: dict[str, tuple[tuple[tuple[str, float], ...], tuple[tuple[int, float], ...]]] = {}
         self.names = [p.name for p in self.personas]
+        self.weights = [p.spec.weight for p in self.personas]
         self._names: dict[str, int] = {}
         for i, persona in enumerate(self.personas):
             self._names[persona.name] = i
@@ -431,8 +432,9 @@ def rank(index: SelectionIndex, task: str, files: Sequence[str], limit: int | No
     # nothing else: their score is their file score, with no per-persona work beyond a lookup.
     # Personas are in name order, so ranking by (-score, position) breaks ties by name.
     file_scores = found_files.scores if found_files else {}
-    ranked = [(-(_score(items) + file_scores.get(i, 0.0)), i) for i, items in evidence.items()]
-    ranked += [(-value, i) for i, value in file_scores.items() if i not in evidence]
+    weights = index.weights
+    ranked = [(-(_score(items) + file_scores.get(i, 0.0)) * weights[i], i) for i, items in evidence.items()]
+    ranked += [(-value * weights[i], i) for i, value in file_scores.items() if i not in evidence]
     ranked = [item for item in ranked if item[0] < 0]
     wanted = len(ranked) if limit is None else max(limit, 2)
     top = heapq.nsmallest(wanted, ranked) if wanted < len(ranked) // 4 else sorted(ranked)[:wanted]
@@ -451,7 +453,8 @@ def rank(index: SelectionIndex, task: str, files: Sequence[str], limit: int | No
         candidates.append(Candidate(
             name=persona.name, short_name=persona.short_name, title=persona.title, score=round(score, 4),
             confidence=confidence(score, other),
-            evidence=[Evidence(kind=kind, trigger=trigger, matched=matched, weight=round(weight, 4))  # type: ignore[arg-type]
+            evidence=[Evidence(kind=kind, trigger=trigger, matched=matched,  # type: ignore[arg-type]
+                               weight=round(weight * index.weights[i], 4))
                       for kind, trigger, matched, weight in items],
         ))
     return candidates
