@@ -143,3 +143,14 @@ def test_validate_lists_triggers_that_several_personas_claim(capsys: pytest.Capt
     assert "'**/api/**': persona-a, persona-b" in out
     code, out, _ = run(capsys, "validate", str(tmp_path), "--json")
     assert json.loads(out)["shared_globs"] == {"**/api/**": ["persona-a", "persona-b"]}
+
+
+def test_builtin_catalog_routes_the_example_tasks() -> None:
+    """The labelled example tasks (examples/tasks*.jsonl: web, Go, Rust, Python, Java) route as labelled."""
+    catalog = Catalog.load(default_layers(env=""))
+    examples = Path(__file__).parents[1] / "examples"
+    cases = [case for path in sorted(examples.glob("tasks*.jsonl")) for case in load_cases(path).cases]
+    assert len(cases) >= 40
+    report = evaluate(catalog.index, cases)
+    assert report.top1 >= 0.9, [m.id for m in report.misses]
+    assert report.recall_at_k == 1.0, [m.id for m in report.misses]
