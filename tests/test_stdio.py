@@ -355,6 +355,19 @@ async def test_requests_in_flight_when_stdin_closes_are_still_answered() -> None
     assert answered[99]["result"]["structuredContent"]["persona"] == "persona-backend"
 
 
+async def test_a_reused_request_id_and_a_late_cancel_do_not_confuse_the_drain() -> None:
+    slow = [request(7, "tools/call", {"name": "select_persona", "arguments": {"task": f"Profile query {i}"}})
+            for i in range(2)]  # the same id twice: both are answered
+    cancel = {"jsonrpc": "2.0", "method": "notifications/cancelled", "params": {"requestId": 8}}
+    answers, log, returncode = await exchange(
+        frame(INITIALIZE, INITIALIZED, *slow, request(8, "ping"), cancel, SELECT))
+
+    assert returncode == 0, log
+    assert [a["id"] for a in answers].count(7) == 2
+    assert 99 in by_id(answers)
+    assert "still unanswered" not in log
+
+
 async def test_stdin_closed_in_the_middle_of_a_message_answers_a_parse_error_and_exits_cleanly() -> None:
     partial = json.dumps(SELECT).encode()[:40]
     answers, log, returncode = await exchange(frame(INITIALIZE, INITIALIZED, request(2, "ping")) + partial)

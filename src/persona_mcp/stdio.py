@@ -16,6 +16,7 @@ import json
 import logging
 import os
 import sys
+from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager, suppress
 from typing import IO, Any
@@ -29,7 +30,6 @@ from mcp_types import (
     PARSE_ERROR,
     ErrorData,
     JSONRPCError,
-    JSONRPCNotification,
     JSONRPCRequest,
     JSONRPCResponse,
     RequestId,
@@ -163,12 +163,14 @@ async def stdio_transport(
     to_server, from_wire = anyio.create_memory_object_stream[SessionMessage | Exception](0)
     to_wire, from_server = anyio.create_memory_object_stream[SessionMessage](0)
     out_send, out_receive = anyio.create_memory_object_stream[SessionMessage](16)
-    pending: set[RequestId] = set()
+    pending: Counter[RequestId] = Counter()  # a count, in case a client reuses an id while it is in flight
     settled = anyio.Event()
 
     def answered(id_: RequestId) -> None:
         nonlocal settled
-        pending.discard(id_)
+        pending[id_] -= 1
+        if pending[id_] <= 0:
+            del pending[id_]
         settled.set()
         settled = anyio.Event()
 
@@ -192,19 +194,16 @@ async def stdio_transport(
                     continue
                 message = decoded.message
                 if isinstance(message, JSONRPCRequest):
-                    pending.add(message.id)
+                    pending[message.id] += 1
+                    # A request that settles without an answer (cancelled by the client) is not waited for.
                     decoded.metadata = ServerMessageMetadata(on_request_unanswered=_unanswered(answered, message.id))
-                elif isinstance(message, JSONRPCNotification) and message.method == "notifications/cancelled":
-                    cancelled = (message.params or {}).get("requestId")
-                    if isinstance(cancelled, str | int):
-                        answered(cancelled)
                 await to_server.send(decoded)
             # End of input: let the requests in flight finish and be answered before the server sees EOF.
             with anyio.move_on_after(drain_seconds) as scope:
                 while pending:
                     await settled.wait()
             if scope.cancelled_caught:
-                logger.warning("stdin closed; %d request(s) still unanswered after %.0f s", len(pending),
+                logger.warning("stdin closed; %d request(s) still unanswered after %.0f s", pending.total(),
                                drain_seconds)
 
     relay_out = out_send.clone()
