@@ -241,6 +241,16 @@ def test_garbage_body_gets_a_jsonrpc_parse_error_and_serving_goes_on(guarded: Ru
     assert client.post(guarded.url, headers=auth(), json=rpc("ping")).status_code == 200
 
 
+def test_initialize_says_list_changed_is_not_pushed_over_stateless_http(guarded: RunningServer,
+                                                                         client: httpx2.Client) -> None:
+    answer = client.post(guarded.url, headers=auth(), json=rpc("initialize", {
+        "protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "t", "version": "0"}}))
+    capabilities = answer.json()["result"]["capabilities"]
+    assert capabilities["prompts"]["listChanged"] is False
+    assert capabilities["resources"]["listChanged"] is False
+    assert "tools" in capabilities
+
+
 def test_out_of_bounds_argument_is_invalid_params_naming_the_field(guarded: RunningServer,
                                                                     client: httpx2.Client) -> None:
     answer = client.post(guarded.url, headers=auth(), json=select_call(task="api", top_k=500))

@@ -33,6 +33,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from mcp.server.lowlevel import NotificationOptions
+from mcp.server.models import InitializationOptions
 from mcp.server.transport_security import RequestBodyLimitMiddleware, TransportSecuritySettings
 from starlette.applications import Starlette
 from starlette.datastructures import Headers
@@ -309,7 +311,26 @@ def create_app(
     return Guard(mcp_app(server, source, settings), settings, warn_open_bind=warn_open_bind)
 
 
+def without_list_changed(server: PersonaServer) -> None:
+    """Advertise `listChanged: false`: a stateless endpoint keeps no stream to push notifications on.
+
+    Hosts then know to list prompts and resources again rather than wait for a notification.
+    """
+    lowlevel = server._lowlevel_server  # the SDK has no public accessor for the initialization options
+    create = lowlevel.create_initialization_options
+
+    def create_without(
+        notification_options: NotificationOptions | None = None,
+        experimental_capabilities: dict[str, dict[str, Any]] | None = None,
+        extensions: dict[str, dict[str, Any]] | None = None,
+    ) -> InitializationOptions:
+        return create(notification_options or NotificationOptions(), experimental_capabilities, extensions)
+
+    lowlevel.create_initialization_options = create_without  # type: ignore[method-assign]
+
+
 def mcp_app(server: PersonaServer, source: CatalogSource, settings: HttpSettings) -> Starlette:
+    without_list_changed(server)
     @server.custom_route(HEALTH_PATH, methods=["GET"], include_in_schema=False)  # type: ignore[untyped-decorator]
     async def health(request: Request) -> Response:
         return JSONResponse({"status": "ok", "personas": len(server.catalog)})
