@@ -625,3 +625,24 @@ async def test_unknown_tool_argument_is_invalid_params_naming_it(
         assert error.error.data["field"] == unknown
         assert unknown in error.error.message
         await assert_session_still_answers(client)
+
+
+async def test_a_server_built_with_a_loader_loads_the_catalog_at_the_first_request_that_needs_it(
+    builtin_catalog: Catalog,
+) -> None:
+    loads: list[int] = []
+
+    def load() -> Catalog:
+        loads.append(1)
+        return builtin_catalog
+
+    server = build_server(load)
+    assert not server.catalog_loaded
+    async with mcp.Client(server, mode="legacy") as client:
+        tools = await client.list_tools()
+        assert {t.name for t in tools.tools} == {"select_persona", "list_personas", "get_persona"}
+        assert loads == []  # the handshake and tools/list never wait for the persona files
+        prompts = await client.list_prompts()
+        assert len(prompts.prompts) == len(builtin_catalog)
+        await select_ok(client, **REGISTRATION)
+    assert loads == [1] and server.catalog_loaded

@@ -151,11 +151,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
     source = CatalogSource(_layers(args), strict=args.strict)
     if args.transport == "http":
         return _serve_http(args, source)
-    catalog = source.load()
-    for diagnostic in catalog.diagnostics:
-        log_diagnostic(diagnostic)
-    logger.info("serving %d personas over %s", len(catalog), args.transport)
-    anyio.run(serve_stdio, build_server(catalog), source)
+
+    def first_catalog() -> Catalog:
+        # Loaded at the first request that needs personas, so the handshake does not wait for it.
+        catalog = source.load()
+        for diagnostic in catalog.diagnostics:
+            log_diagnostic(diagnostic)
+        logger.info("serving %d personas over %s", len(catalog), args.transport)
+        return catalog
+
+    anyio.run(serve_stdio, build_server(first_catalog), source)
     return EXIT_OK
 
 

@@ -75,7 +75,8 @@ class LiveCatalog:
             self.server.hosts.on_change = self.wake
             try:
                 self._fingerprint = await anyio.to_thread.run_sync(self.source.fingerprint)
-                await self.reload()  # files may have changed since the server's first catalog was loaded
+                if self.server.catalog_loaded:
+                    await self.reload()  # files may have changed since the server's first catalog was loaded
                 task_status.started()
                 while True:
                     with anyio.move_on_after(self.delay):
@@ -107,7 +108,12 @@ class LiveCatalog:
                 break
             fingerprint = again
         self._fingerprint = fingerprint
-        await self.reload()
+        if self.server.catalog_loaded:
+            await self.reload()
+        else:
+            # Nothing served yet (the server loads its catalog at the first request that needs one):
+            # hosts only need to hear that there is something new to list.
+            await self.server.announce_catalog_change()
 
 
 @asynccontextmanager

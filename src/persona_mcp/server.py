@@ -92,15 +92,38 @@ class PersonaServer(MCPServer[Any]):
     then tells the connected hosts.
     """
 
-    def __init__(self, catalog: Catalog) -> None:
+    def __init__(self, catalog: Catalog | Callable[[], Catalog]) -> None:
         self.hosts = Hosts()
         self.bus = InMemorySubscriptionBus()
         super().__init__(SERVER_NAME, version=__version__, instructions=INSTRUCTIONS,
                          title="Persona MCP", description="Engineering personas, selected per task.",
                          subscriptions=self.bus, middleware=[HostTracker(self.hosts)])
         advertise_list_changed(self)
-        self.catalog = catalog
+        self._catalog: Catalog | None = None if callable(catalog) else catalog
+        self._load_catalog = catalog if callable(catalog) else None
         self.tool_arguments: dict[str, frozenset[str]] = {}
+
+    @property
+    def catalog(self) -> Catalog:
+        """The catalog in force.
+
+        A server built with a loader instead of a catalog loads it at the first request that needs
+        it: the handshake and `tools/list` never wait for the persona files.
+        """
+        found = self._catalog
+        if found is None:
+            assert self._load_catalog is not None
+            found = self._catalog = self._load_catalog()
+        return found
+
+    @catalog.setter
+    def catalog(self, catalog: Catalog) -> None:
+        self._catalog = catalog
+
+    @property
+    def catalog_loaded(self) -> bool:
+        """Whether the catalog is there yet (a server built with a loader has none until first asked)."""
+        return self._catalog is not None
 
     async def announce_catalog_change(self) -> None:
         """Tell every connected host that the prompts and resources changed.
@@ -241,7 +264,7 @@ def _tool_result(model: Any, text: str) -> CallToolResult:
                           structured_content=model.model_dump(mode="json"))
 
 
-def build_server(catalog: Catalog) -> PersonaServer:
+def build_server(catalog: Catalog | Callable[[], Catalog]) -> PersonaServer:
     """Wire the catalog into an MCP server: three tools, a prompt per persona, and the resources."""
     server = PersonaServer(catalog)
     # The handlers are coroutines so that they run on the event loop: each one is a fraction of a
