@@ -251,6 +251,29 @@ def test_initialize_says_list_changed_is_not_pushed_over_stateless_http(guarded:
     assert "tools" in capabilities
 
 
+@pytest.mark.parametrize("raw", [
+    b"GARBAGE\r\n\r\n",
+    b"POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: nope\r\n\r\n",
+    b"POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + b"a" * 100_000 + b"\r\n\r\n",
+    b"\x00\xff\x16\x03\x01 not http at all",
+    b"POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000\r\n\r\n{\"cut\": ",  # then the peer leaves
+])
+def test_malformed_http_is_refused_or_dropped_and_the_server_goes_on(guarded: RunningServer, client: httpx2.Client,
+                                                                     raw: bytes) -> None:
+    import socket
+    from urllib.parse import urlsplit
+
+    where = urlsplit(guarded.url)
+    with socket.create_connection((where.hostname, where.port), timeout=30) as sock:
+        sock.sendall(raw)
+        sock.shutdown(socket.SHUT_WR)
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    assert answer == b"" or answer.startswith(b"HTTP/1.1 4"), answer[:100]
+    assert client.post(guarded.url, headers=auth(), json=rpc("ping")).status_code == 200
+
+
 def test_out_of_bounds_argument_is_invalid_params_naming_the_field(guarded: RunningServer,
                                                                     client: httpx2.Client) -> None:
     answer = client.post(guarded.url, headers=auth(), json=select_call(task="api", top_k=500))
