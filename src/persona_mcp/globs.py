@@ -71,6 +71,38 @@ def _literal(glob: str) -> str:
     return best if "\\" not in best else ""
 
 
+_LITERAL = re.compile(r"[^*?\[\]!\\/]+")
+
+
+def _fast_shape(glob: str) -> tuple[str, str] | None:
+    """The shape of a glob that plain string tests match exactly as gitignore does, or None.
+
+    `**/name/**` (a folder at any depth), `**/*.ext` (an extension), `**/name` or `name` (a file or
+    folder name at any depth) and `dir/**` (a folder at the root).
+    """
+    if glob.startswith("**/") and glob.endswith("/**") and _LITERAL.fullmatch(glob[3:-3]):
+        return "folder", glob[3:-3]
+    if glob.startswith("**/*.") and _LITERAL.fullmatch(glob[5:]) and "." not in glob[5:]:
+        return "extension", glob[4:]
+    name = glob[3:] if glob.startswith("**/") else glob
+    if _LITERAL.fullmatch(name) and name not in (".", ".."):
+        return "name", name
+    if glob.endswith("/**") and _LITERAL.fullmatch(glob[:-3]) and not glob.startswith("/"):
+        return "root", glob[:-3] + "/"
+    return None
+
+
+def _fast_match(shape: tuple[str, str], path: str, parts: list[str]) -> bool:
+    kind, value = shape
+    if kind == "folder":
+        return value in parts[:-1]
+    if kind == "extension":
+        return any(part.endswith(value) for part in parts)
+    if kind == "name":
+        return value in parts
+    return path.startswith(value)
+
+
 def path_keys(path: str) -> list[str]:
     """The index keys under which a (lowercased) path may find its globs."""
     parts = [p for p in path.split("/") if p]
@@ -96,6 +128,12 @@ class GlobIndex:
         self.owners: dict[str, list[tuple[int, bool]]] = dict(owners)
         self.includers: dict[str, frozenset[int]] = {
             glob: frozenset(p for p, negate in found if not negate) for glob, found in owners.items()}
+        self._owned: dict[int, list[str]] = defaultdict(list)
+        for glob, found in owners.items():
+            for persona, negate in found:
+                if not negate:
+                    self._owned[persona].append(glob)
+        self._first: dict[str, tuple[int, ...]] = {}
         self.excluders: dict[str, frozenset[int]] = {
             glob: frozenset(p for p, negate in found if negate) for glob, found in owners.items()
             if any(negate for _p, negate in found)}
@@ -109,6 +147,8 @@ class GlobIndex:
         self._cache: dict[str, tuple[str, ...]] = {}
         # A literal every match must contain: a cheap `in` test before the regex.
         self._literal = {glob: _literal(glob) for glob in owners}
+        # The common shapes are matched without a regex (and without compiling one).
+        self._fast = {glob: shape for glob in owners if (shape := _fast_shape(glob)) is not None}
         self.size = len(owners)
 
     def _regex(self, glob: str) -> re.Pattern[str] | None:
@@ -141,13 +181,31 @@ class GlobIndex:
                 candidates.update(found)
         matched = []
         literal = self._literal
+        fast = self._fast
+        parts = lowered.split("/")
         for glob in candidates:
             if literal[glob] not in lowered:
+                continue
+            shape = fast.get(glob)
+            if shape is not None:
+                if _fast_match(shape, lowered, parts):
+                    matched.append(glob)
                 continue
             regex = self._regex(glob)
             if regex is not None and regex.search(lowered) is not None:
                 matched.append(glob)
         return tuple(sorted(matched))
+
+    def globs_of(self, persona: int) -> list[str]:
+        """The (lowercased) globs a persona claims files with."""
+        return self._owned.get(persona, [])
+
+    def first_owners(self, glob: str, count: int) -> tuple[int, ...]:
+        """The first `count` personas, in catalog order, that claim files with `glob`."""
+        found = self._first.get(glob)
+        if found is None:
+            found = self._first[glob] = tuple(sorted(self.includers[glob])[:count])
+        return found
 
     def specificity(self, glob: str) -> float:
         return self._spec[glob]

@@ -28,10 +28,13 @@ CODE_FACTOR = 0.4  # an activity word inside an identifier or a `code span` name
 DECAY = 0.35  # each further keyword of the same persona counts this much less than the one before
 FILE_WEIGHT = 1.5  # what a change made only of a persona's files is worth
 AGREEMENT_SCAN = 64  # see file_evidence
+POPULAR_OWNERS = 64  # a glob shared by more personas than this is a weak signal; see file_evidence
+POPULAR_SAMPLE = 8
 CLAIMS_CACHE = 8192  # paths whose file shares are remembered, per index
 COVERAGE_POWER = 1.0  # files that accompany a change (its tests, its changelog) count for less than their share
 SHAPE_WEIGHT: dict[str, float] = {"question": 2.5, "proposal": 3.5, "bug-report": 1.5}
 EXPLICIT_WEIGHT = 4.0
+READ_CHARS = 1200  # see rank
 MIN_SCORE = 0.3  # below this there is too little evidence for any persona
 MIN_CONFIDENCE = 0.3  # below this the best guess is right too rarely to be worth giving (see `eval`)
 CALIBRATION = (-2.9, 2.8, 1.9)  # intercept, log1p(score), lead: fitted on the dev bench
@@ -406,20 +409,24 @@ _Item = tuple[str, str, list[str], float]  # kind, trigger, matched, weight
 def rank(index: SelectionIndex, task: str, files: Sequence[str], limit: int | None = None) -> list[Candidate]:
     """Personas with positive evidence, best first (ties broken by name, so the order is stable).
 
-    Only the first `limit` candidates are built out with their evidence.
+    Only the first `limit` candidates are built out with their evidence. Words are read from the
+    first `READ_CHARS` characters: what a task is about is said at its start, and a long paste (a
+    log, a whole issue thread) would otherwise cost time in proportion to its length. Request
+    shapes (a stack trace further down) are still looked for in the whole text.
     """
-    task_words, code = tokens(task)
+    head = task if len(task) <= READ_CHARS else task[:READ_CHARS].rsplit(None, 1)[0]
+    task_words, code = tokens(head)
     task_stems = stem_all(task_words)
     evidence: dict[int, list[_Item]] = defaultdict(list)
 
-    lead = _lead_words(task, task_words)
+    lead = _lead_words(head, task_words)
     for hit in index.match_phrases(task_stems, task_words, lead, code):
         sign = -1.0 if hit.kind == "negative" else 1.0
         evidence[hit.persona].append((hit.kind, hit.text, [hit.matched], sign * hit.weight))
     shown = dict(zip(reversed(task_stems), reversed(task_words), strict=True))  # a stem's first word in the task
     for owner, (weight, matched) in index.prior(task_stems).items():
         evidence[owner].append(("body", "description and body", [shown[m] for m in matched[:10]], weight))
-    found_files = file_evidence(index, files) if files else None
+    found_files = file_evidence(index, files, evidence) if files else None
     for shape, strength in request_shapes(task, files, task_words).items():
         for owner in index.shape_personas(shape):
             evidence[owner].append(("shape", shape, [_SHAPE_TEXT[shape]], SHAPE_WEIGHT[shape] * strength))
@@ -493,7 +500,7 @@ class FileEvidence:
                 for glob, paths in sorted(grouped.items(), key=lambda item: (-len(item[1]), item[0]))]
 
 
-def file_evidence(index: SelectionIndex, files: Sequence[str]) -> FileEvidence:
+def file_evidence(index: SelectionIndex, files: Sequence[str], also: Iterable[int] = ()) -> FileEvidence:
     """Each persona's share of the change.
 
     A file goes most to the personas with the most specific claim on it. A persona's claim is
@@ -503,6 +510,11 @@ def file_evidence(index: SelectionIndex, files: Sequence[str]) -> FileEvidence:
     thousand personas share costs one match and one pass over its owners. Agreeing globs are
     found through the rarer glob of each pair; two globs that each have more than
     `AGREEMENT_SCAN` owners are not checked for agreement.
+
+    A glob that more than `POPULAR_OWNERS` personas share (`**/*.py` in a big catalog) is a weak
+    signal: it adds to the personas in `also` (those with evidence in the task text) and to those
+    with other file evidence, and of the rest only the first few by name are ranked on it, so a
+    request does not touch every persona of a large catalog.
     """
     globs = index.globs
     includers = globs.includers
@@ -518,11 +530,24 @@ def file_evidence(index: SelectionIndex, files: Sequence[str]) -> FileEvidence:
             adjust[persona] += correction
     credit: dict[int, float] = defaultdict(float, adjust)
     excluded: dict[int, set[str]] = defaultdict(set)
+    popular: dict[str, float] = {}
     for glob, value in weight.items():
-        for persona in includers[glob]:
+        owners = includers[glob]
+        if len(owners) > POPULAR_OWNERS:
+            popular[glob] = value
+            continue
+        for persona in owners:
             credit[persona] += value
         for persona in globs.excluders.get(glob, ()):
             excluded[persona].update(matched_files[glob])
+    if popular:
+        reach = set(credit) | set(also)
+        for glob in popular:
+            reach.update(globs.first_owners(glob, POPULAR_SAMPLE))
+        for persona in reach:
+            for glob in globs.globs_of(persona):
+                if glob in popular:
+                    credit[persona] += popular[glob]
     for persona in excluded:  # rare: a persona that takes files back with `!glob` is counted file by file
         mine = [g for g in matched_files if persona in includers[g]]
         kept = {f for g in mine for f in matched_files[g]} - excluded[persona]
