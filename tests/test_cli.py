@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -228,3 +230,12 @@ def test_commands_that_do_not_serve_never_import_the_mcp_sdk() -> None:
             "sys.stderr.write(repr(loaded))\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stderr.strip().endswith("[]")
+
+
+def test_a_reader_that_stops_early_gets_no_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
+    # `persona-mcp list | head -1`: the reader has closed the pipe before everything was written.
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    with os.fdopen(write_end, "w") as broken:
+        monkeypatch.setattr(sys, "stdout", broken)
+        assert main(["list"]) == EXIT_OK

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -364,7 +365,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             "eval": lambda: cmd_eval(args, out, err),
             "schema": lambda: cmd_schema(args, out),
         }
-        return handlers[command]()
+        code = handlers[command]()
+        out.flush()  # here, so that a reader that went away is noticed below and not at exit
+        return code
     except (UsageError, ConfigError) as exc:
         err.write(f"error: {exc}\n")
         return EXIT_USAGE
@@ -373,4 +376,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_FAILURE
     except KeyboardInterrupt:
         return EXIT_FAILURE
+    except BrokenPipeError:
+        # The reader went away (`persona-mcp list | head`): nothing is wrong, and nothing more to say.
+        # Point stdout at /dev/null so that the interpreter's final flush does not fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
 
