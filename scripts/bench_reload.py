@@ -72,7 +72,7 @@ def catalog_costs(work: Path) -> None:
             (many / f"p{index}.md").write_text(persona(f"persona-p{index}", "Guidance. " * 50), "utf-8")
         big = CatalogSource([Layer("custom", many)])
         big.load()
-        report(f"cold load of {count} personas", timed(lambda: CatalogSource(big.layers).load(), 3))
+        report(f"cold load of {count} personas", timed(lambda big=big: CatalogSource(big.layers).load(), 3))
         report(f"fingerprint of {count} personas", timed(big.fingerprint, 20))
         report(f"reload of {count} personas, nothing changed", timed(big.load, 5))
 

@@ -1,9 +1,9 @@
 """persona-mcp over stdio against a bare MCPServer of the same SDK, measured in one run.
 
-Run: .venv/bin/python benchmarks/bench_server.py [--starts 15] [--calls 400]
+Run: .venv/bin/python scripts/bench_server.py [--starts 15] [--calls 400]
 
 1. Start-up: time from spawning the process to the answer of `tools/list` (after `initialize`),
-   for `persona-mcp` (built-in catalog) and for benchmarks/bare_server.py (one no-op tool).
+   for `persona-mcp` (built-in catalog) and for scripts/bare_server.py (one no-op tool).
 2. Round trips in one session each: `ping` and the no-op tool on the bare server; `ping` and
    `select_persona` on persona-mcp, cycling through the 40 real tasks (with their files) of
    tests/data/bench-sample.jsonl, full guidance.

@@ -1,6 +1,6 @@
 """Selection latency, memory and catalog load time for generated catalogs of 11, 1,000 and 10,000 personas.
 
-Run: .venv/bin/python benchmarks/bench_selection.py [--sizes 11,1000,10000] [--requests 200]
+Run: .venv/bin/python scripts/bench_selection.py [--sizes 11,1000,10000] [--requests 200]
 
 Each generated persona is a real file on disk with ~40 trigger keywords, 5 activity keywords,
 20 globs, a description with clauses and a ~3 KB body, drawn from a shared vocabulary of 20,000
