@@ -74,7 +74,7 @@ def _literal(glob: str) -> str:
 _LITERAL = re.compile(r"[^*?\[\]!\\/]+")
 
 
-def _fast_shape(glob: str) -> tuple[str, str] | None:
+def fast_shape(glob: str) -> tuple[str, str] | None:
     """The shape of a glob that plain string tests match exactly as gitignore does, or None.
 
     `**/name/**` (a folder at any depth), `**/*.ext` (an extension), `**/name` or `name` (a file or
@@ -148,7 +148,7 @@ class GlobIndex:
         # A literal every match must contain: a cheap `in` test before the regex.
         self._literal = {glob: _literal(glob) for glob in owners}
         # The common shapes are matched without a regex (and without compiling one).
-        self._fast = {glob: shape for glob in owners if (shape := _fast_shape(glob)) is not None}
+        self._fast = {glob: shape for glob in owners if (shape := fast_shape(glob.lower())) is not None}
         self.size = len(owners)
 
     def _regex(self, glob: str) -> re.Pattern[str] | None:

@@ -18,6 +18,7 @@ import yaml
 from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern
 from pydantic import ValidationError
 
+from persona_mcp.globs import fast_shape
 from persona_mcp.model import (
     FRONTMATTER_KEYS,
     RESERVED_NAMES,
@@ -106,7 +107,9 @@ def parse_persona(text: str, path: str, *, layer: str = "builtin", strict: bool 
         loader = _SafeLoader(frontmatter)
         try:
             root = loader.get_single_node()
-            values = _expanded_size(root)
+            # Only anchors (&name) make aliases that can multiply values; without one there is
+            # nothing to expand, and the file's size bounds the work.
+            values = _expanded_size(root) if "&" in frontmatter else 0
             if values > MAX_YAML_VALUES:
                 report(f"the frontmatter holds over {MAX_YAML_VALUES} values once YAML aliases (*name) are "
                        "expanded", "write the fields out plainly; persona frontmatter needs no anchors or aliases",
@@ -323,6 +326,8 @@ def glob_problem(glob: str) -> str | None:
     """Why a trigger glob is unusable, or None when it is fine."""
     if glob.startswith("#"):
         return "a pattern starting with '#' is a comment and matches nothing"
+    if fast_shape(glob) is not None:  # a plain folder, extension or name: always a usable pattern
+        return None
     try:
         # Translate only: compiling the regex costs far more, and the selection index compiles a
         # glob when a request first needs it.
