@@ -78,7 +78,8 @@ def fast_shape(glob: str) -> tuple[str, str] | None:
     """The shape of a glob that plain string tests match exactly as gitignore does, or None.
 
     `**/name/**` (a folder at any depth), `**/*.ext` (an extension), `**/name` or `name` (a file or
-    folder name at any depth) and `dir/**` (a folder at the root).
+    folder name at any depth), `**/pre*suf` or `pre*suf` (a name with one star) and `dir/**` (a
+    folder at the root).
     """
     if glob.startswith("**/") and glob.endswith("/**") and _LITERAL.fullmatch(glob[3:-3]):
         return "folder", glob[3:-3]
@@ -87,6 +88,8 @@ def fast_shape(glob: str) -> tuple[str, str] | None:
     name = glob[3:] if glob.startswith("**/") else glob
     if _LITERAL.fullmatch(name) and name not in (".", ".."):
         return "name", name
+    if name.count("*") == 1 and _LITERAL.fullmatch(name.replace("*", "x", 1)):
+        return "affix", name  # `test_*.py`, `*_test.go`, `README*`: one star within a name
     if glob.endswith("/**") and _LITERAL.fullmatch(glob[:-3]) and not glob.startswith("/"):
         return "root", glob[:-3] + "/"
     return None
@@ -100,6 +103,10 @@ def _fast_match(shape: tuple[str, str], path: str, parts: list[str]) -> bool:
         return any(part.endswith(value) for part in parts)
     if kind == "name":
         return value in parts
+    if kind == "affix":
+        prefix, suffix = value.split("*")
+        least = len(prefix) + len(suffix)
+        return any(len(part) >= least and part.startswith(prefix) and part.endswith(suffix) for part in parts)
     return path.startswith(value)
 
 

@@ -245,7 +245,7 @@ _EXPLICIT = (
 BODY_CHARS = 2000  # how much of a persona's body the prior reads
 BODY_TERMS = 80  # the most distinctive words kept per persona
 BODY_MAX_SHARE = 0.3  # a word in more than this share of the personas is not distinctive
-BODY_MAX_DF = 16  # nor one in more than this many: the prior stays cheap in large catalogs
+BODY_MAX_DF = 8  # nor one in more than this many: the prior stays cheap in large catalogs
 BODY_WEIGHT = 0.2
 BODY_CAP = 0.4
 
