@@ -135,11 +135,6 @@ class GlobIndex:
         self.owners: dict[str, list[tuple[int, bool]]] = dict(owners)
         self.includers: dict[str, frozenset[int]] = {
             glob: frozenset(p for p, negate in found if not negate) for glob, found in owners.items()}
-        self._owned: dict[int, list[str]] = defaultdict(list)
-        for glob, found in owners.items():
-            for persona, negate in found:
-                if not negate:
-                    self._owned[persona].append(glob)
         self._first: dict[str, tuple[int, ...]] = {}
         self.excluders: dict[str, frozenset[int]] = {
             glob: frozenset(p for p, negate in found if negate) for glob, found in owners.items()
@@ -202,10 +197,6 @@ class GlobIndex:
             if regex is not None and regex.search(lowered) is not None:
                 matched.append(glob)
         return tuple(sorted(matched))
-
-    def globs_of(self, persona: int) -> list[str]:
-        """The (lowercased) globs a persona claims files with."""
-        return self._owned.get(persona, [])
 
     def first_owners(self, glob: str, count: int) -> tuple[int, ...]:
         """The first `count` personas, in catalog order, that claim files with `glob`."""

@@ -544,10 +544,9 @@ def file_evidence(index: SelectionIndex, files: Sequence[str], also: Iterable[in
         reach = set(credit) | set(also)
         for glob in popular:
             reach.update(globs.first_owners(glob, POPULAR_SAMPLE))
-        for persona in reach:
-            for glob in globs.globs_of(persona):
-                if glob in popular:
-                    credit[persona] += popular[glob]
+        for glob, value in popular.items():
+            for persona in includers[glob] & reach:  # a set intersection: C speed, however many owners
+                credit[persona] += value
     for persona in excluded:  # rare: a persona that takes files back with `!glob` is counted file by file
         mine = [g for g in matched_files if persona in includers[g]]
         kept = {f for g in mine for f in matched_files[g]} - excluded[persona]
