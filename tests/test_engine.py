@@ -177,3 +177,15 @@ def test_shared_triggers_are_listed_for_validate() -> None:
     shared = index.shared_triggers()
     assert shared["keywords"] == {"cache": ["persona-a", "persona-b"]}  # caching and cache share a stem
     assert shared["globs"] == {"**/api/**": ["persona-a", "persona-b"]}
+
+
+@pytest.mark.parametrize("task", [
+    " " * 1300 + "fix the database query",
+    "x" * 5000,
+    "word " * 2000 + "\nTraceback (most recent call last):\n  File \"a.py\", line 1, in <module>\nKeyError: 'k'",
+])
+def test_long_tasks_are_read_from_their_start_and_never_break_selection(task: str) -> None:
+    index = activity_catalog()
+    result = select(index, task, [])
+    assert result.reason
+    assert 0.0 <= result.confidence <= 1.0

@@ -414,7 +414,9 @@ def rank(index: SelectionIndex, task: str, files: Sequence[str], limit: int | No
     log, a whole issue thread) would otherwise cost time in proportion to its length. Request
     shapes (a stack trace further down) are still looked for in the whole text.
     """
-    head = task if len(task) <= READ_CHARS else task[:READ_CHARS].rsplit(None, 1)[0]
+    head = task.strip()
+    if len(head) > READ_CHARS:
+        head = head[:READ_CHARS].rsplit(None, 1)[0]  # the text is stripped, so a word remains
     task_words, code = tokens(head)
     task_stems = stem_all(task_words)
     evidence: dict[int, list[_Item]] = defaultdict(list)
