@@ -105,7 +105,8 @@ def check_selection(result: Selection, index: SelectionIndex, top_k: int) -> Non
 
 
 @FEW
-@given(task=st.text(min_size=1, max_size=400), files=paths, top_k=st.integers(1, 20), servers=server_names,
+@given(task=st.text(min_size=1, max_size=400) | st.text(alphabet=" \n\tab`.", min_size=1100, max_size=3000),
+       files=paths, top_k=st.integers(1, 20), servers=server_names,
        detail=st.sampled_from(["full", "summary"]))
 def test_selection_never_raises_on_arbitrary_task_text_and_paths(
     task: str, files: list[str], top_k: int, servers: list[str] | None, detail: str,
