@@ -306,12 +306,8 @@ PROSE_SHARE = 0.2
 PROPOSAL_WORDS = 30  # a write-up at least this long, with no files and no question, reads as a proposal
 
 
-def lead_length(task: str) -> int:
-    """How many words the first sentence of the task has."""
-    return _lead_words(task, words(task))
-
-
 def _lead_words(task: str, task_words: Sequence[str]) -> int:
+    """How many of the task's words belong to its first sentence."""
     end = _LEAD_END.search(task.strip())
     if end is None or end.end() >= len(task.strip()) - 1:
         return len(task_words)
