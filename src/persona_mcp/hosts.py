@@ -26,24 +26,25 @@ ROOTS_TIMEOUT = 10.0  # seconds a host gets to answer roots/list
 NOTIFY_TIMEOUT = 5.0  # seconds a notification may wait on a host that does not read
 
 
-def advertise_list_changed(server: MCPServer[Any]) -> None:
-    """Make every transport's handshake advertise `listChanged: true` for prompts and resources.
+def advertise_list_changed(server: MCPServer[Any], changed: bool = True) -> None:
+    """Make the handshake advertise `listChanged` for prompts and resources as `changed` says.
 
     The SDK builds the handshake's capabilities from `create_initialization_options()` with no
     notification options (stdio, in-process and streamable HTTP alike), so the flags would say false.
-    2026-07-28 clients learn the same from `server/discover`, which the SDK derives from the
-    subscriptions/listen handler being served.
+    Over stdio and in process the server pushes changes, so they say true; the stateless HTTP
+    endpoint has no stream to push on and says false. 2026-07-28 clients learn the same from
+    `server/discover`, which the SDK derives from the subscriptions/listen handler being served.
     """
     lowlevel = server._lowlevel_server  # the SDK has no public accessor (its own TODO L53)
     create = lowlevel.create_initialization_options
+    default = NotificationOptions(prompts_changed=changed, resources_changed=changed)
 
     def create_with_list_changed(
         notification_options: NotificationOptions | None = None,
         experimental_capabilities: dict[str, dict[str, Any]] | None = None,
         extensions: dict[str, dict[str, Any]] | None = None,
     ) -> InitializationOptions:
-        options = notification_options or NotificationOptions(prompts_changed=True, resources_changed=True)
-        return create(options, experimental_capabilities, extensions)
+        return create(notification_options or default, experimental_capabilities, extensions)
 
     lowlevel.create_initialization_options = create_with_list_changed  # type: ignore[method-assign]
 

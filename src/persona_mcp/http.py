@@ -33,8 +33,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mcp.server.lowlevel import NotificationOptions
-from mcp.server.models import InitializationOptions
 from mcp.server.transport_security import RequestBodyLimitMiddleware, TransportSecuritySettings
 from starlette.applications import Starlette
 from starlette.datastructures import Headers
@@ -44,6 +42,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from persona_mcp.catalog import CatalogSource, Layer, default_layers, log_diagnostic
 from persona_mcp.errors import ConfigError, PersonaError
+from persona_mcp.hosts import advertise_list_changed
 from persona_mcp.live import live_catalog
 from persona_mcp.server import PersonaServer, build_server
 
@@ -311,26 +310,9 @@ def create_app(
     return Guard(mcp_app(server, source, settings), settings, warn_open_bind=warn_open_bind)
 
 
-def without_list_changed(server: PersonaServer) -> None:
-    """Advertise `listChanged: false`: a stateless endpoint keeps no stream to push notifications on.
-
-    Hosts then know to list prompts and resources again rather than wait for a notification.
-    """
-    lowlevel = server._lowlevel_server  # the SDK has no public accessor for the initialization options
-    create = lowlevel.create_initialization_options
-
-    def create_without(
-        notification_options: NotificationOptions | None = None,
-        experimental_capabilities: dict[str, dict[str, Any]] | None = None,
-        extensions: dict[str, dict[str, Any]] | None = None,
-    ) -> InitializationOptions:
-        return create(notification_options or NotificationOptions(), experimental_capabilities, extensions)
-
-    lowlevel.create_initialization_options = create_without  # type: ignore[method-assign]
-
-
 def mcp_app(server: PersonaServer, source: CatalogSource, settings: HttpSettings) -> Starlette:
-    without_list_changed(server)
+    # A stateless endpoint keeps no stream to push notifications on: hosts must list again instead.
+    advertise_list_changed(server, changed=False)
     @server.custom_route(HEALTH_PATH, methods=["GET"], include_in_schema=False)  # type: ignore[untyped-decorator]
     async def health(request: Request) -> Response:
         return JSONResponse({"status": "ok", "personas": len(server.catalog)})
