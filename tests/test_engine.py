@@ -63,6 +63,31 @@ def test_an_activity_word_inside_an_identifier_counts_for_less() -> None:
     assert code_weight < prose_weight / 2
 
 
+def test_a_two_word_phrase_matches_across_a_gap_of_up_to_two_words() -> None:
+    index = SelectionIndex([
+        persona("persona-perf", extra="activity-keywords: [improve performance]\n"),
+        persona("persona-debug", keywords=["fails on"]),
+    ])
+    near = rank(index, "Improve save performance", [])[0]
+    assert near.name == "persona-perf"
+    assert near.evidence[0].matched == ["improve save performance"]
+    exact = rank(index, "Improve performance", [])[0]
+    assert near.score < exact.score  # a phrase across a gap says a little less than the phrase itself
+    assert rank(index, "Improve the save path's performance", []) == []  # too far apart
+    assert rank(index, "It fails loudly on empty input", []) == []  # a phrase with a function word: as written only
+
+
+def test_a_name_written_as_one_word_is_not_a_phrase() -> None:
+    index = SelectionIndex([
+        persona("persona-db", keywords=["MySQL", "content type"]),
+        persona("persona-cache", keywords=["Redis"]),
+    ])
+    weights = {e.trigger: e.weight for c in rank(index, "Move sessions from MySQL to Redis", []) for e in c.evidence}
+    assert weights["MySQL"] == weights["Redis"]  # "MySQL" splits into two stems but is one word
+    phrase = rank(index, "Check the content type", [])[0].evidence[0]
+    assert phrase.weight > weights["Redis"]  # "content type" is a real two-word phrase
+
+
 def test_words_after_the_first_sentence_count_for_less() -> None:
     index = activity_catalog()
     lead = rank(index, "Document the table layout.", [])

@@ -22,6 +22,8 @@ Kind = Literal["keyword", "activity", "description", "negative"]
 KIND_WEIGHT: dict[str, float] = {"activity": 2.0, "keyword": 1.0, "description": 0.6, "negative": 1.0}
 SOFT_NEGATIVE = 0.6  # a "Do NOT load for" phrase is prose, so it argues more softly than negative-keywords
 PHRASE_BONUS = 0.5  # per extra word in a matched phrase: "race condition" says more than "race"
+PHRASE_GAP = 2  # words that may stand between the two words of a two-word phrase
+GAP_FACTOR = 0.85  # what a phrase matched across a gap is worth
 REST_FACTOR = 0.8  # words after the first sentence count this much: the lead says what the task is
 FIRST_WORD_FACTOR = 1.3  # the first word is most often the verb that says what kind of work it is
 CODE_FACTOR = 0.4  # an activity word inside an identifier or a `code span` names a thing, not the task
@@ -99,10 +101,15 @@ class SelectionIndex:
         rarity = {key: math.log(1 + count / n) / scale for key, n in claimed.items()} if count > 1 else {}
         self._postings: dict[tuple[str, ...], list[_Posting]] = defaultdict(list)
         for key, i, kind, text, base in entries:
-            weight = base * (1 + PHRASE_BONUS * (len(key) - 1))
+            # The bonus counts the words as written: "content type" is a phrase, "ContentType" one name.
+            weight = base * (1 + PHRASE_BONUS * (min(len(key), _written_words(text)) - 1))
             if kind != "negative":
                 weight *= rarity.get(key, 1.0)
             self._postings[key].append((i, kind, text, weight))
+        # Two-word phrases of content words also match with a word or two between them ("improve
+        # save performance"); one with a function word ("fails on") must be matched as written.
+        self._gapped = {key for key, postings in self._postings.items()
+                        if len(key) == 2 and all(STOPWORDS.isdisjoint(words(p[2])) for p in postings)}
         self._by_first: dict[str, list[tuple[str, ...]]] = defaultdict(list)
         for key in self._postings:
             self._by_first[key[0]].append(key)
@@ -168,16 +175,21 @@ class SelectionIndex:
             factor = (FIRST_WORD_FACTOR if start == 0 else 1.0) if start < lead else REST_FACTOR
             for key in keys:
                 end = start + len(key)
+                gap = False
                 if end - start == 1:
                     if task_words[start] in STOPWORDS:
                         continue
                 elif tuple(task_stems[start:end]) != key:
-                    continue
+                    if key in self._gapped and key[1] in task_stems[start + 2:start + 2 + PHRASE_GAP]:
+                        end = task_stems.index(key[1], start + 2) + 1
+                        gap = True
+                    else:
+                        continue
                 matched = " ".join(task_words[start:end]) if end - start > 1 else task_words[start]
                 in_code = code is not None and all(code[start:end])
                 for p in postings[key]:
                     persona, kind, text, weight = p
-                    weight *= factor
+                    weight *= factor * (GAP_FACTOR if gap else 1.0)
                     if in_code and kind == "activity":
                         weight *= CODE_FACTOR
                     by_persona[persona].append(_Hit(persona, kind, text, matched, weight, start, end))
@@ -234,6 +246,14 @@ class SelectionIndex:
                 if match.group(1) in self._names:
                     return self._names[match.group(1)]
         return None
+
+
+def _written_words(text: str) -> int:
+    """How many words a trigger has as written: "MySQL" and "ContentTypeParser" are one name, not a phrase."""
+    return max(1, len(_PLAIN_WORD.findall(text.lower())))
+
+
+_PLAIN_WORD = re.compile(r"[a-z0-9]+")
 
 
 _EXPLICIT = (
