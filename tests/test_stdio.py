@@ -397,3 +397,76 @@ async def test_a_host_that_stops_reading_stdout_gets_a_clean_exit_without_waitin
     assert returncode == 0, log
     assert "cannot write" in log and "Traceback" not in log
     assert "still unanswered" not in log  # every request was answered; only the delivery failed
+
+
+# ---------------------------------------------------------------- the transport's line reading and writing
+
+
+READER_CASES: list[tuple[bytes, list[tuple[bytes, bool]]]] = [
+    (b'{"a": 1}\n{"b": 2}\n', [(b'{"a": 1}\n', False), (b'{"b": 2}\n', False)]),
+    (b"0123456789\n", [(b"0123456789\n", False)]),  # exactly the limit (10) plus the newline: kept
+    (b"0123456789X\nok\n", [(b"", True), (b"ok\n", False)]),  # one byte over: cut, and reading goes on
+    (b"x" * 100_000 + b"\nok\n", [(b"", True), (b"ok\n", False)]),  # far over, across many reads
+    (b"ok\npartial", [(b"ok\n", False), (b"partial", False)]),  # a last line without its newline
+    (b"ok\n" + b"y" * 50, [(b"ok\n", False), (b"", True)]),  # input ends inside an over-long line
+    (b"\n\n", [(b"\n", False), (b"\n", False)]),
+    (b"", []),
+]
+
+
+@pytest.mark.parametrize("polling", [True, False], ids=["polling", "threaded"])
+@pytest.mark.parametrize(("data", "expected"), READER_CASES)
+async def test_line_readers_split_bound_and_end_the_input_alike(
+    polling: bool, data: bytes, expected: list[tuple[bytes, bool]]
+) -> None:
+    from persona_mcp import stdio
+
+    read_fd, write_fd = os.pipe()
+    with open(read_fd, "rb") as source:
+        reader = stdio._PollingReader(read_fd, 10) if polling else stdio._ThreadedReader(source, 10)
+        try:
+            async with anyio.create_task_group() as tg:
+                tg.start_soon(anyio.to_thread.run_sync, write_then_close, write_fd, data)
+                got = []
+                with anyio.fail_after(TIMEOUT):
+                    while (item := await reader.read_line()) != (b"", False):
+                        got.append(item)
+        finally:
+            reader.close()
+    assert got == expected
+
+
+def write_then_close(fd: int, data: bytes) -> None:
+    with open(fd, "wb") as sink:
+        sink.write(data)
+
+
+async def test_the_transport_polls_pipes_and_leaves_their_blocking_mode_as_it_was() -> None:
+    from persona_mcp import stdio
+
+    read_fd, write_fd = os.pipe()
+    with open(read_fd, "rb") as source, open(write_fd, "wb", buffering=0) as sink:
+        reader, writer = stdio._line_reader(source, 100), stdio._message_writer(sink)
+        assert isinstance(reader, stdio._PollingReader) and isinstance(writer, stdio._PollingWriter)
+        assert not os.get_blocking(read_fd) and not os.get_blocking(write_fd)
+        message = b"z" * 300_000 + b"\n"  # several times a pipe's buffer: the writer waits for the reader
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(writer.write, message)
+            with anyio.fail_after(TIMEOUT):
+                assert await reader.read_line() == (b"", True)
+        reader.close()
+        writer.close()
+        assert os.get_blocking(read_fd) and os.get_blocking(write_fd)
+
+
+def test_files_and_in_memory_streams_are_read_and_written_in_a_thread(tmp_path: Path) -> None:
+    import io
+
+    from persona_mcp import stdio
+
+    path = tmp_path / "input.jsonl"
+    path.write_bytes(b"{}\n")
+    with path.open("rb") as source:
+        assert isinstance(stdio._line_reader(source, 100), stdio._ThreadedReader)
+    assert isinstance(stdio._line_reader(io.BytesIO(b""), 100), stdio._ThreadedReader)
+    assert isinstance(stdio._message_writer(io.BytesIO()), stdio._ThreadedWriter)

@@ -8,6 +8,10 @@ server has been answered before it reports the end to the server.
 
 While it serves, fd 1 points at stderr and fd 0 at the null device, so a stray print or a child
 process cannot reach the wire; both are restored on exit.
+
+When the wire is a pipe or a socket (the way hosts start a server), the event loop polls it and
+reads and writes it without blocking; a regular file, a terminal, or any stream on Windows is
+served by blocking calls in a worker thread instead.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import stat
 import sys
 from collections import Counter
 from collections.abc import AsyncIterator, Callable
@@ -36,6 +41,9 @@ from mcp_types import (
     jsonrpc_message_adapter,
 )
 from pydantic import ValidationError
+
+if sys.platform != "win32":
+    import fcntl
 
 logger = logging.getLogger(__name__)
 
@@ -93,6 +101,143 @@ def read_line(reader: IO[bytes], limit: int) -> tuple[bytes, bool]:
     while line and not line.endswith(b"\n"):
         line = reader.readline(_CHUNK)
     return b"", True
+
+
+class _ThreadedReader:
+    """Lines from a blocking binary file, each read in a worker thread (regular files, terminals, Windows)."""
+
+    def __init__(self, source: IO[bytes], limit: int) -> None:
+        self.source = source
+        self.limit = limit
+
+    async def read_line(self) -> tuple[bytes, bool]:
+        return await anyio.to_thread.run_sync(read_line, self.source, self.limit, abandon_on_cancel=True)
+
+    def close(self) -> None:
+        pass
+
+
+class _ThreadedWriter:
+    """Whole messages to a blocking binary file, each written in a worker thread."""
+
+    def __init__(self, sink: IO[bytes]) -> None:
+        self.sink = sink
+
+    async def write(self, data: bytes) -> None:
+        await anyio.to_thread.run_sync(_write, self.sink, data)
+
+    def close(self) -> None:
+        pass
+
+
+class _NonBlocking:
+    """A pipe or socket descriptor switched to non-blocking mode, served by the event loop.
+
+    A thread hop per message costs the round trip far more than the I/O itself: the worker has to
+    win the GIL from the event loop and hand the result back. Polling the descriptor from the loop
+    needs neither. The descriptor's original flags come back on close, since the open file
+    description may be shared with the host.
+    """
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        self.flags = fcntl.fcntl(fd, fcntl.F_GETFL)
+        fcntl.fcntl(fd, fcntl.F_SETFL, self.flags | os.O_NONBLOCK)
+
+    def close(self) -> None:
+        with suppress(OSError):
+            fcntl.fcntl(self.fd, fcntl.F_SETFL, self.flags)
+
+
+class _PollingReader(_NonBlocking):
+    """Lines of at most `limit` bytes from a non-blocking descriptor, split out of a buffer of our own.
+
+    The same contract as `read_line`: (line with its newline, False); (b"", True) for a line that was
+    over the limit, whose bytes are dropped as they arrive so memory stays bounded; (rest, False) for
+    a last line without a newline; (b"", False) at end of input.
+    """
+
+    def __init__(self, fd: int, limit: int) -> None:
+        super().__init__(fd)
+        self.limit = limit
+        self.buffer = bytearray()
+        self.scanned = 0  # bytes of the buffer already known to hold no newline
+        self.skipping = False  # dropping the rest of an over-long line
+        self.eof = False
+
+    async def read_line(self) -> tuple[bytes, bool]:
+        while True:
+            end = self.buffer.find(b"\n", self.scanned)
+            if end >= 0:
+                line = bytes(self.buffer[:end + 1])
+                del self.buffer[:end + 1]
+                self.scanned = 0
+                if self.skipping:
+                    self.skipping = False
+                    return b"", True
+                if end > self.limit:
+                    return b"", True
+                return line, False
+            self.scanned = len(self.buffer)
+            if self.skipping or self.scanned > self.limit:  # no newline within the limit: drop what came
+                self.buffer.clear()
+                self.scanned = 0
+                self.skipping = True
+            if self.eof:
+                rest, cut = bytes(self.buffer), self.skipping
+                self.buffer.clear()
+                self.scanned = 0
+                self.skipping = False
+                return (b"", True) if cut else (rest, False)
+            await self._fill()
+
+    async def _fill(self) -> None:
+        while True:
+            try:
+                chunk = os.read(self.fd, _CHUNK)
+            except BlockingIOError:
+                await anyio.wait_readable(self.fd)
+                continue
+            if not chunk:
+                self.eof = True
+            self.buffer += chunk
+            return
+
+
+class _PollingWriter(_NonBlocking):
+    """Whole messages to a non-blocking descriptor; a full pipe waits on the loop, not in a thread."""
+
+    async def write(self, data: bytes) -> None:
+        view = memoryview(data)
+        while view:
+            try:
+                written = os.write(self.fd, view)
+            except BlockingIOError:
+                await anyio.wait_writable(self.fd)
+                continue
+            view = view[written:]
+
+
+def _pollable(stream: IO[bytes]) -> int | None:
+    """The descriptor behind `stream` if the event loop can poll it (a pipe or a socket on POSIX), else None."""
+    if sys.platform == "win32":  # pragma: no cover - the proactor loop cannot poll pipes
+        return None
+    try:
+        fd = stream.fileno()
+        mode = os.fstat(fd).st_mode
+    except (AttributeError, OSError, ValueError):  # no descriptor (an in-memory file) or a closed one
+        return None
+    return fd if stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode) else None
+
+
+def _line_reader(source: IO[bytes], limit: int) -> _ThreadedReader | _PollingReader:
+    fd = _pollable(source)
+    return _ThreadedReader(source, limit) if fd is None else _PollingReader(fd, limit)
+
+
+def _message_writer(sink: IO[bytes]) -> _ThreadedWriter | _PollingWriter:
+    fd = _pollable(sink)
+    return _ThreadedWriter(sink) if fd is None else _PollingWriter(fd)
 
 
 def error_reply(code: int, message: str, id_: RequestId | None = None) -> SessionMessage:
@@ -160,6 +305,8 @@ async def stdio_transport(
     wire = _Wire() if reader is None and writer is None else None
     source = reader or (wire.reader if wire else sys.stdin.buffer)
     sink = writer or (wire.writer if wire else sys.stdout.buffer)
+    incoming = _line_reader(source, max_line_bytes)
+    outgoing = _message_writer(sink)
     to_server, from_wire = anyio.create_memory_object_stream[SessionMessage | Exception](0)
     to_wire, from_server = anyio.create_memory_object_stream[SessionMessage](0)
     out_send, out_receive = anyio.create_memory_object_stream[SessionMessage](16)
@@ -177,7 +324,7 @@ async def stdio_transport(
     async def read_wire() -> None:
         async with to_server, out_send:
             while True:
-                line, cut = await anyio.to_thread.run_sync(read_line, source, max_line_bytes, abandon_on_cancel=True)
+                line, cut = await incoming.read_line()
                 if cut:
                     logger.warning("stdin: dropped a line over %d bytes", max_line_bytes)
                     await out_send.send(error_reply(INVALID_REQUEST, f"Invalid Request: the line is over the "
@@ -220,7 +367,7 @@ async def stdio_transport(
                 if not broken:
                     data = item.message.model_dump_json(by_alias=True, exclude_unset=True).encode("utf-8") + b"\n"
                     try:
-                        await anyio.to_thread.run_sync(_write, sink, data)
+                        await outgoing.write(data)
                     except OSError as exc:  # the host went away; keep draining so the server is never blocked
                         logger.warning("stdout: cannot write (%s); further messages are dropped", exc)
                         broken = True
@@ -235,6 +382,8 @@ async def stdio_transport(
             tg.start_soon(read_wire)
             yield from_wire, to_wire
     finally:
+        incoming.close()
+        outgoing.close()
         if wire is not None:
             wire.close()
 
