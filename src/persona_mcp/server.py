@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import inspect
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Annotated, Any, Literal, TypeVar
 
 from mcp.server.mcpserver import Context, MCPServer
-from mcp.server.mcpserver.exceptions import ToolError
+from mcp.server.mcpserver.exceptions import ToolError, UnexpectedToolError
 from mcp.server.subscriptions import InMemorySubscriptionBus, PromptsListChanged, ResourcesListChanged
 from mcp.shared.exceptions import MCPError
 from mcp_types import (
@@ -102,6 +102,8 @@ class PersonaServer(MCPServer[Any]):
         self._catalog: Catalog | None = None if callable(catalog) else catalog
         self._load_catalog = catalog if callable(catalog) else None
         self.tool_arguments: dict[str, frozenset[str]] = {}
+        self._direct_tools: dict[str, tuple[Callable[[dict[str, Any]], dict[str, Any]],
+                                            Callable[..., Awaitable[CallToolResult]]]] = {}
 
     @property
     def catalog(self) -> Catalog:
@@ -142,12 +144,21 @@ class PersonaServer(MCPServer[Any]):
             await lowlevel.run(read_stream, write_stream, lowlevel.create_initialization_options())
 
     def read_only_tool(self, title: str) -> Callable[[_Fn], _Fn]:
-        """Register a read-only tool and remember its argument names, so that unknown ones are refused."""
+        """Register a read-only tool and remember its argument names, so that unknown ones are refused.
+
+        The SDK derives the tool's listing (input and output schemas) and its argument validator from
+        the signature; `call_tool` then runs the tool through that same validator directly.
+        """
         register = self.tool(annotations=READ_ONLY, title=title)
 
         def decorator(fn: _Fn) -> _Fn:
-            self.tool_arguments[fn.__name__] = frozenset(inspect.signature(fn).parameters)
-            return register(fn)
+            name = fn.__name__
+            self.tool_arguments[name] = frozenset(inspect.signature(fn).parameters)
+            register(fn)
+            tool = self._tool_manager.get_tool(name)  # the SDK keeps its tools privately; no public lookup
+            assert tool is not None and tool.is_async and tool.context_kwarg is None and not tool.resolved_params
+            self._direct_tools[name] = (tool.fn_metadata.validate_arguments, fn)
+            return fn
 
         return decorator
 
@@ -198,14 +209,15 @@ class PersonaServer(MCPServer[Any]):
         if unknown:
             known = ", ".join(sorted(self.tool_arguments[name])) or "none"
             raise invalid_params(unknown[0], f"unknown argument; {name} takes: {known}", tool=name)
+        direct = self._direct_tools.get(name)
+        if direct is not None:
+            return await self._call_direct(name, arguments, *direct)
         try:
             return await super().call_tool(name, arguments, context)
         except ToolError as exc:
             cause = exc.__cause__
             if isinstance(cause, ValidationError):
-                error = cause.errors()[0]
-                field = ".".join(str(part) for part in error["loc"]) or "arguments"
-                raise invalid_params(field, f"{error['msg']}", tool=name) from exc
+                raise invalid_arguments(cause, tool=name) from exc
             if isinstance(cause, InvalidArgument):
                 raise invalid_params(cause.field, cause.message, tool=name) from exc
             if str(exc).startswith("Unknown tool"):
@@ -213,6 +225,36 @@ class PersonaServer(MCPServer[Any]):
                                + ", ".join(t.name for t in await self.list_tools())) from exc
             raise
 
+    @staticmethod
+    async def _call_direct(
+        name: str, arguments: dict[str, Any], validate: Callable[[dict[str, Any]], dict[str, Any]],
+        fn: Callable[..., Awaitable[CallToolResult]],
+    ) -> CallToolResult:
+        """Run one of our own tools: the SDK's validator for its arguments, then the tool itself.
+
+        What the SDK's generic path adds on top (a Context the tools do not take, resolvers they do
+        not have, and re-validating the structured content that the tool has just dumped from the
+        very model the output schema describes) costs about a third of a selection, so it is skipped.
+        Failures come out as they would from that path: argument errors and `InvalidArgument` as
+        invalid-params errors naming the field, an `MCPError` as itself, and a crash as the SDK's
+        `UnexpectedToolError`, which the caller turns into an `isError` result without its text.
+        """
+        try:
+            kwargs = validate(arguments)
+        except ValidationError as exc:
+            raise invalid_arguments(exc, tool=name) from exc
+        except MCPError:
+            raise
+        except Exception as exc:
+            raise UnexpectedToolError(f"Error executing tool {name}") from exc
+        try:
+            return await fn(**kwargs)
+        except MCPError:
+            raise
+        except InvalidArgument as exc:
+            raise invalid_params(exc.field, exc.message, tool=name) from exc
+        except Exception as exc:
+            raise UnexpectedToolError(f"Error executing tool {name}") from exc
 
 def invalid_params(field: str, message: str, *, tool: str | None = None, known: Sequence[str] = ()) -> MCPError:
     """The JSON-RPC invalid-params error, naming the field at fault."""
@@ -221,6 +263,13 @@ def invalid_params(field: str, message: str, *, tool: str | None = None, known: 
     if known:
         data["known"] = list(known)
     return MCPError(code=INVALID_PARAMS, message=f"{where}invalid '{field}': {message}", data=data)
+
+
+def invalid_arguments(error: ValidationError, *, tool: str) -> MCPError:
+    """The invalid-params error for a tool's arguments that failed validation: the first problem, by field."""
+    first = error.errors()[0]
+    field = ".".join(str(part) for part in first["loc"]) or "arguments"
+    return invalid_params(field, first["msg"], tool=tool)
 
 
 def prompt_text(persona: Persona, task: str = "") -> str:
