@@ -173,6 +173,19 @@ def test_the_glob_index_matches_exactly_what_pathspec_matches(globs: list[str], 
         assert {hit.glob for hit in index.match(path)} == expected, path
 
 
+def test_a_file_claimed_only_by_its_extension_counts_for_half() -> None:
+    index = SelectionIndex([
+        persona("persona-rust", files=["**/*.rs"]),
+        persona("persona-net", files=["**/fetch/**"]),
+    ])
+    by_language = rank(index, "Tidy this up", ["src/lib.rs"])[0]
+    assert by_language.name == "persona-rust" and by_language.score == pytest.approx(0.75)
+    by_folder = rank(index, "Tidy this up", ["src/fetch/client.py"])[0]
+    assert by_folder.name == "persona-net" and by_folder.score == pytest.approx(1.5)
+    both = {c.name: c.score for c in rank(index, "Tidy this up", ["src/fetch/client.rs"])}
+    assert both["persona-net"] == pytest.approx(1.5) and both["persona-rust"] == pytest.approx(0.375)
+
+
 def test_a_negated_glob_takes_a_file_back_from_its_persona() -> None:
     index = GlobIndex([["docs/**", "!docs/internal/**"], ["**/*.md"]])
     assert {h.persona for h in index.match("docs/guide.md")} == {0, 1}

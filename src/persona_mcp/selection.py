@@ -22,13 +22,14 @@ Kind = Literal["keyword", "activity", "description", "negative"]
 KIND_WEIGHT: dict[str, float] = {"activity": 2.0, "keyword": 1.0, "description": 0.6, "negative": 1.0}
 SOFT_NEGATIVE = 0.6  # a "Do NOT load for" phrase is prose, so it argues more softly than negative-keywords
 PHRASE_BONUS = 0.5  # per extra word in a matched phrase: "race condition" says more than "race"
-PHRASE_GAP = 2  # words that may stand between the two words of a two-word phrase
+PHRASE_GAP = 3  # words that may stand between the two words of a two-word phrase
 GAP_FACTOR = 0.85  # what a phrase matched across a gap is worth
 REST_FACTOR = 0.8  # words after the first sentence count this much: the lead says what the task is
 FIRST_WORD_FACTOR = 1.3  # the first word is most often the verb that says what kind of work it is
 CODE_FACTOR = 0.4  # an activity word inside an identifier or a `code span` names a thing, not the task
 DECAY = 0.35  # each further keyword of the same persona counts this much less than the one before
 FILE_WEIGHT = 1.5  # what a change made only of a persona's files is worth
+FULL_SPECIFICITY = 2.0  # a glob this specific (a folder or file name) gives a file's whole weight; see _file_claims
 AGREEMENT_SCAN = 64  # see file_evidence
 POPULAR_OWNERS = 64  # a glob shared by more personas than this is a weak signal; see file_evidence
 POPULAR_SAMPLE = 8
@@ -594,9 +595,12 @@ def _file_claims(globs: GlobIndex, path: str) -> tuple[tuple[tuple[str, float], 
         for persona in multi:
             strength[persona] = _claim([spec[g] for g in matched if persona in includers[g]])
     top = max([*spec.values(), *strength.values()])
-    shares = tuple((glob, (spec[glob] / top) ** 2) for glob in matched)
+    # A file that only an extension glob claims (`**/*.rs`) tells the language, not what the change is
+    # about: its shares count in proportion to the most specific glob that matched it.
+    scale = min(1.0, max(spec.values()) / FULL_SPECIFICITY)
+    shares = tuple((glob, scale * (spec[glob] / top) ** 2) for glob in matched)
     corrections = tuple(
-        (persona, (value / top) ** 2 - sum((spec[g] / top) ** 2 for g in matched if persona in includers[g]))
+        (persona, scale * ((value / top) ** 2 - sum((spec[g] / top) ** 2 for g in matched if persona in includers[g])))
         for persona, value in sorted(strength.items()))
     return shares, corrections
 
@@ -614,7 +618,8 @@ def _share(index: SelectionIndex, persona: int, path: str) -> float:
     if persona not in claims:
         return 0.0
     top = max(_claim(found) for found in claims.values())
-    return (_claim(claims[persona]) / top) ** 2
+    scale = min(1.0, max(max(found) for found in claims.values()) / FULL_SPECIFICITY)
+    return scale * (_claim(claims[persona]) / top) ** 2
 
 
 def _score(items: Sequence[_Item]) -> float:
