@@ -470,3 +470,13 @@ def test_files_and_in_memory_streams_are_read_and_written_in_a_thread(tmp_path: 
         assert isinstance(stdio._line_reader(source, 100), stdio._ThreadedReader)
     assert isinstance(stdio._line_reader(io.BytesIO(b""), 100), stdio._ThreadedReader)
     assert isinstance(stdio._message_writer(io.BytesIO()), stdio._ThreadedWriter)
+
+
+def test_a_message_is_encoded_as_model_dump_json_writes_it_plus_a_newline() -> None:
+    from mcp_types import JSONRPCResponse
+
+    from persona_mcp.stdio import encode
+
+    result = {"text": "naïve — “quoted” ✓ \U0001f600", "n": [1, 2.5, None]}
+    message = JSONRPCResponse(jsonrpc="2.0", id=3, result=result)
+    assert encode(message) == message.model_dump_json(by_alias=True, exclude_unset=True).encode("utf-8") + b"\n"

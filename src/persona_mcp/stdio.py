@@ -35,6 +35,7 @@ from mcp_types import (
     PARSE_ERROR,
     ErrorData,
     JSONRPCError,
+    JSONRPCMessage,
     JSONRPCRequest,
     JSONRPCResponse,
     RequestId,
@@ -308,8 +309,10 @@ async def stdio_transport(
     incoming = _line_reader(source, max_line_bytes)
     outgoing = _message_writer(sink)
     to_server, from_wire = anyio.create_memory_object_stream[SessionMessage | Exception](0)
-    to_wire, from_server = anyio.create_memory_object_stream[SessionMessage](0)
+    # One queue to the wire for the server's messages and the reader's error replies. The server gets
+    # its own clone of the sending end: the queue ends once both the server and the reader closed theirs.
     out_send, out_receive = anyio.create_memory_object_stream[SessionMessage](16)
+    to_wire = out_send.clone()
     pending: Counter[RequestId] = Counter()  # a count, in case a client reuses an id while it is in flight
     settled = anyio.Event()
 
@@ -353,19 +356,12 @@ async def stdio_transport(
                 logger.warning("stdin closed; %d request(s) still unanswered after %.0f s", pending.total(),
                                drain_seconds)
 
-    relay_out = out_send.clone()
-
-    async def relay_server() -> None:
-        async with from_server, relay_out as out:
-            async for item in from_server:
-                await out.send(item)
-
     async def write_wire() -> None:
         broken = False
         async with out_receive:
             async for item in out_receive:
                 if not broken:
-                    data = item.message.model_dump_json(by_alias=True, exclude_unset=True).encode("utf-8") + b"\n"
+                    data = encode(item.message)
                     try:
                         await outgoing.write(data)
                     except OSError as exc:  # the host went away; keep draining so the server is never blocked
@@ -378,7 +374,6 @@ async def stdio_transport(
     try:
         async with anyio.create_task_group() as tg:
             tg.start_soon(write_wire)
-            tg.start_soon(relay_server)
             tg.start_soon(read_wire)
             yield from_wire, to_wire
     finally:
@@ -386,6 +381,15 @@ async def stdio_transport(
         outgoing.close()
         if wire is not None:
             wire.close()
+
+
+def encode(message: JSONRPCMessage) -> bytes:
+    """A message as one wire line: its JSON (as `model_dump_json` writes it) and a newline.
+
+    The model's serializer makes the UTF-8 bytes directly; `model_dump_json` would decode them to a
+    str that has to be encoded again, which takes longer than the serialization for a large answer.
+    """
+    return message.__pydantic_serializer__.to_json(message, by_alias=True, exclude_unset=True) + b"\n"
 
 
 def _unanswered(answered: Callable[[RequestId], None], id_: RequestId) -> Callable[[], Any]:
