@@ -240,7 +240,15 @@ class SelectionIndex:
     def explicit_request(self, task: str) -> int | None:
         """A persona the task asks for by name: `@security`, `persona-security`, "as the security persona"."""
         lowered = task.lower()
-        if "@" not in lowered and "persona" not in lowered:
+        if "@" in lowered:
+            # `@name` at the start or after a space or "(": the regex finds each `@` by its literal,
+            # and the character before it is checked here (far faster than a regex that starts with
+            # that alternative, which is tried at every position of a long task).
+            for match in _MENTION.finditer(lowered):
+                at = match.start()
+                if (at == 0 or lowered[at - 1].isspace() or lowered[at - 1] == "(") and match.group(1) in self._names:
+                    return self._names[match.group(1)]
+        if "persona" not in lowered:  # both other forms need the word
             return None
         for pattern in _EXPLICIT:
             for match in pattern.finditer(lowered):
@@ -257,8 +265,8 @@ def _written_words(text: str) -> int:
 _PLAIN_WORD = re.compile(r"[a-z0-9]+")
 
 
+_MENTION = re.compile(r"@([a-z0-9][a-z0-9-]*)")
 _EXPLICIT = (
-    re.compile(r"(?:^|[\s(])@([a-z0-9][a-z0-9-]*)"),
     re.compile(r"\b(persona-[a-z0-9][a-z0-9-]*)"),
     re.compile(r"\b([a-z0-9][a-z0-9-]*)\s+persona\b(?!-)"),
 )
@@ -344,7 +352,7 @@ def request_shapes(task: str, files: Sequence[str], task_words: Sequence[str]) -
     lead = text[: end.end()] if end else text
     if any(hint in text for hint in _TRACE_HINTS) and _TRACE.search(text):
         shapes["bug-report"] = 1.0
-    elif any(phrase in text.lower() for phrase in _REPORT_PHRASES):
+    elif _has_report_phrase(text.lower()):
         shapes["bug-report"] = 0.7
     if lead.rstrip().endswith("?") or (_INTERROGATIVE.match(lead) and "?" in text):
         # "Which fixes should we backport?" plans the team's work; "How do I ...?" asks to learn;
@@ -358,6 +366,10 @@ def request_shapes(task: str, files: Sequence[str], task_words: Sequence[str]) -
     if not files and not shapes and word_count >= PROPOSAL_WORDS and _is_prose(task_words):
         shapes["proposal"] = min(1.0, 0.5 + (word_count - PROPOSAL_WORDS) / 100)
     return shapes
+
+
+def _has_report_phrase(lowered: str) -> bool:
+    return any(phrase in lowered for phrase in _REPORT_PHRASES)
 
 
 def _is_prose(task_words: Sequence[str]) -> bool:
