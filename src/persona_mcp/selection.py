@@ -13,7 +13,7 @@ from typing import Literal, NamedTuple
 
 from persona_mcp.globs import GlobIndex
 from persona_mcp.model import Candidate, Companion, Evidence, Persona, Selection, ServerChoice, short_name
-from persona_mcp.text import STOPWORDS, stem, stem_all, stem_key, tokens, words
+from persona_mcp.text import STOPWORDS, count_words, stem, stem_all, stem_key, tokens, words
 
 Detail = Literal["full", "summary"]
 Kind = Literal["keyword", "activity", "description", "negative"]
@@ -340,7 +340,7 @@ def _lead_words(task: str, task_words: Sequence[str]) -> int:
     end = _LEAD_END.search(task.strip())
     if end is None or end.end() >= len(task.strip()) - 1:
         return len(task_words)
-    return len(words(task.strip()[: end.end()]))
+    return count_words(task.strip()[: end.end()])
 
 
 def request_shapes(task: str, files: Sequence[str], task_words: Sequence[str]) -> dict[str, float]:

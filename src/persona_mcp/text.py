@@ -99,6 +99,10 @@ STEM_CACHE_SIZE = 65536
 def stem_all(found: list[str]) -> list[str]:
     """The stems of many words: a dict lookup for words seen before (a bounded cache)."""
     cache = _STEM_CACHE
+    try:  # the common case, every word seen before: one lookup per word at C speed
+        return list(map(cache.__getitem__, found))
+    except KeyError:
+        pass
     out = [cache.get(w) for w in found]
     if None in out:
         if len(cache) > STEM_CACHE_SIZE:
@@ -133,18 +137,52 @@ def tokens(text: str) -> tuple[list[str], list[bool]]:
 
 
 def _prose(text: str, out: list[str], code: list[bool]) -> None:
+    cache = _RAW_CACHE
     for raw in _RAW.findall(text):
-        if raw.isalpha() and raw.islower():
+        if raw.isalpha() and raw.islower():  # the most common case, a plain lowercase word
             out.append(raw)
             code.append(False)
             continue
-        if raw.isalnum() and (raw.islower() or raw.isdigit() or (raw[0].isupper() and raw[1:].islower())):
-            out.append(raw.lower())  # the common case, a plain word: nothing to split
-            code.append(False)
-            continue
-        found = words(raw)
-        out += found
-        code += [bool(_IDENTIFIER.search(raw))] * len(found)
+        found = cache.get(raw)
+        if found is None:
+            if len(cache) >= RAW_CACHE_SIZE:
+                cache.clear()
+            found = cache[raw] = _raw_words(raw)
+        out += found[0]
+        code += found[1]
+
+
+_RAW_CACHE: dict[str, tuple[tuple[str, ...], tuple[bool, ...]]] = {}
+RAW_CACHE_SIZE = 65536  # tasks repeat their capitalised words, paths and "word." ends of sentences
+
+
+def _raw_words(raw: str) -> tuple[tuple[str, ...], tuple[bool, ...]]:
+    """The words of one run of word and path characters, and whether each comes from code."""
+    if raw.isalnum() and (raw.islower() or raw.isdigit() or (raw[0].isupper() and raw[1:].islower())):
+        return (raw.lower(),), (False,)  # a plain word: nothing to split
+    found = tuple(words(raw))
+    return found, (bool(_IDENTIFIER.search(raw)),) * len(found)
+
+
+def count_words(text: str) -> int:
+    """`len(words(text))`, counted per whitespace-separated chunk (remembered, since tasks repeat them).
+
+    `words` never joins or splits across whitespace, so the words of a text are the words of its
+    chunks in order.
+    """
+    cache = _CHUNK_COUNT
+    total = 0
+    for chunk in text.split():
+        count = cache.get(chunk)
+        if count is None:
+            if len(cache) >= RAW_CACHE_SIZE:
+                cache.clear()
+            count = cache[chunk] = len(words(chunk))
+        total += count
+    return total
+
+
+_CHUNK_COUNT: dict[str, int] = {}
 
 
 def stems(text: str) -> list[str]:
