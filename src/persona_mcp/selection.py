@@ -64,6 +64,11 @@ class _Hit(NamedTuple):
     end: int
 
 
+# A hit while phrases are matched: (-weight, start, text, order found, kind, matched, end), which sorts
+# the way the strongest phrase should win: by weight, then position, then trigger text.
+_Found = tuple[float, int, str, int, Kind, str, int]
+
+
 class SelectionIndex:
     """Everything selection needs, computed once when a catalog loads.
 
@@ -111,9 +116,11 @@ class SelectionIndex:
         # save performance"); one with a function word ("fails on") must be matched as written.
         self._gapped = {key for key, postings in self._postings.items()
                         if len(key) == 2 and all(STOPWORDS.isdisjoint(words(p[2])) for p in postings)}
-        self._by_first: dict[str, list[tuple[str, ...]]] = defaultdict(list)
-        for key in self._postings:
-            self._by_first[key[0]].append(key)
+        # What match_phrases looks up for each task word: the phrases that start with its stem, with their postings.
+        self._phrases: dict[str, list[tuple[tuple[str, ...], list[_Posting]]]] = defaultdict(list)
+        for key, postings in self._postings.items():
+            self._phrases[key[0]].append((key, postings))
+        self._phrases = dict(self._phrases)
         self.globs = GlobIndex([p.spec.trigger_files for p in self.personas])
         self._shapes: dict[str, list[int]] = defaultdict(list)
         for i, persona in enumerate(self.personas):
@@ -166,60 +173,55 @@ class SelectionIndex:
         ("theme").
         """
         lead = len(task_stems) if lead is None else lead
-        by_persona: dict[int, list[_Hit]] = defaultdict(list)
-        by_first = self._by_first
-        postings = self._postings
-        for start, first in enumerate(task_stems):
-            keys = by_first.get(first)
-            if not keys:
+        by_persona: dict[int, list[_Found]] = defaultdict(list)
+        found_in_order = 0
+        gapped = self._gapped
+        for start, phrases in enumerate(map(self._phrases.get, task_stems)):
+            if phrases is None:
                 continue
             factor = (FIRST_WORD_FACTOR if start == 0 else 1.0) if start < lead else REST_FACTOR
-            for key in keys:
+            word = task_words[start]
+            for key, postings in phrases:
                 end = start + len(key)
-                gap = False
+                scale = factor  # times GAP_FACTOR for a two-word phrase matched across a gap
                 if end - start == 1:
-                    if task_words[start] in STOPWORDS:
+                    if word in STOPWORDS:
                         continue
-                elif tuple(task_stems[start:end]) != key:
-                    if key in self._gapped and key[1] in task_stems[start + 2:start + 2 + PHRASE_GAP]:
-                        end = task_stems.index(key[1], start + 2) + 1
-                        gap = True
-                    else:
-                        continue
-                matched = " ".join(task_words[start:end]) if end - start > 1 else task_words[start]
-                in_code = code is not None and all(code[start:end])
-                for p in postings[key]:
-                    persona, kind, text, weight = p
-                    weight *= factor * (GAP_FACTOR if gap else 1.0)
+                    matched = word
+                    in_code = code is not None and code[start]
+                else:
+                    if tuple(task_stems[start:end]) != key:
+                        if key in gapped and key[1] in task_stems[start + 2:start + 2 + PHRASE_GAP]:
+                            end = task_stems.index(key[1], start + 2) + 1
+                            scale = factor * GAP_FACTOR
+                        else:
+                            continue
+                    matched = " ".join(task_words[start:end])
+                    in_code = code is not None and all(code[start:end])
+                for persona, kind, text, weight in postings:
+                    weight *= scale
                     if in_code and kind == "activity":
                         weight *= CODE_FACTOR
-                    by_persona[persona].append(_Hit(persona, kind, text, matched, weight, start, end))
-        found: list[_Hit] = []
-        for hits in by_persona.values():
-            if len(hits) == 1:
-                found.append(hits[0])
-                continue
-            hits.sort(key=lambda h: (-h.weight, h.start, h.text))
-            covered: tuple[set[int], set[int]] = (set(), set())
-            seen: tuple[set[str], set[str]] = (set(), set())
-            for hit in hits:
-                side = hit.kind == "negative"
-                taken = covered[side]
-                if hit.text in seen[side] or any(i in taken for i in range(hit.start, hit.end)):
-                    continue
-                taken.update(range(hit.start, hit.end))
-                seen[side].add(hit.text)
-                found.append(hit)
-        return found
+                    by_persona[persona].append((-weight, start, text, found_in_order, kind, matched, end))
+                    found_in_order += 1
+        return [_Hit(persona, kind, text, matched, -negative, start, end)
+                for persona, hits in by_persona.items()
+                for negative, start, text, _order, kind, matched, end in (hits if len(hits) == 1 else _strongest(hits))]
 
     def prior(self, task_stems: Sequence[str]) -> dict[int, tuple[float, list[str]]]:
         """The weak prior from persona prose: distinctive words of a persona's description and body."""
-        found: dict[int, tuple[float, list[str]]] = {}
-        for key in set(task_stems):
-            for persona, weight in self._prior.get(key, ()):
-                total, words_ = found.get(persona, (0.0, []))
-                found[persona] = (total + weight, [*words_, key])
-        return {p: (min(total, BODY_CAP), sorted(ws)) for p, (total, ws) in found.items()}
+        index = self._prior
+        totals: dict[int, float] = {}
+        matched: dict[int, list[str]] = {}
+        for key in sorted(filter(index.__contains__, set(task_stems))):  # sorted: the words are listed in order
+            for persona, weight in index[key]:
+                if persona in totals:
+                    totals[persona] += weight
+                    matched[persona].append(key)
+                else:
+                    totals[persona] = weight
+                    matched[persona] = [key]
+        return {p: (min(total, BODY_CAP), matched[p]) for p, total in totals.items()}
 
     def file_claims(self, path: str) -> tuple[tuple[tuple[str, float], ...], tuple[tuple[int, float], ...]]:
         """How one file is shared out: each matching glob's share, and corrections for agreeing globs.
@@ -270,6 +272,25 @@ _EXPLICIT = (
     re.compile(r"\b(persona-[a-z0-9][a-z0-9-]*)"),
     re.compile(r"\b([a-z0-9][a-z0-9-]*)\s+persona\b(?!-)"),
 )
+
+
+def _strongest(hits: list[_Found]) -> list[_Found]:
+    """One persona's hits, strongest first, less those that overlap a stronger one on their side or repeat its text."""
+    hits.sort()
+    covered: tuple[set[int], set[int]] = (set(), set())
+    seen: tuple[set[str], set[str]] = (set(), set())
+    kept: list[_Found] = []
+    for hit in hits:
+        _negative, start, text, _order, kind, _matched, end = hit
+        side = kind == "negative"
+        taken = covered[side]
+        if text in seen[side] or not taken.isdisjoint(range(start, end)):
+            continue
+        taken.update(range(start, end))
+        seen[side].add(text)
+        kept.append(hit)
+    return kept
+
 
 BODY_CHARS = 2000  # how much of a persona's body the prior reads
 BODY_TERMS = 80  # the most distinctive words kept per persona
