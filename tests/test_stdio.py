@@ -480,3 +480,28 @@ def test_a_message_is_encoded_as_model_dump_json_writes_it_plus_a_newline() -> N
     result = {"text": "naïve — “quoted” ✓ \U0001f600", "n": [1, 2.5, None]}
     message = JSONRPCResponse(jsonrpc="2.0", id=3, result=result)
     assert encode(message) == message.model_dump_json(by_alias=True, exclude_unset=True).encode("utf-8") + b"\n"
+
+
+async def test_a_socket_pair_as_the_wire_is_polled_too() -> None:
+    """Some hosts (Node's child_process among them) give a server socket pairs, not pipes, as stdio."""
+    import socket
+
+    from persona_mcp import stdio
+
+    ours, host = socket.socketpair()
+    with ours, host, open(ours.fileno(), "rb", closefd=False) as source:
+        with open(ours.fileno(), "wb", buffering=0, closefd=False) as sink:
+            reader, writer = stdio._line_reader(source, 100), stdio._message_writer(sink)
+        assert isinstance(reader, stdio._PollingReader) and isinstance(writer, stdio._PollingWriter)
+        try:
+            host.sendall(b'{"jsonrpc": "2.0", "id": 1, "method": "ping"}\n')
+            await writer.write(b'{"jsonrpc": "2.0", "id": 1, "result": {}}\n')
+            with anyio.fail_after(TIMEOUT):
+                assert await reader.read_line() == (b'{"jsonrpc": "2.0", "id": 1, "method": "ping"}\n', False)
+            assert host.recv(1000) == b'{"jsonrpc": "2.0", "id": 1, "result": {}}\n'
+            host.shutdown(socket.SHUT_WR)
+            with anyio.fail_after(TIMEOUT):
+                assert await reader.read_line() == (b"", False)
+        finally:
+            reader.close()
+            writer.close()
