@@ -99,8 +99,8 @@ def _fast_match(shape: tuple[str, str], path: str, parts: list[str]) -> bool:
     kind, value = shape
     if kind == "folder":
         return value in parts[:-1]
-    if kind == "extension":
-        return any(part.endswith(value) for part in parts)
+    if kind == "extension":  # some segment ends with it: the path does, or has it right before a "/"
+        return path.endswith(value) or value + "/" in path
     if kind == "name":
         return value in parts
     if kind == "affix":
@@ -118,6 +118,18 @@ def path_keys(path: str) -> list[str]:
     # Every segment, not only the file name: like gitignore, `*.d` also matches a folder `x.d/`.
     keys += ["ext:" + p[p.rfind(".") + 1:] for p in parts if p.rfind(".") > 0]
     return keys
+
+
+def _candidates(part: str, by_name: dict[str, list[str]], by_prefix: dict[str, list[str]],
+                by_ext: dict[str, list[str]]) -> list[str]:
+    """The globs filed under one segment of a path: its name, its first letters, its extension (see `path_keys`)."""
+    found = list(by_name.get(part, ()))
+    if len(part) >= _PREFIX:
+        found += by_prefix.get(part[:_PREFIX], ())
+    dot = part.rfind(".")
+    if dot > 0:
+        found += by_ext.get(part[dot + 1:], ())
+    return found
 
 
 class GlobIndex:
@@ -145,6 +157,12 @@ class GlobIndex:
         for glob in owners:
             key = _key(glob)
             (self._by_key[key] if key else self._unkeyed).append(glob)
+        # The same keys in three tables, looked up with a path's segments as they are.
+        self._by_part: tuple[dict[str, list[str]], dict[str, list[str]], dict[str, list[str]]] = ({}, {}, {})
+        for key, found in self._by_key.items():
+            kind, _, value = key.partition(":")
+            self._by_part[("name", "pre", "ext").index(kind)][value] = found
+        self._segments: dict[str, list[str]] = {}  # segment -> the globs filed under it (a bounded cache)
         self._compiled: dict[str, re.Pattern[str] | None] = {}
         self._cache: dict[str, tuple[str, ...]] = {}
         # A literal every match must contain: a cheap `in` test before the regex.
@@ -177,14 +195,19 @@ class GlobIndex:
 
     def _matching(self, lowered: str) -> tuple[str, ...]:
         candidates: set[str] = set(self._unkeyed)
-        for key in path_keys(lowered):
-            found = self._by_key.get(key)
-            if found:
+        segments = self._segments
+        parts = lowered.split("/")
+        for part in parts:
+            if part:
+                found = segments.get(part)
+                if found is None:  # folder names recur across paths: what each one brings is remembered
+                    if len(segments) >= CACHE_PATHS:
+                        segments.clear()
+                    found = segments[part] = _candidates(part, *self._by_part)
                 candidates.update(found)
         matched = []
         literal = self._literal
         fast = self._fast
-        parts = lowered.split("/")
         for glob in candidates:
             if literal[glob] not in lowered:
                 continue

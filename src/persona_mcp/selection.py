@@ -52,6 +52,8 @@ MAX_CONFLICTS = 5
 
 # An indexed trigger: (persona, kind, text as written, weight). A plain tuple: catalogs hold many.
 _Posting = tuple[int, Kind, str, float]
+# How a file is shared out (see `file_claims`): each matching glob's share, and corrections per persona.
+_Claims = tuple[tuple[tuple[str, float], ...], tuple[tuple[int, float], ...]]
 
 
 class _Hit(NamedTuple):
@@ -127,7 +129,8 @@ class SelectionIndex:
             for shape in dict.fromkeys(persona.spec.request_shapes):
                 self._shapes[shape].append(i)
         self._prior = _body_prior(self.personas)
-        self._claims: dict[str, tuple[tuple[tuple[str, float], ...], tuple[tuple[int, float], ...]]] = {}
+        self._claims: dict[str, _Claims] = {}
+        self._claims_by_globs: dict[tuple[str, ...], _Claims] = {}
         self.names = [p.name for p in self.personas]
         self.weights = [p.spec.weight for p in self.personas]
         self._names: dict[str, int] = {}
@@ -233,7 +236,15 @@ class SelectionIndex:
         if found is None:
             if len(self._claims) >= CLAIMS_CACHE:
                 self._claims.clear()
-            found = self._claims[path] = _file_claims(self.globs, path)
+            # The shares depend only on which globs match, and many paths match the same ones
+            # (`**/*.py` alone): a new path usually finds its answer under its set of globs.
+            matched = tuple(self.globs.matching(path))
+            found = self._claims_by_globs.get(matched)
+            if found is None:
+                if len(self._claims_by_globs) >= CLAIMS_CACHE:
+                    self._claims_by_globs.clear()
+                found = self._claims_by_globs[matched] = _file_claims(self.globs, path)
+            self._claims[path] = found
         return found
 
     def shape_personas(self, shape: str) -> list[int]:
