@@ -134,6 +134,7 @@ class SelectionIndex:
         self.names = [p.name for p in self.personas]
         self.weights = [p.spec.weight for p in self.personas]
         self._names: dict[str, int] = {}
+        self._declared: dict[str, frozenset[str]] = {}
         for i, persona in enumerate(self.personas):
             self._names[persona.name] = i
             self._names[persona.short_name] = i
@@ -245,6 +246,13 @@ class SelectionIndex:
                     self._claims_by_globs.clear()
                 found = self._claims_by_globs[matched] = _file_claims(self.globs, path)
             self._claims[path] = found
+        return found
+
+    def declared_companions(self, name: str) -> frozenset[str]:
+        """The short names a persona lists under `companions` (remembered: selection asks on every request)."""
+        found = self._declared.get(name)
+        if found is None:
+            found = self._declared[name] = frozenset(short_name(c) for c in self.persona(name).spec.companions)
         return found
 
     def shape_personas(self, shape: str) -> list[int]:
@@ -411,6 +419,8 @@ def _is_prose(task_words: Sequence[str]) -> bool:
 
 def normalise_path(path: str) -> str:
     """Paths are data: forward slashes, no leading './' or '/', never opened."""
+    if "\\" not in path and path[:1] not in "./" and path.strip() is path:
+        return path  # the common case, already clean (strip gives the same object when there is nothing to strip)
     path = path.replace("\\", "/").strip()
     while path.startswith("./"):
         path = path[2:]
@@ -718,15 +728,14 @@ def _companions(index: SelectionIndex, persona: Persona, candidates: Sequence[Ca
     `COMPANION_SHARE` of the winner's score; any other needs `UNLINKED_SHARE`. Both need evidence
     of their own from the task text or files, not only from the weak prior.
     """
-    declared = {short_name(c) for c in persona.spec.companions}
+    declared = index.declared_companions(persona.name)
     top = candidates[0].score
     chosen: list[Companion] = []
     for candidate in candidates[1:]:
         if len(chosen) == MAX_COMPANIONS:
             break
         other = index.persona(candidate.name)
-        linked = candidate.short_name in declared or persona.short_name in {
-            short_name(c) for c in other.spec.companions}
+        linked = candidate.short_name in declared or persona.short_name in index.declared_companions(other.name)
         share = COMPANION_SHARE if linked else UNLINKED_SHARE
         direct = sum(e.weight for e in candidate.evidence if e.kind not in ("body", "negative"))
         if candidate.score >= share * top and direct >= COMPANION_MIN:
@@ -745,6 +754,25 @@ def merge_priorities(lead: Persona, companions: Sequence[Companion]) -> tuple[li
     the companion's previous priority. A pair that a companion orders the other way round is a
     conflict, reported so the model can weigh it.
     """
+    if not companions:
+        return list(lead.spec.priority_hierarchy), []
+    # The answer depends only on the names and priorities, and the same few pairs come up again
+    # and again: remember it (the lists are copied out, since callers may keep and change them).
+    key = (lead.name, tuple(lead.spec.priority_hierarchy),
+           tuple((c.name, tuple(c.priority_hierarchy)) for c in companions))
+    found = _MERGED.get(key)
+    if found is None:
+        if len(_MERGED) >= MERGED_CACHE:
+            _MERGED.clear()
+        found = _MERGED[key] = _merge_priorities(lead, companions)
+    return list(found[0]), list(found[1])
+
+
+_MERGED: dict[tuple[str, tuple[str, ...], tuple[tuple[str, tuple[str, ...]], ...]], tuple[list[str], list[str]]] = {}
+MERGED_CACHE = 1024
+
+
+def _merge_priorities(lead: Persona, companions: Sequence[Companion]) -> tuple[list[str], list[str]]:
     merged = list(lead.spec.priority_hierarchy)
     conflicts: list[str] = []
     rank = {item.lower(): i for i, item in enumerate(merged)}
