@@ -137,31 +137,40 @@ def tokens(text: str) -> tuple[list[str], list[bool]]:
 
 
 def _prose(text: str, out: list[str], code: list[bool]) -> None:
-    cache = _RAW_CACHE
-    for raw in _RAW.findall(text):
-        if raw.isalpha() and raw.islower():  # the most common case, a plain lowercase word
-            out.append(raw)
+    # The runs of `_RAW` never contain whitespace, so the text is taken chunk by chunk as `split`
+    # gives them: a plain lowercase word is its own run, and what any other chunk yields is remembered.
+    cache = _CHUNK_CACHE
+    for chunk in text.split():
+        if chunk.isalpha() and chunk.isascii() and chunk.islower():  # the most common case, a plain word
+            out.append(chunk)
             code.append(False)
             continue
-        found = cache.get(raw)
+        found = cache.get(chunk)
         if found is None:
-            if len(cache) >= RAW_CACHE_SIZE:
+            if len(cache) >= CHUNK_CACHE_SIZE:
                 cache.clear()
-            found = cache[raw] = _raw_words(raw)
+            found = cache[chunk] = _chunk_words(chunk)
         out += found[0]
         code += found[1]
 
 
-_RAW_CACHE: dict[str, tuple[tuple[str, ...], tuple[bool, ...]]] = {}
-RAW_CACHE_SIZE = 65536  # tasks repeat their capitalised words, paths and "word." ends of sentences
+_CHUNK_CACHE: dict[str, tuple[tuple[str, ...], tuple[bool, ...]]] = {}
+CHUNK_CACHE_SIZE = 65536  # tasks repeat their capitalised words, paths and "word." ends of sentences
 
 
-def _raw_words(raw: str) -> tuple[tuple[str, ...], tuple[bool, ...]]:
-    """The words of one run of word and path characters, and whether each comes from code."""
-    if raw.isalnum() and (raw.islower() or raw.isdigit() or (raw[0].isupper() and raw[1:].islower())):
-        return (raw.lower(),), (False,)  # a plain word: nothing to split
-    found = tuple(words(raw))
-    return found, (bool(_IDENTIFIER.search(raw)),) * len(found)
+def _chunk_words(chunk: str) -> tuple[tuple[str, ...], tuple[bool, ...]]:
+    """The words of a chunk of prose (no whitespace), and whether each comes from code."""
+    out: list[str] = []
+    code: list[bool] = []
+    for raw in _RAW.findall(chunk):
+        if raw.isalnum() and (raw.islower() or raw.isdigit() or (raw[0].isupper() and raw[1:].islower())):
+            out.append(raw.lower())  # a plain word: nothing to split
+            code.append(False)
+        else:
+            found = words(raw)
+            out += found
+            code += [bool(_IDENTIFIER.search(raw))] * len(found)
+    return tuple(out), tuple(code)
 
 
 def count_words(text: str) -> int:
@@ -175,7 +184,7 @@ def count_words(text: str) -> int:
     for chunk in text.split():
         count = cache.get(chunk)
         if count is None:
-            if len(cache) >= RAW_CACHE_SIZE:
+            if len(cache) >= CHUNK_CACHE_SIZE:
                 cache.clear()
             count = cache[chunk] = len(words(chunk))
         total += count
