@@ -52,6 +52,9 @@ MAX_CONFLICTS = 5
 
 # An indexed trigger: (persona, kind, text as written, weight). A plain tuple: catalogs hold many.
 _Posting = tuple[int, Kind, str, float]
+# The phrases that start with one stem, all and one-word only, and their second stems (see SelectionIndex).
+_Phrase = tuple[tuple[str, ...], list[_Posting]]
+_Phrases = tuple[list[_Phrase], list[_Phrase], frozenset[str]]
 # How a file is shared out (see `file_claims`): each matching glob's share, and corrections per persona.
 _Claims = tuple[tuple[tuple[str, float], ...], tuple[tuple[int, float], ...]]
 
@@ -118,11 +121,15 @@ class SelectionIndex:
         # save performance"); one with a function word ("fails on") must be matched as written.
         self._gapped = {key for key, postings in self._postings.items()
                         if len(key) == 2 and all(STOPWORDS.isdisjoint(words(p[2])) for p in postings)}
-        # What match_phrases looks up for each task word: the phrases that start with its stem, with their postings.
-        self._phrases: dict[str, list[tuple[tuple[str, ...], list[_Posting]]]] = defaultdict(list)
+        # What match_phrases looks up for each task word: the phrases that start with its stem, with
+        # their postings; the same list without the longer phrases; and the second words of those.
+        starting: dict[str, list[_Phrase]] = defaultdict(list)
         for key, postings in self._postings.items():
-            self._phrases[key[0]].append((key, postings))
-        self._phrases = dict(self._phrases)
+            starting[key[0]].append((key, postings))
+        self._phrases: dict[str, _Phrases] = {
+            first: (found, [item for item in found if len(item[0]) == 1],
+                    frozenset(item[0][1] for item in found if len(item[0]) > 1))
+            for first, found in starting.items()}
         self.globs = GlobIndex([p.spec.trigger_files for p in self.personas])
         self._shapes: dict[str, list[int]] = defaultdict(list)
         for i, persona in enumerate(self.personas):
@@ -180,11 +187,14 @@ class SelectionIndex:
         by_persona: dict[int, list[_Found]] = defaultdict(list)
         found_in_order = 0
         gapped = self._gapped
-        for start, phrases in enumerate(map(self._phrases.get, task_stems)):
-            if phrases is None:
+        for start, entry in enumerate(map(self._phrases.get, task_stems)):
+            if entry is None:
                 continue
             factor = (FIRST_WORD_FACTOR if start == 0 else 1.0) if start < lead else REST_FACTOR
             word = task_words[start]
+            phrases, single, seconds = entry
+            if seconds.isdisjoint(task_stems[start + 1:start + 2 + PHRASE_GAP]):
+                phrases = single  # no longer phrase can match here, as written or across a gap
             for key, postings in phrases:
                 end = start + len(key)
                 scale = factor  # times GAP_FACTOR for a two-word phrase matched across a gap
