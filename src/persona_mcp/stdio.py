@@ -347,7 +347,10 @@ async def stdio_transport(
                     pending[message.id] += 1
                     # A request that settles without an answer (cancelled by the client) is not waited for.
                     decoded.metadata = ServerMessageMetadata(on_request_unanswered=_unanswered(answered, message.id))
-                await to_server.send(decoded)
+                try:  # straight to a server that is waiting for it, without a turn of the event loop first
+                    to_server.send_nowait(decoded)
+                except anyio.WouldBlock:
+                    await to_server.send(decoded)
             # End of input: let the requests in flight finish and be answered before the server sees EOF.
             with anyio.move_on_after(drain_seconds) as scope:
                 while pending:
