@@ -557,6 +557,9 @@ _SHAPE_TEXT = {
 }
 
 
+_NOTHING: frozenset[str] = frozenset()
+
+
 @dataclass
 class FileEvidence:
     """Which globs matched which files, and each persona's file score."""
@@ -567,17 +570,22 @@ class FileEvidence:
 
     def items(self, index: SelectionIndex, persona: int) -> list[_Item]:
         """The persona's file evidence: each file under its most specific glob, the score split by files."""
+        skip = self.excluded.get(persona, _NOTHING)
+        includers = index.globs.includers
+        mine = [g for g in self.files if persona in includers[g]]
+        score = self.scores.get(persona, 0.0)
+        if len(mine) == 1:  # the common case: every file under its one glob (each once, in order)
+            paths = list(dict.fromkeys(p for p in self.files[mine[0]] if p not in skip))
+            return [("file", mine[0], paths[:10], score * len(paths) / (len(paths) or 1))] if paths else []
         best: dict[str, str] = {}
-        skip = self.excluded.get(persona, set())
-        mine = [g for g in self.files if persona in index.globs.includers[g]]
-        for glob in sorted(mine, key=lambda g: (-index.globs.specificity(g), g)):
+        specificity = index.globs.specificity
+        for glob in sorted(mine, key=lambda g: (-specificity(g), g)):
             for path in self.files[glob]:
                 if path not in skip:
                     best.setdefault(path, glob)
         grouped: dict[str, list[str]] = defaultdict(list)
         for path, glob in best.items():
             grouped[glob].append(path)
-        score = self.scores.get(persona, 0.0)
         total = len(best) or 1
         return [("file", glob, paths[:10], score * len(paths) / total)
                 for glob, paths in sorted(grouped.items(), key=lambda item: (-len(item[1]), item[0]))]
@@ -604,8 +612,10 @@ def file_evidence(index: SelectionIndex, files: Sequence[str], also: Iterable[in
     weight: dict[str, float] = defaultdict(float)
     matched_files: dict[str, list[str]] = defaultdict(list)
     adjust: dict[int, float] = defaultdict(float)  # exact per-file credit of personas with agreeing globs
+    known = index._claims.get  # file_claims, without a call for the paths it remembers
     for path in files:
-        shares, corrections = index.file_claims(path)
+        claims = known(path)
+        shares, corrections = claims if claims is not None else index.file_claims(path)
         for glob, share in shares:
             weight[glob] += share
             matched_files[glob].append(path)
