@@ -8,7 +8,8 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import combinations
+from itertools import combinations, compress
+from operator import itemgetter
 from typing import Literal, NamedTuple
 
 from persona_mcp.globs import GlobIndex
@@ -69,9 +70,11 @@ class _Hit(NamedTuple):
     end: int
 
 
-# A hit while phrases are matched: (-weight, start, text, order found, kind, matched, end), which sorts
-# the way the strongest phrase should win: by weight, then position, then trigger text.
-_Found = tuple[float, int, str, int, Kind, str, int]
+# A hit while phrases are matched: (-weight, start, text, kind, matched, end). Its first three
+# fields (`_STRENGTH`) sort it the way the strongest phrase should win: by weight, then position,
+# then trigger text.
+_Found = tuple[float, int, str, Kind, str, int]
+_STRENGTH = itemgetter(0, 1, 2)
 
 
 class SelectionIndex:
@@ -185,14 +188,12 @@ class SelectionIndex:
         """
         lead = len(task_stems) if lead is None else lead
         by_persona: dict[int, list[_Found]] = defaultdict(list)
-        found_in_order = 0
         gapped = self._gapped
-        for start, entry in enumerate(map(self._phrases.get, task_stems)):
-            if entry is None:
-                continue
+        entries = list(map(self._phrases.get, task_stems))
+        for start in compress(range(len(entries)), entries):  # the positions where some phrase starts
+            phrases, single, seconds = entries[start]  # type: ignore[misc]  # compress skips the Nones
             factor = (FIRST_WORD_FACTOR if start == 0 else 1.0) if start < lead else REST_FACTOR
             word = task_words[start]
-            phrases, single, seconds = entry
             if seconds.isdisjoint(task_stems[start + 1:start + 2 + PHRASE_GAP]):
                 phrases = single  # no longer phrase can match here, as written or across a gap
             for key, postings in phrases:
@@ -216,11 +217,10 @@ class SelectionIndex:
                     weight *= scale
                     if in_code and kind == "activity":
                         weight *= CODE_FACTOR
-                    by_persona[persona].append((-weight, start, text, found_in_order, kind, matched, end))
-                    found_in_order += 1
+                    by_persona[persona].append((-weight, start, text, kind, matched, end))
         return [_Hit(persona, kind, text, matched, -negative, start, end)
                 for persona, hits in by_persona.items()
-                for negative, start, text, _order, kind, matched, end in (hits if len(hits) == 1 else _strongest(hits))]
+                for negative, start, text, kind, matched, end in (hits if len(hits) == 1 else _strongest(hits))]
 
     def prior(self, task_stems: Sequence[str]) -> dict[int, tuple[float, list[str]]]:
         """The weak prior from persona prose: distinctive words of a persona's description and body."""
@@ -305,12 +305,12 @@ _EXPLICIT = (
 
 def _strongest(hits: list[_Found]) -> list[_Found]:
     """One persona's hits, strongest first, less those that overlap a stronger one on their side or repeat its text."""
-    hits.sort()
+    hits.sort(key=_STRENGTH)  # stable: hits alike in all three stay in the order they were found
     covered: tuple[set[int], set[int]] = (set(), set())
     seen: tuple[set[str], set[str]] = (set(), set())
     kept: list[_Found] = []
     for hit in hits:
-        _negative, start, text, _order, kind, _matched, end = hit
+        _negative, start, text, kind, _matched, end = hit
         side = kind == "negative"
         taken = covered[side]
         if text in seen[side] or not taken.isdisjoint(range(start, end)):
