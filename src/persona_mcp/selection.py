@@ -381,6 +381,7 @@ _FAILURE = re.compile(r"\b(?:crash(?:es|ed|ing)?|segfaults?|panics?|hangs?|freez
 _TEAM_DECISION = re.compile(r"\b(?:should|shall|do|can|could|must|will|would) we\b", re.IGNORECASE)
 _REPORT_PHRASES = ("steps to reproduce", "expected behavior", "expected behaviour", "actual behavior",
                    "actual behaviour", "to reproduce:")
+_REPORT_MARKERS = ("reproduce", "behavio")  # every report phrase contains one: a cheap test that rules them out
 PROSE_SHARE = 0.2
 PROPOSAL_WORDS = 30  # a write-up at least this long, with no files and no question, reads as a proposal
 
@@ -419,7 +420,7 @@ def request_shapes(task: str, files: Sequence[str], task_words: Sequence[str]) -
 
 
 def _has_report_phrase(lowered: str) -> bool:
-    return any(phrase in lowered for phrase in _REPORT_PHRASES)
+    return any(marker in lowered for marker in _REPORT_MARKERS) and any(phrase in lowered for phrase in _REPORT_PHRASES)
 
 
 def _is_prose(task_words: Sequence[str]) -> bool:

@@ -1,0 +1,126 @@
+"""The shortcuts that keep selection fast give the answers of the plain computation they replace."""
+
+from __future__ import annotations
+
+import pathspec
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from tests.test_selection import persona
+
+from persona_mcp.globs import GlobIndex
+from persona_mcp.model import Companion
+from persona_mcp.selection import (
+    _REPORT_MARKERS,
+    _REPORT_PHRASES,
+    SelectionIndex,
+    file_evidence,
+    merge_priorities,
+    normalise_path,
+    select,
+)
+from persona_mcp.text import count_words, stem, stem_all, tokens, words
+
+# Text with the characters that make splitting words hard: case changes, code and path marks,
+# blanks of every kind, and letters whose lowercase form changes length ("İ") or script ("K").
+_TRICKY = st.lists(st.sampled_from([
+    *"aAzZ09_ $.+#/-`'\n\t,:()", "İ", "K", "é", "\u00a0", "\u2028", "\x1c", "APIs", "useState", "e.g.", "x.py",
+    "HTMLParser"]), max_size=30).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TRICKY)
+def test_words_are_counted_chunk_by_chunk_as_a_whole_text_gives_them(text: str) -> None:
+    assert count_words(text) == len(words(text))
+    assert count_words(text) == len(words(text))  # and again, from what was remembered
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TRICKY)
+def test_reading_a_text_twice_gives_the_same_words_stems_and_code_marks(text: str) -> None:
+    first = tokens(text)
+    assert tokens(text) == first
+    assert len(first[0]) == len(first[1])
+    assert stem_all(first[0]) == [stem(w) for w in first[0]]
+    assert stem_all(first[0]) == [stem(w) for w in first[0]]
+
+
+def test_prose_words_keep_their_code_marks_when_read_again() -> None:
+    text = "Fix `optimizeDeps` in reply.send, then update the README. See thollander/actions-comment."
+    for _ in range(2):
+        found, code = tokens(text)
+        marked = dict(zip(found, code, strict=True))
+        assert found[:4] == ["fix", "optimize", "deps", "in"]
+        assert marked["optimize"] and marked["send"] and marked["comment"]
+        assert not marked["fix"] and not marked["update"] and not marked["readme"]
+
+
+def test_every_report_phrase_carries_a_marker_that_rules_it_in() -> None:
+    assert all(any(marker in phrase for marker in _REPORT_MARKERS) for phrase in _REPORT_PHRASES)
+
+
+@pytest.mark.parametrize(("task", "asked"), [
+    ("@security review this", "persona-security"),
+    ("please review (@security) this", "persona-security"),
+    ("please review\t@security", "persona-security"),
+    ("mail me@security.example about it", None),
+    ("@nobody then @backend", "persona-backend"),
+    ("use persona-security here", "persona-security"),
+    ("answer as the security persona", "persona-security"),
+    ("no mention at all", None),
+])
+def test_a_persona_is_asked_for_by_mention_or_name(task: str, asked: str | None) -> None:
+    index = SelectionIndex([persona("persona-security", keywords=["auth"]),
+                            persona("persona-backend", keywords=["api"])])
+    found = index.explicit_request(task)
+    assert (index.personas[found].name if found is not None else None) == asked
+
+
+@pytest.mark.parametrize(("glob", "path"), [
+    ("**/*.py", "a.py/readme"), ("**/*.py", "a.b.py"), ("**/*.d", "etc/x.d/conf"), ("**/*.py", "x.pyc"),
+    ("**/*.py", "src/a.py"), ("**/tests/**", "tests"), ("**/tests/**", "a/tests/b"), ("**/tests/**", "a/tests"),
+])
+def test_tricky_paths_match_as_gitignore_says(glob: str, path: str) -> None:
+    found = GlobIndex([[glob]]).matching(path)
+    assert (found == [glob]) == pathspec.GitIgnoreSpec.from_lines([glob]).match_file(path)
+
+
+def test_paths_matched_by_the_same_globs_share_one_answer() -> None:
+    index = SelectionIndex([persona("persona-py", files=["**/*.py"]), persona("persona-api", files=["**/api/**"])])
+    assert index.file_claims("a/x.py") is index.file_claims("b/y.py")
+    assert index.file_claims("api/x.py") != index.file_claims("a/x.py")
+    found = file_evidence(index, ["a/x.py", "b/y.py", "api/z.py"])
+    assert found.files["**/*.py"] == ["a/x.py", "b/y.py", "api/z.py"]
+    assert found.files["**/api/**"] == ["api/z.py"]
+
+
+@pytest.mark.parametrize("path", ["src/a.py", "./src/a.py", "/src/a.py", " src/a.py ", "src\\a.py", "././src/a.py"])
+def test_paths_are_normalised_the_same_way_whatever_their_form(path: str) -> None:
+    assert normalise_path(path) == "src/a.py"
+
+
+def test_merged_priorities_handed_out_twice_are_separate_lists() -> None:
+    lead = persona("persona-backend", extra="priority-hierarchy: [reliability, security, performance]\n")
+    companion = Companion(name="persona-security", title="Security", confidence=0.5, reason="r",
+                          priority_hierarchy=["security", "reliability", "privacy"], prompt="p", resource_uri="u")
+    merged, conflicts = merge_priorities(lead, [companion])
+    assert merged == ["reliability", "privacy", "security", "performance"]
+    assert conflicts == ["persona-security puts security before reliability; persona-backend (selected) puts "
+                         "reliability first"]
+    merged.append("changed")
+    conflicts.clear()
+    assert merge_priorities(lead, [companion]) == (["reliability", "privacy", "security", "performance"], [
+        "persona-security puts security before reliability; persona-backend (selected) puts reliability first"])
+
+
+def test_a_selection_repeated_gives_the_same_answer() -> None:
+    index = SelectionIndex([
+        persona("persona-backend", keywords=["endpoint", "database"], files=["**/api/**"],
+                extra="companions: [security]\n"),
+        persona("persona-security", keywords=["auth", "token"], files=["**/auth/**"]),
+    ])
+    task = "Add token auth to the endpoint. The database stores the tokens."
+    files = ["api/routes.py", "auth/tokens.py", "./api/models.py"]
+    first = select(index, task, files).model_dump(mode="json")
+    assert first["persona"] == "persona-backend"
+    assert select(index, task, files).model_dump(mode="json") == first
