@@ -110,6 +110,7 @@ def test_words_after_the_first_sentence_count_for_less() -> None:
     ("Migrations as edges. Traditional migration systems rely on the order of files on disk to decide what to "
      "run next, which couples the history to file names and makes branches hard to merge; we propose to model "
      "each migration as an edge between two contract hashes instead.", [], "proposal"),
+    ("Does the session cache survive a restart", [], "question"),
 ])
 def test_request_shapes_are_recognised(task: str, files: list[str], shape: str) -> None:
     assert shape in request_shapes(task, files, words(task))
@@ -120,6 +121,8 @@ def test_request_shapes_are_recognised(task: str, files: list[str], shape: str) 
     ("Which fixes should we backport to the LTS line?", []),  # a team decision, not a learner's question
     ("api " * 200, []),  # a long list of terms is not a write-up
     ("Fix the date parser for years before 1000 and add tests for the edge cases around them", ["src/date.py"]),
+    ("Do not copy comments when cloning the AST", []),  # an instruction, though it starts like a question
+    ("Don't create a regex inside the loop", []),
 ])
 def test_ordinary_requests_have_no_shape_or_a_weak_one(task: str, files: list[str]) -> None:
     shapes = request_shapes(task, files, words(task))

@@ -378,6 +378,8 @@ _TEACH_ME = re.compile(r"(?:please\s+)?(?:explain|describe how|teach me|help me 
                        re.IGNORECASE)
 _FAILURE = re.compile(r"\b(?:crash(?:es|ed|ing)?|segfaults?|panics?|hangs?|freezes?|deadlocks?|leaks?|fail(?:s|ed|ing)?"
                       r"|errors?|exceptions?|broken|regress(?:ed|ion)?)\b", re.IGNORECASE)
+# "Do not copy comments", "Don't create a regex in the loop": an instruction, not a question, without a "?".
+_PROHIBITION = re.compile(r"(?:do|does|did|should|must|will|can)(?:\s+not\b|n't)|won't|can't", re.IGNORECASE)
 _TEAM_DECISION = re.compile(r"\b(?:should|shall|do|can|could|must|will|would) we\b", re.IGNORECASE)
 _REPORT_PHRASES = ("steps to reproduce", "expected behavior", "expected behaviour", "actual behavior",
                    "actual behaviour", "to reproduce:")
@@ -412,7 +414,8 @@ def request_shapes(task: str, files: Sequence[str], task_words: Sequence[str]) -
         if _FAILURE.search(lead):
             shapes["question"] = 0.4
             shapes["bug-report"] = max(shapes.get("bug-report", 0.0), 0.7)
-    elif (_INTERROGATIVE.match(lead) and word_count <= 25 and not files) or _TEACH_ME.match(lead):
+    elif (_INTERROGATIVE.match(lead) and not _PROHIBITION.match(lead) and word_count <= 25 and not files) \
+            or _TEACH_ME.match(lead):
         shapes["question"] = 0.6
     if not files and not shapes and word_count >= PROPOSAL_WORDS and _is_prose(task_words):
         shapes["proposal"] = min(1.0, 0.5 + (word_count - PROPOSAL_WORDS) / 100)
