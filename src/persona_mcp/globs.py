@@ -162,13 +162,14 @@ class GlobIndex:
         for key, found in self._by_key.items():
             kind, _, value = key.partition(":")
             self._by_part[("name", "pre", "ext").index(kind)][value] = found
-        self._segments: dict[str, list[str]] = {}  # segment -> the globs filed under it (a bounded cache)
+        self._segments: dict[str, list[str]] = {}  # folder name -> the globs filed under it (a bounded cache)
         self._compiled: dict[str, re.Pattern[str] | None] = {}
         self._cache: dict[str, tuple[str, ...]] = {}
         # A literal every match must contain: a cheap `in` test before the regex.
         self._literal = {glob: _literal(glob) for glob in owners}
         # The common shapes are matched without a regex (and without compiling one).
         self._fast = {glob: shape for glob in owners if (shape := fast_shape(glob.lower())) is not None}
+        self._unkeyed_literals = [(glob, self._literal[glob]) for glob in self._unkeyed]
         self.size = len(owners)
 
     def _regex(self, glob: str) -> re.Pattern[str] | None:
@@ -194,32 +195,37 @@ class GlobIndex:
         return list(found)
 
     def _matching(self, lowered: str) -> tuple[str, ...]:
-        candidates: set[str] = set(self._unkeyed)
-        segments = self._segments
+        # Plain loops, not comprehensions: this runs for every new path, and a comprehension's own
+        # call would cost as much as the tests it makes.
         parts = lowered.split("/")
-        for part in parts:
-            if part:
-                found = segments.get(part)
-                if found is None:  # folder names recur across paths: what each one brings is remembered
-                    if len(segments) >= CACHE_PATHS:
-                        segments.clear()
-                    found = segments[part] = _candidates(part, *self._by_part)
-                candidates.update(found)
         matched = []
-        literal = self._literal
-        fast = self._fast
-        for glob in candidates:
-            if literal[glob] not in lowered:
-                continue
-            shape = fast.get(glob)
-            if shape is not None:
-                if _fast_match(shape, lowered, parts):
-                    matched.append(glob)
-                continue
-            regex = self._regex(glob)
-            if regex is not None and regex.search(lowered) is not None:
+        for glob, literal in self._unkeyed_literals:
+            if literal in lowered and self._test(glob, lowered, parts):
                 matched.append(glob)
-        return tuple(sorted(matched))
+        literals = self._literal
+        segments = self._segments
+        last = len(parts) - 1
+        for at, part in enumerate(parts):
+            if part:
+                found = segments.get(part) if at < last else None
+                if found is None:
+                    found = _candidates(part, *self._by_part)
+                    if at < last:  # folder names recur across paths (file names much less): remember them
+                        if len(segments) >= CACHE_PATHS:
+                            segments.clear()
+                        segments[part] = found
+                for glob in found:
+                    if literals[glob] in lowered and self._test(glob, lowered, parts):
+                        matched.append(glob)
+        return tuple(sorted(set(matched))) if len(matched) > 1 else tuple(matched)  # two segments may bring one glob
+
+    def _test(self, glob: str, lowered: str, parts: list[str]) -> bool:
+        """Whether a glob that passed the literal test matches the path."""
+        shape = self._fast.get(glob)
+        if shape is not None:
+            return _fast_match(shape, lowered, parts)
+        regex = self._regex(glob)
+        return regex is not None and regex.search(lowered) is not None
 
     def first_owners(self, glob: str, count: int) -> tuple[int, ...]:
         """The first `count` personas, in catalog order, that claim files with `glob`."""
