@@ -505,3 +505,34 @@ async def test_a_socket_pair_as_the_wire_is_polled_too() -> None:
         finally:
             reader.close()
             writer.close()
+
+
+async def test_messages_sent_at_once_reach_a_slow_reader_whole_and_one_a_line() -> None:
+    """Senders write straight to the wire; a full pipe makes them wait their turn, never interleave."""
+    from mcp.shared.message import SessionMessage
+    from mcp_types import JSONRPCNotification
+
+    from persona_mcp import stdio
+
+    read_fd, write_fd = os.pipe()
+    with open(read_fd, "rb") as source, open(write_fd, "wb", buffering=0) as sink:
+        outbox = stdio._Outbox(stdio._message_writer(sink))
+        messages = [SessionMessage(JSONRPCNotification(jsonrpc="2.0", method=f"notifications/test{n}",
+                                                       params={"blob": str(n) * 200_000}))
+                    for n in range(3)]
+
+        def read_slowly() -> list[bytes]:
+            lines = []
+            while len(lines) < len(messages):
+                anyio.from_thread.run(anyio.sleep, 0.01)  # let the pipe fill up so that writers must wait
+                lines.append(source.readline())
+            return lines
+
+        async with anyio.create_task_group() as tg:
+            for message in messages:
+                tg.start_soon(outbox.send, message)
+            with anyio.fail_after(TIMEOUT):
+                lines = await anyio.to_thread.run_sync(read_slowly, abandon_on_cancel=True)
+        outbox.writer.close()
+    assert sorted(json.loads(line)["method"] for line in lines) == [f"notifications/test{n}" for n in range(3)]
+    assert all(len(line) > 200_000 and line.endswith(b"\n") for line in lines)

@@ -24,11 +24,10 @@ import sys
 from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager, suppress
-from typing import IO, Any
+from typing import IO, Any, Self
 
 import anyio
 import anyio.to_thread
-from anyio.abc import ObjectReceiveStream, ObjectSendStream
 from mcp.shared.message import ServerMessageMetadata, SessionMessage
 from mcp_types import (
     INVALID_REQUEST,
@@ -297,88 +296,151 @@ def _shape_problem(data: dict[str, Any]) -> str:
     return "a message needs 'method' (request or notification) or 'result'/'error' (response)"
 
 
+class _Outbox:
+    """The server's write stream: each message is encoded and written to the wire by the task that sends it.
+
+    There is no queue and no writer task in between: a handler's answer is on the wire when its `send`
+    returns, without the task switches a relay costs. A lock keeps messages whole when a write has to
+    wait for the host to read (a full pipe). An answer counts as answered for the drain at end of input
+    even when it could not be delivered (the host stopped reading): nothing is left to wait for.
+    """
+
+    def __init__(self, writer: _ThreadedWriter | _PollingWriter) -> None:
+        self.writer = writer
+        self.lock = anyio.Lock(fast_acquire=True)  # uncontended, taking it does not yield to the event loop
+        self.broken = False
+        self.closed = False
+        self.pending: Counter[RequestId] = Counter()  # requests in flight, counted in case a client reuses an id
+        self.settled = anyio.Event()
+
+    async def send(self, item: SessionMessage, /) -> None:
+        if self.closed:
+            raise anyio.ClosedResourceError
+        await self.deliver(item)
+
+    async def deliver(self, item: SessionMessage) -> None:
+        """Write one message (the server's, or an error reply of the transport's own)."""
+        message = item.message
+        if not self.broken:
+            data = encode(message)
+            try:
+                async with self.lock:
+                    await self.writer.write(data)
+            except OSError as exc:  # the host went away; go on answering so the server is never blocked
+                logger.warning("stdout: cannot write (%s); further messages are dropped", exc)
+                self.broken = True
+        if isinstance(message, JSONRPCResponse | JSONRPCError) and message.id is not None:
+            self.answered(message.id)
+
+    def expect_answer(self, id_: RequestId) -> None:
+        self.pending[id_] += 1
+
+    def answered(self, id_: RequestId) -> None:
+        if self.pending[id_] <= 1:
+            del self.pending[id_]
+        else:
+            self.pending[id_] -= 1
+        self.settled.set()
+        self.settled = anyio.Event()
+
+    async def drain(self, seconds: float) -> None:
+        """Wait, for `seconds` at most, until every request in flight is answered (or settled unanswered)."""
+        with anyio.move_on_after(seconds) as scope:
+            while self.pending:
+                await self.settled.wait()
+        if scope.cancelled_caught:
+            logger.warning("stdin closed; %d request(s) still unanswered after %.0f s", self.pending.total(), seconds)
+
+    async def aclose(self) -> None:
+        self.closed = True
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+
+class _Inbox:
+    """The server's read stream: each `receive` reads the wire itself, up to the next message for the server.
+
+    Lines that are not JSON-RPC, and lines over the limit, are answered with a JSON-RPC error on the
+    spot and skipped; blank lines are skipped. At end of input it waits until the requests in flight
+    are answered (the drain) before it reports the end to the server, which would drop them otherwise.
+    """
+
+    def __init__(self, reader: _ThreadedReader | _PollingReader, outbox: _Outbox, *, max_line_bytes: int,
+                 drain_seconds: float) -> None:
+        self.reader = reader
+        self.outbox = outbox
+        self.max_line_bytes = max_line_bytes
+        self.drain_seconds = drain_seconds
+        self.ended = False
+        self.closed = False
+
+    async def receive(self) -> SessionMessage:
+        if self.closed:
+            raise anyio.ClosedResourceError
+        while not self.ended:
+            line, cut = await self.reader.read_line()
+            if cut:
+                logger.warning("stdin: dropped a line over %d bytes", self.max_line_bytes)
+                await self.outbox.deliver(error_reply(INVALID_REQUEST, f"Invalid Request: the line is over the "
+                                                      f"{self.max_line_bytes}-byte limit for one message"))
+                continue
+            if not line:
+                self.ended = True
+                await self.outbox.drain(self.drain_seconds)
+                break
+            if not line.strip():
+                continue
+            decoded = decode(line)
+            if isinstance(decoded, JSONRPCError):
+                logger.warning("stdin: %s: %r", decoded.error.message, line[:120])
+                await self.outbox.deliver(SessionMessage(decoded))
+                continue
+            message = decoded.message
+            if isinstance(message, JSONRPCRequest):
+                self.outbox.expect_answer(message.id)
+                # A request that settles without an answer (cancelled by the client) is not waited for.
+                decoded.metadata = ServerMessageMetadata(
+                    on_request_unanswered=_unanswered(self.outbox.answered, message.id))
+            return decoded
+        raise anyio.EndOfStream
+
+    def __aiter__(self) -> Self:
+        return self
+
+    async def __anext__(self) -> SessionMessage:
+        try:
+            return await self.receive()
+        except anyio.EndOfStream:
+            raise StopAsyncIteration from None
+
+    async def aclose(self) -> None:
+        self.closed = True
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+
 @asynccontextmanager
 async def stdio_transport(
     *, max_line_bytes: int = MAX_LINE_BYTES, drain_seconds: float = DRAIN_SECONDS,
     reader: IO[bytes] | None = None, writer: IO[bytes] | None = None,
-) -> AsyncIterator[tuple[ObjectReceiveStream[SessionMessage | Exception], ObjectSendStream[SessionMessage]]]:
+) -> AsyncIterator[tuple[_Inbox, _Outbox]]:
     """Streams for `Server.run` over stdin/stdout (or the given binary files, which are then not diverted)."""
     wire = _Wire() if reader is None and writer is None else None
     source = reader or (wire.reader if wire else sys.stdin.buffer)
     sink = writer or (wire.writer if wire else sys.stdout.buffer)
     incoming = _line_reader(source, max_line_bytes)
     outgoing = _message_writer(sink)
-    to_server, from_wire = anyio.create_memory_object_stream[SessionMessage | Exception](0)
-    # One queue to the wire for the server's messages and the reader's error replies. The server gets
-    # its own clone of the sending end: the queue ends once both the server and the reader closed theirs.
-    out_send, out_receive = anyio.create_memory_object_stream[SessionMessage](16)
-    to_wire = out_send.clone()
-    pending: Counter[RequestId] = Counter()  # a count, in case a client reuses an id while it is in flight
-    settled = anyio.Event()
-
-    def answered(id_: RequestId) -> None:
-        nonlocal settled
-        pending[id_] -= 1
-        if pending[id_] <= 0:
-            del pending[id_]
-        settled.set()
-        settled = anyio.Event()
-
-    async def read_wire() -> None:
-        async with to_server, out_send:
-            while True:
-                line, cut = await incoming.read_line()
-                if cut:
-                    logger.warning("stdin: dropped a line over %d bytes", max_line_bytes)
-                    await out_send.send(error_reply(INVALID_REQUEST, f"Invalid Request: the line is over the "
-                                                    f"{max_line_bytes}-byte limit for one message"))
-                    continue
-                if not line:
-                    break
-                if not line.strip():
-                    continue
-                decoded = decode(line)
-                if isinstance(decoded, JSONRPCError):
-                    logger.warning("stdin: %s: %r", decoded.error.message, line[:120])
-                    await out_send.send(SessionMessage(decoded))
-                    continue
-                message = decoded.message
-                if isinstance(message, JSONRPCRequest):
-                    pending[message.id] += 1
-                    # A request that settles without an answer (cancelled by the client) is not waited for.
-                    decoded.metadata = ServerMessageMetadata(on_request_unanswered=_unanswered(answered, message.id))
-                try:  # straight to a server that is waiting for it, without a turn of the event loop first
-                    to_server.send_nowait(decoded)
-                except anyio.WouldBlock:
-                    await to_server.send(decoded)
-            # End of input: let the requests in flight finish and be answered before the server sees EOF.
-            with anyio.move_on_after(drain_seconds) as scope:
-                while pending:
-                    await settled.wait()
-            if scope.cancelled_caught:
-                logger.warning("stdin closed; %d request(s) still unanswered after %.0f s", pending.total(),
-                               drain_seconds)
-
-    async def write_wire() -> None:
-        broken = False
-        async with out_receive:
-            async for item in out_receive:
-                if not broken:
-                    data = encode(item.message)
-                    try:
-                        await outgoing.write(data)
-                    except OSError as exc:  # the host went away; keep draining so the server is never blocked
-                        logger.warning("stdout: cannot write (%s); further messages are dropped", exc)
-                        broken = True
-                # Answered, even if the answer could not be delivered: nothing is left to wait for.
-                if isinstance(item.message, JSONRPCResponse | JSONRPCError) and item.message.id is not None:
-                    answered(item.message.id)
-
+    outbox = _Outbox(outgoing)
     try:
-        async with anyio.create_task_group() as tg:
-            tg.start_soon(write_wire)
-            tg.start_soon(read_wire)
-            yield from_wire, to_wire
+        yield _Inbox(incoming, outbox, max_line_bytes=max_line_bytes, drain_seconds=drain_seconds), outbox
     finally:
         incoming.close()
         outgoing.close()
