@@ -53,9 +53,6 @@ MAX_CONFLICTS = 5
 
 # An indexed trigger: (persona, kind, text as written, weight). A plain tuple: catalogs hold many.
 _Posting = tuple[int, Kind, str, float]
-# The phrases that start with one stem, all and one-word only, and their second stems (see SelectionIndex).
-_Phrase = tuple[tuple[str, ...], list[_Posting]]
-_Phrases = tuple[list[_Phrase], list[_Phrase], frozenset[str]]
 # How a file is shared out (see `file_claims`): each matching glob's share, and corrections per persona.
 _Claims = tuple[tuple[tuple[str, float], ...], tuple[tuple[int, float], ...]]
 
@@ -124,15 +121,17 @@ class SelectionIndex:
         # save performance"); one with a function word ("fails on") must be matched as written.
         self._gapped = {key for key, postings in self._postings.items()
                         if len(key) == 2 and all(STOPWORDS.isdisjoint(words(p[2])) for p in postings)}
-        # What match_phrases looks up for each task word: the phrases that start with its stem, with
-        # their postings; the same list without the longer phrases; and the second words of those.
-        starting: dict[str, list[_Phrase]] = defaultdict(list)
-        for key, postings in self._postings.items():
-            starting[key[0]].append((key, postings))
-        self._phrases: dict[str, _Phrases] = {
-            first: (found, [item for item in found if len(item[0]) == 1],
-                    frozenset(item[0][1] for item in found if len(item[0]) > 1))
-            for first, found in starting.items()}
+        # The phrases by their first stem, one-word phrases first (the order of phrases at one word
+        # does not change what matches), and per first stem the second stems of its longer phrases:
+        # where none of those follows within reach of the word, none of its longer phrases can match.
+        self._by_first: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+        for key in sorted(self._postings, key=len):
+            self._by_first[key[0]].append(key)
+        seconds: dict[str, set[str]] = defaultdict(set)
+        for key in self._postings:
+            if len(key) > 1:
+                seconds[key[0]].add(key[1])
+        self._seconds: dict[str, frozenset[str]] = {first: frozenset(found) for first, found in seconds.items()}
         self.globs = GlobIndex([p.spec.trigger_files for p in self.personas])
         self._shapes: dict[str, list[int]] = defaultdict(list)
         for i, persona in enumerate(self.personas):
@@ -189,14 +188,14 @@ class SelectionIndex:
         lead = len(task_stems) if lead is None else lead
         by_persona: dict[int, list[_Found]] = defaultdict(list)
         gapped = self._gapped
-        entries = list(map(self._phrases.get, task_stems))
+        postings_of = self._postings
+        seconds = self._seconds
+        entries = list(map(self._by_first.get, task_stems))
         for start in compress(range(len(entries)), entries):  # the positions where some phrase starts
-            phrases, single, seconds = entries[start]  # type: ignore[misc]  # compress skips the Nones
             factor = (FIRST_WORD_FACTOR if start == 0 else 1.0) if start < lead else REST_FACTOR
             word = task_words[start]
-            if seconds.isdisjoint(task_stems[start + 1:start + 2 + PHRASE_GAP]):
-                phrases = single  # no longer phrase can match here, as written or across a gap
-            for key, postings in phrases:
+            longer: bool | None = None  # whether a longer phrase can match here (found out when one is met)
+            for key in entries[start]:  # type: ignore[union-attr]  # compress skips the Nones
                 end = start + len(key)
                 scale = factor  # times GAP_FACTOR for a two-word phrase matched across a gap
                 if end - start == 1:
@@ -205,6 +204,10 @@ class SelectionIndex:
                     matched = word
                     in_code = code is not None and code[start]
                 else:
+                    if longer is None:
+                        longer = not seconds[key[0]].isdisjoint(task_stems[start + 1:start + 2 + PHRASE_GAP])
+                    if not longer:
+                        break  # the rest are longer phrases too
                     if tuple(task_stems[start:end]) != key:
                         if key in gapped and key[1] in task_stems[start + 2:start + 2 + PHRASE_GAP]:
                             end = task_stems.index(key[1], start + 2) + 1
@@ -213,7 +216,7 @@ class SelectionIndex:
                             continue
                     matched = " ".join(task_words[start:end])
                     in_code = code is not None and all(code[start:end])
-                for persona, kind, text, weight in postings:
+                for persona, kind, text, weight in postings_of[key]:
                     weight *= scale
                     if in_code and kind == "activity":
                         weight *= CODE_FACTOR
