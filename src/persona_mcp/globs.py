@@ -110,19 +110,12 @@ def _fast_match(shape: tuple[str, str], path: str, parts: list[str]) -> bool:
     return path.startswith(value)
 
 
-def path_keys(path: str) -> list[str]:
-    """The index keys under which a (lowercased) path may find its globs."""
-    parts = [p for p in path.split("/") if p]
-    keys = ["name:" + p for p in parts]
-    keys += ["pre:" + p[:_PREFIX] for p in parts if len(p) >= _PREFIX]
-    # Every segment, not only the file name: like gitignore, `*.d` also matches a folder `x.d/`.
-    keys += ["ext:" + p[p.rfind(".") + 1:] for p in parts if p.rfind(".") > 0]
-    return keys
-
-
 def _candidates(part: str, by_name: dict[str, list[str]], by_prefix: dict[str, list[str]],
                 by_ext: dict[str, list[str]]) -> list[str]:
-    """The globs filed under one segment of a path: its name, its first letters, its extension (see `path_keys`)."""
+    """The globs filed under one segment of a path: under its name, its first letters and its extension.
+
+    Every segment is looked up, not only the file name: like gitignore, `*.d` also matches a folder `x.d/`.
+    """
     found = list(by_name.get(part, ()))
     if len(part) >= _PREFIX:
         found += by_prefix.get(part[:_PREFIX], ())
@@ -151,15 +144,16 @@ class GlobIndex:
         self.excluders: dict[str, frozenset[int]] = {
             glob: frozenset(p for p, negate in found if negate) for glob, found in owners.items()
             if any(negate for _p, negate in found)}
-        self._by_key: dict[str, list[str]] = defaultdict(list)
+        by_key: dict[str, list[str]] = defaultdict(list)
         self._unkeyed: list[str] = []
         self._spec = {glob: specificity(glob) for glob in owners}
         for glob in owners:
             key = _key(glob)
-            (self._by_key[key] if key else self._unkeyed).append(glob)
-        # The same keys in three tables, looked up with a path's segments as they are.
+            (by_key[key] if key else self._unkeyed).append(glob)
+        # The globs by the literal they need, in three tables (name, first letters, extension) that a
+        # path's segments are looked up in as they are.
         self._by_part: tuple[dict[str, list[str]], dict[str, list[str]], dict[str, list[str]]] = ({}, {}, {})
-        for key, found in self._by_key.items():
+        for key, found in by_key.items():
             kind, _, value = key.partition(":")
             self._by_part[("name", "pre", "ext").index(kind)][value] = found
         self._segments: dict[str, list[str]] = {}  # folder name -> the globs filed under it (a bounded cache)
