@@ -1,4 +1,4 @@
-"""Our tools skip the SDK's generic tool path (see `PersonaServer._call_direct`): the wire must not tell.
+"""Our tools skip the SDK's generic tool path (`PersonaServer._serve_tools_call`): the wire must not tell.
 
 Every call here goes to two servers over `mcp.Client`, in both protocol eras: one as built, and one
 whose direct path is switched off so that the SDK's generic path serves the tools. Results, `isError`
@@ -134,3 +134,39 @@ async def test_structured_content_is_the_selection_dumped_and_the_text_its_rende
             if expected.persona is not None:
                 assert expected.guidance and expected.guidance.strip() in result.content[0].text  # type: ignore[union-attr]
                 assert result.structured_content["guidance"] == expected.guidance
+
+
+@pytest.mark.parametrize("version", ["2025-11-25", "2026-07-28"])
+def test_the_wire_form_of_a_result_is_what_the_sdk_dumps_it_to_byte_for_byte(catalog: Catalog, version: str) -> None:
+    from mcp_types import CallToolResult, TextContent
+    from mcp_types.methods import serialize_server_result
+
+    from persona_mcp.server import wire_form
+
+    selection = select(catalog.index, REGISTRATION["task"], REGISTRATION["files"])
+    result = CallToolResult(content=[TextContent(type="text", text=selection_text(selection))],
+                            structured_content=selection.model_dump(mode="json"))
+    fast = wire_form(result)
+    assert isinstance(fast, dict)
+    dumped = result.model_dump(by_alias=True, mode="json", exclude_none=True)
+    assert fast == dumped
+    assert json.dumps(serialize_server_result("tools/call", version, fast)) == json.dumps(
+        serialize_server_result("tools/call", version, dumped))
+
+
+def test_results_of_any_other_shape_are_left_for_the_sdk_to_dump() -> None:
+    from mcp_types import CallToolResult, TextContent
+
+    from persona_mcp.server import wire_form
+
+    text = TextContent(type="text", text="x")
+    unusual = [
+        CallToolResult(content=[text], is_error=True),
+        CallToolResult(content=[text]),  # no structured content
+        CallToolResult(content=[text, text], structured_content={}),
+        CallToolResult(content=[], structured_content={}),
+        CallToolResult(content=[TextContent(type="text", text="x", _meta={"k": 1})], structured_content={}),
+        CallToolResult(content=[text], structured_content={}, _meta={"k": 1}),
+    ]
+    for result in unusual:
+        assert wire_form(result) is result

@@ -7,12 +7,14 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Annotated, Any, Literal, TypeVar
 
+from mcp.server.context import ServerRequestContext
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ToolError, UnexpectedToolError
 from mcp.server.subscriptions import InMemorySubscriptionBus, PromptsListChanged, ResourcesListChanged
 from mcp.shared.exceptions import MCPError
 from mcp_types import (
     INVALID_PARAMS,
+    CallToolRequestParams,
     CallToolResult,
     Completion,
     CompletionArgument,
@@ -27,7 +29,7 @@ from mcp_types import (
 from mcp_types import Prompt as MCPPrompt
 from mcp_types import PromptArgument as MCPPromptArgument
 from mcp_types import Resource as MCPResource
-from pydantic import Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from persona_mcp import __version__
 from persona_mcp.catalog import Catalog
@@ -99,6 +101,13 @@ class PersonaServer(MCPServer[Any]):
                          title="Persona MCP", description="Engineering personas, selected per task.",
                          subscriptions=self.bus, middleware=[HostTracker(self.hosts)])
         advertise_list_changed(self)
+        # tools/call goes to `_serve_tools_call`, which hands every call but our own tools' to the SDK's
+        # handler. Extensions could wrap that handler, but they are fixed at construction and we have none.
+        lowlevel = self._lowlevel_server  # the SDK has no public accessor (its own TODO L53)
+        sdk_handler = lowlevel.get_request_handler("tools/call")
+        assert sdk_handler is not None
+        self._sdk_tools_call = sdk_handler.handler
+        lowlevel.add_request_handler("tools/call", CallToolRequestParams, self._serve_tools_call)
         self._catalog: Catalog | None = None if callable(catalog) else catalog
         self._load_catalog = catalog if callable(catalog) else None
         self.tool_arguments: dict[str, frozenset[str]] = {}
@@ -225,6 +234,26 @@ class PersonaServer(MCPServer[Any]):
                                + ", ".join(t.name for t in await self.list_tools())) from exc
             raise
 
+    async def _serve_tools_call(
+        self, ctx: ServerRequestContext[Any, Any], params: CallToolRequestParams
+    ) -> BaseModel | dict[str, Any] | None:
+        """The tools/call handler: our own tools in their wire form, any other call through the SDK's handler.
+
+        An answer of our tools is a text block and structured content; it goes back as the dict the SDK
+        would dump it to (`CallToolResult.model_dump(by_alias=True, mode="json", exclude_none=True)`),
+        which the SDK then checks against the protocol version's result schema as it does any result.
+        Dumping the model would walk the whole selection once more, and the SDK's handler adds a
+        Context our tools do not take.
+        """
+        if params.name not in self._direct_tools:
+            return await self._sdk_tools_call(ctx, params)
+        try:
+            result = await self.call_tool(params.name, params.arguments or {})
+        except UnexpectedToolError as exc:  # as the SDK's handler reports a crash: no detail to the client
+            logger.exception("Tool %r raised an unexpected exception", params.name)
+            return CallToolResult(content=[TextContent(type="text", text=str(exc))], is_error=True)
+        return wire_form(result)
+
     @staticmethod
     async def _call_direct(
         name: str, arguments: dict[str, Any], validate: Callable[[dict[str, Any]], dict[str, Any]],
@@ -263,6 +292,21 @@ def invalid_params(field: str, message: str, *, tool: str | None = None, known: 
     if known:
         data["known"] = list(known)
     return MCPError(code=INVALID_PARAMS, message=f"{where}invalid '{field}': {message}", data=data)
+
+
+def wire_form(result: CallToolResult) -> CallToolResult | dict[str, Any]:
+    """A tool result with one plain text block and structured content, as the dict the SDK would dump it to.
+
+    Anything else is returned as it is, for the SDK to dump. tests/test_tool_path.py checks that both
+    come out the same on the wire.
+    """
+    block = result.content[0] if len(result.content) == 1 else None
+    if (not isinstance(block, TextContent) or block.annotations is not None or block.meta is not None
+            or result.meta is not None or result.is_error or result.structured_content is None
+            or result.result_type != "complete"):
+        return result
+    return {"content": [{"type": "text", "text": block.text}], "structuredContent": result.structured_content,
+            "isError": False, "resultType": "complete"}
 
 
 def invalid_arguments(error: ValidationError, *, tool: str) -> MCPError:
