@@ -124,3 +124,14 @@ def test_a_selection_repeated_gives_the_same_answer() -> None:
     first = select(index, task, files).model_dump(mode="json")
     assert first["persona"] == "persona-backend"
     assert select(index, task, files).model_dump(mode="json") == first
+
+
+def test_globs_crowding_one_prefix_match_as_gitignore_says() -> None:
+    # More than CROWDED globs start with "abcd": those with six plain letters are filed under more of them.
+    globs = [f"**/abcd{i:02d}_*.py" for i in range(40)] + ["**/abcd*.md", "**/abcdef\\*x*", "abcdefgh*", "**/abcd?e*"]
+    index = GlobIndex([globs])
+    paths = ["src/abcd07_x.py", "abcd07_/y.txt", "abcd39_.py", "a/abcd.md", "abcdef*xy", "abcdefghij/k", "abcdxe1",
+             "abcd41_x.py", "x/abcd07.py", "abcdefgh", "b/abcdefgh/c"]
+    for path in paths:
+        expected = sorted(g for g in globs if pathspec.GitIgnoreSpec.from_lines([g]).match_file(path))
+        assert index.matching(path) == expected, path

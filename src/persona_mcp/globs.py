@@ -17,6 +17,8 @@ from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern
 _WILD = re.compile(r"[*?\[]")
 CACHE_PATHS = 8192  # paths whose matching globs are remembered, per index
 _PREFIX = 4  # globs like `CHANGELOG*` are filed under their first letters
+_LONG_PREFIX = 6  # and, where many share those (big catalogs), under more of them when they can
+CROWDED = 32  # globs under one key of first letters that make it crowded
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,8 +46,12 @@ def specificity(glob: str) -> float:
     return 1.5
 
 
-def _key(glob: str) -> str | None:
-    """The literal that every path matching `glob` must carry, as an index key; None if there is none."""
+def _key(glob: str, crowded: bool = False) -> str | None:
+    """The literal that every path matching `glob` must carry, as an index key; None if there is none.
+
+    A glob filed under its name's first letters whose key many globs share (`crowded`, in big
+    catalogs) is filed under more of them where its name starts with enough plain letters.
+    """
     parts = [p for p in glob.strip("/").split("/") if p]
     if not parts:
         return None
@@ -54,6 +60,9 @@ def _key(glob: str) -> str | None:
         return "name:" + last
     prefix = _WILD.split(last, 1)[0]
     if len(prefix) >= _PREFIX:  # `test_*.py`: the name's start is rarer than its extension
+        plain = prefix.split("\\", 1)[0]  # the letters before any escape are taken as written
+        if crowded and len(plain) >= _LONG_PREFIX:
+            return "long:" + plain[:_LONG_PREFIX]
         return "pre:" + prefix[:_PREFIX]
     ext = re.search(r"\.([^.*?\[\]/]+)$", last)
     if ext:
@@ -111,7 +120,7 @@ def _fast_match(shape: tuple[str, str], path: str, parts: list[str]) -> bool:
 
 
 def _candidates(part: str, by_name: dict[str, list[str]], by_prefix: dict[str, list[str]],
-                by_ext: dict[str, list[str]]) -> list[str]:
+                by_ext: dict[str, list[str]], by_long_prefix: dict[str, list[str]]) -> list[str]:
     """The globs filed under one segment of a path: under its name, its first letters and its extension.
 
     Every segment is looked up, not only the file name: like gitignore, `*.d` also matches a folder `x.d/`.
@@ -119,6 +128,8 @@ def _candidates(part: str, by_name: dict[str, list[str]], by_prefix: dict[str, l
     found = list(by_name.get(part, ()))
     if len(part) >= _PREFIX:
         found += by_prefix.get(part[:_PREFIX], ())
+        if by_long_prefix and len(part) >= _LONG_PREFIX:
+            found += by_long_prefix.get(part[:_LONG_PREFIX], ())
     dot = part.rfind(".")
     if dot > 0:
         found += by_ext.get(part[dot + 1:], ())
@@ -150,12 +161,17 @@ class GlobIndex:
         for glob in owners:
             key = _key(glob)
             (by_key[key] if key else self._unkeyed).append(glob)
-        # The globs by the literal they need, in three tables (name, first letters, extension) that a
-        # path's segments are looked up in as they are.
-        self._by_part: tuple[dict[str, list[str]], dict[str, list[str]], dict[str, list[str]]] = ({}, {}, {})
+        for key, found in list(by_key.items()):
+            if key.startswith("pre:") and len(found) > CROWDED:
+                by_key[key] = []
+                for glob in found:
+                    by_key[_key(glob, crowded=True) or key].append(glob)
+        # The globs by the literal they need, in tables (name, first letters, extension, more first
+        # letters) that a path's segments are looked up in as they are.
+        self._by_part: tuple[dict[str, list[str]], ...] = ({}, {}, {}, {})
         for key, found in by_key.items():
             kind, _, value = key.partition(":")
-            self._by_part[("name", "pre", "ext").index(kind)][value] = found
+            self._by_part[("name", "pre", "ext", "long").index(kind)][value] = found
         self._segments: dict[str, list[str]] = {}  # folder name -> the globs filed under it (a bounded cache)
         self._compiled: dict[str, re.Pattern[str] | None] = {}
         self._cache: dict[str, tuple[str, ...]] = {}
