@@ -48,3 +48,23 @@ def test_unpacked_wheel_serves_its_own_personas_from_another_directory(wheel: Pa
     personas = json.loads(listed.stdout)
     assert len(personas) == 11
     assert all(Path(p["path"]).is_relative_to(site) for p in personas), "personas must come from the wheel"
+
+
+def test_starting_the_server_leaves_the_yaml_glob_and_selection_code_unimported() -> None:
+    """Start-up imports only what `initialize` and `tools/list` need; the rest comes with the first catalog."""
+    probe = (
+        "import sys\n"
+        "from persona_mcp.catalog import Catalog, Layer, builtin_dir\n"
+        "from persona_mcp.cli import main\n"
+        "from persona_mcp.live import serve_stdio\n"
+        "from persona_mcp.server import build_server\n"
+        "server = build_server(lambda: Catalog.load([Layer('builtin', builtin_dir())]))\n"
+        "late = ('yaml', 'pathspec', 'persona_mcp.selection', 'persona_mcp.text')\n"
+        "print(sorted(name for name in late if name in sys.modules))\n"
+        "server.catalog.index\n"
+        "print(sorted(name for name in late if name in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True)
+    before, after = done.stdout.splitlines()
+    assert before == "[]"
+    assert "'yaml'" in after and "'persona_mcp.selection'" in after  # the first catalog brings them in

@@ -15,6 +15,7 @@ import mcp
 import pytest
 from mcp.shared.exceptions import MCPError
 
+import persona_mcp.selection
 import persona_mcp.server
 from persona_mcp.catalog import Catalog, default_layers
 from persona_mcp.selection import select
@@ -106,7 +107,7 @@ async def test_a_crash_inside_a_tool_is_an_error_result_without_its_text_on_both
     def crash(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("internal detail that must not reach the client")
 
-    monkeypatch.setattr(persona_mcp.server, "select", crash)
+    monkeypatch.setattr(persona_mcp.selection, "select", crash)
     direct, generic = build_server(catalog), through_the_sdk(build_server(catalog))
     async with mcp.Client(direct, mode=mode) as fast, mcp.Client(generic, mode=mode) as slow:
         got = await outcome(fast, "select_persona", REGISTRATION)

@@ -14,11 +14,14 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from persona_mcp.errors import PersonaNotFound
 from persona_mcp.loader import MAX_FILE_BYTES, LoadResult, load_folder, load_persona_file, persona_files
 from persona_mcp.model import Diagnostic, Persona, PersonaInfo, PersonaList, short_name
-from persona_mcp.selection import SelectionIndex
+
+if TYPE_CHECKING:
+    from persona_mcp.selection import SelectionIndex
 
 logger = logging.getLogger(__name__)
 
@@ -152,6 +155,8 @@ class Catalog:
 
     @cached_property
     def index(self) -> SelectionIndex:
+        from persona_mcp.selection import SelectionIndex  # imported when first needed, not at start-up
+
         return SelectionIndex(self.personas)
 
     @cached_property

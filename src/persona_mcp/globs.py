@@ -12,8 +12,6 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern
-
 _WILD = re.compile(r"[*?\[]")
 CACHE_PATHS = 8192  # paths whose matching globs are remembered, per index
 _PREFIX = 4  # globs like `CHANGELOG*` are filed under their first letters
@@ -184,6 +182,8 @@ class GlobIndex:
 
     def _regex(self, glob: str) -> re.Pattern[str] | None:
         if glob not in self._compiled:
+            from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern  # only globs of no fast shape get here
+
             try:
                 self._compiled[glob] = GitIgnoreSpecPattern(glob).regex
             except Exception:

@@ -12,10 +12,8 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
-from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern
 from pydantic import ValidationError
 
 from persona_mcp.globs import fast_shape
@@ -30,8 +28,11 @@ from persona_mcp.model import (
     short_name,
 )
 
-# libyaml's parser when PyYAML was built with it (the wheels are), the pure-Python one otherwise.
-_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+if TYPE_CHECKING:
+    import yaml
+
+# PyYAML and pathspec are imported where a persona file is first parsed or a glob checked, not
+# with this module: the server answers `initialize` and `tools/list` before it reads any persona.
 
 logger = logging.getLogger(__name__)
 
@@ -83,6 +84,8 @@ def parse_persona(text: str, path: str, *, layer: str = "builtin", strict: bool 
     """Validate one persona file's text. Never raises on bad content: problems come back as diagnostics."""
     result = LoadResult()
 
+    import yaml
+
     def report(message: str, hint: str = "", *, line: int | None = None, fld: str | None = None,
                severity: str = "error") -> None:
         result.diagnostics.append(
@@ -104,7 +107,8 @@ def parse_persona(text: str, path: str, *, layer: str = "builtin", strict: bool 
     try:
         # One parse: compose the node tree (its marks give line numbers, and its size is checked
         # before aliases are expanded), then build the values from that same tree.
-        loader = _SafeLoader(frontmatter)
+        # libyaml's parser when PyYAML was built with it (the wheels are), the pure-Python one otherwise.
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(frontmatter)
         try:
             root = loader.get_single_node()
             # Only anchors (&name) make aliases that can multiply values; without one there is
@@ -328,6 +332,8 @@ def glob_problem(glob: str) -> str | None:
         return "a pattern starting with '#' is a comment and matches nothing"
     if fast_shape(glob) is not None:  # a plain folder, extension or name: always a usable pattern
         return None
+    from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern
+
     try:
         # Translate only: compiling the regex costs far more, and the selection index compiles a
         # glob when a request first needs it.
@@ -356,6 +362,8 @@ def _expanded_size(root: yaml.Node | None) -> int:
     sizes: dict[int, int] = {}
     open_nodes: set[int] = set()
 
+    import yaml
+
     def size(node: yaml.Node) -> int:
         key = id(node)
         if key in sizes:
@@ -380,6 +388,8 @@ def _expanded_size(root: yaml.Node | None) -> int:
 
 def _node_at(root: yaml.Node | None, loc: Sequence[str | int]) -> yaml.Node | None:
     """The YAML node at a pydantic error location, to report its line."""
+    import yaml
+
     node = root
     for part in loc:
         if isinstance(node, yaml.MappingNode):

@@ -36,7 +36,6 @@ from persona_mcp.catalog import Catalog
 from persona_mcp.errors import InvalidArgument, PersonaNotFound
 from persona_mcp.hosts import Hosts, HostTracker, advertise_list_changed
 from persona_mcp.model import Persona, PersonaDetail, PersonaInfo, PersonaList, Selection
-from persona_mcp.selection import select
 from persona_mcp.stdio import stdio_transport
 
 logger = logging.getLogger(__name__)
@@ -380,6 +379,8 @@ def build_server(catalog: Catalog | Callable[[], Catalog]) -> PersonaServer:
         combine with, the behavioural guidance to follow, its priority order and its preferred
         MCP servers. When no persona fits, `persona` is null and `reason` says why.
         """
+        from persona_mcp.selection import select  # loaded with the first catalog, not at start-up
+
         result = select(server.catalog.index, task, files, top_k=top_k,
                         available_servers=available_servers, detail=detail)
         return _tool_result(result, selection_text(result))
