@@ -296,7 +296,22 @@ def _shape_problem(data: dict[str, Any]) -> str:
     return "a message needs 'method' (request or notification) or 'result'/'error' (response)"
 
 
-class _Outbox:
+class _Stream:
+    """What the SDK asks of a stream besides sending or receiving: closing, and use as a context manager."""
+
+    closed = False
+
+    async def aclose(self) -> None:
+        self.closed = True
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+
+class _Outbox(_Stream):
     """The server's write stream: each message is encoded and written to the wire by the task that sends it.
 
     There is no queue and no writer task in between: a handler's answer is on the wire when its `send`
@@ -351,17 +366,8 @@ class _Outbox:
         if scope.cancelled_caught:
             logger.warning("stdin closed; %d request(s) still unanswered after %.0f s", self.pending.total(), seconds)
 
-    async def aclose(self) -> None:
-        self.closed = True
 
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.aclose()
-
-
-class _Inbox:
+class _Inbox(_Stream):
     """The server's read stream: each `receive` reads the wire itself, up to the next message for the server.
 
     Lines that are not JSON-RPC, and lines over the limit, are answered with a JSON-RPC error on the
@@ -416,15 +422,6 @@ class _Inbox:
             return await self.receive()
         except anyio.EndOfStream:
             raise StopAsyncIteration from None
-
-    async def aclose(self) -> None:
-        self.closed = True
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.aclose()
 
 
 @asynccontextmanager
