@@ -183,7 +183,8 @@ class SelectionIndex:
         against: the strongest phrase covering it wins, so "race condition" does not also fire a
         separate "race", and a phrase that occurs twice counts once. A lone function word ("them",
         "is") never matches a one-word trigger, since its crude stem can collide with a real word
-        ("theme").
+        ("theme"). A two-word phrase of content words also matches with up to `PHRASE_GAP` words
+        between its two ("improve save performance"), at `GAP_FACTOR` of its weight.
         """
         lead = len(task_stems) if lead is None else lead
         by_persona: dict[int, list[_Found]] = defaultdict(list)
