@@ -113,11 +113,13 @@ class SelectionIndex:
         self._postings: dict[tuple[str, ...], list[_Posting]] = defaultdict(list)
         for key, i, kind, text, base in entries:
             # The bonus counts the words as written: "content type" is a phrase, "ContentType" one name.
-            weight = base * (1 + PHRASE_BONUS * (min(len(key), _written_words(text)) - 1))
+            if len(key) > 1:
+                base *= 1 + PHRASE_BONUS * (min(len(key), _written_words(text)) - 1)
+            weight = base
             if kind != "negative":
                 weight *= rarity.get(key, 1.0)
             self._postings[key].append((i, kind, text, weight))
-        # Two-word phrases of content words also match with a word or two between them ("improve
+        # Two-word phrases of content words also match with a few words between them ("improve
         # save performance"); one with a function word ("fails on") must be matched as written.
         self._gapped = {key for key, postings in self._postings.items()
                         if len(key) == 2 and all(STOPWORDS.isdisjoint(words(p[2])) for p in postings)}
