@@ -324,7 +324,6 @@ class _Outbox(_Stream):
         self.writer = writer
         self.lock = anyio.Lock(fast_acquire=True)  # uncontended, taking it does not yield to the event loop
         self.broken = False
-        self.closed = False
         self.pending: Counter[RequestId] = Counter()  # requests in flight, counted in case a client reuses an id
         self.settled = anyio.Event()
 
@@ -382,7 +381,6 @@ class _Inbox(_Stream):
         self.max_line_bytes = max_line_bytes
         self.drain_seconds = drain_seconds
         self.ended = False
-        self.closed = False
 
     async def receive(self) -> SessionMessage:
         if self.closed:
