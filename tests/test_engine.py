@@ -18,7 +18,7 @@ from persona_mcp.selection import (
     request_shapes,
     select,
 )
-from persona_mcp.text import stem, tokens, words
+from persona_mcp.text import analyse, stem, words
 
 
 @pytest.mark.parametrize(("word", "same_as"), [
@@ -31,8 +31,9 @@ def test_word_families_meet_at_one_stem(word: str, same_as: str) -> None:
 
 
 def test_tokens_mark_words_that_come_from_code() -> None:
-    found, code = tokens("Rename `force` to optimizeDeps, fix reply.send in thollander/actions-comment and CI/CD")
-    assert found == words("Rename `force` to optimizeDeps, fix reply.send in thollander/actions-comment and CI/CD")
+    text = "Rename `force` to optimizeDeps, fix reply.send in thollander/actions-comment and CI/CD"
+    found, code, _stems = analyse(text)
+    assert found == words(text)
     marked = dict(zip(found, code, strict=True))
     assert marked["rename"] is False and marked["fix"] is False and marked["ci"] is False
     assert marked["force"] and marked["optimize"] and marked["send"] and marked["comment"]

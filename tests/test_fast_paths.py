@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pathspec
 import pytest
 from hypothesis import given, settings
@@ -19,7 +21,7 @@ from persona_mcp.selection import (
     normalise_path,
     select,
 )
-from persona_mcp.text import count_words, stem, stem_all, tokens, words
+from persona_mcp.text import _IDENTIFIER, _RAW, analyse, count_words, stem, words
 
 # Text with the characters that make splitting words hard: case changes, code and path marks,
 # blanks of every kind, and letters whose lowercase form changes length ("İ") or script ("K").
@@ -35,20 +37,48 @@ def test_words_are_counted_chunk_by_chunk_as_a_whole_text_gives_them(text: str) 
     assert count_words(text) == len(words(text))  # and again, from what was remembered
 
 
-@settings(max_examples=300, deadline=None)
+def _plain_analysis(text: str) -> tuple[list[str], list[bool], list[str]]:
+    """What `analyse` gives, computed the plain way: code spans by a regex, then prose run by run."""
+    found: list[str] = []
+    code: list[bool] = []
+
+    def prose(part: str) -> None:
+        for raw in _RAW.findall(part):
+            run = words(raw)
+            found.extend(run)
+            code.extend([bool(_IDENTIFIER.search(raw))] * len(run))
+
+    position = 0
+    for span in re.finditer(r"`[^`\n]*`", text):
+        prose(text[position:span.start()])
+        run = words(span.group())
+        found.extend(run)
+        code.extend([True] * len(run))
+        position = span.end()
+    prose(text[position:])
+    return found, code, [stem(w) for w in found]
+
+
+@settings(max_examples=500, deadline=None)
 @given(_TRICKY)
-def test_reading_a_text_twice_gives_the_same_words_stems_and_code_marks(text: str) -> None:
-    first = tokens(text)
-    assert tokens(text) == first
-    assert len(first[0]) == len(first[1])
-    assert stem_all(first[0]) == [stem(w) for w in first[0]]
-    assert stem_all(first[0]) == [stem(w) for w in first[0]]
+def test_a_text_is_analysed_as_the_plain_computation_does_and_again_from_what_was_remembered(text: str) -> None:
+    expected = _plain_analysis(text)
+    assert analyse(text) == expected
+    assert analyse(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "a `b c` d", "a`b`c", "`x\ny` z `w`", "```", "`a`b`c`", "` `", "no ticks", "`optimizeDeps` `reply.send`",
+    "tab\t`in span`\u2028end", "nul\x00 `x\x00y` z", "\x00`a`",
+])
+def test_code_spans_are_found_as_a_regex_finds_them(text: str) -> None:
+    assert analyse(text) == _plain_analysis(text)
 
 
 def test_prose_words_keep_their_code_marks_when_read_again() -> None:
     text = "Fix `optimizeDeps` in reply.send, then update the README. See thollander/actions-comment."
     for _ in range(2):
-        found, code = tokens(text)
+        found, code, _stems = analyse(text)
         marked = dict(zip(found, code, strict=True))
         assert found[:4] == ["fix", "optimize", "deps", "in"]
         assert marked["optimize"] and marked["send"] and marked["comment"]

@@ -14,7 +14,7 @@ from typing import Literal, NamedTuple
 
 from persona_mcp.globs import GlobIndex
 from persona_mcp.model import Candidate, Companion, Persona, Selection, ServerChoice, short_name
-from persona_mcp.text import STOPWORDS, count_words, stem, stem_all, stem_key, tokens, words
+from persona_mcp.text import STOPWORDS, analyse, count_words, stem, stem_key, words
 
 Detail = Literal["full", "summary"]
 Kind = Literal["keyword", "activity", "description", "negative"]
@@ -508,8 +508,7 @@ def rank(index: SelectionIndex, task: str, files: Sequence[str], limit: int | No
     head = task.strip()
     if len(head) > READ_CHARS:
         head = head[:READ_CHARS].rsplit(None, 1)[0]  # the text is stripped, so a word remains
-    task_words, code = tokens(head)
-    task_stems = stem_all(task_words)
+    task_words, code, task_stems = analyse(head)
     evidence: dict[int, list[_Item]] = defaultdict(list)
 
     lead = _lead_words(head, task_words)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import chain
 
 # Split "useState" and "HTMLParser", but keep plurals of acronyms ("APIs") whole.
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z]{2,})")
@@ -38,6 +39,8 @@ def stem(word: str) -> str:
     w = word
     if len(w) <= 3 or not w.isalpha():
         return w
+    if w[-1] not in _SUFFIX_ENDS and w[-1] != w[-2]:  # no rule below applies: most words ending in a, o, k, l...
+        return w
     if w.endswith(_BRITISH):  # optimise -> optimize, so both spellings meet
         at = w.rfind("is")
         w = w[:at] + "iz" + w[at + 2:]
@@ -69,6 +72,7 @@ def stem(word: str) -> str:
 
 
 _BRITISH = ("ise", "ised", "ises", "ising", "isation", "isations", "iser", "isers")
+_SUFFIX_ENDS = frozenset("edsgrynt")  # the last letters of every suffix `stem` takes off or changes
 
 
 def _has_vowel(part: str) -> bool:
@@ -87,90 +91,86 @@ def _first_group(match: re.Match[str]) -> str:
     return match.group(1)
 
 
-_CODE_SPAN = re.compile(r"`[^`\n]*`")
 _RAW = re.compile(r"[A-Za-z0-9_$.+#/-]+")
 _IDENTIFIER = re.compile(r"[a-z0-9][A-Z]|_[A-Za-z0-9]|[A-Za-z]{2}\.[A-Za-z]{2}|^\$|[\w-]{3}/[\w-]{3}")
 
 
-_STEM_CACHE: dict[str, str] = {}
-STEM_CACHE_SIZE = 65536
-
-
-def stem_all(found: list[str]) -> list[str]:
-    """The stems of many words: a dict lookup for words seen before (a bounded cache)."""
-    cache = _STEM_CACHE
-    try:  # the common case, every word seen before: one lookup per word at C speed
-        return list(map(cache.__getitem__, found))
-    except KeyError:
-        pass
-    out = [cache.get(w) for w in found]
-    if None in out:
-        if len(cache) > STEM_CACHE_SIZE:
-            cache.clear()
-        for i, value in enumerate(out):
-            if value is None:
-                out[i] = cache[found[i]] = stem(found[i])
-    return out  # type: ignore[return-value]  # every None was replaced
-
-
-def tokens(text: str) -> tuple[list[str], list[bool]]:
-    """The words of a text, as `words` gives them, and for each whether it comes from code.
+def analyse(text: str) -> tuple[list[str], list[bool], list[str]]:
+    """The words of a text, whether each comes from code, and their stems.
 
     Words inside backticks, and the parts of identifiers (`optimizeDeps`, `load_tables`,
     `reply.send`), name things rather than say what the task is: the selector weighs the
     activity words among them less.
+
+    The text is read chunk by chunk as `split` gives them: the runs of `_RAW` never contain
+    whitespace, so the words of a text are the words of its chunks in order. Tasks repeat their
+    chunks (plain words, capitalised words, paths, "word." at the ends of sentences), so what each
+    chunk yields is remembered, and a text of known chunks costs a lookup per chunk and one join,
+    all at C speed.
     """
-    if "`" not in text and _IDENTIFIER.search(text) is None:  # plain prose: one pass
-        found = words(text)
-        return found, [False] * len(found)
-    out: list[str] = []
-    code: list[bool] = []
-    position = 0
-    for span in _CODE_SPAN.finditer(text):
-        _prose(text[position:span.start()], out, code)
-        found = words(span.group())
-        out += found
-        code += [True] * len(found)
-        position = span.end()
-    _prose(text[position:], out, code)
-    return out, code
-
-
-def _prose(text: str, out: list[str], code: list[bool]) -> None:
-    # The runs of `_RAW` never contain whitespace, so the text is taken chunk by chunk as `split`
-    # gives them: a plain lowercase word is its own run, and what any other chunk yields is remembered.
+    if _CODE_MARK in text:  # the mark must come only from code spans (it separates words anyway)
+        text = text.replace(_CODE_MARK, " ")
+    chunks = _chunks_marking_code(text) if "`" in text else text.split()
     cache = _CHUNK_CACHE
-    for chunk in text.split():
-        if chunk.isalpha() and chunk.isascii() and chunk.islower():  # the most common case, a plain word
-            out.append(chunk)
-            code.append(False)
-            continue
-        found = cache.get(chunk)
-        if found is None:
-            if len(cache) >= CHUNK_CACHE_SIZE:
-                cache.clear()
-            found = cache[chunk] = _chunk_words(chunk)
-        out += found[0]
-        code += found[1]
+    try:
+        got = list(map(cache.__getitem__, chunks))
+    except KeyError:  # new chunks: read and remember them
+        if len(cache) >= CHUNK_CACHE_SIZE:
+            cache.clear()
+        got = []
+        for chunk in chunks:
+            entry = cache.get(chunk)
+            if entry is None:
+                entry = cache[chunk] = _chunk_words(chunk)
+            got.append(entry)
+    flat = list(chain.from_iterable(got))  # word, code mark, stem, word, code mark, stem...
+    return flat[0::3], flat[1::3], flat[2::3]  # type: ignore[return-value]  # the three kinds in turn
 
 
-_CHUNK_CACHE: dict[str, tuple[tuple[str, ...], tuple[bool, ...]]] = {}
+def _chunks_marking_code(text: str) -> list[str]:
+    """The chunks of a text, those of a code span (`...` within one line) marked with `_CODE_MARK`.
+
+    Backticks split the text into parts. A backtick opens a span when another follows it with no
+    line break between them; otherwise it is a character of the prose.
+    """
+    parts = text.split("`")
+    chunks = parts[0].split()
+    at = 1
+    while at < len(parts):
+        part = parts[at]
+        if at + 1 < len(parts) and "\n" not in part:
+            chunks += [_CODE_MARK + chunk for chunk in part.split()]
+            chunks += parts[at + 1].split()
+            at += 2
+        else:  # a backtick with no partner on its line: prose, which it separates like any mark
+            chunks += part.split()
+            at += 1
+    return chunks
+
+
+_CODE_MARK = "\x00"  # not whitespace, so `split` keeps it on the chunk it starts
+
+
+_CHUNK_CACHE: dict[str, tuple[str | bool, ...]] = {}
 CHUNK_CACHE_SIZE = 65536  # tasks repeat their capitalised words, paths and "word." ends of sentences
 
 
-def _chunk_words(chunk: str) -> tuple[tuple[str, ...], tuple[bool, ...]]:
-    """The words of a chunk of prose (no whitespace), and whether each comes from code."""
-    out: list[str] = []
-    code: list[bool] = []
+def _chunk_words(chunk: str) -> tuple[str | bool, ...]:
+    """What a chunk of prose (no whitespace) yields: for each word, the word, whether it comes from code, its stem."""
+    if chunk.isalpha() and chunk.isascii() and chunk.islower():  # the most common case, a plain word
+        return chunk, False, stem(chunk)
+    if chunk[0] == _CODE_MARK:  # from a code span: every word names a thing
+        return tuple(chain.from_iterable((word, True, stem(word)) for word in words(chunk[1:])))
+    out: list[str | bool] = []
     for raw in _RAW.findall(chunk):
         if raw.isalnum() and (raw.islower() or raw.isdigit() or (raw[0].isupper() and raw[1:].islower())):
-            out.append(raw.lower())  # a plain word: nothing to split
-            code.append(False)
+            word = raw.lower()  # a plain word: nothing to split
+            out += (word, False, stem(word))
         else:
-            found = words(raw)
-            out += found
-            code += [bool(_IDENTIFIER.search(raw))] * len(found)
-    return tuple(out), tuple(code)
+            code = bool(_IDENTIFIER.search(raw))
+            for word in words(raw):
+                out += (word, code, stem(word))
+    return tuple(out)
 
 
 def count_words(text: str) -> int:
