@@ -6,7 +6,7 @@ import re
 
 import pathspec
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from tests.test_selection import persona
 
@@ -15,13 +15,19 @@ from persona_mcp.model import Companion
 from persona_mcp.selection import (
     _REPORT_MARKERS,
     _REPORT_PHRASES,
+    CODE_FACTOR,
+    FIRST_WORD_FACTOR,
+    GAP_FACTOR,
+    PHRASE_GAP,
+    REST_FACTOR,
     SelectionIndex,
+    _strongest,
     file_evidence,
     merge_priorities,
     normalise_path,
     select,
 )
-from persona_mcp.text import _IDENTIFIER, _RAW, analyse, count_words, stem, words
+from persona_mcp.text import _IDENTIFIER, _RAW, STOPWORDS, analyse, count_words, stem, words
 
 # Text with the characters that make splitting words hard: case changes, code and path marks,
 # blanks of every kind, and letters whose lowercase form changes length ("İ") or script ("K").
@@ -165,3 +171,59 @@ def test_globs_crowding_one_prefix_match_as_gitignore_says() -> None:
     for path in paths:
         expected = sorted(g for g in globs if pathspec.GitIgnoreSpec.from_lines([g]).match_file(path))
         assert index.matching(path) == expected, path
+
+
+def _every_place_matching(index: SelectionIndex, task_stems: list[str], task_words: list[str], lead: int,
+                          code: list[bool]) -> dict[int, list[tuple[str, str, list[str], float]]]:
+    """What `match_phrases` gives, the plain way: every phrase at every place, then `_strongest` per persona."""
+    found: dict[int, list[tuple[float, int, str, str, str, int]]] = {}
+    for start in range(len(task_stems)):
+        factor = (FIRST_WORD_FACTOR if start == 0 else 1.0) if start < lead else REST_FACTOR
+        for key, postings in index._postings.items():
+            if key[0] != task_stems[start]:
+                continue
+            end, scale = start + len(key), factor
+            if len(key) == 1 and task_words[start] in STOPWORDS:
+                continue
+            if tuple(task_stems[start:end]) != key:
+                if key in index._gapped and key[1] in task_stems[start + 2:start + 2 + PHRASE_GAP]:
+                    end, scale = task_stems.index(key[1], start + 2) + 1, factor * GAP_FACTOR
+                else:
+                    continue
+            matched = " ".join(task_words[start:end])
+            for persona_at, kind, text, weight in postings:
+                weight *= scale
+                if all(code[start:end]) and kind == "activity":
+                    weight *= CODE_FACTOR
+                found.setdefault(persona_at, []).append((-weight, start, text, kind, matched, end))
+    return {p: [(kind, text, [matched], negative if kind == "negative" else -negative)
+                for negative, _s, text, kind, matched, _e in _strongest(hits)] for p, hits in found.items()}
+
+
+_VOCABULARY = ["cache", "caching", "race", "condition", "test", "tests", "them", "theme", "fix", "optimise", "of"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    triggers=st.lists(st.lists(st.lists(st.sampled_from(_VOCABULARY), min_size=1, max_size=3).map(" ".join),
+                               min_size=1, max_size=6), min_size=1, max_size=4),
+    task=st.lists(st.one_of(st.sampled_from(_VOCABULARY), st.sampled_from(["`x_y`", "`cache`", "`fix`", "optimizeCache",
+                                                                           "Fix.", "tests."])), max_size=40),
+)
+@example(triggers=[["race condition", "race", "slow"]], task=["race", "condition", "is", "a", "race"])
+@example(triggers=[["race condition", "race", "slow"]], task=["race", "condition", "race"])
+@example(triggers=[["fix", "cache", "cache"]], task=["a", "`fix`", "b", "`fix`", "fix"])
+@example(triggers=[["fix", "cache", "cache"]], task=["a", "`fixing`", "b", "`fixes`", "c"])
+@example(triggers=[["them", "theme", "x"]], task=["them", "and", "theme"])
+def test_phrases_are_matched_as_every_place_would_match_them(triggers: list[list[str]], task: list[str]) -> None:
+    personas = []
+    for n, texts in enumerate(triggers):
+        third = len(texts) // 3
+        personas.append(persona(f"persona-p{n}", keywords=texts[third:2 * third] or ["zzz"], negative=texts[2 * third:],
+                                extra=f"activity-keywords: {texts[:third]!r}\n" if third else ""))
+    index = SelectionIndex(personas)
+    text = " ".join(task)
+    task_words, code, task_stems = analyse(text)
+    for lead in (len(task_words), min(3, len(task_words))):
+        assert index.match_phrases(task_stems, task_words, lead, code) == _every_place_matching(
+            index, task_stems, task_words, lead, code)

@@ -6,11 +6,11 @@ import heapq
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from itertools import combinations, compress
+from itertools import combinations
 from operator import itemgetter
-from typing import Literal, NamedTuple
+from typing import Literal
 
 from persona_mcp.globs import GlobIndex
 from persona_mcp.model import Candidate, Companion, Persona, Selection, ServerChoice, short_name
@@ -51,20 +51,12 @@ MAX_EVIDENCE_OTHERS = 6  # and for each runner-up
 MAX_CONFLICTS = 5
 
 
+# A signal for a persona: (kind, trigger, the task's words or files it matched, weight; negative against).
+_Item = tuple[str, str, list[str], float]
 # An indexed trigger: (persona, kind, text as written, weight). A plain tuple: catalogs hold many.
 _Posting = tuple[int, Kind, str, float]
 # How a file is shared out (see `file_claims`): each matching glob's share, and corrections per persona.
 _Claims = tuple[tuple[tuple[str, float], ...], tuple[tuple[int, float], ...]]
-
-
-class _Hit(NamedTuple):
-    persona: int
-    kind: Kind
-    text: str
-    matched: str
-    weight: float
-    start: int
-    end: int
 
 
 # A hit while phrases are matched: (-weight, start, text, kind, matched, end). Its first three
@@ -123,17 +115,19 @@ class SelectionIndex:
         # save performance"); one with a function word ("fails on") must be matched as written.
         self._gapped = {key for key, postings in self._postings.items()
                         if len(key) == 2 and all(STOPWORDS.isdisjoint(words(p[2])) for p in postings)}
-        # The phrases by their first stem, one-word phrases first (the order of phrases at one word
-        # does not change what matches), and per first stem the second stems of its longer phrases:
-        # where none of those follows within reach of the word, none of its longer phrases can match.
-        self._by_first: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+        # One-word triggers by their stem, and longer phrases by their first stem (shortest first),
+        # with the second stems of those phrases: where none of them follows within reach of a
+        # word, none of its longer phrases can match there.
+        self._single: dict[str, list[_Posting]] = {}
+        multi: dict[str, list[tuple[str, ...]]] = defaultdict(list)
         for key in sorted(self._postings, key=len):
-            self._by_first[key[0]].append(key)
-        seconds: dict[str, set[str]] = defaultdict(set)
-        for key in self._postings:
-            if len(key) > 1:
-                seconds[key[0]].add(key[1])
-        self._seconds: dict[str, frozenset[str]] = {first: frozenset(found) for first, found in seconds.items()}
+            if len(key) == 1:
+                self._single[key[0]] = self._postings[key]
+            else:
+                multi[key[0]].append(key)
+        self._multi: dict[str, tuple[tuple[str, ...], ...]] = {first: tuple(keys) for first, keys in multi.items()}
+        self._seconds: dict[str, frozenset[str]] = {
+            first: frozenset(key[1] for key in keys) for first, keys in multi.items()}
         self.globs = GlobIndex([p.spec.trigger_files for p in self.personas])
         self._shapes: dict[str, list[int]] = defaultdict(list)
         for i, persona in enumerate(self.personas):
@@ -175,8 +169,8 @@ class SelectionIndex:
         return self.personas[self._names[name]]
 
     def match_phrases(self, task_stems: Sequence[str], task_words: Sequence[str], lead: int | None = None,
-                      code: Sequence[bool] | None = None) -> list[_Hit]:
-        """Every indexed phrase that occurs in the task, per persona, with the words it matched.
+                      code: Sequence[bool] | None = None) -> dict[int, list[_Item]]:
+        """Every indexed phrase that occurs in the task, as evidence per persona, strongest first.
 
         Words past `lead` (the first sentence) count `REST_FACTOR` as much, and the task's first word
         (its verb, in most requests) `FIRST_WORD_FACTOR` more. An activity word taken from code (an
@@ -187,46 +181,92 @@ class SelectionIndex:
         "is") never matches a one-word trigger, since its crude stem can collide with a real word
         ("theme"). A two-word phrase of content words also matches with up to `PHRASE_GAP` words
         between its two ("improve save performance"), at `GAP_FACTOR` of its weight.
+
+        Only the stems the task and the index share are looked at, each from its first place in the
+        task: a one-word trigger counts once, at its strongest place, which is its first (words count
+        less further on) unless code marks make a later one stronger.
         """
         lead = len(task_stems) if lead is None else lead
-        by_persona: dict[int, list[_Found]] = defaultdict(list)
-        gapped = self._gapped
-        postings_of = self._postings
-        seconds = self._seconds
-        entries = list(map(self._by_first.get, task_stems))
-        for start in compress(range(len(entries)), entries):  # the positions where some phrase starts
-            factor = (FIRST_WORD_FACTOR if start == 0 else 1.0) if start < lead else REST_FACTOR
-            word = task_words[start]
-            longer: bool | None = None  # whether a longer phrase can match here (found out when one is met)
-            for key in entries[start]:  # type: ignore[union-attr]  # compress skips the Nones
-                end = start + len(key)
-                scale = factor  # times GAP_FACTOR for a two-word phrase matched across a gap
-                if end - start == 1:
-                    if word in STOPWORDS:
-                        continue
-                    matched = word
-                    in_code = code is not None and code[start]
+        count = len(task_stems)
+        firsts = dict(zip(reversed(task_stems), range(count - 1, -1, -1), strict=True))  # stem -> its first place
+        lasts = dict(zip(task_stems, range(count), strict=True))  # and its last
+        present = firsts.keys()
+        found: dict[int, list[_Found]] = {}
+        covered: dict[tuple[int, bool], set[int]] = {}  # (persona, against) -> the places its longer phrases cover
+        for first in present & self._multi.keys():
+            if present.isdisjoint(self._seconds[first]):
+                continue  # no second word of its phrases is anywhere in the task
+            for start in _places(task_stems, first, firsts[first], lasts[first]):
+                for persona, hit in self._phrases_at(start, task_stems, task_words, lead, code):
+                    side = (persona, hit[3] == "negative")
+                    if side in covered:
+                        covered[side].update(range(start, hit[5]))
+                    else:
+                        covered[side] = set(range(start, hit[5]))
+                    if persona in found:
+                        found[persona].append(hit)
+                    else:
+                        found[persona] = [hit]
+        singles = self._single
+        for one in present & singles.keys():
+            start = firsts[one]
+            last = lasts[one]
+            if task_words[start] in STOPWORDS:  # its first place is a function word: a later place may not be
+                start = next((at for at in _places(task_stems, one, start, last) if task_words[at] not in STOPWORDS),
+                             -1)
+                if start < 0:
+                    continue
+            for persona, kind, text, weight in singles[one]:
+                at = start
+                if kind == "activity" and code is not None and code[start] and start < last:  # later may weigh more
+                    at = max((at for at in _places(task_stems, one, start, last) if task_words[at] not in STOPWORDS),
+                             key=lambda at: (_placed(weight, at, lead, code, kind), -at))
+                phrases = covered.get((persona, kind == "negative")) if covered else None
+                if phrases is not None and at in phrases and start < last:
+                    # a longer phrase of this persona covers its strongest place: every place, for `_strongest`
+                    hits = [(-_placed(weight, at, lead, code, kind), at, text, kind, task_words[at], at + 1)
+                            for at in _places(task_stems, one, start, last) if task_words[at] not in STOPWORDS]
                 else:
-                    if longer is None:
-                        longer = not seconds[key[0]].isdisjoint(task_stems[start + 1:start + 2 + PHRASE_GAP])
-                    if not longer:
-                        break  # the rest are longer phrases too
-                    if tuple(task_stems[start:end]) != key:
-                        if key in gapped and key[1] in task_stems[start + 2:start + 2 + PHRASE_GAP]:
-                            end = task_stems.index(key[1], start + 2) + 1
-                            scale = factor * GAP_FACTOR
-                        else:
-                            continue
-                    matched = " ".join(task_words[start:end])
-                    in_code = code is not None and all(code[start:end])
-                for persona, kind, text, weight in postings_of[key]:
-                    weight *= scale
-                    if in_code and kind == "activity":
-                        weight *= CODE_FACTOR
-                    by_persona[persona].append((-weight, start, text, kind, matched, end))
-        return [_Hit(persona, kind, text, matched, -negative, start, end)
-                for persona, hits in by_persona.items()
-                for negative, start, text, kind, matched, end in (hits if len(hits) == 1 else _strongest(hits))]
+                    hits = [(-_placed(weight, at, lead, code, kind), at, text, kind, task_words[at], at + 1)]
+                if persona in found:
+                    found[persona] += hits
+                else:
+                    found[persona] = hits
+        evidence: dict[int, list[_Item]] = {}
+        for persona, hits in found.items():
+            if len(hits) > 1:
+                if (persona, False) in covered or (persona, True) in covered:
+                    hits = _strongest(hits)
+                else:  # one hit per trigger and no two on one word: only the order to settle
+                    hits.sort(key=_STRENGTH)
+            evidence[persona] = [(kind, text, [matched], negative if kind == "negative" else -negative)
+                                 for negative, _start, text, kind, matched, _end in hits]
+        return evidence
+
+    def _phrases_at(self, start: int, task_stems: Sequence[str], task_words: Sequence[str], lead: int,
+                    code: Sequence[bool] | None) -> list[tuple[int, _Found]]:
+        """The longer phrases that start at one place of the task, as (persona, hit)."""
+        if self._seconds[task_stems[start]].isdisjoint(task_stems[start + 1:start + 2 + PHRASE_GAP]):
+            return []
+        factor = (FIRST_WORD_FACTOR if start == 0 else 1.0) if start < lead else REST_FACTOR
+        out: list[tuple[int, _Found]] = []
+        for key in self._multi[task_stems[start]]:
+            end = start + len(key)
+            scale = factor  # times GAP_FACTOR for a two-word phrase matched across a gap
+            if tuple(task_stems[start:end]) != key:
+                if key in self._gapped and key[1] in task_stems[start + 2:start + 2 + PHRASE_GAP]:
+                    end = task_stems.index(key[1], start + 2) + 1
+                    scale = factor * GAP_FACTOR
+                else:
+                    continue
+            matched = " ".join(task_words[start:end])
+            in_code = code is not None and all(code[start:end])
+            for persona, kind, text, weight in self._postings[key]:
+                weight *= scale
+                if in_code and kind == "activity":
+                    weight *= CODE_FACTOR
+                out.append((persona, (-weight, start, text, kind, matched, end)))
+        return out
 
     def prior(self, task_stems: Sequence[str]) -> dict[int, tuple[float, list[str]]]:
         """The weak prior from persona prose: distinctive words of a persona's description and body."""
@@ -325,6 +365,23 @@ def _strongest(hits: list[_Found]) -> list[_Found]:
         seen[side].add(text)
         kept.append(hit)
     return kept
+
+
+def _places(task_stems: Sequence[str], stem: str, first: int, last: int) -> Iterator[int]:
+    """The places of a stem in the task, from its first place to its last."""
+    at = first
+    yield at
+    while at < last:
+        at = task_stems.index(stem, at + 1, last + 1)
+        yield at
+
+
+def _placed(weight: float, at: int, lead: int, code: Sequence[bool] | None, kind: Kind) -> float:
+    """A one-word trigger's weight at one place of the task (see `match_phrases`)."""
+    weight *= (FIRST_WORD_FACTOR if at == 0 else 1.0) if at < lead else REST_FACTOR
+    if kind == "activity" and code is not None and code[at]:
+        weight *= CODE_FACTOR
+    return weight
 
 
 BODY_CHARS = 2000  # how much of a persona's body the prior reads
@@ -494,8 +551,6 @@ def select(
     )
 
 
-_Item = tuple[str, str, list[str], float]  # kind, trigger, matched, weight
-
 
 def rank(index: SelectionIndex, task: str, files: Sequence[str], limit: int | None = None) -> list[Candidate]:
     """Personas with positive evidence, best first (ties broken by name, so the order is stable).
@@ -509,12 +564,8 @@ def rank(index: SelectionIndex, task: str, files: Sequence[str], limit: int | No
     if len(head) > READ_CHARS:
         head = head[:READ_CHARS].rsplit(None, 1)[0]  # the text is stripped, so a word remains
     task_words, code, task_stems = analyse(head)
-    evidence: dict[int, list[_Item]] = defaultdict(list)
-
     lead = _lead_words(head, task_words)
-    for hit in index.match_phrases(task_stems, task_words, lead, code):
-        sign = -1.0 if hit.kind == "negative" else 1.0
-        evidence[hit.persona].append((hit.kind, hit.text, [hit.matched], sign * hit.weight))
+    evidence: defaultdict[int, list[_Item]] = defaultdict(list, index.match_phrases(task_stems, task_words, lead, code))
     shown = dict(zip(reversed(task_stems), reversed(task_words), strict=True))  # a stem's first word in the task
     for owner, (weight, matched) in index.prior(task_stems).items():
         evidence[owner].append(("body", "description and body", [shown[m] for m in matched[:10]], weight))
