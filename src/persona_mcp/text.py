@@ -114,15 +114,14 @@ def analyse(text: str) -> tuple[list[str], list[bool], list[str]]:
     cache = _CHUNK_CACHE
     try:
         got = list(map(cache.__getitem__, chunks))
-    except KeyError:  # new chunks: read and remember them
-        if len(cache) >= CHUNK_CACHE_SIZE:
+    except KeyError:  # new chunks: read and remember them (found with set operations, at C speed)
+        new = set(chunks).difference(cache)  # a dict: each chunk looked up in it, not the other way round
+        if len(cache) + len(new) > CHUNK_CACHE_SIZE:
             cache.clear()
-        got = []
-        for chunk in chunks:
-            entry = cache.get(chunk)
-            if entry is None:
-                entry = cache[chunk] = _chunk_words(chunk)
-            got.append(entry)
+            new = set(chunks)
+        for chunk in new:
+            cache[chunk] = _chunk_words(chunk)
+        got = list(map(cache.__getitem__, chunks))
     flat = list(chain.from_iterable(got))  # word, code mark, stem, word, code mark, stem...
     return flat[0::3], flat[1::3], flat[2::3]  # type: ignore[return-value]  # the three kinds in turn
 
