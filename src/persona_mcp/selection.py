@@ -9,7 +9,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import combinations
-from operator import itemgetter
+from operator import itemgetter, mul
 from typing import Literal
 
 from persona_mcp.globs import GlobIndex
@@ -169,7 +169,8 @@ class SelectionIndex:
         return self.personas[self._names[name]]
 
     def match_phrases(self, task_stems: Sequence[str], task_words: Sequence[str], lead: int | None = None,
-                      code: Sequence[bool] | None = None) -> dict[int, list[_Item]]:
+                      code: Sequence[bool] | None = None,
+                      firsts: dict[str, int] | None = None) -> dict[int, list[_Item]]:
         """Every indexed phrase that occurs in the task, as evidence per persona, strongest first.
 
         Words past `lead` (the first sentence) count `REST_FACTOR` as much, and the task's first word
@@ -187,9 +188,9 @@ class SelectionIndex:
         less further on) unless code marks make a later one stronger.
         """
         lead = len(task_stems) if lead is None else lead
-        count = len(task_stems)
-        firsts = dict(zip(reversed(task_stems), range(count - 1, -1, -1), strict=True))  # stem -> its first place
-        lasts = dict(zip(task_stems, range(count), strict=True))  # and its last
+        if firsts is None:
+            firsts = first_places(task_stems)
+        lasts = dict(zip(task_stems, range(len(task_stems)), strict=True))  # stem -> its last place
         present = firsts.keys()
         found: dict[int, list[_Found]] = {}
         covered: dict[tuple[int, bool], set[int]] = {}  # (persona, against) -> the places its longer phrases cover
@@ -268,12 +269,12 @@ class SelectionIndex:
                 out.append((persona, (-weight, start, text, kind, matched, end)))
         return out
 
-    def prior(self, task_stems: Sequence[str]) -> dict[int, tuple[float, list[str]]]:
+    def prior(self, task_stems: Iterable[str]) -> dict[int, tuple[float, list[str]]]:
         """The weak prior from persona prose: distinctive words of a persona's description and body."""
         index = self._prior
         totals: dict[int, float] = {}
         matched: dict[int, list[str]] = {}
-        for key in sorted(filter(index.__contains__, set(task_stems))):  # sorted: the words are listed in order
+        for key in sorted(index.keys() & task_stems):  # sorted: the words are listed in order
             for persona, weight in index[key]:
                 if persona in totals:
                     totals[persona] += weight
@@ -365,6 +366,11 @@ def _strongest(hits: list[_Found]) -> list[_Found]:
         seen[side].add(text)
         kept.append(hit)
     return kept
+
+
+def first_places(task_stems: Sequence[str]) -> dict[str, int]:
+    """Each stem of the task and its first place (built at C speed: later places are overwritten by earlier)."""
+    return dict(zip(reversed(task_stems), range(len(task_stems) - 1, -1, -1), strict=True))
 
 
 def _places(task_stems: Sequence[str], stem: str, first: int, last: int) -> Iterator[int]:
@@ -565,10 +571,11 @@ def rank(index: SelectionIndex, task: str, files: Sequence[str], limit: int | No
         head = head[:READ_CHARS].rsplit(None, 1)[0]  # the text is stripped, so a word remains
     task_words, code, task_stems = analyse(head)
     lead = _lead_words(head, task_words)
-    evidence: defaultdict[int, list[_Item]] = defaultdict(list, index.match_phrases(task_stems, task_words, lead, code))
-    shown = dict(zip(reversed(task_stems), reversed(task_words), strict=True))  # a stem's first word in the task
-    for owner, (weight, matched) in index.prior(task_stems).items():
-        evidence[owner].append(("body", "description and body", [shown[m] for m in matched[:10]], weight))
+    firsts = first_places(task_stems)
+    evidence: defaultdict[int, list[_Item]] = defaultdict(
+        list, index.match_phrases(task_stems, task_words, lead, code, firsts))
+    for owner, (weight, matched) in index.prior(firsts.keys()).items():  # each stem shown as its first word
+        evidence[owner].append(("body", "description and body", [task_words[firsts[m]] for m in matched[:10]], weight))
     found_files = file_evidence(index, files, evidence) if files else None
     for shape, strength in request_shapes(task, files, task_words).items():
         for owner in index.shape_personas(shape):
@@ -595,10 +602,8 @@ def rank(index: SelectionIndex, task: str, files: Sequence[str], limit: int | No
     for position, (score, _name, i) in enumerate(scored[:limit] if limit is not None else scored):
         other = runner_up if position == 0 else scored[0][0]
         persona = index.personas[i]
-        items = [e for e in evidence[i] if e[0] != "file"]
-        if found_files:
-            items += found_files.items(index, i)
-        items.sort(key=lambda e: (-abs(e[3]), e[0], e[1]))
+        items = evidence[i] + found_files.items(index, i) if found_files else list(evidence[i])
+        items.sort(key=_strongest_first)
         del items[MAX_EVIDENCE if position == 0 else MAX_EVIDENCE_OTHERS:]  # the strongest signals explain it
         # The evidence goes in as plain data: validated with the candidate in one pass, it costs less
         # than an Evidence object built and validated per signal.
@@ -609,6 +614,10 @@ def rank(index: SelectionIndex, task: str, files: Sequence[str], limit: int | No
                          for kind, trigger, matched, weight in items],
         }))
     return candidates
+
+
+def _strongest_first(item: _Item) -> tuple[float, str, str]:
+    return -abs(item[3]), item[0], item[1]
 
 
 _SHAPE_TEXT = {
@@ -762,12 +771,13 @@ def _score(items: Sequence[_Item]) -> float:
     if len(items) == 1:
         return max(items[0][3], 0.0)
     text = sorted((e[3] for e in items if e[0] in _TEXT_KINDS), reverse=True)
-    total = sum(w * DECAY**n for n, w in enumerate(text))
+    total = sum(map(mul, text, _DECAYS)) if len(text) <= len(_DECAYS) else sum(w * DECAY**n for n, w in enumerate(text))
     total += sum(e[3] for e in items if e[0] not in _TEXT_KINDS)
     return max(total, 0.0)
 
 
 _TEXT_KINDS = frozenset({"keyword", "activity", "description"})
+_DECAYS = [DECAY**n for n in range(64)]  # the factor for each further text signal, worked out once
 
 
 def confidence(score: float, other: float) -> float:
