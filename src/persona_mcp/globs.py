@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 _WILD = re.compile(r"[*?\[]")
+_NO_GLOBS: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
 CACHE_PATHS = 8192  # paths whose matching globs are remembered, per index
 _PREFIX = 4  # globs like `CHANGELOG*` are filed under their first letters
 _LONG_PREFIX = 6  # and, where many share those (big catalogs), under more of them when they can
@@ -117,13 +118,13 @@ def _fast_match(shape: tuple[str, str], path: str, parts: list[str]) -> bool:
     return path.startswith(value)
 
 
-def _candidates(part: str, by_name: dict[str, list[str]], by_prefix: dict[str, list[str]],
-                by_ext: dict[str, list[str]], by_long_prefix: dict[str, list[str]]) -> list[str]:
+def _candidates(part: str, by_name: dict[str, tuple[str, ...]], by_prefix: dict[str, tuple[str, ...]],
+                by_ext: dict[str, tuple[str, ...]], by_long_prefix: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
     """The globs filed under one segment of a path: under its name, its first letters and its extension.
 
     Every segment is looked up, not only the file name: like gitignore, `*.d` also matches a folder `x.d/`.
     """
-    found = list(by_name.get(part, ()))
+    found = by_name.get(part, ())
     if len(part) >= _PREFIX:
         found += by_prefix.get(part[:_PREFIX], ())
         if by_long_prefix and len(part) >= _LONG_PREFIX:
@@ -166,11 +167,11 @@ class GlobIndex:
                     by_key[_key(glob, crowded=True) or key].append(glob)
         # The globs by the literal they need, in tables (name, first letters, extension, more first
         # letters) that a path's segments are looked up in as they are.
-        self._by_part: tuple[dict[str, list[str]], ...] = ({}, {}, {}, {})
+        self._by_part: tuple[dict[str, tuple[str, ...]], ...] = ({}, {}, {}, {})
         for key, found in by_key.items():
             kind, _, value = key.partition(":")
-            self._by_part[("name", "pre", "ext", "long").index(kind)][value] = found
-        self._segments: dict[str, list[str]] = {}  # folder name -> the globs filed under it (a bounded cache)
+            self._by_part[("name", "pre", "ext", "long").index(kind)][value] = tuple(found)
+        self._folders: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}  # see `_folder` (a bounded cache)
         self._compiled: dict[str, re.Pattern[str] | None] = {}
         self._cache: dict[str, tuple[str, ...]] = {}
         # A literal every match must contain: a cheap `in` test before the regex.
@@ -178,6 +179,9 @@ class GlobIndex:
         # The common shapes are matched without a regex (and without compiling one).
         self._fast = {glob: shape for glob in owners if (shape := fast_shape(glob.lower())) is not None}
         self._unkeyed_literals = [(glob, self._literal[glob]) for glob in self._unkeyed]
+        # One search tells whether a path holds any of their literals: most paths hold none.
+        self._unkeyed_any = (re.compile("|".join(re.escape(literal) for _glob, literal in self._unkeyed_literals))
+                             if self._unkeyed_literals else None)
         self.size = len(owners)
 
     def _regex(self, glob: str) -> re.Pattern[str] | None:
@@ -208,26 +212,50 @@ class GlobIndex:
         # Plain loops, not comprehensions: this runs for every new path, and a comprehension's own
         # call would cost as much as the tests it makes.
         parts = lowered.split("/")
-        matched = []
-        for glob, literal in self._unkeyed_literals:
-            if literal in lowered and self._test(glob, lowered, parts):
-                matched.append(glob)
-        literals = self._literal
-        segments = self._segments
-        last = len(parts) - 1
-        for at, part in enumerate(parts):
+        matched: list[str] = []
+        if self._unkeyed_any is not None and self._unkeyed_any.search(lowered) is not None:
+            for glob, literal in self._unkeyed_literals:
+                if literal in lowered and self._test(glob, lowered, parts):
+                    matched.append(glob)
+        literals = self._literal  # a literal every match must contain: a cheap test before the full one
+        folders = self._folders
+        for part in parts[:-1]:
             if part:
-                found = segments.get(part) if at < last else None
-                if found is None:
-                    found = _candidates(part, *self._by_part)
-                    if at < last:  # folder names recur across paths (file names much less): remember them
-                        if len(segments) >= CACHE_PATHS:
-                            segments.clear()
-                        segments[part] = found
-                for glob in found:
-                    if literals[glob] in lowered and self._test(glob, lowered, parts):
-                        matched.append(glob)
+                entry = folders.get(part)
+                if entry is None:
+                    if len(folders) >= CACHE_PATHS:
+                        folders.clear()
+                    entry = folders[part] = self._folder(part)
+                if entry is not _NO_GLOBS:
+                    matched += entry[0]
+                    for glob in entry[1]:
+                        if literals[glob] in lowered and self._test(glob, lowered, parts):
+                            matched.append(glob)
+        name = parts[-1]
+        if name:  # file names seldom repeat: their globs are looked up and tested each time
+            for glob in _candidates(name, *self._by_part):
+                if literals[glob] in lowered and self._test(glob, lowered, parts):
+                    matched.append(glob)
         return tuple(sorted(set(matched))) if len(matched) > 1 else tuple(matched)  # two segments may bring one glob
+
+    def _folder(self, part: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The globs filed under a folder name: those it matches alone, and those to test on the whole path.
+
+        Every shape but `dir/**` is matched by one segment: a path matches `**/*.py` when some
+        segment ends in ".py", `**/docs/**` when some folder is "docs", `**/test_*.py` when some
+        segment has that prefix and suffix. So what a folder name brings depends on the name alone,
+        and is remembered: folder names recur across paths.
+        """
+        local: list[str] = []
+        whole: list[str] = []
+        literals = self._literal
+        for glob in _candidates(part, *self._by_part):
+            shape = self._fast.get(glob)
+            if shape is None or shape[0] == "root":
+                whole.append(glob)
+            elif literals[glob] in part and _fast_match(shape, part, [part, ""]):  # a folder: something follows
+                local.append(glob)
+        return (tuple(local), tuple(whole)) if local or whole else _NO_GLOBS
 
     def _test(self, glob: str, lowered: str, parts: list[str]) -> bool:
         """Whether a glob that passed the literal test matches the path."""
