@@ -25,6 +25,7 @@ from persona_mcp.selection import (
     file_evidence,
     merge_priorities,
     normalise_path,
+    normalise_paths,
     select,
 )
 from persona_mcp.text import _IDENTIFIER, _RAW, STOPWORDS, analyse, count_words, stem, words
@@ -133,6 +134,15 @@ def test_paths_matched_by_the_same_globs_share_one_answer() -> None:
 @pytest.mark.parametrize("path", ["src/a.py", "./src/a.py", "/src/a.py", " src/a.py ", "src\\a.py", "././src/a.py"])
 def test_paths_are_normalised_the_same_way_whatever_their_form(path: str) -> None:
     assert normalise_path(path) == "src/a.py"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(["", " ", ".", "./", "/", "\\", "src", "a.py", "\t", "..", "x y"]),
+                         max_size=5).map("".join), max_size=8))
+def test_a_list_of_paths_is_normalised_path_by_path_and_again_from_what_was_remembered(paths: list[str]) -> None:
+    expected = [p for p in map(normalise_path, paths) if p]
+    assert normalise_paths(paths) == expected
+    assert normalise_paths(iter(paths)) == expected
 
 
 def test_merged_priorities_handed_out_twice_are_separate_lists() -> None:

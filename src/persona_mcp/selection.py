@@ -137,6 +137,8 @@ class SelectionIndex:
         self._claims: dict[str, _Claims] = {}
         self._claims_by_globs: dict[tuple[str, ...], _Claims] = {}
         self.names = [p.name for p in self.personas]
+        self.short_names = [p.short_name for p in self.personas]
+        self.titles = [p.title for p in self.personas]
         self.weights = [p.spec.weight for p in self.personas]
         self._names: dict[str, int] = {}
         self._declared: dict[str, frozenset[str]] = {}
@@ -195,9 +197,12 @@ class SelectionIndex:
         found: dict[int, list[_Found]] = {}
         covered: dict[tuple[int, bool], set[int]] = {}  # (persona, against) -> the places its longer phrases cover
         for first in present & self._multi.keys():
-            if present.isdisjoint(self._seconds[first]):
+            seconds = self._seconds[first]
+            if present.isdisjoint(seconds):
                 continue  # no second word of its phrases is anywhere in the task
             for start in _places(task_stems, first, firsts[first], lasts[first]):
+                if seconds.isdisjoint(task_stems[start + 1:start + 2 + PHRASE_GAP]):
+                    continue  # none follows within reach of this place
                 for persona, hit in self._phrases_at(start, task_stems, task_words, lead, code):
                     side = (persona, hit[3] == "negative")
                     if side in covered:
@@ -212,23 +217,25 @@ class SelectionIndex:
         for one in present & singles.keys():
             start = firsts[one]
             last = lasts[one]
-            if task_words[start] in STOPWORDS:  # its first place is a function word: a later place may not be
+            word = task_words[start]
+            if word in STOPWORDS:  # its first place is a function word: a later place may not be
                 start = next((at for at in _places(task_stems, one, start, last) if task_words[at] not in STOPWORDS),
                              -1)
                 if start < 0:
                     continue
+                word = task_words[start]
+            factor = (FIRST_WORD_FACTOR if start == 0 else 1.0) if start < lead else REST_FACTOR
+            in_code = code is not None and code[start]
             for persona, kind, text, weight in singles[one]:
-                at = start
-                if kind == "activity" and code is not None and code[start] and start < last:  # later may weigh more
-                    at = max((at for at in _places(task_stems, one, start, last) if task_words[at] not in STOPWORDS),
-                             key=lambda at: (_placed(weight, at, lead, code, kind), -at))
-                phrases = covered.get((persona, kind == "negative")) if covered else None
-                if phrases is not None and at in phrases and start < last:
-                    # a longer phrase of this persona covers its strongest place: every place, for `_strongest`
-                    hits = [(-_placed(weight, at, lead, code, kind), at, text, kind, task_words[at], at + 1)
-                            for at in _places(task_stems, one, start, last) if task_words[at] not in STOPWORDS]
+                if (in_code and kind == "activity" and start < last) or (
+                        covered and (persona, kind == "negative") in covered):  # the exceptions: see `_single_places`
+                    hits = self._single_places(one, start, last, persona, kind, text, weight, task_stems, task_words,
+                                               lead, code, covered)
                 else:
-                    hits = [(-_placed(weight, at, lead, code, kind), at, text, kind, task_words[at], at + 1)]
+                    weight *= factor
+                    if in_code and kind == "activity":
+                        weight *= CODE_FACTOR
+                    hits = [(-weight, start, text, kind, word, start + 1)]
                 if persona in found:
                     found[persona] += hits
                 else:
@@ -244,11 +251,29 @@ class SelectionIndex:
                                  for negative, _start, text, kind, matched, _end in hits]
         return evidence
 
+    @staticmethod
+    def _single_places(stem: str, start: int, last: int, persona: int, kind: Kind, text: str, weight: float,
+                       task_stems: Sequence[str], task_words: Sequence[str], lead: int, code: Sequence[bool] | None,
+                       covered: dict[tuple[int, bool], set[int]]) -> list[_Found]:
+        """A one-word trigger's hit where its first place may not be the one that counts.
+
+        A later place counts more where code marks weaken an activity word at the first place; and
+        where a longer phrase of the same persona covers the strongest place, every place is kept,
+        for `_strongest` to settle the overlaps.
+        """
+        at = start
+        if kind == "activity" and code is not None and code[start] and start < last:
+            at = max((at for at in _places(task_stems, stem, start, last) if task_words[at] not in STOPWORDS),
+                     key=lambda at: (_placed(weight, at, lead, code, kind), -at))
+        phrases = covered.get((persona, kind == "negative"))
+        if phrases is not None and at in phrases and start < last:
+            return [(-_placed(weight, at, lead, code, kind), at, text, kind, task_words[at], at + 1)
+                    for at in _places(task_stems, stem, start, last) if task_words[at] not in STOPWORDS]
+        return [(-_placed(weight, at, lead, code, kind), at, text, kind, task_words[at], at + 1)]
+
     def _phrases_at(self, start: int, task_stems: Sequence[str], task_words: Sequence[str], lead: int,
                     code: Sequence[bool] | None) -> list[tuple[int, _Found]]:
         """The longer phrases that start at one place of the task, as (persona, hit)."""
-        if self._seconds[task_stems[start]].isdisjoint(task_stems[start + 1:start + 2 + PHRASE_GAP]):
-            return []
         factor = (FIRST_WORD_FACTOR if start == 0 else 1.0) if start < lead else REST_FACTOR
         out: list[tuple[int, _Found]] = []
         for key in self._multi[task_stems[start]]:
@@ -510,6 +535,25 @@ def normalise_path(path: str) -> str:
     return path.lstrip("/")
 
 
+def normalise_paths(files: Iterable[str]) -> list[str]:
+    """`normalise_path` of each path, dropping those left empty (remembered: hosts send the same paths again)."""
+    files = files if isinstance(files, list) else list(files)
+    cache = _NORMALISED
+    found: list[str | None] = list(map(cache.get, files))
+    if None in found:
+        if len(cache) + len(files) > NORMALISED_CACHE:
+            cache.clear()
+        for path in files:
+            if path not in cache:
+                cache[path] = normalise_path(path)
+        found = list(map(cache.get, files))
+    return list(filter(None, found))
+
+
+_NORMALISED: dict[str, str] = {}
+NORMALISED_CACHE = 8192
+
+
 def select(
     index: SelectionIndex,
     task: str,
@@ -520,7 +564,7 @@ def select(
     detail: Detail = "full",
 ) -> Selection:
     """Rank the catalog's personas for a task and explain the choice, or abstain with a reason."""
-    paths = [p for p in (normalise_path(f) for f in files) if p]
+    paths = normalise_paths(files)
     candidates = rank(index, task, paths, limit=max(top_k, 1) + 1)
     best = candidates[0] if candidates else None
     if best is None or best.score < MIN_SCORE or best.confidence < MIN_CONFIDENCE:
@@ -608,7 +652,7 @@ def rank(index: SelectionIndex, task: str, files: Sequence[str], limit: int | No
         # The evidence goes in as plain data: validated with the candidate in one pass, it costs less
         # than an Evidence object built and validated per signal.
         candidates.append(Candidate.model_validate({
-            "name": persona.name, "short_name": persona.short_name, "title": persona.title,
+            "name": persona.name, "short_name": index.short_names[i], "title": index.titles[i],
             "score": round(score, 4), "confidence": confidence(score, other),
             "evidence": [{"kind": kind, "trigger": trigger, "matched": matched, "weight": round(weight * weights[i], 4)}
                          for kind, trigger, matched, weight in items],
