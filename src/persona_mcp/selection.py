@@ -565,7 +565,8 @@ def select(
 ) -> Selection:
     """Rank the catalog's personas for a task and explain the choice, or abstain with a reason."""
     paths = normalise_paths(files)
-    candidates = rank(index, task, paths, limit=max(top_k, 1) + 1)
+    ranking = Ranking(index, task, paths, limit=max(top_k, 1) + 1)
+    candidates = [ranking.candidate(position) for position in range(min(max(top_k, 1), len(ranking)))]
     best = candidates[0] if candidates else None
     if best is None or best.score < MIN_SCORE or best.confidence < MIN_CONFIDENCE:
         if best is None:
@@ -575,12 +576,15 @@ def select(
             reason = (f"No persona fits well enough: the best match, {best.name}, has evidence worth "
                       f"{best.score:.2f}, below the {MIN_SCORE} needed.")
         else:
-            runner = f" and {candidates[1].name}" if len(candidates) > 1 else ""
+            runner = f" and {ranking.name(1)}" if len(ranking) > 1 else ""
             reason = (f"No persona fits clearly enough: {best.name}{runner} match weakly or about equally "
                       f"(confidence {best.confidence:.2f}, below {MIN_CONFIDENCE}).")
         return Selection(persona=None, confidence=0.0, reason=reason, alternatives=candidates[:top_k])
 
     persona = index.persona(best.name)
+    # Runners-up past the alternatives matter only as companions, which need a share of the best score.
+    candidates += [ranking.candidate(position) for position in range(len(candidates), len(ranking))
+                   if ranking.score(position) >= COMPANION_SHARE * best.score]
     companions = _companions(index, persona, candidates)
     merged, conflicts = merge_priorities(persona, companions)
     return Selection(
@@ -605,11 +609,65 @@ def select(
 def rank(index: SelectionIndex, task: str, files: Sequence[str], limit: int | None = None) -> list[Candidate]:
     """Personas with positive evidence, best first (ties broken by name, so the order is stable).
 
-    Only the first `limit` candidates are built out with their evidence. Words are read from the
-    first `READ_CHARS` characters: what a task is about is said at its start, and a long paste (a
-    log, a whole issue thread) would otherwise cost time in proportion to its length. Request
-    shapes (a stack trace further down) are still looked for in the whole text.
+    Only the first `limit` candidates are built out with their evidence (see `Ranking`).
     """
+    ranking = Ranking(index, task, files, limit)
+    return [ranking.candidate(position) for position in range(len(ranking) if limit is None else
+                                                              min(limit, len(ranking)))]
+
+
+class Ranking:
+    """The personas with positive evidence for a task, best first, each built out as a `Candidate` on demand.
+
+    Words are read from the first `READ_CHARS` characters: what a task is about is said at its
+    start, and a long paste (a log, a whole issue thread) would otherwise cost time in proportion
+    to its length. Request shapes (a stack trace further down) are still looked for in the whole
+    text. At most `limit` personas (and no fewer than two) are ranked in order.
+    """
+
+    def __init__(self, index: SelectionIndex, task: str, files: Sequence[str], limit: int | None = None) -> None:
+        self.index = index
+        self.evidence, self.files, self.scored = _weigh(index, task, files, limit)
+        self._built: dict[int, Candidate] = {}
+
+    def __len__(self) -> int:
+        return len(self.scored)
+
+    def score(self, position: int) -> float:
+        """The score at a position as its candidate reports it (rounded)."""
+        return round(self.scored[position][0], 4)
+
+    def name(self, position: int) -> str:
+        return self.scored[position][1]
+
+    def candidate(self, position: int) -> Candidate:
+        """The candidate at a position, with its strongest evidence (built once)."""
+        found = self._built.get(position)
+        if found is None:
+            found = self._built[position] = self._build(position)
+        return found
+
+    def _build(self, position: int) -> Candidate:
+        index, scored = self.index, self.scored
+        score, _name, i = scored[position]
+        other = (scored[1][0] if len(scored) > 1 else 0.0) if position == 0 else scored[0][0]
+        weight = index.weights[i]
+        items = self.evidence[i] + self.files.items(index, i) if self.files else list(self.evidence[i])
+        items.sort(key=_strongest_first)
+        del items[MAX_EVIDENCE if position == 0 else MAX_EVIDENCE_OTHERS:]  # the strongest signals explain it
+        # The evidence goes in as plain data: validated with the candidate in one pass, it costs less
+        # than an Evidence object built and validated per signal.
+        return Candidate.model_validate({
+            "name": index.names[i], "short_name": index.short_names[i], "title": index.titles[i],
+            "score": round(score, 4), "confidence": confidence(score, other),
+            "evidence": [{"kind": kind, "trigger": trigger, "matched": matched, "weight": round(value * weight, 4)}
+                         for kind, trigger, matched, value in items],
+        })
+
+
+def _weigh(index: SelectionIndex, task: str, files: Sequence[str], limit: int | None
+           ) -> tuple[defaultdict[int, list[_Item]], FileEvidence | None, list[tuple[float, str, int]]]:
+    """The evidence per persona, the file evidence, and the best `limit` as (score, name, position)."""
     head = task.strip()
     if len(head) > READ_CHARS:
         head = head[:READ_CHARS].rsplit(None, 1)[0]  # the text is stripped, so a word remains
@@ -640,24 +698,7 @@ def rank(index: SelectionIndex, task: str, files: Sequence[str], limit: int | No
     wanted = len(ranked) if limit is None else max(limit, 2)
     top = heapq.nsmallest(wanted, ranked) if wanted < len(ranked) // 4 else sorted(ranked)[:wanted]
     scored = [(-negative, index.names[i], i) for negative, i in top]
-    runner_up = scored[1][0] if len(scored) > 1 else 0.0
-
-    candidates: list[Candidate] = []
-    for position, (score, _name, i) in enumerate(scored[:limit] if limit is not None else scored):
-        other = runner_up if position == 0 else scored[0][0]
-        persona = index.personas[i]
-        items = evidence[i] + found_files.items(index, i) if found_files else list(evidence[i])
-        items.sort(key=_strongest_first)
-        del items[MAX_EVIDENCE if position == 0 else MAX_EVIDENCE_OTHERS:]  # the strongest signals explain it
-        # The evidence goes in as plain data: validated with the candidate in one pass, it costs less
-        # than an Evidence object built and validated per signal.
-        candidates.append(Candidate.model_validate({
-            "name": persona.name, "short_name": index.short_names[i], "title": index.titles[i],
-            "score": round(score, 4), "confidence": confidence(score, other),
-            "evidence": [{"kind": kind, "trigger": trigger, "matched": matched, "weight": round(weight * weights[i], 4)}
-                         for kind, trigger, matched, weight in items],
-        }))
-    return candidates
+    return evidence, found_files, scored
 
 
 def _strongest_first(item: _Item) -> tuple[float, str, str]:
