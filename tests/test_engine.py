@@ -12,6 +12,7 @@ from persona_mcp.globs import GlobIndex, specificity
 from persona_mcp.model import Candidate
 from persona_mcp.selection import (
     MIN_CONFIDENCE,
+    READ_CHARS,
     SelectionIndex,
     confidence,
     rank,
@@ -219,6 +220,13 @@ def test_shared_triggers_are_listed_for_validate() -> None:
     shared = index.shared_triggers()
     assert shared["keywords"] == {"cache": ["persona-a", "persona-b"]}  # caching and cache share a stem
     assert shared["globs"] == {"**/api/**": ["persona-a", "persona-b"]}
+
+
+def test_words_past_the_first_read_characters_do_not_count() -> None:
+    index = activity_catalog()
+    filler = "lorem ipsum " * (READ_CHARS // 12 + 5)
+    assert rank(index, "database query " + filler, [])[0].name == "persona-db"
+    assert rank(index, filler + "database query", []) == []
 
 
 @pytest.mark.parametrize("task", [
