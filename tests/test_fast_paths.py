@@ -15,6 +15,9 @@ from persona_mcp.model import Companion
 from persona_mcp.selection import (
     _REPORT_MARKERS,
     _REPORT_PHRASES,
+    _TRACE_HINTS,
+    _TRACE_LINES,
+    _TRACE_MARKS,
     CODE_FACTOR,
     FIRST_WORD_FACTOR,
     GAP_FACTOR,
@@ -23,6 +26,7 @@ from persona_mcp.selection import (
     SelectionIndex,
     _strongest,
     file_evidence,
+    has_trace,
     merge_priorities,
     normalise_path,
     normalise_paths,
@@ -237,3 +241,18 @@ def test_phrases_are_matched_as_every_place_would_match_them(triggers: list[list
     for lead in (len(task_words), min(3, len(task_words))):
         assert index.match_phrases(task_stems, task_words, lead, code) == _every_place_matching(
             index, task_stems, task_words, lead, code)
+
+
+_TRACE_PIECES = st.sampled_from([
+    "\n", " ", "  ", "\t", "x", "Traceback (most recent call last)", 'File "a.py", line 3', "at com.x.Y(Y.java:4)",
+    "at f (a.js:1:2)", "panic: ", "goroutine 7 [", "thread 'main' panicked at", 'Exception in thread "',
+    "KeyError: ", "Exception: ", "#3 0xdeadbeef", "Segmentation fault", "SIGSEGV", "Error", "at ", ":12", "0x1",
+])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_TRACE_PIECES, max_size=8).map("".join))
+def test_traces_are_found_as_one_multiline_regex_finds_them(text: str) -> None:
+    plain = re.compile("|".join(f"^{line}" for line in _TRACE_LINES) + "|" + "|".join(_TRACE_MARKS), re.MULTILINE)
+    hinted = any(hint in text for hint in _TRACE_HINTS)  # a one-line text without these words is not searched
+    assert has_trace(text) == bool(hinted and plain.search(text))

@@ -462,12 +462,26 @@ _INTERROGATIVE = re.compile(
 )
 # A trace spans lines or names itself; a one-line request without these words is not searched.
 _TRACE_HINTS = ("\n", "Traceback", "panic", "Exception", "Error", "Segmentation fault", "SIGSEGV")
-_TRACE = re.compile(
-    r"Traceback \(most recent call last\)|^\s*File \"[^\"]+\", line \d+|^\s*at [\w$.<>/]+ ?\(?[^)\n]*:\d+"
-    r"|^panic: |^goroutine \d+ \[|thread '[^']*' panicked at|Exception in thread \"|^\s*\w+(?:Error|Exception): "
-    r"|Segmentation fault|SIGSEGV|^\s*#\d+\s+0x[0-9a-f]+",
-    re.MULTILINE,
-)
+# Lines that start a trace, and marks of one anywhere. A line start is found as the text's start or
+# a "\n": a regex that starts with a literal skips through the text far faster than `^` in
+# MULTILINE mode, which is tried at every position.
+_TRACE_LINES = (r"\s*File \"[^\"]+\", line \d+", r"\s*at [\w$.<>/]+ ?\(?[^)\n]*:\d+", r"panic: ", r"goroutine \d+ \[",
+                r"\s*\w+(?:Error|Exception): ", r"\s*#\d+\s+0x[0-9a-f]+")
+_TRACE_MARKS = (r"Traceback \(most recent call last\)", r"thread '[^']*' panicked at", r"Exception in thread \"",
+                r"Segmentation fault", r"SIGSEGV")
+_TRACE_FIRST_LINE = re.compile("|".join(_TRACE_LINES))
+_TRACE_LINE = re.compile(r"\n(?:" + "|".join(_TRACE_LINES) + ")")
+_TRACE_MARK = re.compile("|".join(_TRACE_MARKS))
+
+
+def has_trace(text: str) -> bool:
+    """Whether the text carries a stack trace (Python, Java, JavaScript, Go, Rust, C) or a crash report."""
+    if not any(hint in text for hint in _TRACE_HINTS):
+        return False
+    return bool(_TRACE_FIRST_LINE.match(text) or _TRACE_MARK.search(text)
+                or ("\n" in text and _TRACE_LINE.search(text)))
+
+
 _TEACH_ME = re.compile(r"(?:please\s+)?(?:explain|describe how|teach me|help me understand|walk me through)\b",
                        re.IGNORECASE)
 _FAILURE = re.compile(r"\b(?:crash(?:es|ed|ing)?|segfaults?|panics?|hangs?|freezes?|deadlocks?|leaks?|fail(?:s|ed|ing)?"
@@ -497,7 +511,7 @@ def request_shapes(task: str, files: Sequence[str], task_words: Sequence[str]) -
     text = task.strip()
     end = _LEAD_END.search(text)
     lead = text[: end.end()] if end else text
-    if any(hint in text for hint in _TRACE_HINTS) and _TRACE.search(text):
+    if has_trace(text):
         shapes["bug-report"] = 1.0
     elif _has_report_phrase(text.lower()):
         shapes["bug-report"] = 0.7
