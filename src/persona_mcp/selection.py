@@ -536,7 +536,7 @@ def _has_report_phrase(lowered: str) -> bool:
 
 def _is_prose(task_words: Sequence[str]) -> bool:
     """Sentences, not a list of terms: prose is about a third function words ("the", "of", "we")."""
-    return sum(1 for w in task_words if w in STOPWORDS) >= PROSE_SHARE * len(task_words)
+    return sum(map(STOPWORDS.__contains__, task_words)) >= PROSE_SHARE * len(task_words)
 
 
 def normalise_path(path: str) -> str:
