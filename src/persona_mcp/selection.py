@@ -340,9 +340,12 @@ class SelectionIndex:
     def shape_personas(self, shape: str) -> list[int]:
         return self._shapes.get(shape, [])
 
-    def explicit_request(self, task: str) -> int | None:
-        """A persona the task asks for by name: `@security`, `persona-security`, "as the security persona"."""
-        lowered = task.lower()
+    def explicit_request(self, task: str, lowered: str | None = None) -> int | None:
+        """A persona the task asks for by name: `@security`, `persona-security`, "as the security persona".
+
+        `lowered` is the task in lowercase, if the caller has it already.
+        """
+        lowered = task.lower() if lowered is None else lowered
         if "@" in lowered:
             # `@name` at the start or after a space or "(": the regex finds each `@` by its literal,
             # and the character before it is checked here (far faster than a regex that starts with
@@ -504,8 +507,9 @@ def _lead_words(task: str, task_words: Sequence[str]) -> int:
     return count_words(task.strip()[: end.end()])
 
 
-def request_shapes(task: str, files: Sequence[str], task_words: Sequence[str]) -> dict[str, float]:
-    """The shapes the request has, each with a strength in (0, 1]."""
+def request_shapes(task: str, files: Sequence[str], task_words: Sequence[str], lowered: str | None = None
+                   ) -> dict[str, float]:
+    """The shapes the request has, each with a strength in (0, 1] (`lowered`: the task in lowercase, if known)."""
     word_count = len(task_words)
     shapes: dict[str, float] = {}
     text = task.strip()
@@ -513,7 +517,7 @@ def request_shapes(task: str, files: Sequence[str], task_words: Sequence[str]) -
     lead = text[: end.end()] if end else text
     if has_trace(text):
         shapes["bug-report"] = 1.0
-    elif _has_report_phrase(text.lower()):
+    elif _has_report_phrase(task.lower() if lowered is None else lowered):
         shapes["bug-report"] = 0.7
     if lead.rstrip().endswith("?") or (_INTERROGATIVE.match(lead) and "?" in text):
         # "Which fixes should we backport?" plans the team's work; "How do I ...?" asks to learn;
@@ -693,10 +697,11 @@ def _weigh(index: SelectionIndex, task: str, files: Sequence[str], limit: int | 
     for owner, (weight, matched) in index.prior(firsts.keys()).items():  # each stem shown as its first word
         evidence[owner].append(("body", "description and body", [task_words[firsts[m]] for m in matched[:10]], weight))
     found_files = file_evidence(index, files, evidence) if files else None
-    for shape, strength in request_shapes(task, files, task_words).items():
+    lowered = task.lower()  # for the report phrases and a persona asked for by name
+    for shape, strength in request_shapes(task, files, task_words, lowered).items():
         for owner in index.shape_personas(shape):
             evidence[owner].append(("shape", shape, [_SHAPE_TEXT[shape]], SHAPE_WEIGHT[shape] * strength))
-    explicit = index.explicit_request(task)
+    explicit = index.explicit_request(task, lowered)
     if explicit is not None:
         evidence[explicit].append(("explicit", index.personas[explicit].name,
                                    [index.personas[explicit].short_name], EXPLICIT_WEIGHT))
