@@ -127,7 +127,7 @@ def analyse(text: str) -> tuple[list[str], list[bool], list[str]]:
 
 
 def _chunks_marking_code(text: str) -> list[str]:
-    """The chunks of a text, those of a code span (`...` within one line) marked with `_CODE_MARK`.
+    """The chunks of a text, each code span (`...` within one line) as one chunk marked with `_CODE_MARK`.
 
     Backticks split the text into parts. A backtick opens a span when another follows it with no
     line break between them; otherwise it is a character of the prose.
@@ -138,7 +138,7 @@ def _chunks_marking_code(text: str) -> list[str]:
     while at < len(parts):
         part = parts[at]
         if at + 1 < len(parts) and "\n" not in part:
-            chunks += [_CODE_MARK + chunk for chunk in part.split()]
+            chunks.append(_CODE_MARK + part)  # a span is one chunk: its words are the words of its own chunks
             chunks += parts[at + 1].split()
             at += 2
         else:  # a backtick with no partner on its line: prose, which it separates like any mark
@@ -147,7 +147,7 @@ def _chunks_marking_code(text: str) -> list[str]:
     return chunks
 
 
-_CODE_MARK = "\x00"  # not whitespace, so `split` keeps it on the chunk it starts
+_CODE_MARK = "\x00"  # starts the chunk of a code span (never prose: it is taken out of the text first)
 
 
 _CHUNK_CACHE: dict[str, tuple[str | bool, ...]] = {}
