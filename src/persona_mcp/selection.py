@@ -227,8 +227,9 @@ class SelectionIndex:
             factor = (FIRST_WORD_FACTOR if start == 0 else 1.0) if start < lead else REST_FACTOR
             in_code = code is not None and code[start]
             for persona, kind, text, weight in singles[one]:
-                if (in_code and kind == "activity" and start < last) or (
-                        covered and (persona, kind == "negative") in covered):  # the exceptions: see `_single_places`
+                if start < last and ((in_code and kind == "activity") or (
+                        covered and start in covered.get((persona, kind == "negative"), ()))):
+                    # the exceptions, where a later place may count: see `_single_places`
                     hits = self._single_places(one, start, last, persona, kind, text, weight, task_stems, task_words,
                                                lead, code, covered)
                 else:
