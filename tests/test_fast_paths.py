@@ -10,7 +10,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from tests.test_selection import persona
 
-from persona_mcp.globs import GlobIndex
+from persona_mcp.globs import GlobIndex, _candidates
 from persona_mcp.model import Companion
 from persona_mcp.selection import (
     _REPORT_MARKERS,
@@ -19,11 +19,13 @@ from persona_mcp.selection import (
     _TRACE_LINES,
     _TRACE_MARKS,
     CODE_FACTOR,
+    FILE_WEIGHT,
     FIRST_WORD_FACTOR,
     GAP_FACTOR,
     PHRASE_GAP,
     REST_FACTOR,
     SelectionIndex,
+    _share,
     _strongest,
     file_evidence,
     has_trace,
@@ -126,6 +128,46 @@ def test_tricky_paths_match_as_gitignore_says(glob: str, path: str) -> None:
     assert (found == [glob]) == pathspec.GitIgnoreSpec.from_lines([glob]).match_file(path)
 
 
+# Globs of every shape a file name is matched by without a whole-path test (names, extensions, one
+# star within a name, filed under a name, first letters or an extension), and names that have, nearly
+# have or only seem to have what they need: a dotfile that is all extension, a name shorter than a key
+# of first letters, a name whose glob's prefix and suffix overlap in it ("abcde" for `abcd*cde`), a
+# folder with an extension.
+_NAME_GLOBS = st.sampled_from(["**/*.py", "*.py", "**/test_*.py", "**/*_test.py", "*_test.py", "conf*", "**/conf*.yml",
+                               "**/*.d", "README*", "**/readme.*", "x*.py", "abcd*", "**/abcd", "abcd/**", "**/docs/**",
+                               "docs/**", "**/*.tar.gz", "**/*bench*_test.py", "**/tests/*.py", "*.D", "**/*.md",
+                               "**/abcd*cde", "x*x.py"])
+_NAME_PARTS = st.sampled_from(["test_a.py", "a_test.py", "test_.py", "_test.py", ".py", "py", "x.d", "conf",
+                               "config.yml", "conf.yml", "readme", "README.md", "abcd", "abc", "abcde", "x.tar.gz",
+                               "docs", "tests", "a.py", "x.py", "xbench_test.py", "a.md", "X.D"])
+
+
+def _plain_matching(index: GlobIndex, path: str) -> list[str]:
+    """What `GlobIndex.matching` gives, the plain way: every glob filed under a segment, tested on the whole path."""
+    lowered = path.lower()
+    parts = lowered.split("/")
+    found = {glob for glob in index._unkeyed if index._test(glob, lowered, parts)}
+    for part in filter(None, parts):
+        found.update(glob for glob in _candidates(part, *index._by_part) if index._test(glob, lowered, parts))
+    return sorted(found)
+
+
+@settings(max_examples=300, deadline=None)
+@given(globs=st.lists(_NAME_GLOBS, min_size=1, max_size=8),
+       paths=st.lists(st.lists(_NAME_PARTS, min_size=1, max_size=3).map("/".join), min_size=1, max_size=6))
+def test_file_names_match_the_globs_the_plain_computation_finds(globs: list[str], paths: list[str]) -> None:
+    index = GlobIndex([globs])
+    for path in paths:
+        expected = _plain_matching(index, path)
+        assert index.matching(path) == expected, path
+        assert index.matched(path) == tuple(expected), path
+        # and that is what gitignore says, but for a file named only by its extension (".py"), which
+        # the index files under no extension
+        if not any(part.startswith(".") and part.count(".") == 1 for part in path.split("/")):
+            assert expected == sorted({g.lower() for g in globs
+                                       if pathspec.GitIgnoreSpec.from_lines([g.lower()]).match_file(path.lower())})
+
+
 def test_paths_matched_by_the_same_globs_share_one_answer() -> None:
     index = SelectionIndex([persona("persona-py", files=["**/*.py"]), persona("persona-api", files=["**/api/**"])])
     assert index.file_claims("a/x.py") is index.file_claims("b/y.py")
@@ -133,6 +175,18 @@ def test_paths_matched_by_the_same_globs_share_one_answer() -> None:
     found = file_evidence(index, ["a/x.py", "b/y.py", "api/z.py"])
     assert found.files["**/*.py"] == ["a/x.py", "b/y.py", "api/z.py"]
     assert found.files["**/api/**"] == ["api/z.py"]
+
+
+def test_a_persona_that_takes_files_back_is_credited_for_the_rest_file_by_file() -> None:
+    index = SelectionIndex([persona("persona-docs", files=["docs/**", "!docs/internal/**"]),
+                            persona("persona-md", files=["**/*.md"])])
+    files = ["docs/a.md", "docs/internal/b.md", "src/c.py"]
+    found = file_evidence(index, files)
+    assert found.excluded == {0: {"docs/internal/b.md"}}
+    both = ["docs/a.md", "docs/internal/b.md"]
+    assert found.files == {"docs/**": both, "**/*.md": both, "docs/internal/**": ["docs/internal/b.md"]}
+    assert found.scores[0] == FILE_WEIGHT / len(files) * _share(index, 0, "docs/a.md")
+    assert set(found.scores) == {0, 1}
 
 
 @pytest.mark.parametrize("path", ["src/a.py", "./src/a.py", "/src/a.py", " src/a.py ", "src\\a.py", "././src/a.py"])

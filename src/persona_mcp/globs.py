@@ -14,6 +14,10 @@ from dataclasses import dataclass
 
 _WILD = re.compile(r"[*?\[]")
 _NO_GLOBS: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
+# What a key's globs mean for a file name (see `GlobIndex._name_plan`): those it matches, the
+# suffixes of the next, those it matches when it has their prefix and suffix (glob, prefix, suffix,
+# least length), and those to test on the whole path.
+_NamePlan = tuple[tuple[str, ...], tuple[str, ...], tuple[tuple[str, str, str, int], ...], tuple[str, ...]]
 CACHE_PATHS = 8192  # paths whose matching globs are remembered, per index
 _PREFIX = 4  # globs like `CHANGELOG*` are filed under their first letters
 _LONG_PREFIX = 6  # and, where many share those (big catalogs), under more of them when they can
@@ -179,6 +183,12 @@ class GlobIndex:
         # The common shapes are matched without a regex (and without compiling one).
         self._fast = {glob: shape for glob in owners if (shape := fast_shape(glob.lower())) is not None}
         self._unkeyed_literals = [(glob, self._literal[glob]) for glob in self._unkeyed]
+        # The key tables again, as a file name sees them (see `_name_plan`): the same lookups, no per-glob
+        # tests. Keys that bring a file name nothing (folder names) are left out.
+        pieces: dict[str, str] = {}  # one string per prefix or suffix: big catalogs repeat ".py" thousands of times
+        self._by_name_part: tuple[dict[str, _NamePlan], ...] = tuple(
+            {value: plan for value, found in table.items() if any(plan := self._name_plan(found, pieces))}
+            for table in self._by_part)
         # One search tells whether a path holds any of their literals: most paths hold none.
         self._unkeyed_any = (re.compile("|".join(re.escape(literal) for _glob, literal in self._unkeyed_literals))
                              if self._unkeyed_literals else None)
@@ -200,13 +210,17 @@ class GlobIndex:
         Hosts send the same paths again and again, so answers are remembered (a bounded cache
         that belongs to this index and goes when the catalog is replaced).
         """
+        return list(self.matched(path))
+
+    def matched(self, path: str) -> tuple[str, ...]:
+        """`matching`, as the remembered tuple itself: no copy for callers that only read it."""
         lowered = path.lower()
         found = self._cache.get(lowered)
         if found is None:
             if len(self._cache) >= CACHE_PATHS:
                 self._cache.clear()
             found = self._cache[lowered] = self._matching(lowered)
-        return list(found)
+        return found
 
     def _matching(self, lowered: str) -> tuple[str, ...]:
         # Plain loops, not comprehensions: this runs for every new path, and a comprehension's own
@@ -232,10 +246,22 @@ class GlobIndex:
                         if literals[glob] in lowered and self._test(glob, lowered, parts):
                             matched.append(glob)
         name = parts[-1]
-        if name:  # file names seldom repeat: their globs are looked up and tested each time
-            for glob in _candidates(name, *self._by_part):
-                if literals[glob] in lowered and self._test(glob, lowered, parts):
-                    matched.append(glob)
+        if name:  # file names seldom repeat: their plans are looked up each time (see `_name_plan`)
+            by_name, by_prefix, by_ext, by_long_prefix = self._by_name_part
+            dot = name.rfind(".")
+            # The keys of first letters are exactly that long, so a shorter name finds none without a test.
+            for plan in (by_name.get(name), by_prefix.get(name[:_PREFIX]),
+                         by_long_prefix.get(name[:_LONG_PREFIX]) if by_long_prefix else None,
+                         by_ext.get(name[dot + 1:]) if dot > 0 else None):
+                if plan is not None:
+                    matched += plan[0]
+                    if name.endswith(plan[1]):  # one call rules out most names: they end in none of the suffixes
+                        for glob, prefix, suffix, least in plan[2]:
+                            if len(name) >= least and name.startswith(prefix) and name.endswith(suffix):
+                                matched.append(glob)
+                    for glob in plan[3]:
+                        if literals[glob] in lowered and self._test(glob, lowered, parts):
+                            matched.append(glob)
         return tuple(sorted(set(matched))) if len(matched) > 1 else tuple(matched)  # two segments may bring one glob
 
     def _folder(self, part: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -246,16 +272,42 @@ class GlobIndex:
         segment has that prefix and suffix. So what a folder name brings depends on the name alone,
         and is remembered: folder names recur across paths.
         """
+        found = _candidates(part, *self._by_part)
+        if not found:  # most folder names bring no glob, and many requests meet a new one: no lists built
+            return _NO_GLOBS
         local: list[str] = []
         whole: list[str] = []
         literals = self._literal
-        for glob in _candidates(part, *self._by_part):
+        for glob in found:
             shape = self._fast.get(glob)
             if shape is None or shape[0] == "root":
                 whole.append(glob)
             elif literals[glob] in part and _fast_match(shape, part, [part, ""]):  # a folder: something follows
                 local.append(glob)
         return (tuple(local), tuple(whole)) if local or whole else _NO_GLOBS
+
+    def _name_plan(self, found: Sequence[str], pieces: dict[str, str]) -> _NamePlan:
+        """What the globs filed under one key mean for a file name that has the key.
+
+        As in `_folder`, a shape is matched by the segment that brings it: a file name filed under
+        `py` ends in ".py", so `**/*.py` needs no test (nor does a name under its own name), and
+        `**/*_test.py` is tested on the name alone. `**/docs/**` and `docs/**` are never matched by
+        a file name: the folder "docs", if there is one, brings them. Whole-path tests are left for
+        the rest.
+        """
+        always: list[str] = []
+        affixes: list[tuple[str, str, str, int]] = []
+        whole: list[str] = []
+        for glob in found:
+            shape = self._fast.get(glob)
+            if shape is None:
+                whole.append(glob)
+            elif shape[0] in ("name", "extension"):
+                always.append(glob)
+            elif shape[0] == "affix":
+                prefix, suffix = (pieces.setdefault(piece, piece) for piece in shape[1].split("*"))
+                affixes.append((glob, prefix, suffix, len(prefix) + len(suffix)))
+        return tuple(always), tuple(suffix for _glob, _prefix, suffix, _least in affixes), tuple(affixes), tuple(whole)
 
     def _test(self, glob: str, lowered: str, parts: list[str]) -> bool:
         """Whether a glob that passed the literal test matches the path."""

@@ -322,12 +322,12 @@ class SelectionIndex:
                 self._claims.clear()
             # The shares depend only on which globs match, and many paths match the same ones
             # (`**/*.py` alone): a new path usually finds its answer under its set of globs.
-            matched = tuple(self.globs.matching(path))
+            matched = self.globs.matched(path)
             found = self._claims_by_globs.get(matched)
             if found is None:
                 if len(self._claims_by_globs) >= CLAIMS_CACHE:
                     self._claims_by_globs.clear()
-                found = self._claims_by_globs[matched] = _file_claims(self.globs, path)
+                found = self._claims_by_globs[matched] = _file_claims(self.globs, matched)
             self._claims[path] = found
         return found
 
@@ -784,21 +784,28 @@ def file_evidence(index: SelectionIndex, files: Sequence[str], also: Iterable[in
     """
     globs = index.globs
     includers = globs.includers
-    weight: dict[str, float] = defaultdict(float)
-    matched_files: dict[str, list[str]] = defaultdict(list)
+    # Plain dicts, not defaultdicts: this loop runs for every file of every request, and a
+    # defaultdict's missing-key call costs more than the test.
+    weight: dict[str, float] = {}
+    matched_files: dict[str, list[str]] = {}
     adjust: dict[int, float] = defaultdict(float)  # exact per-file credit of personas with agreeing globs
     known = index._claims.get  # file_claims, without a call for the paths it remembers
     for path in files:
-        claims = known(path)
-        shares, corrections = claims if claims is not None else index.file_claims(path)
+        shares, corrections = known(path) or index.file_claims(path)  # a claim is a pair: never false
         for glob, share in shares:
-            weight[glob] += share
-            matched_files[glob].append(path)
-        for persona, correction in corrections:
-            adjust[persona] += correction
+            if glob in weight:
+                weight[glob] += share
+                matched_files[glob].append(path)
+            else:
+                weight[glob] = share  # shares are never -0.0, so this is 0.0 + share
+                matched_files[glob] = [path]
+        if corrections:
+            for persona, correction in corrections:
+                adjust[persona] += correction
     credit: dict[int, float] = defaultdict(float, adjust)
     excluded: dict[int, set[str]] = defaultdict(set)
     popular: dict[str, float] = {}
+    excluders = globs.excluders
     for glob, value in weight.items():
         owners = includers[glob]
         if len(owners) > POPULAR_OWNERS:
@@ -806,8 +813,9 @@ def file_evidence(index: SelectionIndex, files: Sequence[str], also: Iterable[in
             continue
         for persona in owners:
             credit[persona] += value
-        for persona in globs.excluders.get(glob, ()):
-            excluded[persona].update(matched_files[glob])
+        if glob in excluders:  # rare: most globs take nothing back, and a test costs less than an empty loop
+            for persona in excluders[glob]:
+                excluded[persona].update(matched_files[glob])
     if popular:
         reach = set(credit) | set(also)
         for glob in popular:
@@ -825,11 +833,11 @@ def file_evidence(index: SelectionIndex, files: Sequence[str], also: Iterable[in
         scores = {p: (c * per_file if c < n else FILE_WEIGHT) for p, c in credit.items() if c > 1e-9}
     else:
         scores = {p: FILE_WEIGHT * min(1.0, c / n) ** COVERAGE_POWER for p, c in credit.items() if c > 1e-9}
-    return FileEvidence(scores, dict(matched_files), dict(excluded))
+    return FileEvidence(scores, matched_files, dict(excluded))
 
 
-def _file_claims(globs: GlobIndex, path: str) -> tuple[tuple[tuple[str, float], ...], tuple[tuple[int, float], ...]]:
-    matched = globs.matching(path)
+def _file_claims(globs: GlobIndex, matched: tuple[str, ...]) -> _Claims:
+    """How a file that the globs `matched` match (in sorted order) is shared out; see `file_claims`."""
     if not matched:
         return (), ()
     includers = globs.includers
