@@ -210,17 +210,20 @@ class GlobIndex:
         Hosts send the same paths again and again, so answers are remembered (a bounded cache
         that belongs to this index and goes when the catalog is replaced).
         """
-        return list(self.matched(path))
-
-    def matched(self, path: str) -> tuple[str, ...]:
-        """`matching`, as the remembered tuple itself: no copy for callers that only read it."""
         lowered = path.lower()
         found = self._cache.get(lowered)
         if found is None:
             if len(self._cache) >= CACHE_PATHS:
                 self._cache.clear()
             found = self._cache[lowered] = self._matching(lowered)
-        return found
+        return list(found)
+
+    def matched(self, path: str) -> tuple[str, ...]:
+        """`matching` worked out afresh, as a tuple: for a caller that remembers its own answers per path.
+
+        `SelectionIndex.file_claims` does, so a new path is neither remembered twice nor copied.
+        """
+        return self._matching(path.lower())
 
     def _matching(self, lowered: str) -> tuple[str, ...]:
         # Plain loops, not comprehensions: this runs for every new path, and a comprehension's own
