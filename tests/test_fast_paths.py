@@ -148,7 +148,7 @@ def _plain_matching(index: GlobIndex, path: str) -> list[str]:
     parts = lowered.split("/")
     found = {glob for glob in index._unkeyed if index._test(glob, lowered, parts)}
     for part in filter(None, parts):
-        found.update(glob for glob in _candidates(part, *index._by_part) if index._test(glob, lowered, parts))
+        found.update(glob for glob in _candidates(part, index._by_part) if index._test(glob, lowered, parts))
     return sorted(found)
 
 
@@ -175,6 +175,13 @@ def test_paths_matched_by_the_same_globs_share_one_answer() -> None:
     found = file_evidence(index, ["a/x.py", "b/y.py", "api/z.py"])
     assert found.files["**/*.py"] == ["a/x.py", "b/y.py", "api/z.py"]
     assert found.files["**/api/**"] == ["api/z.py"]
+
+
+def test_a_file_goes_under_the_most_specific_glob_and_ties_go_by_name() -> None:
+    index = SelectionIndex([persona("persona-api", files=["**/tests/**", "**/*.py", "**/api/**"])])
+    found = file_evidence(index, ["tests/b.py", "api/tests/a.py", "c.py", "tests/api/d.py"])  # tests/** comes first
+    assert {glob: paths for _kind, glob, paths, _weight in found.items(index, 0)} == {
+        "**/api/**": ["api/tests/a.py", "tests/api/d.py"], "**/tests/**": ["tests/b.py"], "**/*.py": ["c.py"]}
 
 
 def test_a_persona_that_takes_files_back_is_credited_for_the_rest_file_by_file() -> None:

@@ -122,12 +122,13 @@ def _fast_match(shape: tuple[str, str], path: str, parts: list[str]) -> bool:
     return path.startswith(value)
 
 
-def _candidates(part: str, by_name: dict[str, tuple[str, ...]], by_prefix: dict[str, tuple[str, ...]],
-                by_ext: dict[str, tuple[str, ...]], by_long_prefix: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+def _candidates(part: str, tables: tuple[dict[str, tuple[str, ...]], ...]) -> tuple[str, ...]:
     """The globs filed under one segment of a path: under its name, its first letters and its extension.
 
     Every segment is looked up, not only the file name: like gitignore, `*.d` also matches a folder `x.d/`.
+    The tables come as one tuple, unpacked here: a call with `*tables` costs more than the lookups.
     """
+    by_name, by_prefix, by_ext, by_long_prefix = tables
     found = by_name.get(part, ())
     if len(part) >= _PREFIX:
         found += by_prefix.get(part[:_PREFIX], ())
@@ -275,7 +276,7 @@ class GlobIndex:
         segment has that prefix and suffix. So what a folder name brings depends on the name alone,
         and is remembered: folder names recur across paths.
         """
-        found = _candidates(part, *self._by_part)
+        found = _candidates(part, self._by_part)
         if not found:  # most folder names bring no glob, and many requests meet a new one: no lists built
             return _NO_GLOBS
         local: list[str] = []

@@ -752,9 +752,11 @@ class FileEvidence:
         if len(mine) == 1:  # the common case: every file under its one glob (each once, in order)
             paths = list(dict.fromkeys(p for p in self.files[mine[0]] if p not in skip))
             return [("file", mine[0], paths[:10], score * len(paths) / (len(paths) or 1))] if paths else []
+        # Most specific first, ties by name: two stable sorts cost less than a key built per glob.
+        mine.sort()
+        mine.sort(key=index.globs.specificity, reverse=True)
         best: dict[str, str] = {}
-        specificity = index.globs.specificity
-        for glob in sorted(mine, key=lambda g: (-specificity(g), g)):
+        for glob in mine:
             for path in self.files[glob]:
                 if path not in skip:
                     best.setdefault(path, glob)
