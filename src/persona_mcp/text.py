@@ -178,16 +178,16 @@ def count_words(text: str) -> int:
     `words` never joins or splits across whitespace, so the words of a text are the words of its
     chunks in order.
     """
+    chunks = text.split()
     cache = _CHUNK_COUNT
-    total = 0
-    for chunk in text.split():
-        count = cache.get(chunk)
-        if count is None:
-            if len(cache) >= CHUNK_CACHE_SIZE:
-                cache.clear()
-            count = cache[chunk] = len(words(chunk))
-        total += count
-    return total
+    try:
+        return sum(map(cache.__getitem__, chunks))
+    except KeyError:  # new chunks: count and remember them
+        if len(cache) + len(chunks) > CHUNK_CACHE_SIZE:
+            cache.clear()
+        for chunk in set(chunks).difference(cache):
+            cache[chunk] = len(words(chunk))
+        return sum(map(cache.__getitem__, chunks))
 
 
 _CHUNK_COUNT: dict[str, int] = {}
