@@ -558,15 +558,14 @@ def normalise_paths(files: Iterable[str]) -> list[str]:
     """`normalise_path` of each path, dropping those left empty (remembered: hosts send the same paths again)."""
     files = files if isinstance(files, list) else list(files)
     cache = _NORMALISED
-    found: list[str | None] = list(map(cache.get, files))
-    if None in found:
+    try:
+        return list(filter(None, map(cache.__getitem__, files)))
+    except KeyError:  # new paths, found with one set difference (C speed) and remembered
         if len(cache) + len(files) > NORMALISED_CACHE:
             cache.clear()
-        for path in files:
-            if path not in cache:
-                cache[path] = normalise_path(path)
-        found = list(map(cache.get, files))
-    return list(filter(None, found))
+        for path in set(files).difference(cache):
+            cache[path] = normalise_path(path)
+        return list(filter(None, map(cache.__getitem__, files)))
 
 
 _NORMALISED: dict[str, str] = {}
