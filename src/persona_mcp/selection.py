@@ -602,7 +602,7 @@ def select(
     persona = index.persona(best.name)
     # Runners-up past the alternatives matter only as companions, which need a share of the best score.
     candidates += [ranking.candidate(position) for position in range(len(candidates), len(ranking))
-                   if ranking.score(position) >= COMPANION_SHARE * best.score]
+                   if ranking.score(position) >= _companion_share(index, persona, ranking.name(position)) * best.score]
     companions = _companions(index, persona, candidates)
     merged, conflicts = merge_priorities(persona, companions)
     return Selection(
@@ -932,6 +932,13 @@ def _reason(best: Candidate) -> str:
     return f"Selected {best.name} (confidence {best.confidence:.2f}): " + "; ".join(parts) + "."
 
 
+def _companion_share(index: SelectionIndex, persona: Persona, other: str) -> float:
+    """The share of the winner's score a runner-up needs to be its companion: less when either lists the other."""
+    linked = (index.persona(other).short_name in index.declared_companions(persona.name)
+              or persona.short_name in index.declared_companions(other))
+    return COMPANION_SHARE if linked else UNLINKED_SHARE
+
+
 def _companions(index: SelectionIndex, persona: Persona, candidates: Sequence[Candidate]) -> list[Companion]:
     """Runners-up that clearly apply as well.
 
@@ -939,15 +946,13 @@ def _companions(index: SelectionIndex, persona: Persona, candidates: Sequence[Ca
     `COMPANION_SHARE` of the winner's score; any other needs `UNLINKED_SHARE`. Both need evidence
     of their own from the task text or files, not only from the weak prior.
     """
-    declared = index.declared_companions(persona.name)
     top = candidates[0].score
     chosen: list[Companion] = []
     for candidate in candidates[1:]:
         if len(chosen) == MAX_COMPANIONS:
             break
         other = index.persona(candidate.name)
-        linked = candidate.short_name in declared or persona.short_name in index.declared_companions(other.name)
-        share = COMPANION_SHARE if linked else UNLINKED_SHARE
+        share = _companion_share(index, persona, other.name)
         direct = sum(e.weight for e in candidate.evidence if e.kind not in ("body", "negative"))
         if candidate.score >= share * top and direct >= COMPANION_MIN:
             chosen.append(Companion(
