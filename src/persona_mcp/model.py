@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from pathlib import Path
@@ -237,14 +238,17 @@ class Diagnostic(BaseModel):
 EvidenceKind = Literal["keyword", "activity", "description", "body", "file", "shape", "negative", "explicit"]
 
 
-class Evidence(BaseModel):
+@dataclasses.dataclass(slots=True)
+class Evidence:
     """One signal that moved a persona's score."""
 
-    kind: EvidenceKind = Field(description="keyword, activity, description, file, shape (of the request), negative "
-                               "(lowers the score) or explicit (asked for by name).")
-    trigger: str = Field(description="The keyword, phrase or glob that fired.")
-    matched: list[str] = Field(default_factory=list, description="The task words or file paths it matched.")
-    weight: float = Field(description="Its contribution to the score (negative for exclusions).")
+    # A plain dataclass, not a model: selection builds a dozen per answer from values it has already
+    # checked, and pydantic takes an instance as it is (its schema and JSON are the same as a model's).
+    kind: Annotated[EvidenceKind, Field(description="keyword, activity, description, file, shape (of the request), "
+                                        "negative (lowers the score) or explicit (asked for by name).")]
+    trigger: Annotated[str, Field(description="The keyword, phrase or glob that fired.")]
+    matched: Annotated[list[str], Field(description="The task words or file paths it matched.")]
+    weight: Annotated[float, Field(description="Its contribution to the score (negative for exclusions).")]
 
 
 class Candidate(BaseModel):

@@ -13,7 +13,7 @@ from operator import itemgetter, mul
 from typing import Literal
 
 from persona_mcp.globs import GlobIndex
-from persona_mcp.model import Candidate, Companion, Persona, Selection, ServerChoice, short_name
+from persona_mcp.model import Candidate, Companion, Evidence, Persona, Selection, ServerChoice, short_name
 from persona_mcp.text import STOPWORDS, analyse, count_words, stem, stem_key, words
 
 Detail = Literal["full", "summary"]
@@ -673,13 +673,11 @@ class Ranking:
         items = self.evidence[i] + self.files.items(index, i) if self.files else list(self.evidence[i])
         items.sort(key=_strongest_first)
         del items[MAX_EVIDENCE if position == 0 else MAX_EVIDENCE_OTHERS:]  # the strongest signals explain it
-        # The evidence goes in as plain data: validated with the candidate in one pass, it costs less
-        # than an Evidence object built and validated per signal.
         return Candidate.model_validate({
             "name": index.names[i], "short_name": index.short_names[i], "title": index.titles[i],
             "score": round(score, 4), "confidence": confidence(score, other),
-            "evidence": [{"kind": kind, "trigger": trigger, "matched": matched, "weight": round(value * weight, 4)}
-                         for kind, trigger, matched, value in items],
+            "evidence": [Evidence(kind, trigger, matched, round(value * weight, 4))  # type: ignore[arg-type]
+                         for kind, trigger, matched, value in items],  # the kinds are EvidenceKind values
         })
 
 
