@@ -243,7 +243,7 @@ class Evidence:
     """One signal that moved a persona's score."""
 
     # A plain dataclass, not a model: selection builds a dozen per answer from values it has already
-    # checked, and pydantic takes an instance as it is (its schema and JSON are the same as a model's).
+    # checked, and pydantic takes an instance as it is (its schema and JSON are those of a model).
     kind: Annotated[EvidenceKind, Field(description="keyword, activity, description, file, shape (of the request), "
                                         "negative (lowers the score) or explicit (asked for by name).")]
     trigger: Annotated[str, Field(description="The keyword, phrase or glob that fired.")]
@@ -251,15 +251,17 @@ class Evidence:
     weight: Annotated[float, Field(description="Its contribution to the score (negative for exclusions).")]
 
 
-class Candidate(BaseModel):
+@dataclasses.dataclass(slots=True)
+class Candidate:
     """A persona considered for the task, with its score and evidence."""
 
+    # A plain dataclass like Evidence: selection builds several per answer from values it has checked.
     name: str
     short_name: str
     title: str
-    score: float = Field(description="Raw evidence score; higher is better.")
-    confidence: float = Field(ge=0.0, le=1.0, description="How sure the selector is that this persona fits.")
-    evidence: list[Evidence] = Field(default_factory=list)
+    score: Annotated[float, Field(description="Raw evidence score; higher is better.")]
+    confidence: Annotated[float, Field(ge=0.0, le=1.0, description="How sure the selector is that this persona fits.")]
+    evidence: list[Evidence] = dataclasses.field(default_factory=list)
 
 
 class Companion(BaseModel):

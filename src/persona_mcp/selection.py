@@ -673,12 +673,10 @@ class Ranking:
         items = self.evidence[i] + self.files.items(index, i) if self.files else list(self.evidence[i])
         items.sort(key=_strongest_first)
         del items[MAX_EVIDENCE if position == 0 else MAX_EVIDENCE_OTHERS:]  # the strongest signals explain it
-        return Candidate.model_validate({
-            "name": index.names[i], "short_name": index.short_names[i], "title": index.titles[i],
-            "score": round(score, 4), "confidence": confidence(score, other),
-            "evidence": [Evidence(kind, trigger, matched, round(value * weight, 4))  # type: ignore[arg-type]
-                         for kind, trigger, matched, value in items],  # the kinds are EvidenceKind values
-        })
+        evidence = [Evidence(kind, trigger, matched, round(value * weight, 4))  # type: ignore[arg-type]
+                    for kind, trigger, matched, value in items]  # the kinds are EvidenceKind values
+        return Candidate(index.names[i], index.short_names[i], index.titles[i], round(score, 4),
+                         confidence(score, other), evidence)
 
 
 def _weigh(index: SelectionIndex, task: str, files: Sequence[str], limit: int | None
