@@ -264,30 +264,30 @@ class Candidate:
     evidence: list[Evidence] = dataclasses.field(default_factory=list)
 
 
-class Companion(BaseModel):
+@dataclasses.dataclass(slots=True, kw_only=True)
+class Companion:
     """A second persona whose concerns apply to the task too."""
 
     name: str
     title: str
-    confidence: float = Field(ge=0.0, le=1.0, description="How sure the selector is that it applies as well.")
-    reason: str = Field(description="Why it applies too.")
-    priority_hierarchy: list[str] = Field(default_factory=list)
-    prompt: str = Field(description="The MCP prompt that carries it.")
-    resource_uri: str = Field(description="The MCP resource with its file.")
+    confidence: Annotated[float, Field(ge=0.0, le=1.0, description="How sure the selector is that it applies as well.")]
+    reason: Annotated[str, Field(description="Why it applies too.")]
+    priority_hierarchy: list[str] = dataclasses.field(default_factory=list)
+    prompt: Annotated[str, Field(description="The MCP prompt that carries it.")]
+    resource_uri: Annotated[str, Field(description="The MCP resource with its file.")]
 
 
-class ServerChoice(BaseModel):
+@dataclasses.dataclass(slots=True, kw_only=True)
+class ServerChoice:
     """A persona's MCP server preferences, resolved against the servers the host has."""
 
     primary: str | None = None
     secondary: str | None = None
-    avoid: list[str] = Field(default_factory=list)
-    recommended: str | None = Field(
-        default=None, description="The first preferred server that is available (or preferred, if unknown)."
-    )
-    unavailable: list[str] = Field(
-        default_factory=list, description="Preferred servers that the host said it does not have."
-    )
+    avoid: list[str] = dataclasses.field(default_factory=list)
+    recommended: Annotated[str | None, Field(
+        description="The first preferred server that is available (or preferred, if unknown).")] = None
+    unavailable: Annotated[list[str], Field(
+        description="Preferred servers that the host said it does not have.")] = dataclasses.field(default_factory=list)
     note: str = ""
 
 
