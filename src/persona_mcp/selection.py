@@ -232,15 +232,19 @@ class SelectionIndex:
                     # the exceptions, where a later place may count: see `_single_places`
                     hits = self._single_places(one, start, last, persona, kind, text, weight, task_stems, task_words,
                                                lead, code, covered)
-                else:
-                    weight *= factor
-                    if in_code and kind == "activity":
-                        weight *= CODE_FACTOR
-                    hits = [(-weight, start, text, kind, word, start + 1)]
+                    if persona in found:
+                        found[persona] += hits
+                    else:
+                        found[persona] = hits
+                    continue
+                weight *= factor
+                if in_code and kind == "activity":
+                    weight *= CODE_FACTOR
+                hit = (-weight, start, text, kind, word, start + 1)
                 if persona in found:
-                    found[persona] += hits
+                    found[persona].append(hit)
                 else:
-                    found[persona] = hits
+                    found[persona] = [hit]
         evidence: dict[int, list[_Item]] = {}
         for persona, hits in found.items():
             if len(hits) > 1:
