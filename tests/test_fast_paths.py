@@ -10,7 +10,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from tests.test_selection import persona
 
-from persona_mcp.globs import GlobIndex, _candidates
+from persona_mcp.globs import GlobIndex, _candidates, any_literal
 from persona_mcp.model import Companion
 from persona_mcp.selection import (
     _REPORT_MARKERS,
@@ -166,6 +166,14 @@ def test_file_names_match_the_globs_the_plain_computation_finds(globs: list[str]
         if not any(part.startswith(".") and part.count(".") == 1 for part in path.split("/")):
             assert expected == sorted({g.lower() for g in globs
                                        if pathspec.GitIgnoreSpec.from_lines([g.lower()]).match_file(path.lower())})
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet="ab.s/", max_size=4), min_size=1, max_size=6), st.text(alphabet="ab.s/", max_size=12))
+@example(["sec", "secret", "s.b"], "a/secre")
+@example(["", "a"], "b")
+def test_literals_factored_by_first_letters_are_found_where_one_of_them_is(literals: list[str], path: str) -> None:
+    assert (re.search(any_literal(literals), path) is not None) == any(literal in path for literal in literals)
 
 
 def test_paths_matched_by_the_same_globs_share_one_answer() -> None:

@@ -757,14 +757,21 @@ class FileEvidence:
         best: dict[str, str] = {}
         for glob in mine:
             for path in self.files[glob]:
-                if path not in skip:
-                    best.setdefault(path, glob)
-        grouped: dict[str, list[str]] = defaultdict(list)
+                if path not in best and path not in skip:  # `skip` is nearly always empty: asked second
+                    best[path] = glob
+        grouped: dict[str, list[str]] = {}  # a plain dict: a defaultdict's call for each new glob costs more
         for path, glob in best.items():
-            grouped[glob].append(path)
+            if glob in grouped:
+                grouped[glob].append(path)
+            else:
+                grouped[glob] = [path]
         total = len(best) or 1
         return [("file", glob, paths[:10], score * len(paths) / total)
-                for glob, paths in sorted(grouped.items(), key=lambda item: (-len(item[1]), item[0]))]
+                for glob, paths in sorted(grouped.items(), key=_most_files)]
+
+
+def _most_files(group: tuple[str, list[str]]) -> tuple[int, str]:
+    return -len(group[1]), group[0]
 
 
 def file_evidence(index: SelectionIndex, files: Sequence[str], also: Iterable[int] = ()) -> FileEvidence:
@@ -915,6 +922,11 @@ def confidence(score: float, other: float) -> float:
 
 
 def _reason(best: Candidate) -> str:
+    return f"Selected {best.name} (confidence {best.confidence:.2f}): " + _reason_parts(best)
+
+
+def _reason_parts(best: Candidate) -> str:
+    """Why a candidate fits, from its strongest evidence: a selection's reason, or a companion's as it is."""
     parts: list[str] = []
     for e in best.evidence[:5]:
         if e.kind == "file":
@@ -929,7 +941,7 @@ def _reason(best: Candidate) -> str:
             parts.append(e.matched[0])
         else:
             parts.append(f"'{e.matched[0]}' matches {e.kind} trigger {e.trigger!r}")
-    return f"Selected {best.name} (confidence {best.confidence:.2f}): " + "; ".join(parts) + "."
+    return "; ".join(parts) + "."
 
 
 def _companion_share(index: SelectionIndex, persona: Persona, other: str) -> float:
@@ -951,13 +963,14 @@ def _companions(index: SelectionIndex, persona: Persona, candidates: Sequence[Ca
     for candidate in candidates[1:]:
         if len(chosen) == MAX_COMPANIONS:
             break
-        other = index.persona(candidate.name)
-        share = _companion_share(index, persona, other.name)
+        if candidate.score < _companion_share(index, persona, candidate.name) * top:
+            continue  # most runners-up stop here: their own evidence need not be added up
         direct = sum(e.weight for e in candidate.evidence if e.kind not in ("body", "negative"))
-        if candidate.score >= share * top and direct >= COMPANION_MIN:
+        if direct >= COMPANION_MIN:
+            other = index.persona(candidate.name)
             chosen.append(Companion(
                 name=other.name, title=other.title, confidence=candidate.confidence,
-                reason=_reason(candidate).split(": ", 1)[-1], priority_hierarchy=list(other.spec.priority_hierarchy),
+                reason=_reason_parts(candidate), priority_hierarchy=list(other.spec.priority_hierarchy),
                 prompt=other.name, resource_uri=f"persona://{other.short_name}",
             ))
     return chosen
