@@ -279,7 +279,12 @@ class GlobIndex:
                     for glob in plan[3]:
                         if literals[glob] in lowered and self._test(glob, lowered, parts):
                             matched.append(glob)
-        return tuple(sorted(set(matched))) if len(matched) > 1 else tuple(matched)  # two segments may bring one glob
+        # Two segments may bring one glob: sorted without duplicates. Two globs (an extension and a folder, say)
+        # are the commonest answer, put in order with one comparison rather than a set and a sorted list.
+        if len(matched) == 2:
+            first, second = matched
+            return (first, second) if first < second else (second, first) if second < first else (first,)
+        return tuple(sorted(set(matched))) if len(matched) > 1 else tuple(matched)
 
     def _folder(self, part: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """The globs filed under a folder name: those it matches alone, and those to test on the whole path.
