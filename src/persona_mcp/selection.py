@@ -38,7 +38,7 @@ CLAIMS_CACHE = 8192  # paths whose file shares are remembered, per index
 COVERAGE_POWER = 1.0  # files that accompany a change (its tests, its changelog) count for less than their share
 SHAPE_WEIGHT: dict[str, float] = {"question": 2.5, "proposal": 3.5, "bug-report": 1.5}
 EXPLICIT_WEIGHT = 4.0
-READ_CHARS = 600  # see rank
+READ_CHARS = 600  # see Ranking
 MIN_SCORE = 0.3  # below this there is too little evidence for any persona
 MIN_CONFIDENCE = 0.3  # below this the best guess is right too rarely to be worth giving (see `eval`)
 CALIBRATION = (-2.9, 2.8, 1.9)  # intercept, log1p(score), lead: fitted on the dev bench
@@ -224,6 +224,7 @@ class SelectionIndex:
                 if start < 0:
                     continue
                 word = task_words[start]
+            # `_position_factor`, written out: this runs for every matched word of every request
             factor = (FIRST_WORD_FACTOR if start == 0 else 1.0) if start < lead else REST_FACTOR
             in_code = code is not None and code[start]
             for persona, kind, text, weight in singles[one]:
@@ -279,7 +280,7 @@ class SelectionIndex:
     def _phrases_at(self, start: int, task_stems: Sequence[str], task_words: Sequence[str], lead: int,
                     code: Sequence[bool] | None) -> list[tuple[int, _Found]]:
         """The longer phrases that start at one place of the task, as (persona, hit)."""
-        factor = (FIRST_WORD_FACTOR if start == 0 else 1.0) if start < lead else REST_FACTOR
+        factor = _position_factor(start, lead)
         out: list[tuple[int, _Found]] = []
         for key in self._multi[task_stems[start]]:
             end = start + len(key)
@@ -415,9 +416,14 @@ def _places(task_stems: Sequence[str], stem: str, first: int, last: int) -> Iter
         yield at
 
 
+def _position_factor(at: int, lead: int) -> float:
+    """What a match at a place of the task counts: the first word more, words past the first sentence less."""
+    return (FIRST_WORD_FACTOR if at == 0 else 1.0) if at < lead else REST_FACTOR
+
+
 def _placed(weight: float, at: int, lead: int, code: Sequence[bool] | None, kind: Kind) -> float:
     """A one-word trigger's weight at one place of the task (see `match_phrases`)."""
-    weight *= (FIRST_WORD_FACTOR if at == 0 else 1.0) if at < lead else REST_FACTOR
+    weight *= _position_factor(at, lead)
     if kind == "activity" and code is not None and code[at]:
         weight *= CODE_FACTOR
     return weight
