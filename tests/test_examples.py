@@ -124,6 +124,14 @@ def test_builtin_catalog_loads_strictly_without_any_diagnostic() -> None:
     assert [p.short_name for p in catalog.personas] == BUILTIN_NAMES
 
 
+@pytest.mark.parametrize("name", [n for n in BUILTIN_NAMES if n != "backend"])
+def test_builtin_guidance_speaks_of_the_assistant_not_one_host(name: str) -> None:
+    # Every host serves these personas; the backend persona keeps the seed's body byte for byte.
+    (persona,) = load_persona_file(PERSONAS / f"persona-{name}.md", strict=True).personas
+    assert "Claude" not in persona.body
+    assert "the assistant" in persona.body
+
+
 # ---------------------------------------------------------------- examples/hosts
 
 

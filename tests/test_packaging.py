@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import email
 import json
 import os
 import subprocess
 import sys
+import tomllib
 import zipfile
 from pathlib import Path
 
 import pytest
 
+import persona_mcp
+
 ROOT = Path(__file__).resolve().parents[1]
 BUILTIN = sorted(p.name for p in (ROOT / "personas").glob("persona-*.md"))
+PACKAGE = ROOT / "src" / "persona_mcp"
+PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")
@@ -34,6 +40,56 @@ def test_wheel_contains_every_builtin_persona_and_the_type_marker(wheel: Path) -
     assert shipped == BUILTIN
     assert "persona_mcp/py.typed" in names
     assert any(n.endswith("entry_points.txt") for n in names)
+
+
+def test_wheel_contains_every_file_of_the_package(wheel: Path) -> None:
+    # Package data (lexicon.yaml and the like) ships with the code, whatever its suffix.
+    names = set(zipfile.ZipFile(wheel).namelist())
+    files = [p for p in PACKAGE.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+    missing = [f"persona_mcp/{p.relative_to(PACKAGE).as_posix()}" for p in files]
+    assert [name for name in missing if name not in names] == []
+
+
+def test_wheel_metadata_is_complete_for_pypi(wheel: Path) -> None:
+    with zipfile.ZipFile(wheel) as archive:
+        (meta_name,) = [n for n in archive.namelist() if n.endswith(".dist-info/METADATA")]
+        meta = email.message_from_bytes(archive.read(meta_name))
+        license_names = [n for n in archive.namelist() if n.endswith(".dist-info/licenses/LICENSE")]
+        assert license_names, "the LICENSE file ships in the wheel"
+    assert meta["Version"] == persona_mcp.__version__
+    assert meta["License-Expression"] == "MIT"
+    urls = dict(value.split(", ", 1) for value in meta.get_all("Project-URL"))
+    assert {"Homepage", "Repository", "Issues", "Documentation"} <= set(urls)
+    assert all(url.startswith("https://") for url in urls.values())
+    assert meta["Description-Content-Type"] == "text/markdown"
+    classifiers = meta.get_all("Classifier")
+    assert "Typing :: Typed" in classifiers and any(c.startswith("Development Status") for c in classifiers)
+    assert len(meta.get_all("Keywords", [])) == 1 and "mcp" in meta["Keywords"].split(",")
+
+
+def test_license_file_matches_the_declared_licence() -> None:
+    project = PYPROJECT["project"]
+    assert project["license"] == "MIT"
+    assert project["license-files"] == ["LICENSE"]
+    text = (ROOT / "LICENSE").read_text(encoding="utf-8")
+    assert text.startswith("MIT License\n")
+    assert "Permission is hereby granted, free of charge" in text
+
+
+def test_the_version_is_written_in_one_place() -> None:
+    assert "version" not in PYPROJECT["project"]
+    assert PYPROJECT["project"]["dynamic"] == ["version"]
+    assert PYPROJECT["tool"]["hatch"]["version"]["path"] == "src/persona_mcp/__init__.py"
+    assert f'__version__ = "{persona_mcp.__version__}"' in (PACKAGE / "__init__.py").read_text(encoding="utf-8")
+
+
+def test_ci_builds_checks_and_installs_the_release() -> None:
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "python -m build" in ci
+    assert "twine check --strict" in ci
+    assert "scripts/check_wheel.py" in ci
+    dev = " ".join(PYPROJECT["dependency-groups"]["dev"])
+    assert "build>=" in dev and "twine>=" in dev
 
 
 def test_unpacked_wheel_serves_its_own_personas_from_another_directory(wheel: Path, tmp_path: Path) -> None:

@@ -1,10 +1,7 @@
 """persona-mcp: the right engineering persona for each task, served over MCP."""
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("persona-mcp")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0.0.0+unknown"
+# The one place the version is written: pyproject.toml reads it (hatch's dynamic version), and
+# server.json and the .mcpb manifest are checked against it by tests.
+__version__ = "0.1.0"
 
 __all__ = ["__version__"]
