@@ -181,7 +181,7 @@ def test_server_preferences_resolve_against_the_host(tmp_path: Path) -> None:
     declared = resolve_servers(p, None)
     assert declared.recommended == "context7" and declared.avoid == ["magic"]
     only_second = resolve_servers(p, ["Sequential", "github"])
-    assert only_second.recommended == "sequential"
+    assert only_second.recommended == "Sequential"  # the host's spelling
     assert only_second.unavailable == ["context7"]
     none = resolve_servers(p, ["github"])
     assert none.recommended is None and "None of" in none.note

@@ -264,10 +264,10 @@ async def test_select_persona_resolves_available_servers(server: Any, builtin_ca
     assert undeclared.mcp_servers.recommended == pref.primary
     assert undeclared.mcp_servers.unavailable == []
     assert only_secondary.mcp_servers is not None
-    assert only_secondary.mcp_servers.recommended == pref.secondary
+    assert only_secondary.mcp_servers.recommended == pref.secondary.upper()  # as the host spells it
     assert only_secondary.mcp_servers.unavailable == [pref.primary]
     assert both.mcp_servers is not None
-    assert both.mcp_servers.recommended == pref.primary
+    assert both.mcp_servers.recommended == f"org/{pref.primary}"
     assert both.mcp_servers.unavailable == []
     assert none.mcp_servers is not None
     assert none.mcp_servers.recommended is None

@@ -40,6 +40,11 @@ class McpPreference(_Frontmatter):
     avoid: list[ServerName] = Field(
         default_factory=list, description="Servers this persona should not lean on (extension)."
     )
+    aliases: dict[ServerName, list[ServerName]] = Field(
+        default_factory=dict,
+        description="Other names of a server named above, as hosts spell them: "
+        "{sequential: [sequential-thinking, '@modelcontextprotocol/server-sequential-thinking']} (extension).",
+    )
 
 
 class RoutingExamples(_Frontmatter):
@@ -288,6 +293,12 @@ class ServerChoice:
         description="The first preferred server that is available (or preferred, if unknown).")] = None
     unavailable: Annotated[list[str], Field(
         description="Preferred servers that the host said it does not have.")] = dataclasses.field(default_factory=list)
+    checked: Annotated[bool, Field(
+        description="Whether the host listed its servers, so that recommended and unavailable were checked "
+        "against them; when false, use the recommended server if available.")] = False
+    aliases: Annotated[dict[str, list[str]], Field(
+        description="Other names of the preferred servers, by declared name.")] = dataclasses.field(
+            default_factory=dict)
     note: str = ""
 
 

@@ -13,7 +13,8 @@ from operator import itemgetter, mul
 from typing import Literal
 
 from persona_mcp.globs import GlobIndex
-from persona_mcp.model import Candidate, Companion, Evidence, Persona, Selection, ServerChoice, short_name
+from persona_mcp.model import Candidate, Companion, Evidence, Persona, Selection, short_name
+from persona_mcp.servers import resolve_servers
 from persona_mcp.text import STOPWORDS, analyse, count_words, stem, stem_key, words
 
 Detail = Literal["full", "summary"]
@@ -1025,28 +1026,3 @@ def _merge_priorities(lead: Persona, companions: Sequence[Companion]) -> tuple[l
                     conflicts.append(f"{companion.name} puts {first} before {second}; {lead.name} "
                                      f"(selected) puts {second} first")
     return merged, conflicts[:MAX_CONFLICTS]
-
-
-def resolve_servers(persona: Persona, available: Sequence[str] | None) -> ServerChoice:
-    """Match a persona's MCP preferences against the servers the host says it has."""
-    pref = persona.spec.mcp_preference
-    wanted = [s for s in (pref.primary, pref.secondary) if s]
-    choice = ServerChoice(primary=pref.primary, secondary=pref.secondary, avoid=list(pref.avoid))
-    if available is None:
-        choice.recommended = wanted[0] if wanted else None
-        choice.note = "The host did not list its servers; preferences are shown as declared."
-        return choice
-    have = {_server_key(s) for s in available}
-    usable = [s for s in wanted if _server_key(s) in have and s not in pref.avoid]
-    choice.unavailable = [s for s in wanted if _server_key(s) not in have]
-    choice.recommended = usable[0] if usable else None
-    if not wanted:
-        choice.note = "This persona declares no preferred MCP server."
-    elif not usable:
-        choice.note = "None of this persona's preferred servers is available; work with the tools at hand."
-    return choice
-
-
-def _server_key(name: str) -> str:
-    """Compare server names loosely: case, and an 'owner/' prefix, do not matter."""
-    return name.strip().lower().rsplit("/", 1)[-1]

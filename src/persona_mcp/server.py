@@ -36,6 +36,7 @@ from persona_mcp.catalog import Catalog
 from persona_mcp.errors import InvalidArgument, PersonaNotFound
 from persona_mcp.hosts import Hosts, HostTracker, advertise_list_changed
 from persona_mcp.model import Persona, PersonaDetail, PersonaInfo, PersonaList, Selection
+from persona_mcp.servers import describe as describe_servers
 from persona_mcp.stdio import stdio_transport
 
 logger = logging.getLogger(__name__)
@@ -341,11 +342,9 @@ def selection_text(result: Selection) -> str:
     if result.merged_priorities:
         lines.append("Priorities: " + " > ".join(result.merged_priorities))
     lines += [f"Conflict: {conflict}" for conflict in result.priority_conflicts]
-    servers = result.mcp_servers
-    if servers and (servers.primary or servers.secondary):
-        lines.append(f"MCP servers: primary {servers.primary or '-'}, secondary {servers.secondary or '-'}"
-                     + (f"; use {servers.recommended}" if servers.recommended else "")
-                     + (f"; avoid {', '.join(servers.avoid)}" if servers.avoid else ""))
+    servers = describe_servers(result.mcp_servers)
+    if servers:
+        lines.append(servers)
     if result.guidance:
         lines += ["", result.guidance.strip()]
     return "\n".join(lines)
