@@ -262,10 +262,9 @@ def test_frontmatter_shape_problems_are_diagnostics(tmp_path, text, line, messag
 @pytest.mark.parametrize(
     ("frontmatter", "line"),
     [
-        ("name: persona-x\ndescription: d\ntitle: a: b\n", 4),
         ("name: persona-x\n\ndescription: d\nfoo: [a, b\nbar: c\n", 6),
         ("name: persona-x\ndescription: d\ntrigger-keywords:\n  - a\n\t- b\n", 6),
-        ("name: persona-x\ndescription: d\nx: : :\n", 4),
+        ("name: persona-x\ndescription: d\ntitle: a: b\n  c\n", 4),  # over two lines: not read as text
     ],
 )
 def test_bad_yaml_reports_file_and_line(tmp_path, frontmatter, line):
@@ -559,16 +558,18 @@ def test_folder_loads_good_files_and_reports_each_broken_one(tmp_path):
     assert len(result.errors) == len(broken)
 
 
-def test_folder_ignores_readme_non_markdown_and_subfolders(tmp_path):
+def test_folder_skips_readmes_and_other_files_and_reads_subfolders(tmp_path):
     write(tmp_path, "persona-a.md", persona_text("persona-a"))
     write(tmp_path, "README.md", "# About these personas\n")
     write(tmp_path, "readme.md", "no frontmatter\n")
+    write(tmp_path, "README.fr.md", "# À propos\n")
+    write(tmp_path, "readme-generator.md", persona_text("readme-generator"))
     write(tmp_path, "notes.txt", "no frontmatter\n")
     (tmp_path / "sub.md").mkdir()
     write(tmp_path / "sub.md", "persona-z.md", persona_text("persona-z"))
     result = load_folder(tmp_path)
     assert result.diagnostics == []
-    assert [p.name for p in result.personas] == ["persona-a"]
+    assert [p.name for p in result.personas] == ["persona-a", "readme-generator", "persona-z"]
 
 
 def test_folder_loads_files_in_name_order(tmp_path):

@@ -56,14 +56,15 @@ def test_symlink_through_a_symlinked_folder_chain_is_judged_by_its_final_target(
 
 def test_symlink_to_a_file_inside_the_folder_loads(tmp_path: Path) -> None:
     folder = folder_with_good_persona(tmp_path)
-    drafts = folder / "drafts"  # subfolders are not read on their own
+    drafts = folder / "drafts"
     drafts.mkdir()
     (drafts / "inner.md").write_text(GOOD.replace("persona-good", "persona-inner"), encoding="utf-8")
     (folder / "persona-inner.md").symlink_to(drafts / "inner.md")
 
     result = load_folder(folder)
 
-    assert [p.name for p in result.personas] == ["persona-good", "persona-inner"]
+    # The file is reached twice, through the subfolder and through the symlink, and read once.
+    assert [p.name for p in result.personas] == ["persona-inner", "persona-good"]
     assert result.diagnostics == []
 
 

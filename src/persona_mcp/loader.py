@@ -5,10 +5,7 @@ from __future__ import annotations
 import difflib
 import functools
 import logging
-import os
 import reprlib
-import stat
-import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
+from persona_mcp.folders import NotAFile, TooLarge, read_bounded, scan_folder, shown
+from persona_mcp.formats import Format, default_name, derive_description, file_format, repair_frontmatter
 from persona_mcp.globs import fast_shape
 from persona_mcp.model import (
     FRONTMATTER_KEYS,
@@ -39,7 +38,6 @@ logger = logging.getLogger(__name__)
 MAX_FILE_BYTES = 256 * 1024
 MAX_YAML_VALUES = 10_000
 """The most values a frontmatter may hold once YAML aliases are expanded (a real one has a few hundred)."""
-PERSONA_SUFFIX = ".md"
 _NESTED_KEYS: dict[str, tuple[str, ...]] = {
     "mcp-preference": tuple(McpPreference.model_fields),
     "routing-examples": tuple(RoutingExamples.model_fields),
@@ -81,10 +79,13 @@ def split_frontmatter(text: str) -> tuple[str, str, int] | None:
 
 
 def parse_persona(text: str, path: str, *, layer: str = "builtin", strict: bool = False) -> LoadResult:
-    """Validate one persona file's text. Never raises on bad content: problems come back as diagnostics."""
-    result = LoadResult()
+    """Validate one persona file's text. Never raises on bad content: problems come back as diagnostics.
 
-    import yaml
+    The file's format (ours, a skill, a Cursor rule, Copilot instructions) is judged by `path`; see
+    `persona_mcp.formats` for what each one may leave out.
+    """
+    result = LoadResult()
+    fmt = file_format(path)
 
     def report(message: str, hint: str = "", *, line: int | None = None, fld: str | None = None,
                severity: str = "error") -> None:
@@ -95,58 +96,30 @@ def parse_persona(text: str, path: str, *, layer: str = "builtin", strict: bool 
 
     text = text.removeprefix("\ufeff")
     parts = split_frontmatter(text)
-    if parts is None:
-        if text.lstrip().startswith("---"):
-            report("the frontmatter is never closed", "end the YAML block with a line holding only '---'", line=1)
-        else:
-            report("no YAML frontmatter", "start the file with a '---' line, the YAML fields, then another '---' line",
-                   line=1)
+    if parts is None and text.lstrip().startswith("---"):
+        report("the frontmatter is never closed", "end the YAML block with a line holding only '---'", line=1)
         return result
-    frontmatter, body, offset = parts
+    if parts is None and fmt in ("persona", "skill"):
+        report("no YAML frontmatter", "start the file with a '---' line, the YAML fields, then another '---' line",
+               line=1)
+        return result
+    frontmatter, body, offset = parts or ("", text, 1)
 
-    try:
-        # One parse: compose the node tree (its marks give line numbers, and its size is checked
-        # before aliases are expanded), then build the values from that same tree.
-        # libyaml's parser when PyYAML was built with it (the wheels are), the pure-Python one otherwise.
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(frontmatter)
-        try:
-            root = loader.get_single_node()
-            # Only anchors (&name) make aliases that can multiply values; without one there is
-            # nothing to expand, and the file's size bounds the work.
-            values = _expanded_size(root) if "&" in frontmatter else 0
-            if values > MAX_YAML_VALUES:
-                report(f"the frontmatter holds over {MAX_YAML_VALUES} values once YAML aliases (*name) are "
-                       "expanded", "write the fields out plainly; persona frontmatter needs no anchors or aliases",
-                       line=offset)
-                return result
-            data = loader.construct_document(root) if root is not None else None
-        finally:
-            loader.dispose()
-    except RecursionError:
-        report("the frontmatter is nested too deeply", "use flat lists and mappings, as `persona-mcp schema` shows",
-               line=offset)
+    parsed = _parse_yaml(frontmatter, offset)
+    if isinstance(parsed, _Problem) and parsed.repairable:
+        # Claude Code and Cursor read some one-line values that strict YAML refuses: read them as they do.
+        repaired, repairs = repair_frontmatter(frontmatter)
+        second = _parse_yaml(repaired, offset) if repairs else parsed
+        if not isinstance(second, _Problem):
+            parsed = second
+            for repair in repairs:
+                report(repair.message, repair.hint, line=repair.line + offset, fld=repair.key, severity="warning")
+    if isinstance(parsed, _Problem):
+        report(parsed.message, parsed.hint, line=parsed.line)
         return result
-    except _SelfReference:
-        report("a YAML alias refers to the value that contains it", "write the fields out plainly", line=offset)
-        return result
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + offset if mark is not None else None
-        problem = exc.problem or exc.context or "invalid YAML"
-        if "nesting depth" in problem:  # libyaml's own limit, met before Python's recursion limit
-            report("the frontmatter is nested too deeply", "use flat lists and mappings, as `persona-mcp schema` "
-                   "shows", line=offset)
-            return result
-        hint = "fix the YAML syntax (quote globs and values that start with * or @)"
-        if "mapping values are not allowed" in problem:
-            hint = ("a value that contains ': ' must be quoted, or written as a block: "
-                    "'description: >-' then indented lines")
-        report(f"invalid YAML: {problem}", hint, line=line)
-        return result
-    except yaml.YAMLError as exc:  # reader errors (control characters) carry no mark
-        report(f"invalid YAML: {exc}", "remove control characters from the frontmatter", line=offset)
-        return result
-
+    root, data = parsed
+    if data is None and fmt not in ("persona", "skill"):
+        data = {}  # an empty frontmatter: a Cursor rule or Copilot file needs no field
     if not isinstance(data, dict):
         kind = "empty" if data is None else type(data).__name__
         report(f"the frontmatter must be a mapping of fields, not {kind}",
@@ -171,6 +144,7 @@ def parse_persona(text: str, path: str, *, layer: str = "builtin", strict: bool 
                 report(f"unknown field {key!r}", _suggest(str(key), allowed), line=line_of(parent, key),
                        fld=f"{parent}.{key}", severity="warning")
                 nested.pop(key)
+    _fill_in(data, fmt, path, body, has_frontmatter=parts is not None)
 
     try:
         spec = PersonaSpec.model_validate(data)
@@ -189,128 +163,172 @@ def parse_persona(text: str, path: str, *, layer: str = "builtin", strict: bool 
         if glob_error:
             report(f"bad glob {glob!r}: {glob_error}", "write a gitignore-style pattern such as '**/api/**' or '*.tf'",
                    line=line_of("trigger-files", index), fld=f"trigger-files[{index}]")
+    if "trigger_files" not in spec.model_fields_set and (spec.globs or spec.apply_to):
+        spec = spec.model_copy(update={"trigger_files": _file_globs(spec, report, line_of)})
     if not body.strip():
         report("the body is empty, so the persona has no guidance to give",
                "write the persona's guidance as markdown below the frontmatter", severity="warning",
                line=offset + frontmatter.count("\n") + 1)
 
     if not result.errors:
-        result.personas.append(Persona(spec=spec, body=body.lstrip("\n"), text=text, path=Path(path), layer=layer))
+        result.personas.append(Persona(spec=spec, body=body.lstrip("\n"), text=text, path=Path(path), layer=layer,
+                                       format=fmt))
     return result
 
 
+def _fill_in(data: dict[str, Any], fmt: Format, path: str, body: str, *, has_frontmatter: bool) -> None:
+    """Give a file of another format the name and description it may leave out, as that format does."""
+    if "name" not in data:
+        name = default_name(path, fmt)
+        if name:
+            data["name"] = name
+    if "description" not in data and fmt != "persona":
+        description = derive_description(body)
+        if description:
+            data["description"] = description
+    if fmt == "copilot-instructions" and not has_frontmatter:
+        data["trigger-files"] = ["**"]  # Copilot applies a file with no frontmatter to every file
+
+
+def _file_globs(spec: PersonaSpec, report: Callable[..., None], line_of: Callable[..., int | None]) -> list[str]:
+    """`globs` and `applyTo` as trigger-files. An unusable glob there is left out with a warning, not refused."""
+    globs: list[str] = []
+    for key, values in (("globs", spec.globs), ("applyTo", spec.apply_to)):
+        for glob in values:
+            glob_error = glob_problem(glob)
+            if glob_error:
+                report(f"bad glob {glob!r}: {glob_error}; it is left out", "write a gitignore-style pattern such "
+                       "as '**/api/**' or '*.tf'", line=line_of(key), fld=key, severity="warning")
+            elif glob not in globs:
+                globs.append(glob)
+    return globs
+
+
+@dataclass(frozen=True)
+class _Problem:
+    """Why a frontmatter could not be read as YAML."""
+
+    message: str
+    hint: str
+    line: int | None
+    repairable: bool = False  # a syntax error that `repair_frontmatter` may get around
+
+
+def _parse_yaml(frontmatter: str, offset: int) -> tuple[yaml.Node | None, Any] | _Problem:
+    """The frontmatter's node tree (for line numbers) and its values, or why it cannot be read."""
+    import yaml
+
+    try:
+        # One parse: compose the node tree (its marks give line numbers, and its size is checked
+        # before aliases are expanded), then build the values from that same tree.
+        # libyaml's parser when PyYAML was built with it (the wheels are), the pure-Python one otherwise.
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(frontmatter)
+        try:
+            root = loader.get_single_node()
+            # Only anchors (&name) make aliases that can multiply values; without one there is
+            # nothing to expand, and the file's size bounds the work.
+            values = _expanded_size(root) if "&" in frontmatter else 0
+            if values > MAX_YAML_VALUES:
+                return _Problem(f"the frontmatter holds over {MAX_YAML_VALUES} values once YAML aliases (*name) are "
+                                "expanded", "write the fields out plainly; persona frontmatter needs no anchors or "
+                                "aliases", offset)
+            return root, loader.construct_document(root) if root is not None else None
+        finally:
+            loader.dispose()
+    except RecursionError:
+        return _Problem("the frontmatter is nested too deeply", _FLAT, offset)
+    except _SelfReference:
+        return _Problem("a YAML alias refers to the value that contains it", "write the fields out plainly", offset)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + offset if mark is not None else None
+        problem = exc.problem or exc.context or "invalid YAML"
+        if "nesting depth" in problem:  # libyaml's own limit, met before Python's recursion limit
+            return _Problem("the frontmatter is nested too deeply", _FLAT, offset)
+        hint = "fix the YAML syntax (quote globs and values that start with * or @)"
+        if "mapping values are not allowed" in problem:
+            hint = ("a value that contains ': ' must be quoted, or written as a block: "
+                    "'description: >-' then indented lines")
+        return _Problem(f"invalid YAML: {problem}", hint, line, repairable=True)
+    except yaml.YAMLError as exc:  # reader errors (control characters) carry no mark
+        return _Problem(f"invalid YAML: {exc}", "remove control characters from the frontmatter", offset)
+
+
+_FLAT = "use flat lists and mappings, as `persona-mcp schema` shows"
+
+
 def load_persona_file(path: Path, *, layer: str = "builtin", strict: bool = False) -> LoadResult:
-    """Read and validate one persona file; unreadable files become diagnostics too."""
-    shown = str(path)
+    """Read and validate one persona file; unreadable files become diagnostics too.
+
+    Only a regular file is opened, without blocking (see `folders.read_bounded`): a pipe, a device, a
+    symlink loop, a NUL byte or an over-long name is a diagnostic for this file alone.
+    """
+    where = shown(path)
     try:
         raw = read_bounded(path, MAX_FILE_BYTES)
-    except _TooLarge as exc:
-        return _single(shown, f"the file is {exc.size} bytes, over the {MAX_FILE_BYTES}-byte limit",
+    except TooLarge as exc:
+        return _single(where, f"the file is {exc.size} bytes, over the {MAX_FILE_BYTES}-byte limit",
                        "split the guidance or move reference material elsewhere")
-    except _NotAFile:
-        return _single(shown, "not a regular file (a pipe, device or socket)", "make the persona a plain .md file")
+    except NotAFile:
+        return _single(where, "not a regular file (a pipe, device or socket)",
+                       "make the persona a plain .md file")
     except OSError as exc:
-        return _single(shown, f"cannot read the file: {exc.strerror or exc}", "check that it exists and is readable")
+        return _single(where, f"cannot read the file: {exc.strerror or exc}", "check that it exists and is readable")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        return _single(shown, f"not valid UTF-8 (byte {exc.start})", "save the file as UTF-8", line=line)
-    return parse_persona(text, shown, layer=layer, strict=strict)
-
-
-class _TooLarge(Exception):
-    def __init__(self, size: int) -> None:
-        self.size = size
-
-
-class _NotAFile(Exception):
-    pass
+        return _single(where, f"not valid UTF-8 (byte {exc.start})", "save the file as UTF-8", line=line)
+    return parse_persona(text, where, layer=layer, strict=strict)
 
 
 class _SelfReference(Exception):
     pass
 
 
-def read_bounded(path: Path, limit: int) -> bytes:
-    """A regular file's bytes, refusing more than `limit` bytes and never blocking on a pipe or device."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-    with os.fdopen(fd, "rb") as file:
-        info = os.fstat(file.fileno())
-        if not stat.S_ISREG(info.st_mode):
-            raise _NotAFile
-        if info.st_size > limit:
-            raise _TooLarge(info.st_size)
-        data = file.read(limit + 1)  # the file may have grown since fstat
-    if len(data) > limit:
-        raise _TooLarge(len(data))
-    return data
-
-
-def name_problem(path: Path) -> str | None:
-    """Why a file name is refused: a control or format character could forge a line in a diagnostic or a log."""
-    bad = [c for c in path.name if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp")]
-    if bad:
-        return f"the file name {path.name!r} holds a control character ({bad[0]!r})"
-    return None
-
-
-def escapes(path: Path, folder: Path) -> Path | None:
-    """Where a symlinked persona file really lives, when that is outside its folder; None otherwise."""
-    if not path.is_symlink():
-        return None
-    target = path.resolve()
-    return None if target.is_relative_to(folder.resolve()) else target
-
-
 def persona_files(folder: Path) -> list[Path]:
-    """The persona files of a folder: its `*.md` files, except READMEs, in name order."""
-    return sorted(
-        p for p in folder.iterdir()
-        if p.suffix == PERSONA_SUFFIX and not p.name.upper().startswith("README") and not p.is_dir()
-    )
+    """The persona files of a folder and its tree, in path order (see `folders.scan_folder`).
+
+    Only regular files inside the folder are listed, so each can be stat'ed and opened safely. Raises
+    OSError when the folder itself cannot be listed.
+    """
+    return scan_folder(folder).files
 
 
 def load_folder(
     folder: Path, *, layer: str = "builtin", strict: bool = False, read: Callable[[Path], LoadResult] | None = None,
 ) -> LoadResult:
-    """Load every persona file of a folder. A bad file is reported and skipped; the others still load.
+    """Load every persona file of a folder and its tree. A bad file is reported and skipped; the others load.
 
     `read` loads one file (default: `load_persona_file` with this layer and strictness); the catalog
-    passes one that reuses earlier results for unchanged files.
+    passes one that reuses earlier results for unchanged files. A name that several files give is
+    kept from the first of them in path order, and reported once, naming every file.
     """
     result = LoadResult()
     try:
-        files = persona_files(folder)
+        scan = scan_folder(folder)
     except OSError as exc:
-        return _single(str(folder), f"cannot read the persona folder: {exc.strerror or exc}",
+        return _single(shown(folder), f"cannot read the persona folder: {exc.strerror or exc}",
                        "check the path given with --personas or PERSONA_MCP_PATH")
-    seen: dict[str, Persona] = {}
-    for path in files:
-        refused = name_problem(path)
-        if refused:
-            result.diagnostics.append(Diagnostic(path=ascii(str(path)), message=refused,
-                                                 hint="rename the file with printable characters only"))
-            continue
-        target = escapes(path, folder)
-        if target is not None:
-            result.diagnostics.append(Diagnostic(
-                path=str(path), message=f"the symlink points outside the persona folder, to {target}",
-                hint="copy the file into the folder, or add the folder it lives in as a layer"))
-            continue
+    result.diagnostics.extend(scan.diagnostics)
+    by_name: dict[str, list[Persona]] = {}
+    for path in scan.files:
         loaded = read(path) if read else load_persona_file(path, layer=layer, strict=strict)
         result.diagnostics.extend(loaded.diagnostics)
         for persona in loaded.personas:
-            clash = seen.get(short_name(persona.name))
-            if clash is not None:
-                result.diagnostics.append(Diagnostic(
-                    path=str(path), line=_key_line(persona.text, "name"), field="name",
-                    message=f"duplicate name {persona.name!r}: {clash.path} already defines it",
-                    hint="rename one of the two personas; the first file (in name order) is kept",
-                ))
-                continue
-            seen[short_name(persona.name)] = persona
-            result.personas.append(persona)
+            same = by_name.setdefault(short_name(persona.name), [])
+            same.append(persona)
+            if len(same) == 1:
+                result.personas.append(persona)
+    for same in by_name.values():
+        if len(same) > 1:
+            kept, dropped = same[0], same[1:]
+            others = ", ".join(str(p.path) for p in dropped)
+            result.diagnostics.append(Diagnostic(
+                path=str(dropped[0].path), line=_key_line(dropped[0].text, "name"), field="name",
+                message=f"duplicate name {kept.name!r}: {kept.path} already defines it; also defined by {others}",
+                hint="rename all but one of them; the first file in path order is kept",
+            ))
     return result
 
 

@@ -5,18 +5,27 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
+import unicodedata
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
-NAME_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
+from persona_mcp.formats import Format, split_globs
+
+NAME_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,63}$"
+"""A persona name: 1-64 lowercase letters, digits, dots, underscores and dashes, starting with a letter or
+digit. Every one of those characters is unreserved in a URI (RFC 3986) and allowed in an MCP prompt or tool
+name, so `persona://NAME` and the prompt NAME need no escaping."""
 NAME_PREFIX = "persona-"
 # `persona://catalog` is the catalog index, so no persona may answer to that URI.
 RESERVED_NAMES = frozenset({"catalog", "persona-catalog"})
 
 Trigger = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 ServerName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Label = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+Globs = Annotated[list[Trigger], BeforeValidator(split_globs)]
+Tools = str | list[Trigger] | None
 
 
 RequestShape = Literal["question", "proposal", "bug-report"]
@@ -118,6 +127,38 @@ class PersonaSpec(_Frontmatter):
         description="Routing tests that travel with the persona (extension).",
     )
 
+    # Keys of the other tools' formats, kept and shown in the catalog (README: "Files from other tools").
+    tools: Tools = Field(default=None, description="Claude Code subagent: the tools it may use, a comma-separated "
+                         "string or a list (kept and shown; selection does not use it).")
+    model: Label | None = Field(default=None, description="Claude Code subagent: the model it runs on (kept and "
+                                "shown).")
+    color: Label | None = Field(default=None, description="Claude Code subagent: its colour in the interface (kept "
+                                "and shown).")
+    license: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] | None = Field(
+        default=None, description="Agent Skills: the skill's licence (kept and shown).")
+    compatibility: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] | None = Field(
+        default=None, description="Agent Skills: the environment the skill needs (kept and shown).")
+    allowed_tools: Tools = Field(default=None, alias="allowed-tools", description="Agent Skills: the tools the skill "
+                                 "may use without asking (kept and shown).")
+    metadata: dict[str, Any] | None = Field(default=None, description="Agent Skills: further properties (kept and "
+                                            "shown).")
+    category: Label | None = Field(default=None, description="The catalog category some collections give (kept and "
+                                   "shown).")
+    globs: Globs = Field(default_factory=list, description="Cursor rule: the files it applies to, a comma-separated "
+                         "string or a list of globs. They act as trigger-files when the file gives no trigger-files.")
+    always_apply: Annotated[bool, BeforeValidator(lambda v: False if v is None else v)] = Field(
+        default=False, alias="alwaysApply", description="Cursor rule: true makes it apply to every task, as a "
+        "companion of every selection.")
+    apply_to: Globs = Field(default_factory=list, alias="applyTo", description="Copilot instructions: the files they "
+                            "apply to, a comma-separated string or a list of globs. They act as trigger-files when "
+                            "the file gives no trigger-files.")
+
+
+FORMAT_KEYS: tuple[str, ...] = (
+    "tools", "model", "color", "license", "compatibility", "allowed-tools", "metadata", "category", "globs",
+    "alwaysApply", "applyTo",
+)
+"""The keys of the other tools' formats (and `category`), as the file spells them."""
 
 FRONTMATTER_KEYS: tuple[str, ...] = tuple(
     (field.alias or key) for key, field in PersonaSpec.model_fields.items()
@@ -129,7 +170,8 @@ _CLAUSE = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 # Words that describe the kind of trigger rather than being one ("endpoint keywords", "UI-only tasks").
-_FILLER = re.compile(r"(?:[\s-]+(?:only|keywords?|tasks?|work))+$", re.IGNORECASE)
+_FILLER_WORDS = ("only", "keywords", "keyword", "tasks", "task", "work")
+_SEPARATORS = " \t\r\n-"
 
 
 def description_clauses(description: str) -> tuple[list[str], list[str]]:
@@ -140,17 +182,49 @@ def description_clauses(description: str) -> tuple[list[str], list[str]]:
 
 @functools.lru_cache(maxsize=4096)
 def _clauses(description: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    # Linear in the description's length: every pattern here fails or matches in constant steps per
+    # character, and the trailing filler words are taken off by plain string tests.
     positive: list[str] = []
     negative: list[str] = []
+    seen: tuple[set[str], set[str]] = (set(), set())
     for match in _CLAUSE.finditer(description):
-        target = positive if match["label"].lower().startswith("auto") else negative
+        is_positive = match["label"].lower().startswith("auto")
+        target, known = (positive, seen[0]) if is_positive else (negative, seen[1])
         items = match["items"].strip().rstrip(".").strip()
-        items = re.sub(r"\([^)]*\)", "", items).replace('"', "")  # asides "(performance)" name no trigger
+        items = _without_asides(items).replace('"', "")  # asides "(performance)" name no trigger
         for raw in re.split(r",|;|\bor\b|\band\b", items):
-            phrase = _FILLER.sub("", raw.strip().rstrip(".").strip()).strip()
-            if phrase and phrase.lower() not in {p.lower() for p in target}:
+            phrase = _without_filler(" ".join(raw.split()).rstrip(".").strip())
+            if phrase and phrase.lower() not in known:
+                known.add(phrase.lower())
                 target.append(phrase)
     return tuple(positive), tuple(negative)
+
+
+def _without_asides(text: str) -> str:
+    """The text without its parenthesised asides, nested ones included; an unclosed '(' is kept."""
+    out: list[str] = []
+    opened: list[int] = []
+    for char in text:
+        if char == ")" and opened:
+            del out[opened.pop():]
+            continue
+        if char == "(":
+            opened.append(len(out))
+        out.append(char)
+    return "".join(out)
+
+
+def _without_filler(phrase: str) -> str:
+    """The phrase without trailing filler words: "UI-only tasks" -> "UI", "endpoint keywords" -> "endpoint"."""
+    while True:
+        lower = phrase.lower()
+        word = next((w for w in _FILLER_WORDS if lower.endswith(w)), None)
+        if word is None:
+            return phrase
+        head = phrase[: -len(word)]
+        if not head or head[-1] not in _SEPARATORS:  # part of a longer word ("network"), or the whole phrase
+            return phrase
+        phrase = head.rstrip(_SEPARATORS)
 
 
 class Persona(BaseModel):
@@ -163,10 +237,17 @@ class Persona(BaseModel):
     text: str = Field(description="The file's full text, as read.")
     path: Path | None = None
     layer: str = "builtin"
+    format: Format = Field(default="persona", description="The file's format: persona (ours, or a Claude Code "
+                           "subagent), skill, cursor-rule or copilot-instructions.")
 
     @property
     def name(self) -> str:
         return self.spec.name
+
+    @property
+    def always_apply(self) -> bool:
+        """A Cursor rule with `alwaysApply: true`: it applies to every task, as a companion of every selection."""
+        return self.spec.always_apply
 
     @property
     def short_name(self) -> str:
@@ -193,12 +274,31 @@ class Persona(BaseModel):
 @functools.lru_cache(maxsize=1024)
 def _title(title: str | None, body: str, short: str) -> str:
     if title:
-        return title
+        return printable(title)
     for line in body.splitlines():
         if line.startswith("# "):
             heading = line[2:].strip()
-            return heading.split(":", 1)[1].strip() if heading.lower().startswith("persona:") else heading
+            return printable(heading.split(":", 1)[1].strip() if heading.lower().startswith("persona:") else heading)
     return short.replace("-", " ").title()
+
+
+_KEPT_FORMAT_CHARACTERS = frozenset("\u200c\u200d")  # zero-width (non-)joiners, which emoji sequences need
+
+
+def printable(text: str) -> str:
+    """The text with control and format characters (ESC, BEL, a right-to-left override...) written as escapes.
+
+    A title is printed to terminals and logs, where such a character could recolour, hide or reorder the
+    text around it; `\\x1b` shows what is there instead.
+    """
+    if text.isprintable():
+        return text
+    return "".join(
+        char.encode("unicode_escape").decode("ascii")
+        if unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp") and char not in _KEPT_FORMAT_CHARACTERS
+        else char
+        for char in text
+    )
 
 
 @functools.lru_cache(maxsize=1024)
@@ -346,6 +446,12 @@ class PersonaInfo(BaseModel):
     priority_hierarchy: list[str] = Field(default_factory=list)
     mcp_preference: McpPreference = Field(default_factory=McpPreference)
     companions: list[str] = Field(default_factory=list)
+    format: Format = Field(default="persona", description="The file's format: persona (ours, or a Claude Code "
+                           "subagent), skill, cursor-rule or copilot-instructions.")
+    always_apply: bool = Field(default=False, description="A Cursor rule with alwaysApply: true.")
+    format_keys: dict[str, Any] = Field(
+        default_factory=dict, description="The keys of the other tools' formats that the file gives (tools, model, "
+        "color, license, compatibility, allowed-tools, metadata, category, globs, alwaysApply, applyTo).")
     layer: str = Field(description="The catalog layer it comes from: builtin, user, env, custom or project.")
     path: str | None = Field(default=None, description="The file it was loaded from.")
     overrides: str | None = Field(default=None, description="The file of an earlier layer that it replaces.")
@@ -360,10 +466,17 @@ class PersonaInfo(BaseModel):
             trigger_keywords=list(spec.trigger_keywords), trigger_files=list(spec.trigger_files),
             negative_keywords=list(spec.negative_keywords), auto_invoke=persona.auto_invoke,
             do_not_load=persona.do_not_load, priority_hierarchy=list(spec.priority_hierarchy),
-            mcp_preference=spec.mcp_preference, companions=list(spec.companions), layer=persona.layer,
+            mcp_preference=spec.mcp_preference, companions=list(spec.companions), format=persona.format,
+            always_apply=spec.always_apply, format_keys=format_keys(spec), layer=persona.layer,
             path=str(persona.path) if persona.path else None, overrides=overrides,
             prompt=persona.name, resource_uri=f"persona://{persona.short_name}",
         )
+
+
+def format_keys(spec: PersonaSpec) -> dict[str, Any]:
+    """The other formats' keys that a file gives, by their own spelling, as JSON values."""
+    given = {key for key in spec.model_fields_set if (PersonaSpec.model_fields[key].alias or key) in FORMAT_KEYS}
+    return spec.model_dump(mode="json", by_alias=True, include=given) if given else {}
 
 
 class PersonaList(BaseModel):

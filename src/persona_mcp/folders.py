@@ -1,0 +1,206 @@
+"""Which files of a persona folder are read, found safely: a tree within bounds, and nothing but regular files.
+
+A persona folder may hold a tree, such as a plugin collection (`plugins/*/agents/*.md`,
+`plugins/*/skills/*/SKILL.md`) or agents sorted into category folders. `scan_folder` walks it:
+
+- in path order (folder by folder, names compared as text), which is also the order duplicates are
+  judged in;
+- skipping hidden files and folders (`.git`, `.#draft.md`), `node_modules`, `vendor`, `__pycache__`,
+  virtual environments and `commands` folders (Claude Code slash commands, which are not personas);
+- taking only `SKILL.md` from a folder that has one (the skill's other files are its own material);
+- at most `MAX_DEPTH` folders deep, `MAX_FILES` files and `MAX_ENTRIES` folder entries in all;
+- never following a symlink out of the folder, never entering a folder twice, and never opening
+  anything: kinds are judged with `lstat`/`stat`, so a named pipe, a device, a `/proc/self/fd` link or
+  a symlink loop is a diagnostic for that entry alone.
+
+`read_bounded` then opens a file without blocking and checks again, on the open file, that it is a
+regular file of bounded size.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+import unicodedata
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+
+from persona_mcp.formats import SKILL_FILE, is_guidance_file
+from persona_mcp.model import Diagnostic
+
+MAX_DEPTH = 8
+"""How many folders below the persona folder are read (`plugins/x/skills/y/SKILL.md` is 4 deep)."""
+MAX_FILES = 5000
+"""The most persona files read from one folder and its tree."""
+MAX_ENTRIES = 100_000
+"""The most folder entries looked at in one tree, so a folder that is really a disk is read in bounded time."""
+SKIPPED_FOLDERS = frozenset({"node_modules", "vendor", "__pycache__", "venv", "site-packages", "commands"})
+"""Folders of a tree that are not read (hidden folders, whose name starts with a dot, are not read either)."""
+
+
+class NotAFile(Exception):
+    """The path is a pipe, device or socket rather than a regular file."""
+
+
+class TooLarge(Exception):
+    def __init__(self, size: int) -> None:
+        super().__init__(size)
+        self.size = size
+
+
+def read_bounded(path: Path, limit: int) -> bytes:
+    """A regular file's bytes, refusing more than `limit` bytes and never blocking on a pipe or device.
+
+    The kind is checked before opening (a device is never opened), and again on the open file, in case
+    the path changed in between; the open is non-blocking, so even a pipe put there meanwhile cannot
+    hang it. A NUL byte in the path is an OSError (EINVAL) like any other unusable path.
+    """
+    try:
+        info = os.stat(path)
+    except ValueError as exc:  # an embedded NUL byte
+        raise OSError(errno.EINVAL, "the path holds a NUL byte") from exc
+    if stat.S_ISDIR(info.st_mode):
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+    if not stat.S_ISREG(info.st_mode):
+        raise NotAFile
+    if info.st_size > limit:
+        raise TooLarge(info.st_size)
+    flags = os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY if os.name == "posix" else os.O_RDONLY
+    fd = os.open(path, flags | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0))
+    with os.fdopen(fd, "rb") as file:
+        info = os.fstat(file.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise NotAFile
+        if info.st_size > limit:
+            raise TooLarge(info.st_size)
+        data = file.read(limit + 1)  # the file may have grown since fstat
+    if len(data) > limit:
+        raise TooLarge(len(data))
+    return data
+
+
+def name_problem(name: str) -> str | None:
+    """Why a file name is refused: a control or format character could forge a line in a diagnostic or a log."""
+    bad = [c for c in name if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp")]
+    if bad:
+        return f"the file name {name!r} holds a control character ({bad[0]!r})"
+    return None
+
+
+def shown(path: Path | str) -> str:
+    """A path as diagnostics print it: as it is when printable, escaped otherwise."""
+    text = str(path)
+    return text if text.isprintable() else ascii(text)
+
+
+@dataclass
+class Scan:
+    """The persona files found in a folder's tree, and every entry refused on the way."""
+
+    files: list[Path] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+def scan_folder(folder: Path) -> Scan:
+    """The persona files of a folder and its tree, in path order; see the module's docstring for the rules.
+
+    Raises OSError when the folder itself cannot be listed (missing, not a folder, unreadable). Every
+    problem below it is a diagnostic in the result, and the rest of the tree is still read.
+    """
+    try:
+        root = os.path.realpath(folder)
+        top = os.stat(root)
+    except ValueError as exc:
+        raise OSError(errno.EINVAL, "the path holds a NUL byte") from exc
+    if not stat.S_ISDIR(top.st_mode):
+        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(folder))
+    walk = _Walk(root)
+    walk.folder(folder, top, depth=0)
+    return walk.scan
+
+
+class _Walk:
+    def __init__(self, root: str) -> None:
+        self.root = root
+        self.scan = Scan()
+        self.entries = 0
+        self.folders: set[tuple[int, int]] = set()
+        self.files: set[tuple[int, int]] = set()
+        self.full = False
+
+    def refuse(self, path: Path, message: str, hint: str) -> None:
+        self.scan.diagnostics.append(Diagnostic(path=shown(path), message=message, hint=hint))
+
+    def folder(self, path: Path, info: os.stat_result, depth: int) -> None:
+        if (info.st_dev, info.st_ino) in self.folders:
+            return  # reached again through a symlink: read once
+        self.folders.add((info.st_dev, info.st_ino))
+        remaining = MAX_ENTRIES - self.entries
+        with os.scandir(path) as listing:  # OSError for the top folder goes to the caller
+            entries = sorted(islice(listing, remaining + 1), key=lambda e: e.name)
+        self.entries += len(entries)
+        if len(entries) > remaining:
+            self.stop(path, f"the tree holds over {MAX_ENTRIES} files and folders")
+            return
+        if any(e.name == SKILL_FILE for e in entries):  # a skill: SKILL.md is the persona, the rest its material
+            entries = [e for e in entries if e.name == SKILL_FILE]
+        for entry in entries:
+            if self.full:
+                return
+            self.entry(Path(path, entry.name), entry, depth)
+
+    def entry(self, path: Path, entry: os.DirEntry[str], depth: int) -> None:
+        name = entry.name
+        guidance = is_guidance_file(name)
+        if name.startswith(".") or not (guidance or entry.is_dir()):
+            return  # hidden, or neither a persona file nor a folder (is_dir never raises)
+        problem = name_problem(name)
+        if problem:
+            self.refuse(path, problem, "rename it with printable characters only")
+            return
+        try:
+            if entry.is_symlink():
+                target = os.path.realpath(path)  # a loop resolves to itself here, and fails in stat below
+                if os.path.commonpath([self.root, target]) != self.root:
+                    self.refuse(path, f"the symlink points outside the persona folder, to {shown(target)}",
+                                "copy the file into the folder, or add the folder it lives in as a layer")
+                    return
+                info = os.stat(target)
+            else:
+                info = entry.stat(follow_symlinks=False)
+        except (OSError, ValueError) as exc:  # ValueError: paths on two Windows drives have no common path
+            self.refuse(path, f"cannot read it: {getattr(exc, 'strerror', None) or exc}",
+                        "check that it exists and is readable")
+            return
+        if stat.S_ISDIR(info.st_mode):
+            self.subfolder(path, info, depth + 1)
+        elif not guidance:
+            return
+        elif not stat.S_ISREG(info.st_mode):
+            self.refuse(path, "not a regular file (a pipe, device or socket)", "make the persona a plain .md file")
+        elif (info.st_dev, info.st_ino) not in self.files:  # a file reached twice (a symlink to it) is read once
+            self.files.add((info.st_dev, info.st_ino))
+            if len(self.scan.files) >= MAX_FILES:
+                self.stop(path, f"the tree holds over {MAX_FILES} persona files")
+                return
+            self.scan.files.append(path)
+
+    def subfolder(self, path: Path, info: os.stat_result, depth: int) -> None:
+        if path.name in SKIPPED_FOLDERS:
+            return
+        if depth > MAX_DEPTH:
+            self.refuse(path, f"not read: the folder is over {MAX_DEPTH} folders deep",
+                        "give the deeper folder as a layer of its own (--personas DIR)")
+            return
+        try:
+            self.folder(path, info, depth)
+        except OSError as exc:
+            self.refuse(path, f"cannot read the folder: {exc.strerror or exc}", "check that it is readable")
+
+    def stop(self, path: Path, why: str) -> None:
+        if not self.full:
+            self.full = True
+            self.refuse(path, f"stopped reading: {why}; the rest was not read",
+                        "give the folders that hold personas as layers of their own (--personas DIR)")

@@ -1,0 +1,239 @@
+"""The other tools' guidance files, read as personas: which format a file is in, and what it leaves out.
+
+| format | files | default name | default description |
+| --- | --- | --- | --- |
+| `persona` | `*.md` (ours, and Claude Code subagents) | required | required |
+| `skill` | `<name>/SKILL.md` (Agent Skills) | the folder's name | the body's first paragraph |
+| `cursor-rule` | `*.mdc` (Cursor rules) | the file name without `.mdc` | the body's first paragraph |
+| `copilot-instructions` | `*.instructions.md` | the file name without `.instructions.md` | the body's first paragraph |
+
+A Cursor rule or Copilot instructions file may have no frontmatter at all. `globs` and `applyTo`, a
+comma-separated string or a list, become file triggers; `split_globs` reads them. `repair_frontmatter`
+quotes the one-line values that those tools accept and strict YAML refuses.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import PurePath
+from typing import Any, Literal
+
+Format = Literal["persona", "skill", "cursor-rule", "copilot-instructions"]
+
+SKILL_FILE = "SKILL.md"
+CURSOR_SUFFIX = ".mdc"
+COPILOT_SUFFIX = ".instructions.md"
+MARKDOWN_SUFFIX = ".md"
+MAX_BRACE_EXPANSION = 32
+"""A glob such as `**/*.{ts,tsx}` becomes one glob per choice, up to this many; beyond, it is kept as written."""
+MAX_DERIVED_DESCRIPTION = 1000
+"""How much of a body's first paragraph becomes the description of a file that has none."""
+
+
+def file_format(path: str | PurePath) -> Format:
+    """The format a file is in, judged by its name."""
+    name = PurePath(path).name
+    if name == SKILL_FILE:
+        return "skill"
+    if name.endswith(CURSOR_SUFFIX):
+        return "cursor-rule"
+    if name.endswith(COPILOT_SUFFIX):
+        return "copilot-instructions"
+    return "persona"
+
+
+def is_guidance_file(name: str) -> bool:
+    """Whether a file name is one persona-mcp reads: `*.md` or `*.mdc`, but not `README.md` or `README.*.md`."""
+    lower = name.lower()
+    if lower.endswith(CURSOR_SUFFIX):
+        return True
+    if not lower.endswith(MARKDOWN_SUFFIX):
+        return False
+    return not (lower == "readme.md" or lower.startswith("readme."))
+
+
+def needs_frontmatter(fmt: Format) -> bool:
+    """Cursor rules and Copilot instructions may be plain markdown; a persona or a skill must have frontmatter."""
+    return fmt in ("persona", "skill")
+
+
+def default_name(path: str | PurePath, fmt: Format) -> str | None:
+    """The name a file takes when its frontmatter gives none, or None when its format requires one."""
+    pure = PurePath(path)
+    if fmt == "skill":
+        stem = pure.parent.name
+    elif fmt == "cursor-rule":
+        stem = pure.name[: -len(CURSOR_SUFFIX)]
+    elif fmt == "copilot-instructions":
+        stem = pure.name[: -len(COPILOT_SUFFIX)]
+    else:
+        return None
+    # A file name may hold anything; a persona name is lowercase letters, digits, dots, underscores and dashes.
+    name = re.sub(r"[^a-z0-9._-]+", "-", stem.lower()).lstrip("._-")[:64]
+    return name or None
+
+
+def derive_description(body: str) -> str | None:
+    """The first heading and first paragraph of a body, on one line, as the description of a file with none."""
+    heading = ""
+    paragraph: list[str] = []
+    in_code = False
+    for raw in body.splitlines():
+        line = raw.strip()
+        if line.startswith("```"):
+            in_code = not in_code
+            continue
+        if in_code:
+            continue
+        if not line:
+            if paragraph:
+                break
+            continue
+        if line.startswith("#"):
+            if paragraph:
+                break
+            heading = heading or line.lstrip("#").strip()
+            continue
+        paragraph.append(line)
+    text = " ".join(paragraph)
+    if heading and text:
+        text = f"{heading.rstrip('.:')}. {text}"
+    text = text or heading
+    if len(text) > MAX_DERIVED_DESCRIPTION:
+        text = text[:MAX_DERIVED_DESCRIPTION].rsplit(" ", 1)[0] + " ..."
+    return text or None
+
+
+def split_globs(value: Any) -> Any:
+    """`globs` or `applyTo` as a list of globs: a comma-separated string is split, and `{a,b}` choices expanded.
+
+    Anything that is neither text nor a list is returned as it is, for validation to report.
+    """
+    if value is None:
+        return []
+    if isinstance(value, str):
+        items: list[Any] = _split_commas(value)
+    elif isinstance(value, list):
+        items = list(value)
+    else:
+        return value
+    globs: list[Any] = []
+    for item in items:
+        if isinstance(item, str):
+            item = item.strip()
+            if item:
+                globs.extend(_expand_braces(item))
+        else:
+            globs.append(item)
+    return list(dict.fromkeys(globs)) if all(isinstance(g, str) for g in globs) else globs
+
+
+def _split_commas(text: str) -> list[str]:
+    """Split on the commas outside `{...}`, so `src/**/*.{ts,tsx}, lib/**` is two globs."""
+    parts: list[str] = []
+    depth = 0
+    start = 0
+    for index, char in enumerate(text):
+        if char == "{":
+            depth += 1
+        elif char == "}" and depth:
+            depth -= 1
+        elif char == "," and not depth:
+            parts.append(text[start:index])
+            start = index + 1
+    parts.append(text[start:])
+    return parts
+
+
+def _expand_braces(glob: str) -> list[str]:
+    """`*.{ts,tsx}` -> `*.ts`, `*.tsx` (gitignore patterns have no braces); unbalanced or huge ones stay as written."""
+    results = [glob]
+    expanded: list[str] = []
+    while results:
+        current = results.pop()
+        match = re.search(r"\{([^{}]*)\}", current)
+        if match is None or "," not in match[1]:
+            expanded.append(current)
+        else:
+            head, tail = current[: match.start()], current[match.end():]
+            results.extend(f"{head}{choice}{tail}" for choice in reversed(match[1].split(",")))
+        if len(results) + len(expanded) > MAX_BRACE_EXPANSION:
+            return [glob]
+    return expanded
+
+
+# ---------------------------------------------------------------- tolerant YAML
+
+_TOP_LEVEL_VALUE = re.compile(r"(?P<key>[A-Za-z_][A-Za-z0-9_-]*):[ \t]+(?P<value>\S.*?)[ \t]*")
+_ALIAS = re.compile(r"\*[A-Za-z0-9_-]+")
+
+
+@dataclass(frozen=True)
+class Repair:
+    """A one-line value that strict YAML refuses and that was read as plain text."""
+
+    line: int  # 0-based, within the frontmatter
+    key: str
+    value: str
+    reason: Literal["colon", "indicator"]
+
+    @property
+    def message(self) -> str:
+        if self.reason == "colon":
+            return "the one-line value holds ': ', which strict YAML reads as a nested field; it was read as text"
+        return (f"the one-line value starts with '{self.value[0]}', which strict YAML reserves (a bare '*' starts "
+                "an alias); it was read as text")
+
+    @property
+    def hint(self) -> str:
+        shown = self.value if len(self.value) <= 60 else self.value[:50] + " ..."
+        quoted = '"' + shown.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        if self.reason == "indicator":
+            return f"quote the value: {self.key}: {quoted}"
+        return f"quote the value: {self.key}: {quoted}, or write it as a block: '{self.key}: >-' then indented lines"
+
+
+def repair_frontmatter(frontmatter: str) -> tuple[str, list[Repair]]:
+    """The frontmatter with each one-line top-level value that strict YAML refuses put in single quotes.
+
+    Claude Code and Cursor read `description: Use when: x` and `globs: **/*.ts, src/**` as text; strict
+    YAML refuses the first (': ' inside a plain value) and the second (a bare '*' starts an alias). Only
+    a value on one line, not quoted, not a flow or block value, and not followed by indented continuation
+    lines is rewritten. Linear in the frontmatter's length.
+    """
+    lines = frontmatter.splitlines(keepends=True)
+    repairs: list[Repair] = []
+    for index, line in enumerate(lines):
+        match = _TOP_LEVEL_VALUE.fullmatch(line.rstrip("\r\n"))
+        if match is None:
+            continue
+        value = match["value"]
+        reason = _refusal(value)
+        if reason is None or _continues(lines, index):
+            continue
+        ending = line[len(line.rstrip("\r\n")):]
+        lines[index] = f"{match['key']}: '{value.replace(chr(39), chr(39) * 2)}'{ending}"
+        repairs.append(Repair(index, match["key"], value, reason))
+    return "".join(lines), repairs
+
+
+def _refusal(value: str) -> Literal["colon", "indicator"] | None:
+    """Why strict YAML refuses this plain one-line value, when it is one that the other tools read as text."""
+    first = value[0]
+    if first in "\"'[{|>#&!":  # quoted, flow, block, comment, anchor or tag: YAML's own syntax, left alone
+        return None
+    if first in "*@`%":
+        return None if first == "*" and _ALIAS.fullmatch(value) else "indicator"
+    if ": " in value or value.endswith(":") or ":\t" in value:
+        return "colon"
+    return None
+
+
+def _continues(lines: list[str], index: int) -> bool:
+    """Whether the value on line `index` goes on over indented lines below it (a multi-line plain value)."""
+    for following in range(index + 1, len(lines)):  # stops at the next line with text: linear in all
+        line = lines[following]
+        if line.strip():
+            return line[0] in " \t"
+    return False

@@ -1,0 +1,383 @@
+"""Other tools' guidance files read as personas: Claude Code subagents, Agent Skills, Cursor rules, Copilot
+instructions. Every sample here is written for these tests, in the shape each tool documents."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import mcp
+import pytest
+
+from persona_mcp.catalog import Catalog, Layer
+from persona_mcp.cli import frontmatter_schema, main
+from persona_mcp.formats import split_globs
+from persona_mcp.loader import LoadResult, load_folder, load_persona_file, parse_persona
+from persona_mcp.model import PersonaInfo, description_clauses
+from persona_mcp.server import build_server
+
+CLAUDE_AGENT = """\
+---
+name: schema-reviewer
+description: Reviews database schema changes for locking and rollback risks. Use PROACTIVELY after a migration.
+tools: Read, Grep, Glob
+model: sonnet
+color: purple
+---
+
+You review schema migrations. Look for long locks, missing indexes and irreversible steps.
+"""
+
+CLAUDE_AGENT_WITH_COLON = """\
+---
+name: pager-triage
+description: Use when an alert fires. Triggers on: 'pager', 'on-call', 'incident'
+tools: Read, Bash
+---
+
+Triage the alert before touching anything.
+"""
+
+SKILL = """\
+---
+description: Build and check OpenAPI documents. Use when editing openapi.yaml or adding an endpoint.
+license: Apache-2.0
+allowed-tools: Read, Edit
+metadata:
+  owner: platform
+  version: "2"
+---
+
+# OpenAPI documents
+
+Keep one document per service and lint it in CI.
+"""
+
+CURSOR_RULE = """\
+---
+description: Conventions for the billing service
+globs: services/billing/**/*.go, **/*_billing.{go,sql}
+alwaysApply: false
+---
+
+Money is an integer number of cents. Never use floats for amounts.
+"""
+
+CURSOR_ALWAYS = """\
+---
+description: House rules for every change
+globs:
+alwaysApply: true
+---
+Run the formatter before committing.
+"""
+
+COPILOT = """\
+---
+applyTo: 'terraform/**/*.tf, **/*.tfvars'
+description: 'Terraform conventions'
+---
+
+# Terraform
+
+Pin every provider version.
+"""
+
+COPILOT_BARE = """\
+# Review checklist
+
+Check error handling and naming in every change.
+
+## Details
+
+More text.
+"""
+
+
+def write(folder: Path, relative: str, text: str) -> Path:
+    path = folder / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def messages(result: LoadResult) -> list[str]:
+    return [str(d) for d in result.diagnostics]
+
+
+def info(result: LoadResult) -> PersonaInfo:
+    (persona,) = result.personas
+    return PersonaInfo.of(persona)
+
+
+# ---------------------------------------------------------------- Claude Code subagents
+
+
+def test_a_claude_code_subagent_loads_without_warnings_and_keeps_its_keys(tmp_path: Path) -> None:
+    result = load_persona_file(write(tmp_path, "schema-reviewer.md", CLAUDE_AGENT))
+
+    assert messages(result) == []
+    entry = info(result)
+    assert entry.format == "persona"
+    assert entry.format_keys == {"tools": "Read, Grep, Glob", "model": "sonnet", "color": "purple"}
+    assert entry.title == "Schema Reviewer"
+
+
+def test_an_unquoted_colon_in_a_one_line_value_loads_with_a_warning_that_says_how_to_quote(tmp_path: Path) -> None:
+    path = write(tmp_path, "pager-triage.md", CLAUDE_AGENT_WITH_COLON)
+
+    result = load_persona_file(path)
+
+    (persona,) = result.personas
+    assert persona.spec.description == "Use when an alert fires. Triggers on: 'pager', 'on-call', 'incident'"
+    (warning,) = result.diagnostics
+    assert (warning.severity, warning.line, warning.field) == ("warning", 3, "description")
+    assert "': '" in warning.message
+    assert 'description: "Use when an alert fires.' in warning.hint
+
+
+def test_the_repaired_value_is_an_error_in_strict_mode(tmp_path: Path) -> None:
+    result = load_persona_file(write(tmp_path, "pager-triage.md", CLAUDE_AGENT_WITH_COLON), strict=True)
+
+    assert result.personas == []
+    assert [d.severity for d in result.diagnostics] == ["error"]
+
+
+@pytest.mark.parametrize("frontmatter", [
+    "name: x\ndescription: first: second\n  and a continuation line\n",  # a multi-line value is not guessed at
+    "name: x\ndescription: d\nfoo: [a, b\n",  # not a one-line value problem
+])
+def test_yaml_that_is_broken_otherwise_is_still_an_error(frontmatter: str) -> None:
+    result = parse_persona(f"---\n{frontmatter}---\nbody\n", "x.md")
+
+    assert result.personas == []
+    assert result.diagnostics[0].message.startswith("invalid YAML")
+
+
+@pytest.mark.parametrize("name", ["dotnet-framework-4.8-expert", "powershell-5.1-expert", "snake_case_agent", "a.b"])
+def test_names_may_hold_dots_and_underscores(name: str) -> None:
+    result = parse_persona(f"---\nname: {name}\ndescription: d\n---\nbody\n", "x.md")
+
+    assert messages(result) == []
+    assert result.personas[0].name == name
+
+
+@pytest.mark.anyio
+async def test_a_dotted_name_is_a_valid_prompt_and_resource_uri(tmp_path: Path) -> None:
+    write(tmp_path, "dotnet.md", "---\nname: dotnet-framework-4.8-expert\ndescription: WinForms and WCF.\n---\n"
+          "# .NET Framework 4.8\n\nKeep binding redirects tidy.\n")
+    server = build_server(Catalog.load([Layer("custom", tmp_path)]))
+
+    async with mcp.Client(server, mode="legacy") as client:
+        prompt = await client.get_prompt("dotnet-framework-4.8-expert")
+        resource = await client.read_resource("persona://dotnet-framework-4.8-expert")
+
+    assert "binding redirects" in prompt.messages[0].content.text  # type: ignore[union-attr]
+    assert "binding redirects" in resource.contents[0].text  # type: ignore[union-attr]
+
+
+def test_a_title_with_control_characters_is_printed_escaped(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(tmp_path, "sneaky.md", "---\nname: sneaky\ndescription: d\n---\n# Sneaky \x1b[2J\x07 \u202eReversed\n\nx\n")
+    write(tmp_path, "titled.md", '---\nname: titled\ndescription: d\ntitle: "Bell \\a here"\n---\nx\n')
+
+    assert main(["--no-builtin", "--no-user", "--personas", str(tmp_path), "list"]) == 0
+
+    out = capsys.readouterr().out
+    assert all(line.isprintable() for line in out.splitlines())
+    assert "Sneaky \\x1b[2J\\x07 \\u202eReversed" in out
+    assert "Bell \\x07 here" in out
+
+
+# ---------------------------------------------------------------- Agent Skills
+
+
+def test_a_skill_takes_its_folder_name_and_its_body_is_the_guidance(tmp_path: Path) -> None:
+    skill = write(tmp_path, "openapi-docs/SKILL.md", SKILL)
+    write(tmp_path, "openapi-docs/reference.md", "# Reference material, not a persona\n")
+    write(tmp_path, "openapi-docs/templates/spec.md", "no frontmatter\n")
+
+    result = load_folder(tmp_path)
+
+    assert messages(result) == []
+    (persona,) = result.personas
+    assert (persona.name, persona.format, persona.path) == ("openapi-docs", "skill", skill)
+    assert persona.body.startswith("# OpenAPI documents")
+    assert PersonaInfo.of(persona).format_keys == {
+        "license": "Apache-2.0", "allowed-tools": "Read, Edit", "metadata": {"owner": "platform", "version": "2"},
+    }
+
+
+def test_a_skill_name_in_the_frontmatter_wins_over_the_folder(tmp_path: Path) -> None:
+    write(tmp_path, "folder-name/SKILL.md", "---\nname: given-name\ndescription: d\n---\nbody\n")
+
+    assert [p.name for p in load_folder(tmp_path).personas] == ["given-name"]
+
+
+def test_a_skill_without_a_description_takes_its_first_paragraph(tmp_path: Path) -> None:
+    write(tmp_path, "lint/SKILL.md", "---\nallowed-tools: Bash\n---\n# Lint\n\nRun the linters on changed files.\n")
+
+    (persona,) = load_folder(tmp_path).personas
+
+    assert persona.spec.description == "Lint. Run the linters on changed files."
+
+
+# ---------------------------------------------------------------- Cursor rules
+
+
+def test_a_cursor_rule_takes_its_file_name_and_its_globs_become_file_triggers(tmp_path: Path) -> None:
+    result = load_persona_file(write(tmp_path, "billing.mdc", CURSOR_RULE))
+
+    assert messages(result) == []
+    (persona,) = result.personas
+    assert (persona.name, persona.format, persona.always_apply) == ("billing", "cursor-rule", False)
+    assert persona.spec.trigger_files == ["services/billing/**/*.go", "**/*_billing.go", "**/*_billing.sql"]
+    assert PersonaInfo.of(persona).format_keys["alwaysApply"] is False
+
+
+def test_an_unquoted_glob_value_loads_with_a_warning(tmp_path: Path) -> None:
+    path = write(tmp_path, "ts.mdc", "---\ndescription: TypeScript\nglobs: **/web/**/*.ts, src/**\n---\nUse strict.\n")
+
+    result = load_persona_file(path)
+
+    assert result.personas[0].spec.trigger_files == ["**/web/**/*.ts", "src/**"]
+    (warning,) = result.diagnostics
+    assert (warning.severity, warning.line, warning.field) == ("warning", 3, "globs")
+    assert "alias" in warning.message
+    assert warning.hint == 'quote the value: globs: "**/web/**/*.ts, src/**"'
+
+
+def test_always_apply_and_an_empty_globs_value(tmp_path: Path) -> None:
+    result = load_persona_file(write(tmp_path, "house.mdc", CURSOR_ALWAYS))
+
+    assert messages(result) == []
+    (persona,) = result.personas
+    assert persona.always_apply is True
+    assert persona.spec.trigger_files == []
+    assert PersonaInfo.of(persona).always_apply is True
+
+
+def test_our_trigger_files_keep_precedence_over_globs(tmp_path: Path) -> None:
+    text = CURSOR_RULE.replace("alwaysApply: false\n", "alwaysApply: false\ntrigger-files: ['**/ledger/**']\n")
+
+    (persona,) = load_persona_file(write(tmp_path, "billing.mdc", text)).personas
+
+    assert persona.spec.trigger_files == ["**/ledger/**"]
+    assert persona.spec.globs == ["services/billing/**/*.go", "**/*_billing.go", "**/*_billing.sql"]
+
+
+def test_a_cursor_rule_without_frontmatter_loads_with_no_triggers(tmp_path: Path) -> None:
+    result = load_persona_file(write(tmp_path, "Style Guide.mdc", "Prefer small functions.\n"))
+
+    assert messages(result) == []
+    (persona,) = result.personas
+    assert (persona.name, persona.spec.description, persona.spec.trigger_files) == (
+        "style-guide", "Prefer small functions.", [])
+
+
+def test_an_unusable_glob_of_another_format_is_left_out_with_a_warning(tmp_path: Path) -> None:
+    path = write(tmp_path, "odd.mdc", "---\ndescription: d\nglobs: ['#comment', '**/*.py']\n---\nbody\n")
+
+    result = load_persona_file(path)
+
+    assert result.personas[0].spec.trigger_files == ["**/*.py"]
+    assert [(d.severity, d.field) for d in result.diagnostics] == [("warning", "globs")]
+
+
+# ---------------------------------------------------------------- Copilot instructions
+
+
+def test_copilot_instructions_take_their_name_and_apply_to_their_files(tmp_path: Path) -> None:
+    result = load_persona_file(write(tmp_path, "terraform.instructions.md", COPILOT))
+
+    assert messages(result) == []
+    (persona,) = result.personas
+    assert (persona.name, persona.format) == ("terraform", "copilot-instructions")
+    assert persona.spec.description == "Terraform conventions"
+    assert persona.spec.trigger_files == ["terraform/**/*.tf", "**/*.tfvars"]
+
+
+def test_copilot_instructions_without_frontmatter_apply_to_all_files(tmp_path: Path) -> None:
+    result = load_persona_file(write(tmp_path, "review.instructions.md", COPILOT_BARE))
+
+    assert messages(result) == []
+    (persona,) = result.personas
+    assert persona.name == "review"
+    assert persona.spec.description == "Review checklist. Check error handling and naming in every change."
+    assert persona.spec.trigger_files == ["**"]
+    assert persona.title == "Review checklist"
+
+
+def test_a_plain_markdown_file_still_needs_frontmatter_and_a_name(tmp_path: Path) -> None:
+    assert "no YAML frontmatter" in messages(load_persona_file(write(tmp_path, "notes.md", COPILOT_BARE)))[0]
+    result = load_persona_file(write(tmp_path, "nameless.md", "---\ndescription: d\n---\nbody\n"))
+    assert [d.field for d in result.diagnostics] == ["name"]
+
+
+# ---------------------------------------------------------------- shared pieces
+
+
+@pytest.mark.parametrize(("value", "globs"), [
+    ("a/**, b/*.ts", ["a/**", "b/*.ts"]),
+    ("src/**/*.{ts,tsx},lib/**", ["src/**/*.ts", "src/**/*.tsx", "lib/**"]),
+    (["x/**", " y/** "], ["x/**", "y/**"]),
+    ("", []),
+    (None, []),
+    ("*.{a,b}.{c,d}", ["*.a.c", "*.a.d", "*.b.c", "*.b.d"]),
+    ("{unbalanced", ["{unbalanced"]),
+])
+def test_globs_are_split_on_commas_outside_braces_and_braces_expanded(value: Any, globs: list[str]) -> None:
+    assert split_globs(value) == globs
+
+
+def test_the_catalog_listing_shows_each_format_and_its_keys(tmp_path: Path) -> None:
+    write(tmp_path, "agents/schema-reviewer.md", CLAUDE_AGENT)
+    write(tmp_path, "rules/billing.mdc", CURSOR_RULE)
+    write(tmp_path, "skills/openapi-docs/SKILL.md", SKILL)
+    write(tmp_path, "instructions/terraform.instructions.md", COPILOT)
+
+    listing = Catalog.load([Layer("custom", tmp_path)]).listing()
+
+    assert listing.problems == []
+    formats = {p.name: p.format for p in listing.personas}
+    assert formats == {"schema-reviewer": "persona", "billing": "cursor-rule", "openapi-docs": "skill",
+                       "terraform": "copilot-instructions"}
+    dumped = json.loads(listing.model_dump_json())
+    assert dumped["personas"][0]["format_keys"]
+
+
+def test_the_schema_accepts_the_other_formats_keys() -> None:
+    properties = frontmatter_schema()["properties"]
+
+    for key in ["tools", "model", "color", "license", "allowed-tools", "metadata", "category", "globs",
+                "alwaysApply", "applyTo", "compatibility"]:
+        assert key in properties, key
+
+
+def test_a_category_key_is_kept_without_a_warning() -> None:
+    result = parse_persona("---\nname: x\ndescription: d\ncategory: data-ai\n---\nbody\n", "x.md")
+
+    assert messages(result) == []
+    assert info(result).format_keys == {"category": "data-ai"}
+
+
+@pytest.mark.parametrize("description", [
+    "Auto-invoke when: a" + " " * 3950 + "b",
+    "Auto-invoke when: a" + "- " * 1970 + "b",
+    "Auto-invoke when: " + ", ".join(f"topic{i}" for i in range(500)),
+])
+def test_long_descriptions_give_their_phrases(description: str) -> None:
+    positive, negative = description_clauses(description)
+
+    assert positive and negative == []
+
+
+@pytest.mark.parametrize(("description", "phrase"), [
+    ("Auto-invoke when: UI-only tasks.", "UI"),
+    ("Auto-invoke when: endpoint keywords.", "endpoint"),
+    ("Auto-invoke when: network work.", "network"),
+    ("Auto-invoke when: frontend - only.", "frontend"),
+    ("Auto-invoke when: only tasks.", "only"),
+])
+def test_filler_words_are_taken_off_the_end_of_a_phrase(description: str, phrase: str) -> None:
+    assert description_clauses(description)[0] == [phrase]
