@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import re
 import unicodedata
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
+from persona_mcp.clauses import description_clauses
 from persona_mcp.formats import Format, split_globs
 
 NAME_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,63}$"
@@ -163,69 +163,6 @@ FORMAT_KEYS: tuple[str, ...] = (
 FRONTMATTER_KEYS: tuple[str, ...] = tuple(
     (field.alias or key) for key, field in PersonaSpec.model_fields.items()
 )
-
-_CLAUSE = re.compile(
-    r"(?P<label>auto-invoke when|do not load for)\s*:\s*(?P<items>.*?)"
-    r"(?=(?:auto-invoke when|do not load for)\s*:|\.(?:\s|$)|$)",
-    re.IGNORECASE | re.DOTALL,
-)
-# Words that describe the kind of trigger rather than being one ("endpoint keywords", "UI-only tasks").
-_FILLER_WORDS = ("only", "keywords", "keyword", "tasks", "task", "work")
-_SEPARATORS = " \t\r\n-"
-
-
-def description_clauses(description: str) -> tuple[list[str], list[str]]:
-    """Split the "Auto-invoke when:" and "Do NOT load for:" clauses into trigger phrases."""
-    positive, negative = _clauses(description)
-    return list(positive), list(negative)
-
-
-@functools.lru_cache(maxsize=4096)
-def _clauses(description: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    # Linear in the description's length: every pattern here fails or matches in constant steps per
-    # character, and the trailing filler words are taken off by plain string tests.
-    positive: list[str] = []
-    negative: list[str] = []
-    seen: tuple[set[str], set[str]] = (set(), set())
-    for match in _CLAUSE.finditer(description):
-        is_positive = match["label"].lower().startswith("auto")
-        target, known = (positive, seen[0]) if is_positive else (negative, seen[1])
-        items = match["items"].strip().rstrip(".").strip()
-        items = _without_asides(items).replace('"', "")  # asides "(performance)" name no trigger
-        for raw in re.split(r",|;|\bor\b|\band\b", items):
-            phrase = _without_filler(" ".join(raw.split()).rstrip(".").strip())
-            if phrase and phrase.lower() not in known:
-                known.add(phrase.lower())
-                target.append(phrase)
-    return tuple(positive), tuple(negative)
-
-
-def _without_asides(text: str) -> str:
-    """The text without its parenthesised asides, nested ones included; an unclosed '(' is kept."""
-    out: list[str] = []
-    opened: list[int] = []
-    for char in text:
-        if char == ")" and opened:
-            del out[opened.pop():]
-            continue
-        if char == "(":
-            opened.append(len(out))
-        out.append(char)
-    return "".join(out)
-
-
-def _without_filler(phrase: str) -> str:
-    """The phrase without trailing filler words: "UI-only tasks" -> "UI", "endpoint keywords" -> "endpoint"."""
-    while True:
-        lower = phrase.lower()
-        word = next((w for w in _FILLER_WORDS if lower.endswith(w)), None)
-        if word is None:
-            return phrase
-        head = phrase[: -len(word)]
-        if not head or head[-1] not in _SEPARATORS:  # part of a longer word ("network"), or the whole phrase
-            return phrase
-        phrase = head.rstrip(_SEPARATORS)
-
 
 class Persona(BaseModel):
     """A validated persona: its frontmatter, its body, and where it came from."""
