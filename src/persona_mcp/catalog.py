@@ -28,6 +28,9 @@ logger = logging.getLogger(__name__)
 ENV_PATH = "PERSONA_MCP_PATH"
 APP_DIR = "persona-mcp"
 PROJECT_DIR = ".personas"
+PROJECT_FORMAT_DIRS = (".claude/agents", ".claude/skills", ".cursor/rules", ".github/instructions")
+"""Other tools' folders that `--project-formats` (or PERSONA_MCP_PROJECT_FORMATS=1) adds to the project layer."""
+ENV_PROJECT_FORMATS = "PERSONA_MCP_PROJECT_FORMATS"
 # A file modified this recently may change again within the file system's timestamp granularity without
 # its mtime or size moving, so its content is compared as well (git's "racy clean" rule).
 RACY_NS = 2_000_000_000
@@ -84,14 +87,19 @@ def default_layers(
     return layers
 
 
-def project_layers(roots: Iterable[Path]) -> list[Layer]:
-    """The `.personas/` folder of each workspace root, in the order the host reported the roots."""
+def project_layers(roots: Iterable[Path], *, formats: bool = False) -> list[Layer]:
+    """The `.personas/` folder of each workspace root, in the order the host reported the roots.
+
+    With `formats` (the `--project-formats` option), each root's folders of other tools come first
+    (`PROJECT_FORMAT_DIRS`), so that its `.personas/` overrides them by name.
+    """
     seen: set[Path] = set()
     layers = []
     for root in roots:
         if root not in seen:
             seen.add(root)
-            layers.append(Layer("project", root / PROJECT_DIR, optional=True))
+            folders = [*(PROJECT_FORMAT_DIRS if formats else ()), PROJECT_DIR]
+            layers += [Layer("project", root / folder, optional=True) for folder in folders]
     return layers
 
 
@@ -232,9 +240,10 @@ class CatalogSource:
     workspace roots, which `set_roots` replaces. Thread-safe: one load runs at a time.
     """
 
-    def __init__(self, layers: Sequence[Layer], *, strict: bool = False) -> None:
+    def __init__(self, layers: Sequence[Layer], *, strict: bool = False, project_formats: bool = False) -> None:
         self.base_layers = list(layers)
         self.strict = strict
+        self.project_formats = project_formats
         self.roots: tuple[Path, ...] = ()
         self._parsed: dict[tuple[Path, str], _Parsed] = {}
         self._last_good: dict[tuple[Path, str], Persona] = {}
@@ -244,7 +253,7 @@ class CatalogSource:
 
     @property
     def layers(self) -> list[Layer]:
-        return self.base_layers + project_layers(self.roots)
+        return self.base_layers + project_layers(self.roots, formats=self.project_formats)
 
     def set_roots(self, roots: Iterable[Path]) -> bool:
         """Use the `.personas/` folders of these workspace roots as the project layers; True if they changed."""

@@ -12,7 +12,14 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from persona_mcp import __version__
-from persona_mcp.catalog import Catalog, CatalogSource, Layer, default_layers, log_diagnostic
+from persona_mcp.catalog import (
+    ENV_PROJECT_FORMATS,
+    Catalog,
+    CatalogSource,
+    Layer,
+    default_layers,
+    log_diagnostic,
+)
 from persona_mcp.errors import ConfigError, PersonaError
 from persona_mcp.loader import load_paths
 from persona_mcp.model import PersonaInfo, PersonaSpec
@@ -50,6 +57,9 @@ def _common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
                         help="leave out the user's persona folder")
     parser.add_argument("--strict", action="store_true", default=argparse.SUPPRESS if suppress else False,
                         help="treat warnings in persona files (unknown keys, empty bodies) as errors")
+    parser.add_argument("--project-formats", action="store_true", default=argparse.SUPPRESS if suppress else False,
+                        help="also read .claude/agents, .claude/skills, .cursor/rules and .github/instructions under "
+                        f"the host's workspace roots (or set {ENV_PROJECT_FORMATS}=1)")
     parser.add_argument("--log-level", choices=["DEBUG", "INFO", "WARNING", "ERROR"], default=default,
                         help="log level on stderr (default WARNING)")
 
@@ -149,7 +159,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     http_options = [f"--{name.replace('_', '-')}" for name in _HTTP_OPTIONS if getattr(args, name, None)]
     if args.transport == "stdio" and http_options:
         raise UsageError(f"{http_options[0]} applies to --transport http")
-    source = CatalogSource(_layers(args), strict=args.strict)
+    project_formats = args.project_formats or os.environ.get(ENV_PROJECT_FORMATS, "").strip().lower() in (
+        "1", "true", "yes", "on")
+    source = CatalogSource(_layers(args), strict=args.strict, project_formats=project_formats)
     if args.transport == "http":
         return _serve_http(args, source)
 

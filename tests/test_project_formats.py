@@ -1,0 +1,119 @@
+"""The opt-in that makes the project layer read other tools' folders under the host's workspace roots."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import anyio
+import anyio.lowlevel
+import mcp
+import mcp_types as types
+import pytest
+from mcp import StdioServerParameters
+from mcp.client.context import ClientRequestContext
+
+from persona_mcp.catalog import ENV_PROJECT_FORMATS, CatalogSource, project_layers
+from persona_mcp.live import live_catalog
+from persona_mcp.server import build_server
+
+pytestmark = pytest.mark.anyio
+
+WAIT = 10  # seconds: a bound on every wait, never a pause
+SCRIPT = Path(sys.executable).parent / "persona-mcp"
+
+
+def write(folder: Path, relative: str, text: str) -> None:
+    path = folder / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def workspace(root: Path) -> Path:
+    write(root, ".personas/team.md", "---\nname: team\ndescription: Our own persona.\n---\nOurs.\n")
+    write(root, ".claude/agents/reviewer.md", "---\nname: reviewer\ndescription: Reviews.\ntools: Read\n---\nReview.\n")
+    write(root, ".claude/skills/release/SKILL.md", "---\ndescription: Cut a release.\n---\nSteps.\n")
+    write(root, ".cursor/rules/go-style.mdc", "---\ndescription: Go style\nglobs: '**/*.go'\n---\nGofmt.\n")
+    write(root, ".github/instructions/docs.instructions.md", "---\napplyTo: 'docs/**'\n---\nWrite plainly.\n")
+    write(root, ".github/instructions/team.instructions.md", "Copilot's file of the same name as ours.\n")
+    return root
+
+
+EVERY_FORMAT = ["docs", "go-style", "release", "reviewer", "team"]
+
+
+def test_without_the_option_only_dot_personas_is_read(tmp_path: Path) -> None:
+    source = CatalogSource([])
+    source.set_roots([workspace(tmp_path)])
+
+    assert [p.name for p in source.load().personas] == ["team"]
+
+
+def test_with_the_option_every_tool_folder_is_read_and_dot_personas_wins_by_name(tmp_path: Path) -> None:
+    source = CatalogSource([], project_formats=True)
+    source.set_roots([workspace(tmp_path)])
+
+    catalog = source.load()
+
+    assert [p.name for p in catalog.personas] == EVERY_FORMAT
+    assert {p.layer for p in catalog.personas} == {"project"}
+    team = catalog.entry("team")
+    assert team.persona.path == tmp_path / ".personas" / "team.md"
+    assert team.overrides == str(tmp_path / ".github" / "instructions" / "team.instructions.md")
+    assert catalog.diagnostics == []
+
+
+def test_project_layers_put_the_tool_folders_before_dot_personas(tmp_path: Path) -> None:
+    folders = [layer.folder for layer in project_layers([tmp_path], formats=True)]
+
+    assert folders == [tmp_path / ".claude/agents", tmp_path / ".claude/skills", tmp_path / ".cursor/rules",
+                       tmp_path / ".github/instructions", tmp_path / ".personas"]
+    assert [layer.folder for layer in project_layers([tmp_path])] == [tmp_path / ".personas"]
+
+
+def roots_callback(roots: list[Path]) -> Callable[[ClientRequestContext], Awaitable[types.ListRootsResult]]:
+    async def list_roots(context: ClientRequestContext) -> types.ListRootsResult:
+        return types.ListRootsResult(roots=[types.Root(uri=path.as_uri(), name=path.name) for path in roots])
+
+    return list_roots
+
+
+async def prompt_names(client: mcp.Client) -> list[str]:
+    return sorted(p.name for p in (await client.list_prompts(cache_mode="refresh")).prompts)
+
+
+async def wait_for(client: mcp.Client, names: list[str]) -> None:
+    with anyio.fail_after(WAIT):
+        while await prompt_names(client) != names:
+            await anyio.lowlevel.checkpoint()  # yield to the server's watcher between looks
+
+
+async def test_a_new_cursor_rule_in_a_workspace_is_hot_reloaded(tmp_path: Path) -> None:
+    root = workspace(tmp_path)
+    source = CatalogSource([], project_formats=True)
+    server = build_server(source.load())
+    async with live_catalog(server, source, interval=0.05), \
+            mcp.Client(server, mode="legacy", list_roots_callback=roots_callback([root])) as client:
+        await wait_for(client, EVERY_FORMAT)
+
+        write(root, ".cursor/rules/sql.mdc", "---\ndescription: SQL style\n---\nUppercase keywords.\n")
+
+        await wait_for(client, sorted([*EVERY_FORMAT, "sql"]))
+
+
+@pytest.mark.parametrize(("args", "env", "names"), [
+    ([], {}, ["team"]),
+    (["--project-formats"], {}, EVERY_FORMAT),
+    ([], {ENV_PROJECT_FORMATS: "1"}, EVERY_FORMAT),
+])
+async def test_the_option_and_the_environment_variable_turn_it_on(
+    tmp_path: Path, args: list[str], env: dict[str, str], names: list[str],
+) -> None:
+    root = workspace(tmp_path)
+    environment = {k: v for k, v in os.environ.items() if k not in ("PERSONA_MCP_PATH", ENV_PROJECT_FORMATS)}
+    params = StdioServerParameters(command=str(SCRIPT), args=["--no-builtin", *args, "serve"],
+                                   env={**environment, **env})
+    async with mcp.Client(params, mode="legacy", list_roots_callback=roots_callback([root])) as client:
+        await wait_for(client, names)
