@@ -39,6 +39,7 @@ def test_wheel_contains_every_builtin_persona_and_the_type_marker(wheel: Path) -
     assert len(BUILTIN) == 11
     assert shipped == BUILTIN
     assert "persona_mcp/py.typed" in names
+    assert "persona_mcp/lexicon.yaml" in names
     assert any(n.endswith("entry_points.txt") for n in names)
 
 

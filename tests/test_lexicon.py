@@ -1,0 +1,332 @@
+"""The shipped engineering lexicon validates and knows real layouts; users extend it; broken extensions are reported."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from pathspec import GitIgnoreSpec
+
+from persona_mcp.lexicon import ENV_LEXICON, KINDS, Lexicon, builtin_lexicon, load_lexicon, user_lexicon_path
+from persona_mcp.text import words
+
+
+@pytest.fixture(autouse=True)
+def no_lexicon_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(ENV_LEXICON, raising=False)
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# ---------------------------------------------------------------- the shipped file
+
+
+def test_the_shipped_lexicon_loads_without_a_diagnostic() -> None:
+    lexicon, diagnostics = load_lexicon()
+    assert diagnostics == []
+    assert lexicon == builtin_lexicon()
+    assert len(lexicon.entries) >= 300
+    assert {entry.kind for entry in lexicon.entries} == set(KINDS)
+
+
+REQUIRED_DOMAINS = [
+    "testing", "performance", "security", "documentation", "ci", "build", "deployment", "infrastructure",
+    "containers", "frontend", "styling", "accessibility", "backend", "api", "database", "data-engineering",
+    "architecture", "refactoring", "debugging", "observability", "dependencies", "release", "developer-experience",
+    "mobile", "machine-learning", "learning",
+]
+
+
+@pytest.mark.parametrize("name", REQUIRED_DOMAINS)
+def test_every_kind_of_engineering_work_is_a_domain_with_words(name: str) -> None:
+    entry = builtin_lexicon().get(name)
+    assert entry is not None and entry.kind == "domain"
+    assert entry.terms and len(entry.related) >= 5
+
+
+def test_entries_point_only_at_domains_and_words_are_clean() -> None:
+    lexicon = builtin_lexicon()
+    for entry in lexicon.entries:
+        for domain in lexicon.domain_of(entry.name):
+            assert domain.kind == "domain"
+        for word in entry.terms + entry.related:
+            assert word == " ".join(word.lower().split()), (entry.name, word)
+        assert entry.terms, entry.name
+
+
+def test_every_glob_compiles_as_a_gitignore_pattern() -> None:
+    for entry in builtin_lexicon().entries:
+        for glob in entry.globs:
+            GitIgnoreSpec.from_lines([glob])  # raises on an invalid pattern
+
+
+# Realistic paths of the main ecosystems, and the entry whose globs must claim them.
+SAMPLES = [
+    ("go", "cmd/server/main.go"), ("go", "go.mod"), ("go-tests", "internal/cache/lru_test.go"),
+    ("go-tests", "pkg/parser/testdata/input.txt"), ("go-benchmarks", "pkg/sort/bench_test.go"),
+    ("golangci-lint", ".golangci.yml"), ("goreleaser", ".goreleaser.yaml"), ("protobuf", "api/v1/user.proto"),
+    ("rust", "src/lib.rs"), ("cargo", "Cargo.toml"), ("cargo", "crates/core/build.rs"),
+    ("rust-tests", "tests/integration.rs"), ("rust-tests", "crates/core/tests/api/roundtrip.rs"),
+    ("criterion", "benches/throughput.rs"), ("clippy", "clippy.toml"),
+    ("python", "src/app/models.py"), ("python", "pyproject.toml"), ("pytest", "tests/conftest.py"),
+    ("pytest", "tests/unit/test_parser.py"), ("pytest", "app/parser_test.py"), ("tox-nox", "tox.ini"),
+    ("tox-nox", "noxfile.py"), ("python-packaging", "setup.py"), ("django", "mysite/manage.py"),
+    ("sqlalchemy", "alembic/versions/3f2a_add_users.py"), ("jupyter", "notebooks/eda.ipynb"),
+    ("java", "service/src/main/java/com/acme/App.java"), ("junit", "service/src/test/java/com/acme/AppTest.java"),
+    ("junit", "src/test/java/com/acme/OrderServiceIT.java"), ("maven", "pom.xml"), ("gradle", "build.gradle.kts"),
+    ("gradle", "gradlew"), ("gradle", "gradle/libs.versions.toml"), ("kotlin", "app/src/main/kotlin/Main.kt"),
+    ("spring", "src/main/resources/application.yml"), ("android-sdk", "app/src/main/AndroidManifest.xml"),
+    ("javascript", "src/index.js"), ("typescript", "src/server.ts"), ("typescript", "tsconfig.json"),
+    ("nodejs", "package.json"), ("react", "src/components/Button.tsx"), ("vue", "src/App.vue"),
+    ("svelte", "src/routes/+page.svelte"), ("angular", "src/app/app.component.ts"), ("nextjs", "next.config.mjs"),
+    ("vite", "vite.config.ts"), ("webpack", "webpack.config.js"), ("rollup", "rollup.config.mjs"),
+    ("esbuild", "esbuild.config.mjs"), ("jest", "src/__tests__/sum.test.js"), ("jest", "jest.config.ts"),
+    ("vitest", "vitest.config.ts"), ("playwright", "playwright.config.ts"), ("playwright", "e2e/login.spec.ts"),
+    ("cypress", "cypress/e2e/checkout.cy.ts"), ("storybook", ".storybook/main.ts"),
+    ("storybook", "src/components/Button.stories.tsx"), ("eslint", "eslint.config.js"), ("eslint", ".eslintrc.json"),
+    ("prettier", ".prettierrc"), ("tailwind", "tailwind.config.js"), ("css", "src/styles/main.css"),
+    ("sass", "src/styles/_variables.scss"), ("css-modules", "src/components/Card.module.css"),
+    ("terraform", "infra/main.tf"), ("terraform", "envs/prod/terraform.tfvars"), ("terraform", ".terraform.lock.hcl"),
+    ("helm", "charts/api/Chart.yaml"), ("helm", "charts/api/templates/deployment.yaml"),
+    ("helm", "deploy/values-prod.yaml"), ("kubernetes", "k8s/deployment.yaml"),
+    ("kustomize", "overlays/prod/kustomization.yaml"),
+    ("docker", "Dockerfile"), ("docker", "services/api/Dockerfile.dev"), ("docker", ".dockerignore"),
+    ("docker-compose", "docker-compose.yml"), ("docker-compose", "compose.yaml"), ("ansible", "playbooks/site.yml"),
+    ("ansible", "group_vars/all.yml"), ("pulumi", "Pulumi.yaml"),
+    ("github-actions", ".github/workflows/ci.yml"), ("github-actions", ".github/actions/setup/action.yml"),
+    ("gitlab-ci", ".gitlab-ci.yml"), ("jenkins", "Jenkinsfile"), ("circleci", ".circleci/config.yml"),
+    ("dependency-bots", ".github/dependabot.yml"), ("pre-commit", ".pre-commit-config.yaml"),
+    ("make", "Makefile"), ("cmake", "CMakeLists.txt"), ("bazel", "BUILD.bazel"), ("bazel", "MODULE.bazel"),
+    ("nix", "flake.nix"), ("prometheus", "monitoring/prometheus.yml"), ("grafana", "grafana/dashboards/api.json"),
+    ("database-migrations", "db/migrate/20240101_create_users.rb"), ("database-migrations", "migrations/0001_init.sql"),
+    ("sql", "queries/report.sql"), ("js-orms", "prisma/schema.prisma"), ("graphql", "schema.graphql"),
+    ("openapi", "api/openapi.yaml"), ("rails", "config/routes.rb"), ("rspec", "spec/models/user_spec.rb"),
+    ("laravel", "resources/views/welcome.blade.php"), ("php", "src/Controller/HomeController.php"),
+    ("elixir", "lib/app/accounts.ex"), ("exunit", "test/app/accounts_test.exs"), ("dotnet", "src/Api/Api.csproj"),
+    ("dotnet-testing", "tests/Api.Tests/OrdersTests.cs"), ("swift", "Sources/App/main.swift"),
+    ("xcode", "App.xcodeproj/project.pbxproj"), ("flutter", "pubspec.yaml"), ("dart", "lib/main.dart"),
+    ("cpp", "src/engine/renderer.cpp"), ("c", "src/util.h"), ("cpp-testing", "test/parser_test.cc"),
+    ("markdown", "docs/guide.md"), ("documentation", "docs/index.md"), ("sphinx", "docs/conf.py"),
+    ("mkdocs", "mkdocs.yml"), ("release", "CHANGELOG.md"), ("security", "SECURITY.md"),
+    ("dotenv", ".env.example"), ("monorepo", "pnpm-workspace.yaml"), ("generated-code", "api/v1/user.pb.go"),
+    ("vendored-code", "vendor/github.com/pkg/errors/errors.go"),
+    ("snapshot-tests", "src/__snapshots__/App.test.tsx.snap"),
+    ("machine-learning", "checkpoints/model.safetensors"), ("performance", "profiles/cpu.pprof"),
+    ("debugging", "crash/core.dmp"), ("internationalization", "locales/fr/messages.po"),
+    ("testing", "src/test/java/com/acme/AppTest.java"), ("testing", "pkg/api/handler_test.go"),
+    ("ci", ".github/workflows/release.yml"), ("containers", "Containerfile"),
+    ("infrastructure", "infra/network/vpc.tf"),
+]
+
+
+@pytest.mark.parametrize(("name", "path"), SAMPLES)
+def test_globs_claim_the_real_files_of_their_ecosystem(name: str, path: str) -> None:
+    entry = builtin_lexicon().get(name)
+    assert entry is not None, name
+    assert GitIgnoreSpec.from_lines(entry.globs).match_file(path), f"{name} should match {path}"
+
+
+@pytest.mark.parametrize(("name", "path"), [
+    ("go-tests", "src/main.go"), ("terraform", "docs/terraform.md"), ("helm", "src/helmet.ts"),
+    ("docker", "docs/docker.md"), ("github-actions", "src/workflows/run.py"), ("pytest", "src/parser.py"),
+    ("storybook", "src/stories.py"), ("rust", "Cargo.lock.md"), ("junit", "src/main/java/com/acme/App.java"),
+])
+def test_globs_do_not_claim_unrelated_files(name: str, path: str) -> None:
+    entry = builtin_lexicon().get(name)
+    assert entry is not None
+    assert not GitIgnoreSpec.from_lines(entry.globs).match_file(path)
+
+
+AMBIGUOUS = ["table", "form", "model", "document", "service", "client", "build", "node", "page", "view", "component",
+             "query", "format", "style", "container", "server", "schema", "release it", "go", "make", "express",
+             "state", "store", "test suite it"]
+
+
+def test_ambiguous_words_are_never_a_whole_term() -> None:
+    """Words that mean different things in different fields appear in terms only inside a phrase.
+
+    (Their stems may still meet a term's: "document" and the term "documentation" share one, which is
+    the selector's business; what matters here is that no entry claims the bare word.)
+    """
+    terms = {term for entry in builtin_lexicon().entries for term in entry.terms}
+    for word in AMBIGUOUS:
+        if len(words(word)) == 1:
+            assert word not in terms and word + "s" not in terms, word
+
+
+def test_domain_of_gives_an_entry_its_domains_and_a_domain_itself() -> None:
+    lexicon = builtin_lexicon()
+    assert [d.name for d in lexicon.domain_of("terraform")] == ["infrastructure"]
+    assert [d.name for d in lexicon.domain_of("accessibility")] == ["accessibility", "frontend"]
+    assert [d.name for d in lexicon.domain_of("testing")] == ["testing"]
+    assert lexicon.domain_of("no-such-entry") == ()
+    assert lexicon.get("no-such-entry") is None
+
+
+def test_builtin_lexicon_is_parsed_once() -> None:
+    assert builtin_lexicon() is builtin_lexicon()
+
+
+# ---------------------------------------------------------------- extensions
+
+
+def test_the_user_file_adds_entries_and_extends_existing_ones(empty_user_config: Path) -> None:
+    user = user_lexicon_path()
+    assert user == empty_user_config / "persona-mcp" / "lexicon.yaml"
+    write(user, """\
+version: 1
+entries:
+  - name: terraform          # an existing entry: its lists grow, its kind stays
+    terms: [Terraform Cloud]
+    globs: ["live/**/*.hcl"]
+  - name: acme-deployer      # a new entry
+    kind: tool
+    terms: [acme deployer, "acmectl"]
+    related: [acme rollout]
+    globs: [.acme/]
+    domains: [deployment, infrastructure]
+""")
+    lexicon, diagnostics = load_lexicon()
+    assert diagnostics == []
+    terraform = lexicon.get("terraform")
+    assert terraform is not None and terraform.kind == "tool"
+    assert "terraform cloud" in terraform.terms and "terraform" in terraform.terms
+    assert terraform.globs[-1] == "live/**/*.hcl" and "*.tf" in terraform.globs
+    added = lexicon.get("acme-deployer")
+    assert added is not None and added.terms == ("acme deployer", "acmectl")
+    assert [d.name for d in lexicon.domain_of("acme-deployer")] == ["deployment", "infrastructure"]
+    assert len(lexicon.entries) == len(builtin_lexicon().entries) + 1
+    assert builtin_lexicon().get("terraform") != terraform  # the shipped lexicon is never changed
+
+
+def test_files_named_in_the_environment_apply_in_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = write(tmp_path / "a.yaml", "version: 1\nentries:\n  - {name: team-x, kind: domain, terms: [team x work]}\n")
+    second = write(tmp_path / "b.yaml", "version: 1\nentries:\n  - {name: team-x, related: [x widgets]}\n")
+    monkeypatch.setenv(ENV_LEXICON, os.pathsep.join([str(first), "", str(second)]))
+    lexicon, diagnostics = load_lexicon()
+    assert diagnostics == []
+    entry = lexicon.get("team-x")
+    assert entry is not None and entry.related == ("x widgets",)
+
+
+def test_explicit_files_replace_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(ENV_LEXICON, str(tmp_path / "missing.yaml"))
+    given = write(tmp_path / "given.yaml", "version: 1\nentries: []\n")
+    lexicon, diagnostics = load_lexicon([given])
+    assert diagnostics == [] and lexicon == builtin_lexicon()
+
+
+def test_a_broken_file_is_skipped_and_the_next_one_still_applies(tmp_path: Path) -> None:
+    broken = write(tmp_path / "broken.yaml", "version: 1\nentries:\n  - {name: one, kind: tool, terms: [one tool],"
+                   " domains: [nowhere]}\n")
+    good = write(tmp_path / "good.yaml", "version: 1\nentries:\n  - {name: two, kind: tool, terms: [two tool]}\n")
+    lexicon, diagnostics = load_lexicon([broken, good])
+    assert [d.path for d in diagnostics] == [str(broken)]
+    assert lexicon.get("one") is None and lexicon.get("two") is not None
+
+
+# ---------------------------------------------------------------- diagnostics
+
+
+def problems(tmp_path: Path, text: str) -> list[str]:
+    path = write(tmp_path / "lexicon.yaml", text)
+    lexicon, diagnostics = load_lexicon([path])
+    assert lexicon == builtin_lexicon(), "a broken file must be skipped as a whole"
+    assert diagnostics and all(d.severity == "error" and d.path == str(path) for d in diagnostics)
+    return [str(d) for d in diagnostics]
+
+
+ENTRY = "version: 1\nentries:\n  - name: widget\n"
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    ("    kind: gadget\n    terms: [widget tool]\n",
+     ":4: error: field 'entries[0].kind': entry 'widget': kind must be"),
+    ("    kind: tool\n    terms: [widget tool]\n    domains: [nowhere]\n",
+     ":6: error: field 'entries[0].domains': entry 'widget': domain 'nowhere' is not an entry"),
+    ("    kind: tool\n    terms: [widget tool]\n    domains: [terraform]\n",
+     "entry 'widget': domain 'terraform' is a tool, not a domain"),
+    ("    kind: tool\n    terms: [widget tool]\n    globs: ['#comment']\n",
+     ":6: error: field 'entries[0].globs[0]': entry 'widget': bad glob '#comment'"),
+    ("    kind: tool\n    terms: [widget tool]\n    globs: ['*a*a*a*a*b']\n",
+     "more than 3 wildcards in one path segment"),
+    ("    kind: tool\n", ":3: error: field 'entries[0].terms': entry 'widget' has no terms"),
+    ("    kind: tool\n    terms: []\n", "entry 'widget' has no terms"),
+    ("    kind: tool\n    terms: [Terraforms]\n",
+     "field 'entries[0].terms': entry 'widget': the term 'terraforms' already names entry 'terraform'"),
+    ("    terms: [widget tool]\n", "entry 'widget' has no kind"),
+    ("    kind: domain\n    terms: [widget tool]\n", "entry 'widget' is a", ),
+    ("    kind: tool\n    terms: [widget tool]\n    colour: blue\n",
+     ":6: error: field 'entries[0].colour': entry 'widget': unknown field 'colour'"),
+    ("    kind: tool\n    terms: ['   ']\n", "an empty word or phrase"),
+    ("    kind: tool\n    terms: ['#']\n", "the term '#' has no letters or digits"),
+])
+def test_each_problem_names_the_entry_and_field(tmp_path: Path, body: str, expected: str) -> None:
+    text = ENTRY + body
+    if "kind: domain" in body:  # an existing entry's kind cannot change
+        text = text.replace("name: widget", "name: terraform")
+        expected = "entry 'terraform' is a tool already, not a domain"
+    assert any(expected in line for line in problems(tmp_path, text)), problems(tmp_path, text)
+
+
+def test_two_entries_of_one_file_cannot_share_a_name_or_a_term(tmp_path: Path) -> None:
+    found = problems(tmp_path, """\
+version: 1
+entries:
+  - {name: widget, kind: tool, terms: [widget tool]}
+  - {name: widget, kind: tool, terms: [other words]}
+  - {name: gadget, kind: tool, terms: [widget tools]}
+""")
+    assert any(":4: error: field 'entries[1].name': entry 'widget' appears twice" in line for line in found)
+    assert any("entry 'gadget': the term 'widget tools' already names entry 'widget'" in line for line in found)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("version: 1\nentries:\n  - name: [unclosed\n", "invalid YAML"),
+    ("just text\n", "Input should be a valid dictionary"),
+    ("entries: []\n", "field 'version': required field is missing"),
+    ("version: 2\nentries: []\n", "field 'version'"),
+    ("version: 1\nbase: &b {name: w, kind: tool, terms: [w w]}\nentries: [*b]\n", "anchors and aliases"),
+    ("version: 1\nentries:\n  - name: Bad Name\n    kind: tool\n    terms: [x y]\n", "field 'entries[0].name'"),
+])
+def test_malformed_files_are_reported(tmp_path: Path, text: str, expected: str) -> None:
+    assert any(expected in line for line in problems(tmp_path, text))
+
+
+def test_unreadable_files_are_reported(tmp_path: Path) -> None:
+    lexicon, diagnostics = load_lexicon([tmp_path / "missing.yaml", tmp_path])
+    assert lexicon == builtin_lexicon()
+    assert "cannot read the file" in str(diagnostics[0]) and "not a regular file" in str(diagnostics[1])
+    bad = tmp_path / "latin1.yaml"
+    bad.write_bytes(b"version: 1\nentries: [\xe9]\n")
+    assert "not valid UTF-8" in str(load_lexicon([bad])[1][0])
+
+
+def test_numbers_in_word_lists_are_read_as_words(tmp_path: Path) -> None:
+    path = write(tmp_path / "l.yaml", "version: 1\nentries:\n"
+                 "  - {name: http-errors, kind: tool, terms: [http 404 page], related: [404, 2.5]}\n")
+    lexicon, diagnostics = load_lexicon([path])
+    assert diagnostics == []
+    entry = lexicon.get("http-errors")
+    assert entry is not None and entry.related == ("404", "2.5")
+
+
+def test_an_empty_lexicon_can_be_built_and_queried() -> None:
+    empty = Lexicon(())
+    assert empty.get("testing") is None and empty.domain_of("testing") == () and empty.of_kind("domain") == ()
+
+
+def test_the_readme_example_is_a_valid_extension(tmp_path: Path) -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## The engineering lexicon", 1)[1]
+    example = section.split("```yaml\n", 1)[1].split("```", 1)[0]
+    lexicon, diagnostics = load_lexicon([write(tmp_path / "lexicon.yaml", example)])
+    assert diagnostics == []
+    assert lexicon.get("acme-deploy") is not None
+    terraform = lexicon.get("terraform")
+    assert terraform is not None and "terraform cloud" in terraform.terms
