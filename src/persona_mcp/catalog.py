@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import logging
 import os
+import stat as stat_module
 import sys
 import threading
 import time
@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from persona_mcp.errors import PersonaNotFound
-from persona_mcp.loader import MAX_FILE_BYTES, LoadResult, load_folder, load_persona_file, persona_files
+from persona_mcp.folders import shown
+from persona_mcp.loader import LoadResult, load_folder, load_persona_file, persona_files
 from persona_mcp.model import Diagnostic, Persona, PersonaInfo, PersonaList, short_name
 
 if TYPE_CHECKING:
@@ -32,8 +33,10 @@ PROJECT_FORMAT_DIRS = (".claude/agents", ".claude/skills", ".cursor/rules", ".gi
 """Other tools' folders that `--project-formats` (or PERSONA_MCP_PROJECT_FORMATS=1) adds to the project layer."""
 ENV_PROJECT_FORMATS = "PERSONA_MCP_PROJECT_FORMATS"
 # A file modified this recently may change again within the file system's timestamp granularity without
-# its mtime or size moving, so its content is compared as well (git's "racy clean" rule).
+# its mtime or size moving, so it is parsed again once it is older than this (git's "racy clean" rule).
 RACY_NS = 2_000_000_000
+SHOWN_PATH_CHARS = 300  # a path longer than this is cut in diagnostics and logs
+MAX_HINT_NAMES = 20  # how many persona names a hint lists
 
 
 def builtin_dir() -> Path:
@@ -65,8 +68,8 @@ def user_dir() -> Path:
 class Layer:
     """One source of personas; later layers override earlier ones by name.
 
-    `optional` layers (the user's folder, a workspace's `.personas/`) may be missing without that being a
-    problem: they start counting when the folder appears.
+    `optional` layers (the user's folder, a workspace's `.personas/`, any folder named `.personas`) may be
+    missing without that being a problem: they start counting when the folder appears.
     """
 
     name: str
@@ -82,9 +85,16 @@ def default_layers(
     if user:
         layers.append(Layer("user", user_dir(), optional=True))
     raw = os.environ.get(ENV_PATH, "") if env is None else env
-    layers += [Layer("env", Path(p).expanduser()) for p in raw.split(os.pathsep) if p.strip()]
-    layers += [Layer("custom", Path(p).expanduser()) for p in folders]
+    layers += [_given("env", p) for p in raw.split(os.pathsep) if p.strip()]
+    layers += [_given("custom", p) for p in folders]
     return layers
+
+
+def _given(name: str, folder: Path | str) -> Layer:
+    # A project folder named on the command line (VS Code's `${workspaceFolder}/.personas`) is optional
+    # like the ones found through workspace roots: most workspaces have none.
+    path = Path(folder).expanduser()
+    return Layer(name, path, optional=path.name == PROJECT_DIR)
 
 
 def project_layers(roots: Iterable[Path], *, formats: bool = False) -> list[Layer]:
@@ -142,13 +152,15 @@ class Catalog:
 
     def companion_problems(self) -> list[Diagnostic]:
         problems = []
+        names = self.names
+        known = ", ".join(names[:MAX_HINT_NAMES]) + (f" ... ({len(names)} in all)" if len(names) > MAX_HINT_NAMES
+                                                      else "")
         for entry in self.entries.values():
             for companion in entry.persona.spec.companions:
                 if short_name(companion) not in self.entries:
                     problems.append(Diagnostic(
                         path=str(entry.persona.path), field="companions", severity="warning",
-                        message=f"companion {companion!r} is not in the catalog",
-                        hint=f"use one of: {', '.join(self.names)}",
+                        message=f"companion {companion!r} is not in the catalog", hint=f"use one of: {known}",
                     ))
         return problems
 
@@ -176,9 +188,21 @@ class Catalog:
         )
 
     def listing(self) -> PersonaList:
-        """The catalog index, as `list_personas`, `persona://catalog` and `persona-mcp list --json` give it."""
+        """The catalog index, as `list_personas`, `persona://catalog` and `persona-mcp list --json` give it.
+
+        Built once per catalog (a reload builds it in its worker thread); callers must not change it.
+        """
+        return self._listing
+
+    @cached_property
+    def _listing(self) -> PersonaList:
         infos = [PersonaInfo.of(self.entries[key].persona, self.entries[key].overrides) for key in sorted(self.entries)]
         return PersonaList(count=len(infos), personas=infos, problems=[str(d) for d in self.diagnostics])
+
+    @cached_property
+    def listing_json(self) -> str:
+        """`listing()` as indented JSON, built once per catalog."""
+        return self._listing.model_dump_json(indent=2)
 
     def get(self, name: str) -> Persona:
         """The persona answering to `name` (full `persona-x` or short `x`, any case); PersonaNotFound otherwise."""
@@ -202,23 +226,50 @@ def log_diagnostic(diagnostic: Diagnostic) -> None:
     logger.log(logging.ERROR if diagnostic.severity == "error" else logging.WARNING, "%s", diagnostic)
 
 
+def shown_folder(path: Path) -> str:
+    """A folder as diagnostics and logs show it: escaped like a file (`folders.shown`), and cut when very long."""
+    text = shown(path)
+    return text if len(text) <= SHOWN_PATH_CHARS else f"{text[:SHOWN_PATH_CHARS]}... ({len(text)} characters)"
+
+
+def folder_problem(folder: Path) -> str | None:
+    """Why a layer folder cannot be read ("missing" when it is not there at all), or None when it is a folder.
+
+    Only `stat` is used: nothing is opened, so a pipe or a device named like a folder cannot block.
+    """
+    try:
+        info = os.stat(folder)
+    except (FileNotFoundError, NotADirectoryError):
+        return "missing"
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    except ValueError:  # a NUL character, which a host's root URI can carry as %00
+        return "the path holds a NUL character"
+    if not stat_module.S_ISDIR(info.st_mode):
+        return "it is not a folder"
+    return None
+
+
 # ---------------------------------------------------------------- reloading
 
-Stamp = tuple[int, int, int, int, str | None]
-"""What a file looks like without parsing it: mtime, ctime, size, inode, and a digest while it is racy."""
+Stamp = tuple[int, int, int, int, int, bool]
+"""What a file looks like without opening it: file type, mtime, ctime, size, inode, and whether it is racy."""
 
 
 def stamp(path: Path, *, now_ns: int | None = None) -> Stamp | None:
-    """The file's stamp, or None when it cannot be read. Content is hashed only while the mtime is recent."""
+    """The file's stamp from `stat` alone, or None when it cannot be looked at.
+
+    Nothing is opened, so a named pipe, a device or a `/proc/self/fd` link in a persona folder is
+    looked at without being read. A file changed twice within the file system's timestamp
+    granularity keeps its stamp, except for the racy flag: while the mtime is recent the flag is
+    set, and it clears once the file is older than RACY_NS, so the file is parsed again then.
+    """
     try:
-        st = path.stat()
-        digest = None
-        recent = (now_ns if now_ns is not None else time.time_ns()) - st.st_mtime_ns < RACY_NS
-        if recent and st.st_size <= MAX_FILE_BYTES:  # a larger file is refused by the loader anyway
-            digest = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
-    except OSError:
+        st = os.stat(path)
+    except (OSError, ValueError):
         return None
-    return (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino, digest)
+    racy = (now_ns if now_ns is not None else time.time_ns()) - st.st_mtime_ns < RACY_NS
+    return (stat_module.S_IFMT(st.st_mode), st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino, racy)
 
 
 @dataclass(frozen=True)
@@ -249,6 +300,7 @@ class CatalogSource:
         self._last_good: dict[tuple[Path, str], Persona] = {}
         self._serials = itertools.count()
         self._previous: tuple[tuple[object, ...], Catalog] | None = None
+        self._missing: set[Path] = set()
         self._lock = threading.Lock()
 
     @property
@@ -263,14 +315,21 @@ class CatalogSource:
         return changed
 
     def fingerprint(self) -> tuple[object, ...]:
-        """A cheap summary of every layer folder and persona file; it differs whenever a reload could."""
+        """A cheap summary of every layer folder and persona file; it differs whenever a reload could.
+
+        It costs one `stat` per file and opens none. A folder that cannot be listed counts as its problem.
+        """
         now = time.time_ns()
         parts: list[object] = []
         for layer in self.layers:
+            problem = folder_problem(layer.folder)
+            if problem is not None:
+                parts.append((layer.folder, problem))
+                continue
             try:
                 files = persona_files(layer.folder)
-            except OSError:
-                parts.append((layer.folder, None))
+            except (OSError, ValueError, RuntimeError) as exc:  # RuntimeError: pathlib's symlink loops (3.11, 3.12)
+                parts.append((layer.folder, str(exc)))
                 continue
             parts.append((layer.folder, tuple((path.name, stamp(path, now_ns=now)) for path in files)))
         return tuple(parts)
@@ -288,14 +347,12 @@ class CatalogSource:
         # The same makeup gives the same catalog, so the previous one (and its index) is handed back.
         makeup: list[object] = [tuple(self.layers)]
         for layer in self.layers:
-            makeup.append(layer.folder.is_dir())
-            if not makeup[-1]:
-                if not layer.optional:
-                    diagnostics.append(Diagnostic(
-                        path=str(layer.folder), message=f"persona folder of layer '{layer.name}' does not exist",
-                        hint="create it, or fix the path given with --personas or PERSONA_MCP_PATH",
-                    ))
+            problem = folder_problem(layer.folder)
+            makeup.append(problem)
+            if problem is not None:
+                diagnostics.extend(self._folder_diagnostics(layer, problem))
                 continue
+            self._missing.discard(layer.folder)
 
             def read(path: Path, layer: Layer = layer) -> LoadResult:
                 seen.add((path, layer.name))
@@ -303,7 +360,15 @@ class CatalogSource:
                 makeup.append((path, parsed.serial, result is parsed.result))
                 return result
 
-            result = load_folder(layer.folder, layer=layer.name, strict=self.strict, read=read)
+            try:
+                result = load_folder(layer.folder, layer=layer.name, strict=self.strict, read=read)
+            except (OSError, ValueError, RuntimeError) as exc:
+                # A layer that fails as a whole is that layer's problem alone: the other layers still load.
+                result = LoadResult(diagnostics=[Diagnostic(
+                    path=shown_folder(layer.folder), hint="fix or remove the file named above",
+                    message=f"cannot load the persona folder of layer '{layer.name}': "
+                    f"{getattr(exc, 'strerror', None) or exc}",
+                )])
             diagnostics.extend(result.diagnostics)
             personas.extend(result.personas)
         for gone in set(self._parsed) - seen:
@@ -318,12 +383,30 @@ class CatalogSource:
         self._previous = (key, catalog)
         return catalog
 
+    def _folder_diagnostics(self, layer: Layer, problem: str) -> list[Diagnostic]:
+        folder = shown_folder(layer.folder)
+        if problem != "missing":
+            self._missing.discard(layer.folder)
+            return [Diagnostic(path=folder, message=f"cannot read the persona folder of layer '{layer.name}': "
+                               f"{problem}", hint="fix the folder's permissions or path, or remove it")]
+        if not layer.optional:
+            return [Diagnostic(path=folder, message=f"persona folder of layer '{layer.name}' does not exist",
+                               hint="create it, or fix the path given with --personas or PERSONA_MCP_PATH")]
+        if layer.folder not in self._missing:  # said once, until the folder appears
+            self._missing.add(layer.folder)
+            logger.debug("no %s persona folder at %s; it is used once it appears", layer.name, folder)
+        return []
+
     def _read(self, path: Path, layer: str) -> tuple[_Parsed, LoadResult]:
         key = (path, layer)
         current = stamp(path)
         parsed = self._parsed.get(key)
         if parsed is None or current is None or parsed.stamp != current:
-            parsed = _Parsed(current, load_persona_file(path, layer=layer, strict=self.strict), next(self._serials))
+            result = load_persona_file(path, layer=layer, strict=self.strict)
+            if parsed is not None and result == parsed.result:
+                parsed = _Parsed(current, parsed.result, parsed.serial)  # parsed again, found the same
+            else:
+                parsed = _Parsed(current, result, next(self._serials))
             self._parsed[key] = parsed
         result = parsed.result
         if result.personas:

@@ -9,14 +9,18 @@ re-arming watches, and works on network and container file systems where native 
 from __future__ import annotations
 
 import logging
+import threading
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import TypeVar
 
 import anyio
 import anyio.to_thread
 
 from persona_mcp.catalog import Catalog, CatalogSource, log_diagnostic
+from persona_mcp.model import Diagnostic
 from persona_mcp.server import PersonaServer
 
 logger = logging.getLogger(__name__)
@@ -25,6 +29,40 @@ POLL_INTERVAL = 0.25  # seconds between two looks at the layer folders
 SETTLE_STEP = 0.1  # a burst of writes is over when two looks this far apart agree
 SETTLE_MAX = 1.0  # ... or after this long, whatever the files are still doing
 SCAN_SHARE = 0.05  # a huge catalog is polled less often, so that scanning takes at most 5% of the time
+LOOK_TIMEOUT = 30.0  # seconds a look at the disk (scan or load) may take before the watcher stops waiting
+
+T = TypeVar("T")
+
+
+class TooSlow(Exception):
+    """A look at the disk took over LOOK_TIMEOUT: its thread is left to finish, and none starts before it has."""
+
+
+@dataclass(frozen=True)
+class Change:
+    """A reloaded catalog that differs from the one in force, and how."""
+
+    catalog: Catalog
+    new_problems: list[Diagnostic]
+    content_changed: bool
+
+
+def load_change(source: CatalogSource, old: Catalog) -> Change | None:
+    """Load `source` again and say how the result differs from `old`; None when it does not.
+
+    Runs in a worker thread: the load, the comparisons and the new catalog's listing all grow with the
+    files and their diagnostics (linearly: the old diagnostics are looked up in a set), and none of
+    that may hold up the event loop.
+    """
+    catalog = source.load()
+    if catalog is old:
+        return None
+    same_content = catalog.content == old.content
+    if same_content and catalog.diagnostics == old.diagnostics:
+        return None
+    known = set(old.diagnostics)
+    catalog.listing()  # built here rather than by the first request that lists the personas
+    return Change(catalog, [d for d in catalog.diagnostics if d not in known], not same_content)
 
 
 class LiveCatalog:
@@ -40,6 +78,8 @@ class LiveCatalog:
         self._wake = anyio.Event()
         self._fingerprint: tuple[object, ...] | None = None
         self.delay = interval  # the interval in force: longer when a scan is slow
+        self._straggler: threading.Event | None = None  # set when a look that took too long is over
+        self._last_failure = ""
 
     def wake(self) -> None:
         """Look at the files and the hosts' roots now rather than at the next poll."""
@@ -53,28 +93,53 @@ class LiveCatalog:
         """
         async with self._lock:
             started = time.perf_counter()
-            catalog: Catalog = await anyio.to_thread.run_sync(self.source.load)
             old = self.server.catalog
-            if catalog.content == old.content and catalog.diagnostics == old.diagnostics:
+            change = await self.in_thread(lambda: load_change(self.source, old))
+            if change is None:
                 return False
+            catalog = change.catalog
             self.server.catalog = catalog  # the one swap: requests read either the old catalog or this one
             self.reloads += 1
             self.last_reload_seconds = time.perf_counter() - started
-            for diagnostic in catalog.diagnostics:
-                if diagnostic not in old.diagnostics:
-                    log_diagnostic(diagnostic)
+            for diagnostic in change.new_problems:
+                log_diagnostic(diagnostic)
             logger.info("catalog reloaded in %.1f ms: %d personas, %d problems", self.last_reload_seconds * 1e3,
                         len(catalog), len(catalog.diagnostics))
-            if catalog.content != old.content:
+            if change.content_changed:
                 await self.server.announce_catalog_change()
             return True
+
+    async def in_thread(self, look: Callable[[], T]) -> T:
+        """Run a look at the disk in a worker thread, for LOOK_TIMEOUT at most (then TooSlow).
+
+        A look that takes too long (a hung network mount, say) is abandoned, not interrupted: it goes on
+        in its thread, and no other look starts until it is over. Shutdown never waits for it.
+        """
+        if self._straggler is not None:
+            if not self._straggler.is_set():
+                raise TooSlow
+            self._straggler = None
+        over = threading.Event()
+
+        def look_and_tell() -> T:
+            try:
+                return look()
+            finally:
+                over.set()
+
+        with anyio.move_on_after(LOOK_TIMEOUT):
+            return await anyio.to_thread.run_sync(look_and_tell, abandon_on_cancel=True)
+        self._straggler = over
+        logger.warning("a look at the persona folders took over %.0f s; the server keeps its catalog and looks "
+                       "again once that one is over", LOOK_TIMEOUT)
+        raise TooSlow
 
     async def run(self, *, task_status: anyio.abc.TaskStatus[None] = anyio.TASK_STATUS_IGNORED) -> None:
         """Poll until cancelled. Started by `live_catalog`; `task_status` reports when watching began."""
         async with anyio.create_task_group() as fetches:
             self.server.hosts.on_change = self.wake
             try:
-                self._fingerprint = await anyio.to_thread.run_sync(self.source.fingerprint)
+                self._fingerprint = await self.in_thread(self.source.fingerprint)
                 if self.server.catalog_loaded:
                     await self.reload()  # files may have changed since the server's first catalog was loaded
                 task_status.started()
@@ -86,34 +151,67 @@ class LiveCatalog:
                         fetches.start_soon(self.server.hosts.fetch_roots, connection)
                     try:
                         await self._poll()
-                    except Exception:  # the watcher's top level: a bad look at the disk must not stop watching
-                        logger.exception("persona reload failed; the server keeps the catalog it has")
+                    except TooSlow:
+                        pass  # said when it happened; the next poll looks again once that look is over
+                    except Exception as exc:  # the watcher's top level: a bad look at the disk must not stop watching
+                        self._report_failure(exc)
             finally:
                 self.server.hosts.on_change = lambda: None
                 fetches.cancel_scope.cancel()
 
+    def _report_failure(self, exc: Exception) -> None:
+        # The same failure at every poll is logged in full once, not four times a second.
+        failure = f"{type(exc).__name__}: {exc}"
+        if failure == self._last_failure:
+            logger.debug("persona reload failed again: %s", failure)
+            return
+        self._last_failure = failure
+        logger.exception("persona reload failed; the server keeps the catalog it has")
+
     async def _poll(self) -> None:
         roots_changed = self.source.set_roots(self.server.hosts.roots())
         started = time.perf_counter()
-        fingerprint = await anyio.to_thread.run_sync(self.source.fingerprint)
+        fingerprint = await self.in_thread(self.source.fingerprint)
         self.delay = max(self.interval, (time.perf_counter() - started) / SCAN_SHARE)
-        if fingerprint == self._fingerprint and not roots_changed:
+        changed = fingerprint != self._fingerprint or roots_changed
+        if not self.server.catalog_loaded:
+            await self._first_load(fingerprint)
+            if changed:  # hosts that connected before the change hear of it, as after a reload
+                await self.server.announce_catalog_change()
+            return
+        if not changed:
             return
         # Debounce: editors save in bursts (write a temporary file, rename, touch); reload once it is over.
         deadline = time.monotonic() + SETTLE_MAX
         while time.monotonic() < deadline:
             await anyio.sleep(SETTLE_STEP)
-            again = await anyio.to_thread.run_sync(self.source.fingerprint)
+            again = await self.in_thread(self.source.fingerprint)
             if again == fingerprint:
                 break
             fingerprint = again
         self._fingerprint = fingerprint
-        if self.server.catalog_loaded:
-            await self.reload()
-        else:
-            # Nothing served yet (the server loads its catalog at the first request that needs one):
-            # hosts only need to hear that there is something new to list.
-            await self.server.announce_catalog_change()
+        await self.reload()
+        self._last_failure = ""
+
+    async def _first_load(self, fingerprint: tuple[object, ...]) -> None:
+        """Load the server's first catalog in a worker thread, unless a request needed it first.
+
+        A server built with a loader (stdio) answers the handshake and `tools/list` without the persona
+        files; the catalog is loaded here, at the first poll, so that requests find it ready.
+        """
+
+        def load() -> Catalog:
+            catalog = self.source.load()
+            catalog.listing()
+            return catalog
+
+        catalog = await self.in_thread(load)
+        self._fingerprint = fingerprint  # taken before the load: a change made during it is seen next time
+        if not self.server.catalog_loaded:
+            self.server.catalog = catalog
+            for diagnostic in catalog.diagnostics:
+                log_diagnostic(diagnostic)
+            logger.info("catalog loaded: %d personas, %d problems", len(catalog), len(catalog.diagnostics))
 
 
 @asynccontextmanager
