@@ -214,7 +214,7 @@ def test_a_missing_personas_folder_given_by_name_is_a_debug_message_not_an_error
     tmp_path: Path, caplog: pytest.LogCaptureFixture,
 ) -> None:
     missing = tmp_path / "workspace" / ".personas"  # VS Code's "${workspaceFolder}/.personas"
-    caplog.set_level(logging.DEBUG, logger="persona_mcp")
+    caplog.set_level(logging.DEBUG, logger="persona_mcp.catalog")
     catalog = CatalogSource(default_layers([missing], user=False, env="")).load()
     assert len(catalog) == 11 and catalog.diagnostics == []
     said = [r for r in caplog.records if str(missing) in r.getMessage()]
@@ -246,7 +246,6 @@ def test_a_symlink_loop_in_a_folder_fails_no_command(tmp_path: Path) -> None:
     names = [p["name"] for p in json.loads(run.stdout)]
     assert "persona-qa" in names  # the other layers load whatever this folder holds
     assert "Traceback" not in run.stderr
-
 
 
 def test_a_symlink_loop_drops_only_its_own_file(tmp_path: Path) -> None:
@@ -294,7 +293,7 @@ async def test_a_docs_folder_reload_logs_only_the_new_problem(tmp_path: Path, ca
     (docs / "widget.md").write_text(persona_text("persona-widget"), "utf-8")
     source = CatalogSource([Layer("custom", docs)])
     server = build_server(source.load())
-    caplog.set_level(logging.WARNING, logger="persona_mcp")
+    caplog.set_level(logging.WARNING, logger="persona_mcp.catalog")
     async with live_catalog(server, source, interval=3600) as live:  # reloaded by hand below, not by polling
         (docs / "widget.md").write_text("# Widget\n\nNo frontmatter any more, and longer.\n", "utf-8")
         with anyio.fail_after(WAIT):
