@@ -350,8 +350,31 @@ def test_the_schema_accepts_the_other_formats_keys() -> None:
     properties = frontmatter_schema()["properties"]
 
     for key in ["tools", "model", "color", "license", "allowed-tools", "metadata", "category", "globs",
-                "alwaysApply", "applyTo", "compatibility"]:
+                "alwaysApply", "applyTo", "compatibility", "permissionMode", "argument-hint"]:
         assert key in properties, key
+
+
+@pytest.mark.parametrize("frontmatter", [
+    {"description": "Billing", "globs": "services/billing/**, **/*.sql", "alwaysApply": None},
+    {"applyTo": ["**/*.tf"]},
+    {"name": "x", "description": "d", "tools": "Read, Grep", "model": "sonnet", "color": "red", "maxTurns": 5},
+    {"name": "x", "description": "d", "allowed-tools": ["Read"], "metadata": {"a": "b"}, "argument-hint": "[file]"},
+])
+def test_the_schema_validates_real_shapes_of_each_format(frontmatter: dict[str, Any]) -> None:
+    jsonschema: Any = pytest.importorskip("jsonschema")
+
+    jsonschema.Draft202012Validator(frontmatter_schema()).validate(frontmatter)
+
+
+def test_other_tools_keys_that_mean_nothing_here_are_kept_as_written() -> None:
+    text = ("---\nname: x\ndescription: d\npermissionMode: plan\nmaxTurns: 12\nversion: 2025-01-31\n"
+            "argument-hint: '[file]'\n---\nbody\n")
+
+    result = parse_persona(text, "x.md")
+
+    assert messages(result) == []
+    assert info(result).format_keys == {"permissionMode": "plan", "maxTurns": 12, "version": "2025-01-31",
+                                        "argument-hint": "[file]"}
 
 
 def test_a_category_key_is_kept_without_a_warning() -> None:

@@ -21,6 +21,7 @@ from persona_mcp.catalog import (
     log_diagnostic,
 )
 from persona_mcp.errors import ConfigError, PersonaError
+from persona_mcp.formats import KEPT_KEYS
 from persona_mcp.loader import load_paths
 from persona_mcp.model import PersonaInfo, PersonaSpec
 
@@ -40,9 +41,15 @@ def frontmatter_schema() -> dict[str, Any]:
     schema = PersonaSpec.model_json_schema(by_alias=True)
     schema["title"] = "persona-mcp persona frontmatter"
     schema["description"] = (
-        "YAML frontmatter of a persona file (markdown). Unknown keys are reported as warnings by "
-        "persona-mcp, and rejected in strict mode."
+        "YAML frontmatter of a persona file (markdown), or of another tool's guidance file that persona-mcp "
+        "reads (a Claude Code subagent, an Agent Skill, a Cursor rule, Copilot instructions). name and "
+        "description are required in a persona file; skills, Cursor rules and Copilot instructions may leave "
+        "them out (see the README). Unknown keys are reported as warnings by persona-mcp, and rejected in "
+        "strict mode."
     )
+    schema.pop("required", None)  # which fields are required depends on the file's format, told by its name
+    schema["properties"].update({key: {"description": f"{meaning} (kept as written)."}
+                                 for key, meaning in KEPT_KEYS.items()})
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
 
 

@@ -25,6 +25,27 @@ SKILL_FILE = "SKILL.md"
 CURSOR_SUFFIX = ".mdc"
 COPILOT_SUFFIX = ".instructions.md"
 MARKDOWN_SUFFIX = ".md"
+KEPT_KEYS: dict[str, str] = {
+    "disallowedTools": "Claude Code subagent: tools it may not use",
+    "permissionMode": "Claude Code subagent: how it asks for permissions",
+    "maxTurns": "Claude Code subagent: the most turns it takes",
+    "skills": "Claude Code subagent: skills loaded into it",
+    "mcpServers": "Claude Code subagent: MCP servers it may use",
+    "hooks": "Claude Code subagent or skill: hooks run around its tool calls",
+    "memory": "Claude Code subagent: its persistent memory",
+    "background": "Claude Code subagent: whether it runs in the background",
+    "effort": "Claude Code subagent or skill: the reasoning effort",
+    "isolation": "Claude Code subagent: where it works (a worktree)",
+    "argument-hint": "Claude Code skill: the arguments it expects",
+    "disable-model-invocation": "Claude Code skill: only a user may invoke it",
+    "user-invocable": "Claude Code skill: whether it shows in the / menu",
+    "context": "Claude Code skill: where it runs (fork)",
+    "agent": "Claude Code skill: the subagent it runs in",
+    "version": "a version some skills and agents give",
+    "excludeAgent": "Copilot instructions: the Copilot agent that ignores them",
+}
+"""Other tools' keys that mean nothing to persona-mcp: known (no warning), kept as written and shown under
+`format_keys`, never validated. The keys it does read are fields of `PersonaSpec`."""
 MAX_BRACE_EXPANSION = 32
 """A glob such as `**/*.{ts,tsx}` becomes one glob per choice, up to this many; beyond, it is kept as written."""
 MAX_DERIVED_DESCRIPTION = 1000

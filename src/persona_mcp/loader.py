@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import json
 import logging
 import reprlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -14,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 
 from persona_mcp.folders import NotAFile, TooLarge, read_bounded, scan_folder, shown
-from persona_mcp.formats import Format, default_name, derive_description, file_format, repair_frontmatter
+from persona_mcp.formats import KEPT_KEYS, Format, default_name, derive_description, file_format, repair_frontmatter
 from persona_mcp.globs import fast_shape
 from persona_mcp.model import (
     FRONTMATTER_KEYS,
@@ -133,10 +134,12 @@ def parse_persona(text: str, path: str, *, layer: str = "builtin", strict: bool 
     for key in [k for k in data if not isinstance(k, str)]:
         report(f"field names must be text, got {key!r}", "quote the key or remove it", line=line_of(key))
         data.pop(key)
-    for key in [k for k in data if k not in FRONTMATTER_KEYS]:
+    for key in [k for k in data if k not in FRONTMATTER_KEYS and k not in KEPT_KEYS]:
         report(f"unknown field {key!r}", _suggest(key, FRONTMATTER_KEYS), line=line_of(key), fld=key,
                severity="warning")
         data.pop(key)
+    # Other tools' keys that mean nothing here are kept as written, as JSON values (a YAML date becomes text).
+    kept = {key: json.loads(json.dumps(data.pop(key), default=str)) for key in KEPT_KEYS if key in data}
     for parent, allowed in _NESTED_KEYS.items():
         nested = data.get(parent)
         if isinstance(nested, dict):
@@ -172,7 +175,7 @@ def parse_persona(text: str, path: str, *, layer: str = "builtin", strict: bool 
 
     if not result.errors:
         result.personas.append(Persona(spec=spec, body=body.lstrip("\n"), text=text, path=Path(path), layer=layer,
-                                       format=fmt))
+                                       format=fmt, kept_keys=kept))
     return result
 
 

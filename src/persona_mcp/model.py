@@ -8,7 +8,7 @@ import unicodedata
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, WithJsonSchema
 
 from persona_mcp.clauses import description_clauses
 from persona_mcp.formats import Format, split_globs
@@ -24,7 +24,9 @@ RESERVED_NAMES = frozenset({"catalog", "persona-catalog"})
 Trigger = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 ServerName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Label = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
-Globs = Annotated[list[Trigger], BeforeValidator(split_globs)]
+_GLOB_ITEM = {"type": "string", "minLength": 1, "maxLength": 200}
+Globs = Annotated[list[Trigger], BeforeValidator(split_globs), WithJsonSchema(
+    {"anyOf": [{"type": "string"}, {"type": "array", "items": _GLOB_ITEM}, {"type": "null"}]})]
 Tools = str | list[Trigger] | None
 
 
@@ -146,9 +148,10 @@ class PersonaSpec(_Frontmatter):
                                    "shown).")
     globs: Globs = Field(default_factory=list, description="Cursor rule: the files it applies to, a comma-separated "
                          "string or a list of globs. They act as trigger-files when the file gives no trigger-files.")
-    always_apply: Annotated[bool, BeforeValidator(lambda v: False if v is None else v)] = Field(
-        default=False, alias="alwaysApply", description="Cursor rule: true makes it apply to every task, as a "
-        "companion of every selection.")
+    always_apply: Annotated[bool, BeforeValidator(lambda v: False if v is None else v),
+                            WithJsonSchema({"type": ["boolean", "null"]})] = Field(
+        default=False, alias="alwaysApply", description="Cursor rule: true makes it apply to every task "
+        "(always_apply in the catalog).")
     apply_to: Globs = Field(default_factory=list, alias="applyTo", description="Copilot instructions: the files they "
                             "apply to, a comma-separated string or a list of globs. They act as trigger-files when "
                             "the file gives no trigger-files.")
@@ -176,6 +179,8 @@ class Persona(BaseModel):
     layer: str = "builtin"
     format: Format = Field(default="persona", description="The file's format: persona (ours, or a Claude Code "
                            "subagent), skill, cursor-rule or copilot-instructions.")
+    kept_keys: dict[str, Any] = Field(default_factory=dict, description="Other tools' keys that mean nothing to "
+                                      "persona-mcp, as the file gives them (formats.KEPT_KEYS).")
 
     @property
     def name(self) -> str:
@@ -388,7 +393,8 @@ class PersonaInfo(BaseModel):
     always_apply: bool = Field(default=False, description="A Cursor rule with alwaysApply: true.")
     format_keys: dict[str, Any] = Field(
         default_factory=dict, description="The keys of the other tools' formats that the file gives (tools, model, "
-        "color, license, compatibility, allowed-tools, metadata, category, globs, alwaysApply, applyTo).")
+        "color, license, compatibility, allowed-tools, metadata, category, globs, alwaysApply, applyTo, and the "
+        "keys kept as written, such as permissionMode or argument-hint).")
     layer: str = Field(description="The catalog layer it comes from: builtin, user, env, custom or project.")
     path: str | None = Field(default=None, description="The file it was loaded from.")
     overrides: str | None = Field(default=None, description="The file of an earlier layer that it replaces.")
@@ -404,7 +410,8 @@ class PersonaInfo(BaseModel):
             negative_keywords=list(spec.negative_keywords), auto_invoke=persona.auto_invoke,
             do_not_load=persona.do_not_load, priority_hierarchy=list(spec.priority_hierarchy),
             mcp_preference=spec.mcp_preference, companions=list(spec.companions), format=persona.format,
-            always_apply=spec.always_apply, format_keys=format_keys(spec), layer=persona.layer,
+            always_apply=spec.always_apply, format_keys={**format_keys(spec), **persona.kept_keys},
+            layer=persona.layer,
             path=str(persona.path) if persona.path else None, overrides=overrides,
             prompt=persona.name, resource_uri=f"persona://{persona.short_name}",
         )
