@@ -81,6 +81,33 @@ def test_three_files_with_one_name_give_one_diagnostic(tmp_path: Path) -> None:
     assert all(str(tmp_path / f"{f}/same.md") in dup.message for f in "abc")
 
 
+def test_markdown_without_frontmatter_deep_in_a_tree_is_one_warning_not_an_error_each(tmp_path: Path) -> None:
+    write(tmp_path, "plugins/a/agents/one.md", persona("one"))
+    for plugin in ["a", "b", "c", "d"]:
+        write(tmp_path, f"plugins/{plugin}/GEMINI.md", "# Context for another tool\n")
+    write(tmp_path, "top-level.md", "# no frontmatter at the top: an error, as ever\n")
+
+    result = load_folder(tmp_path)
+
+    assert [p.name for p in result.personas] == ["one"]
+    error, warning = result.diagnostics
+    assert (error.path, error.severity) == (str(tmp_path / "top-level.md"), "error")
+    assert warning.severity == "warning" and warning.path == str(tmp_path)
+    assert "skipped 4 markdown file(s)" in warning.message and "plugins/a/GEMINI.md" in warning.message
+    assert "and 1 more" in warning.message
+
+
+def test_a_skill_without_frontmatter_loads_from_its_folder_and_body(tmp_path: Path) -> None:
+    write(tmp_path, "skills/bisect/SKILL.md", "# Bisect\n\nFind the commit that broke the build.\n")
+
+    result = load_folder(tmp_path)
+
+    assert result.diagnostics == []
+    (skill_persona,) = result.personas
+    assert skill_persona.name == "bisect"
+    assert skill_persona.spec.description == "Bisect. Find the commit that broke the build."
+
+
 def test_a_folder_that_is_a_skill_reads_only_its_skill_file(tmp_path: Path) -> None:
     write(tmp_path, "SKILL.md", skill())
     write(tmp_path, "notes.md", "# notes\n")

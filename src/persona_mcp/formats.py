@@ -7,7 +7,7 @@
 | `cursor-rule` | `*.mdc` (Cursor rules) | the file name without `.mdc` | the body's first paragraph |
 | `copilot-instructions` | `*.instructions.md` | the file name without `.instructions.md` | the body's first paragraph |
 
-A Cursor rule or Copilot instructions file may have no frontmatter at all. `globs` and `applyTo`, a
+A skill, a Cursor rule or a Copilot instructions file may have no frontmatter at all. `globs` and `applyTo`, a
 comma-separated string or a list, become file triggers; `split_globs` reads them. `repair_frontmatter`
 quotes the one-line values that those tools accept and strict YAML refuses.
 """
@@ -75,8 +75,8 @@ def is_guidance_file(name: str) -> bool:
 
 
 def needs_frontmatter(fmt: Format) -> bool:
-    """Cursor rules and Copilot instructions may be plain markdown; a persona or a skill must have frontmatter."""
-    return fmt in ("persona", "skill")
+    """Skills, Cursor rules and Copilot instructions may be plain markdown; a persona must have frontmatter."""
+    return fmt == "persona"
 
 
 def default_name(path: str | PurePath, fmt: Format) -> str | None:

@@ -15,7 +15,15 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 
 from persona_mcp.folders import NotAFile, TooLarge, read_bounded, scan_folder, shown
-from persona_mcp.formats import KEPT_KEYS, Format, default_name, derive_description, file_format, repair_frontmatter
+from persona_mcp.formats import (
+    KEPT_KEYS,
+    Format,
+    default_name,
+    derive_description,
+    file_format,
+    needs_frontmatter,
+    repair_frontmatter,
+)
 from persona_mcp.globs import fast_shape
 from persona_mcp.model import (
     FRONTMATTER_KEYS,
@@ -37,6 +45,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 MAX_FILE_BYTES = 256 * 1024
+NO_FRONTMATTER = "no YAML frontmatter"
 MAX_YAML_VALUES = 10_000
 """The most values a frontmatter may hold once YAML aliases are expanded (a real one has a few hundred)."""
 _NESTED_KEYS: dict[str, tuple[str, ...]] = {
@@ -100,8 +109,8 @@ def parse_persona(text: str, path: str, *, layer: str = "builtin", strict: bool 
     if parts is None and text.lstrip().startswith("---"):
         report("the frontmatter is never closed", "end the YAML block with a line holding only '---'", line=1)
         return result
-    if parts is None and fmt in ("persona", "skill"):
-        report("no YAML frontmatter", "start the file with a '---' line, the YAML fields, then another '---' line",
+    if parts is None and needs_frontmatter(fmt):
+        report(NO_FRONTMATTER, "start the file with a '---' line, the YAML fields, then another '---' line",
                line=1)
         return result
     frontmatter, body, offset = parts or ("", text, 1)
@@ -119,8 +128,8 @@ def parse_persona(text: str, path: str, *, layer: str = "builtin", strict: bool 
         report(parsed.message, parsed.hint, line=parsed.line)
         return result
     root, data = parsed
-    if data is None and fmt not in ("persona", "skill"):
-        data = {}  # an empty frontmatter: a Cursor rule or Copilot file needs no field
+    if data is None and not needs_frontmatter(fmt):
+        data = {}  # an empty frontmatter: a skill, Cursor rule or Copilot file needs no field
     if not isinstance(data, dict):
         kind = "empty" if data is None else type(data).__name__
         report(f"the frontmatter must be a mapping of fields, not {kind}",
@@ -305,7 +314,8 @@ def load_folder(
 
     `read` loads one file (default: `load_persona_file` with this layer and strictness); the catalog
     passes one that reuses earlier results for unchanged files. A name that several files give is
-    kept from the first of them in path order, and reported once, naming every file.
+    kept from the first of them in path order, and reported once, naming every file. Markdown without
+    frontmatter in a subfolder is documentation: it is counted in one warning, not reported file by file.
     """
     result = LoadResult()
     try:
@@ -315,8 +325,12 @@ def load_folder(
                        "check the path given with --personas or PERSONA_MCP_PATH")
     result.diagnostics.extend(scan.diagnostics)
     by_name: dict[str, list[Persona]] = {}
+    documents: list[Path] = []
     for path in scan.files:
         loaded = read(path) if read else load_persona_file(path, layer=layer, strict=strict)
+        if path.parent != folder and [d.message for d in loaded.diagnostics] == [NO_FRONTMATTER]:
+            documents.append(path)  # plain markdown deep in a tree (a plugin's GEMINI.md): documentation
+            continue
         result.diagnostics.extend(loaded.diagnostics)
         for persona in loaded.personas:
             same = by_name.setdefault(short_name(persona.name), [])
@@ -332,6 +346,14 @@ def load_folder(
                 message=f"duplicate name {kept.name!r}: {kept.path} already defines it; also defined by {others}",
                 hint="rename all but one of them; the first file in path order is kept",
             ))
+    if documents:
+        more = f" and {len(documents) - 3} more" if len(documents) > 3 else ""
+        result.diagnostics.append(Diagnostic(
+            path=shown(folder), severity="warning",
+            message=f"skipped {len(documents)} markdown file(s) in subfolders that have no frontmatter, as "
+            f"documentation: {', '.join(str(p.relative_to(folder)) for p in documents[:3])}{more}",
+            hint="a persona file starts with a '---' frontmatter block; documentation needs nothing",
+        ))
     return result
 
 
