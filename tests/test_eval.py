@@ -139,6 +139,9 @@ def test_validate_lists_triggers_that_several_personas_claim(capsys: pytest.Capt
             f"trigger-files: ['**/api/**']\n---\n# Persona: {name}\n\nGuidance.\n", encoding="utf-8")
     code, out, _ = run(capsys, "validate", str(tmp_path))
     assert code == EXIT_OK
+    assert out.splitlines()[1:] == [
+        "1 keyword(s) and 1 glob(s) claimed by several personas (normal for broad words); --verbose lists them"]
+    code, out, _ = run(capsys, "validate", str(tmp_path), "--verbose")
     assert "1 keyword(s) claimed by several personas" in out and "'cache': persona-a, persona-b" in out
     assert "'**/api/**': persona-a, persona-b" in out
     code, out, _ = run(capsys, "validate", str(tmp_path), "--json")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -141,22 +142,25 @@ def _servers(config: dict[str, Any]) -> dict[str, Any]:
     return servers
 
 
-HOST_FILES = sorted(HOSTS.glob("*.json"))
+HOST_FILES = sorted(p for p in HOSTS.glob("*.json") if p.name != "claude-code.settings.json")
+CLAUDE_CODE_SH = HOSTS / "claude-code.sh"
 
 
 def test_every_host_config_is_there() -> None:
     names = {p.name for p in HOSTS.iterdir()}
-    assert {"claude_desktop_config.json", "vscode-mcp.json", "cursor-mcp.json", "claude-code.sh"} <= names
+    assert {"claude_desktop_config.json", "vscode-mcp.json", "cursor-mcp.json", "claude-code.sh",
+            "claude-code.mcp.json", "claude-code.settings.json"} <= names
 
 
 @pytest.mark.parametrize("path", HOST_FILES, ids=lambda p: p.name)
-def test_host_config_is_json_that_runs_persona_mcp(path: Path) -> None:
+def test_host_config_runs_persona_mcp_wherever_it_is_installed(path: Path) -> None:
     config = json.loads(path.read_text(encoding="utf-8"))
     for name, server in _servers(config).items():
         assert name == "persona"
-        assert Path(server["command"]).name == "persona-mcp"
-        assert Path(server["command"]).is_absolute()
-        assert isinstance(server.get("args", []), list)
+        # `uvx persona-mcp` or `persona-mcp` on PATH: nothing that names one machine's folders.
+        assert [server["command"], *server.get("args", [])][:2] in (["uvx", "persona-mcp"], ["persona-mcp"])
+        assert not any(Path(part).is_absolute() for part in [server["command"], *server.get("args", [])])
+    assert "ABSOLUTE" not in path.read_text(encoding="utf-8")
 
 
 def test_vscode_config_uses_servers_with_the_stdio_type() -> None:
@@ -165,18 +169,82 @@ def test_vscode_config_uses_servers_with_the_stdio_type() -> None:
     assert all(server["type"] == "stdio" for server in config["servers"].values())
 
 
-@pytest.mark.parametrize("name", ["claude_desktop_config.json", "cursor-mcp.json"])
-def test_desktop_and_cursor_configs_use_mcp_servers(name: str) -> None:
+@pytest.mark.parametrize("name", ["claude_desktop_config.json", "cursor-mcp.json", "claude-code.mcp.json"])
+def test_desktop_cursor_and_claude_code_configs_use_mcp_servers(name: str) -> None:
     assert "mcpServers" in json.loads((HOSTS / name).read_text(encoding="utf-8"))
 
 
-def test_claude_code_script_adds_and_lists_the_server() -> None:
-    script = HOSTS / "claude-code.sh"
-    text = script.read_text(encoding="utf-8")
-    assert "claude mcp add --scope user persona -- " in text
-    assert "claude mcp list" in text
-    assert "persona-mcp" in text
-    subprocess.run(["bash", "-n", str(script)], check=True, timeout=30)
+def test_claude_code_settings_allow_the_servers_tools() -> None:
+    settings = json.loads((HOSTS / "claude-code.settings.json").read_text(encoding="utf-8"))
+    assert settings == {"permissions": {"allow": ["mcp__persona"]}}
+
+
+FAKE_CLAUDE = """#!/usr/bin/env bash
+# A stand-in for Claude Code's `claude mcp`: logs each call; `add` of a registered name fails, as the real one does.
+echo "$*" >> "$CLAUDE_LOG"
+state="$CLAUDE_STATE"
+case "$2" in
+  add) grep -qx persona "$state" 2>/dev/null && { echo "MCP server persona already exists" >&2; exit 1; }
+       echo persona >> "$state" ;;
+  remove) grep -qx persona "$state" 2>/dev/null || { echo 'No MCP server named "persona"' >&2; exit 1; }
+          sed -i.bak '/^persona$/d' "$state" ;;
+esac
+"""
+
+
+@pytest.fixture
+def claude_code(tmp_path: Path) -> dict[str, str]:
+    """A PATH with a fake `claude` and a fake `persona-mcp`, and where the fake records what it was told."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for name, text in (("claude", FAKE_CLAUDE), ("persona-mcp", "#!/bin/sh\nexit 0\n")):
+        (bin_dir / name).write_text(text, encoding="utf-8")
+        (bin_dir / name).chmod(0o755)
+    env = {k: v for k, v in os.environ.items() if k != "PERSONA_MCP"}
+    env.update(PATH=f"{bin_dir}{os.pathsep}/usr/bin{os.pathsep}/bin", CLAUDE_LOG=str(tmp_path / "log"),
+               CLAUDE_STATE=str(tmp_path / "state"))
+    return env
+
+
+def _run_script(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["bash", str(CLAUDE_CODE_SH), *args], env=env, capture_output=True, text=True, timeout=60)
+
+
+def _calls(env: dict[str, str]) -> list[str]:
+    log = Path(env["CLAUDE_LOG"])
+    return log.read_text(encoding="utf-8").splitlines() if log.exists() else []
+
+
+@pytest.mark.parametrize("value", [None, "", "/ABSOLUTE/PATH/TO/.venv/bin/persona-mcp", "/PATH/TO/persona-mcp",
+                                   "<persona-mcp>", "no-such-command-here"])
+def test_claude_code_script_refuses_an_unset_or_placeholder_command(claude_code: dict[str, str],
+                                                                     value: str | None) -> None:
+    if value is not None:
+        claude_code["PERSONA_MCP"] = value
+    result = _run_script(claude_code)
+    assert result.returncode == 2
+    assert result.stderr.startswith("claude-code.sh: ")
+    assert _calls(claude_code) == [], "nothing may be registered"
+
+
+def test_claude_code_script_registers_the_command_and_is_safe_to_run_twice(claude_code: dict[str, str]) -> None:
+    claude_code["PERSONA_MCP"] = "persona-mcp"
+    first = _run_script(claude_code, "--personas", "/srv/team personas")
+    second = _run_script(claude_code, "--personas", "/srv/team personas")
+    assert first.returncode == 0, first.stderr
+    assert second.returncode == 0, second.stderr
+    add = "mcp add --scope user persona -- persona-mcp --personas /srv/team personas"
+    assert _calls(claude_code) == ["mcp remove --scope user persona", add, "mcp list"] * 2
+    assert Path(claude_code["CLAUDE_STATE"]).read_text(encoding="utf-8").splitlines() == ["persona"]
+
+
+def test_claude_code_script_splits_a_command_with_arguments(claude_code: dict[str, str], tmp_path: Path) -> None:
+    uvx = tmp_path / "bin" / "uvx"
+    uvx.write_text("#!/bin/sh\nexit 0\n", encoding="utf-8")
+    uvx.chmod(0o755)
+    claude_code["PERSONA_MCP"] = "uvx persona-mcp"
+    assert _run_script(claude_code).returncode == 0
+    assert "mcp add --scope user persona -- uvx persona-mcp" in _calls(claude_code)
 
 
 # ---------------------------------------------------------------- examples/tasks.jsonl

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -10,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+
+from persona_mcp.catalog import Catalog, default_layers
 
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
@@ -126,3 +129,47 @@ def test_every_console_block_has_a_dollar_command() -> None:
     for info in ("console", "console test"):
         for block in console_blocks(README_TEXT, info):
             assert block, f"a ```{info} block has no `$ ` command"
+
+
+def _section(title: str) -> str:
+    start = README_TEXT.index(f"\n## {title}\n")
+    end = README_TEXT.find("\n## ", start + 1)
+    return README_TEXT[start:end]
+
+
+def test_quick_start_leads_with_the_one_line_installs_and_keeps_the_clone_second() -> None:
+    blocks = [[c.line for c in block] for block in console_blocks(_section("Quick start"), "console")]
+    assert blocks[0] == ["uvx persona-mcp"]
+    assert blocks[1] == ["pipx install persona-mcp", "persona-mcp"]
+    assert blocks.index([INSTALL_AND_SERVE]) > 1
+
+
+def test_every_host_example_runs_a_command_that_works_wherever_it_is_installed() -> None:
+    configs = [json.loads(m["body"]) for m in _FENCE.finditer(README_TEXT) if m["info"].strip() == "json"
+               and ('"mcpServers"' in m["body"] or '"servers"' in m["body"])]
+    assert len(configs) >= 4
+    for config in configs:
+        for server in config.get("mcpServers", config.get("servers", {})).values():
+            assert [server["command"], *server.get("args", [])][:2] in (["uvx", "persona-mcp"], ["persona-mcp"])
+    hosts = _section("Host configuration")
+    assert "/ABSOLUTE/PATH" not in hosts
+    assert "claude mcp add --scope user persona -- uvx persona-mcp" in hosts
+
+
+def test_the_claude_code_prompt_command_names_a_prompt_the_server_offers() -> None:
+    prompts = {info.prompt for info in Catalog.load(default_layers(env="")).listing().personas}
+    commands = re.findall(r"/mcp__persona__([\w-]+)", README_TEXT)
+    assert commands
+    assert set(commands) <= prompts
+    assert "mcp__persona" in README_TEXT and "Pending approval" in README_TEXT
+
+
+def test_pip_is_upgraded_before_the_dev_group_is_installed() -> None:
+    development = _section("Development")
+    assert development.index("pip install --upgrade pip") < development.index("--group dev")
+
+
+def test_readme_has_a_troubleshooting_section_and_states_test_time_and_downloads() -> None:
+    assert "\n## Troubleshooting\n" in README_TEXT
+    assert re.search(r"\d+ MB", _section("Quick start"))
+    assert re.search(r"\d+ (s|seconds|minutes)", _section("Quick start"))

@@ -1,12 +1,27 @@
 #!/usr/bin/env bash
 # Register persona-mcp with Claude Code for every project of this user, then check that it connects.
-# Replace the path with the absolute path of your installed persona-mcp script
-# (for a clone of this repository: "$(pwd)/.venv/bin/persona-mcp").
+#
+# PERSONA_MCP is the command that starts persona-mcp on this machine:
+#   PERSONA_MCP="uvx persona-mcp" bash examples/hosts/claude-code.sh          # with uv
+#   PERSONA_MCP=persona-mcp bash examples/hosts/claude-code.sh                # after pipx install persona-mcp
+#   PERSONA_MCP="$PWD/.venv/bin/persona-mcp" bash examples/hosts/claude-code.sh   # a clone of the repository
+# Arguments after the script go to persona-mcp, for a team persona folder on top of the built-in ones:
+#   PERSONA_MCP="uvx persona-mcp" bash examples/hosts/claude-code.sh --personas "$HOME/team-personas"
+#
+# Without PERSONA_MCP, or with a placeholder or a command that does not exist, it exits 2 and
+# changes nothing. Running it again replaces the earlier registration.
 set -euo pipefail
 
-PERSONA_MCP="${PERSONA_MCP:-/ABSOLUTE/PATH/TO/.venv/bin/persona-mcp}"
+fail() { echo "claude-code.sh: $1" >&2; exit 2; }
 
-claude mcp add --scope user persona -- "$PERSONA_MCP"
-# With a team persona folder on top of the built-in ones:
-#   claude mcp add --scope user persona -- "$PERSONA_MCP" --personas /ABSOLUTE/PATH/TO/team-personas
+[ -n "${PERSONA_MCP:-}" ] || fail 'set PERSONA_MCP to the command that starts persona-mcp, e.g. PERSONA_MCP="uvx persona-mcp"'
+case "$PERSONA_MCP" in
+  *ABSOLUTE/PATH* | */PATH/TO/* | *"<"*">"*) fail "PERSONA_MCP is still a placeholder: $PERSONA_MCP" ;;
+esac
+read -r -a server <<< "$PERSONA_MCP"
+command -v "${server[0]}" >/dev/null 2>&1 || fail "'${server[0]}' is not a command on this machine (PERSONA_MCP=$PERSONA_MCP)"
+command -v claude >/dev/null 2>&1 || fail "claude (Claude Code) is not on PATH"
+
+claude mcp remove --scope user persona >/dev/null 2>&1 || true  # a second run replaces the first
+claude mcp add --scope user persona -- "${server[@]}" "$@"
 claude mcp list

@@ -126,6 +126,8 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("paths", nargs="*", type=Path, metavar="PATH",
                           help="persona files or folders (default: the configured catalog)")
     validate.add_argument("--json", action="store_true", help="print JSON")
+    validate.add_argument("--verbose", "-v", action="store_true",
+                          help="list every keyword and glob that several personas claim, not only how many")
 
     evaluate = command("eval", "measure routing accuracy on labelled tasks (JSON Lines) or the catalog's examples")
     evaluate.add_argument("cases", nargs="*", type=Path, metavar="CASES.jsonl",
@@ -289,13 +291,23 @@ def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             err.write(f"{diagnostic}\n")
         summary = f"{len(names)} persona(s) valid, {len(errors)} error(s), {len(diagnostics) - len(errors)} warning(s)"
         out.write(summary + "\n")
-        for kind in ("keywords", "globs"):
-            if shared[kind]:
-                out.write(f"{len(shared[kind])} {kind[:-1]}(s) claimed by several personas (they tell them apart "
-                          f"poorly):\n")
-                for trigger, owners in shared[kind].items():
-                    out.write(f"  {trigger!r}: {', '.join(owners)}\n")
+        _write_overlaps(shared, out, verbose=args.verbose)
     return EXIT_FAILURE if errors else EXIT_OK
+
+
+def _write_overlaps(shared: dict[str, dict[str, list[str]]], out: TextIO, *, verbose: bool) -> None:
+    """Triggers that several personas claim: one summary line, or every one of them with `--verbose`."""
+    kinds = [kind for kind in ("keywords", "globs") if shared[kind]]
+    if not kinds:
+        return
+    if not verbose:
+        counts = " and ".join(f"{len(shared[kind])} {kind[:-1]}(s)" for kind in kinds)
+        out.write(f"{counts} claimed by several personas (normal for broad words); --verbose lists them\n")
+        return
+    for kind in kinds:
+        out.write(f"{len(shared[kind])} {kind[:-1]}(s) claimed by several personas (they tell them apart poorly):\n")
+        for trigger, owners in shared[kind].items():
+            out.write(f"  {trigger!r}: {', '.join(owners)}\n")
 
 
 def cmd_eval(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
