@@ -6,7 +6,6 @@ per character, and asides and trailing filler words are taken off by plain loops
 
 from __future__ import annotations
 
-import functools
 import re
 
 _CLAUSE = re.compile(
@@ -25,7 +24,6 @@ def description_clauses(description: str) -> tuple[list[str], list[str]]:
     return list(positive), list(negative)
 
 
-@functools.lru_cache(maxsize=4096)
 def _clauses(description: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     positive: list[str] = []
     negative: list[str] = []

@@ -195,25 +195,32 @@ class Persona(BaseModel):
     def short_name(self) -> str:
         return short_name(self.spec.name)
 
-    @property
+    # What is derived from the persona's text is kept on the persona itself, not in a cache keyed by
+    # that text: a reload that drops the persona drops them too, so no old body outlives its catalog.
+
+    @functools.cached_property
     def title(self) -> str:
         return _title(self.spec.title, self.body, self.short_name)
 
     @property
     def auto_invoke(self) -> list[str]:
-        return description_clauses(self.spec.description)[0]
+        return list(self._clauses[0])
 
     @property
     def do_not_load(self) -> list[str]:
-        return description_clauses(self.spec.description)[1]
+        return list(self._clauses[1])
 
-    @property
+    @functools.cached_property
+    def _clauses(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        positive, negative = description_clauses(self.spec.description)
+        return tuple(positive), tuple(negative)
+
+    @functools.cached_property
     def summary(self) -> str:
         """The guidance in brief: the first section in full, the priority order, then every heading below."""
         return _summary(self.body, tuple(self.spec.priority_hierarchy))
 
 
-@functools.lru_cache(maxsize=1024)
 def _title(title: str | None, body: str, short: str) -> str:
     if title:
         return printable(title)
@@ -243,7 +250,6 @@ def printable(text: str) -> str:
     )
 
 
-@functools.lru_cache(maxsize=1024)
 def _summary(body: str, priorities: tuple[str, ...]) -> str:
     lines = body.strip().splitlines()
     out: list[str] = []
