@@ -18,7 +18,6 @@ import httpx2
 import mcp
 import pytest
 from mcp.client.streamable_http import streamable_http_client
-from mcp_types import INVALID_PARAMS
 
 from persona_mcp.errors import ConfigError
 from persona_mcp.http import DEFAULT_MAX_BODY_BYTES, HttpSettings, check_token
@@ -274,12 +273,12 @@ def test_malformed_http_is_refused_or_dropped_and_the_server_goes_on(guarded: Ru
     assert client.post(guarded.url, headers=auth(), json=rpc("ping")).status_code == 200
 
 
-def test_out_of_bounds_argument_is_invalid_params_naming_the_field(guarded: RunningServer,
-                                                                    client: httpx2.Client) -> None:
+def test_out_of_bounds_argument_is_an_error_result_naming_the_field(guarded: RunningServer,
+                                                                     client: httpx2.Client) -> None:
     answer = client.post(guarded.url, headers=auth(), json=select_call(task="api", top_k=500))
-    error = answer.json()["error"]
-    assert error["code"] == INVALID_PARAMS
-    assert error["data"]["field"] == "top_k"
+    result = answer.json()["result"]
+    assert result["isError"] is True
+    assert "'top_k'" in result["content"][0]["text"]
 
 
 @pytest.mark.anyio

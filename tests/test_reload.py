@@ -115,7 +115,7 @@ async def test_legacy_host_sees_created_edited_broken_and_deleted_personas(tmp_p
 
         (tmp_path / "widget.md").write_text(persona_text("persona-widget", "Version one."), "utf-8")
         assert sorted(await inbox.next()) == LIST_CHANGED
-        assert await prompt_names(client) == ["persona-widget"]
+        assert await prompt_names(client) == ["widget"]
         resources = await client.list_resources()
         assert "persona://widget" in [str(r.uri) for r in resources.resources]
 
@@ -127,7 +127,7 @@ async def test_legacy_host_sees_created_edited_broken_and_deleted_personas(tmp_p
 
         (tmp_path / "widget.md").write_text(BROKEN, "utf-8")
         await until(lambda: _has_problem(client, "widget.md"))
-        assert await prompt_names(client) == ["persona-widget"]  # the last good version is still served
+        assert await prompt_names(client) == ["widget"]  # the last good version is still served
         text = (await client.read_resource("persona://widget")).contents[0]
         assert isinstance(text, types.TextResourceContents) and "Version two, longer." in text.text
         problems = (await listing(client)).problems
@@ -196,7 +196,7 @@ async def test_a_layer_folder_that_appears_later_is_picked_up(tmp_path: Path) ->
         folder.mkdir()
         (folder / "a.md").write_text(persona_text("persona-widget"), "utf-8")
         await inbox.next()
-        assert await prompt_names(client) == ["persona-widget"]
+        assert await prompt_names(client) == ["widget"]
         [info] = (await listing(client)).personas
         assert info.layer == "user"
 
@@ -215,7 +215,7 @@ async def test_modern_client_hears_of_changes_on_its_listen_stream(tmp_path: Pat
                 seen.add(type(event).__name__)
                 if seen == {"PromptsListChanged", "ResourcesListChanged"}:
                     break
-        assert await prompt_names(client) == ["persona-widget"]
+        assert await prompt_names(client) == ["widget"]
 
 
 # ---------------------------------------------------------------- roots
@@ -239,7 +239,7 @@ async def test_host_roots_add_project_personas_that_override_builtins(tmp_path: 
             mcp.Client(server, mode="legacy", list_roots_callback=roots_callback(box), message_handler=inbox) as client:
         await inbox.next()
         names = await prompt_names(client)
-        assert "persona-team" in names and len(names) == 12
+        assert "team" in names and len(names) == 12
         qa = next(p for p in (await listing(client)).personas if p.name == "persona-qa")
         assert qa.layer == "project"
         assert qa.path == str(workspace / ".personas" / "qa.md")
@@ -257,7 +257,7 @@ async def test_host_roots_add_project_personas_that_override_builtins(tmp_path: 
             await client.send_roots_list_changed()
         await inbox.next()
         names = await prompt_names(client)
-        assert "persona-other-team" in names and "persona-team" not in names
+        assert "other-team" in names and "team" not in names
         assert next(p for p in (await listing(client)).personas if p.name == "persona-qa").layer == "builtin"
 
 
@@ -270,7 +270,7 @@ async def test_project_personas_created_after_start_are_watched(tmp_path: Path) 
         (tmp_path / ".personas").mkdir()
         (tmp_path / ".personas" / "a.md").write_text(persona_text("persona-widget"), "utf-8")
         await inbox.next()
-        assert await prompt_names(client) == ["persona-widget"]
+        assert await prompt_names(client) == ["widget"]
 
 
 async def _roots_known(server: PersonaServer, root: Path) -> bool:
@@ -292,7 +292,7 @@ async def test_a_host_that_fails_to_list_roots_keeps_the_other_layers(
         await until(refused)
         assert len(server.hosts) == 1
         assert server.hosts.roots() == []
-        assert await prompt_names(client) == ["persona-widget"]
+        assert await prompt_names(client) == ["widget"]
 
 
 async def test_a_closed_connection_is_forgotten(tmp_path: Path) -> None:
@@ -368,11 +368,11 @@ async def test_stdio_server_with_a_personas_folder_reloads_and_tells_the_host(tm
 
         (tmp_path / "widget.md").write_text(persona_text("persona-widget", "Version one."), "utf-8")
         assert sorted(await inbox.next()) == LIST_CHANGED
-        assert await prompt_names(client) == ["persona-widget"]
+        assert await prompt_names(client) == ["widget"]
 
         (tmp_path / "widget.md").write_text(BROKEN, "utf-8")
         await until(lambda: _has_problem(client, "invalid YAML"))
-        assert await prompt_names(client) == ["persona-widget"]
+        assert await prompt_names(client) == ["widget"]
         prompt = await client.get_prompt("persona-widget")
         assert isinstance(prompt.messages[0].content, types.TextContent)
         assert "Version one." in prompt.messages[0].content.text
@@ -391,7 +391,7 @@ async def test_stdio_modern_client_hears_of_a_new_persona(tmp_path: Path) -> Non
         with anyio.fail_after(WAIT):
             event = await subscription.__anext__()
         assert type(event).__name__ == "PromptsListChanged"
-        assert await prompt_names(client) == ["persona-widget"]
+        assert await prompt_names(client) == ["widget"]
 
 
 # ---------------------------------------------------------------- root URIs
@@ -454,11 +454,11 @@ async def test_a_failed_roots_refresh_keeps_the_roots_the_host_had(
         return any("busy, try later" in r.getMessage() for r in caplog.records)
 
     async with served([]) as (server, _), mcp.Client(server, mode="legacy", list_roots_callback=list_roots) as client:
-        await until(lambda: _names_are(client, ["persona-widget"]))
+        await until(lambda: _names_are(client, ["widget"]))
         state["fail"] = True
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", MCPDeprecationWarning)
             await client.send_roots_list_changed()
         await until(refused)
         assert server.hosts.roots() == [tmp_path]
-        assert await prompt_names(client) == ["persona-widget"]
+        assert await prompt_names(client) == ["widget"]

@@ -98,6 +98,16 @@ async def select_ok(client: mcp.Client, **arguments: Any) -> Selection:
     return Selection.model_validate(result.structured_content)
 
 
+async def assert_error_result(call: Any, field: str) -> str:
+    """A tool call refused the SEP-1303 way: a result marked isError, its text naming the field and the fix."""
+    result = await call
+    assert result.is_error is True, result
+    text = result.content[0].text
+    assert f"invalid argument '{field}" in text or f"unknown argument '{field}'" in text, text
+    assert "Fix:" in text, text
+    return str(text)
+
+
 async def assert_invalid_params(call: Any) -> MCPError:
     with pytest.raises(MCPError) as info:
         await call
@@ -302,7 +312,7 @@ async def test_select_persona_accepts_arguments_at_their_bounds(server: Any) -> 
         assert one.persona == "persona-backend"
 
 
-# ---------------------------------------------------------------- invalid arguments -> -32602
+# ---------------------------------------------------------------- invalid arguments -> isError results
 
 
 @pytest.mark.parametrize(
@@ -320,14 +330,29 @@ async def test_select_persona_accepts_arguments_at_their_bounds(server: Any) -> 
         pytest.param({"task": "api", "detail": "everything"}, "detail", id="bad-detail"),
     ],
 )
-async def test_select_persona_invalid_arguments_are_invalid_params_naming_the_field(
+async def test_select_persona_invalid_arguments_are_error_results_naming_the_field(
     server: Any, mode: str, arguments: dict[str, Any], field: str
 ) -> None:
     async with mcp.Client(server, mode=mode) as client:
-        error = await assert_invalid_params(client.call_tool("select_persona", arguments))
-        assert error.data["field"].split(".")[0] == field
-        assert field in error.message
+        text = await assert_error_result(client.call_tool("select_persona", arguments), field)
+        assert "https://errors.pydantic.dev" not in text and "input_value" not in text
         await assert_session_still_answers(client)
+
+
+async def test_an_argument_error_says_what_a_right_value_looks_like(server: Any) -> None:
+    async with mcp.Client(server, mode="legacy") as client:
+        text = await assert_error_result(client.call_tool("select_persona", {"task": "api", "top_k": 0}), "top_k")
+        assert text == ("select_persona: invalid argument 'top_k': Input should be greater than or equal to 1. "
+                        f"Fix: pass a whole number from 1 to {MAX_TOP_K} (or leave it out: 3).")
+        missing = await assert_error_result(client.call_tool("select_persona", {}), "task")
+        assert "Field required" in missing
+
+
+async def test_null_available_servers_is_taken_as_left_out(server: Any) -> None:
+    async with mcp.Client(server, mode="legacy") as client:
+        null = await select_ok(client, **REGISTRATION, available_servers=None)
+        left_out = await select_ok(client, **REGISTRATION)
+    assert null == left_out
 
 
 async def test_unknown_tool_is_invalid_params_listing_the_tools(server: Any, mode: str) -> None:
@@ -339,14 +364,13 @@ async def test_unknown_tool_is_invalid_params_listing_the_tools(server: Any, mod
         await assert_session_still_answers(client)
 
 
-async def test_get_persona_unknown_name_is_invalid_params_listing_known_names(
+async def test_get_persona_unknown_name_is_an_error_result_listing_known_names(
     server: Any, mode: str, builtin_catalog: Catalog
 ) -> None:
     async with mcp.Client(server, mode=mode) as client:
-        error = await assert_invalid_params(client.call_tool("get_persona", {"name": "wizard"}))
-        assert error.data["field"] == "name"
-        assert error.data["known"] == builtin_catalog.names
-        assert "wizard" in error.message
+        text = await assert_error_result(client.call_tool("get_persona", {"name": "wizard"}), "name")
+        assert "'wizard'" in text
+        assert all(p.short_name in text for p in builtin_catalog.personas)
         await assert_session_still_answers(client)
 
 
@@ -358,12 +382,11 @@ async def test_get_persona_unknown_name_is_invalid_params_listing_known_names(
         pytest.param({"name": "backend", "detail": "all"}, "detail", id="bad-detail"),
     ],
 )
-async def test_get_persona_invalid_arguments_are_invalid_params(
+async def test_get_persona_invalid_arguments_are_error_results(
     server: Any, arguments: dict[str, Any], field: str
 ) -> None:
     async with mcp.Client(server, mode="legacy") as client:
-        error = await assert_invalid_params(client.call_tool("get_persona", arguments))
-        assert error.data["field"] == field
+        await assert_error_result(client.call_tool("get_persona", arguments), field)
         await assert_session_still_answers(client)
 
 
@@ -423,9 +446,10 @@ async def test_prompts_list_has_one_prompt_per_persona_with_an_optional_task(
 ) -> None:
     async with mcp.Client(server, mode=mode) as client:
         prompts = (await client.list_prompts()).prompts
-    assert [p.name for p in prompts] == builtin_catalog.names
+    assert [p.name for p in prompts] == [p.short_name for p in builtin_catalog.personas]
     for prompt in prompts:
-        assert prompt.description
+        assert prompt.description and len(prompt.description) <= 200, prompt
+        assert "Auto-invoke" not in prompt.description and prompt.title
         assert prompt.arguments is not None
         assert [(a.name, a.required) for a in prompt.arguments] == [("task", False)]
 
@@ -455,7 +479,14 @@ async def test_get_prompt_without_task_has_the_persona_body_and_no_task_line(
         text = result.messages[0].content.text
         assert builtin_catalog.get("backend").body.strip() in text
         assert "Task:" not in text.split("\n\n", 1)[0]
-    assert bare.description == builtin_catalog.get("backend").spec.description
+    assert bare.description == "API and data-focused thinking mode for server-side development."
+
+
+async def test_a_prompt_is_found_by_its_full_name_too(server: Any) -> None:
+    async with mcp.Client(server, mode="legacy") as client:
+        short = await client.get_prompt("backend", {"task": "x"})
+        full = await client.get_prompt("persona-backend", {"task": "x"})
+    assert short == full
 
 
 async def test_get_prompt_unknown_name_is_invalid_params_listing_known_names(
@@ -589,15 +620,15 @@ async def test_custom_catalog_serves_the_good_persona_and_reports_the_broken_fil
     assert selection.persona == "persona-widget"
     assert {e.kind for e in selection.evidence} >= {"keyword", "file"}
     assert selection.priority_hierarchy == ["shine", "speed"]
-    assert [p.name for p in prompts] == ["persona-widget"]
+    assert [p.name for p in prompts] == ["widget"]
     assert resource.contents[0].text == GOOD_PERSONA
     assert {str(r.uri) for r in resources} == {"persona://catalog", "persona://widget"}
 
 
 async def test_custom_catalog_does_not_serve_the_broken_file_or_builtins(custom_server: Any) -> None:
     async with mcp.Client(custom_server, mode="legacy") as client:
-        error = await assert_invalid_params(client.call_tool("get_persona", {"name": "backend"}))
-        assert error.data["known"] == ["persona-widget"]
+        text = await assert_error_result(client.call_tool("get_persona", {"name": "backend"}), "name")
+        assert text.endswith("Fix: pass one of widget.")
         await assert_invalid_params(client.read_resource("persona://broken"))
         selection = await select_ok(client, **REGISTRATION)
     assert selection.persona is None
@@ -616,14 +647,12 @@ async def test_default_layers_without_builtin_serve_only_the_given_folder(custom
     ("list_personas", {"verbose": True}),
     ("get_persona", {"name": "backend", "level": "full"}),
 ])
-async def test_unknown_tool_argument_is_invalid_params_naming_it(
+async def test_unknown_tool_argument_is_an_error_result_naming_it(
     server: Any, mode: str, tool: str, arguments: dict[str, Any]
 ) -> None:
     async with mcp.Client(server, mode=mode) as client:
-        error = await assert_invalid_params(client.call_tool(tool, arguments))
         unknown = (set(arguments) - {"task", "name"}).pop()
-        assert error.error.data["field"] == unknown
-        assert unknown in error.error.message
+        await assert_error_result(client.call_tool(tool, arguments), unknown)
         await assert_session_still_answers(client)
 
 

@@ -154,9 +154,8 @@ async def test_stdio_client_lists_tools_selects_gets_a_prompt_and_reads_a_resour
             assert resource.contents[0].text == expected
             assert resource.contents[0].mime_type == "text/markdown"
 
-            with pytest.raises(mcp.MCPError) as info:
-                await client.call_tool("select_persona", {"task": "   "})
-            assert info.value.code == INVALID_PARAMS
+            refused = await client.call_tool("select_persona", {"task": "   "})
+            assert refused.is_error and "invalid argument 'task'" in refused.content[0].text
             # The process is still serving after the error.
             listing = await client.call_tool("list_personas", {})
             assert listing.structured_content["count"] >= 2
@@ -205,8 +204,8 @@ async def test_raw_stdio_session_writes_only_jsonrpc_to_stdout_and_logs_to_stder
     call = answers[3]["result"]
     assert call.get("isError") is not True
     assert call["structuredContent"]["persona"] == "persona-backend"
-    assert answers[4]["error"]["code"] == INVALID_PARAMS
-    assert answers[4]["error"]["data"]["field"] == "task"
+    assert answers[4]["result"]["isError"] is True
+    assert "invalid argument 'task'" in answers[4]["result"]["content"][0]["text"]
     # Logs went to stderr (the INFO line of the serve command), never onto the wire.
     assert "serving" in log and "personas over stdio" in log
     assert not any(b"serving" in line for line in session.lines)
@@ -231,9 +230,9 @@ async def test_personas_folder_with_a_broken_file_serves_the_good_one_and_names_
     assert returncode == 0, log
     assert_jsonrpc_messages(session.lines)
     prompts = [p["name"] for p in session.responses[2]["result"]["prompts"]]
-    assert "persona-widget" in prompts
-    assert "persona-backend" in prompts  # the built-in layer is still there
-    assert "persona-broken" not in prompts
+    assert "widget" in prompts
+    assert "backend" in prompts  # the built-in layer is still there
+    assert "broken" not in prompts
     assert session.responses[3]["result"]["contents"][0]["text"] == GOOD_PERSONA
     problems = session.responses[4]["result"]["structuredContent"]["problems"]
     assert any(str(broken) in p for p in problems), problems
@@ -304,18 +303,29 @@ async def test_garbage_lines_get_jsonrpc_errors_and_the_server_still_answers_a_v
     assert [e["code"] for e in anonymous] == [-32700, -32700, -32700, -32600, -32600, -32600, -32600], anonymous
     assert "not valid JSON" in anonymous[0]["message"]
     assert "batches are not supported" in anonymous[3]["message"]
-    assert "got a string" in anonymous[4]["message"] and "got null" in anonymous[5]["message"]
     answered = by_id(answers)
     assert answered[3]["error"]["code"] == -32600 and "jsonrpc" in answered[3]["error"]["message"]
-    assert answered[4]["error"] == {"code": -32600, "message": "Invalid Request: 'method' must be a string"}
-    assert answered[5]["error"] == {"code": -32600, "message": "Invalid Request: 'params' must be an object"}
+    assert answered[4]["error"]["code"] == -32600 and "method" in answered[4]["error"]["message"]
+    assert answered[5]["error"]["code"] == -32600 and "params" in answered[5]["error"]["message"]
     assert answered[6]["error"]["code"] == -32601
-    assert answered[7]["error"]["code"] == INVALID_PARAMS and answered[7]["error"]["data"]["field"] == "task"
-    assert answered[8]["error"]["code"] == INVALID_PARAMS and answered[8]["error"]["data"]["field"] == "top_k"
+    for id_, field in ((7, "task"), (8, "top_k")):  # tool argument problems are tool results (SEP-1303)
+        assert answered[id_]["result"]["isError"] is True
+        assert f"invalid argument '{field}'" in answered[id_]["result"]["content"][0]["text"]
     assert answered[9]["error"]["code"] == INVALID_PARAMS and "no_such_tool" in answered[9]["error"]["message"]
     assert answered[99]["result"]["structuredContent"]["persona"] == "persona-backend"
     assert len(answers) == 7 + 7 + 1 + 1  # no answer for the blank line or the notification
     assert "not valid JSON" in log  # each rejected line is logged on stderr
+
+
+@pytest.mark.parametrize("bad_id", ["1.0", "true", "false", "null", "[1]", "{}", '{"a": 1}', "1e3"])
+async def test_a_request_with_an_id_that_is_no_string_or_integer_is_answered_invalid_request(bad_id: str) -> None:
+    line = f'{{"jsonrpc": "2.0", "id": {bad_id}, "method": "ping"}}'.encode()
+    answers, log, returncode = await exchange(frame(INITIALIZE, INITIALIZED, line, SELECT))
+
+    assert returncode == 0, log
+    (refused,) = [a for a in answers if a.get("id") is None]
+    assert refused["error"] == {"code": -32600, "message": "Invalid Request: 'id' must be a string or an integer"}
+    assert 99 in by_id(answers)
 
 
 async def test_a_line_over_the_limit_is_refused_without_reading_it_whole_and_serving_goes_on() -> None:
@@ -331,14 +341,14 @@ async def test_a_line_over_the_limit_is_refused_without_reading_it_whole_and_ser
     assert by_id(answers)[99]["result"]["structuredContent"]["persona"] == "persona-backend"
 
 
-async def test_a_task_just_over_its_bound_on_one_line_gets_invalid_params_naming_the_field() -> None:
+async def test_a_task_just_over_its_bound_on_one_line_gets_an_error_result_naming_the_field() -> None:
     long_task = request(2, "tools/call", {"name": "select_persona", "arguments": {"task": "x" * 20_001}})
     answers, log, returncode = await exchange(frame(INITIALIZE, INITIALIZED, long_task, SELECT))
 
     assert returncode == 0, log
-    error = by_id(answers)[2]["error"]
-    assert error["code"] == INVALID_PARAMS and error["data"]["field"] == "task"
-    assert "20000" in error["message"]
+    result = by_id(answers)[2]["result"]
+    assert result["isError"] is True
+    assert "invalid argument 'task'" in result["content"][0]["text"] and "20,000" in result["content"][0]["text"]
     assert 99 in by_id(answers)
 
 
@@ -365,7 +375,7 @@ async def test_a_reused_request_id_and_a_late_cancel_do_not_confuse_the_drain() 
     assert returncode == 0, log
     assert [a["id"] for a in answers].count(7) == 2
     assert 99 in by_id(answers)
-    assert "still unanswered" not in log
+    assert "unanswered after" not in log
 
 
 async def test_stdin_closed_in_the_middle_of_a_message_answers_a_parse_error_and_exits_cleanly() -> None:
@@ -396,143 +406,27 @@ async def test_a_host_that_stops_reading_stdout_gets_a_clean_exit_without_waitin
         returncode, log = await anyio.to_thread.run_sync(run_with_stdout_closed)
     assert returncode == 0, log
     assert "cannot write" in log and "Traceback" not in log
-    assert "still unanswered" not in log  # every request was answered; only the delivery failed
+    assert "unanswered after" not in log  # every request was answered; only the delivery failed
 
 
-# ---------------------------------------------------------------- the transport's line reading and writing
 
 
-READER_CASES: list[tuple[bytes, list[tuple[bytes, bool]]]] = [
-    (b'{"a": 1}\n{"b": 2}\n', [(b'{"a": 1}\n', False), (b'{"b": 2}\n', False)]),
-    (b"0123456789\n", [(b"0123456789\n", False)]),  # exactly the limit (10) plus the newline: kept
-    (b"0123456789X\nok\n", [(b"", True), (b"ok\n", False)]),  # one byte over: cut, and reading goes on
-    (b"x" * 100_000 + b"\nok\n", [(b"", True), (b"ok\n", False)]),  # far over, across many reads
-    (b"ok\npartial", [(b"ok\n", False), (b"partial", False)]),  # a last line without its newline
-    (b"ok\n" + b"y" * 50, [(b"ok\n", False), (b"", True)]),  # input ends inside an over-long line
-    (b"\n\n", [(b"\n", False), (b"\n", False)]),
-    (b"", []),
-]
+# ---------------------------------------------------------------- what hosts show
 
 
-@pytest.mark.parametrize("polling", [True, False], ids=["polling", "threaded"])
-@pytest.mark.parametrize(("data", "expected"), READER_CASES)
-async def test_line_readers_split_bound_and_end_the_input_alike(
-    polling: bool, data: bytes, expected: list[tuple[bytes, bool]]
-) -> None:
-    from persona_mcp import stdio
-
-    read_fd, write_fd = os.pipe()
-    with open(read_fd, "rb") as source:
-        reader = stdio._PollingReader(read_fd, 10) if polling else stdio._ThreadedReader(source, 10)
-        try:
-            async with anyio.create_task_group() as tg:
-                tg.start_soon(anyio.to_thread.run_sync, write_then_close, write_fd, data)
-                got = []
-                with anyio.fail_after(TIMEOUT):
-                    while (item := await reader.read_line()) != (b"", False):
-                        got.append(item)
-        finally:
-            reader.close()
-    assert got == expected
-
-
-def write_then_close(fd: int, data: bytes) -> None:
-    with open(fd, "wb") as sink:
-        sink.write(data)
-
-
-async def test_the_transport_polls_pipes_and_leaves_their_blocking_mode_as_it_was() -> None:
-    from persona_mcp import stdio
-
-    read_fd, write_fd = os.pipe()
-    with open(read_fd, "rb") as source, open(write_fd, "wb", buffering=0) as sink:
-        reader, writer = stdio._line_reader(source, 100), stdio._message_writer(sink)
-        assert isinstance(reader, stdio._PollingReader) and isinstance(writer, stdio._PollingWriter)
-        assert not os.get_blocking(read_fd) and not os.get_blocking(write_fd)
-        message = b"z" * 300_000 + b"\n"  # several times a pipe's buffer: the writer waits for the reader
-        async with anyio.create_task_group() as tg:
-            tg.start_soon(writer.write, message)
-            with anyio.fail_after(TIMEOUT):
-                assert await reader.read_line() == (b"", True)
-        reader.close()
-        writer.close()
-        assert os.get_blocking(read_fd) and os.get_blocking(write_fd)
-
-
-def test_files_and_in_memory_streams_are_read_and_written_in_a_thread(tmp_path: Path) -> None:
-    import io
-
-    from persona_mcp import stdio
-
-    path = tmp_path / "input.jsonl"
-    path.write_bytes(b"{}\n")
-    with path.open("rb") as source:
-        assert isinstance(stdio._line_reader(source, 100), stdio._ThreadedReader)
-    assert isinstance(stdio._line_reader(io.BytesIO(b""), 100), stdio._ThreadedReader)
-    assert isinstance(stdio._message_writer(io.BytesIO()), stdio._ThreadedWriter)
-
-
-def test_a_message_is_encoded_as_model_dump_json_writes_it_plus_a_newline() -> None:
-    from mcp_types import JSONRPCResponse
-
-    from persona_mcp.stdio import encode
-
-    result = {"text": "naïve — “quoted” ✓ \U0001f600", "n": [1, 2.5, None]}
-    message = JSONRPCResponse(jsonrpc="2.0", id=3, result=result)
-    assert encode(message) == message.model_dump_json(by_alias=True, exclude_unset=True).encode("utf-8") + b"\n"
-
-
-async def test_a_socket_pair_as_the_wire_is_polled_too() -> None:
-    """Some hosts (Node's child_process among them) give a server socket pairs, not pipes, as stdio."""
-    import socket
-
-    from persona_mcp import stdio
-
-    ours, host = socket.socketpair()
-    with ours, host, open(ours.fileno(), "rb", closefd=False) as source:
-        with open(ours.fileno(), "wb", buffering=0, closefd=False) as sink:
-            reader, writer = stdio._line_reader(source, 100), stdio._message_writer(sink)
-        assert isinstance(reader, stdio._PollingReader) and isinstance(writer, stdio._PollingWriter)
-        try:
-            host.sendall(b'{"jsonrpc": "2.0", "id": 1, "method": "ping"}\n')
-            await writer.write(b'{"jsonrpc": "2.0", "id": 1, "result": {}}\n')
-            with anyio.fail_after(TIMEOUT):
-                assert await reader.read_line() == (b'{"jsonrpc": "2.0", "id": 1, "method": "ping"}\n', False)
-            assert host.recv(1000) == b'{"jsonrpc": "2.0", "id": 1, "result": {}}\n'
-            host.shutdown(socket.SHUT_WR)
-            with anyio.fail_after(TIMEOUT):
-                assert await reader.read_line() == (b"", False)
-        finally:
-            reader.close()
-            writer.close()
-
-
-async def test_messages_sent_at_once_reach_a_slow_reader_whole_and_one_a_line() -> None:
-    """Senders write straight to the wire; a full pipe makes them wait their turn, never interleave."""
-    from mcp.shared.message import SessionMessage
-    from mcp_types import JSONRPCNotification
-
-    from persona_mcp import stdio
-
-    read_fd, write_fd = os.pipe()
-    with open(read_fd, "rb") as source, open(write_fd, "wb", buffering=0) as sink:
-        outbox = stdio._Outbox(stdio._message_writer(sink))
-        messages = [SessionMessage(JSONRPCNotification(jsonrpc="2.0", method=f"notifications/test{n}",
-                                                       params={"blob": str(n) * 200_000}))
-                    for n in range(3)]
-
-        def read_slowly() -> list[bytes]:
-            lines = []
-            while len(lines) < len(messages):
-                anyio.from_thread.run(anyio.sleep, 0.01)  # let the pipe fill up so that writers must wait
-                lines.append(source.readline())
-            return lines
-
-        async with anyio.create_task_group() as tg:
-            for message in messages:
-                tg.start_soon(outbox.send, message)
-            with anyio.fail_after(TIMEOUT):
-                lines = await anyio.to_thread.run_sync(read_slowly, abandon_on_cancel=True)
-        outbox.writer.close()
-    assert sorted(json.loads(line)["method"] for line in lines) == [f"notifications/test{n}" for n in range(3)]
-    assert all(len(line) > 200_000 and line.endswith(b"\n") for line in lines)
+async def test_what_hosts_show_is_clean_short_titled_and_has_icons() -> None:
+    params = StdioServerParameters(command=str(SCRIPT), args=[], env=server_env())
+    with anyio.fail_after(TIMEOUT):
+        async with mcp.Client(params, mode="legacy") as client:
+            info = client.server_info
+            tools = (await client.list_tools()).tools
+            prompts = (await client.list_prompts()).prompts
+    assert info is not None and info.title == "Persona MCP" and info.icons
+    for tool in tools:
+        assert tool.title and tool.icons and tool.description, tool.name
+        assert not [row for row in tool.description.splitlines() if row[:1].isspace()], tool.description
+    for prompt in prompts:
+        assert prompt.title and len(prompt.description or "") <= 200, prompt
+        assert not prompt.name.startswith("persona-"), prompt.name  # hosts show it under the server's name
+    servers = next(t for t in tools if t.name == "select_persona").input_schema["properties"]["available_servers"]
+    assert servers["type"] == "array" and servers["default"] == [] and "anyOf" not in servers

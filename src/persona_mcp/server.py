@@ -2,24 +2,28 @@
 
 from __future__ import annotations
 
+import base64
 import inspect
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+import re
+from collections.abc import Callable, Sequence
 from typing import Annotated, Any, Literal, TypeVar
+from weakref import WeakKeyDictionary
 
-from mcp.server.context import ServerRequestContext
+import anyio.to_thread
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ToolError, UnexpectedToolError
 from mcp.server.subscriptions import InMemorySubscriptionBus, PromptsListChanged, ResourcesListChanged
 from mcp.shared.exceptions import MCPError
 from mcp_types import (
     INVALID_PARAMS,
-    CallToolRequestParams,
     CallToolResult,
     Completion,
     CompletionArgument,
     CompletionContext,
     GetPromptResult,
+    Icon,
+    InputRequiredResult,
     PromptMessage,
     PromptReference,
     ResourceTemplateReference,
@@ -29,26 +33,27 @@ from mcp_types import (
 from mcp_types import Prompt as MCPPrompt
 from mcp_types import PromptArgument as MCPPromptArgument
 from mcp_types import Resource as MCPResource
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BeforeValidator, Field, ValidationError
 
 from persona_mcp import __version__
 from persona_mcp.catalog import Catalog
 from persona_mcp.errors import InvalidArgument, PersonaNotFound
-from persona_mcp.hosts import Hosts, HostTracker, advertise_list_changed
+from persona_mcp.hosts import Hosts, HostTracker
 from persona_mcp.model import Persona, PersonaDetail, PersonaInfo, PersonaList, Selection
 from persona_mcp.servers import describe as describe_servers
-from persona_mcp.stdio import stdio_transport
 
 logger = logging.getLogger(__name__)
 _Fn = TypeVar("_Fn", bound=Callable[..., Any])
 
 SERVER_NAME = "persona-mcp"
+SERVER_TITLE = "Persona MCP"
 MAX_TASK_CHARS = 20_000
 MAX_FILES = 1_000
 MAX_PATH_CHARS = 1_024
 MAX_SERVERS = 100
 MAX_TOP_K = 20
 MAX_NAME_CHARS = 100
+MAX_PROMPT_DESCRIPTION = 200  # host menus cut longer ones; the routing detail is in list_personas
 
 INSTRUCTIONS = """\
 persona-mcp gives you the right engineering mindset for a task.
@@ -57,10 +62,22 @@ user's request as `task` and the paths of the files involved as `files`. Then fo
 `guidance` and `priority_hierarchy`; if `companions` are listed, apply their concerns too.
 If no persona fits, `persona` is null: carry on normally. Use `list_personas` to see the catalog and
 `get_persona` to load one by name when the user asks for a specific persona (e.g. "as a security
-reviewer"). Every persona is also a prompt and a `persona://NAME` resource."""
+reviewer"). Every persona is also a prompt (by its short name, e.g. `backend`) and a
+`persona://NAME` resource."""
 
+# A monogram badge, inline so that hosts need no network to show it (the spec allows data: URIs).
+ICON_SVG = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64"><rect width="64" height="64" rx="14" '
+            'fill="#2f4b7c"/><circle cx="32" cy="24" r="10" fill="#fff"/><path d="M14 54c0-10 8-16 18-16s18 6 18 '
+            '16" fill="#fff"/></svg>')
+ICON = Icon(src="data:image/svg+xml;base64," + base64.b64encode(ICON_SVG.encode("ascii")).decode("ascii"),
+            mime_type="image/svg+xml", sizes=["any"])
 READ_ONLY = ToolAnnotations(read_only_hint=True, destructive_hint=False, idempotent_hint=True,
                             open_world_hint=False)
+
+
+def _null_as_empty(value: Any) -> Any:
+    return [] if value is None else value
+
 
 TaskText = Annotated[
     str,
@@ -73,10 +90,14 @@ FilePaths = Annotated[
           description="Paths of the files involved, relative to the workspace. Used as data; never opened."),
 ]
 TopK = Annotated[int, Field(ge=1, le=MAX_TOP_K, description="How many ranked personas to return in all.")]
+# A plain array with a default, which hosts render (an anyOf with null shows as "unknown" in some);
+# null is still taken, as the same as leaving it out, for clients written against the older schema.
 Servers = Annotated[
-    list[Annotated[str, Field(min_length=1, max_length=200)]] | None,
+    list[Annotated[str, Field(min_length=1, max_length=200)]],
+    BeforeValidator(_null_as_empty),
     Field(max_length=MAX_SERVERS,
-          description="Names of the MCP servers this host has; preferences are resolved against them."),
+          description="Names of the MCP servers this host has; preferences are resolved against them. "
+                      "Empty or left out: not known."),
 ]
 DetailLevel = Annotated[Literal["full", "summary"], Field(description="Return the full guidance or a summary.")]
 PersonaName = Annotated[
@@ -84,6 +105,31 @@ PersonaName = Annotated[
     Field(min_length=1, max_length=MAX_NAME_CHARS,
           description="A persona name, full (persona-backend) or short (backend)."),
 ]
+
+# What a correct value of each tool argument looks like: the second half of an argument error.
+ARGUMENT_FIXES = {
+    "task": f"the user's request as a string of 1 to {MAX_TASK_CHARS:,} characters, not only whitespace",
+    "files": f"a list of at most {MAX_FILES:,} file paths, each a string of 1 to {MAX_PATH_CHARS:,} characters "
+             "(or leave it out)",
+    "top_k": f"a whole number from 1 to {MAX_TOP_K} (or leave it out: 3)",
+    "available_servers": f"a list of at most {MAX_SERVERS} MCP server names, each a string of 1 to 200 characters "
+                         "(or leave it out)",
+    "detail": '"full" or "summary" (or leave it out: "full")',
+    "name": f"a persona name of at most {MAX_NAME_CHARS} characters, full (persona-backend) or short (backend); "
+            "list_personas lists them",
+}
+
+
+def website_url() -> str | None:
+    """The project's home page as the installed package's metadata gives it (pyproject's [project.urls])."""
+    from importlib.metadata import PackageNotFoundError, metadata
+
+    try:
+        entries = metadata("persona-mcp").get_all("Project-URL") or []
+    except PackageNotFoundError:
+        return None
+    urls = {label.strip().lower(): url.strip() for label, _, url in (e.partition(",") for e in entries)}
+    return next((urls[label] for label in ("homepage", "repository", "source") if label in urls), None)
 
 
 class PersonaServer(MCPServer[Any]):
@@ -97,22 +143,13 @@ class PersonaServer(MCPServer[Any]):
     def __init__(self, catalog: Catalog | Callable[[], Catalog]) -> None:
         self.hosts = Hosts()
         self.bus = InMemorySubscriptionBus()
-        super().__init__(SERVER_NAME, version=__version__, instructions=INSTRUCTIONS,
-                         title="Persona MCP", description="Engineering personas, selected per task.",
-                         subscriptions=self.bus, middleware=[HostTracker(self.hosts)])
-        advertise_list_changed(self)
-        # tools/call goes to `_serve_tools_call`, which hands every call but our own tools' to the SDK's
-        # handler. Extensions could wrap that handler, but they are fixed at construction and we have none.
-        lowlevel = self._lowlevel_server  # the SDK has no public accessor (its own TODO L53)
-        sdk_handler = lowlevel.get_request_handler("tools/call")
-        assert sdk_handler is not None
-        self._sdk_tools_call = sdk_handler.handler
-        lowlevel.add_request_handler("tools/call", CallToolRequestParams, self._serve_tools_call)
+        super().__init__(SERVER_NAME, version=__version__, instructions=INSTRUCTIONS, title=SERVER_TITLE,
+                         description="Engineering personas, selected per task.", website_url=website_url(),
+                         icons=[ICON], subscriptions=self.bus, middleware=[HostTracker(self.hosts)],
+                         lifespan=self.hosts.lifespan)
         self._catalog: Catalog | None = None if callable(catalog) else catalog
         self._load_catalog = catalog if callable(catalog) else None
         self.tool_arguments: dict[str, frozenset[str]] = {}
-        self._direct_tools: dict[str, tuple[Callable[[dict[str, Any]], dict[str, Any]],
-                                            Callable[..., Awaitable[CallToolResult]]]] = {}
 
     @property
     def catalog(self) -> Catalog:
@@ -147,31 +184,56 @@ class PersonaServer(MCPServer[Any]):
         await self.hosts.notify_list_changed()
 
     async def run_stdio_async(self) -> None:
-        """Serve over stdio; garbage lines get JSON-RPC errors, and requests in flight at EOF are answered."""
-        async with stdio_transport() as (read_stream, write_stream):
-            lowlevel = self._lowlevel_server
-            await lowlevel.run(read_stream, write_stream, lowlevel.create_initialization_options())
+        """Serve over stdio: the SDK's transport, with error replies, a line cap and answers at end of input."""
+        from persona_mcp.stdio import serve_stdio
+
+        await serve_stdio(self)
 
     def read_only_tool(self, title: str) -> Callable[[_Fn], _Fn]:
-        """Register a read-only tool and remember its argument names, so that unknown ones are refused.
+        """Register a read-only tool through the SDK, with its docstring as a clean description.
 
-        The SDK derives the tool's listing (input and output schemas) and its argument validator from
-        the signature; `call_tool` then runs the tool through that same validator directly.
+        The SDK derives the tool's listing (input and output schemas) and its argument validation from
+        the signature. Its names are remembered, so that an unknown argument is refused by name rather
+        than ignored.
         """
-        register = self.tool(annotations=READ_ONLY, title=title)
 
         def decorator(fn: _Fn) -> _Fn:
-            name = fn.__name__
-            self.tool_arguments[name] = frozenset(inspect.signature(fn).parameters)
-            register(fn)
-            tool = self._tool_manager.get_tool(name)  # the SDK keeps its tools privately; no public lookup
-            assert tool is not None and tool.is_async and tool.context_kwarg is None and not tool.resolved_params
-            self._direct_tools[name] = (tool.fn_metadata.validate_arguments, fn)
+            self.tool_arguments[fn.__name__] = frozenset(inspect.signature(fn).parameters)
+            self.add_tool(fn, title=title, description=inspect.cleandoc(fn.__doc__ or ""), annotations=READ_ONLY,
+                          icons=[ICON])
             return fn
 
         return decorator
 
+    async def call_tool(self, name: str, arguments: dict[str, Any], context: Context[Any, Any] | None = None,
+                        ) -> CallToolResult | InputRequiredResult:
+        """The SDK's tool call, with argument problems told as the model needs them to retry (SEP-1303).
+
+        The SDK turns a `ToolError` into a result with `isError: true` and its message as the text; its
+        own message for a failed validation is pydantic's, so it is rewritten here to name the field
+        and what a right value looks like. An unknown tool stays a JSON-RPC invalid-params error.
+        """
+        known = self.tool_arguments.get(name)
+        if known is None:
+            raise MCPError(code=INVALID_PARAMS, message=f"unknown tool {name!r}; tools: "
+                           + ", ".join(self.tool_arguments), data={"field": "name"})
+        unknown = sorted(set(arguments) - known)
+        if unknown:
+            takes = ", ".join(sorted(known)) or "no arguments"
+            raise ToolError(f"{name}: unknown argument {unknown[0]!r}. Fix: leave it out; {name} takes {takes}.")
+        try:
+            return await super().call_tool(name, arguments, context)
+        except UnexpectedToolError as exc:
+            if isinstance(exc.__cause__, InvalidArgument):
+                raise ToolError(argument_problem(name, exc.__cause__.field, exc.__cause__.message)) from exc
+            raise
+        except ToolError as exc:
+            if isinstance(exc.__cause__, ValidationError):
+                raise ToolError(validation_problem(name, exc.__cause__)) from exc.__cause__
+            raise
+
     def persona(self, name: str, field: str = "name", catalog: Catalog | None = None) -> Persona:
+        """The persona `name`, or the JSON-RPC invalid-params error for prompts and resources."""
         if len(name) > MAX_NAME_CHARS:
             raise invalid_params(field, f"at most {MAX_NAME_CHARS} characters (got {len(name)})")
         try:
@@ -179,11 +241,11 @@ class PersonaServer(MCPServer[Any]):
         except PersonaNotFound as exc:
             raise invalid_params(field, str(exc), known=exc.known) from exc
 
-    # Prompts: one per persona, listed from the catalog in force.
+    # Prompts: one per persona, by short name, listed from the catalog in force.
     async def list_prompts(self) -> list[MCPPrompt]:
         return [
             MCPPrompt(
-                name=p.name, title=p.title, description=p.spec.description,
+                name=p.short_name, title=p.title, description=prompt_description(p), icons=[ICON],
                 arguments=[MCPPromptArgument(name="task", required=False,
                                              description="The task to apply this persona to (optional).")],
             )
@@ -197,123 +259,58 @@ class PersonaServer(MCPServer[Any]):
         arguments = arguments or {}
         unknown = sorted(set(arguments) - {"task"})
         if unknown:
-            raise invalid_params(unknown[0], f"prompt {persona.name!r} takes only the optional argument 'task'")
+            raise invalid_params(unknown[0], f"prompt {persona.short_name!r} takes only the optional argument 'task'")
         task = str(arguments.get("task") or "").strip()
         if len(task) > MAX_TASK_CHARS:
             raise invalid_params("task", f"at most {MAX_TASK_CHARS} characters")
         message = PromptMessage(role="user", content=TextContent(type="text", text=prompt_text(persona, task)))
-        return GetPromptResult(description=persona.spec.description, messages=[message])
+        return GetPromptResult(description=prompt_description(persona), messages=[message])
 
     async def list_resources(self) -> list[MCPResource]:
         listed = await super().list_resources()
         return listed + [
-            MCPResource(name=p.name, title=p.title, uri=f"persona://{p.short_name}", description=p.spec.description,
-                        mime_type="text/markdown", size=len(p.text.encode("utf-8")))
+            MCPResource(name=p.name, title=p.title, uri=f"persona://{p.short_name}",
+                        description=prompt_description(p), mime_type="text/markdown",
+                        size=len(p.text.encode("utf-8")))
             for p in self.catalog.personas
         ]
 
-    async def call_tool(self, name: str, arguments: dict[str, Any], context: Context[Any, Any] | None = None,
-                        ) -> Any:
-        unknown = sorted(set(arguments) - self.tool_arguments.get(name, frozenset(arguments)))
-        if unknown:
-            known = ", ".join(sorted(self.tool_arguments[name])) or "none"
-            raise invalid_params(unknown[0], f"unknown argument; {name} takes: {known}", tool=name)
-        direct = self._direct_tools.get(name)
-        if direct is not None:
-            return await self._call_direct(name, arguments, *direct)
-        try:
-            return await super().call_tool(name, arguments, context)
-        except ToolError as exc:
-            cause = exc.__cause__
-            if isinstance(cause, ValidationError):
-                raise invalid_arguments(cause, tool=name) from exc
-            if isinstance(cause, InvalidArgument):
-                raise invalid_params(cause.field, cause.message, tool=name) from exc
-            if str(exc).startswith("Unknown tool"):
-                raise MCPError(code=INVALID_PARAMS, message=f"unknown tool {name!r}; tools: "
-                               + ", ".join(t.name for t in await self.list_tools())) from exc
-            raise
 
-    async def _serve_tools_call(
-        self, ctx: ServerRequestContext[Any, Any], params: CallToolRequestParams
-    ) -> BaseModel | dict[str, Any] | None:
-        """The tools/call handler: our own tools in their wire form, any other call through the SDK's handler.
-
-        An answer of our tools is a text block and structured content; it goes back as the dict the SDK
-        would dump it to (`CallToolResult.model_dump(by_alias=True, mode="json", exclude_none=True)`),
-        which the SDK then checks against the protocol version's result schema as it does any result.
-        Dumping the model would walk the whole selection once more, and the SDK's handler adds a
-        Context our tools do not take.
-        """
-        if params.name not in self._direct_tools:
-            return await self._sdk_tools_call(ctx, params)
-        try:
-            result = await self.call_tool(params.name, params.arguments or {})
-        except UnexpectedToolError as exc:  # as the SDK's handler reports a crash: no detail to the client
-            logger.exception("Tool %r raised an unexpected exception", params.name)
-            return CallToolResult(content=[TextContent(type="text", text=str(exc))], is_error=True)
-        return wire_form(result)
-
-    @staticmethod
-    async def _call_direct(
-        name: str, arguments: dict[str, Any], validate: Callable[[dict[str, Any]], dict[str, Any]],
-        fn: Callable[..., Awaitable[CallToolResult]],
-    ) -> CallToolResult:
-        """Run one of our own tools: the SDK's validator for its arguments, then the tool itself.
-
-        What the SDK's generic path adds on top (a Context the tools do not take, resolvers they do
-        not have, and re-validating the structured content that the tool has just dumped from the
-        very model the output schema describes) costs about a third of a selection, so it is skipped.
-        Failures come out as they would from that path: argument errors and `InvalidArgument` as
-        invalid-params errors naming the field, an `MCPError` as itself, and a crash as the SDK's
-        `UnexpectedToolError`, which the caller turns into an `isError` result without its text.
-        """
-        try:
-            kwargs = validate(arguments)
-        except ValidationError as exc:
-            raise invalid_arguments(exc, tool=name) from exc
-        except MCPError:
-            raise
-        except Exception as exc:
-            raise UnexpectedToolError(f"Error executing tool {name}") from exc
-        try:
-            return await fn(**kwargs)
-        except MCPError:
-            raise
-        except InvalidArgument as exc:
-            raise invalid_params(exc.field, exc.message, tool=name) from exc
-        except Exception as exc:
-            raise UnexpectedToolError(f"Error executing tool {name}") from exc
-
-def invalid_params(field: str, message: str, *, tool: str | None = None, known: Sequence[str] = ()) -> MCPError:
-    """The JSON-RPC invalid-params error, naming the field at fault."""
-    where = f"{tool}: " if tool else ""
+def invalid_params(field: str, message: str, *, known: Sequence[str] = ()) -> MCPError:
+    """The JSON-RPC invalid-params error of a prompt or resource, naming the field at fault."""
     data: dict[str, Any] = {"field": field}
     if known:
         data["known"] = list(known)
-    return MCPError(code=INVALID_PARAMS, message=f"{where}invalid '{field}': {message}", data=data)
+    return MCPError(code=INVALID_PARAMS, message=f"invalid '{field}': {message}", data=data)
 
 
-def wire_form(result: CallToolResult) -> CallToolResult | dict[str, Any]:
-    """A tool result with one plain text block and structured content, as the dict the SDK would dump it to.
-
-    Anything else is returned as it is, for the SDK to dump. tests/test_tool_path.py checks that both
-    come out the same on the wire.
-    """
-    block = result.content[0] if len(result.content) == 1 else None
-    if (not isinstance(block, TextContent) or block.annotations is not None or block.meta is not None
-            or result.meta is not None or result.is_error or result.structured_content is None
-            or result.result_type != "complete"):
-        return result
-    return {"content": [{"type": "text", "text": block.text}], "structuredContent": result.structured_content,
-            "isError": False, "resultType": "complete"}
+def argument_problem(tool: str, field: str, problem: str) -> str:
+    """The text of a tool result for a bad argument: the field, what is wrong, and what would be right."""
+    fix = ARGUMENT_FIXES.get(field.split(".")[0])
+    return f"{tool}: invalid argument '{field}': {problem.rstrip('.')}." + (f" Fix: pass {fix}." if fix else "")
 
 
-def invalid_arguments(error: ValidationError, *, tool: str) -> MCPError:
-    """The invalid-params error for a tool's arguments that failed validation: the first problem, by field."""
-    first = error.errors()[0]
-    field = ".".join(str(part) for part in first["loc"]) or "arguments"
-    return invalid_params(field, first["msg"], tool=tool)
+def validation_problem(tool: str, error: ValidationError) -> str:
+    """Every problem pydantic found (three at most), without echoing the values the caller sent."""
+    problems = error.errors(include_url=False, include_input=False)
+    lines = [argument_problem(tool, ".".join(str(part) for part in p["loc"]) or "arguments", p["msg"])
+             for p in problems[:3]]
+    if len(problems) > 3:
+        lines.append(f"({len(problems) - 3} more problems)")
+    return "\n".join(lines)
+
+
+_ROUTING_CLAUSE = re.compile(r"\s*(Auto-invoke when|Do NOT load for|Use PROACTIVELY|Use this agent when)\b.*",
+                             re.IGNORECASE | re.DOTALL)
+
+
+def prompt_description(persona: Persona) -> str:
+    """The persona's description without its routing clauses, cut at a word within 200 characters."""
+    text = " ".join(_ROUTING_CLAUSE.sub("", persona.spec.description).split()) or persona.title
+    if len(text) <= MAX_PROMPT_DESCRIPTION:
+        return text
+    cut = text[:MAX_PROMPT_DESCRIPTION - 1].rsplit(" ", 1)[0].rstrip(",;:")
+    return cut + "…"
 
 
 def prompt_text(persona: Persona, task: str = "") -> str:
@@ -355,9 +352,16 @@ def _tool_result(model: Any, text: str) -> CallToolResult:
                           structured_content=model.model_dump(mode="json"))
 
 
+def _listing_result(catalog: Catalog) -> CallToolResult:
+    listing = catalog.listing()
+    text = "\n".join(f"{p.name}: {p.title} ({p.layer})" for p in listing.personas)
+    return _tool_result(listing, text or "The catalog is empty.")
+
+
 def build_server(catalog: Catalog | Callable[[], Catalog]) -> PersonaServer:
     """Wire the catalog into an MCP server: three tools, a prompt per persona, and the resources."""
     server = PersonaServer(catalog)
+    listings: WeakKeyDictionary[Catalog, CallToolResult] = WeakKeyDictionary()  # one per catalog, built once
     # The handlers are coroutines so that they run on the event loop: each one is a fraction of a
     # millisecond of CPU work, less than what the SDK's hop to a worker thread for a plain
     # function would cost.
@@ -367,7 +371,7 @@ def build_server(catalog: Catalog | Callable[[], Catalog]) -> PersonaServer:
         task: TaskText,
         files: FilePaths = [],  # noqa: B006 - pydantic copies defaults; the schema shows [] as the default
         top_k: TopK = 3,
-        available_servers: Servers = None,
+        available_servers: Servers = [],  # noqa: B006 - as files
         detail: DetailLevel = "full",
     ) -> Annotated[CallToolResult, Selection]:
         """Pick the engineering persona that fits a task, and explain why.
@@ -381,7 +385,7 @@ def build_server(catalog: Catalog | Callable[[], Catalog]) -> PersonaServer:
         from persona_mcp.selection import select  # loaded with the first catalog, not at start-up
 
         result = select(server.catalog.index, task, files, top_k=top_k,
-                        available_servers=available_servers, detail=detail)
+                        available_servers=available_servers or None, detail=detail)
         return _tool_result(result, selection_text(result))
 
     @server.read_only_tool("List personas")
@@ -390,9 +394,11 @@ def build_server(catalog: Catalog | Callable[[], Catalog]) -> PersonaServer:
 
         Use it to see which mindsets are available before asking for one with `get_persona`.
         """
-        listing = server.catalog.listing()
-        text = "\n".join(f"{p.name}: {p.title} ({p.layer})" for p in listing.personas)
-        return _tool_result(listing, text or "The catalog is empty.")
+        catalog = server.catalog
+        result = listings.get(catalog)
+        if result is None:  # a large catalog takes a while to list: not on the event loop
+            result = listings[catalog] = await anyio.to_thread.run_sync(_listing_result, catalog)
+        return result
 
     @server.read_only_tool("Get a persona")
     async def get_persona(name: PersonaName, detail: DetailLevel = "full") -> Annotated[CallToolResult, PersonaDetail]:
@@ -402,7 +408,12 @@ def build_server(catalog: Catalog | Callable[[], Catalog]) -> PersonaServer:
         guidance or "summary" for its first section and headings.
         """
         catalog = server.catalog
-        persona = server.persona(name, catalog=catalog)
+        try:
+            persona = catalog.get(name)
+        except PersonaNotFound as exc:
+            known = ", ".join(p.short_name for p in catalog.personas) or "none (the catalog is empty)"
+            raise ToolError(f"get_persona: invalid argument 'name': no persona is called {name!r}. "
+                            f"Fix: pass one of {known}.") from exc
         entry = catalog.entry(persona.name)
         guidance = persona.body if detail == "full" else persona.summary
         result = PersonaDetail(persona=PersonaInfo.of(persona, entry.overrides), detail=detail, guidance=guidance)
@@ -433,4 +444,3 @@ def build_server(catalog: Catalog | Callable[[], Catalog]) -> PersonaServer:
         return None
 
     return server
-

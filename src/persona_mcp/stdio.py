@@ -1,467 +1,200 @@
-"""The stdio transport: bounded JSON-RPC lines in, answers out, and no answer lost when stdin closes.
+"""stdio: the SDK's `stdio_server()` plus what it lacks (mcp 2.3), each with where it would go upstream.
 
-The SDK's own stdio transport drops requests still in flight when stdin reaches its end, stays
-silent on lines that are not JSON-RPC, and reads a line of any length. This one answers every line
-it cannot use with a JSON-RPC error (-32700 parse error, -32600 invalid request), caps the length
-of a line, and on end of input waits (for a bounded time) until every request it handed to the
-server has been answered before it reports the end to the server.
-
-While it serves, fd 1 points at stderr and fd 0 at the null device, so a stray print or a child
-process cannot reach the wire; both are restored on exit.
-
-When the wire is a pipe or a socket (the way hosts start a server), the event loop polls it and
-reads and writes it without blocking; a regular file, a terminal, or any stream on Windows is
-served by blocking calls in a worker thread instead.
+1. Error replies to lines it cannot use: -32700 not JSON; -32600 not JSON-RPC, over MAX_LINE_BYTES
+   (dropped as it comes), or an id that is no string or integer (the SDK takes it for a notification).
+   Upstream: stdio_server's stdin_reader, where it parses a line and sends its exception on.
+2. Requests in flight when stdin closes are answered (DRAIN_SECONDS at most) before the server hears
+   of the end. Upstream: the dispatcher letting its handlers finish at end of input.
+Past MAX_IN_FLIGHT unanswered requests no input is read: a host that stops reading stdout is held back
+by the pipe, and dropped (the reason logged) if it then reads nothing for STALL_SECONDS, or after the
+input ended. SIGINT/SIGTERM end the input as EOF does; a second one stops at once. The SDK runs our
+file objects in worker threads, which poll to see a stop; `_claim` diverts fds 0 and 1 as the SDK would.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import os
-import stat
+import select
+import signal
 import sys
-from collections import Counter
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager, suppress
-from typing import IO, Any, Self
+import time
+from collections.abc import Callable
+from contextlib import suppress
+from typing import IO, Any, cast
 
 import anyio
-import anyio.to_thread
+import anyio.from_thread
+import mcp_types as types
+from anyio import CancelScope
+from anyio.abc import ObjectReceiveStream, ObjectSendStream
+from mcp.server.mcpserver import MCPServer
+from mcp.server.stdio import stdio_server
 from mcp.shared.message import ServerMessageMetadata, SessionMessage
-from mcp_types import (
-    INVALID_REQUEST,
-    PARSE_ERROR,
-    ErrorData,
-    JSONRPCError,
-    JSONRPCMessage,
-    JSONRPCRequest,
-    JSONRPCResponse,
-    RequestId,
-    jsonrpc_message_adapter,
-)
 from pydantic import ValidationError
 
-if sys.platform != "win32":
-    import fcntl
+from persona_mcp.sdk_seams import run_server
 
 logger = logging.getLogger(__name__)
 
-MAX_LINE_BYTES = 8 * 1024 * 1024
-"""The longest JSON-RPC line accepted: above any request within the tools' bounds, even fully escaped."""
-DRAIN_SECONDS = 10.0
-"""How long requests in flight at end of input may take to answer before the transport gives up on them."""
-_CHUNK = 64 * 1024
+MAX_LINE_BYTES = 8 * 1024 * 1024  # above any request within the tools' bounds, even fully escaped
+MAX_IN_FLIGHT = 64  # requests handed to the server and not yet answered (64 select answers are ~4 MB)
+DRAIN_SECONDS = 10.0  # how long requests in flight at end of input may take
+STALL_SECONDS = 3.0  # how long a held-back or finished host may leave its answers unread
+_POLL = 0.2  # seconds between two looks at the stop flags while a worker thread waits on the wire
+_POSIX = sys.platform != "win32"  # on Windows, select() cannot wait on pipes: reads and writes block
 
 
-class _Wire:
-    """The process's stdin and stdout as private descriptors, with fds 0 and 1 diverted while serving."""
-
-    def __init__(self) -> None:
-        self.restore: list[Callable[[], None]] = []
-        self.reader: IO[bytes] = sys.stdin.buffer
-        self.writer: IO[bytes] = sys.stdout.buffer
-        if sys.platform == "win32":  # pragma: no cover - Windows serves the std handles in place
-            return
-        try:
-            self.reader = self._claim(0, os.O_RDONLY, "rb")
-            self.writer = self._claim(1, os.O_WRONLY, "wb")
-        except OSError as exc:  # a closed or odd descriptor: serve the std streams in place
-            logger.debug("serving stdio in place: %s", exc)
-
-    def _claim(self, fd: int, mode: int, file_mode: str) -> IO[bytes]:
-        private = os.dup(fd)
-        diversion = os.dup(2) if fd == 1 else os.open(os.devnull, mode)
-        os.dup2(diversion, fd)
-        os.close(diversion)
-
-        def restore() -> None:
-            with suppress(OSError):
-                os.dup2(private, fd)
-
-        self.restore.append(restore)
-        # Reads are buffered (a raw file's readline makes one system call per byte); writes are not,
-        # since every message is written whole and flushed at once.
-        stream: IO[bytes] = os.fdopen(private, file_mode, buffering=-1 if fd == 0 else 0)
-        return stream
-
-    def close(self) -> None:
-        for restore in reversed(self.restore):
-            restore()
-
-
-def read_line(reader: IO[bytes], limit: int) -> tuple[bytes, bool]:
-    """One line of at most `limit` bytes (b"" at end of input), and whether a longer line was cut off.
-
-    The rest of an over-long line is read and thrown away, so memory stays bounded by `limit`.
-    """
-    line = reader.readline(limit + 1)
-    if len(line) <= limit or line.endswith(b"\n"):
-        return line, False
-    while line and not line.endswith(b"\n"):
-        line = reader.readline(_CHUNK)
-    return b"", True
-
-
-class _ThreadedReader:
-    """Lines from a blocking binary file, each read in a worker thread (regular files, terminals, Windows)."""
-
-    def __init__(self, source: IO[bytes], limit: int) -> None:
-        self.source = source
-        self.limit = limit
-
-    async def read_line(self) -> tuple[bytes, bool]:
-        return await anyio.to_thread.run_sync(read_line, self.source, self.limit, abandon_on_cancel=True)
-
-    def close(self) -> None:
-        pass
-
-
-class _ThreadedWriter:
-    """Whole messages to a blocking binary file, each written in a worker thread."""
-
-    def __init__(self, sink: IO[bytes]) -> None:
-        self.sink = sink
-
-    async def write(self, data: bytes) -> None:
-        await anyio.to_thread.run_sync(_write, self.sink, data)
-
-    def close(self) -> None:
-        pass
-
-
-class _NonBlocking:
-    """A pipe or socket descriptor switched to non-blocking mode, served by the event loop.
-
-    A thread hop per message costs the round trip far more than the I/O itself: the worker has to
-    win the GIL from the event loop and hand the result back. Polling the descriptor from the loop
-    needs neither. The descriptor's original flags come back on close, since the open file
-    description may be shared with the host.
-    """
-
-    def __init__(self, fd: int) -> None:
-        self.fd = fd
-        self.flags = fcntl.fcntl(fd, fcntl.F_GETFL)
-        fcntl.fcntl(fd, fcntl.F_SETFL, self.flags | os.O_NONBLOCK)
-
-    def close(self) -> None:
-        with suppress(OSError):
-            fcntl.fcntl(self.fd, fcntl.F_SETFL, self.flags)
-
-
-class _PollingReader(_NonBlocking):
-    """Lines of at most `limit` bytes from a non-blocking descriptor, split out of a buffer of our own.
-
-    The same contract as `read_line`: (line with its newline, False); (b"", True) for a line that was
-    over the limit, whose bytes are dropped as they arrive so memory stays bounded; (rest, False) for
-    a last line without a newline; (b"", False) at end of input.
-    """
+class _Lines(io.TextIOBase):
+    """stdin as the lines the SDK can use; the others are answered here, from the SDK's reader thread."""
 
     def __init__(self, fd: int, limit: int) -> None:
-        super().__init__(fd)
-        self.limit = limit
-        self.buffer = bytearray()
-        self.scanned = 0  # bytes of the buffer already known to hold no newline
-        self.skipping = False  # dropping the rest of an over-long line
-        self.eof = False
+        self.fd, self.limit, self.buffer, self.scanned = fd, limit, bytearray(), 0
+        self.ended = False  # end of input, or a stop
+        self.replies: ObjectSendStream[SessionMessage] | None = None  # the SDK's write stream, once open
 
-    async def read_line(self) -> tuple[bytes, bool]:
+    def readline(self, size: int | None = -1) -> str:  # type: ignore[override]  # a text file's readline
+        while (line := self._line()) != b"":
+            problem = screen(line, self.limit) if line is None or line.strip() else None
+            if problem is None and line is not None and line.strip():
+                return line.decode("utf-8")
+            if problem is not None and self.replies is not None:
+                logger.warning("stdin: %s", problem[1])
+                error = types.JSONRPCError(jsonrpc="2.0", id=problem[2], error=types.ErrorData(code=problem[0],
+                                                                                                message=problem[1]))
+                with suppress(anyio.BrokenResourceError, anyio.ClosedResourceError):
+                    anyio.from_thread.run(self.replies.send, SessionMessage(error))
+        return ""
+
+    def _line(self) -> bytes | None:
+        """The next line (b"" at the end), or None for an over-long one, whose bytes are dropped as they come."""
+        skipping = False
         while True:
             end = self.buffer.find(b"\n", self.scanned)
             if end >= 0:
-                line = bytes(self.buffer[:end + 1])
+                line, self.scanned = bytes(self.buffer[:end + 1]), 0
                 del self.buffer[:end + 1]
-                self.scanned = 0
-                if self.skipping:
-                    self.skipping = False
-                    return b"", True
-                if end > self.limit:
-                    return b"", True
-                return line, False
+                return None if skipping or end > self.limit else line
+            skipping = skipping or len(self.buffer) > self.limit
+            if skipping:
+                self.buffer.clear()
+            if self.ended:
+                rest, self.scanned = bytes(self.buffer), 0
+                self.buffer.clear()
+                return None if skipping else rest
             self.scanned = len(self.buffer)
-            if self.skipping or self.scanned > self.limit:  # no newline within the limit: drop what came
-                self.buffer.clear()
-                self.scanned = 0
-                self.skipping = True
-            if self.eof:
-                rest, cut = bytes(self.buffer), self.skipping
-                self.buffer.clear()
-                self.scanned = 0
-                self.skipping = False
-                return (b"", True) if cut else (rest, False)
-            await self._fill()
-
-    async def _fill(self) -> None:
-        while True:
-            try:
-                chunk = os.read(self.fd, _CHUNK)
-            except BlockingIOError:
-                await anyio.wait_readable(self.fd)
-                continue
-            if not chunk:
-                self.eof = True
+            while not self.ended and _POSIX and not select.select([self.fd], [], [], _POLL)[0]:
+                pass
+            chunk = b"" if self.ended else os.read(self.fd, 65536)
+            self.ended = self.ended or not chunk
             self.buffer += chunk
-            return
 
 
-class _PollingWriter(_NonBlocking):
-    """Whole messages to a non-blocking descriptor; a full pipe waits on the loop, not in a thread."""
-
-    async def write(self, data: bytes) -> None:
-        view = memoryview(data)
-        while view:
-            try:
-                written = os.write(self.fd, view)
-            except BlockingIOError:
-                await anyio.wait_writable(self.fd)
-                continue
-            view = view[written:]
-
-
-def _pollable(stream: IO[bytes]) -> int | None:
-    """The descriptor behind `stream` if the event loop can poll it (a pipe or a socket on POSIX), else None."""
-    if sys.platform == "win32":  # pragma: no cover - the proactor loop cannot poll pipes
-        return None
+def screen(line: bytes | None, limit: int) -> tuple[int, str, types.RequestId | None] | None:
+    """None for a line the SDK can serve, else the error to answer it with: code, message, id if usable."""
+    if line is None:
+        return types.INVALID_REQUEST, f"Invalid Request: the line is over the {limit}-byte limit", None
     try:
-        fd = stream.fileno()
-        mode = os.fstat(fd).st_mode
-    except (AttributeError, OSError, ValueError):  # no descriptor (an in-memory file) or a closed one
-        return None
-    return fd if stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode) else None
-
-
-def _line_reader(source: IO[bytes], limit: int) -> _ThreadedReader | _PollingReader:
-    fd = _pollable(source)
-    return _ThreadedReader(source, limit) if fd is None else _PollingReader(fd, limit)
-
-
-def _message_writer(sink: IO[bytes]) -> _ThreadedWriter | _PollingWriter:
-    fd = _pollable(sink)
-    return _ThreadedWriter(sink) if fd is None else _PollingWriter(fd)
-
-
-def error_reply(code: int, message: str, id_: RequestId | None = None) -> SessionMessage:
-    return SessionMessage(JSONRPCError(jsonrpc="2.0", id=id_, error=ErrorData(code=code, message=message)))
-
-
-def decode(line: bytes) -> SessionMessage | JSONRPCError:
-    """A wire line as a message for the server, or the error to answer it with."""
-    try:
-        return SessionMessage(jsonrpc_message_adapter.validate_json(line, by_name=False))
+        message = types.jsonrpc_message_adapter.validate_json(line, by_name=False)
     except ValidationError as exc:
-        invalid_json = [e for e in exc.errors() if e["type"] == "json_invalid"]
-    if invalid_json:  # includes invalid UTF-8 and lone surrogates, which json.loads would let through
-        detail = invalid_json[0]["ctx"].get("error", "") if "ctx" in invalid_json[0] else ""
-        return _error(PARSE_ERROR, f"Parse error: the line is not valid JSON ({detail or invalid_json[0]['msg']})")
+        first = exc.errors(include_url=False, include_input=False)[0]
+        if first["type"] == "json_invalid":  # invalid UTF-8 included
+            return types.PARSE_ERROR, f"Parse error: not valid JSON ({first.get('ctx', {}).get('error')})", None
+        data, where = json.loads(line), ".".join(map(str, first["loc"][1:]))  # the field, not the model tried
+        raw = data.get("id") if isinstance(data, dict) else None
+        batch = " (one message a line: batches are not supported)" if isinstance(data, list) else ""
+        id_ = raw if isinstance(raw, str) or (isinstance(raw, int) and not isinstance(raw, bool)) else None
+        return types.INVALID_REQUEST, f"Invalid Request: {where + ': ' if where else ''}{first['msg']}{batch}", id_
+    if isinstance(message, types.JSONRPCNotification) and b'"id"' in line and "id" in json.loads(line):
+        return types.INVALID_REQUEST, "Invalid Request: 'id' must be a string or an integer", None
+    return None
+
+
+class _Sink(io.TextIOBase):
+    """stdout for the SDK's writer thread; gives up on a host that stalls when it must not (see the top)."""
+
+    def __init__(self, fd: int, must_flow: Callable[[], bool]) -> None:
+        self.fd, self.must_flow, self.abandon = fd, must_flow, False
+
+    def write(self, text: str) -> int:
+        view, stalled = memoryview(text.encode("utf-8")), time.monotonic()
+        while view:
+            if not _POSIX or select.select([], [self.fd], [], _POLL)[1]:
+                view, stalled = view[os.write(self.fd, view[:select.PIPE_BUF if _POSIX else None]):], time.monotonic()
+            elif self.abandon or (self.must_flow() and time.monotonic() - stalled > STALL_SECONDS):
+                raise BrokenPipeError(f"the host has not read its answers for {STALL_SECONDS:.0f} s")
+        return len(text)
+
+
+async def serve_stdio(server: MCPServer[Any], *, max_line_bytes: int = MAX_LINE_BYTES,
+                      max_in_flight: int = MAX_IN_FLIGHT, drain_seconds: float = DRAIN_SECONDS) -> None:
+    """Serve `server` over stdin and stdout until stdin closes or a signal asks to stop."""
+    slots = anyio.Semaphore(max_in_flight)  # one taken per request handed to the server, given back by its answer
+    input_ended = anyio.Event()
+    to_server, server_read = anyio.create_memory_object_stream[SessionMessage | Exception](0)
+    server_write, from_server = anyio.create_memory_object_stream[SessionMessage](0)
+
+    async def unanswered() -> None:  # a request settled without an answer (cancelled): its slot is free
+        slots.release()
+
+    async def relay_in(sdk_read: ObjectReceiveStream[SessionMessage | Exception]) -> None:
+        async with to_server:  # closing it tells the server the input is over
+            async for item in sdk_read:
+                if isinstance(item, Exception):  # screened lines parse: only an SDK change gets here
+                    logger.warning("stdin: the SDK could not read a line: %s", item)
+                    continue
+                if isinstance(item.message, types.JSONRPCRequest):
+                    await slots.acquire()
+                    item.metadata = ServerMessageMetadata(on_request_unanswered=unanswered)
+                await to_server.send(item)
+            input_ended.set()
+            back = 0
+            with anyio.move_on_after(drain_seconds):  # every slot back: every request answered
+                while back < max_in_flight:
+                    await slots.acquire()
+                    back += 1
+            if back < max_in_flight:
+                logger.warning("stdin closed; %d request(s) unanswered after %.0f s", max_in_flight - back,
+                               drain_seconds)
+
+    async def on_signals(lines: _Lines, sink: _Sink, scope: CancelScope) -> None:
+        with anyio.open_signal_receiver(signal.SIGINT, signal.SIGTERM) as signals:
+            async for signum in signals:
+                sink.abandon, lines.ended = lines.ended, True  # a second one (or one after EOF) stops at once
+                logger.warning("%s: stopping%s", signal.Signals(signum).name,
+                               " now" if sink.abandon else "; requests in flight are answered first")
+                if sink.abandon:
+                    scope.cancel()
+
+    # The wire on private descriptors; fds 0 and 1 point at the null device and stderr meanwhile, so that
+    # a stray print or a child process cannot reach it (explicit streams skip the SDK's own claim).
+    in_fd, out_fd, devnull = os.dup(0), os.dup(1), os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    os.dup2(2, 1)
+    os.close(devnull)
+    lines, sink = _Lines(in_fd, max_line_bytes), _Sink(out_fd, lambda: input_ended.is_set() or not slots.value)
     try:
-        data: Any = json.loads(line)
-    except (ValueError, RecursionError) as exc:
-        return _error(PARSE_ERROR, f"Parse error: the line is not valid JSON ({exc})")
-    if isinstance(data, list):
-        return _error(INVALID_REQUEST, "Invalid Request: JSON-RPC batches are not supported; send one message a line")
-    if not isinstance(data, dict):
-        return _error(INVALID_REQUEST, f"Invalid Request: expected a JSON object, got {_json_type(data)}")
-    raw_id = data.get("id")
-    id_ = raw_id if isinstance(raw_id, str) or (isinstance(raw_id, int) and not isinstance(raw_id, bool)) else None
-    return _error(INVALID_REQUEST, f"Invalid Request: {_shape_problem(data)}", id_)
-
-
-def _json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    return "a string"
-
-
-def _error(code: int, message: str, id_: RequestId | None = None) -> JSONRPCError:
-    return JSONRPCError(jsonrpc="2.0", id=id_, error=ErrorData(code=code, message=message))
-
-
-def _shape_problem(data: dict[str, Any]) -> str:
-    if data.get("jsonrpc") != "2.0":
-        return "'jsonrpc' must be \"2.0\""
-    if "method" in data:
-        if not isinstance(data["method"], str):
-            return "'method' must be a string"
-        if "params" in data and not isinstance(data["params"], dict | None):
-            return "'params' must be an object"
-        if "id" in data and data["id"] is not None and not isinstance(data["id"], str | int):
-            return "'id' must be a string or an integer"
-        return "not a valid request or notification"
-    if "result" in data or "error" in data:
-        return "not a valid response ('id' must be a string or an integer; 'result' an object)"
-    return "a message needs 'method' (request or notification) or 'result'/'error' (response)"
-
-
-class _Stream:
-    """What the SDK asks of a stream besides sending or receiving: closing, and use as a context manager."""
-
-    closed = False
-
-    async def aclose(self) -> None:
-        self.closed = True
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.aclose()
-
-
-class _Outbox(_Stream):
-    """The server's write stream: each message is encoded and written to the wire by the task that sends it.
-
-    There is no queue and no writer task in between: a handler's answer is on the wire when its `send`
-    returns, without the task switches a relay costs. A lock keeps messages whole when a write has to
-    wait for the host to read (a full pipe). An answer counts as answered for the drain at end of input
-    even when it could not be delivered (the host stopped reading): nothing is left to wait for.
-    """
-
-    def __init__(self, writer: _ThreadedWriter | _PollingWriter) -> None:
-        self.writer = writer
-        self.lock = anyio.Lock(fast_acquire=True)  # uncontended, taking it does not yield to the event loop
-        self.broken = False
-        self.pending: Counter[RequestId] = Counter()  # requests in flight, counted in case a client reuses an id
-        self.settled = anyio.Event()
-
-    async def send(self, item: SessionMessage, /) -> None:
-        if self.closed:
-            raise anyio.ClosedResourceError
-        await self.deliver(item)
-
-    async def deliver(self, item: SessionMessage) -> None:
-        """Write one message (the server's, or an error reply of the transport's own)."""
-        message = item.message
-        if not self.broken:
-            data = encode(message)
-            try:
-                async with self.lock:
-                    await self.writer.write(data)
-            except OSError as exc:  # the host went away; go on answering so the server is never blocked
-                logger.warning("stdout: cannot write (%s); further messages are dropped", exc)
-                self.broken = True
-        if isinstance(message, JSONRPCResponse | JSONRPCError) and message.id is not None:
-            self.answered(message.id)
-
-    def expect_answer(self, id_: RequestId) -> None:
-        self.pending[id_] += 1
-
-    def answered(self, id_: RequestId) -> None:
-        if self.pending[id_] <= 1:
-            del self.pending[id_]
-        else:
-            self.pending[id_] -= 1
-        self.settled.set()
-        self.settled = anyio.Event()
-
-    async def drain(self, seconds: float) -> None:
-        """Wait, for `seconds` at most, until every request in flight is answered (or settled unanswered)."""
-        with anyio.move_on_after(seconds) as scope:
-            while self.pending:
-                await self.settled.wait()
-        if scope.cancelled_caught:
-            logger.warning("stdin closed; %d request(s) still unanswered after %.0f s", self.pending.total(), seconds)
-
-
-class _Inbox(_Stream):
-    """The server's read stream: each `receive` reads the wire itself, up to the next message for the server.
-
-    Lines that are not JSON-RPC, and lines over the limit, are answered with a JSON-RPC error on the
-    spot and skipped; blank lines are skipped. At end of input it waits until the requests in flight
-    are answered (the drain) before it reports the end to the server, which would drop them otherwise.
-    """
-
-    def __init__(self, reader: _ThreadedReader | _PollingReader, outbox: _Outbox, *, max_line_bytes: int,
-                 drain_seconds: float) -> None:
-        self.reader = reader
-        self.outbox = outbox
-        self.max_line_bytes = max_line_bytes
-        self.drain_seconds = drain_seconds
-        self.ended = False
-
-    async def receive(self) -> SessionMessage:
-        if self.closed:
-            raise anyio.ClosedResourceError
-        while not self.ended:
-            line, cut = await self.reader.read_line()
-            if cut:
-                logger.warning("stdin: dropped a line over %d bytes", self.max_line_bytes)
-                await self.outbox.deliver(error_reply(INVALID_REQUEST, f"Invalid Request: the line is over the "
-                                                      f"{self.max_line_bytes}-byte limit for one message"))
-                continue
-            if not line:
-                self.ended = True
-                await self.outbox.drain(self.drain_seconds)
-                break
-            if not line.strip():
-                continue
-            decoded = decode(line)
-            if isinstance(decoded, JSONRPCError):
-                logger.warning("stdin: %s: %r", decoded.error.message, line[:120])
-                await self.outbox.deliver(SessionMessage(decoded))
-                continue
-            message = decoded.message
-            if isinstance(message, JSONRPCRequest):
-                self.outbox.expect_answer(message.id)
-                # A request that settles without an answer (cancelled by the client) is not waited for.
-                decoded.metadata = ServerMessageMetadata(
-                    on_request_unanswered=_unanswered(self.outbox.answered, message.id))
-            return decoded
-        raise anyio.EndOfStream
-
-    def __aiter__(self) -> Self:
-        return self
-
-    async def __anext__(self) -> SessionMessage:
-        try:
-            return await self.receive()
-        except anyio.EndOfStream:
-            raise StopAsyncIteration from None
-
-
-@asynccontextmanager
-async def stdio_transport(
-    *, max_line_bytes: int = MAX_LINE_BYTES, drain_seconds: float = DRAIN_SECONDS,
-    reader: IO[bytes] | None = None, writer: IO[bytes] | None = None,
-) -> AsyncIterator[tuple[_Inbox, _Outbox]]:
-    """Streams for `Server.run` over stdin/stdout (or the given binary files, which are then not diverted)."""
-    wire = _Wire() if reader is None and writer is None else None
-    source = reader or (wire.reader if wire else sys.stdin.buffer)
-    sink = writer or (wire.writer if wire else sys.stdout.buffer)
-    incoming = _line_reader(source, max_line_bytes)
-    outgoing = _message_writer(sink)
-    outbox = _Outbox(outgoing)
-    try:
-        yield _Inbox(incoming, outbox, max_line_bytes=max_line_bytes, drain_seconds=drain_seconds), outbox
+        async with stdio_server(anyio.wrap_file(cast(IO[str], lines)), anyio.wrap_file(cast(IO[str], sink))) \
+                as (sdk_read, sdk_write), anyio.create_task_group() as tg:
+            lines.replies = sdk_write  # before any await, so before the SDK reads a line
+            tg.start_soon(relay_in, sdk_read)
+            tg.start_soon(run_server, server, server_read, server_write)  # it closes server_write at the end
+            if _POSIX:
+                tg.start_soon(on_signals, lines, sink, tg.cancel_scope)
+            async with sdk_write, from_server:  # the relay out; closing sdk_write ends the SDK's writer
+                async for item in from_server:
+                    if isinstance(item.message, types.JSONRPCResponse | types.JSONRPCError):
+                        slots.release()  # the server answers requests only (bad lines are answered above)
+                    await sdk_write.send(item)
+            tg.cancel_scope.cancel()
+    except* OSError as failed:  # the host closed stdout, or stopped reading it
+        logger.warning("stdout: cannot write (%s); the connection is dropped", failed.exceptions[0])
+    except* anyio.BrokenResourceError:  # the SDK's writer stopped on that error: said above
+        pass
     finally:
-        incoming.close()
-        outgoing.close()
-        if wire is not None:
-            wire.close()
-
-
-def encode(message: JSONRPCMessage) -> bytes:
-    """A message as one wire line: its JSON (as `model_dump_json` writes it) and a newline.
-
-    The model's serializer makes the UTF-8 bytes directly; `model_dump_json` would decode them to a
-    str that has to be encoded again, which takes longer than the serialization for a large answer.
-    """
-    return message.__pydantic_serializer__.to_json(message, by_alias=True, exclude_unset=True) + b"\n"
-
-
-def _unanswered(answered: Callable[[RequestId], None], id_: RequestId) -> Callable[[], Any]:
-    async def hook() -> None:
-        answered(id_)
-
-    return hook
-
-
-def _write(sink: IO[bytes], data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        written = sink.write(view)
-        view = view[written or 0:]
-    sink.flush()
+        os.dup2(in_fd, 0)
+        os.dup2(out_fd, 1)
+        os.close(in_fd)
+        os.close(out_fd)
