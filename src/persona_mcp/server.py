@@ -422,7 +422,7 @@ def build_server(catalog: Catalog | Callable[[], Catalog]) -> PersonaServer:
     @server.resource("persona://catalog", name="catalog", title="Persona catalog", mime_type="application/json",
                      description="The catalog index: every persona with its triggers and source, as JSON.")
     async def catalog_resource() -> str:
-        return server.catalog.listing().model_dump_json(indent=2)
+        return server.catalog.listing_json
 
     @server.resource("persona://{name}", name="persona", title="Persona file", mime_type="text/markdown",
                      description="A persona file (markdown with YAML frontmatter), by full or short name.")
