@@ -55,7 +55,7 @@ def test_identity_fields() -> None:
     assert MANIFEST["$schema"].endswith("/mcpb-manifest-v0.4.schema.json")
     assert MANIFEST["manifest_version"] == "0.4"  # the first version with the uv server type
     assert MANIFEST["name"] == PYPROJECT["project"]["name"]
-    assert MANIFEST["display_name"] == "Persona MCP"
+    assert MANIFEST["display_name"] == SERVER_JSON["title"] == "Persona MCP"
     assert MANIFEST["version"] == persona_mcp.__version__
     assert MANIFEST["description"] == SERVER_JSON["description"]
     assert "eleven built-in personas" in MANIFEST["long_description"].lower()

@@ -10,9 +10,12 @@ import sysconfig
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import anyio
+import mcp
 import pytest
 
 from persona_mcp.catalog import Catalog, default_layers
+from persona_mcp.server import build_server
 
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
@@ -156,8 +159,15 @@ def test_every_host_example_runs_a_command_that_works_wherever_it_is_installed()
     assert "claude mcp add --scope user persona -- uvx persona-mcp" in hosts
 
 
+async def _prompt_names() -> set[str]:
+    server = build_server(Catalog.load(default_layers(env="")))
+    async with mcp.Client(server, mode="legacy") as client:
+        return {prompt.name for prompt in (await client.list_prompts()).prompts}
+
+
 def test_the_claude_code_prompt_command_names_a_prompt_the_server_offers() -> None:
-    prompts = {info.prompt for info in Catalog.load(default_layers(env="")).listing().personas}
+    # Claude Code's working form is /mcp__<server>__<prompt>: keep the README's example in step with prompts/list.
+    prompts = anyio.run(_prompt_names)
     commands = re.findall(r"/mcp__persona__([\w-]+)", README_TEXT)
     assert commands
     assert set(commands) <= prompts

@@ -43,6 +43,15 @@ def _schema_dirs() -> list[Path]:
     return [c for c in candidates if (c / SCHEMA_VERSION / "server.schema.json").is_file()]
 
 
+def _variables_the_stdio_server_reads() -> set[str]:
+    """Every `ENV_... = "PERSONA_MCP_..."` constant of the package, less the HTTP server's and the bundle's own."""
+    names: set[str] = set()
+    for path in (ROOT / "src" / "persona_mcp").rglob("*.py"):
+        if path.name not in ("http.py", "bundle.py"):
+            names |= set(re.findall(r'^ENV_\w+ = "(PERSONA_MCP_\w+)"$', path.read_text(encoding="utf-8"), re.MULTILINE))
+    return names
+
+
 def test_server_json_declares_the_current_registry_schema() -> None:
     assert SERVER_JSON["$schema"] == SCHEMA_URL
 
@@ -76,7 +85,8 @@ def test_the_package_is_the_pypi_release_run_with_uvx_over_stdio() -> None:
 def test_every_argument_and_variable_is_one_the_command_line_reads() -> None:
     (package,) = SERVER_JSON["packages"]
     variables = {v["name"]: v for v in package["environmentVariables"]}
-    assert set(variables) == {ENV_PATH}  # the only variable the stdio server reads
+    assert set(variables) == _variables_the_stdio_server_reads()
+    assert ENV_PATH in variables
     arguments = {a["name"]: a for a in package["packageArguments"]}
     assert set(arguments) == {"--personas"}
     assert arguments["--personas"]["type"] == "named" and arguments["--personas"]["isRepeated"] is True
