@@ -230,7 +230,8 @@ def test_a_cursor_rule_takes_its_file_name_and_its_globs_become_file_triggers(tm
 
     assert messages(result) == []
     (persona,) = result.personas
-    assert (persona.name, persona.format, persona.always_apply) == ("billing", "cursor-rule", False)
+    assert (persona.name, persona.format, persona.always_apply, persona.all_files) == (
+        "billing", "cursor-rule", False, False)
     assert persona.spec.trigger_files == ["services/billing/**/*.go", "**/*_billing.go", "**/*_billing.sql"]
     assert PersonaInfo.of(persona).format_keys["alwaysApply"] is False
 
@@ -304,8 +305,19 @@ def test_copilot_instructions_without_frontmatter_apply_to_all_files(tmp_path: P
     (persona,) = result.personas
     assert persona.name == "review"
     assert persona.spec.description == "Review checklist. Check error handling and naming in every change."
-    assert persona.spec.trigger_files == ["**"]
+    assert persona.spec.trigger_files == []  # every file, so no file tells it apart: it applies always
+    assert persona.always_apply and persona.all_files
     assert persona.title == "Review checklist"
+
+
+@pytest.mark.parametrize("apply_to", ["'**'", "'**/*'", "['**', 'docs/**']", "'*'"])
+def test_a_glob_that_matches_every_file_makes_it_apply_always_instead_of_a_file_trigger(apply_to: str) -> None:
+    text = f"---\ndescription: Everywhere\napplyTo: {apply_to}\n---\nAlways.\n"
+
+    (persona,) = parse_persona(text, "all.instructions.md").personas
+
+    assert persona.always_apply and not persona.spec.always_apply
+    assert "**" not in persona.spec.trigger_files and "*" not in persona.spec.trigger_files
 
 
 def test_a_plain_markdown_file_still_needs_frontmatter_and_a_name(tmp_path: Path) -> None:

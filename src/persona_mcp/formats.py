@@ -46,6 +46,9 @@ KEPT_KEYS: dict[str, str] = {
 }
 """Other tools' keys that mean nothing to persona-mcp: known (no warning), kept as written and shown under
 `format_keys`, never validated. The keys it does read are fields of `PersonaSpec`."""
+MATCH_ALL = frozenset({"**", "**/*", "*", "**/**", "/**", "/**/*", "./**", "./**/*"})
+"""Globs that match every file: in `globs` or `applyTo` they tell no file apart, so they make the file apply
+always (`Persona.always_apply`) instead of being file triggers."""
 MAX_BRACE_EXPANSION = 32
 """A glob such as `**/*.{ts,tsx}` becomes one glob per choice, up to this many; beyond, it is kept as written."""
 MAX_DERIVED_DESCRIPTION = 1000

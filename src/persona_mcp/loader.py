@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from persona_mcp.folders import NotAFile, TooLarge, read_bounded, scan_folder, shown
 from persona_mcp.formats import (
     KEPT_KEYS,
+    MATCH_ALL,
     Format,
     default_name,
     derive_description,
@@ -156,7 +157,7 @@ def parse_persona(text: str, path: str, *, layer: str = "builtin", strict: bool 
                 report(f"unknown field {key!r}", _suggest(str(key), allowed), line=line_of(parent, key),
                        fld=f"{parent}.{key}", severity="warning")
                 nested.pop(key)
-    _fill_in(data, fmt, path, body, has_frontmatter=parts is not None)
+    _fill_in(data, fmt, path, body)
 
     try:
         spec = PersonaSpec.model_validate(data)
@@ -175,8 +176,12 @@ def parse_persona(text: str, path: str, *, layer: str = "builtin", strict: bool 
         if glob_error:
             report(f"bad glob {glob!r}: {glob_error}", "write a gitignore-style pattern such as '**/api/**' or '*.tf'",
                    line=line_of("trigger-files", index), fld=f"trigger-files[{index}]")
+    # Copilot applies a file with no frontmatter to every file; so does a glob such as `**`.
+    all_files = fmt == "copilot-instructions" and parts is None
     if "trigger_files" not in spec.model_fields_set and (spec.globs or spec.apply_to):
-        spec = spec.model_copy(update={"trigger_files": _file_globs(spec, report, line_of)})
+        globs = _file_globs(spec, report, line_of)
+        all_files = any(glob in MATCH_ALL for glob in globs)
+        spec = spec.model_copy(update={"trigger_files": [glob for glob in globs if glob not in MATCH_ALL]})
     if not body.strip():
         report("the body is empty, so the persona has no guidance to give",
                "write the persona's guidance as markdown below the frontmatter", severity="warning",
@@ -184,11 +189,11 @@ def parse_persona(text: str, path: str, *, layer: str = "builtin", strict: bool 
 
     if not result.errors:
         result.personas.append(Persona(spec=spec, body=body.lstrip("\n"), text=text, path=Path(path), layer=layer,
-                                       format=fmt, kept_keys=kept))
+                                       format=fmt, kept_keys=kept, all_files=all_files))
     return result
 
 
-def _fill_in(data: dict[str, Any], fmt: Format, path: str, body: str, *, has_frontmatter: bool) -> None:
+def _fill_in(data: dict[str, Any], fmt: Format, path: str, body: str) -> None:
     """Give a file of another format the name and description it may leave out, as that format does."""
     if "name" not in data:
         name = default_name(path, fmt)
@@ -198,8 +203,6 @@ def _fill_in(data: dict[str, Any], fmt: Format, path: str, body: str, *, has_fro
         description = derive_description(body)
         if description:
             data["description"] = description
-    if fmt == "copilot-instructions" and not has_frontmatter:
-        data["trigger-files"] = ["**"]  # Copilot applies a file with no frontmatter to every file
 
 
 def _file_globs(spec: PersonaSpec, report: Callable[..., None], line_of: Callable[..., int | None]) -> list[str]:

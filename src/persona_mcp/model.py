@@ -181,6 +181,8 @@ class Persona(BaseModel):
                            "subagent), skill, cursor-rule or copilot-instructions.")
     kept_keys: dict[str, Any] = Field(default_factory=dict, description="Other tools' keys that mean nothing to "
                                       "persona-mcp, as the file gives them (formats.KEPT_KEYS).")
+    all_files: bool = Field(default=False, description="It applies to every file: Copilot instructions with no "
+                            "frontmatter, or a `globs`/`applyTo` such as `**` (formats.MATCH_ALL).")
 
     @property
     def name(self) -> str:
@@ -188,8 +190,9 @@ class Persona(BaseModel):
 
     @property
     def always_apply(self) -> bool:
-        """A Cursor rule with `alwaysApply: true`: it applies to every task, as a companion of every selection."""
-        return self.spec.always_apply
+        """Whether it applies to every task: a Cursor rule with `alwaysApply: true`, or a file that applies to
+        every file (`all_files`: Copilot instructions with no frontmatter or `applyTo: "**"`)."""
+        return self.spec.always_apply or self.all_files
 
     @property
     def short_name(self) -> str:
@@ -396,7 +399,8 @@ class PersonaInfo(BaseModel):
     companions: list[str] = Field(default_factory=list)
     format: Format = Field(default="persona", description="The file's format: persona (ours, or a Claude Code "
                            "subagent), skill, cursor-rule or copilot-instructions.")
-    always_apply: bool = Field(default=False, description="A Cursor rule with alwaysApply: true.")
+    always_apply: bool = Field(default=False, description="Whether it applies to every task: a Cursor rule with "
+                               "alwaysApply: true, or a file that applies to every file (applyTo: '**').")
     format_keys: dict[str, Any] = Field(
         default_factory=dict, description="The keys of the other tools' formats that the file gives (tools, model, "
         "color, license, compatibility, allowed-tools, metadata, category, globs, alwaysApply, applyTo, and the "
@@ -416,7 +420,7 @@ class PersonaInfo(BaseModel):
             negative_keywords=list(spec.negative_keywords), auto_invoke=persona.auto_invoke,
             do_not_load=persona.do_not_load, priority_hierarchy=list(spec.priority_hierarchy),
             mcp_preference=spec.mcp_preference, companions=list(spec.companions), format=persona.format,
-            always_apply=spec.always_apply, format_keys={**format_keys(spec), **persona.kept_keys},
+            always_apply=persona.always_apply, format_keys={**format_keys(spec), **persona.kept_keys},
             layer=persona.layer,
             path=str(persona.path) if persona.path else None, overrides=overrides,
             prompt=persona.name, resource_uri=f"persona://{persona.short_name}",
