@@ -258,6 +258,15 @@ def test_always_apply_and_an_empty_globs_value(tmp_path: Path) -> None:
     assert PersonaInfo.of(persona).always_apply is True
 
 
+def test_an_empty_description_as_cursor_writes_it_is_taken_from_the_body(tmp_path: Path) -> None:
+    text = "---\ndescription:\nglobs: src/**/*.ts\nalwaysApply: false\n---\nUse strict null checks.\n"
+
+    result = load_persona_file(write(tmp_path, "ts.mdc", text))
+
+    assert messages(result) == []
+    assert result.personas[0].spec.description == "Use strict null checks."
+
+
 def test_our_trigger_files_keep_precedence_over_globs(tmp_path: Path) -> None:
     text = CURSOR_RULE.replace("alwaysApply: false\n", "alwaysApply: false\ntrigger-files: ['**/ledger/**']\n")
 

@@ -195,11 +195,13 @@ def parse_persona(text: str, path: str, *, layer: str = "builtin", strict: bool 
 
 def _fill_in(data: dict[str, Any], fmt: Format, path: str, body: str) -> None:
     """Give a file of another format the name and description it may leave out, as that format does."""
-    if "name" not in data:
+    # Cursor writes an empty `description:` into a rule that only has globs: it counts as left out.
+    given = {key for key, value in data.items() if fmt == "persona" or value not in (None, "")}
+    if "name" not in given:
         name = default_name(path, fmt)
         if name:
             data["name"] = name
-    if "description" not in data and fmt != "persona":
+    if "description" not in given and fmt != "persona":
         description = derive_description(body)
         if description:
             data["description"] = description
