@@ -135,6 +135,17 @@ async def test_server_identifies_itself_with_name_version_and_instructions(serve
         assert "select_persona" in client.instructions
 
 
+async def test_server_info_has_a_title_an_icon_and_the_projects_home_page(server: Any) -> None:
+    import tomllib
+
+    homepage = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["urls"]["Homepage"]
+    async with mcp.Client(server, mode="legacy") as client:
+        info = client.server_info
+    assert info is not None and info.title == "Persona MCP"
+    assert info.website_url == homepage
+    assert info.icons and info.icons[0].src.startswith("data:image/svg+xml;base64,")
+
+
 async def test_legacy_mode_negotiates_the_2025_11_25_handshake(server: Any) -> None:
     async with mcp.Client(server, mode="legacy") as client:
         assert client.protocol_version == "2025-11-25"
