@@ -37,8 +37,12 @@ def select(id_: int) -> bytes:
 
 
 def rss_kib(pid: int) -> int:
-    with open(f"/proc/{pid}/status", encoding="ascii") as status:
-        return next(int(row.split()[1]) for row in status if row.startswith("VmRSS:"))
+    """The resident memory of a process; 0 once it has exited (a zombie's status has no VmRSS)."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
+            return next((int(row.split()[1]) for row in status if row.startswith("VmRSS:")), 0)
+    except FileNotFoundError:
+        return 0
 
 
 def start() -> subprocess.Popen[bytes]:
