@@ -8,8 +8,9 @@ Run from the repository root with the dev environment:
 `docs` starts the installed console script over stdio with `--personas` pointing at a folder of
 markdown files without frontmatter (every one a diagnostic), pings it ten times a second, edits one
 file, and prints the slowest ping answer and when the edit was seen. `slow` starts the HTTP server,
-opens that many connections that send a request head one byte at a time, then times a normal
-`select_persona` request. Nothing here is asserted; it is for reading.
+opens that many connections that send a request head one byte a second, then times a normal
+`select_persona` request three times, 3 s apart, and counts the slow connections the server closed.
+Nothing here is asserted; it is for reading.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import argparse
 import contextlib
 import json
 import os
+import resource
 import socket
 import subprocess
 import sys
@@ -123,13 +125,22 @@ def docs_folder(files: int) -> None:
         print(f"exit after stdin closed: {host.close():.2f} s; stderr lines: {len(host.stderr)}")
 
 
-def slow_connections(connections: int) -> None:
+def slow_connections(connections: int, server_files: int) -> None:
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    # This process's own limit, for the slow clients; the server gets `server_files`.
+    resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, max(soft, connections + 100)), hard))
     with tempfile.TemporaryDirectory():
+        def limit_server_files() -> None:  # the usual limit a desktop session gives a process
+            resource.setrlimit(resource.RLIMIT_NOFILE, (server_files, hard))
+
         process = subprocess.Popen([str(SCRIPT), "serve", "--transport", "http", "--port", "0", "--no-user"],
-                                   stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+                                   stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, preexec_fn=limit_server_files)
         assert process.stderr is not None
         line = process.stderr.readline().decode()
         port = int(line.rsplit(":", 1)[1].split("/")[0])
+        logged: list[str] = []
+        threading.Thread(target=lambda: logged.extend(raw.decode(errors="replace") for raw in process.stderr or ()),
+                         daemon=True).start()
         slow = []
         stop = threading.Event()
         for _ in range(connections):
@@ -167,10 +178,13 @@ def slow_connections(connections: int) -> None:
         stop.set()
         closed = sum(1 for sock in slow if _closed(sock))
         print(f"slow connections closed by the server: {closed} of {connections}")
+        print(f"server log: {len(logged)} lines; the last: {''.join(logged[-3:])!r}")
         for sock in slow:
             sock.close()
+        started = time.perf_counter()
         process.terminate()
         process.wait(30)
+        print(f"exit after SIGTERM: {time.perf_counter() - started:.2f} s (status {process.returncode})")
 
 
 def _closed(sock: socket.socket) -> bool:
@@ -188,11 +202,12 @@ def main() -> None:
     parser.add_argument("case", choices=["docs", "slow"])
     parser.add_argument("--files", type=int, default=6000)
     parser.add_argument("--connections", type=int, default=300)
+    parser.add_argument("--server-files", type=int, default=1024, help="the server's limit of open files")
     args = parser.parse_args()
     if args.case == "docs":
         docs_folder(args.files)
     else:
-        slow_connections(args.connections)
+        slow_connections(args.connections, args.server_files)
 
 
 if __name__ == "__main__":

@@ -13,7 +13,12 @@ Every HTTP request, on any path, is checked in this order before the MCP SDK see
 1. Host header in the allowlist, else 421 (DNS-rebinding protection, whatever the bind address);
 2. Origin header, when present, in the allowlist, else 403;
 3. bearer token, when one is configured, compared in constant time, else 401 with WWW-Authenticate;
-4. body size within the limit, else 413.
+4. body size within the limit, else 413;
+5. `GET /mcp` gets 405: the endpoint is stateless and opens no event stream.
+
+`persona-mcp serve --transport http` also bounds the connections themselves (see
+`persona_mcp.connections`): a deadline for each request head and each request, and a cap on open
+connections. Under uvicorn directly, add `--http persona_mcp.connections:BoundedHttpProtocol`.
 """
 
 from __future__ import annotations
@@ -41,6 +46,13 @@ from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from persona_mcp.catalog import CatalogSource, Layer, default_layers, log_diagnostic
+from persona_mcp.connections import (
+    KEEP_ALIVE_SECONDS,
+    BoundedHttpProtocol,
+    ConnectionLimits,
+    connection_of,
+    raise_open_files_limit,
+)
 from persona_mcp.errors import ConfigError, PersonaError
 from persona_mcp.hosts import advertise_list_changed
 from persona_mcp.live import live_catalog
@@ -53,6 +65,7 @@ HEALTH_PATH = "/healthz"
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
 DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024
+MAX_HEAD_BYTES = 16 * 1024  # a longer request line and headers are refused (h11's own default, written out)
 MIN_TOKEN_CHARS = 16
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
 LOOPBACK_ORIGINS = tuple(f"{scheme}://{host}:*" for scheme in ("http", "https") for host in LOOPBACK_HOSTS)
@@ -216,8 +229,15 @@ class Guard:
         if scope["type"] != "http":  # no websockets here
             await send({"type": "websocket.close", "code": 1008})
             return
+        connection = connection_of(scope)
+        if connection is not None:
+            connection.request_started()
+            send = connection.watch(scope, send)
         self._warn_once(scope)
         refusal = self.refusal(Headers(scope=scope), scope.get("path", ""))
+        if refusal is None and scope.get("method") == "GET" and scope.get("path") == MCP_PATH:
+            refusal = _error(405, "method_not_allowed", "this endpoint is stateless and opens no event stream: "
+                             "POST JSON-RPC requests to it", {"Allow": "POST"})
         if refusal is not None:
             await refusal(scope, receive, send)
             return
@@ -391,7 +411,7 @@ def worker_app(settings: HttpSettings, layers: list[Layer], strict: bool, log_le
 
 
 def serve(settings: HttpSettings, source: CatalogSource, *, host: str, port: int, workers: int = 1,
-          log_level: str = "WARNING", announce: Callable[[str], None]) -> None:
+          log_level: str = "WARNING", announce: Callable[[str], None], limits: ConnectionLimits | None = None) -> None:
     """Serve with uvicorn until interrupted, in this process or in `workers` processes sharing one socket.
 
     `announce` gets the endpoint URL once the socket listens (so `--port 0` tells which port it got).
@@ -402,8 +422,17 @@ def serve(settings: HttpSettings, source: CatalogSource, *, host: str, port: int
         logger.warning("%s", warning)
     sock = listen(host, port)
     announce(endpoint_url(host, sock.getsockname()[1]))
-    options: dict[str, Any] = {"log_config": None, "lifespan": "on", "server_header": False,
-                               "timeout_graceful_shutdown": 5}
+    limits = limits or ConnectionLimits.from_env()
+    raise_open_files_limit(limits)
+    options: dict[str, Any] = {
+        "log_config": None, "lifespan": "on", "server_header": False,
+        # On the first Ctrl-C or SIGTERM: stop accepting, answer the requests in flight (5 s at most), exit.
+        "timeout_graceful_shutdown": 5,
+        "timeout_keep_alive": KEEP_ALIVE_SECONDS,
+        "h11_max_incomplete_event_size": MAX_HEAD_BYTES,
+        # uvicorn's protocol with a deadline per request head and per request, and a cap on connections.
+        "http": functools.partial(BoundedHttpProtocol, limits=limits),
+    }
     if workers == 1:
         app = create_app(settings, source, warn_open_bind=False)
         uvicorn.Server(uvicorn.Config(app, **options)).run(sockets=[sock])
