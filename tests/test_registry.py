@@ -44,10 +44,13 @@ def _schema_dirs() -> list[Path]:
 
 
 def _variables_the_stdio_server_reads() -> set[str]:
-    """Every `ENV_... = "PERSONA_MCP_..."` constant of the package, less the HTTP server's and the bundle's own."""
+    """Every `ENV_... = "PERSONA_MCP_..."` constant of the package, less the HTTP server's and the bundle's own.
+
+    The HTTP server's are in http.py and connections.py.
+    """
     names: set[str] = set()
     for path in (ROOT / "src" / "persona_mcp").rglob("*.py"):
-        if path.name not in ("http.py", "bundle.py"):
+        if path.name not in ("http.py", "connections.py", "bundle.py"):
             names |= set(re.findall(r'^ENV_\w+ = "(PERSONA_MCP_\w+)"$', path.read_text(encoding="utf-8"), re.MULTILINE))
     return names
 
