@@ -330,3 +330,98 @@ def test_the_readme_example_is_a_valid_extension(tmp_path: Path) -> None:
     assert lexicon.get("acme-deploy") is not None
     terraform = lexicon.get("terraform")
     assert terraform is not None and "terraform cloud" in terraform.terms
+
+
+# ---------------------------------------------------------------- stems: unrelated words must not meet
+
+_SUFFIXES = ("s", "es", "ed", "d", "ing", "ly", "ily", "ies", "ied", "ion", "ions", "ation", "ations", "ment", "ments")
+
+
+def _bases(word: str) -> set[str]:
+    """What a word may be a regular inflection of: itself less a suffix, with a dropped "e" or a doubled letter."""
+    word = word.replace("isation", "ization").replace("ise", "ize")  # British spellings
+    found = {word}
+    for _ in range(2):  # "settings" -> "setting" -> "set"
+        for part in list(found):
+            for suffix in _SUFFIXES:
+                if part.endswith(suffix) and len(part) - len(suffix) >= 3:
+                    base = part[: -len(suffix)]
+                    found |= {base, base + "e", base + "y"}
+                    if len(base) > 3 and base[-1] == base[-2]:
+                        found.add(base[:-1])
+    return found
+
+
+# Words that share a stem, are no regular inflection of one another and belong to no common entry, yet
+# are one family: two words of one set may meet. Keep this list short: any other collision is a bug in
+# `text.stem` (or a word in the wrong entry).
+TRUE_FAMILIES: list[set[str]] = [
+    {"mock", "mocks", "mocked", "mocking", "mockk"},  # MockK is Kotlin's mocking library
+]
+
+
+def _vocabulary() -> dict[str, set[str]]:
+    """Every word of the shipped lexicon and of the built-in personas' keywords, with the entries that own it."""
+    from persona_mcp.catalog import builtin_dir
+    from persona_mcp.loader import load_folder
+
+    owners: dict[str, set[str]] = {}
+    for entry in builtin_lexicon().entries:
+        for phrase in entry.terms + entry.related:
+            for word in words(phrase):
+                owners.setdefault(word, set()).add(entry.name)
+    for persona in load_folder(builtin_dir()).personas:
+        spec = persona.spec
+        for phrase in spec.trigger_keywords + spec.activity_keywords + spec.negative_keywords:
+            for word in words(str(phrase)):
+                owners.setdefault(word, set()).add(f"persona {spec.name}")
+    return {word: found for word, found in owners.items() if word.isalpha()}
+
+
+def test_stems_never_merge_words_of_unrelated_entries() -> None:
+    from persona_mcp.text import stem
+
+    owners = _vocabulary()
+    by_stem: dict[str, list[str]] = {}
+    for word in sorted(owners):
+        by_stem.setdefault(stem(word), []).append(word)
+    collisions = []
+    for group in by_stem.values():
+        for at, one in enumerate(group):
+            for other in group[at + 1:]:
+                if (_bases(one) & _bases(other) or owners[one] & owners[other]  # one word's forms, or one entry's
+                        or any({one, other} <= family for family in TRUE_FAMILIES)):
+                    continue
+                collisions.append(f"{one} ({', '.join(sorted(owners[one]))}) ~ {other} "
+                                  f"({', '.join(sorted(owners[other]))}): stem {stem(one)!r}")
+    assert collisions == []
+
+
+@pytest.mark.parametrize(("one", "other"), [
+    ("form", "format"), ("form", "formatting"), ("core", "cors"), ("mode", "mod"), ("pipe", "pip"), ("role", "roll"),
+    ("note", "not"), ("state", "stats"), ("statement", "state"), ("threat", "three"), ("huge", "hugging"),
+    ("locale", "local"), ("bare", "bar"), ("wall", "wal"), ("nats", "nat"), ("embeddings", "embedded"),
+    ("buildkite", "buildkit"), ("lite", "lit"), ("same", "sam"),
+])
+def test_unrelated_words_keep_apart(one: str, other: str) -> None:
+    from persona_mcp.text import stem
+
+    assert stem(one) != stem(other)
+
+
+@pytest.mark.parametrize("family", [
+    "test tests testing tested", "optimize optimise optimization optimisation optimizing optimized",
+    "deploy deploys deployed deploying deployment deployments", "format formats formatted formatting",
+    "form forms", "code codes coded coding", "cache caches cached caching", "validate validated validation",
+    "migrate migrated migration migrations", "document documented documentation", "style styles styled styling",
+    "type types typed typing", "share shared sharing", "call calls called calling", "roll rolls rolled rolling",
+    "role roles", "state states stated", "speed speeds speeding", "control controls controlled controlling",
+    "install installed installation", "fuzz fuzzing", "class classes", "process processes processing",
+    "scale scales scaled scaling", "write writes writing", "improve improves improvement", "manage managed management",
+    "profile profiles profiling", "release releases released releasing", "run runs running", "log logs logging",
+    "debug debugging", "lint lints linting", "locale locales",
+])
+def test_real_families_meet_at_one_stem(family: str) -> None:
+    from persona_mcp.text import stem
+
+    assert len({stem(word) for word in family.split()}) == 1, {word: stem(word) for word in family.split()}

@@ -35,48 +35,91 @@ def stem(word: str) -> str:
     need to agree with each other, not to be real words: "caches", "cached", "caching"
     and "cache" all become "cach"; "optimise", "optimization" and "optimizing" become
     "optimiz"; "deployment" and "deploys" become "deploy"; "lazily" becomes "lazy".
+
+    Unrelated words must not meet (tests/test_lexicon.py sweeps the lexicon and the built-in
+    personas for such collisions). The rules that keep them apart, after the Porter stemmer:
+    a short word keeps its final "e" ("code", "core", "mode", "note", "state", "role"), and its
+    "-ing" and "-ed" forms get it back ("coding" -> "code"), so "cors", "mod", "not", "stat" and
+    "roll" stay themselves; "-ate" is taken off only where the word had it ("validate",
+    "validated"), never from "format" or "threat"; a doubled l, s or z stays in a one-syllable
+    word ("call", "roll", "fuzz"); "-eed" keeps its "ed" ("speed"); "-ment" comes off only a
+    stem of two syllables or more ("deployment", not "statement"). `_WHOLE_WORDS` lists the few
+    words no rule can keep apart from an unrelated one.
     """
     w = word
-    if len(w) <= 3 or not w.isalpha():
+    if len(w) <= 3 or not w.isalpha() or w in _WHOLE_WORDS:
         return w
-    if w[-1] not in _SUFFIX_ENDS and w[-1] != w[-2]:  # no rule below applies: most words ending in a, o, k, l...
+    if w[-1] not in _SUFFIX_ENDS and w[-1] != w[-2]:  # no rule below applies: most words ending in a, o, k, m...
         return w
     if w.endswith(_BRITISH):  # optimise -> optimize, so both spellings meet
         at = w.rfind("is")
         w = w[:at] + "iz" + w[at + 2:]
+    had_ate = w.endswith(_ATE)
     if w.endswith("ies") and len(w) > 4:
         w = w[:-3] + "y"
     elif w.endswith(("sses", "ches", "shes", "xes", "zes")):
         w = w[:-2]
     elif w.endswith("s") and not w.endswith(("ss", "us", "is")):
         w = w[:-1]
+    if w in _WHOLE_WORDS:  # "locales" as "locale"
+        return w
+    ending = ""
     if w.endswith("ing") and len(w) > 5 and _has_vowel(w[:-3]):
-        w = w[:-3]
-    elif w.endswith("ed") and len(w) > 4 and _has_vowel(w[:-2]):
-        w = w[:-2]
+        w, ending = w[:-3], "ing"
+    elif w.endswith("ed") and len(w) > 4 and not w.endswith("eed") and _has_vowel(w[:-2]):
+        w, ending = w[:-2], "ed"
     elif w.endswith("ily") and len(w) > 5:
         w = w[:-3] + "y"
     elif w.endswith("ly") and len(w) > 5:
         w = w[:-2]
     if w.endswith("ation") and len(w) > 8:  # validation, migration, optimization
         w = w[:-5]
-    if w.endswith("ment") and len(w) > 8:  # deployment, improvement, document
+    if w.endswith("ment") and len(w) > 8 and _syllables(w[:-4].removesuffix("e")) > 1:  # deployment; not statement
         w = w[:-4]
-    if len(w) > 3 and w[-1] == w[-2] and w[-1] not in _VOWELS:
+    if len(w) > 3 and w[-1] == w[-2] and w[-1] not in _VOWELS and (w[-1] not in "lsz" or _syllables(w) > 1):
+        w = w[:-1]  # running -> run, controlled -> control; but call, roll, class, fuzz stay
+    elif ending and _short(w):
+        w += "e"  # coding -> code, like "code" itself
+    if len(w) > 3 and w.endswith("e") and not _short(w[:-1]):
         w = w[:-1]
-    if len(w) > 3 and w.endswith("e"):
-        w = w[:-1]
-    if w.endswith("at") and len(w) > 5:  # validate -> valid, like validation
+    if had_ate and w.endswith("at") and len(w) > 5:  # validate -> valid, like validation
         w = w[:-2]
     return w
 
 
 _BRITISH = ("ise", "ised", "ises", "ising", "isation", "isations", "iser", "isers")
+_ATE = ("ate", "ates", "ated", "ating")
 _SUFFIX_ENDS = frozenset("edsgrynt")  # the last letters of every suffix `stem` takes off or changes
+# Words that a suffix rule would merge with an unrelated word, kept whole:
+_WHOLE_WORDS = frozenset({
+    "locale",  # would meet "local"
+    "formation",  # from "CloudFormation"; would meet "form"
+    "nats",  # the message broker; would meet "nat" (network address translation)
+    "anchore",  # the container scanner; would meet "anchor"
+    "buildkite",  # the CI service; would meet "buildkit", Docker's builder
+    "embeddings",  # vectors of machine learning; would meet "embedded" (systems); the verb's "embedding" still stems
+})
 
 
 def _has_vowel(part: str) -> bool:
     return not _VOWELS.isdisjoint(part)
+
+
+def _syllables(part: str) -> int:
+    """How many groups of vowels a word has (Porter's measure, near enough)."""
+    groups = 0
+    previous = False
+    for ch in part:
+        vowel = ch in _VOWELS
+        groups += vowel and not previous
+        previous = vowel
+    return groups
+
+
+def _short(part: str) -> bool:
+    """A one-syllable stem ending consonant, vowel, consonant ("cod", "stat", "writ"): a word whose "e" is its own."""
+    return (len(part) >= 3 and part[-1] not in _VOWELS and part[-1] not in "wx" and part[-2] in _VOWELS
+            and part[-3] not in _VOWELS and _syllables(part) == 1)
 
 
 def words(text: str) -> list[str]:
