@@ -10,7 +10,7 @@ import reprlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -23,8 +23,10 @@ from persona_mcp.formats import (
     derive_description,
     file_format,
     needs_frontmatter,
-    repair_frontmatter,
 )
+from persona_mcp.frontmatter import MAX_YAML_VALUES as MAX_YAML_VALUES  # re-exported: tests and callers use it
+from persona_mcp.frontmatter import Problem, node_at, read_frontmatter
+from persona_mcp.frontmatter import split_frontmatter as split_frontmatter
 from persona_mcp.globs import fast_shape
 from persona_mcp.model import (
     FRONTMATTER_KEYS,
@@ -37,18 +39,13 @@ from persona_mcp.model import (
     short_name,
 )
 
-if TYPE_CHECKING:
-    import yaml
-
-# PyYAML and pathspec are imported where a persona file is first parsed or a glob checked, not
+# pathspec is imported where a glob is first checked, and PyYAML where a frontmatter is first read, not
 # with this module: the server answers `initialize` and `tools/list` before it reads any persona.
 
 logger = logging.getLogger(__name__)
 
 MAX_FILE_BYTES = 256 * 1024
 NO_FRONTMATTER = "no YAML frontmatter"
-MAX_YAML_VALUES = 10_000
-"""The most values a frontmatter may hold once YAML aliases are expanded (a real one has a few hundred)."""
 _NESTED_KEYS: dict[str, tuple[str, ...]] = {
     "mcp-preference": tuple(McpPreference.model_fields),
     "routing-examples": tuple(RoutingExamples.model_fields),
@@ -69,24 +66,6 @@ class LoadResult:
     def extend(self, other: LoadResult) -> None:
         self.personas.extend(other.personas)
         self.diagnostics.extend(other.diagnostics)
-
-
-def split_frontmatter(text: str) -> tuple[str, str, int] | None:
-    """Return (frontmatter, body, file line of the first frontmatter line), or None without frontmatter.
-
-    Blank lines before the opening `---` are tolerated. Only a `---` (or `...`) at the start of a
-    line closes the block, so an indented `---` inside a YAML block scalar stays part of the value.
-    """
-    lines = text.splitlines(keepends=True)
-    start = 0
-    while start < len(lines) and not lines[start].strip():
-        start += 1
-    if start == len(lines) or lines[start].rstrip() != "---":
-        return None
-    for index in range(start + 1, len(lines)):
-        if lines[index].rstrip() in ("---", "..."):
-            return "".join(lines[start + 1 : index]), "".join(lines[index + 1 :]), start + 2
-    return None
 
 
 def parse_persona(text: str, path: str, *, layer: str = "builtin", strict: bool = False) -> LoadResult:
@@ -116,19 +95,13 @@ def parse_persona(text: str, path: str, *, layer: str = "builtin", strict: bool 
         return result
     frontmatter, body, offset = parts or ("", text, 1)
 
-    parsed = _parse_yaml(frontmatter, offset)
-    if isinstance(parsed, _Problem) and parsed.repairable:
-        # Claude Code and Cursor read some one-line values that strict YAML refuses: read them as they do.
-        repaired, repairs = repair_frontmatter(frontmatter)
-        second = _parse_yaml(repaired, offset) if repairs else parsed
-        if not isinstance(second, _Problem):
-            parsed = second
-            for repair in repairs:
-                report(repair.message, repair.hint, line=repair.line + offset, fld=repair.key, severity="warning")
-    if isinstance(parsed, _Problem):
+    parsed = read_frontmatter(frontmatter, offset)
+    if isinstance(parsed, Problem):
         report(parsed.message, parsed.hint, line=parsed.line)
         return result
-    root, data = parsed
+    for repair in parsed.repairs:
+        report(repair.message, repair.hint, line=repair.line + offset, fld=repair.key, severity="warning")
+    root, data = parsed.root, parsed.data
     if data is None and not needs_frontmatter(fmt):
         data = {}  # an empty frontmatter: a skill, Cursor rule or Copilot file needs no field
     if not isinstance(data, dict):
@@ -138,7 +111,7 @@ def parse_persona(text: str, path: str, *, layer: str = "builtin", strict: bool 
         return result
 
     def line_of(*loc: str | int) -> int | None:
-        node = _node_at(root, loc)
+        node = node_at(root, loc)
         return node.start_mark.line + offset if node is not None else None
 
     for key in [k for k in data if not isinstance(k, str)]:
@@ -221,59 +194,6 @@ def _file_globs(spec: PersonaSpec, report: Callable[..., None], line_of: Callabl
     return globs
 
 
-@dataclass(frozen=True)
-class _Problem:
-    """Why a frontmatter could not be read as YAML."""
-
-    message: str
-    hint: str
-    line: int | None
-    repairable: bool = False  # a syntax error that `repair_frontmatter` may get around
-
-
-def _parse_yaml(frontmatter: str, offset: int) -> tuple[yaml.Node | None, Any] | _Problem:
-    """The frontmatter's node tree (for line numbers) and its values, or why it cannot be read."""
-    import yaml
-
-    try:
-        # One parse: compose the node tree (its marks give line numbers, and its size is checked
-        # before aliases are expanded), then build the values from that same tree.
-        # libyaml's parser when PyYAML was built with it (the wheels are), the pure-Python one otherwise.
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(frontmatter)
-        try:
-            root = loader.get_single_node()
-            # Only anchors (&name) make aliases that can multiply values; without one there is
-            # nothing to expand, and the file's size bounds the work.
-            values = _expanded_size(root) if "&" in frontmatter else 0
-            if values > MAX_YAML_VALUES:
-                return _Problem(f"the frontmatter holds over {MAX_YAML_VALUES} values once YAML aliases (*name) are "
-                                "expanded", "write the fields out plainly; persona frontmatter needs no anchors or "
-                                "aliases", offset)
-            return root, loader.construct_document(root) if root is not None else None
-        finally:
-            loader.dispose()
-    except RecursionError:
-        return _Problem("the frontmatter is nested too deeply", _FLAT, offset)
-    except _SelfReference:
-        return _Problem("a YAML alias refers to the value that contains it", "write the fields out plainly", offset)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + offset if mark is not None else None
-        problem = exc.problem or exc.context or "invalid YAML"
-        if "nesting depth" in problem:  # libyaml's own limit, met before Python's recursion limit
-            return _Problem("the frontmatter is nested too deeply", _FLAT, offset)
-        hint = "fix the YAML syntax (quote globs and values that start with * or @)"
-        if "mapping values are not allowed" in problem:
-            hint = ("a value that contains ': ' must be quoted, or written as a block: "
-                    "'description: >-' then indented lines")
-        return _Problem(f"invalid YAML: {problem}", hint, line, repairable=True)
-    except yaml.YAMLError as exc:  # reader errors (control characters) carry no mark
-        return _Problem(f"invalid YAML: {exc}", "remove control characters from the frontmatter", offset)
-
-
-_FLAT = "use flat lists and mappings, as `persona-mcp schema` shows"
-
-
 def load_persona_file(path: Path, *, layer: str = "builtin", strict: bool = False) -> LoadResult:
     """Read and validate one persona file; unreadable files become diagnostics too.
 
@@ -297,10 +217,6 @@ def load_persona_file(path: Path, *, layer: str = "builtin", strict: bool = Fals
         line = raw[: exc.start].count(b"\n") + 1
         return _single(where, f"not valid UTF-8 (byte {exc.start})", "save the file as UTF-8", line=line)
     return parse_persona(text, where, layer=layer, strict=strict)
-
-
-class _SelfReference(Exception):
-    pass
 
 
 def persona_files(folder: Path) -> list[Path]:
@@ -403,55 +319,6 @@ def _key_line(text: str, key: str) -> int | None:
 
 def _single(path: str, message: str, hint: str, *, line: int | None = None) -> LoadResult:
     return LoadResult(diagnostics=[Diagnostic(path=path, line=line, message=message, hint=hint)])
-
-
-def _expanded_size(root: yaml.Node | None) -> int:
-    """How many values a YAML document holds with every alias expanded, counted without expanding them."""
-    sizes: dict[int, int] = {}
-    open_nodes: set[int] = set()
-
-    import yaml
-
-    def size(node: yaml.Node) -> int:
-        key = id(node)
-        if key in sizes:
-            return sizes[key]
-        if key in open_nodes:
-            raise _SelfReference
-        open_nodes.add(key)
-        children: list[yaml.Node] = []
-        if isinstance(node, yaml.SequenceNode):
-            children = list(node.value)
-        elif isinstance(node, yaml.MappingNode):
-            children = [part for pair in node.value for part in pair]
-        total = 1
-        for child in children:
-            total = min(total + size(child), MAX_YAML_VALUES + 1)
-        open_nodes.discard(key)
-        sizes[key] = total
-        return total
-
-    return size(root) if root is not None else 0
-
-
-def _node_at(root: yaml.Node | None, loc: Sequence[str | int]) -> yaml.Node | None:
-    """The YAML node at a pydantic error location, to report its line."""
-    import yaml
-
-    node = root
-    for part in loc:
-        if isinstance(node, yaml.MappingNode):
-            for key_node, value_node in node.value:
-                if key_node.value == str(part):
-                    node = value_node
-                    break
-            else:
-                return None
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
-            node = node.value[part]
-        else:
-            return None
-    return node
 
 
 def _field_path(loc: Sequence[str | int]) -> str:
