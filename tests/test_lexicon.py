@@ -401,7 +401,7 @@ def test_stems_never_merge_words_of_unrelated_entries() -> None:
     ("form", "format"), ("form", "formatting"), ("core", "cors"), ("mode", "mod"), ("pipe", "pip"), ("role", "roll"),
     ("note", "not"), ("state", "stats"), ("statement", "state"), ("threat", "three"), ("huge", "hugging"),
     ("locale", "local"), ("bare", "bar"), ("wall", "wal"), ("nats", "nat"), ("embeddings", "embedded"),
-    ("buildkite", "buildkit"), ("lite", "lit"), ("same", "sam"),
+    ("buildkite", "buildkit"), ("lite", "lit"), ("same", "sam"), ("idle", "idl"),
 ])
 def test_unrelated_words_keep_apart(one: str, other: str) -> None:
     from persona_mcp.text import stem
@@ -419,7 +419,9 @@ def test_unrelated_words_keep_apart(one: str, other: str) -> None:
     "install installed installation", "fuzz fuzzing", "class classes", "process processes processing",
     "scale scales scaled scaling", "write writes writing", "improve improves improvement", "manage managed management",
     "profile profiles profiling", "release releases released releasing", "run runs running", "log logs logging",
-    "debug debugging", "lint lints linting", "locale locales",
+    "debug debugging", "lint lints linting", "locale locales", "handle handles handled handling",
+    "bundle bundles bundled bundling", "enable enables enabled enabling", "idle idling", "module modules",
+    "compile compiled compiling", "title titles titled",
 ])
 def test_real_families_meet_at_one_stem(family: str) -> None:
     from persona_mcp.text import stem

@@ -38,13 +38,13 @@ def stem(word: str) -> str:
 
     Unrelated words must not meet (tests/test_lexicon.py sweeps the lexicon and the built-in
     personas for such collisions). The rules that keep them apart, after the Porter stemmer:
-    a short word keeps its final "e" ("code", "core", "mode", "note", "state", "role"), and its
-    "-ing" and "-ed" forms get it back ("coding" -> "code"), so "cors", "mod", "not", "stat" and
-    "roll" stay themselves; "-ate" is taken off only where the word had it ("validate",
-    "validated"), never from "format" or "threat"; a doubled l, s or z stays in a one-syllable
-    word ("call", "roll", "fuzz"); "-eed" keeps its "ed" ("speed"); "-ment" comes off only a
-    stem of two syllables or more ("deployment", not "statement"). `_WHOLE_WORDS` lists the few
-    words no rule can keep apart from an unrelated one.
+    a short word, and a word in "-le", keeps its final "e" ("code", "core", "mode", "note",
+    "state", "role", "idle", "handle"), and its "-ing" and "-ed" forms get it back ("coding" ->
+    "code"), so "cors", "mod", "not", "stat", "roll" and "idl" stay themselves; "-ate" is taken
+    off only where the word had it ("validate", "validated"), never from "format" or "threat";
+    a doubled l, s or z stays in a one-syllable word ("call", "roll", "fuzz"); "-eed" keeps its
+    "ed" ("speed"); "-ment" comes off only a stem of two syllables or more ("deployment", not
+    "statement"). `_WHOLE_WORDS` lists the few words no rule can keep apart from an unrelated one.
     """
     w = word
     if len(w) <= 3 or not w.isalpha() or w in _WHOLE_WORDS:
@@ -78,9 +78,9 @@ def stem(word: str) -> str:
         w = w[:-4]
     if len(w) > 3 and w[-1] == w[-2] and w[-1] not in _VOWELS and (w[-1] not in "lsz" or _syllables(w) > 1):
         w = w[:-1]  # running -> run, controlled -> control; but call, roll, class, fuzz stay
-    elif ending and _short(w):
-        w += "e"  # coding -> code, like "code" itself
-    if len(w) > 3 and w.endswith("e") and not _short(w[:-1]):
+    elif ending and (_short(w) or _ends_consonant_l(w)):
+        w += "e"  # coding -> code, handling -> handle, like "code" and "handle" themselves
+    if len(w) > 3 and w.endswith("e") and not _short(w[:-1]) and not _ends_consonant_l(w[:-1]):
         w = w[:-1]
     if had_ate and w.endswith("at") and len(w) > 5:  # validate -> valid, like validation
         w = w[:-2]
@@ -114,6 +114,11 @@ def _syllables(part: str) -> int:
         groups += vowel and not previous
         previous = vowel
     return groups
+
+
+def _ends_consonant_l(part: str) -> bool:
+    """A stem of "-le" ("handl", "idl", "bundl"): its "e" is its own, so "idle" never meets "idl"."""
+    return len(part) >= 3 and part[-1] == "l" and part[-2] not in _VOWELS and part[-2] != "l"
 
 
 def _short(part: str) -> bool:
