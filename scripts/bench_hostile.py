@@ -115,7 +115,7 @@ def docs_folder(files: int) -> None:
             worst = max(worst, host.wait(id_) - sent)
             if seen_at is None:
                 id_ = next(ids)
-                host.request(id_, "prompts/list")
+                host.request(id_, "tools/call", {"name": "list_personas", "arguments": {}})
                 host.wait(id_)
                 if "persona-docs" in json.dumps(host.messages[id_]):
                     seen_at = time.perf_counter() - edited

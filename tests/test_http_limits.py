@@ -42,10 +42,11 @@ class Server:
         return "".join(self.stderr)
 
 
-def start(env: dict[str, str], *args: str) -> Server:
+def start(env: dict[str, str], *args: str, command: list[str] | None = None) -> Server:
+    """`persona-mcp serve --transport http` with `args` before `serve` (or `command`), once it says its port."""
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("PERSONA_MCP_")} | env
-    process = subprocess.Popen([str(SCRIPT), "--no-user", *args, "serve", "--transport", "http", "--port", "0"],
-                               stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    command = command or [str(SCRIPT), "--no-user", *args, "serve", "--transport", "http", "--port", "0"]
+    process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                env=full_env)
     server = Server(process)
     ready = threading.Event()
@@ -55,7 +56,7 @@ def start(env: dict[str, str], *args: str) -> Server:
         for raw in process.stderr:
             line = raw.decode(errors="replace")
             server.stderr.append(line)
-            found = re.search(r"serving MCP on http://127\.0\.0\.1:(\d+)/mcp", line)
+            found = re.search(r"(?:serving MCP on|Uvicorn running on) http://127\.0\.0\.1:(\d+)", line)
             if found:
                 server.port = int(found.group(1))
                 ready.set()
@@ -152,6 +153,13 @@ def test_an_idle_keep_alive_connection_is_closed(limited: Server) -> None:
         assert closed_by_server(sock)
 
 
+def test_a_request_head_still_incomplete_after_16_kb_is_refused(limited: Server) -> None:
+    with connect(limited) as sock:
+        sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + b"x" * 20_000)
+        assert read_response(sock)[0] == 400
+    assert normal_request(limited)[0] == 200
+
+
 def test_get_on_the_stateless_endpoint_is_405_and_opens_no_stream(limited: Server) -> None:
     with connect(limited) as sock:
         sock.sendall(b"GET /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\nConnection: close\r\n\r\n")
@@ -174,6 +182,21 @@ def test_a_forged_host_is_still_refused_before_anything_else(limited: Server) ->
 def test_bad_limits_in_the_environment_are_refused_with_the_fix(name: str, value: str, problem: str) -> None:
     with pytest.raises(ConfigError, match=problem):
         ConnectionLimits.from_env({name: value})
+
+
+def test_uvicorn_with_the_documented_protocol_bounds_slow_clients_too() -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
+    assert "--http persona_mcp.connections:BoundedHttpProtocol --timeout-keep-alive 5" in readme
+    server = start(LIMITS, command=[sys.executable, "-m", "uvicorn", "--factory", "persona_mcp.http:create_app",
+                                    "--http", "persona_mcp.connections:BoundedHttpProtocol", "--timeout-keep-alive",
+                                    "5", "--host", "127.0.0.1", "--port", "0"])
+    try:
+        with connect(server) as slow:
+            slow.sendall(b"POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+            assert normal_request(server)[0] == 200
+            assert closed_by_server(slow)
+    finally:
+        stop(server)
 
 
 # ---------------------------------------------------------------- shutdown
