@@ -210,7 +210,7 @@ async def test_select_persona_picks_backend_for_registration_with_keyword_and_gl
     assert file_evidence, selection.evidence
     assert "controllers" in file_evidence[0].trigger.lower()
     assert file_evidence[0].matched == REGISTRATION["files"]
-    assert selection.prompt == "persona-backend"
+    assert selection.prompt == "backend"  # the prompt's own name in prompts/list
     assert selection.resource_uri == "persona://backend"
     assert selection.guidance
 
@@ -414,7 +414,7 @@ async def test_list_personas_matches_the_catalog(server: Any, mode: str, builtin
     for info in listing.personas:
         assert info.layer == "builtin"
         assert info.resource_uri == f"persona://{info.short_name}"
-        assert info.prompt == info.name
+        assert info.prompt == info.short_name
         assert info.description
     assert listing.problems == []
     lines = result.content[0].text.splitlines()

@@ -423,7 +423,7 @@ class PersonaInfo(BaseModel):
             always_apply=persona.always_apply, format_keys={**format_keys(spec), **persona.kept_keys},
             layer=persona.layer,
             path=str(persona.path) if persona.path else None, overrides=overrides,
-            prompt=persona.name, resource_uri=f"persona://{persona.short_name}",
+            prompt=persona.short_name, resource_uri=f"persona://{persona.short_name}",
         )
 
 

@@ -629,7 +629,7 @@ def select(
         priority_conflicts=conflicts,
         mcp_servers=resolve_servers(persona, available_servers),
         guidance=persona.body if detail == "full" else persona.summary,
-        prompt=persona.name,
+        prompt=persona.short_name,
         resource_uri=f"persona://{persona.short_name}",
     )
 
@@ -978,7 +978,7 @@ def _companions(index: SelectionIndex, persona: Persona, candidates: Sequence[Ca
             chosen.append(Companion(
                 name=other.name, title=other.title, confidence=candidate.confidence,
                 reason=_reason_parts(candidate), priority_hierarchy=list(other.spec.priority_hierarchy),
-                prompt=other.name, resource_uri=f"persona://{other.short_name}",
+                prompt=other.short_name, resource_uri=f"persona://{other.short_name}",
             ))
     return chosen
 
