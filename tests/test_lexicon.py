@@ -78,7 +78,7 @@ SAMPLES = [
     ("tox-nox", "noxfile.py"), ("python-packaging", "setup.py"), ("django", "mysite/manage.py"),
     ("sqlalchemy", "alembic/versions/3f2a_add_users.py"), ("jupyter", "notebooks/eda.ipynb"),
     ("java", "service/src/main/java/com/acme/App.java"), ("junit", "service/src/test/java/com/acme/AppTest.java"),
-    ("junit", "src/test/java/com/acme/OrderServiceIT.java"), ("maven", "pom.xml"), ("gradle", "build.gradle.kts"),
+    ("junit", "src/test/java/com/acme/OrderServiceITCase.java"), ("maven", "pom.xml"), ("gradle", "build.gradle.kts"),
     ("gradle", "gradlew"), ("gradle", "gradle/libs.versions.toml"), ("kotlin", "app/src/main/kotlin/Main.kt"),
     ("spring", "src/main/resources/application.yml"), ("android-sdk", "app/src/main/AndroidManifest.xml"),
     ("javascript", "src/index.js"), ("typescript", "src/server.ts"), ("typescript", "tsconfig.json"),
@@ -120,7 +120,7 @@ SAMPLES = [
     ("debugging", "crash/core.dmp"), ("internationalization", "locales/fr/messages.po"),
     ("testing", "src/test/java/com/acme/AppTest.java"), ("testing", "pkg/api/handler_test.go"),
     ("ci", ".github/workflows/release.yml"), ("containers", "Containerfile"),
-    ("infrastructure", "infra/network/vpc.tf"),
+    ("infrastructure", "infra/network/vpc.tf"), ("auth-providers", "src/app/api/auth/[...nextauth]/route.ts"),
 ]
 
 
@@ -135,11 +135,25 @@ def test_globs_claim_the_real_files_of_their_ecosystem(name: str, path: str) -> 
     ("go-tests", "src/main.go"), ("terraform", "docs/terraform.md"), ("helm", "src/helmet.ts"),
     ("docker", "docs/docker.md"), ("github-actions", "src/workflows/run.py"), ("pytest", "src/parser.py"),
     ("storybook", "src/stories.py"), ("rust", "Cargo.lock.md"), ("junit", "src/main/java/com/acme/App.java"),
+    # The selector may match paths case-insensitively: no glob may claim these once both are lowercase.
+    ("bazel", "frontend/build/index.js"), ("build", "build/output/app.js"), ("bazel", "packages/workspace/index.ts"),
+    ("release", "src/history.ts"), ("release", "src/components/NewsletterForm.tsx"),
+    ("junit", "src/main/java/com/acme/Edit.java"), ("integration-tests", "src/main/java/com/acme/Audit.java"),
+    ("authentication", "src/main/java/com/acme/Author.java"), ("repo-docs", "src/components/Notice.tsx"),
 ])
 def test_globs_do_not_claim_unrelated_files(name: str, path: str) -> None:
+    """A glob claims its own files only, whether matched as written or both lowercased."""
     entry = builtin_lexicon().get(name)
     assert entry is not None
     assert not GitIgnoreSpec.from_lines(entry.globs).match_file(path)
+    assert not GitIgnoreSpec.from_lines([glob.lower() for glob in entry.globs]).match_file(path.lower())
+
+
+@pytest.mark.parametrize("path", ["x/y.zzz", "a/b/c/file.zzz", "foo/q/index.zzz", "Q/R.ZZZ"])
+def test_no_glob_claims_any_file_of_an_unknown_kind(path: str) -> None:
+    for entry in builtin_lexicon().entries:
+        spec = GitIgnoreSpec.from_lines([glob.lower() for glob in entry.globs])
+        assert not spec.match_file(path.lower()), entry.name
 
 
 AMBIGUOUS = ["table", "form", "model", "document", "service", "client", "build", "node", "page", "view", "component",
