@@ -13,15 +13,17 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
 import anyio
+import mcp
 import pytest
 from anyio.abc import Process
 from anyio.streams.buffered import BufferedByteReceiveStream
 
-from persona_mcp.catalog import CatalogSource, Layer, default_layers
+from persona_mcp.catalog import MAX_ROOTS, CatalogSource, Layer, default_layers
 from persona_mcp.live import live_catalog
 from persona_mcp.server import build_server
 
@@ -302,3 +304,54 @@ async def test_a_docs_folder_reload_logs_only_the_new_problem(tmp_path: Path, ca
     assert len(logged) == 2, logged  # the widget's error and "kept the last good version", not 300 old ones
     assert all("widget.md" in line for line in logged)
     assert server.catalog.names == ["persona-widget"]
+
+
+class HangingSource(CatalogSource):
+    """A source whose look at the disk hangs while `hang` is set, as on a network mount that stopped answering."""
+
+    def __init__(self, layers: list[Layer]) -> None:
+        super().__init__(layers)
+        self.hang = False
+        self.release = threading.Event()
+
+    def fingerprint(self) -> tuple[object, ...]:
+        if self.hang:
+            self.release.wait(WAIT)
+        return super().fingerprint()
+
+
+async def test_a_look_at_the_disk_that_hangs_is_abandoned_and_watching_goes_on(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture,
+) -> None:
+    (tmp_path / "widget.md").write_text(persona_text("persona-widget"), "utf-8")
+    source = HangingSource([Layer("custom", tmp_path)])
+    server = build_server(source.load())
+    caplog.set_level(logging.WARNING, logger="persona_mcp.live")
+
+    def warned() -> bool:
+        return any("took over 0.2 s" in r.getMessage() for r in caplog.records)
+
+    async with live_catalog(server, source, interval=0.05, look_timeout=0.2) as live, \
+            mcp.Client(server, mode="legacy") as client:
+        source.hang = True
+        with anyio.fail_after(WAIT):
+            while not warned():
+                await client.list_tools()  # the event loop answers while the look hangs in its thread
+        assert [p.name for p in (await client.list_prompts()).prompts] == ["widget"]
+        source.hang = False
+        source.release.set()
+        (tmp_path / "other.md").write_text(persona_text("persona-other"), "utf-8")
+        with anyio.fail_after(WAIT):
+            while "persona-other" not in server.catalog.names:
+                await client.list_tools()
+        assert live.reloads >= 1
+
+
+def test_only_the_first_workspace_roots_are_used(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    roots = [tmp_path / f"root-{index:03}" for index in range(MAX_ROOTS + 10)]
+    source = CatalogSource([])
+    caplog.set_level(logging.WARNING, logger="persona_mcp.catalog")
+    assert source.set_roots(roots)
+    assert source.roots == tuple(roots[:MAX_ROOTS])
+    assert not source.set_roots(roots)  # the same roots again: no change, and nothing said again
+    assert len([r for r in caplog.records if "workspace roots" in r.getMessage()]) == 1

@@ -37,6 +37,7 @@ ENV_PROJECT_FORMATS = "PERSONA_MCP_PROJECT_FORMATS"
 RACY_NS = 2_000_000_000
 SHOWN_PATH_CHARS = 300  # a path longer than this is cut in diagnostics and logs
 MAX_HINT_NAMES = 20  # how many persona names a hint lists
+MAX_ROOTS = 64  # workspace roots whose project folders are read; a host reporting more gets the first ones
 
 
 def builtin_dir() -> Path:
@@ -308,8 +309,16 @@ class CatalogSource:
         return self.base_layers + project_layers(self.roots, formats=self.project_formats)
 
     def set_roots(self, roots: Iterable[Path]) -> bool:
-        """Use the `.personas/` folders of these workspace roots as the project layers; True if they changed."""
+        """Use the `.personas/` folders of these workspace roots as the project layers; True if they changed.
+
+        At most MAX_ROOTS roots are used (the first ones), so hosts cannot make every look at the disk
+        arbitrarily long.
+        """
         new = tuple(dict.fromkeys(roots))
+        if len(new) > MAX_ROOTS:
+            if new[:MAX_ROOTS] != self.roots:
+                logger.warning("the hosts report %d workspace roots; the first %d are used", len(new), MAX_ROOTS)
+            new = new[:MAX_ROOTS]
         changed = new != self.roots
         self.roots = new
         return changed
@@ -371,6 +380,7 @@ class CatalogSource:
                 )])
             diagnostics.extend(result.diagnostics)
             personas.extend(result.personas)
+        self._missing &= {layer.folder for layer in self.layers}  # remembers only folders still in use
         for gone in set(self._parsed) - seen:
             del self._parsed[gone]
             self._last_good.pop(gone, None)

@@ -68,10 +68,12 @@ def load_change(source: CatalogSource, old: Catalog) -> Change | None:
 class LiveCatalog:
     """Keeps `server.catalog` in step with the files of `source`; see `live_catalog`."""
 
-    def __init__(self, server: PersonaServer, source: CatalogSource, *, interval: float = POLL_INTERVAL) -> None:
+    def __init__(self, server: PersonaServer, source: CatalogSource, *, interval: float = POLL_INTERVAL,
+                 look_timeout: float = LOOK_TIMEOUT) -> None:
         self.server = server
         self.source = source
         self.interval = interval
+        self.look_timeout = look_timeout
         self.reloads = 0
         self.last_reload_seconds = 0.0
         self._lock = anyio.Lock()
@@ -127,11 +129,11 @@ class LiveCatalog:
             finally:
                 over.set()
 
-        with anyio.move_on_after(LOOK_TIMEOUT):
+        with anyio.move_on_after(self.look_timeout):
             return await anyio.to_thread.run_sync(look_and_tell, abandon_on_cancel=True)
         self._straggler = over
-        logger.warning("a look at the persona folders took over %.0f s; the server keeps its catalog and looks "
-                       "again once that one is over", LOOK_TIMEOUT)
+        logger.warning("a look at the persona folders took over %g s; the server keeps its catalog and looks "
+                       "again once that one is over", self.look_timeout)
         raise TooSlow
 
     async def run(self, *, task_status: anyio.abc.TaskStatus[None] = anyio.TASK_STATUS_IGNORED) -> None:
@@ -217,6 +219,7 @@ class LiveCatalog:
 @asynccontextmanager
 async def live_catalog(
     server: PersonaServer, source: CatalogSource, *, interval: float = POLL_INTERVAL,
+    look_timeout: float = LOOK_TIMEOUT,
 ) -> AsyncIterator[LiveCatalog]:
     """Hot-reload `server.catalog` from `source` while the block runs, whatever the transport.
 
@@ -242,7 +245,7 @@ async def live_catalog(
     The server should have been built from `source.load()`; on entry the catalog is checked once
     more, so a change made while the server was starting is not missed.
     """
-    live = LiveCatalog(server, source, interval=interval)
+    live = LiveCatalog(server, source, interval=interval, look_timeout=look_timeout)
     async with anyio.create_task_group() as tg:
         await tg.start(live.run)
         try:
