@@ -686,3 +686,24 @@ async def test_a_server_built_with_a_loader_loads_the_catalog_at_the_first_reque
         assert len(prompts.prompts) == len(builtin_catalog)
         await select_ok(client, **REGISTRATION)
     assert loads == [1] and server.catalog_loaded
+
+
+async def test_list_personas_of_a_large_catalog_comes_in_pages(tmp_path: Path) -> None:
+    for i in range(250):
+        (tmp_path / f"p{i:03}.md").write_text(f"---\nname: persona-p{i:03}\ndescription: Number {i}.\n---\n# P{i}\n\n"
+                                              "Guidance.\n", encoding="utf-8")
+    server = build_server(Catalog.load([Layer("custom", tmp_path)]))
+    async with mcp.Client(server, mode="legacy") as client:
+        first = await client.call_tool("list_personas", {})
+        second = await client.call_tool("list_personas", {"offset": 200, "limit": 100})
+        small = await client.call_tool("list_personas", {"offset": 10, "limit": 2})
+        past = await client.call_tool("list_personas", {"offset": 999})
+        too_many = await client.call_tool("list_personas", {"limit": 201})
+    pages = [PersonaList.model_validate(r.structured_content) for r in (first, second, small, past)]
+    assert [p.count for p in pages] == [250] * 4  # the whole catalog's
+    assert [len(p.personas) for p in pages] == [200, 50, 2, 0]
+    assert [p.name for p in pages[0].personas + pages[1].personas] == [f"persona-p{i:03}" for i in range(250)]
+    assert [p.name for p in pages[2].personas] == ["persona-p010", "persona-p011"]
+    assert first.content[0].text.endswith("(50 more: call list_personas with offset=200)")
+    assert "more" not in second.content[0].text
+    assert too_many.is_error and "invalid argument 'limit'" in too_many.content[0].text

@@ -53,6 +53,7 @@ MAX_PATH_CHARS = 1_024
 MAX_SERVERS = 100
 MAX_TOP_K = 20
 MAX_NAME_CHARS = 100
+MAX_LIST_PAGE = 200  # personas in one list_personas answer: the SDK validates and serialises each answer whole
 MAX_PROMPT_DESCRIPTION = 200  # host menus cut longer ones; the routing detail is in list_personas
 
 INSTRUCTIONS = """\
@@ -100,6 +101,9 @@ Servers = Annotated[
                       "Empty or left out: not known."),
 ]
 DetailLevel = Annotated[Literal["full", "summary"], Field(description="Return the full guidance or a summary.")]
+ListOffset = Annotated[int, Field(ge=0, le=1_000_000,
+                                  description="How many personas to skip, in name order (for the next page).")]
+ListLimit = Annotated[int, Field(ge=1, le=MAX_LIST_PAGE, description="How many personas to return at most.")]
 PersonaName = Annotated[
     str,
     Field(min_length=1, max_length=MAX_NAME_CHARS,
@@ -115,6 +119,8 @@ ARGUMENT_FIXES = {
     "available_servers": f"a list of at most {MAX_SERVERS} MCP server names, each a string of 1 to 200 characters "
                          "(or leave it out)",
     "detail": '"full" or "summary" (or leave it out: "full")',
+    "offset": "a whole number from 0 to 1,000,000 (or leave it out: 0)",
+    "limit": f"a whole number from 1 to {MAX_LIST_PAGE} (or leave it out: {MAX_LIST_PAGE})",
     "name": f"a persona name of at most {MAX_NAME_CHARS} characters, full (persona-backend) or short (backend); "
             "list_personas lists them",
 }
@@ -352,16 +358,28 @@ def _tool_result(model: Any, text: str) -> CallToolResult:
                           structured_content=model.model_dump(mode="json"))
 
 
-def _listing_result(catalog: Catalog) -> CallToolResult:
-    listing = catalog.listing()
-    text = "\n".join(f"{p.name}: {p.title} ({p.layer})" for p in listing.personas)
-    return _tool_result(listing, text or "The catalog is empty.")
+class _Listing:
+    """A catalog's listing dumped once, served a page at a time: the SDK checks each answer whole, so an
+    answer of 20,000 personas would hold the event loop for seconds at every call."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.dumped = catalog.listing().model_dump(mode="json")
+        self.lines = [f"{p['name']}: {p['title']} ({p['layer']})" for p in self.dumped["personas"]]
+
+    def page(self, offset: int, limit: int) -> CallToolResult:
+        end = min(offset + limit, len(self.lines))
+        text = "\n".join(self.lines[offset:end]) or ("The catalog is empty." if not self.lines else
+                                                    f"No personas past offset {offset}.")
+        if end < len(self.lines):
+            text += f"\n({len(self.lines) - end} more: call list_personas with offset={end})"
+        page = {**self.dumped, "personas": self.dumped["personas"][offset:end]}
+        return CallToolResult(content=[TextContent(type="text", text=text)], structured_content=page)
 
 
 def build_server(catalog: Catalog | Callable[[], Catalog]) -> PersonaServer:
     """Wire the catalog into an MCP server: three tools, a prompt per persona, and the resources."""
     server = PersonaServer(catalog)
-    listings: WeakKeyDictionary[Catalog, CallToolResult] = WeakKeyDictionary()  # one per catalog, built once
+    listings: WeakKeyDictionary[Catalog, _Listing] = WeakKeyDictionary()  # one per catalog, built once
     # The handlers are coroutines so that they run on the event loop: each one is a fraction of a
     # millisecond of CPU work, less than what the SDK's hop to a worker thread for a plain
     # function would cost.
@@ -389,16 +407,20 @@ def build_server(catalog: Catalog | Callable[[], Catalog]) -> PersonaServer:
         return _tool_result(result, selection_text(result))
 
     @server.read_only_tool("List personas")
-    async def list_personas() -> Annotated[CallToolResult, PersonaList]:
-        """List every persona in the catalog: name, title, description, triggers and source layer.
+    async def list_personas(
+        offset: ListOffset = 0, limit: ListLimit = MAX_LIST_PAGE,
+    ) -> Annotated[CallToolResult, PersonaList]:
+        """List the personas in the catalog: name, title, description, triggers and source layer.
 
         Use it to see which mindsets are available before asking for one with `get_persona`.
+        `count` is the number in the whole catalog; past `limit` (200 at most), ask for the next
+        page with `offset`.
         """
         catalog = server.catalog
-        result = listings.get(catalog)
-        if result is None:  # a large catalog takes a while to list: not on the event loop
-            result = listings[catalog] = await anyio.to_thread.run_sync(_listing_result, catalog)
-        return result
+        listing = listings.get(catalog)
+        if listing is None:  # a large catalog takes a while to list: not on the event loop
+            listing = listings[catalog] = await anyio.to_thread.run_sync(_Listing, catalog)
+        return listing.page(offset, limit)
 
     @server.read_only_tool("Get a persona")
     async def get_persona(name: PersonaName, detail: DetailLevel = "full") -> Annotated[CallToolResult, PersonaDetail]:
