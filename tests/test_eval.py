@@ -157,3 +157,14 @@ def test_builtin_catalog_routes_the_example_tasks() -> None:
     report = evaluate(catalog.index, cases)
     assert report.top1 >= 0.9, [m.id for m in report.misses]
     assert report.recall_at_k == 1.0, [m.id for m in report.misses]
+
+
+def test_questions_go_to_their_domain_and_only_requests_to_be_taught_to_the_mentor() -> None:
+    """examples/questions.jsonl: questions as people ask them about their own code, and a few asking to be taught."""
+    catalog = Catalog.load(default_layers(env=""))
+    cases = load_cases(Path(__file__).parents[1] / "examples" / "questions.jsonl").cases
+    report = evaluate(catalog.index, cases)
+    assert report.top1 >= 0.7, [m.id for m in report.misses]
+    not_teaching = [c for c in cases if "mentor" not in c.expected]
+    to_mentor = [m for m in report.misses if m.selected == "mentor" and "mentor" not in m.expected]
+    assert len(to_mentor) <= 0.15 * len(not_teaching), [m.id for m in to_mentor]

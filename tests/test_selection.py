@@ -128,10 +128,10 @@ def test_selection_is_deterministic_and_ties_break_by_name() -> None:
     results = {select(index, "a widget", []).model_dump_json() for _ in range(5)}
     assert len(results) == 1
     tied = select(index, "a widget", [])
-    # A dead tie is no clear answer: the selector abstains and says so, ranking the two by name.
-    assert tied.persona is None
-    assert "about equally" in tied.reason
-    assert [c.name for c in tied.alternatives] == ["persona-a", "persona-b"]
+    # A dead tie goes to the first name, and the answer says so: the runner-up is right beside it.
+    assert tied.persona == "persona-a"
+    assert "ties with persona-b" in tied.reason
+    assert [c.name for c in tied.alternatives] == ["persona-b"]
 
 
 def test_a_keyword_claimed_by_several_personas_weighs_less() -> None:

@@ -176,9 +176,13 @@ class Catalog:
 
     @cached_property
     def index(self) -> SelectionIndex:
-        from persona_mcp.selection import SelectionIndex  # imported when first needed, not at start-up
+        from persona_mcp.lexicon import load_lexicon  # imported when first needed, not at start-up
+        from persona_mcp.selection import SelectionIndex
 
-        return SelectionIndex(self.personas)
+        lexicon, problems = load_lexicon()  # the shipped lexicon and the user's extensions
+        for problem in problems:
+            log_diagnostic(problem)
+        return SelectionIndex(self.personas, lexicon)
 
     @cached_property
     def content(self) -> tuple[tuple[str, str, str, str, str | None], ...]:

@@ -1,4 +1,4 @@
-"""The `persona-mcp` command: serve, list, show, select, validate, eval, schema."""
+"""The `persona-mcp` command: serve, list, show, select, validate, eval, convert, schema."""
 
 from __future__ import annotations
 
@@ -110,6 +110,8 @@ def build_parser() -> argparse.ArgumentParser:
     show = command("show", "show one persona's guidance")
     show.add_argument("name", help="full (persona-backend) or short (backend) name")
     show.add_argument("--summary", action="store_true", help="only the first section and the headings")
+    show.add_argument("--evidence", action="store_true",
+                      help="what selection derived from the file: terms, globs and request shapes, with their sources")
     show.add_argument("--json", action="store_true", help="print JSON")
 
     choose = command("select", "select the persona for a task, with the reasons")
@@ -140,7 +142,16 @@ def build_parser() -> argparse.ArgumentParser:
                           help="list the first N wrong answers (default 10; 0 for none)")
     evaluate.add_argument("--fail-under", type=float, metavar="TOP1",
                           help="exit 1 when top-1 accuracy is below this (for CI)")
+    evaluate.add_argument("--fit", action="store_true",
+                          help="fit the confidence curve to these cases and print its coefficients and calibration "
+                          "table (scripts/fit_calibration.py fits the shipped one)")
     evaluate.add_argument("--json", action="store_true", help="print JSON")
+
+    convert = command("convert", "write persona files of other tools' formats in persona-mcp's own, with the "
+                      "evidence selection derives from them written out as triggers")
+    convert.add_argument("files", nargs="+", type=Path, metavar="FILE", help="persona, agent, skill or rule files")
+    convert.add_argument("--output", "-o", type=Path, metavar="DIR",
+                         help="write each as DIR/NAME.md (default: print them to stdout)")
 
     schema = command("schema", "print the JSON Schema of the persona frontmatter")
     schema.add_argument("--output", "-o", type=Path, help="write it to this file instead of stdout")
@@ -229,6 +240,14 @@ def cmd_show(args: argparse.Namespace, out: TextIO) -> int:
     catalog = _catalog(args)
     persona = catalog.get(args.name)
     guidance = persona.summary if args.summary else persona.body
+    if args.evidence:
+        from persona_mcp.authoring import evidence_data, evidence_lines
+
+        if args.json:
+            _print_json({"persona": persona.name, **evidence_data(catalog.index, persona.name)}, out)
+        else:
+            out.write("\n".join(evidence_lines(catalog.index, persona.name)) + "\n")
+        return EXIT_OK
     if args.json:
         info = PersonaInfo.of(persona, catalog.entry(persona.name).overrides)
         _print_json({"persona": info.model_dump(mode="json"), "guidance": guidance}, out)
@@ -281,6 +300,10 @@ def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         catalog = _catalog(args)
         names, diagnostics = catalog.names, catalog.diagnostics
         shared = catalog.index.shared_triggers()
+    from persona_mcp.authoring import selectability
+
+    index = Catalog.from_personas(result.personas).index if args.paths else catalog.index
+    diagnostics = [*diagnostics, *selectability(index)]
     errors = [d for d in diagnostics if d.severity == "error"]
     if args.json:
         _print_json({"ok": not errors, "personas": names,
@@ -334,6 +357,8 @@ def cmd_eval(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         err.write(f"warning: cases name personas that are not in the catalog: {', '.join(unknown)}\n")
     if not cases:
         raise UsageError("no cases to run: give a cases file, or add routing-examples to the persona files")
+    if args.fit:
+        return _fit(catalog, cases, out)
     report = evaluate(catalog.index, cases, k=args.top_k)
     if args.json:
         _print_json(report.model_dump(mode="json"), out)
@@ -343,6 +368,45 @@ def cmd_eval(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         err.write(f"top-1 {report.top1:.3f} is below --fail-under {args.fail_under}\n")
         return EXIT_FAILURE
     return EXIT_FAILURE if problems else EXIT_OK
+
+
+def _fit(catalog: Catalog, cases: Sequence[Any], out: TextIO) -> int:
+    from persona_mcp.evaluate import calibration, fit_points
+    from persona_mcp.selection.calibration import FEATURES, fit, probability
+
+    points = fit_points(catalog.index, cases)
+    if len(points) < 10:
+        raise UsageError(f"--fit needs at least 10 labelled cases with evidence, not {len(points)}")
+    coefficients = fit(points)
+    out.write(f"fitted on {len(points)} cases: " + ", ".join(
+        f"{name} {value:+.4f}" for name, value in zip(FEATURES, coefficients, strict=True)) + "\n")
+    out.write("confidence   cases  mean confidence  accuracy\n")
+    for b in calibration([(probability(x, coefficients), ok) for x, ok in points]):
+        out.write(f"{b.low:.1f}-{b.high:.1f}    {b.cases:6}  {b.mean_confidence:15.3f}  {b.accuracy:8.3f}\n")
+    return EXIT_OK
+
+
+def cmd_convert(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from persona_mcp.authoring import converted
+
+    missing = [p for p in args.files if not p.is_file()]
+    if missing:
+        raise UsageError(f"no such file: {missing[0]}")
+    result = load_paths(args.files, strict=False)
+    for diagnostic in result.diagnostics:
+        err.write(f"{diagnostic}\n")
+    index = Catalog.from_personas(result.personas).index
+    if args.output:
+        args.output.mkdir(parents=True, exist_ok=True)
+    for persona in index.personas:
+        text = converted(persona, index.profile(persona.name))
+        if args.output:
+            target = args.output / f"{persona.name}.md"
+            target.write_text(text, encoding="utf-8", newline="")
+            err.write(f"wrote {target}\n")
+        else:
+            out.write(text if text.endswith("\n") else text + "\n")
+    return EXIT_FAILURE if result.errors else EXIT_OK
 
 
 def cmd_schema(args: argparse.Namespace, out: TextIO) -> int:
@@ -394,6 +458,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "select": lambda: cmd_select(args, out),
             "validate": lambda: cmd_validate(args, out, err),
             "eval": lambda: cmd_eval(args, out, err),
+            "convert": lambda: cmd_convert(args, out, err),
             "schema": lambda: cmd_schema(args, out),
         }
         code = handlers[command]()

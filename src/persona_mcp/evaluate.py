@@ -21,7 +21,9 @@ from pydantic import BaseModel, Field
 
 from persona_mcp.catalog import Catalog
 from persona_mcp.model import Diagnostic, short_name
-from persona_mcp.selection import MIN_CONFIDENCE, SelectionIndex, select
+from persona_mcp.selection import MIN_CONFIDENCE, SelectionIndex, read_request, select
+from persona_mcp.selection.calibration import features
+from persona_mcp.selection.scoring import rank
 
 NONE = "none"
 CALIBRATION_BINS = (0.0, 0.3, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
@@ -238,6 +240,24 @@ def evaluate(index: SelectionIndex, cases: Sequence[Case], *, k: int = 3) -> Eva
         confusion={label: dict(sorted(row.items())) for label, row in sorted(confusion.items())},
         calibration=calibration(points), misses=misses,
     )
+
+
+def fit_points(index: SelectionIndex, cases: Sequence[Case]) -> list[tuple[tuple[float, ...], bool]]:
+    """For each labelled case with any evidence, the features of its best candidate and whether it is acceptable.
+
+    The raw ranking is used, before any abstention, so the fit sees the weak answers too.
+    """
+    points: list[tuple[tuple[float, ...], bool]] = []
+    for case in cases:
+        if not case.expected:
+            continue
+        ranked = rank(index, read_request(case.task, case.files))
+        if not ranked:
+            continue
+        other = ranked[1].score if len(ranked) > 1 else 0.0
+        points.append((features(ranked[0].score, other, len(index.personas)),
+                       index.short_names[ranked[0].persona] in case.expected))
+    return points
 
 
 def calibration(points: Iterable[tuple[float, bool]], bins: Sequence[float] = CALIBRATION_BINS,

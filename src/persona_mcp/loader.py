@@ -27,7 +27,6 @@ from persona_mcp.formats import (
 from persona_mcp.frontmatter import MAX_YAML_VALUES as MAX_YAML_VALUES  # re-exported: tests and callers use it
 from persona_mcp.frontmatter import Problem, node_at, read_frontmatter
 from persona_mcp.frontmatter import split_frontmatter as split_frontmatter
-from persona_mcp.globs import fast_shape
 from persona_mcp.model import (
     FRONTMATTER_KEYS,
     RESERVED_NAMES,
@@ -289,13 +288,17 @@ def load_paths(paths: Iterable[Path], *, layer: str = "custom", strict: bool = F
     return result
 
 
+MAX_GLOB_STARS = 4  # '*' wildcards in one name of a glob (the selection index applies the same bound)
+
+
 @functools.lru_cache(maxsize=4096)
 def glob_problem(glob: str) -> str | None:
     """Why a trigger glob is unusable, or None when it is fine."""
     if glob.startswith("#"):
         return "a pattern starting with '#' is a comment and matches nothing"
-    if fast_shape(glob) is not None:  # a plain folder, extension or name: always a usable pattern
-        return None
+    if any(part.count("*") > MAX_GLOB_STARS for part in glob.split("/") if part != "**"):
+        return (f"more than {MAX_GLOB_STARS} '*' in one name could take exponential time to match; "
+                "use fewer wildcards, e.g. '*x*' instead of '*x*x*x*x*x*'")
     from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern
 
     try:

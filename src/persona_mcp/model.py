@@ -291,7 +291,8 @@ class Diagnostic(BaseModel):
 
 # ---------------------------------------------------------------- selection results
 
-EvidenceKind = Literal["keyword", "activity", "description", "body", "file", "shape", "negative", "explicit"]
+EvidenceKind = Literal["keyword", "activity", "name", "description", "section", "lexicon", "body", "file", "shape",
+                       "negative", "explicit"]
 
 
 @dataclasses.dataclass(slots=True)
@@ -300,11 +301,14 @@ class Evidence:
 
     # A plain dataclass, not a model: selection builds a dozen per answer from values it has already
     # checked, and pydantic takes an instance as it is (its schema and JSON are those of a model).
-    kind: Annotated[EvidenceKind, Field(description="keyword, activity, description, file, shape (of the request), "
-                                        "negative (lowers the score) or explicit (asked for by name).")]
+    kind: Annotated[EvidenceKind, Field(description="keyword, activity, name, description, section, lexicon, body, "
+                                        "file, shape (of the request), negative (lowers the score) or explicit "
+                                        "(asked for by name).")]
     trigger: Annotated[str, Field(description="The keyword, phrase or glob that fired.")]
     matched: Annotated[list[str], Field(description="The task words or file paths it matched.")]
     weight: Annotated[float, Field(description="Its contribution to the score (negative for exclusions).")]
+    source: Annotated[str, Field(description="Where the persona's file says it: trigger-keywords, name, "
+                                 "trigger-clause, a section, or the lexicon entry that brought it.")] = ""
 
 
 @dataclasses.dataclass(slots=True)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from itertools import chain
 
 # Split "useState" and "HTMLParser", but keep plurals of acronyms ("APIs") whole.
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z]{2,})")
@@ -140,7 +139,10 @@ def _first_group(match: re.Match[str]) -> str:
 
 
 _RAW = re.compile(r"[A-Za-z0-9_$.+#/-]+")
+# A run of characters that is code rather than prose: camelCase, snake_case, `a.b` member access,
+# a `$variable` or a path.
 _IDENTIFIER = re.compile(r"[a-z0-9][A-Z]|_[A-Za-z0-9]|[A-Za-z]{2}\.[A-Za-z]{2}|^\$|[\w-]{3}/[\w-]{3}")
+_CODE_SPAN = re.compile(r"`([^`\n]*)`")
 
 
 def analyse(text: str) -> tuple[list[str], list[bool], list[str]]:
@@ -149,104 +151,27 @@ def analyse(text: str) -> tuple[list[str], list[bool], list[str]]:
     Words inside backticks, and the parts of identifiers (`optimizeDeps`, `load_tables`,
     `reply.send`), name things rather than say what the task is: the selector weighs the
     activity words among them less.
-
-    The text is read chunk by chunk as `split` gives them: the runs of `_RAW` never contain
-    whitespace, so the words of a text are the words of its chunks in order. Tasks repeat their
-    chunks (plain words, capitalised words, paths, "word." at the ends of sentences), so what each
-    chunk yields is remembered, and a text of known chunks costs a lookup per chunk and one join,
-    all at C speed.
     """
-    if _CODE_MARK in text:  # the mark must come only from code spans (it separates words anyway)
-        text = text.replace(_CODE_MARK, " ")
-    chunks = _chunks_marking_code(text) if "`" in text else text.split()
-    cache = _CHUNK_CACHE
-    try:
-        got = list(map(cache.__getitem__, chunks))
-    except KeyError:  # new chunks: read and remember them (found with set operations, at C speed)
-        new = set(chunks).difference(cache)  # a dict: each chunk looked up in it, not the other way round
-        if len(cache) + len(new) > CHUNK_CACHE_SIZE:
-            cache.clear()
-            new = set(chunks)
-        for chunk in new:
-            cache[chunk] = _chunk_words(chunk)
-        got = list(map(cache.__getitem__, chunks))
-    flat = list(chain.from_iterable(got))  # word, code mark, stem, word, code mark, stem...
-    return flat[0::3], flat[1::3], flat[2::3]  # type: ignore[return-value]  # the three kinds in turn
+    found: list[str] = []
+    code: list[bool] = []
+    at = 0
+    for span in _CODE_SPAN.finditer(text):
+        _prose_words(text[at:span.start()], found, code)
+        span_words = words(span.group(1))
+        found += span_words
+        code += [True] * len(span_words)
+        at = span.end()
+    _prose_words(text[at:], found, code)
+    return found, code, [stem(word) for word in found]
 
 
-def _chunks_marking_code(text: str) -> list[str]:
-    """The chunks of a text, each code span (`...` within one line) as one chunk marked with `_CODE_MARK`.
-
-    Backticks split the text into parts. A backtick opens a span when another follows it with no
-    line break between them; otherwise it is a character of the prose.
-    """
-    parts = text.split("`")
-    chunks = parts[0].split()
-    at = 1
-    while at < len(parts):
-        part = parts[at]
-        if at + 1 < len(parts) and "\n" not in part:
-            chunks.append(_CODE_MARK + part)  # a span is one chunk: its words are the words of its own chunks
-            chunks += parts[at + 1].split()
-            at += 2
-        else:  # a backtick with no partner on its line: prose, which it separates like any mark
-            chunks += part.split()
-            at += 1
-    return chunks
+def _prose_words(text: str, found: list[str], code: list[bool]) -> None:
+    for raw in _RAW.findall(text):
+        raw_words = words(raw)
+        found += raw_words
+        code += [bool(_IDENTIFIER.search(raw))] * len(raw_words)
 
 
-_CODE_MARK = "\x00"  # starts the chunk of a code span (never prose: it is taken out of the text first)
-
-
-_CHUNK_CACHE: dict[str, tuple[str | bool, ...]] = {}
-CHUNK_CACHE_SIZE = 65536  # tasks repeat their capitalised words, paths and "word." ends of sentences
-
-
-def _chunk_words(chunk: str) -> tuple[str | bool, ...]:
-    """What a chunk of prose (no whitespace) yields: for each word, the word, whether it comes from code, its stem."""
-    if chunk.isalpha() and chunk.isascii() and chunk.islower():  # the most common case, a plain word
-        return chunk, False, stem(chunk)
-    if chunk[0] == _CODE_MARK:  # from a code span: every word names a thing
-        return tuple(chain.from_iterable((word, True, stem(word)) for word in words(chunk[1:])))
-    out: list[str | bool] = []
-    for raw in _RAW.findall(chunk):
-        if raw.isalnum() and (raw.islower() or raw.isdigit() or (raw[0].isupper() and raw[1:].islower())):
-            word = raw.lower()  # a plain word: nothing to split
-            out += (word, False, stem(word))
-        else:
-            code = bool(_IDENTIFIER.search(raw))
-            for word in words(raw):
-                out += (word, code, stem(word))
-    return tuple(out)
-
-
-def count_words(text: str) -> int:
-    """`len(words(text))`, counted per whitespace-separated chunk (remembered, since tasks repeat them).
-
-    `words` never joins or splits across whitespace, so the words of a text are the words of its
-    chunks in order.
-    """
-    chunks = text.split()
-    cache = _CHUNK_COUNT
-    try:
-        return sum(map(cache.__getitem__, chunks))
-    except KeyError:  # new chunks: count and remember them
-        if len(cache) + len(chunks) > CHUNK_CACHE_SIZE:
-            cache.clear()
-        for chunk in set(chunks).difference(cache):
-            cache[chunk] = len(words(chunk))
-        return sum(map(cache.__getitem__, chunks))
-
-
-_CHUNK_COUNT: dict[str, int] = {}
-
-
-def stems(text: str) -> list[str]:
-    """The stems of a text's words, in order."""
-    return list(stem_key(text))
-
-
-@lru_cache(maxsize=16384)
 def stem_key(text: str) -> tuple[str, ...]:
-    """The stems of a text's words as a tuple: how trigger phrases are indexed (cached, since catalogs repeat them)."""
+    """The stems of a text's words as a tuple: how trigger phrases are indexed."""
     return tuple(stem(w) for w in words(text))

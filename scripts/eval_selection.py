@@ -1,0 +1,47 @@
+"""Routing accuracy of the selection engine on the dev tasks: the built-in catalog, and a foreign catalog alone.
+
+Run: .venv/bin/python scripts/eval_selection.py [--shared ../shared]
+
+Needs the team's benchmark folder (`shared/bench`), which is not part of the repository.
+Prints top-1, recall@3 and abstention for each catalog.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from persona_mcp.catalog import Catalog, Layer, default_layers
+from persona_mcp.evaluate import evaluate, fit_points, load_cases
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    shared = os.environ.get("PERSONA_BENCH_SHARED", str(Path(__file__).resolve().parents[2] / "shared"))
+    parser.add_argument("--shared", default=shared)
+    parser.add_argument("--misses", type=int, default=0)
+    args = parser.parse_args()
+    bench = Path(args.shared) / "bench"
+    if not bench.is_dir():
+        print(f"no benchmark folder at {bench}", file=sys.stderr)
+        return 2
+    runs = [("built-in", Catalog.load(default_layers(user=False)), bench / "dev.jsonl")]
+    for folder in sorted((bench / "foreign").iterdir()):
+        if (folder / "agents").is_dir():
+            runs.append((folder.name, Catalog.load([Layer("custom", folder / "agents")]), folder / "dev.jsonl"))
+    for label, catalog, cases in runs:
+        loaded = load_cases(cases).cases
+        report = evaluate(catalog.index, loaded)
+        ranked_first = sum(right for _x, right in fit_points(catalog.index, loaded)) / max(report.cases, 1)
+        print(f"{label:10} personas {len(catalog):4}  cases {report.cases:4}  top-1 {report.top1:.3f}  "
+              f"recall@3 {report.recall_at_k:.3f}  abstained {report.abstention_rate:.3f}  "
+              f"first-ranked right {ranked_first:.3f}")
+        for miss in report.misses[: args.misses]:
+            print(f"   {miss.expected} <- {miss.selected}: {miss.task[:100]}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,109 @@
+"""Confidence: the probability that a persona is an acceptable answer, fitted from labelled cases.
+
+A logistic curve over three features of a ranking: the strength of the best evidence (the log of
+its score), its lead over the runner-up ((best - other) / best), and the size of the catalog (the
+log of its personas: in a large catalog several personas often fit, and the best is less often
+the labelled one). The coefficients live in
+`calibration.json` beside this module; `persona-mcp eval --fit CASES...` fits them again from
+labelled cases (several catalogs may be given, as `CATALOG=CASES`) and writes the file.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from importlib import resources
+
+FEATURES = ("intercept", "log1p(score)", "lead", "log1p(personas)")
+_FILE = "calibration.json"
+
+
+def _load() -> tuple[float, ...]:
+    data = json.loads(resources.files(__package__).joinpath(_FILE).read_text(encoding="utf-8"))
+    return tuple(float(data["coefficients"][name]) for name in FEATURES)
+
+
+COEFFICIENTS = _load()
+
+
+Features = tuple[float, float, float, float]
+
+
+def features(score: float, other: float, personas: int) -> Features:
+    """The features of a candidate: its score, the best other candidate's score, the catalog's size."""
+    lead = (score - other) / max(score, other) if max(score, other) > 0 else 0.0
+    return 1.0, math.log1p(max(score, 0.0)), lead, math.log1p(personas)
+
+
+def confidence(score: float, other: float, personas: int = 11, coefficients: Sequence[float] | None = None) -> float:
+    """The probability that a candidate with this score, against this best other score, is right."""
+    if score <= 0:
+        return 0.0
+    chosen = COEFFICIENTS if coefficients is None else coefficients
+    return round(probability(features(score, other, personas), chosen), 4)
+
+
+def probability(x: Sequence[float], coefficients: Sequence[float]) -> float:
+    """The logistic curve at features `x`."""
+    z = sum(w * v for w, v in zip(coefficients, x, strict=True))
+    return 1 / (1 + math.exp(-max(min(z, 50.0), -50.0)))
+
+
+def fit(points: Sequence[tuple[Sequence[float], bool]], *, iterations: int = 500,
+        step: float = 0.5, ridge: float = 1e-3) -> tuple[float, ...]:
+    """Logistic regression by Newton's method: coefficients that make `confidence` match how often it is right.
+
+    `points` are (features, right?) for the top candidate of each labelled case. A small ridge keeps
+    the fit stable when the cases separate cleanly.
+    """
+    n = len(FEATURES)
+    w = [0.0] * n
+    for _ in range(iterations):
+        gradient = [0.0] * n
+        hessian = [[ridge if i == j else 0.0 for j in range(n)] for i in range(n)]
+        for x, right in points:
+            p = probability(x, w)
+            for i in range(n):
+                gradient[i] += (p - (1.0 if right else 0.0)) * x[i]
+                for j in range(n):
+                    hessian[i][j] += p * (1 - p) * x[i] * x[j]
+        for i in range(n):
+            gradient[i] += ridge * w[i]
+        delta = _solve(hessian, gradient)
+        w = [a - step * d for a, d in zip(w, delta, strict=True)]
+        if max(abs(d) for d in delta) < 1e-9:
+            break
+    return tuple(w)
+
+
+def _solve(matrix: list[list[float]], vector: list[float]) -> list[float]:
+    """Solve a small linear system by Gaussian elimination with partial pivoting."""
+    n = len(vector)
+    rows = [[*row[:], vector[i]] for i, row in enumerate(matrix)]
+    for col in range(n):
+        pivot = max(range(col, n), key=lambda r: abs(rows[r][col]))
+        rows[col], rows[pivot] = rows[pivot], rows[col]
+        if abs(rows[col][col]) < 1e-12:
+            continue
+        for r in range(n):
+            if r != col:
+                factor = rows[r][col] / rows[col][col]
+                rows[r] = [a - factor * b for a, b in zip(rows[r], rows[col], strict=True)]
+    return [rows[i][n] / rows[i][i] if abs(rows[i][i]) > 1e-12 else 0.0 for i in range(n)]
+
+
+def write(coefficients: Sequence[float], cases: int, sources: Sequence[str]) -> str:
+    """The text of `calibration.json` for these coefficients."""
+    data = {
+        "about": "Fitted by `persona-mcp eval --fit`; see calibration.py. Do not edit by hand.",
+        "cases": cases,
+        "fitted_on": list(sources),
+        "coefficients": {name: round(value, 4) for name, value in zip(FEATURES, coefficients, strict=True)},
+    }
+    return json.dumps(data, indent=2) + "\n"
+
+
+def path() -> str:
+    """Where the shipped coefficients are (inside the package)."""
+    return str(resources.files(__package__).joinpath(_FILE))

@@ -1,0 +1,453 @@
+"""What a persona's own file says about when it applies: its terms, globs and request shapes, with their sources.
+
+Declared triggers come first. A persona with only a name, a description and a body gets its
+evidence from what authors write to say when a persona applies: the words of its name and title,
+the trigger clauses of its description ("Auto-invoke when:", "Use this agent when", "Use
+PROACTIVELY for", "Triggers on", "MUST BE USED"), the items under headings such as "Triggers",
+"When to use" or "Focus areas", and boundaries ("Do NOT load for:", "Will not") as evidence
+against it. The technologies and domains of the engineering lexicon that the persona names say
+what it is about (see `_entries`); the task is read against the same lexicon (`domains.py`).
+`persona-mcp show NAME --evidence` prints the result.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from persona_mcp.selection import tunables as t
+from persona_mcp.text import STOPWORDS, stem, words
+
+if TYPE_CHECKING:
+    from persona_mcp.lexicon import Lexicon
+    from persona_mcp.model import Persona
+
+# Words of persona prose that say nothing about the kind of work: "Use this agent when you need
+# an expert to ensure ..." A term made only of these (and function words) is not kept.
+PROSE_FILLER = frozenset({
+    "agent", "agents", "assistant", "persona", "skill", "skills", "rule", "rules", "use", "used", "using", "uses",
+    "need", "needs", "needed", "want", "wants", "help", "helps", "helping", "expert", "experts", "expertise",
+    "specialist", "specialists", "specialize", "specializes", "specializing", "specialized", "senior", "task",
+    "tasks", "work", "works", "working", "ensure", "ensures", "ensuring", "create", "creates", "creating",
+    "comprehensive", "modern", "best", "practice", "practices", "focus", "focuses", "focusing", "focused",
+    "including", "include", "includes", "like", "across", "via", "etc", "eg", "ie", "invoke", "invoked",
+    "invoking", "proactively", "must", "specific", "specifically", "various", "new", "existing", "complex",
+    "robust", "high", "level", "deep", "strong", "excellent", "exceptional", "optimal", "efficient", "effective",
+    "clear", "user", "users", "request", "requests", "requested", "asks", "ask", "asked", "handle", "handles",
+    "handling", "provide", "provides", "providing", "make", "makes", "making", "get", "gets", "also",
+    "well", "way", "ways", "thing", "things", "any", "every", "always", "never", "whenever", "example",
+    "examples", "context", "commentary", "emphasis", "delivering", "deliver", "delivers", "mastery", "master",
+    "masters", "approach", "approaches", "based", "driven", "related", "relevant", "general", "world", "class",
+    "professional", "production", "ready", "grade", "scale", "scalable", "key", "core", "primary", "main",
+    "one", "two", "three", "first", "let", "lets", "may", "might", "us", "go", "going", "see", "look", "good",
+    "great", "right", "proper", "properly", "appropriate", "available", "possible", "current", "currently",
+    "support", "supports", "supporting", "require", "requires", "required", "requirements", "solution",
+    "solutions", "capability", "capabilities", "area", "areas", "feature", "features", "within",
+    "without", "toward", "towards", "around", "throughout", "involving", "involves", "involve", "whether",
+})
+# Words of a persona's name that say what it is, not what it works on: "performance-engineer".
+ROLE_WORDS = frozenset({
+    "engineer", "developer", "dev", "expert", "specialist", "pro", "agent", "assistant", "persona", "senior",
+    "lead", "master", "guru", "helper", "bot", "wizard", "consultant", "professional", "skill", "rule", "rules",
+})
+# Words of a question that make it one, not what it is about ("how do I", "why does", "can I").
+QUESTION_WORDS = frozenset({
+    "how", "why", "what", "whats", "when", "where", "which", "who", "can", "could", "should", "would", "will",
+    "do", "does", "did", "is", "are", "i", "my", "it", "there", "possible", "way", "difference", "mean",
+    "means", "meaning",
+})
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'(<])|\n+")
+_TRIGGER_OPENER = re.compile(
+    r"\b(?:auto-?invoked?\s+(?:when|for|on|if)"
+    r"|use\s+(?:this\s+(?:agent|skill|persona|rule|mode)\s+)?(?:proactively\s+)?(?:when(?:ever)?|for|after|before|if|on)"
+    r"|use\s+proactively|(?:must|should)\s+be\s+used\s+(?:when|for|after|on|to|whenever|proactively)"
+    r"|triggers?\s+(?:on|when|for|include)|invoke\s+(?:when|for|this)|activates?\s+(?:when|for|on)"
+    r"|ideal\s+for|best\s+(?:used\s+)?for|specializ\w*\s+in|use\s+it\s+(?:when|for)|trigger\s+words?)\b\s*:?",
+    re.IGNORECASE,
+)
+_BOUNDARY_OPENER = re.compile(
+    r"\b(?:do\s+not\s+(?:load|use|invoke|trigger)(?:\s+(?:this|it))?\s*(?:for|when|if|on)?"
+    r"|don'?t\s+use(?:\s+(?:this|it))?\s*(?:for|when|if)?|not\s+for|will\s+not|won'?t|never\s+use|not\s+suitable\s+for"
+    r"|instead\s+of|rather\s+than)\b\s*:?",
+    re.IGNORECASE,
+)
+_ITEM_SPLIT = re.compile(r"[,;:()\[\]]|\s+(?:or|and|/)\s+|\s+-\s+|\s+&\s+")
+_HEADING = re.compile(r"^(?:#{1,6}\s+(.+?)\s*#*\s*|\*\*(.+?)\*\*:?\s*|([A-Z][\w /&'-]{2,48}):)\s*$")
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(.*)$")
+_SECTION_TRIGGER = re.compile(
+    r"trigger|when to (?:use|invoke|apply)|use (?:me|it|this) when|use cases?|focus|capabilit|key actions|expertise"
+    r"|responsibilit|specialt|specializ|scope|core (?:areas|competenc|skills)|what (?:i|it|this \w+) do"
+    r"|domains?|covers|areas of",
+    re.IGNORECASE,
+)
+_SECTION_BOUNDARY = re.compile(
+    r"will not|won'?t|do not|don'?t|boundar|out of scope|not for|avoid|limitations|anti-?patterns|never",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"[a-z][a-z0-9+#]*")
+DECLARED = ("activity-keywords", "trigger-keywords", "negative-keywords")  # the author's own trigger fields
+ROLE_LINK_MIN = 4  # a one-word term at least this long may be linked to a name's role word
+ROLE_LINK_EXTRA = 3  # letters a role word may add to (or cut from) a term: "debug" + "ger"
+MAX_ITEM_WORDS = 5  # a list item of up to this many content words is also kept whole, as a phrase
+MAX_SECTION_ITEMS = 40  # items read per section
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """A word or phrase that argues for (or against) a persona when the task says it."""
+
+    text: str  # as written
+    key: tuple[str, ...]  # its stems
+    weight: float  # before the catalog's rarity is applied
+    source: str  # where it was found: "trigger-keywords", "name", "trigger-clause", "lexicon: terraform" ...
+    kind: str  # the evidence kind it fires as: activity, keyword, name, description, section, lexicon, negative
+    shape_only: bool = False  # made only of question words ("how do I"): a request shape, not a domain
+
+
+@dataclass(frozen=True, slots=True)
+class FileTrigger:
+    """A glob whose files argue for (or, negated with `!`, against) a persona."""
+
+    glob: str
+    weight: float
+    source: str
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Everything selection knows about one persona, and where each piece came from."""
+
+    terms: tuple[Term, ...]
+    globs: tuple[FileTrigger, ...]
+    shapes: frozenset[str]
+    shape_source: str  # "declared", or the word that marked the shape
+    entries: dict[str, tuple[float, str]] = field(default_factory=dict)  # lexicon entry -> (weight, where named)
+    body: Counter[str] = field(default_factory=Counter)  # stem counts of its prose, for the weak prior
+
+    @property
+    def positive(self) -> list[Term]:
+        return [term for term in self.terms if term.kind != "negative"]
+
+    @property
+    def negative(self) -> list[Term]:
+        return [term for term in self.terms if term.kind == "negative"]
+
+
+def stem_key(text: str) -> tuple[str, ...]:
+    """The stems of a text's words, as a phrase is indexed."""
+    return tuple(stem(word) for word in words(text))
+
+
+def is_content(word: str) -> bool:
+    """Whether a word can say what kind of work something is."""
+    return len(word) > 1 and not word.isdigit() and word not in STOPWORDS and word not in PROSE_FILLER
+
+
+def _is_shape_only(key_words: list[str]) -> bool:
+    return all(w in STOPWORDS or w in QUESTION_WORDS for w in key_words)
+
+
+class _Builder:
+    """Collects a persona's terms: the first (strongest) source that names a phrase keeps it.
+
+    `known` is the lexicon's vocabulary (stems): a word of prose it does not know counts
+    `UNKNOWN_PROSE_FACTOR` as much (with no lexicon, every word is known).
+    """
+
+    def __init__(self, known: frozenset[tuple[str, ...]] | None = None) -> None:
+        self.positive: dict[tuple[str, ...], Term] = {}
+        self.negative: dict[tuple[str, ...], Term] = {}
+        self.derived = 0
+        self.known = known
+
+    def add(self, text: str, source: str, kind: str, weight: float, *, declared: bool = False) -> None:
+        text = text.strip().strip(".\"'`*_").strip()
+        found = words(text)
+        if not found or (not declared and not any(is_content(w) for w in found)):
+            return
+        if not declared and (len(found) > 1 and not (is_content(found[0]) and is_content(found[-1]))):
+            return  # "the API of" is not a phrase anyone writes in a task
+        key = tuple(stem(w) for w in found)
+        if not declared and self.known is not None and key not in self.known \
+                and not any((k,) in self.known for k in key):
+            weight *= t.UNKNOWN_NAME_FACTOR if source in ("name", "title") else t.UNKNOWN_PROSE_FACTOR
+        target = self.negative if kind == "negative" else self.positive
+        if key in target and (target[key].weight >= weight or target[key].source in DECLARED):
+            return  # a declared trigger keeps its place: the author said it
+        if not declared:
+            if self.derived >= t.MAX_DERIVED_TERMS:
+                return
+            self.derived += 1
+        written = min(len(key), len(text.split()))  # "ContentTypeParser" is one name, not a phrase
+        if written > 1:
+            weight *= 1 + t.PHRASE_BONUS * (written - 1)
+        target[key] = Term(text, key, weight, source, kind, shape_only=_is_shape_only(found))
+
+    def add_prose(self, text: str, source: str, kind: str, weight: float) -> None:
+        """The phrases of a stretch of prose: short list items whole, and every content word.
+
+        A short item made only of question words ("how do I", "why does") is kept whole as well:
+        it names a request shape.
+        """
+        for item in _ITEM_SPLIT.split(text):
+            item_words = words(item)
+            content = [w for w in item_words if is_content(w)]
+            if not content:
+                if 1 < len(item_words) <= MAX_ITEM_WORDS and _is_shape_only(item_words):
+                    self.add(item, source, kind, weight, declared=True)
+                continue
+            if kind == "negative":  # what argues against is read as written: "UI-only fixes", not "fixes"
+                if len(content) <= MAX_ITEM_WORDS:
+                    self.add(" ".join(content), source, kind, weight)
+                continue
+            if 1 < len(content) <= MAX_ITEM_WORDS:
+                # the item's content words as a phrase, in order: "identify performance bottlenecks"
+                self.add(" ".join(content[-3:]), source, kind, weight)
+            for word in content:
+                self.add(word, source, kind, weight)
+
+
+class Deriver:
+    """Derives profiles against one lexicon (its naming terms are looked up by their stems)."""
+
+    def __init__(self, lexicon: Lexicon | None = None) -> None:
+        self.lexicon = lexicon
+        keys: dict[tuple[str, ...], list[str]] = {}
+        for entry in lexicon.entries if lexicon is not None else ():
+            for text in entry.terms:  # an entry's name is an id ("build", "search"), not always a term
+                key = stem_key(text)
+                if key and entry.name not in keys.setdefault(key, []):
+                    keys[key].append(entry.name)
+        self.keys = {key: tuple(names) for key, names in keys.items()}
+        # One-word terms by stem, for linking a role word of a name to them ("architect", architecture).
+        longer: dict[str, list[str]] = {}
+        for key in self.keys:
+            if len(key) == 1 and len(key[0]) >= ROLE_LINK_MIN:
+                for cut in range(1, ROLE_LINK_EXTRA + 1):
+                    longer.setdefault(key[0][:-cut], []).append(key[0])
+        self.longer = longer
+        related: dict[tuple[str, ...], list[str]] = {}
+        for entry in lexicon.entries if lexicon is not None else ():
+            for text in entry.related:
+                key = stem_key(text)
+                if key and key not in self.keys and entry.name not in related.setdefault(key, []):
+                    related[key].append(entry.name)
+        self.related = {key: tuple(names) for key, names in related.items()}
+        self.parents = {entry.name: tuple(d for d in entry.domains if d != entry.name)
+                        for entry in (lexicon.entries if lexicon is not None else ())}
+        # The vocabulary: the lexicon's words and phrases as written (the parts of a phrase are not known
+        # words by themselves: "load" of "load testing").
+        vocabulary = {stem_key(text) for entry in (lexicon.entries if lexicon is not None else ())
+                      for text in (entry.name, *entry.terms, *entry.related)}
+        self.known = frozenset(key for key in vocabulary if key and key != ("",)) if lexicon is not None else None
+
+    def variants(self, stem_: str) -> list[str]:
+        """A name's role word and the one-word terms it extends by a short ending, or cuts short.
+
+        "debugger" and debug, "refactorer" and refactor, "architect" and architectur(e): the longer
+        is the shorter plus at most `ROLE_LINK_EXTRA` letters.
+        """
+        cuts = [stem_[:-cut] for cut in range(1, ROLE_LINK_EXTRA + 1) if len(stem_) - cut >= ROLE_LINK_MIN]
+        return [stem_, *cuts, *self.longer.get(stem_, ())]
+
+    def name_entries(self, text: str) -> dict[str, str]:
+        """The entries a persona's name (or title) names, each with the words that name it.
+
+        The longest run of its words that names an entry wins ("penetration tester" is security, so
+        its "tester" does not also name testing); the last word of a run may be a role form of a term.
+        """
+        found: dict[str, str] = {}
+        name_words = [w for w in re.split(r"[^a-z0-9+#]+", text.lower()) if w and w not in ROLE_WORDS]
+        stems = [stem(w) for w in name_words]
+        covered: set[int] = set()
+        for length in range(min(len(stems), 4), 0, -1):
+            for start in range(len(stems) - length + 1):
+                span = range(start, start + length)
+                if not covered.isdisjoint(span):
+                    continue
+                head = tuple(stems[start:start + length - 1])
+                for last in self.variants(stems[start + length - 1]):
+                    names = self.keys.get((*head, last)) or self.related.get((*head, last))
+                    if names:
+                        covered.update(span)
+                        for name in names:
+                            found.setdefault(name, " ".join(name_words[start:start + length]))
+                        break
+        return found
+
+    def derive(self, persona: Persona) -> Profile:
+        """The profile of one persona: its terms and globs with their sources, and the shapes it answers."""
+        spec = persona.spec
+        build = _Builder(self.known)
+        w = t.SOURCE_WEIGHT
+        for text in spec.activity_keywords:
+            build.add(text, "activity-keywords", "activity", w["activity-keywords"], declared=True)
+        for text in spec.trigger_keywords:
+            build.add(text, "trigger-keywords", "keyword", w["trigger-keywords"], declared=True)
+        for text in spec.negative_keywords:
+            build.add(text, "negative-keywords", "negative", w["negative-keywords"], declared=True)
+        name_words = [word for word in re.split(r"[-_.\s]+", persona.short_name.lower()) if word]
+        for word in name_words:
+            if word not in ROLE_WORDS:
+                build.add(word, "name", "name", w["name"])
+        for word in words(persona.title):
+            if word not in ROLE_WORDS:
+                build.add(word, "title", "name", w["title"])
+        # The author said when the persona applies: its prose then only adds to that, at a lower weight.
+        prose = t.DECLARED_PROSE_FACTOR if spec.trigger_keywords or spec.activity_keywords else 1.0
+        w = {source: weight * (prose if source in ("description", "section") else 1.0) for source, weight in w.items()}
+        clauses, boundaries, rest = description_parts(spec.description)
+        for clause in clauses:
+            build.add_prose(clause, "trigger-clause", "description", w["trigger-clause"])
+        for clause in boundaries:
+            build.add_prose(clause, "boundary", "negative", w["boundary"])
+        for section, items, negative in sections(persona.body):
+            for item in items:
+                if negative:
+                    build.add_prose(item, f"section: {section}", "negative", w["boundary"])
+                else:
+                    build.add_prose(item, f"section: {section}", "section", w["section"])
+        build.add_prose(rest, "description", "description", w["description"])
+        globs = [FileTrigger(glob, 1.0, "trigger-files") for glob in spec.trigger_files]
+        entries = _entries(build, self, persona.short_name, persona.title) if self.lexicon is not None else {}
+        if prose != 1.0:  # declared triggers say when the persona applies; the lexicon only adds to them
+            entries = {name: (weight * prose, where) for name, (weight, where) in entries.items()}
+        shapes, shape_source = _shapes(persona)
+        return Profile(
+            terms=tuple(build.positive.values()) + tuple(build.negative.values()),
+            globs=tuple(globs),
+            shapes=shapes,
+            shape_source=shape_source,
+            entries=entries,
+            body=body_counts(persona),
+        )
+
+
+
+
+def description_parts(description: str) -> tuple[list[str], list[str], str]:
+    """A description split into its trigger clauses, its boundaries, and the rest of its prose.
+
+    Each sentence is looked at once, so the work grows with the description's length.
+    """
+    clauses: list[str] = []
+    boundaries: list[str] = []
+    rest: list[str] = []
+    for sentence in _SENTENCE_END.split(description):
+        boundary = _BOUNDARY_OPENER.search(sentence)
+        opener = _TRIGGER_OPENER.search(sentence)
+        if opener and (boundary is None or opener.start() < boundary.start()):
+            rest.append(sentence[: opener.start()])
+            end = boundary.start() if boundary else len(sentence)
+            clauses.append(sentence[opener.end():end])
+            if boundary:
+                boundaries.append(sentence[boundary.end():])
+        elif boundary:
+            rest.append(sentence[: boundary.start()])
+            boundaries.append(sentence[boundary.end():])
+        else:
+            rest.append(sentence)
+    return clauses, boundaries, " ".join(rest)
+
+
+def sections(body: str) -> Iterator[tuple[str, list[str], bool]]:
+    """The body's sections that say when a persona applies (or must not): (heading, items, negative)."""
+    heading: str | None = None
+    negative = False
+    items: list[str] = []
+    for line in body.splitlines():
+        found = _HEADING.match(line.strip())
+        if found and not _LIST_ITEM.match(line):
+            if heading is not None and items:
+                yield heading, items[:MAX_SECTION_ITEMS], negative
+            title = next(g for g in found.groups() if g)
+            heading, items = None, []
+            if _SECTION_BOUNDARY.search(title):
+                heading, negative = title, True
+            elif _SECTION_TRIGGER.search(title):
+                heading, negative = title, False
+            continue
+        if heading is None:
+            continue
+        item = _LIST_ITEM.match(line)
+        text = (item.group(1) if item else line).strip()
+        if text:
+            items.append(text)
+    if heading is not None and items:
+        yield heading, items[:MAX_SECTION_ITEMS], negative
+
+
+def body_counts(persona: Persona) -> Counter[str]:
+    """Stem counts of the description and the body's start: the weak prior's raw material."""
+    text = (persona.spec.description + "\n" + persona.body[: t.BODY_CHARS]).lower()
+    return Counter(stem(word) for word in _WORD.findall(text) if len(word) > 2 and is_content(word))
+
+
+def _entries(build: _Builder, deriver: Deriver, short_name: str, title: str) -> dict[str, tuple[float, str]]:
+    """The lexicon entries the persona is about: entry -> (how much, where it is named).
+
+    An entry counts by where it is named: its name or title (1, shared among the entries the name
+    names, see `IDENTITY_SPREAD`), a declared keyword, a trigger clause, a section, the description
+    (their source weights, at most `OTHER_REACH`). A word of the name also names an entry whose
+    term it extends by a role ending ("architect" and architecture, "debugger" and debugging). A
+    related word names its entry at `RELATED_REACH` of that. Each entry passes `PARENT_SHARE` of
+    its weight on to the domains it belongs to.
+    """
+    found: dict[str, tuple[float, str]] = {}
+    identity: set[str] = set()
+
+    def name(entry: str, weight: float, where: str) -> None:
+        if weight > found.get(entry, (0.0, ""))[0]:
+            found[entry] = (weight, where)
+
+    for source, text in (("name", short_name), ("title", title)):
+        for entry, words_ in deriver.name_entries(text).items():
+            name(entry, 1.0, f"{source}: {words_}")  # the name says what the persona is about
+            identity.add(entry)
+    for term in list(build.positive.values()):
+        source = term.source
+        if source not in t.LEXICON_REACH or source in ("name", "title"):
+            continue
+        written = min(len(term.key), len(term.text.split()))
+        reach = min(term.weight / (1 + t.PHRASE_BONUS * (written - 1)), t.OTHER_REACH)
+        for entry in deriver.keys.get(term.key, ()):
+            name(entry, reach, f"{source}: {term.text}")
+        for entry in deriver.related.get(term.key, ()):
+            name(entry, reach * t.RELATED_REACH, f"{source}: {term.text}")
+    for entry in identity:  # a persona whose name names several things is less about each ("ui-ux-tester")
+        weight, where = found[entry]
+        found[entry] = (weight / len(identity) ** t.IDENTITY_SPREAD, where)
+    for entry, (weight, where) in list(found.items()):
+        for parent in deriver.parents.get(entry, ()):
+            name(parent, weight * t.PARENT_SHARE, f"{where} (via {entry})")
+    return found
+
+
+def _shapes(persona: Persona) -> tuple[frozenset[str], str]:
+    """The request shapes a persona declares. (A persona that declares none still gains from a
+    request's shape through the domain it stands for: see `SHAPE_DOMAINS`.)"""
+    return frozenset(persona.spec.request_shapes), "declared"
+
+
+def describe(profile: Profile) -> Iterable[str]:
+    """The profile as lines for a person to read (`persona-mcp show NAME --evidence`)."""
+    groups: dict[str, list[Term]] = {}
+    for term in profile.terms:
+        groups.setdefault(term.source, []).append(term)
+    for source, terms in groups.items():
+        listed = ", ".join(f"{term.text} ({term.weight:.2f})" for term in terms)
+        yield f"{'against' if terms[0].kind == 'negative' else 'terms'} from {source}: {listed}"
+    by_source: dict[str, list[FileTrigger]] = {}
+    for trigger in profile.globs:
+        by_source.setdefault(trigger.source, []).append(trigger)
+    for source, triggers in by_source.items():
+        yield f"globs from {source}: " + ", ".join(f"{g.glob} ({g.weight:.2f})" for g in triggers)
+    if profile.entries:
+        ordered = sorted(profile.entries.items(), key=lambda item: (-item[1][0], item[0]))
+        yield "about (lexicon entries): " + ", ".join(f"{name} ({weight:.2f}, {where})"
+                                                      for name, (weight, where) in ordered)
+    if profile.shapes:
+        yield f"request shapes ({profile.shape_source}): " + ", ".join(sorted(profile.shapes))

@@ -1,0 +1,206 @@
+"""The file signal: which personas' globs claim the task's files, and how the change is shared out among them.
+
+Globs are filed under a literal that every path they match must carry (a folder or file name, an
+extension, the first letters of a name), so a path is tested only against the globs filed under
+its own parts; the few globs with no such literal are tested against every path, and there are
+at most `MAX_UNKEYED` of them per catalog.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from persona_mcp.selection import tunables as t
+from persona_mcp.selection.derive import FileTrigger
+
+_WILD = re.compile(r"[*?\[]")
+_EXTENSION = re.compile(r"\.([a-z0-9_+-]+)$")
+MAX_UNKEYED = 256  # distinct globs with no literal to file them under, per catalog
+MAX_STARS = 4  # '*' in one name: more could take exponential time to match (the loader refuses such globs too)
+PREFIX = 2  # a name glob such as `Dockerfile*` is filed under its first letters
+
+
+def specificity(glob: str) -> float:
+    """How much a glob says about a file: a bare extension little, a named folder or file more.
+
+    `**/*.py` matches all Python code (1.0); `**/tests/**` or `**/Dockerfile` pin a role (2.0);
+    a name with a wildcard inside, like `**/*_test.go`, narrows an extension (1.5).
+    """
+    last = glob.rstrip("/").rsplit("/", 1)[-1]
+    if last in ("**", "*") or not _WILD.search(last):
+        return 2.0
+    if re.fullmatch(r"\*\.[^*?\[/]+", last):
+        return 1.0
+    return 1.5
+
+
+def too_costly(glob: str) -> bool:
+    """Whether a glob has so many wildcards in one name that matching it could take exponential time."""
+    return any(part.count("*") > MAX_STARS for part in glob.split("/") if part != "**")
+
+
+def _keys_of_glob(glob: str) -> tuple[str, str] | None:
+    """The literal every path matching `glob` carries, as (kind, value); None when there is none."""
+    parts = [p for p in glob.strip("/").split("/") if p and p != "**"]
+    if not parts:
+        return None
+    last = parts[-1]
+    if not _WILD.search(last):
+        return ("part", last)
+    extension = _EXTENSION.search(last)
+    if extension and not _WILD.search(extension.group(0)):
+        return ("ext", extension.group(1))
+    prefix = _WILD.split(last, 1)[0]
+    if len(prefix) >= PREFIX:
+        return ("start", prefix[:PREFIX])
+    for part in reversed(parts[:-1]):
+        if not _WILD.search(part):
+            return ("part", part)
+    return None
+
+
+def _keys_of_path(path: str) -> list[tuple[str, str]]:
+    parts = path.split("/")  # a glob can match any part: a folder named `x.md` matches `*.md`, as in gitignore
+    keys = [("part", part) for part in parts]
+    keys += [("start", part[:PREFIX]) for part in parts if len(part) >= PREFIX]
+    keys += [("ext", found.group(1)) for part in parts if (found := _EXTENSION.search(part))]
+    return keys
+
+
+@dataclass
+class _Glob:
+    regex: re.Pattern[str]
+    specificity: float
+    owners: list[tuple[int, float]] = field(default_factory=list)  # (persona, weight) of those it argues for
+    excluders: list[int] = field(default_factory=list)  # personas that take its files back with `!glob`
+    rarity: float = 1.0
+
+
+class GlobTable:
+    """Every persona's globs, filed under their literals; matched case-insensitively."""
+
+    def __init__(self, globs: Sequence[Sequence[FileTrigger]]) -> None:
+        from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern
+
+        self.globs: dict[str, _Glob] = {}
+        self.skipped: list[str] = []  # globs left out: unusable, too costly, or past `MAX_UNKEYED`
+        by_key: dict[tuple[str, str], list[str]] = {}
+        self.unkeyed: list[str] = []
+        for persona, triggers in enumerate(globs):
+            for trigger in triggers:
+                raw = trigger.glob.strip().lower()
+                negate = raw.startswith("!")
+                glob = raw.lstrip("!")
+                if not glob or glob.startswith("#"):
+                    continue
+                entry = self.globs.get(glob)
+                if entry is None:
+                    if too_costly(glob):
+                        self.skipped.append(glob)
+                        continue
+                    key = _keys_of_glob(glob)
+                    if key is None and len(self.unkeyed) >= MAX_UNKEYED:
+                        self.skipped.append(glob)
+                        continue
+                    try:
+                        pattern, include = GitIgnoreSpecPattern.pattern_to_regex(glob)
+                    except ValueError:
+                        self.skipped.append(glob)
+                        continue
+                    if include is None or pattern is None:
+                        continue
+                    entry = self.globs[glob] = _Glob(re.compile(pattern), specificity(glob))
+                    if key is None:
+                        self.unkeyed.append(glob)
+                    else:
+                        by_key.setdefault(key, []).append(glob)
+                if negate:
+                    entry.excluders.append(persona)
+                elif all(owner != persona for owner, _ in entry.owners):
+                    entry.owners.append((persona, trigger.weight))
+        self.by_key = {key: tuple(found) for key, found in by_key.items()}
+        count = len(globs)
+        for entry in self.globs.values():  # a glob many personas share tells them apart poorly
+            entry.rarity = rarity(count, sum(min(1.0, weight) for _, weight in entry.owners))
+            entry.owners.sort(key=lambda owner: (-owner[1], owner[0]))  # strongest claims first
+
+    def match(self, path: str) -> list[str]:
+        """The globs that match a path (lowercase), in a stable order."""
+        candidates: dict[str, None] = {}
+        for key in _keys_of_path(path):
+            for glob in self.by_key.get(key, ()):
+                candidates[glob] = None
+        for glob in self.unkeyed:
+            candidates[glob] = None
+        return [glob for glob in candidates if self.globs[glob].regex.match(path)]
+
+
+def rarity(count: int, owners: float) -> float:
+    """How well a trigger claimed by `owners` of `count` personas tells them apart, in [RARITY_FLOOR, 1]."""
+    if count <= 1 or owners <= 1:
+        return 1.0
+    return max(t.RARITY_FLOOR, math.log(1 + count / owners) / math.log(1 + count))
+
+
+@dataclass
+class FileEvidence:
+    """Each persona's file score, and the globs and files behind it."""
+
+    scores: dict[int, float]
+    items: dict[int, list[tuple[str, list[str], float]]]  # persona -> (glob, files, share of the score)
+
+
+def file_evidence(table: GlobTable, paths: Sequence[str], also: Iterable[int] = ()) -> FileEvidence:
+    """Share each file out among the personas whose globs claim it.
+
+    A persona's claim on a file is its best matching glob: the glob's weight times its specificity
+    times its rarity. The file goes most to the strongest claim: each persona gets (its claim / the
+    strongest)^2 of it, times the strongest claim before rarity over `FULL_CLAIM` (at most 1), so a
+    file that only an extension glob or a weak derived glob claims (`**/*.rs`) counts for less: it
+    tells the language, not the work. A persona's file score is `FILE_WEIGHT` times its share of all
+    the files. A glob shared by more than `POPULAR_OWNERS` personas adds to its `POPULAR_OWNERS`
+    strongest claimants and to personas in `also` (those with evidence in the text), so a request
+    never walks every persona of a catalog.
+    """
+    reach = set(also)
+    credit: dict[int, float] = {}
+    behind: dict[int, dict[str, list[str]]] = {}
+    for path in paths:
+        lowered = path.lower()
+        claims: dict[int, tuple[float, str]] = {}
+        strongest = 0.0  # the strongest claim before rarity: how much the file says at all
+        excluded: set[int] = set()
+        for glob in table.match(lowered):
+            entry = table.globs[glob]
+            excluded.update(entry.excluders)
+            if not entry.owners:
+                continue
+            for rank, (persona, weight) in enumerate(entry.owners):
+                if rank >= t.POPULAR_OWNERS and persona not in reach:
+                    continue
+                claim = weight * entry.specificity * entry.rarity
+                strongest = max(strongest, weight * entry.specificity)
+                if persona not in claims or claim > claims[persona][0]:
+                    claims[persona] = (claim, glob)
+        for persona in excluded:
+            claims.pop(persona, None)
+        if not claims:
+            continue
+        top = max(claim for claim, _ in claims.values())
+        scale = min(1.0, strongest / t.FULL_CLAIM)
+        for persona, (claim, glob) in claims.items():
+            credit[persona] = credit.get(persona, 0.0) + scale * (claim / top) ** 2
+            behind.setdefault(persona, {}).setdefault(glob, []).append(path)
+    per_file = t.FILE_WEIGHT / max(len(paths), 1)
+    scores = {persona: value * per_file for persona, value in credit.items() if value > 1e-9}
+    items: dict[int, list[tuple[str, list[str], float]]] = {}
+    for persona, globs in behind.items():
+        if persona not in scores:
+            continue
+        files = sum(len(found) for found in globs.values())
+        ordered = sorted(globs.items(), key=lambda item: (-len(item[1]), item[0]))
+        items[persona] = [(glob, found, scores[persona] * len(found) / files) for glob, found in ordered]
+    return FileEvidence(scores, items)

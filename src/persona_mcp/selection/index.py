@@ -1,0 +1,125 @@
+"""The selection index: every persona's profile, filed so a request looks up its words and paths, never scans."""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections import Counter
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from persona_mcp.model import Persona, short_name
+from persona_mcp.selection import tunables as t
+from persona_mcp.selection.derive import Deriver, Profile, Term, is_content
+from persona_mcp.selection.domains import Domains
+from persona_mcp.selection.files import GlobTable, rarity
+from persona_mcp.text import STOPWORDS
+
+if TYPE_CHECKING:
+    from persona_mcp.lexicon import Lexicon
+
+# A trigger as filed: (persona, its weight with rarity applied, the term).
+Posting = tuple[int, float, Term]
+
+
+class SelectionIndex:
+    """Everything selection needs, computed once when a catalog loads.
+
+    Terms are filed under their stems, so a request looks up each stretch of its words once.
+    Rarity is worked out over the personas' own words (not the body prior): a term that many
+    personas claim counts less, down to `RARITY_FLOOR`.
+    """
+
+    def __init__(self, personas: Sequence[Persona], lexicon: Lexicon | None = None) -> None:
+        self.personas = sorted(personas, key=lambda p: p.name)  # ties are broken by position: by name
+        self.lexicon = lexicon
+        deriver = Deriver(lexicon)
+        self.profiles: list[Profile] = [deriver.derive(p) for p in self.personas]
+        count = len(self.personas)
+        claimed: dict[tuple[str, ...], float] = {}
+        for profile in self.profiles:
+            for term in profile.positive:
+                claimed[term.key] = claimed.get(term.key, 0.0) + min(1.0, term.weight / t.RARITY_REFERENCE)
+        self.postings: dict[tuple[str, ...], list[Posting]] = {}
+        for i, profile in enumerate(self.profiles):
+            for term in profile.terms:
+                weight = term.weight if term.kind == "negative" else term.weight * rarity(count, claimed[term.key])
+                self.postings.setdefault(term.key, []).append((i, weight, term))
+        self.longest = max((len(key) for key in self.postings), default=1)
+        self.starts = frozenset(key[0] for key in self.postings)
+        # Two-word phrases of content words also match with a few words between them ("improve save
+        # performance"); one with a function word ("fails on") must be matched as written.
+        self.gapped = frozenset(key for key, found in self.postings.items()
+                                if len(key) == 2 and all(is_content(w) for w in found[0][2].text.lower().split()))
+        self.globs = GlobTable([profile.globs for profile in self.profiles])
+
+        self.prior = _body_prior(self.profiles)
+        self.domains = Domains(lexicon, self.profiles)
+        self.shape_personas: dict[str, list[int]] = {}
+        for i, profile in enumerate(self.profiles):
+            for shape in sorted(profile.shapes):
+                self.shape_personas.setdefault(shape, []).append(i)
+        self.names = [p.name for p in self.personas]
+        self.short_names = [p.short_name for p in self.personas]
+        self.titles = [p.title for p in self.personas]
+        self.weights = [p.spec.weight for p in self.personas]
+        self.position: dict[str, int] = {}
+        for i, persona in enumerate(self.personas):
+            self.position[persona.short_name] = i
+            self.position[persona.name] = i
+
+    def persona(self, name: str) -> Persona:
+        """The persona answering to a full or short name (the caller knows it exists)."""
+        return self.personas[self.position[name]]
+
+    def profile(self, name: str) -> Profile:
+        """What selection derived for a persona, by full or short name."""
+        return self.profiles[self.position[name]]
+
+    def declared_companions(self, name: str) -> frozenset[str]:
+        """The short names a persona lists under `companions`."""
+        return frozenset(short_name(c) for c in self.persona(name).spec.companions)
+
+    def shared_triggers(self) -> dict[str, dict[str, list[str]]]:
+        """Declared keywords (by stem) and globs that more than one persona claims: {"keywords": ..., "globs": ...}.
+
+        A shared trigger is normal for broad words, but it tells its personas apart poorly, so
+        `persona-mcp validate` counts them.
+        """
+        keywords: dict[str, set[str]] = {}
+        for found in self.postings.values():
+            declared = [(i, term) for i, _w, term in found if term.source in ("trigger-keywords", "activity-keywords")]
+            if len({i for i, _ in declared}) > 1:
+                keywords.setdefault(declared[0][1].text, set()).update(self.names[i] for i, _ in declared)
+        globs: dict[str, set[str]] = {}
+        for i, profile in enumerate(self.profiles):
+            for trigger in profile.globs:
+                if trigger.source == "trigger-files" and not trigger.glob.startswith("!"):
+                    globs.setdefault(trigger.glob.lower(), set()).add(self.names[i])
+        return {
+            "keywords": {k: sorted(v) for k, v in sorted(keywords.items())},
+            "globs": {g: sorted(v) for g, v in sorted(globs.items()) if len(v) > 1},
+        }
+
+
+def _body_prior(profiles: Sequence[Profile]) -> dict[str, list[tuple[int, float]]]:
+    """Distinctive stems of each persona's description and body, with small weights.
+
+    Each persona keeps its `BODY_TERMS` most distinctive stems (tf-idf), and each stem keeps the
+    `BODY_POSTINGS` personas where it is most distinctive, so a request's cost does not grow with
+    the catalog.
+    """
+    df: Counter[str] = Counter()
+    for profile in profiles:
+        df.update(profile.body.keys())
+    n = len(profiles)
+    norm = math.log(1 + n) if n > 1 else 1.0
+    idf = {key: math.log(1 + n / d) / norm for key, d in df.items()}
+    postings: dict[str, list[tuple[int, float]]] = {}
+    for i, profile in enumerate(profiles):
+        scored = [(idf[key] * min(1.0, count / 3), key) for key, count in profile.body.items()
+                  if key not in STOPWORDS]
+        for value, key in heapq.nlargest(t.BODY_TERMS, scored):
+            postings.setdefault(key, []).append((i, t.BODY_WEIGHT * value))
+    return {key: heapq.nlargest(t.BODY_POSTINGS, found, key=lambda item: item[1]) if len(found) > t.BODY_POSTINGS
+            else found for key, found in postings.items()}

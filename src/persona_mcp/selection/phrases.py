@@ -1,0 +1,94 @@
+"""The text signal: which personas' terms the task says, and what each match is worth."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from persona_mcp.selection import tunables as t
+from persona_mcp.selection.derive import Term
+from persona_mcp.selection.index import SelectionIndex
+from persona_mcp.selection.request import Request
+from persona_mcp.text import STOPWORDS
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A term of a persona found in the task."""
+
+    term: Term
+    matched: str  # the task's words it matched
+    start: int
+    end: int
+    weight: float  # with rarity, place, code marks and a gap applied; positive also for terms against
+
+
+def find_hits(index: SelectionIndex, request: Request) -> dict[int, list[Hit]]:
+    """Every term that occurs in the task, per persona, with overlaps settled (see `_settle`).
+
+    A term matches where the task's stems read the same, or, for a two-word phrase of content
+    words, with up to `PHRASE_GAP` words between its two words. A match counts `Request.factor`
+    of its weight by its place, and an activity word taken from code (`optimizeDeps`) counts
+    `CODE_FACTOR`: it names something rather than asks for it. A lone function word never matches
+    a one-word term. A term made only of question words ("why does") is a request shape: it counts
+    `PRACTICAL_SHAPE_FACTOR` of its weight unless the request asks to be taught.
+    """
+    stems, task_words, code = request.stems, request.words, request.code
+    found: dict[int, list[Hit]] = {}
+    for start, first in enumerate(stems):
+        if first not in index.starts:
+            continue
+        spans = [(start + length, 1.0) for length in range(1, min(index.longest, len(stems) - start) + 1)]
+        spans += [(end, t.GAP_FACTOR) for end in range(start + 3, min(start + 3 + t.PHRASE_GAP, len(stems) + 1))]
+        for end, gap in spans:
+            key = tuple(stems[start:end]) if gap == 1.0 else (first, stems[end - 1])
+            if gap != 1.0 and key not in index.gapped:
+                continue
+            postings = index.postings.get(key)
+            if postings is None:
+                continue
+            if len(key) == 1 and task_words[start] in STOPWORDS:
+                continue
+            in_code = all(code[start:end])
+            place = request.factor(start) * gap
+            for persona, weight, term in postings:
+                if term.kind == "activity" and in_code:
+                    weight *= t.CODE_FACTOR
+                if term.shape_only and not request.teaching:
+                    weight *= t.PRACTICAL_SHAPE_FACTOR
+                hit = Hit(term, " ".join(task_words[start:end]), start, end, weight * place)
+                found.setdefault(persona, []).append(hit)
+    return {persona: _settle(hits) for persona, hits in found.items()}
+
+
+def _settle(hits: list[Hit]) -> list[Hit]:
+    """One persona's hits, strongest first, less those that overlap a stronger one on their side or repeat its term.
+
+    So "race condition" does not also fire a separate "race", and a term that occurs twice counts once.
+    """
+    hits.sort(key=lambda hit: (-hit.weight, hit.start, hit.term.text))
+    covered: dict[bool, set[int]] = {False: set(), True: set()}
+    seen: dict[bool, set[tuple[str, ...]]] = {False: set(), True: set()}
+    kept: list[Hit] = []
+    for hit in hits:
+        side = hit.term.kind == "negative"
+        span = range(hit.start, hit.end)
+        if hit.term.key in seen[side] or not covered[side].isdisjoint(span):
+            continue
+        covered[side].update(span)
+        seen[side].add(hit.term.key)
+        kept.append(hit)
+    return kept
+
+
+def text_score(hits: list[Hit]) -> float:
+    """A persona's text evidence: its matches for, strongest first, each `DECAY` times the one before,
+    less those against."""
+    score = 0.0
+    rank = 0
+    for hit in hits:  # strongest first (see `_settle`)
+        if hit.term.kind == "negative":
+            score -= hit.weight
+        else:
+            score += hit.weight * t.DECAY**rank
+            rank += 1
+    return score

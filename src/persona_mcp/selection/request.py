@@ -1,0 +1,150 @@
+"""The request read once: its words, stems and code marks, its first sentence, its paths and its shape.
+
+Every pattern here runs in time linear in the text: a line start is matched as `\\n` followed by
+spaces or tabs (never `\\s*`, which would run across a page of blank lines from every one of them).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from persona_mcp.selection import tunables as t
+from persona_mcp.text import STOPWORDS, analyse
+
+_LEAD_END = re.compile(r"[.!?](?=\s|$)|\n")
+_INTERROGATIVE = re.compile(
+    r"(?:how|why|what|what's|when|where|which|who|can|could|is|are|was|does|do|did|should|shall|will|would|may"
+    r"|has|have|isn't|aren't|doesn't|don't|won't|can't)\b",
+    re.IGNORECASE,
+)
+# Lines that start a stack trace (Python, Java, JavaScript, Go, Rust, C), and marks of one anywhere.
+_TRACE_LINES = (r"[ \t]*File \"[^\"\n]+\", line \d+", r"[ \t]*at [\w$.<>/]+ ?\(?[^)\n]*:\d+", r"panic: ",
+                r"goroutine \d+ \[", r"[ \t]*\w+(?:Error|Exception): ", r"[ \t]*#\d+[ \t]+0x[0-9a-f]+")
+_TRACE_LINE = re.compile(r"(?:^|\n)(?:" + "|".join(_TRACE_LINES) + ")")
+_TRACE_MARK = re.compile(r"Traceback \(most recent call last\)|thread '[^'\n]*' panicked at|Exception in thread \""
+                         r"|Segmentation fault|SIGSEGV")
+_REPORT_PHRASES = ("steps to reproduce", "expected behavior", "expected behaviour", "actual behavior",
+                   "actual behaviour", "to reproduce:")
+_TEACH_ME = re.compile(r"(?:please\s+)?(?:explain|describe how|teach me|help me understand|walk me through)\b",
+                       re.IGNORECASE)
+# Asking to be taught: these make a question a learner's, whoever's code it is about.
+_LEARNING = re.compile(r"\b(?:explain|teach|tutorial|understand|concept|difference between|differences between"
+                       r"|eli5|in simple terms|beginner|new to|learn(?:ing)?|what (?:is|are|does|do) (?:a|an|the)\b"
+                       r"|what(?:'s| is| are) the (?:point|purpose|meaning)|how does .{1,60}? work)\b"
+                       r"|^\s*what(?:'s| is| are) (?:[\w.-]+\s?){1,3}\?", re.IGNORECASE)
+# Asking how to get something done: the asker wants the work, in its domain, not a lesson.
+_HOW_TO = re.compile(r"\b(?:how (?:do|can|could|should|would|shall) (?:i|we|you|one)|how to|can (?:i|we|you)"
+                     r"|is (?:it|there) (?:possible|(?:a|an|any) (?:\w+ )?way)"
+                     r"|what(?:'s| is) the (?:best|right|correct) way)\b",
+                     re.IGNORECASE)
+# A question about the asker's own code or system: "my", "our", "we", or a failure or a symptom.
+_OWN_CODE = re.compile(
+    r"\b(?:my|our|we|we're|we've|i'm|i've|i get|i got|i keep|i see|us|mine)\b"
+    r"|\b(?:crash\w*|segfault\w*|panic\w*|hang\w*|freez\w*|deadlock\w*|leak\w*|fail\w*|errors?|exceptions?|broken"
+    r"|slow\w*|timeouts?|timing out|stuck|wrong|unexpected\w*|re-?render\w*|flak\w*|not working|doesn't work"
+    r"|won't|can't|cannot|keeps?)\b",
+    re.IGNORECASE,
+)
+_FAILURE = re.compile(r"\b(?:crash(?:es|ed|ing)?|segfaults?|panics?|hangs?|freezes?|deadlocks?|leaks?|fail(?:s|ed|ing)?"
+                      r"|errors?|exceptions?|broken|regress(?:ed|ion)?)\b", re.IGNORECASE)
+# "Do not copy comments", "Don't create a regex in the loop": an instruction, not a question, without a "?".
+_PROHIBITION = re.compile(r"(?:do|does|did|should|must|will|can)(?:\s+not\b|n't)|won't|can't", re.IGNORECASE)
+_TEAM_DECISION = re.compile(r"\b(?:should|shall|do|can|could|must|will|would) we\b", re.IGNORECASE)
+
+SHAPE_TEXT = {
+    "question": "the task is a question",
+    "proposal": "the task is a design write-up with no files",
+    "bug-report": "the task carries a stack trace or a bug report",
+}
+
+
+@dataclass(frozen=True)
+class Request:
+    """A task and its files as selection reads them."""
+
+    text: str  # the task, stripped
+    lowered: str
+    words: list[str]  # the words of the task's start (`READ_CHARS`)
+    stems: list[str]
+    code: list[bool]  # whether each word comes from code
+    lead: int  # how many of the words belong to the first sentence
+    paths: list[str]
+    shapes: dict[str, float]  # shape -> strength in (0, 1]
+    practical: bool  # a question about getting work done or about the asker's own code, not a request to be taught
+    teaching: bool  # asks to be taught or to have a concept explained ("what is", "explain", "difference between")
+
+    def factor(self, at: int) -> float:
+        """What a match at a place of the task counts: the first word more, words past the first sentence less."""
+        if at >= self.lead:
+            return t.REST_FACTOR
+        return t.FIRST_WORD_FACTOR if at == 0 else 1.0
+
+
+def read_request(task: str, files: Iterable[str] = ()) -> Request:
+    """Read a task and its files once, for every signal."""
+    text = task.strip()
+    head = text
+    if len(head) > t.READ_CHARS:
+        head = head[: t.READ_CHARS].rsplit(None, 1)[0]
+    found, code, stems = analyse(head)
+    kept = [i for i, word in enumerate(found) if len(word) <= t.MAX_WORD_CHARS]
+    if len(kept) < len(found):
+        found, code, stems = [found[i] for i in kept], [code[i] for i in kept], [stems[i] for i in kept]
+    end = _LEAD_END.search(head)
+    lead = len(found) if end is None or end.end() >= len(head) - 1 else len(analyse(head[: end.end()])[0])
+    paths = normalise_paths(files)
+    lowered = text.lower()
+    shapes = request_shapes(text, lowered, paths, found)
+    question = "question" in shapes
+    teaching = bool(_LEARNING.search(head) or _TEACH_ME.match(head))
+    practical = question and bool(_OWN_CODE.search(head) or _HOW_TO.search(head)) and not teaching
+    return Request(text, lowered, found, stems, code, lead, paths, shapes, practical, teaching)
+
+
+def normalise_path(path: str) -> str:
+    """Paths are data: forward slashes, no leading './' or '/'; never opened."""
+    path = path.replace("\\", "/").strip()
+    while path.startswith("./"):
+        path = path[2:]
+    return path.lstrip("/")
+
+
+def normalise_paths(files: Iterable[str]) -> list[str]:
+    """`normalise_path` of each path, dropping those left empty and repeats."""
+    return list(dict.fromkeys(p for p in map(normalise_path, files) if p))
+
+
+def has_trace(text: str) -> bool:
+    """Whether the text carries a stack trace (Python, Java, JavaScript, Go, Rust, C) or a crash report."""
+    return bool(_TRACE_MARK.search(text) or _TRACE_LINE.search(text))
+
+
+def request_shapes(text: str, lowered: str, files: list[str], task_words: list[str]) -> dict[str, float]:
+    """The shapes the request has, each with a strength in (0, 1]."""
+    shapes: dict[str, float] = {}
+    end = _LEAD_END.search(text)
+    lead = text[: end.end()] if end else text
+    if has_trace(text):
+        shapes["bug-report"] = 1.0
+    elif any(phrase in lowered for phrase in _REPORT_PHRASES):
+        shapes["bug-report"] = 0.7
+    if lead.rstrip().endswith("?") or (_INTERROGATIVE.match(lead) and "?" in text):
+        # "Which fixes should we backport?" plans the team's work; "How do I ...?" asks to learn;
+        # "Why does the worker segfault?" reports a failure.
+        shapes["question"] = 0.4 if _TEAM_DECISION.search(lead) else (1.0 if not files else 0.5)
+        if _FAILURE.search(lead):
+            shapes["question"] = 0.4
+            shapes["bug-report"] = max(shapes.get("bug-report", 0.0), 0.7)
+    elif (_INTERROGATIVE.match(lead) and not _PROHIBITION.match(lead) and len(task_words) <= 25 and not files) \
+            or _TEACH_ME.match(lead):
+        shapes["question"] = 0.6
+    if not files and not shapes and len(task_words) >= t.PROPOSAL_WORDS and _is_prose(task_words):
+        shapes["proposal"] = min(1.0, 0.5 + (len(task_words) - t.PROPOSAL_WORDS) / 100)
+    return shapes
+
+
+def _is_prose(task_words: list[str]) -> bool:
+    """Sentences, not a list of terms: prose is about a third function words ("the", "of", "we")."""
+    return sum(word in STOPWORDS for word in task_words) >= t.PROSE_SHARE * len(task_words)

@@ -1,0 +1,167 @@
+"""The answer: the best persona or an explained abstention, with its reasons, companions, priorities and servers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Literal
+
+from persona_mcp.model import Candidate, Companion, Evidence, Persona, Selection
+from persona_mcp.selection import tunables as t
+from persona_mcp.selection.index import SelectionIndex
+from persona_mcp.selection.request import read_request
+from persona_mcp.selection.scoring import Scored, rank
+from persona_mcp.servers import resolve_servers
+
+Detail = Literal["full", "summary"]
+
+
+def select(
+    index: SelectionIndex,
+    task: str,
+    files: Iterable[str] = (),
+    *,
+    top_k: int = 3,
+    available_servers: Sequence[str] | None = None,
+    detail: Detail = "full",
+) -> Selection:
+    """Rank the catalog's personas for a task and explain the choice, or abstain with a reason."""
+    request = read_request(task, files)
+    ranked = rank(index, request)
+    top_k = max(top_k, 1)
+    candidates = [candidate(index, entry, position) for position, entry in enumerate(ranked[:top_k])]
+    best = candidates[0] if candidates else None
+    if best is None or best.score < t.MIN_SCORE or best.confidence < t.MIN_CONFIDENCE:
+        return Selection(persona=None, confidence=0.0, reason=_abstention(best, ranked, index, bool(request.paths)),
+                         alternatives=candidates[:top_k])
+    persona = index.persona(best.name)
+    runners = [candidate(index, entry, position) for position, entry in enumerate(ranked) if position >= top_k
+               and entry.score >= _companion_share(index, persona, index.names[entry.persona]) * best.score]
+    companions = _companions(index, persona, candidates + runners)
+    merged, conflicts = merge_priorities(persona, companions)
+    return Selection(
+        persona=persona.name,
+        title=persona.title,
+        confidence=best.confidence,
+        reason=f"Selected {best.name} (confidence {best.confidence:.2f}): " + reason_parts(best) + _tie(ranked, index),
+        evidence=best.evidence,
+        alternatives=candidates[1:top_k],
+        companions=companions,
+        priority_hierarchy=list(persona.spec.priority_hierarchy),
+        merged_priorities=merged,
+        priority_conflicts=conflicts,
+        mcp_servers=resolve_servers(persona, available_servers),
+        guidance=persona.body if detail == "full" else persona.summary,
+        prompt=persona.short_name,
+        resource_uri=f"persona://{persona.short_name}",
+    )
+
+
+def rank_candidates(index: SelectionIndex, task: str, files: Iterable[str] = (),
+                    limit: int | None = None) -> list[Candidate]:
+    """Personas with positive evidence, best first, as candidates (the first `limit` of them)."""
+    ranked = rank(index, read_request(task, files))
+    return [candidate(index, entry, position) for position, entry in enumerate(ranked[:limit])]
+
+
+def candidate(index: SelectionIndex, entry: Scored, position: int) -> Candidate:
+    """A ranked persona with its strongest evidence."""
+    shown = entry.items[: t.MAX_EVIDENCE if position == 0 else t.MAX_EVIDENCE_OTHERS]
+    evidence = [Evidence(item.kind, item.trigger, item.matched, round(item.weight, 4), item.source)  # type: ignore[arg-type]
+                for item in shown]
+    p = entry.persona
+    return Candidate(index.names[p], index.short_names[p], index.titles[p], entry.score, entry.confidence, evidence)
+
+
+def _abstention(best: Candidate | None, ranked: list[Scored], index: SelectionIndex, has_files: bool) -> str:
+    if best is None:
+        return ("No persona fits: no trigger, description, section or lexicon term of any persona matched the task"
+                + (", and no persona's globs matched its files." if has_files else "."))
+    if best.score < t.MIN_SCORE:
+        return (f"No persona fits well enough: the best match, {best.name}, has evidence worth "
+                f"{best.score:.2f}, below the {t.MIN_SCORE} needed.")
+    runner = f" and {index.names[ranked[1].persona]}" if len(ranked) > 1 else ""
+    return (f"No persona fits clearly enough: {best.name}{runner} match weakly or about equally "
+            f"(confidence {best.confidence:.2f}, below {t.MIN_CONFIDENCE}).")
+
+
+def _tie(ranked: list[Scored], index: SelectionIndex) -> str:
+    if len(ranked) > 1 and ranked[1].score == ranked[0].score:
+        return f" It ties with {index.names[ranked[1].persona]}; a tie goes to the first name in order."
+    return ""
+
+
+def reason_parts(best: Candidate) -> str:
+    """Why a candidate fits, from its strongest evidence: a selection's reason, or a companion's as it is."""
+    parts: list[str] = []
+    for e in best.evidence[:5]:
+        if e.kind == "file":
+            parts.append(f"{len(e.matched)} file(s) match {e.trigger!r}")
+        elif e.kind == "negative":
+            parts.append(f"'{e.matched[0]}' argues against it")
+        elif e.kind == "explicit":
+            parts.append("the task asks for it by name")
+        elif e.kind == "body":
+            parts.append(f"its description and body mention {', '.join(repr(m) for m in e.matched[:3])}")
+        elif e.kind == "shape":
+            parts.append(e.matched[0])
+        else:
+            parts.append(f"'{e.matched[0]}' matches {e.trigger!r} ({e.source})")
+    return "; ".join(parts) + "."
+
+
+def _companion_share(index: SelectionIndex, persona: Persona, other: str) -> float:
+    """The share of the winner's score a runner-up needs to be its companion: less when either lists the other."""
+    linked = (index.persona(other).short_name in index.declared_companions(persona.name)
+              or persona.short_name in index.declared_companions(other))
+    return t.COMPANION_SHARE if linked else t.UNLINKED_SHARE
+
+
+def _companions(index: SelectionIndex, persona: Persona, candidates: Sequence[Candidate]) -> list[Companion]:
+    """Runners-up that clearly apply as well.
+
+    A persona linked to the winner (either one lists the other under `companions`) needs
+    `COMPANION_SHARE` of the winner's score; any other needs `UNLINKED_SHARE`. Both need evidence
+    of their own from the task text or files, not only from the weak prior.
+    """
+    top = candidates[0].score
+    chosen: list[Companion] = []
+    for other in candidates[1:]:
+        if len(chosen) == t.MAX_COMPANIONS:
+            break
+        if other.score < _companion_share(index, persona, other.name) * top:
+            continue
+        direct = sum(e.weight for e in other.evidence if e.kind not in ("body", "negative"))
+        if direct >= t.COMPANION_MIN:
+            found = index.persona(other.name)
+            chosen.append(Companion(
+                name=found.name, title=found.title, confidence=other.confidence,
+                reason=reason_parts(other), priority_hierarchy=list(found.spec.priority_hierarchy),
+                prompt=found.short_name, resource_uri=f"persona://{found.short_name}",
+            ))
+    return chosen
+
+
+def merge_priorities(lead: Persona, companions: Sequence[Companion]) -> tuple[list[str], list[str]]:
+    """The lead persona's priority order with the companions' own priorities merged in, and the conflicts.
+
+    The lead's order stands. A companion's priority that the lead does not name goes right after
+    the companion's previous priority. A pair that a companion orders the other way round is a
+    conflict, reported so the model can weigh it.
+    """
+    merged = list(lead.spec.priority_hierarchy)
+    conflicts: list[str] = []
+    rank_of = {item.lower(): i for i, item in enumerate(merged)}
+    for companion in companions:
+        previous: str | None = None
+        for item in companion.priority_hierarchy:
+            if item.lower() not in {m.lower() for m in merged}:
+                at = merged.index(previous) + 1 if previous in merged else len(merged)
+                merged.insert(at, item)
+            previous = next(m for m in merged if m.lower() == item.lower())
+        order = [item for item in companion.priority_hierarchy if item.lower() in rank_of]
+        for i, first in enumerate(order):
+            for second in order[i + 1:]:
+                if rank_of[first.lower()] > rank_of[second.lower()]:
+                    conflicts.append(f"{companion.name} puts {first} before {second}; {lead.name} "
+                                     f"(selected) puts {second} first")
+    return merged, conflicts[: t.MAX_CONFLICTS]

@@ -1,0 +1,125 @@
+"""Every number that shapes selection, in one place, each with what it does and how it was chosen.
+
+The weights are relative: a match of a persona's declared `trigger-keywords` is worth 1.0 before
+its rarity in the catalog is applied. They were set by hand against the dev tasks on the built-in
+catalog and on a foreign catalog of Claude Code subagents (`scripts/eval_selection.py` prints both);
+the confidence curve is fitted by `persona-mcp eval --fit` and lives in `calibration.json` beside
+this file.
+"""
+
+from __future__ import annotations
+
+# ---------------------------------------------------------------- where a persona's evidence comes from
+# What a match of a term is worth, by where the term was found in the persona's file.
+SOURCE_WEIGHT: dict[str, float] = {
+    "activity-keywords": 2.0,  # declared: the kind of work ("refactor", "benchmark"); strongest
+    "trigger-keywords": 1.0,  # declared domain words and phrases
+    "name": 1.2,  # a word of the persona's name ("performance" in performance-engineer)
+    "title": 0.9,  # a word of its title or first heading
+    "trigger-clause": 0.7,  # "Auto-invoke when: ...", "Use this agent when ...", "Triggers on ..."
+    "section": 0.45,  # an item under a "Triggers", "When to use", "Focus areas", "Capabilities" heading
+    "description": 0.45,  # any other word of the description
+    "negative-keywords": 1.0,  # declared: argues against the persona
+    "boundary": 0.6,  # "Do NOT load for: ...", "Will not ...": prose, so it argues more softly
+}
+# The sources a persona's own words come from, strongest first: a term found in two keeps the first.
+POSITIVE_SOURCES = ("activity-keywords", "trigger-keywords", "name", "title", "trigger-clause", "section",
+                    "description")
+# A persona with declared trigger keywords has said when it applies: what its prose adds counts this share.
+DECLARED_PROSE_FACTOR = 0.1
+# A word of a persona's prose (description, trigger clause, section) that the lexicon does not know
+# as engineering vocabulary is most often prose ("respect", "occurs", "teams"): it counts this share.
+UNKNOWN_PROSE_FACTOR = 0.35
+# The same for a word of the persona's name or title ("content" in content-marketer): names are chosen
+# with care, so less is taken off.
+UNKNOWN_NAME_FACTOR = 0.6
+
+# ---------------------------------------------------------------- the lexicon as a bridge (domains.py)
+# What a persona is about: an entry named in its name counts 1, anywhere else at most this much.
+OTHER_REACH = 0.4
+# The entries a name names share its weight: each counts 1 / (how many) ** this.
+IDENTITY_SPREAD = 0.5
+# A related word ("flaky" for testing) names its entry this share of what a naming term would.
+RELATED_REACH = 0.5
+# An entry passes this share of its weight on to the domains it belongs to (pytest -> testing),
+# for the persona and for the task alike.
+PARENT_SHARE = 0.3
+# What the task says: a term that names an entry, a related word, and all of the task's files
+# falling under an entry's globs (a file of a language entry, `*.ts`, counts `LANGUAGE_FILE_FACTOR`).
+TASK_TERM = 1.0
+TASK_RELATED = 0.6
+TASK_FILES = 2.0
+LANGUAGE_FILE_FACTOR = 0.2
+# What an entry both are about is worth: task strength * persona weight * rarity * this.
+DOMAIN_WEIGHT = 3.0
+DOMAIN_POSTINGS = 200  # an entry keeps its strongest personas, at most this many
+# Only entries named in these sources say what a persona is about (a word in passing in the body does not).
+LEXICON_REACH = ("activity-keywords", "trigger-keywords", "name", "title", "trigger-clause", "section",
+                 "description")
+# A word of a phrase adds this much on top of the first: "race condition" says more than "race".
+PHRASE_BONUS = 0.5
+# Words that may stand between the two words of a two-word phrase, and what such a match is worth.
+PHRASE_GAP = 3
+GAP_FACTOR = 0.85
+# Rarity: a term claimed by many personas tells them apart poorly, but the words that define roles
+# are shared in large catalogs ("test", "security"), so rarity never takes a term below this share.
+RARITY_FLOOR = 0.5
+# A persona's claim on a term counts towards the term's spread by its weight over this (at most 1):
+# a word many personas mention in passing still tells apart the few that are about it.
+RARITY_REFERENCE = 1.0
+# How many of a persona's derived terms a long description or section may give (its first ones).
+MAX_DERIVED_TERMS = 160
+
+# ---------------------------------------------------------------- reading the request
+READ_CHARS = 600  # words are read from the task's start: what a task is about is said first
+FIRST_WORD_FACTOR = 1.3  # the first word is most often the verb that says what kind of work it is
+REST_FACTOR = 0.8  # words after the first sentence count this much
+CODE_FACTOR = 0.4  # an activity word inside an identifier or a `code span` names a thing, not the task
+MAX_WORD_CHARS = 40  # longer "words" (hashes, base64) are not words
+
+# ---------------------------------------------------------------- scoring
+DECAY = 0.35  # each further text match of the same persona counts this much less than the one before
+FILE_WEIGHT = 1.5  # what a change made only of a persona's files is worth
+FULL_CLAIM = 2.0  # a claim this strong (a declared folder or file name glob) gives a file its whole weight
+# Lexicon domains whose files accompany a change of other files: tests beside the code they test.
+# In a change that also touches other files, such a file says this share of what it would say alone
+# about what the change is about (domains.py): the change is about the code.
+ACCOMPANYING_DOMAINS = ("testing",)
+ACCOMPANYING_FACTOR = 0.5
+POPULAR_OWNERS = 64  # a glob shared by more personas adds to its strongest claimants and those with other evidence
+BODY_WEIGHT = 0.2  # the weak prior from a persona's body prose: per distinctive word matched
+BODY_CAP = 0.5  # and at most this much in all
+BODY_CHARS = 6000  # how much of a body the prior reads
+BODY_TERMS = 80  # the most distinctive words kept per persona
+BODY_POSTINGS = 48  # a word keeps the prior of the personas where it is most distinctive, at most this many
+EXPLICIT_WEIGHT = 4.0  # the task asks for the persona by name ("@security", "as the security persona")
+# Request shapes modify domain evidence. A persona that answers a shape (declared `request-shapes`,
+# or a teaching persona for questions) gains this much times the shape's strength, in proportion to
+# its other evidence up to `SHAPE_SUPPORT` ...
+SHAPE_WEIGHT: dict[str, float] = {"question": 1.5, "proposal": 3.0, "bug-report": 1.5}
+SHAPE_SUPPORT = 0.25
+# A request's shape also says what kind of work it is, as a lexicon domain: a persona about that
+# domain gains from it through the domain signal, like any other evidence that the task is about it.
+# A question says it is about learning only when it asks to be taught.
+SHAPE_DOMAINS: dict[str, str] = {"proposal": "architecture", "question": "learning", "bug-report": "debugging"}
+SHAPE_DOMAIN_STRENGTH = 2.0
+# ... and a trigger made only of question words ("how do I", "why does") is a shape, not a domain:
+# both count this share when the question is practical (how to get something done, or about the
+# asker's own code or system) rather than a request to be taught.
+PRACTICAL_SHAPE_FACTOR = 0.3
+# A question that is neither practical nor a request to be taught ("Why does useEffect run twice?")
+# gives a persona that answers questions this share of the shape's weight.
+NEUTRAL_QUESTION_FACTOR = 0.5
+PROPOSAL_WORDS = 30  # a write-up at least this long, with no files and no question, reads as a proposal
+PROSE_SHARE = 0.2  # prose is at least this share function words
+
+# ---------------------------------------------------------------- answering
+MIN_SCORE = 0.3  # below this there is too little evidence for any persona
+MIN_CONFIDENCE = 0.3  # below this the best guess is right too rarely to be worth giving (see `eval`)
+COMPANION_SHARE = 0.6  # a declared companion needs at least this share of the winner's score
+UNLINKED_SHARE = 0.9  # any other runner-up needs this much to count as clearly applying too
+COMPANION_MIN = 1.5  # and this much evidence from the task itself
+MAX_COMPANIONS = 2
+MAX_EVIDENCE = 12  # signals listed for the best candidate
+MAX_EVIDENCE_OTHERS = 6  # and for each runner-up
+MAX_CONFLICTS = 5

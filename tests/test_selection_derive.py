@@ -1,0 +1,104 @@
+"""What selection derives from a persona's own file: terms and their sources, boundaries, lexicon entries."""
+
+from __future__ import annotations
+
+from persona_mcp.lexicon import Lexicon, LexiconEntry
+from persona_mcp.loader import parse_persona
+from persona_mcp.model import Persona
+from persona_mcp.selection import SelectionIndex, describe
+from persona_mcp.selection.derive import Deriver, description_parts, sections
+
+
+def entry(name: str, kind: str = "domain", terms: tuple[str, ...] = (), related: tuple[str, ...] = (),
+          globs: tuple[str, ...] = (), domains: tuple[str, ...] = ()) -> LexiconEntry:
+    return LexiconEntry(name=name, kind=kind, terms=terms or (name,), related=related, globs=globs, domains=domains)
+
+
+LEXICON = Lexicon((
+    entry("testing", terms=("testing", "test", "qa"), related=("flaky", "coverage", "fixture"),
+          globs=("tests/", "*_test.go", "conftest.py")),
+    entry("pytest", kind="tool", terms=("pytest",), globs=("conftest.py", "pytest.ini"), domains=("testing",)),
+    entry("debugging", terms=("debugging", "debug", "root cause"), related=("crash", "stack trace")),
+    entry("security", terms=("security", "penetration test"), related=("xss", "injection")),
+    entry("performance", terms=("performance", "latency"), related=("slow", "allocation"), globs=("benches/",)),
+    entry("architecture", terms=("architecture", "system design"), related=("trade-off",)),
+    entry("learning", terms=("learning", "teaching")),
+))
+
+
+def agent(name: str, description: str, body: str = "You are an expert.\n", extra: str = "") -> Persona:
+    text = f"---\nname: {name}\ndescription: {description!r}\ntools: Read, Grep\nmodel: sonnet\n{extra}---\n{body}"
+    result = parse_persona(text, f"{name}.md")
+    assert not result.errors, result.diagnostics
+    return result.personas[0]
+
+
+def sources(persona: Persona) -> dict[str, str]:
+    profile = Deriver(LEXICON).derive(persona)
+    return {term.text.lower(): term.source for term in profile.terms}
+
+
+def test_trigger_clauses_of_every_common_form_are_read() -> None:
+    for opener in ("Use this agent when", "Use PROACTIVELY for", "MUST BE USED when", "Triggers on:",
+                   "Auto-invoke when:", "Use when"):
+        found = sources(agent("helper", f"A helper. {opener} flaky integration suites fail."))
+        assert found["flaky"] == "trigger-clause", opener
+
+
+def test_description_parts_split_clauses_boundaries_and_prose() -> None:
+    clauses, boundaries, rest = description_parts(
+        "Checks web apps for holes. Use this agent when reviewing auth code. Do NOT use for styling work.")
+    assert [c.strip() for c in clauses] == ["reviewing auth code."]
+    assert [b.strip() for b in boundaries] == ["styling work."]
+    assert rest.strip() == "Checks web apps for holes."
+
+
+def test_boundaries_are_evidence_against_as_written() -> None:
+    persona = agent("api-helper", "Builds APIs. Do NOT use for UI-only fixes, or styling.")
+    negative = {t.text.lower() for t in Deriver(LEXICON).derive(persona).negative}
+    assert "ui fixes" in negative and "styling" in negative
+    assert "fixes" not in negative  # one word of a boundary phrase argues against nothing by itself
+
+
+def test_sections_that_say_when_a_persona_applies_are_read() -> None:
+    body = ("# Helper\n\n## When to use\n- flaky suites\n- coverage gaps\n\n## Workflow\n- read the code\n\n"
+            "## Will not\n- write marketing copy\n")
+    found = list(sections(body))
+    assert [(heading, negative) for heading, _items, negative in found] == [("When to use", False), ("Will not", True)]
+    terms = sources(agent("helper", "A helper.", body=body))
+    assert terms["coverage gaps"] == "section: When to use"
+    assert "read the code" not in terms  # an ordinary section says how, not when
+
+
+def test_the_name_says_what_a_persona_is_about_through_the_lexicon() -> None:
+    deriver = Deriver(LEXICON)
+    assert set(deriver.derive(agent("debugger", "Finds bugs.")).entries) == {"debugging"}  # a role form of debug
+    assert set(deriver.derive(agent("qa-expert", "Quality.")).entries) == {"testing"}
+    pentest = deriver.derive(agent("penetration-tester", "Attacks systems."))
+    assert set(pentest.entries) == {"security"}  # the longest run of the name wins: not testing
+
+
+def test_a_name_that_names_several_things_is_less_about_each() -> None:
+    deriver = Deriver(LEXICON)
+    single = deriver.derive(agent("performance-engineer", "Speeds things up.")).entries["performance"][0]
+    double = deriver.derive(agent("performance-security-engineer", "Both.")).entries["performance"][0]
+    assert double < single
+
+
+def test_a_technology_passes_a_share_on_to_its_domain() -> None:
+    found = Deriver(LEXICON).derive(agent("runner", "Use this agent when pytest suites need care.")).entries
+    assert found["testing"][0] < found["pytest"][0]
+    assert "via pytest" in found["testing"][1]
+
+
+def test_declared_triggers_stay_the_strongest_evidence() -> None:
+    persona = agent("declared", "Use this agent when flaky suites fail.", extra="trigger-keywords: [flaky]\n")
+    term = next(t for t in Deriver(LEXICON).derive(persona).terms if t.text == "flaky")
+    assert term.source == "trigger-keywords" and term.weight == 1.0
+
+
+def test_the_profile_is_described_with_its_sources() -> None:
+    index = SelectionIndex([agent("debugger", "Use this agent when a crash needs a root cause.")], LEXICON)
+    lines = list(describe(index.profile("debugger")))
+    assert any(line.startswith("terms from trigger-clause:") for line in lines)
+    assert any("debugging" in line and "name: debugger" in line for line in lines)

@@ -1,0 +1,54 @@
+"""The lexicon as a bridge: what a task is about, read from its words, files and shape, and who is about it."""
+
+from __future__ import annotations
+
+from tests.test_selection_derive import LEXICON, agent
+
+from persona_mcp.selection import SelectionIndex, read_request, select
+from persona_mcp.selection.domains import Domains
+
+
+def catalog() -> SelectionIndex:
+    return SelectionIndex([
+        agent("qa-expert", "Use this agent when a change needs a test strategy."),
+        agent("performance-engineer", "Use this agent when you need to find bottlenecks."),
+        agent("debugger", "Use this agent when a crash needs a root cause."),
+        agent("architect-reviewer", "Use this agent when you need to evaluate design decisions."),
+    ], LEXICON)
+
+
+def test_a_task_is_about_the_entries_its_words_and_files_name_and_their_domains() -> None:
+    index = catalog()
+    found = index.domains.read(read_request("Speed up the pytest run", ["tests/conftest.py"]))
+    assert {"pytest", "testing"} <= set(found)
+    assert "conftest.py" in " ".join(found["pytest"].matched) or "tests/conftest.py" in found["pytest"].matched
+
+
+def test_a_persona_with_only_a_name_and_a_description_is_selected_through_the_lexicon() -> None:
+    index = catalog()
+    assert select(index, "The checkout is slow: reduce latency of the cart page", []).persona == "performance-engineer"
+    assert select(index, "Fix the flaky fixture", ["tests/test_cart.py"]).persona == "qa-expert"
+    result = select(index, "The worker crashes on start; find the root cause", [])
+    assert result.persona == "debugger"
+    assert any(e.kind == "lexicon" and e.trigger == "debugging" for e in result.evidence)
+
+
+def test_tests_beside_the_code_they_test_count_for_less() -> None:
+    index = catalog()
+    only_tests = index.domains.read(read_request("change", ["tests/a_test.go"]))["testing"].strength
+    beside = index.domains.read(read_request("change", ["src/a.go", "tests/a_test.go"]))["testing"].strength
+    assert beside < only_tests / 2
+
+
+def test_a_design_write_up_is_about_architecture() -> None:
+    index = catalog()
+    task = ("Plan caching in the runtime. Plans are immutable units of execution produced by lanes and consumed by "
+            "the runtime; we want to reuse them across requests without tying them to one connection, and to make "
+            "the cache key explicit so that the two authoring modes produce the same plan.")
+    assert select(index, task, []).persona == "architect-reviewer"
+
+
+def test_an_entry_keeps_its_strongest_personas_only() -> None:
+    profiles = [SelectionIndex([agent(f"qa-{i}", "Testing.")], LEXICON).profiles[0] for i in range(5)]
+    domains = Domains(LEXICON, profiles)
+    assert len(domains.personas["testing"]) == 5

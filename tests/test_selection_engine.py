@@ -1,0 +1,133 @@
+"""Scoring: activities, code words, phrases across gaps, the lead sentence, shapes, abstention, bounds."""
+
+from __future__ import annotations
+
+import pytest
+from tests.test_selection import persona
+
+from persona_mcp.catalog import Catalog, default_layers
+from persona_mcp.model import Candidate
+from persona_mcp.selection import MIN_CONFIDENCE, MIN_SCORE, SelectionIndex, confidence, rank, select
+from persona_mcp.selection.tunables import READ_CHARS
+
+
+def activity_catalog() -> SelectionIndex:
+    return SelectionIndex([
+        persona("persona-perf", keywords=["latency"], extra="activity-keywords: [optimize, benchmark]\n"),
+        persona("persona-db", keywords=["database", "query", "table", "index"], files=["**/db/**"]),
+        persona("persona-docs", keywords=["readme"], extra="activity-keywords: [document]\n"),
+    ])
+
+
+def test_an_activity_outweighs_several_domain_words() -> None:
+    result = select(activity_catalog(), "Optimize the database query on the orders table", [])
+    assert result.persona == "persona-perf"
+    assert any(e.kind == "activity" and e.trigger == "optimize" and e.source == "activity-keywords"
+               for e in result.evidence)
+    assert "persona-db" in [c.name for c in result.alternatives]
+
+
+def test_an_activity_word_inside_an_identifier_counts_for_less() -> None:
+    index = activity_catalog()
+    prose = rank(index, "optimize the loader", [])[0]
+    code = rank(index, "Rename `optimizeLoader` in the loader", [])
+    prose_weight = next(e.weight for e in prose.evidence if e.kind == "activity")
+    code_weight = next(e.weight for c in code for e in c.evidence if e.kind == "activity")
+    assert code_weight < prose_weight / 2
+
+
+def test_a_two_word_phrase_matches_across_a_gap_of_a_few_words() -> None:
+    index = SelectionIndex([
+        persona("persona-perf", extra="activity-keywords: [improve performance]\n"),
+        persona("persona-debug", keywords=["fails on"]),
+    ])
+    near = rank(index, "Improve save performance", [])[0]
+    assert near.name == "persona-perf" and near.evidence[0].matched == ["improve save performance"]
+    assert near.score < rank(index, "Improve performance", [])[0].score
+    assert rank(index, "Improve the whole save path's performance", []) == []  # too far apart
+    assert rank(index, "It fails loudly on empty input", []) == []  # a phrase with a function word: as written
+
+
+def test_a_name_written_as_one_word_is_not_a_phrase() -> None:
+    index = SelectionIndex([persona("persona-db", keywords=["MySQL", "content type"]),
+                            persona("persona-cache", keywords=["Redis"])])
+    weights = {e.trigger: e.weight for c in rank(index, "Move sessions from MySQL to Redis", []) for e in c.evidence
+               if e.kind == "keyword"}
+    assert weights["MySQL"] == weights["Redis"]
+    assert rank(index, "Check the content type", [])[0].evidence[0].weight > weights["Redis"]
+
+
+def test_words_after_the_first_sentence_count_for_less() -> None:
+    index = activity_catalog()
+
+    def docs_activity(candidates: list[Candidate]) -> float:
+        docs = next(c for c in candidates if c.name == "persona-docs")
+        return next(e.weight for e in docs.evidence if e.kind == "activity")
+
+    assert docs_activity(rank(index, "Adjust the table layout. Document it.", [])) < \
+        docs_activity(rank(index, "Document the table layout.", []))
+
+
+def test_a_shape_modifies_the_evidence_of_personas_that_declare_it_and_decides_nothing_alone() -> None:
+    index = SelectionIndex([
+        persona("persona-teacher", keywords=["explain"], extra="request-shapes: [question]\n"),
+        persona("persona-db", keywords=["column", "default value"]),
+    ])
+    taught = select(index, "Can you explain what a default value for a column is?", [])
+    assert taught.persona == "persona-teacher"
+    assert any(e.kind == "shape" and e.trigger == "question" for e in taught.evidence)
+    assert select(index, "Set a default value for the created_at column", []).persona == "persona-db"
+    assert rank(index, "What is this?", []) == []  # a question shape with no other evidence selects no one
+
+
+def test_a_practical_question_belongs_to_its_domain_not_to_the_teacher() -> None:
+    index = Catalog.load(default_layers(user=False)).index
+    assert select(index, "Why does my React component re-render on every keystroke?", []).persona != "persona-mentor"
+    assert select(index, "How do I write unit tests for a Spring Boot controller?", []).persona == "persona-qa"
+    assert select(index, "What is the difference between a process and a thread?", []).persona == "persona-mentor"
+
+
+def test_confidence_rises_with_evidence_and_lead_and_stays_in_bounds() -> None:
+    assert 0.0 <= confidence(0.01, 0.0) < confidence(1.0, 0.0) < confidence(4.0, 0.0) <= 1.0
+    assert confidence(2.0, 1.9) < confidence(2.0, 0.5)
+    assert confidence(1.0, 2.0) < confidence(2.0, 1.0)
+    assert confidence(0.0, 0.0) == 0.0
+
+
+def test_evidence_too_weak_to_answer_on_abstains_with_a_reason() -> None:
+    index = SelectionIndex([persona("persona-a", keywords=["widget"]),
+                            persona("persona-b", keywords=["gadget"], description="Also handles gizmos.")])
+    assert select(index, "the widget and the gadget", []).persona is not None
+    weak = select(index, "a gizmo", [])  # only a word of its prose, which its declared triggers outrank
+    assert weak.persona is None
+    assert f"below the {MIN_SCORE} needed" in weak.reason or f"below {MIN_CONFIDENCE}" in weak.reason
+
+
+def test_shared_triggers_are_listed_for_validate() -> None:
+    index = SelectionIndex([
+        persona("persona-a", keywords=["cache", "api"], files=["**/api/**"]),
+        persona("persona-b", keywords=["caching", "queue"], files=["**/api/**", "**/*.sql"]),
+    ])
+    shared = index.shared_triggers()
+    assert shared["keywords"] == {"cache": ["persona-a", "persona-b"]}
+    assert shared["globs"] == {"**/api/**": ["persona-a", "persona-b"]}
+
+
+def test_words_past_the_first_read_characters_do_not_count() -> None:
+    index = activity_catalog()
+    filler = "lorem ipsum " * (READ_CHARS // 12 + 5)
+    assert rank(index, "database query " + filler, [])[0].name == "persona-db"
+    assert all(c.name != "persona-db" for c in rank(index, filler + "database query", []))
+
+
+@pytest.mark.parametrize("task", [
+    " " * 1300 + "fix the database query",
+    "x" * 5000,
+    "word " * 2000 + "\nTraceback (most recent call last):\n  File \"a.py\", line 1, in <module>\nKeyError: 'k'",
+    "\n" * 20_000,
+    "persona " * 2_500,
+])
+def test_long_and_hostile_tasks_never_break_selection(task: str) -> None:
+    result = select(activity_catalog(), task, ["src/x.py"] * 50)
+    assert result.reason
+    assert 0.0 <= result.confidence <= 1.0

@@ -1,0 +1,79 @@
+"""The file signal: globs filed by their literals, matched as gitignore does, and the change shared out."""
+
+from __future__ import annotations
+
+import pathspec
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from tests.test_selection import persona
+
+from persona_mcp.loader import glob_problem
+from persona_mcp.selection import SelectionIndex, rank
+from persona_mcp.selection.derive import FileTrigger
+from persona_mcp.selection.files import MAX_UNKEYED, GlobTable, specificity
+
+
+def table(*globs: list[str]) -> GlobTable:
+    return GlobTable([[FileTrigger(g, 1.0, "trigger-files") for g in found] for found in globs])
+
+
+GLOB_PARTS = st.sampled_from(["**", "*", "src", "tests", "docs", "a?c", "*.py", "*_test.go", "Dockerfile",
+                              "*.md", "README*", "[abc]*", "api", "x.y"])
+PATH_PARTS = st.sampled_from(["src", "tests", "docs", "abc", "api", "main.py", "x_test.go", "Dockerfile",
+                              "README.md", "notes.md", "x.y", "b", "Tests", "API"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    globs=st.lists(st.lists(GLOB_PARTS, min_size=1, max_size=4).map("/".join), min_size=1, max_size=6),
+    paths=st.lists(st.lists(PATH_PARTS, min_size=1, max_size=4).map("/".join), min_size=1, max_size=6),
+)
+def test_the_glob_table_matches_exactly_what_pathspec_matches(globs: list[str], paths: list[str]) -> None:
+    found = table(globs)
+    for path in paths:
+        expected = {g.lower() for g in globs
+                    if pathspec.GitIgnoreSpec.from_lines([g.lower()]).match_file(path.lower())}
+        assert set(found.match(path.lower())) == expected, path
+
+
+def test_globs_are_weighted_by_what_they_pin_down() -> None:
+    assert specificity("**/*.py") < specificity("**/*_test.go") < specificity("**/tests/**")
+    assert specificity("**/Dockerfile") == specificity("docs/**")
+
+
+def test_a_test_file_beside_source_is_claimed_by_the_most_specific_glob() -> None:
+    index = SelectionIndex([persona("persona-go", files=["**/*.go"]), persona("persona-qa", files=["**/*_test.go"])])
+    ranked = {c.name: c.score for c in rank(index, "change", ["pkg/server_test.go"])}
+    assert ranked["persona-qa"] > ranked["persona-go"] > 0
+    assert {c.name for c in rank(index, "change", ["pkg/server.go"])} == {"persona-go"}
+
+
+def test_a_file_claimed_only_by_its_extension_counts_for_half() -> None:
+    index = SelectionIndex([persona("persona-rust", files=["**/*.rs"]), persona("persona-net", files=["**/fetch/**"])])
+    by_language = rank(index, "Tidy this up", ["src/lib.rs"])[0]
+    assert by_language.name == "persona-rust" and by_language.score == pytest.approx(0.75)
+    by_folder = rank(index, "Tidy this up", ["src/fetch/client.py"])[0]
+    assert by_folder.name == "persona-net" and by_folder.score == pytest.approx(1.5)
+
+
+def test_a_negated_glob_takes_a_file_back_from_its_persona() -> None:
+    index = SelectionIndex([persona("persona-docs", files=["docs/**", "!docs/internal/**"]),
+                            persona("persona-md", files=["**/*.md"])])
+    assert {c.name for c in rank(index, "edit", ["docs/guide.md"])} == {"persona-docs", "persona-md"}
+    assert {c.name for c in rank(index, "edit", ["docs/internal/plan.md"])} == {"persona-md"}
+
+
+def test_globs_that_could_take_exponential_time_are_refused_by_the_loader_and_skipped_by_the_index() -> None:
+    costly = "*a*a*a*a*a*a*a*a*b"
+    problem = glob_problem(costly)
+    assert problem is not None and "exponential" in problem
+    found = table([costly, "*.py"])
+    assert costly in found.skipped
+    assert found.match("a" * 900 + ".py") == ["*.py"]
+
+
+def test_globs_with_nothing_to_file_them_under_are_bounded() -> None:
+    unkeyed = [f"*{'?' * (i % 7 + 1)}*{i}" for i in range(MAX_UNKEYED + 50)]
+    found = table(unkeyed)
+    assert len(found.unkeyed) == MAX_UNKEYED and len(found.skipped) == 50

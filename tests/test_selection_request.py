@@ -1,0 +1,101 @@
+"""Reading a request once: words and code marks, the first sentence, paths, shapes, practical questions."""
+
+from __future__ import annotations
+
+import pytest
+
+from persona_mcp.selection import normalise_path, read_request
+from persona_mcp.text import analyse, stem, words
+
+
+@pytest.mark.parametrize(("word", "same_as"), [
+    ("optimise", "optimization"), ("optimizing", "optimized"), ("deployment", "deploys"),
+    ("documentation", "documented"), ("validation", "validate"), ("migration", "migrate"),
+    ("lazily", "lazy"), ("improvement", "improves"), ("tests", "testing"), ("queries", "query"),
+])
+def test_word_families_meet_at_one_stem(word: str, same_as: str) -> None:
+    assert stem(word) == stem(same_as)
+
+
+def test_tokens_mark_words_that_come_from_code() -> None:
+    text = "Rename `force` to optimizeDeps, fix reply.send in thollander/actions-comment and CI/CD"
+    found, code, _stems = analyse(text)
+    assert found == words(text)
+    marked = dict(zip(found, code, strict=True))
+    assert marked["rename"] is False and marked["fix"] is False and marked["ci"] is False
+    assert marked["force"] and marked["optimize"] and marked["send"] and marked["comment"]
+
+
+def test_the_first_sentence_is_the_lead() -> None:
+    request = read_request("Adjust the table layout. Document it.", [])
+    assert request.words[: request.lead] == ["adjust", "the", "table", "layout"]
+    assert request.factor(0) > request.factor(1) > request.factor(request.lead)
+
+
+@pytest.mark.parametrize(("task", "files", "shape"), [
+    ("How do I set a default value for a column?", [], "question"),
+    ("Can I use Vuetify with Nuxt 3?", [], "question"),
+    ("Explain how the event loop schedules callbacks", [], "question"),
+    ("Traceback (most recent call last):\n  File \"app.py\", line 3, in <module>\nKeyError: 'x'", [], "bug-report"),
+    ("panic: runtime error: index out of range\n\ngoroutine 1 [running]:", [], "bug-report"),
+    ("Why does the worker segfault on startup since v3.1?", [], "bug-report"),
+    ("Migrations as edges. Traditional migration systems rely on the order of files on disk to decide what to "
+     "run next, which couples the history to file names and makes branches hard to merge; we propose to model "
+     "each migration as an edge between two contract hashes instead.", [], "proposal"),
+    ("Does the session cache survive a restart", [], "question"),
+])
+def test_request_shapes_are_recognised(task: str, files: list[str], shape: str) -> None:
+    assert shape in read_request(task, files).shapes
+
+
+@pytest.mark.parametrize(("task", "files"), [
+    ("Add pagination to the orders endpoint", []),
+    ("Which fixes should we backport to the LTS line?", []),  # a team decision, not a learner's question
+    ("api " * 200, []),  # a long list of terms is not a write-up
+    ("Fix the date parser for years before 1000 and add tests for the edge cases around them", ["src/date.py"]),
+    ("Do not copy comments when cloning the AST", []),  # an instruction, though it starts like a question
+    ("Don't create a regex inside the loop", []),
+])
+def test_ordinary_requests_have_no_shape_or_a_weak_one(task: str, files: list[str]) -> None:
+    shapes = read_request(task, files).shapes
+    assert "proposal" not in shapes and shapes.get("question", 0.0) < 0.5
+
+
+@pytest.mark.parametrize(("task", "practical"), [
+    ("Why does my React component re-render on every keystroke?", True),  # the asker's own code
+    ("How do I center a div with flexbox?", True),  # how to get something done
+    ("Python asyncio: how to run tasks concurrently?", True),
+    ("What is the difference between a process and a thread?", False),  # asks to be taught
+    ("Can you explain what a closure is?", False),
+    ("How does garbage collection work in Go?", False),
+    ("Add retries to the HTTP client", False),  # not a question at all
+])
+def test_practical_questions_are_told_from_requests_to_be_taught(task: str, practical: bool) -> None:
+    assert read_request(task, []).practical is practical
+
+
+@pytest.mark.parametrize(("path", "expected"), [
+    ("./src/app.py", "src/app.py"), ("/abs/x.py", "abs/x.py"), ("src\\win\\y.ts", "src/win/y.ts"),
+    ("  docs/a.md ", "docs/a.md"),
+])
+def test_paths_are_normalised_as_data(path: str, expected: str) -> None:
+    assert normalise_path(path) == expected
+
+
+def test_paths_are_read_once_each_in_order() -> None:
+    assert read_request("x", ["a.py", "./a.py", "", "b.py"]).paths == ["a.py", "b.py"]
+
+
+@pytest.mark.parametrize("task", [
+    "\n" * 20_000,  # blank lines: every line-start pattern must stay linear
+    "\n " * 10_000,
+    "persona " * 2_500,
+    "persona-" * 2_500,
+    "@" + "a" * 19_999,
+    "at x.y(" * 2_800,
+    "File \"" * 3_000,
+    "a" * 20_000,
+])
+def test_hostile_text_is_read_in_linear_time(task: str) -> None:
+    request = read_request(task, [])
+    assert isinstance(request.shapes, dict)
