@@ -10,8 +10,7 @@ from tests.test_selection import persona
 
 from persona_mcp.loader import glob_problem
 from persona_mcp.selection import SelectionIndex, rank
-from persona_mcp.selection.derive import FileTrigger
-from persona_mcp.selection.files import MAX_UNKEYED, GlobTable, specificity
+from persona_mcp.selection.files import MAX_UNKEYED, FileTrigger, GlobTable, specificity
 
 
 def table(*globs: list[str]) -> GlobTable:

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from persona_mcp.selection import tunables as t
+from persona_mcp.selection.files import FileTrigger
+from persona_mcp.selection.lexical import Lexical, lexical
 from persona_mcp.text import STOPWORDS, stem, words
 
 if TYPE_CHECKING:
@@ -89,8 +91,6 @@ _SECTION_BOUNDARY = re.compile(
 )
 _WORD = re.compile(r"[a-z][a-z0-9+#]*")
 DECLARED = ("activity-keywords", "trigger-keywords", "negative-keywords")  # the author's own trigger fields
-ROLE_LINK_MIN = 4  # a one-word term at least this long may be linked to a name's role word
-ROLE_LINK_EXTRA = 3  # letters a role word may add to (or cut from) a term: "debug" + "ger"
 MAX_ITEM_WORDS = 5  # a list item of up to this many content words is also kept whole, as a phrase
 MAX_SECTION_ITEMS = 40  # items read per section
 
@@ -107,13 +107,6 @@ class Term:
     shape_only: bool = False  # made only of question words ("how do I"): a request shape, not a domain
 
 
-@dataclass(frozen=True, slots=True)
-class FileTrigger:
-    """A glob whose files argue for (or, negated with `!`, against) a persona."""
-
-    glob: str
-    weight: float
-    source: str
 
 
 @dataclass(frozen=True)
@@ -134,11 +127,6 @@ class Profile:
     @property
     def negative(self) -> list[Term]:
         return [term for term in self.terms if term.kind == "negative"]
-
-
-def stem_key(text: str) -> tuple[str, ...]:
-    """The stems of a text's words, as a phrase is indexed."""
-    return tuple(stem(word) for word in words(text))
 
 
 def is_content(word: str) -> bool:
@@ -211,47 +199,11 @@ class _Builder:
 
 
 class Deriver:
-    """Derives profiles against one lexicon (its naming terms are looked up by their stems)."""
+    """Derives profiles against one lexicon."""
 
     def __init__(self, lexicon: Lexicon | None = None) -> None:
         self.lexicon = lexicon
-        keys: dict[tuple[str, ...], list[str]] = {}
-        for entry in lexicon.entries if lexicon is not None else ():
-            for text in entry.terms:  # an entry's name is an id ("build", "search"), not always a term
-                key = stem_key(text)
-                if key and entry.name not in keys.setdefault(key, []):
-                    keys[key].append(entry.name)
-        self.keys = {key: tuple(names) for key, names in keys.items()}
-        # One-word terms by stem, for linking a role word of a name to them ("architect", architecture).
-        longer: dict[str, list[str]] = {}
-        for key in self.keys:
-            if len(key) == 1 and len(key[0]) >= ROLE_LINK_MIN:
-                for cut in range(1, ROLE_LINK_EXTRA + 1):
-                    longer.setdefault(key[0][:-cut], []).append(key[0])
-        self.longer = longer
-        related: dict[tuple[str, ...], list[str]] = {}
-        for entry in lexicon.entries if lexicon is not None else ():
-            for text in entry.related:
-                key = stem_key(text)
-                if key and key not in self.keys and entry.name not in related.setdefault(key, []):
-                    related[key].append(entry.name)
-        self.related = {key: tuple(names) for key, names in related.items()}
-        self.parents = {entry.name: tuple(d for d in entry.domains if d != entry.name)
-                        for entry in (lexicon.entries if lexicon is not None else ())}
-        # The vocabulary: the lexicon's words and phrases as written (the parts of a phrase are not known
-        # words by themselves: "load" of "load testing").
-        vocabulary = {stem_key(text) for entry in (lexicon.entries if lexicon is not None else ())
-                      for text in (entry.name, *entry.terms, *entry.related)}
-        self.known = frozenset(key for key in vocabulary if key and key != ("",)) if lexicon is not None else None
-
-    def variants(self, stem_: str) -> list[str]:
-        """A name's role word and the one-word terms it extends by a short ending, or cuts short.
-
-        "debugger" and debug, "refactorer" and refactor, "architect" and architectur(e): the longer
-        is the shorter plus at most `ROLE_LINK_EXTRA` letters.
-        """
-        cuts = [stem_[:-cut] for cut in range(1, ROLE_LINK_EXTRA + 1) if len(stem_) - cut >= ROLE_LINK_MIN]
-        return [stem_, *cuts, *self.longer.get(stem_, ())]
+        self.tables: Lexical | None = lexical(lexicon) if lexicon is not None else None
 
     def name_entries(self, text: str) -> dict[str, str]:
         """The entries a persona's name (or title) names, each with the words that name it.
@@ -259,7 +211,10 @@ class Deriver:
         The longest run of its words that names an entry wins ("penetration tester" is security, so
         its "tester" does not also name testing); the last word of a run may be a role form of a term.
         """
+        tables = self.tables
         found: dict[str, str] = {}
+        if tables is None:
+            return found
         name_words = [w for w in re.split(r"[^a-z0-9+#]+", text.lower()) if w and w not in ROLE_WORDS]
         stems = [stem(w) for w in name_words]
         covered: set[int] = set()
@@ -269,8 +224,8 @@ class Deriver:
                 if not covered.isdisjoint(span):
                     continue
                 head = tuple(stems[start:start + length - 1])
-                for last in self.variants(stems[start + length - 1]):
-                    names = self.keys.get((*head, last)) or self.related.get((*head, last))
+                for last in tables.variants(stems[start + length - 1]):
+                    names = tables.keys.get((*head, last)) or tables.related.get((*head, last))
                     if names:
                         covered.update(span)
                         for name in names:
@@ -281,7 +236,7 @@ class Deriver:
     def derive(self, persona: Persona) -> Profile:
         """The profile of one persona: its terms and globs with their sources, and the shapes it answers."""
         spec = persona.spec
-        build = _Builder(self.known)
+        build = _Builder(self.tables.known if self.tables is not None else None)
         w = t.SOURCE_WEIGHT
         for text in spec.activity_keywords:
             build.add(text, "activity-keywords", "activity", w["activity-keywords"], declared=True)
@@ -312,7 +267,7 @@ class Deriver:
                     build.add_prose(item, f"section: {section}", "section", w["section"])
         build.add_prose(rest, "description", "description", w["description"])
         globs = [FileTrigger(glob, 1.0, "trigger-files") for glob in spec.trigger_files]
-        entries = _entries(build, self, persona.short_name, persona.title) if self.lexicon is not None else {}
+        entries = _entries(build, self, persona.short_name, persona.title) if self.tables is not None else {}
         if prose != 1.0:  # declared triggers say when the persona applies; the lexicon only adds to them
             entries = {name: (weight * prose, where) for name, (weight, where) in entries.items()}
         shapes, shape_source = _shapes(persona)
@@ -398,6 +353,9 @@ def _entries(build: _Builder, deriver: Deriver, short_name: str, title: str) -> 
     """
     found: dict[str, tuple[float, str]] = {}
     identity: set[str] = set()
+    tables = deriver.tables
+    if tables is None:
+        return found
 
     def name(entry: str, weight: float, where: str) -> None:
         if weight > found.get(entry, (0.0, ""))[0]:
@@ -413,15 +371,15 @@ def _entries(build: _Builder, deriver: Deriver, short_name: str, title: str) -> 
             continue
         written = min(len(term.key), len(term.text.split()))
         reach = min(term.weight / (1 + t.PHRASE_BONUS * (written - 1)), t.OTHER_REACH)
-        for entry in deriver.keys.get(term.key, ()):
+        for entry in tables.keys.get(term.key, ()):
             name(entry, reach, f"{source}: {term.text}")
-        for entry in deriver.related.get(term.key, ()):
+        for entry in tables.related.get(term.key, ()):
             name(entry, reach * t.RELATED_REACH, f"{source}: {term.text}")
     for entry in identity:  # a persona whose name names several things is less about each ("ui-ux-tester")
         weight, where = found[entry]
         found[entry] = (weight / len(identity) ** t.IDENTITY_SPREAD, where)
     for entry, (weight, where) in list(found.items()):
-        for parent in deriver.parents.get(entry, ()):
+        for parent in tables.parents.get(entry, ()):
             name(parent, weight * t.PARENT_SHARE, f"{where} (via {entry})")
     return found
 

@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from persona_mcp.selection import tunables as t
-from persona_mcp.selection.derive import FileTrigger, Profile, stem_key
-from persona_mcp.selection.files import GlobTable, rarity
+from persona_mcp.selection.derive import Profile
+from persona_mcp.selection.files import rarity
+from persona_mcp.selection.lexical import Lexical, lexical
 from persona_mcp.selection.request import SHAPE_TEXT, Request
 from persona_mcp.text import STOPWORDS
 
@@ -37,19 +38,7 @@ class Domains:
     """The lexicon filed for reading tasks, and each entry's personas, strongest first."""
 
     def __init__(self, lexicon: Lexicon | None, profiles: Sequence[Profile]) -> None:
-        entries = lexicon.entries if lexicon is not None else ()
-        self.names = [entry.name for entry in entries]
-        self.kinds = {entry.name: entry.kind for entry in entries}
-        self.parents = {entry.name: tuple(d for d in entry.domains if d != entry.name) for entry in entries}
-        self.phrases: dict[tuple[str, ...], list[tuple[str, float]]] = {}
-        for entry in entries:
-            for texts, strength in ((entry.terms, t.TASK_TERM), (entry.related, t.TASK_RELATED)):
-                for text in texts:
-                    key = stem_key(text)
-                    if key and all(entry.name != name for name, _ in self.phrases.get(key, ())):
-                        self.phrases.setdefault(key, []).append((entry.name, strength))
-        self.longest = max((len(key) for key in self.phrases), default=1)
-        self.globs = GlobTable([[FileTrigger(glob, 1.0, entry.name) for glob in entry.globs] for entry in entries])
+        self.tables = lexical(lexicon) if lexicon is not None else None
         count = len(profiles)
         spread: dict[str, float] = {}
         owners: dict[str, list[tuple[float, int, str]]] = {}
@@ -66,24 +55,28 @@ class Domains:
 
     def read(self, request: Request) -> dict[str, Found]:
         """The entries a task is about, from its words and its files, with their parents."""
+        tables = self.tables
+        if tables is None:
+            return {}
         hits: dict[str, list[tuple[float, str]]] = {}
         stems, task_words = request.stems, request.words
         for start in range(len(stems)):
-            for end in range(min(len(stems), start + self.longest), start, -1):
+            for end in range(min(len(stems), start + tables.longest), start, -1):
                 key = tuple(stems[start:end])
-                entries = self.phrases.get(key)
-                if entries is None or (end - start == 1 and task_words[start] in STOPWORDS):
+                if end - start == 1 and task_words[start] in STOPWORDS:
                     continue
-                for name, strength in entries:
-                    hits.setdefault(name, []).append((strength * request.factor(start),
-                                                      " ".join(task_words[start:end])))
+                for names, strength in ((tables.keys.get(key, ()), t.TASK_TERM),
+                                        (tables.related.get(key, ()), t.TASK_RELATED)):
+                    for name in names:
+                        hits.setdefault(name, []).append((strength * request.factor(start),
+                                                          " ".join(task_words[start:end])))
         result: dict[str, Found] = {}
         for name, named in hits.items():
             named.sort(key=lambda hit: -hit[0])
             seen = list(dict.fromkeys(word for _, word in named))
             strength = sum(value * t.DECAY ** rank for rank, (value, _) in enumerate(named[: len(seen)]))
             result[name] = Found(strength, tuple(seen))
-        for name, found_files in self._files(request.paths).items():
+        for name, found_files in self._files(tables, request.paths).items():
             before = result.get(name)
             if before is None:
                 result[name] = found_files
@@ -91,36 +84,36 @@ class Domains:
                 result[name] = Found(before.strength + found_files.strength, before.matched + found_files.matched)
         for shape, strength in request.shapes.items():
             name = t.SHAPE_DOMAINS.get(shape, "")
-            if name in self.kinds and (shape != "question" or request.teaching):
+            if name in tables.kinds and (shape != "question" or request.teaching):
                 value = strength * t.SHAPE_DOMAIN_STRENGTH
                 before = result.get(name, Found(0.0, ()))
                 result[name] = Found(before.strength + value, (*before.matched, f"({SHAPE_TEXT[shape]})"))
         for name, found in list(result.items()):
-            for parent in self.parents.get(name, ()):
+            for parent in tables.parents.get(name, ()):
                 share = found.strength * t.PARENT_SHARE
                 before = result.get(parent)
                 if before is None or before.strength < share:
                     result[parent] = Found(share, found.matched)
         return result
 
-    def _files(self, paths: Sequence[str]) -> dict[str, Found]:
+    def _files(self, tables: Lexical, paths: Sequence[str]) -> dict[str, Found]:
         """Entries by the files their globs match: each file's share, by how specific its best glob is."""
         credit: dict[str, float] = {}
         files: dict[str, list[str]] = {}
         claimed: list[tuple[str, dict[str, float]]] = []
         for path in paths:
             claims: dict[str, float] = {}
-            for glob in self.globs.match(path.lower()):
-                entry = self.globs.globs[glob]
+            for glob in tables.globs.match(path.lower()):
+                entry = tables.globs.globs[glob]
                 for owner, _weight in entry.owners:
-                    name = self.names[owner]
+                    name = tables.names[owner]
                     claim = min(1.0, entry.specificity / t.FULL_CLAIM)
-                    if self.kinds.get(name) == "language":
+                    if tables.kinds.get(name) == "language":
                         claim *= t.LANGUAGE_FILE_FACTOR
                     claims[name] = max(claims.get(name, 0.0), claim)
             claimed.append((path, claims))
         # A test beside the code it tests: in a change with other files, the change is about the code.
-        beside = [any(self._accompanies(name) for name in claims) for _path, claims in claimed]
+        beside = [any(_accompanies(tables, name) for name in claims) for _path, claims in claimed]
         for (path, claims), aside in zip(claimed, beside, strict=True):
             share = t.ACCOMPANYING_FACTOR if aside and not all(beside) else 1.0
             for name, claim in claims.items():
@@ -128,9 +121,6 @@ class Domains:
                 files.setdefault(name, []).append(path)
         count = max(len(paths), 1)
         return {name: Found(t.TASK_FILES * value / count, tuple(files[name][:10])) for name, value in credit.items()}
-
-    def _accompanies(self, name: str) -> bool:
-        return name in t.ACCOMPANYING_DOMAINS or any(p in t.ACCOMPANYING_DOMAINS for p in self.parents.get(name, ()))
 
     def evidence(self, found: dict[str, Found]) -> dict[int, list[tuple[str, tuple[str, ...], float, str]]]:
         """Per persona: (entry, the task's words or files, value, where the persona names it)."""
@@ -140,3 +130,8 @@ class Domains:
             for persona, weight, where in self.personas.get(name, ()):
                 out.setdefault(persona, []).append((name, task.matched, task.strength * weight, where))
         return out
+
+
+def _accompanies(tables: Lexical, name: str) -> bool:
+    """Whether an entry's files accompany a change of other files (tests beside code)."""
+    return name in t.ACCOMPANYING_DOMAINS or any(p in t.ACCOMPANYING_DOMAINS for p in tables.parents.get(name, ()))

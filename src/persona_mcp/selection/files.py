@@ -14,7 +14,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from persona_mcp.selection import tunables as t
-from persona_mcp.selection.derive import FileTrigger
 
 _WILD = re.compile(r"[*?\[]")
 _EXTENSION = re.compile(r"\.([a-z0-9_+-]+)$")
@@ -68,6 +67,15 @@ def _keys_of_path(path: str) -> list[tuple[str, str]]:
     keys += [("start", part[:PREFIX]) for part in parts if len(part) >= PREFIX]
     keys += [("ext", found.group(1)) for part in parts if (found := _EXTENSION.search(part))]
     return keys
+
+
+@dataclass(frozen=True, slots=True)
+class FileTrigger:
+    """A glob whose files argue for (or, negated with `!`, against) a persona."""
+
+    glob: str
+    weight: float
+    source: str
 
 
 @dataclass

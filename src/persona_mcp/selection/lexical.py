@@ -1,0 +1,67 @@
+"""The engineering lexicon filed for lookup: by the stems of its terms and related words, and by its globs.
+
+Built once per lexicon (a catalog reload with the same lexicon reuses it) and shared by the
+persona side (`derive`) and the task side (`domains`).
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import TYPE_CHECKING
+
+from persona_mcp.selection.files import FileTrigger, GlobTable
+from persona_mcp.text import stem_key
+
+if TYPE_CHECKING:
+    from persona_mcp.lexicon import Lexicon, LexiconEntry
+
+ROLE_LINK_MIN = 4  # a one-word term at least this long may be linked to a name's role word
+ROLE_LINK_EXTRA = 3  # letters a role word may add to (or cut from) a term: "debug" + "ger"
+
+
+class Lexical:
+    """A lexicon's entries by what names them, what relates to them, and the files that signal them."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        entries = lexicon.entries
+        self.names = [entry.name for entry in entries]
+        self.kinds = {entry.name: entry.kind for entry in entries}
+        self.parents = {entry.name: tuple(d for d in entry.domains if d != entry.name) for entry in entries}
+        self.keys = _file(entries, naming=True)  # stems of a naming term -> its entries
+        self.related = {key: names for key, names in _file(entries, naming=False).items() if key not in self.keys}
+        self.longest = max((len(key) for key in (*self.keys, *self.related)), default=1)
+        # The vocabulary, as written: the parts of a phrase are not known words by themselves ("load" of
+        # "load testing").
+        self.known = frozenset(self.keys) | frozenset(self.related)
+        longer: dict[str, list[str]] = {}
+        for key in self.keys:
+            if len(key) == 1 and len(key[0]) >= ROLE_LINK_MIN:
+                for cut in range(1, ROLE_LINK_EXTRA + 1):
+                    longer.setdefault(key[0][:-cut], []).append(key[0])
+        self.longer = longer
+        self.globs = GlobTable([[FileTrigger(glob, 1.0, entry.name) for glob in entry.globs] for entry in entries])
+
+    def variants(self, stem: str) -> list[str]:
+        """A name's role word and the one-word terms it extends by a short ending, or cuts short.
+
+        "debugger" and debug, "refactorer" and refactor, "architect" and architectur(e): the longer
+        is the shorter plus at most `ROLE_LINK_EXTRA` letters.
+        """
+        cuts = [stem[:-cut] for cut in range(1, ROLE_LINK_EXTRA + 1) if len(stem) - cut >= ROLE_LINK_MIN]
+        return [stem, *cuts, *self.longer.get(stem, ())]
+
+
+def _file(entries: tuple[LexiconEntry, ...], naming: bool) -> dict[tuple[str, ...], tuple[str, ...]]:
+    found: dict[tuple[str, ...], list[str]] = {}
+    for entry in entries:
+        for text in entry.terms if naming else entry.related:
+            key = stem_key(text)
+            if key and entry.name not in found.setdefault(key, []):
+                found[key].append(entry.name)
+    return {key: tuple(names) for key, names in found.items()}
+
+
+@functools.lru_cache(maxsize=2)  # the lexicon in use, and the one a reload is replacing it with
+def lexical(lexicon: Lexicon) -> Lexical:
+    """The tables of a lexicon, built once."""
+    return Lexical(lexicon)
