@@ -97,7 +97,7 @@ class SelectionIndex:
                 if trigger.source == "trigger-files" and not trigger.glob.startswith("!"):
                     globs.setdefault(trigger.glob.lower(), set()).add(self.names[i])
         return {
-            "keywords": {k: sorted(v) for k, v in sorted(keywords.items())},
+            "keywords": {k: sorted(v) for k, v in sorted(keywords.items(), key=lambda item: item[0].lower())},
             "globs": {g: sorted(v) for g, v in sorted(globs.items()) if len(v) > 1},
         }
 
