@@ -355,3 +355,23 @@ def test_only_the_first_workspace_roots_are_used(tmp_path: Path, caplog: pytest.
     assert source.roots == tuple(roots[:MAX_ROOTS])
     assert not source.set_roots(roots)  # the same roots again: no change, and nothing said again
     assert len([r for r in caplog.records if "workspace roots" in r.getMessage()]) == 1
+
+
+async def test_the_first_catalog_is_loaded_off_the_event_loop(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for index in range(3000):  # slow to load: every file is read, and each is a problem
+        (docs / f"page-{index:04}.md").write_text(f"# Page {index}\n\nDocumentation.\n", "utf-8")
+
+    async def body(host: RawHost) -> None:
+        # Sent at once: the listing needs the catalog, ping does not, and is answered while the catalog loads.
+        await host.send({"jsonrpc": "2.0", "id": 1, "method": "tools/call",
+                         "params": {"name": "list_personas", "arguments": {}}})
+        await host.send({"jsonrpc": "2.0", "id": 2, "method": "ping"})
+        with anyio.fail_after(WAIT):
+            while not {1, 2} <= set(host.answers):
+                await host.ping_ok()
+        assert list(host.answers).index(2) < list(host.answers).index(1)
+        assert "persona-qa" in json.dumps(host.answers[1])
+
+    await host_session(["--personas", str(docs)], [], body)

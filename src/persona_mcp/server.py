@@ -10,7 +10,9 @@ from collections.abc import Callable, Sequence
 from typing import Annotated, Any, Literal, TypeVar
 from weakref import WeakKeyDictionary
 
+import anyio
 import anyio.to_thread
+from mcp.server.context import CallNext, HandlerResult, ServerRequestContext
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ToolError, UnexpectedToolError
 from mcp.server.subscriptions import InMemorySubscriptionBus, PromptsListChanged, ResourcesListChanged
@@ -138,6 +140,11 @@ def website_url() -> str | None:
     return next((urls[label] for label in ("homepage", "repository", "source") if label in urls), None)
 
 
+CATALOG_METHODS = frozenset({"prompts/list", "prompts/get", "resources/list", "resources/read", "tools/call",
+                             "completion/complete"})
+"""The requests whose answers come from the catalog; the handshake, `ping` and `tools/list` need none."""
+
+
 class PersonaServer(MCPServer[Any]):
     """An MCPServer whose prompts and resources are read from the current catalog at each request.
 
@@ -151,10 +158,11 @@ class PersonaServer(MCPServer[Any]):
         self.bus = InMemorySubscriptionBus()
         super().__init__(SERVER_NAME, version=__version__, instructions=INSTRUCTIONS, title=SERVER_TITLE,
                          description="Engineering personas, selected per task.", website_url=website_url(),
-                         icons=[ICON], subscriptions=self.bus, middleware=[HostTracker(self.hosts)],
-                         lifespan=self.hosts.lifespan)
+                         icons=[ICON], subscriptions=self.bus,
+                         middleware=[HostTracker(self.hosts), self._first_catalog], lifespan=self.hosts.lifespan)
         self._catalog: Catalog | None = None if callable(catalog) else catalog
         self._load_catalog = catalog if callable(catalog) else None
+        self._loading: anyio.Lock | None = None
         self.tool_arguments: dict[str, frozenset[str]] = {}
 
     @property
@@ -178,6 +186,20 @@ class PersonaServer(MCPServer[Any]):
     def catalog_loaded(self) -> bool:
         """Whether the catalog is there yet (a server built with a loader has none until first asked)."""
         return self._catalog is not None
+
+    async def _first_catalog(self, ctx: ServerRequestContext[Any, Any], call_next: CallNext) -> HandlerResult:
+        """Middleware: a request that needs the personas waits for the first catalog, loaded in a worker thread.
+
+        So the event loop never reads persona files: `ping` and other requests are answered meanwhile.
+        """
+        if self._catalog is None and ctx.method in CATALOG_METHODS:
+            self._loading = self._loading or anyio.Lock()
+            async with self._loading:
+                if self._catalog is None:
+                    assert self._load_catalog is not None
+                    loaded = await anyio.to_thread.run_sync(self._load_catalog)
+                    self._catalog = self._catalog or loaded  # the watcher may have loaded it meanwhile
+        return await call_next(ctx)
 
     async def announce_catalog_change(self) -> None:
         """Tell every connected host that the prompts and resources changed.
