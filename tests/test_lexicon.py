@@ -59,6 +59,14 @@ def test_entries_point_only_at_domains_and_words_are_clean() -> None:
         assert entry.terms, entry.name
 
 
+def test_words_keep_their_meaning_once_punctuation_is_gone() -> None:
+    """Tasks are read as words: "@apply" or "-Wall" would be read as the everyday "apply" and "wall"."""
+    for entry in builtin_lexicon().entries:
+        for phrase in entry.terms + entry.related:
+            assert phrase[0] not in "@$/-#!", (entry.name, phrase)
+            assert words(phrase), (entry.name, phrase)
+
+
 def test_every_glob_compiles_as_a_gitignore_pattern() -> None:
     for entry in builtin_lexicon().entries:
         for glob in entry.globs:
