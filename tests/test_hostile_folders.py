@@ -375,3 +375,17 @@ async def test_the_first_catalog_is_loaded_off_the_event_loop(tmp_path: Path) ->
         assert "persona-qa" in json.dumps(host.answers[1])
 
     await host_session(["--personas", str(docs)], [], body)
+
+
+async def test_a_first_look_that_hangs_does_not_hold_up_the_server(tmp_path: Path) -> None:
+    (tmp_path / "widget.md").write_text(persona_text("persona-widget"), "utf-8")
+    source = HangingSource([Layer("custom", tmp_path)])
+    server = build_server(source.load())
+    source.hang = True
+    try:
+        with anyio.fail_after(WAIT):
+            async with live_catalog(server, source, interval=0.05, look_timeout=0.2), \
+                    mcp.Client(server, mode="legacy") as client:
+                assert [p.name for p in (await client.list_prompts()).prompts] == ["widget"]
+    finally:
+        source.release.set()

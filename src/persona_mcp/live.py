@@ -141,9 +141,14 @@ class LiveCatalog:
         async with anyio.create_task_group() as fetches:
             self.server.hosts.on_change = self.wake
             try:
-                self._fingerprint = await self.in_thread(self.source.fingerprint)
-                if self.server.catalog_loaded:
-                    await self.reload()  # files may have changed since the server's first catalog was loaded
+                try:
+                    self._fingerprint = await self.in_thread(self.source.fingerprint)
+                    if self.server.catalog_loaded:
+                        await self.reload()  # files may have changed since the server's first catalog was loaded
+                except TooSlow:
+                    pass  # said when it happened; the polls below look again
+                except Exception as exc:  # a first look that fails must not keep the server from serving
+                    self._report_failure(exc)
                 task_status.started()
                 while True:
                     with anyio.move_on_after(self.delay):
