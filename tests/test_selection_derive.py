@@ -102,3 +102,11 @@ def test_the_profile_is_described_with_its_sources() -> None:
     lines = list(describe(index.profile("debugger")))
     assert any(line.startswith("terms from trigger-clause:") for line in lines)
     assert any("debugging" in line and "name: debugger" in line for line in lines)
+
+
+def test_a_name_is_about_its_head_more_than_what_qualifies_it() -> None:
+    deriver = Deriver(LEXICON)
+    analysis = deriver.derive(agent("ab-test-analysis", "Reads experiment results.")).entries
+    assert analysis["testing"][0] < 1.0  # it analyses tests; it does not test
+    reviewer = deriver.derive(agent("architect-reviewer", "Reviews designs.")).entries
+    assert reviewer["architecture"][0] == 1.0  # a reviewer of architecture is about architecture

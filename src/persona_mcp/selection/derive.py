@@ -55,6 +55,9 @@ ROLE_WORDS = frozenset({
     "engineer", "developer", "dev", "expert", "specialist", "pro", "agent", "assistant", "persona", "senior",
     "lead", "master", "guru", "helper", "bot", "wizard", "consultant", "professional", "skill", "rule", "rules",
 })
+# Last words of a name that say who checks the words before them: "architect-reviewer" reviews
+# architecture, so its head is "architect".
+CHECKER_WORDS = frozenset({"reviewer", "auditor", "tester", "inspector", "checker"})
 # Words of a question that make it one, not what it is about ("how do I", "why does", "can I").
 QUESTION_WORDS = frozenset({
     "how", "why", "what", "whats", "when", "where", "which", "who", "can", "could", "should", "would", "will",
@@ -205,18 +208,24 @@ class Deriver:
         self.lexicon = lexicon
         self.tables: Lexical | None = lexical(lexicon) if lexicon is not None else None
 
-    def name_entries(self, text: str) -> dict[str, str]:
-        """The entries a persona's name (or title) names, each with the words that name it.
+    def name_entries(self, text: str) -> dict[str, tuple[float, str]]:
+        """The entries a persona's name (or title) names: entry -> (how much, the words that name it).
 
         The longest run of its words that names an entry wins ("penetration tester" is security, so
         its "tester" does not also name testing); the last word of a run may be a role form of a term.
+        The name's last word is its head: what comes before it only qualifies it ("ab-test-analysis"
+        analyses, it does not test), so an entry named only before the head counts `MODIFIER_SHARE`.
         """
         tables = self.tables
-        found: dict[str, str] = {}
+        found: dict[str, tuple[float, str]] = {}
         if tables is None:
             return found
         name_words = [w for w in re.split(r"[^a-z0-9+#]+", text.lower()) if w and w not in ROLE_WORDS]
         stems = [stem(w) for w in name_words]
+        # The head: the last word, unless it names who checks the rest ("architect-reviewer").
+        head_at = len(name_words) - 1
+        while head_at > 0 and name_words[head_at] in CHECKER_WORDS:
+            head_at -= 1
         covered: set[int] = set()
         for length in range(min(len(stems), 4), 0, -1):
             for start in range(len(stems) - length + 1):
@@ -228,8 +237,10 @@ class Deriver:
                     names = tables.keys.get((*head, last)) or tables.related.get((*head, last))
                     if names:
                         covered.update(span)
+                        share = 1.0 if start + length > head_at else t.MODIFIER_SHARE
                         for name in names:
-                            found.setdefault(name, " ".join(name_words[start:start + length]))
+                            if share > found.get(name, (0.0, ""))[0]:
+                                found[name] = (share, " ".join(name_words[start:start + length]))
                         break
         return found
 
@@ -362,8 +373,8 @@ def _entries(build: _Builder, deriver: Deriver, short_name: str, title: str) -> 
             found[entry] = (weight, where)
 
     for source, text in (("name", short_name), ("title", title)):
-        for entry, words_ in deriver.name_entries(text).items():
-            name(entry, 1.0, f"{source}: {words_}")  # the name says what the persona is about
+        for entry, (share, words_) in deriver.name_entries(text).items():
+            name(entry, share, f"{source}: {words_}")  # the name says what the persona is about
             identity.add(entry)
     for term in list(build.positive.values()):
         source = term.source

@@ -37,6 +37,9 @@ UNKNOWN_NAME_FACTOR = 0.6
 # ---------------------------------------------------------------- the lexicon as a bridge (domains.py)
 # What a persona is about: an entry named in its name counts 1, anywhere else at most this much.
 OTHER_REACH = 0.4
+# An entry named only by the words before a name's head (its last word) counts this share:
+# "ab-test-analysis" is about analysis of tests, not about testing.
+MODIFIER_SHARE = 0.6
 # The entries a name names share its weight: each counts 1 / (how many) ** this.
 IDENTITY_SPREAD = 0.5
 # A related word ("flaky" for testing) names its entry this share of what a naming term would.
@@ -48,7 +51,7 @@ PARENT_SHARE = 0.3
 # falling under an entry's globs (a file of a language entry, `*.ts`, counts `LANGUAGE_FILE_FACTOR`).
 TASK_TERM = 1.0
 TASK_RELATED = 0.6
-TASK_FILES = 2.0
+TASK_FILES = 1.5
 LANGUAGE_FILE_FACTOR = 0.2
 # What an entry both are about is worth: task strength * persona weight * rarity * this.
 DOMAIN_WEIGHT = 3.0
@@ -115,7 +118,7 @@ PROSE_SHARE = 0.2  # prose is at least this share function words
 
 # ---------------------------------------------------------------- answering
 MIN_SCORE = 0.3  # below this there is too little evidence for any persona
-MIN_CONFIDENCE = 0.3  # below this the best guess is right too rarely to be worth giving (see `eval`)
+MIN_CONFIDENCE = 0.2  # below this the best guess is right less than one time in five (the calibration table)
 COMPANION_SHARE = 0.6  # a declared companion needs at least this share of the winner's score
 UNLINKED_SHARE = 0.9  # any other runner-up needs this much to count as clearly applying too
 COMPANION_MIN = 1.5  # and this much evidence from the task itself
