@@ -164,6 +164,7 @@ class PersonaServer(MCPServer[Any]):
         self._load_catalog = catalog if callable(catalog) else None
         self._loading: anyio.Lock | None = None
         self.tool_arguments: dict[str, frozenset[str]] = {}
+        self._prompts: WeakKeyDictionary[Catalog, list[MCPPrompt]] = WeakKeyDictionary()  # built once per catalog
 
     @property
     def catalog(self) -> Catalog:
@@ -271,14 +272,16 @@ class PersonaServer(MCPServer[Any]):
 
     # Prompts: one per persona, by short name, listed from the catalog in force.
     async def list_prompts(self) -> list[MCPPrompt]:
-        return [
-            MCPPrompt(
-                name=p.short_name, title=p.title, description=prompt_description(p), icons=[ICON],
-                arguments=[MCPPromptArgument(name="task", required=False,
-                                             description="The task to apply this persona to (optional).")],
-            )
-            for p in self.catalog.personas
-        ]
+        catalog = self.catalog
+        prompts = self._prompts.get(catalog)
+        if prompts is None:
+            argument = MCPPromptArgument(name="task", required=False,
+                                         description="The task to apply this persona to (optional).")
+            prompts = self._prompts[catalog] = [
+                MCPPrompt(name=p.short_name, title=p.title, description=prompt_description(p), arguments=[argument])
+                for p in catalog.personas
+            ]
+        return prompts
 
     async def get_prompt(
         self, name: str, arguments: dict[str, Any] | None = None, context: Context[Any, Any] | None = None
