@@ -3,8 +3,9 @@
 Run: .venv/bin/python scripts/bench_selection.py [--sizes 11,1000,10000] [--requests 200]
 
 Each generated persona is a real file on disk with ~40 trigger keywords, 5 activity keywords,
-20 globs, a description with clauses and a ~3 KB body, drawn from a shared vocabulary of 20,000
-made-up words so that words are claimed by several personas, as in real catalogs. A request
+20 globs, a description with clauses and a ~3 KB body, drawn from a shared vocabulary of made-up
+words (400 by default, --vocabulary) so that words are claimed by several personas, as in real
+catalogs. A request
 carries a 2 KB task (real task text from tests/data/bench-sample.jsonl, with one word in five
 taken from the catalog's vocabulary) and 50 paths drawn from one 5,000-file repository. The
 11-persona catalog is the built-in one. Prints one line per catalog size.
@@ -133,10 +134,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="11,1000,10000")
     parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--vocabulary", type=int, default=400,
+                        help="made-up words the generated personas share (the issue's budget is set at 400)")
     args = parser.parse_args()
     logging.getLogger("persona_mcp").setLevel(logging.CRITICAL)
     rng = random.Random(SEED)
-    words = vocabulary(rng, 20000)
+    words = vocabulary(rng, args.vocabulary)
     print(f"python {sys.version.split()[0]}; seed {SEED}")
     for size in (int(s) for s in args.sizes.split(",")):
         if size == 11:

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from persona_mcp.selection import tunables as t
 
 _WILD = re.compile(r"[*?\[]")
-_EXTENSION = re.compile(r"\.([a-z0-9_+-]+)$")
+_WILD_OR_CLASS = re.compile(r"[*?\[\]]")
 MAX_UNKEYED = 256  # distinct globs with no literal to file them under, per catalog
 MAX_STARS = 4  # '*' in one name: more could take exponential time to match (the loader refuses such globs too)
 PREFIX = 2  # a name glob such as `Dockerfile*` is filed under its first letters
@@ -49,9 +49,9 @@ def _keys_of_glob(glob: str) -> tuple[str, str] | None:
     last = parts[-1]
     if not _WILD.search(last):
         return ("part", last)
-    extension = _EXTENSION.search(last)
-    if extension and not _WILD.search(extension.group(0)):
-        return ("ext", extension.group(1))
+    tail = _WILD_OR_CLASS.split(last)[-1]  # the literal after the last wildcard: "*.test.ts" -> ".test.ts"
+    if "." in tail and not tail.endswith("."):
+        return ("ext", tail[tail.index(".") + 1:])  # "*_test.go" -> "go", "*.test.ts" -> "test.ts"
     prefix = _WILD.split(last, 1)[0]
     if len(prefix) >= PREFIX:
         return ("start", prefix[:PREFIX])
@@ -65,7 +65,11 @@ def _keys_of_path(path: str) -> list[tuple[str, str]]:
     parts = path.split("/")  # a glob can match any part: a folder named `x.md` matches `*.md`, as in gitignore
     keys = [("part", part) for part in parts]
     keys += [("start", part[:PREFIX]) for part in parts if len(part) >= PREFIX]
-    keys += [("ext", found.group(1)) for part in parts if (found := _EXTENSION.search(part))]
+    for part in parts:  # every dotted end of every part: "a.test.ts" -> "test.ts", "ts"
+        at = part.find(".", 1)
+        while at != -1 and at < len(part) - 1:
+            keys.append(("ext", part[at + 1:]))
+            at = part.find(".", at + 1)
     return keys
 
 
@@ -80,11 +84,17 @@ class FileTrigger:
 
 @dataclass
 class _Glob:
-    regex: re.Pattern[str]
+    pattern: str  # the regex pathspec translates the glob to, compiled when a path first needs it
     specificity: float
     owners: list[tuple[int, float]] = field(default_factory=list)  # (persona, weight) of those it argues for
     excluders: list[int] = field(default_factory=list)  # personas that take its files back with `!glob`
     rarity: float = 1.0
+    compiled: re.Pattern[str] | None = None
+
+    def match(self, path: str) -> bool:
+        if self.compiled is None:
+            self.compiled = re.compile(self.pattern)
+        return self.compiled.match(path) is not None
 
 
 class GlobTable:
@@ -120,7 +130,7 @@ class GlobTable:
                         continue
                     if include is None or pattern is None:
                         continue
-                    entry = self.globs[glob] = _Glob(re.compile(pattern), specificity(glob))
+                    entry = self.globs[glob] = _Glob(pattern, specificity(glob))
                     if key is None:
                         self.unkeyed.append(glob)
                     else:
@@ -143,7 +153,7 @@ class GlobTable:
                 candidates[glob] = None
         for glob in self.unkeyed:
             candidates[glob] = None
-        return [glob for glob in candidates if self.globs[glob].regex.match(path)]
+        return [glob for glob in candidates if self.globs[glob].match(path)]
 
 
 def rarity(count: int, owners: float) -> float:
@@ -161,7 +171,7 @@ class FileEvidence:
     items: dict[int, list[tuple[str, list[str], float]]]  # persona -> (glob, files, share of the score)
 
 
-def file_evidence(table: GlobTable, paths: Sequence[str], also: Iterable[int] = ()) -> FileEvidence:
+def file_evidence(table: GlobTable, paths: Sequence[str]) -> FileEvidence:
     """Share each file out among the personas whose globs claim it.
 
     A persona's claim on a file is its best matching glob: the glob's weight times its specificity
@@ -169,11 +179,9 @@ def file_evidence(table: GlobTable, paths: Sequence[str], also: Iterable[int] = 
     strongest)^2 of it, times the strongest claim before rarity over `FULL_CLAIM` (at most 1), so a
     file that only an extension glob or a weak derived glob claims (`**/*.rs`) counts for less: it
     tells the language, not the work. A persona's file score is `FILE_WEIGHT` times its share of all
-    the files. A glob shared by more than `POPULAR_OWNERS` personas adds to its `POPULAR_OWNERS`
-    strongest claimants and to personas in `also` (those with evidence in the text), so a request
-    never walks every persona of a catalog.
+    the files. A glob shared by more than `POPULAR_OWNERS` personas adds only to its
+    `POPULAR_OWNERS` strongest claimants, so a request never walks every persona of a catalog.
     """
-    reach = set(also)
     credit: dict[int, float] = {}
     behind: dict[int, dict[str, list[str]]] = {}
     for path in paths:
@@ -186,9 +194,7 @@ def file_evidence(table: GlobTable, paths: Sequence[str], also: Iterable[int] = 
             excluded.update(entry.excluders)
             if not entry.owners:
                 continue
-            for rank, (persona, weight) in enumerate(entry.owners):
-                if rank >= t.POPULAR_OWNERS and persona not in reach:
-                    continue
+            for persona, weight in entry.owners[: t.POPULAR_OWNERS]:
                 claim = weight * entry.specificity * entry.rarity
                 strongest = max(strongest, weight * entry.specificity)
                 if persona not in claims or claim > claims[persona][0]:

@@ -9,7 +9,7 @@ from persona_mcp.model import Candidate, Companion, Evidence, Persona, Selection
 from persona_mcp.selection import tunables as t
 from persona_mcp.selection.index import SelectionIndex
 from persona_mcp.selection.request import read_request
-from persona_mcp.selection.scoring import Scored, rank
+from persona_mcp.selection.scoring import Scored, rank, strongest
 from persona_mcp.servers import resolve_servers
 
 Detail = Literal["full", "summary"]
@@ -34,8 +34,13 @@ def select(
         return Selection(persona=None, confidence=0.0, reason=_abstention(best, ranked, index, bool(request.paths)),
                          alternatives=candidates[:top_k])
     persona = index.persona(best.name)
-    runners = [candidate(index, entry, position) for position, entry in enumerate(ranked) if position >= top_k
-               and entry.score >= _companion_share(index, persona, index.names[entry.persona]) * best.score]
+    runners: list[Candidate] = []
+    for position in range(top_k, len(ranked)):  # best first: past the lower share, none can be a companion
+        entry = ranked[position]
+        if entry.score < min(t.COMPANION_SHARE, t.UNLINKED_SHARE) * best.score:
+            break
+        if entry.score >= _companion_share(index, persona, index.names[entry.persona]) * best.score:
+            runners.append(candidate(index, entry, position))
     companions = _companions(index, persona, candidates + runners)
     merged, conflicts = merge_priorities(persona, companions)
     return Selection(
@@ -65,7 +70,7 @@ def rank_candidates(index: SelectionIndex, task: str, files: Iterable[str] = (),
 
 def candidate(index: SelectionIndex, entry: Scored, position: int) -> Candidate:
     """A ranked persona with its strongest evidence."""
-    shown = entry.items[: t.MAX_EVIDENCE if position == 0 else t.MAX_EVIDENCE_OTHERS]
+    shown = strongest(index, entry)[: t.MAX_EVIDENCE if position == 0 else t.MAX_EVIDENCE_OTHERS]
     evidence = [Evidence(item.kind, item.trigger, item.matched, round(item.weight, 4), item.source)  # type: ignore[arg-type]
                 for item in shown]
     p = entry.persona

@@ -65,10 +65,14 @@ def rank(index: SelectionIndex, request: Request) -> list[Scored]:
     for position, entry in enumerate(scored):
         other = scored[1].score if position == 0 and len(scored) > 1 else (scored[0].score if position else 0.0)
         entry.confidence = confidence(entry.score, other, len(index.personas))
-        weight = index.weights[entry.persona]
-        entry.items = sorted((Item(i.kind, i.trigger, i.matched, i.weight * weight, i.source) for i in entry.items),
-                             key=lambda item: (-abs(item.weight), item.kind, item.trigger))
     return scored
+
+
+def strongest(index: SelectionIndex, entry: Scored) -> list[Item]:
+    """A scored persona's evidence, strongest first, with its declared `weight` applied (built on demand)."""
+    weight = index.weights[entry.persona]
+    return sorted((Item(i.kind, i.trigger, i.matched, i.weight * weight, i.source) for i in entry.items),
+                  key=lambda item: (-abs(item.weight), item.kind, item.trigger))
 
 
 class Evidence:
@@ -116,7 +120,7 @@ def _files(evidence: Evidence, index: SelectionIndex, request: Request) -> None:
     """The persona's own globs (declared, or a rule's `globs`/`applyTo`) on the task's files."""
     if not request.paths:
         return
-    found = file_evidence(index.globs, request.paths, evidence.totals)
+    found = file_evidence(index.globs, request.paths)
     for persona, shares in found.items.items():
         for glob, paths, value in shares:
             evidence.add(persona, Item("file", glob, paths[:10], value, "trigger-files"))
