@@ -63,6 +63,7 @@ class SelectionIndex:
         self.short_names = [p.short_name for p in self.personas]
         self.titles = [p.title for p in self.personas]
         self.weights = [p.spec.weight for p in self.personas]
+        self.always_apply = [p for p in self.personas if p.always_apply]  # companions of every selection (result.py)
         self.position: dict[str, int] = {}
         for i, persona in enumerate(self.personas):
             self.position[persona.short_name] = i

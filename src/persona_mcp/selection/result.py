@@ -31,8 +31,12 @@ def select(
     candidates = [candidate(index, entry, position) for position, entry in enumerate(ranked[:top_k])]
     best = candidates[0] if candidates else None
     if best is None or best.score < t.MIN_SCORE or best.confidence < t.MIN_CONFIDENCE:
-        return Selection(persona=None, confidence=0.0, reason=_abstention(best, ranked, index, bool(request.paths)),
-                         alternatives=candidates[:top_k])
+        always = _always_apply(index, None, ())
+        reason = _abstention(best, ranked, index, bool(request.paths))
+        if always:
+            reason += " Rules that apply to every task all the same: " + ", ".join(c.name for c in always) + "."
+        return Selection(persona=None, confidence=0.0, reason=reason, alternatives=candidates[:top_k],
+                         companions=always)
     persona = index.persona(best.name)
     runners: list[Candidate] = []
     for position in range(top_k, len(ranked)):  # best first: past the lower share, none can be a companion
@@ -42,6 +46,7 @@ def select(
         if entry.score >= _companion_share(index, persona, index.names[entry.persona]) * best.score:
             runners.append(candidate(index, entry, position))
     companions = _companions(index, persona, candidates + runners)
+    companions += _always_apply(index, persona, companions)
     merged, conflicts = merge_priorities(persona, companions)
     return Selection(
         persona=persona.name,
@@ -144,6 +149,32 @@ def _companions(index: SelectionIndex, persona: Persona, candidates: Sequence[Ca
                 prompt=found.short_name, resource_uri=f"persona://{found.short_name}",
             ))
     return chosen
+
+
+def _always_apply(index: SelectionIndex, persona: Persona | None, chosen: Sequence[Companion]) -> list[Companion]:
+    """The personas that apply to every task, as companions of whatever was selected.
+
+    A Cursor rule with `alwaysApply: true`, or a file that applies to every file (Copilot
+    instructions with no frontmatter or `applyTo: "**"`), applies whatever the task says: it is a
+    companion of every selection (after the companions found by evidence, at most
+    `MAX_ALWAYS_COMPANIONS` of them, by name), with confidence 1.0, since it applies by its own rule.
+    When no persona is selected they are still returned, so a host still applies them.
+    """
+    taken = {c.name for c in chosen} | ({persona.name} if persona is not None else set())
+    found: list[Companion] = []
+    for other in index.always_apply:  # in name order
+        if len(found) == t.MAX_ALWAYS_COMPANIONS:
+            break
+        if other.name in taken:
+            continue
+        why = ("alwaysApply: true in its rule" if other.spec.always_apply
+               else "it applies to every file (applyTo '**', or no frontmatter)")
+        found.append(Companion(
+            name=other.name, title=other.title, confidence=1.0, reason=f"always applies ({why}).",
+            priority_hierarchy=list(other.spec.priority_hierarchy), prompt=other.short_name,
+            resource_uri=f"persona://{other.short_name}",
+        ))
+    return found
 
 
 def merge_priorities(lead: Persona, companions: Sequence[Companion]) -> tuple[list[str], list[str]]:

@@ -122,7 +122,10 @@ MIN_CONFIDENCE = 0.2  # below this the best guess is right less than one time in
 COMPANION_SHARE = 0.6  # a declared companion needs at least this share of the winner's score
 UNLINKED_SHARE = 0.9  # any other runner-up needs this much to count as clearly applying too
 COMPANION_MIN = 1.5  # and this much evidence from the task itself
-MAX_COMPANIONS = 2
+MAX_COMPANIONS = 2  # companions found by evidence
+# Personas that apply to every task (Cursor `alwaysApply: true`, Copilot `applyTo: "**"`) are
+# companions of every selection, after those found by evidence: at most this many, by name.
+MAX_ALWAYS_COMPANIONS = 5
 MAX_EVIDENCE = 12  # signals listed for the best candidate
 MAX_EVIDENCE_OTHERS = 6  # and for each runner-up
 MAX_CONFLICTS = 5
