@@ -11,16 +11,17 @@ from typing import Any
 
 import yaml
 
+from persona_mcp.formats import file_format, is_guidance_file
+from persona_mcp.loader import split_frontmatter
 from persona_mcp.model import Diagnostic, Persona
 from persona_mcp.selection import SelectionIndex, describe
-from persona_mcp.selection.derive import Profile
+from persona_mcp.selection.derive import DECLARED, Profile
 
 # A persona needs at least this much selectable evidence (summed weights of its distinct terms,
 # and globs) to be chosen for a task that names its work; below it `validate` warns.
 MIN_EVIDENCE = 2.0
 # How many derived terms `convert` writes out, strongest first.
 CONVERT_TERMS = 40
-CONVERT_GLOBS = 30
 
 
 def evidence_lines(index: SelectionIndex, name: str) -> list[str]:
@@ -57,33 +58,59 @@ def selectability(index: SelectionIndex) -> list[Diagnostic]:
     return found
 
 
-def converted(persona: Persona, profile: Profile) -> str:
+# Other tools' keys that `convert` leaves out: what they said is written in our own keys instead
+# (`globs` and `applyTo` as `trigger-files`, a match-all glob as `alwaysApply: true`).
+REPLACED_KEYS = ("globs", "applyTo")
+
+
+def converted(persona: Persona, profile: Profile, *, declare: bool = False) -> str:
     """The persona in persona-mcp's own format, with the evidence selection derived written out for review.
 
-    The frontmatter keeps what the file declared and adds the derived `trigger-keywords`,
-    `negative-keywords`, `trigger-files` and `request-shapes`; the body is kept byte for byte.
+    The frontmatter keeps every key the file gave that persona-mcp reads or keeps (name,
+    description, title, a subagent's `tools`, `model`, `color`, a skill's `license`...), so the
+    output loads without warnings and is still the other tool's file. A rule's `globs` or
+    `applyTo` become `trigger-files`, and a rule that applies to every task gets `alwaysApply: true`.
+    The derived terms are listed, strongest first, each with its source and weight, as a commented
+    `trigger-keywords` list: declared keywords make a persona's prose count far less
+    (`DECLARED_PROSE_FACTOR`), so writing them as declared would change its selection. With
+    `declare`, they are written as declared `trigger-keywords`. The body is kept byte for byte.
     """
     spec = persona.spec
     data: dict[str, Any] = {"name": spec.name, "description": spec.description}
-    if spec.title:
-        data["title"] = spec.title
+    for key, value in spec.model_dump(by_alias=True, exclude_defaults=True, mode="json").items():
+        if key not in REPLACED_KEYS:
+            data.setdefault(key, value)
+    data.update(persona.kept_keys)
+    if spec.trigger_files:
+        data["trigger-files"] = list(spec.trigger_files)
+    if persona.always_apply:
+        data["alwaysApply"] = True
     positive = sorted(profile.positive, key=lambda term: (-term.weight, term.text.lower()))
-    data["trigger-keywords"] = _unique(term.text for term in positive)[:CONVERT_TERMS]
-    negative = _unique(term.text for term in profile.negative)
-    if negative:
-        data["negative-keywords"] = negative
-    globs = _unique(g.glob for g in sorted(profile.globs, key=lambda g: -g.weight))[:CONVERT_GLOBS]
-    if globs:
-        data["trigger-files"] = globs
-    if profile.shapes:
-        data["request-shapes"] = sorted(profile.shapes)
-    for key, value in spec.model_dump(by_alias=True, exclude_defaults=True).items():
-        data.setdefault(key, value)
-    data["activity-keywords"] = list(spec.activity_keywords)  # unchanged, listed so the author sees them
-    if not data["activity-keywords"]:
-        del data["activity-keywords"]
+    declared = {text.lower() for text in (*spec.trigger_keywords, *spec.activity_keywords)}
+    derived = _unique(term.text for term in positive if term.source not in DECLARED)
+    derived = [text for text in derived if text.lower() not in declared][:CONVERT_TERMS]
+    source = {term.text: term for term in positive}
+    if declare and derived:
+        data["trigger-keywords"] = [*spec.trigger_keywords, *derived]
     front = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
-    return f"---\n{front}---\n{persona.body}"
+    if derived and not declare:
+        front += ("# Derived by persona-mcp from this file's text, strongest first (source, weight). Review them; to\n"
+                  "# declare them, uncomment the list (declared keywords make the description count far less).\n"
+                  f"# {'trigger-keywords' if not spec.trigger_keywords else 'more trigger-keywords'}:\n")
+        front += "".join(f"# - {yaml.safe_dump(text, width=1000).splitlines()[0]}  "
+                         f"# {source[text].source}, {source[text].weight:.2f}\n" for text in derived)
+    parts = split_frontmatter(persona.text)
+    body = parts[1] if parts is not None else persona.text
+    return f"---\n{front}---\n{body}"
+
+
+def output_name(name: str) -> str:
+    """The file `convert` writes a persona to: NAME.md, unless the loader would skip that file or read it as
+    another format (`readme.md`, `x.instructions.md`), then persona-NAME.md."""
+    target = f"{name}.md"
+    if not is_guidance_file(target) or file_format(target) != "persona":
+        target = f"persona-{name}.md"
+    return target
 
 
 def _unique(texts: Iterable[str]) -> list[str]:

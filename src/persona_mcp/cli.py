@@ -23,7 +23,7 @@ from persona_mcp.catalog import (
 from persona_mcp.errors import ConfigError, PersonaError
 from persona_mcp.formats import KEPT_KEYS
 from persona_mcp.loader import load_paths
-from persona_mcp.model import PersonaInfo, PersonaSpec
+from persona_mcp.model import Persona, PersonaInfo, PersonaSpec
 
 logger = logging.getLogger("persona_mcp")
 
@@ -149,7 +149,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     convert = command("convert", "write persona files of other tools' formats in persona-mcp's own, with the "
                       "evidence selection derives from them written out as triggers")
-    convert.add_argument("files", nargs="+", type=Path, metavar="FILE", help="persona, agent, skill or rule files")
+    convert.add_argument("files", nargs="+", type=Path, metavar="FILE",
+                         help="persona, agent, skill, rule or instructions files, or folders of them")
+    convert.add_argument("--declare", action="store_true",
+                         help="write the derived terms as declared trigger-keywords, not as a commented list "
+                         "(this changes how the persona is selected; see the README)")
     convert.add_argument("--output", "-o", type=Path, metavar="DIR",
                          help="write each as DIR/NAME.md (default: print them to stdout)")
 
@@ -387,26 +391,32 @@ def _fit(catalog: Catalog, cases: Sequence[Any], out: TextIO) -> int:
 
 
 def cmd_convert(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from persona_mcp.authoring import converted
+    from persona_mcp.authoring import converted, output_name
 
-    missing = [p for p in args.files if not p.is_file()]
+    missing = [p for p in args.files if not p.exists()]
     if missing:
-        raise UsageError(f"no such file: {missing[0]}")
+        raise UsageError(f"no such file or folder: {missing[0]}")
     result = load_paths(args.files, strict=False)
     for diagnostic in result.diagnostics:
         err.write(f"{diagnostic}\n")
-    index = Catalog.from_personas(result.personas).index
     if args.output:
         args.output.mkdir(parents=True, exist_ok=True)
-    for persona in index.personas:
-        text = converted(persona, index.profile(persona.name))
+    first: dict[str, Persona] = {}
+    for persona in result.personas:
+        if persona.name in first:  # two files given that both name it: the first one is written
+            err.write(f"{persona.path}: error: {persona.name!r} is also the name of {first[persona.name].path}; "
+                      "not written\n")
+        first.setdefault(persona.name, persona)
+    index = Catalog.from_personas(list(first.values())).index  # rarity as in the catalog they make together
+    for persona in first.values():
+        text = converted(persona, index.profile(persona.name), declare=args.declare)
         if args.output:
-            target = args.output / f"{persona.name}.md"
+            target = args.output / output_name(persona.name)
             target.write_text(text, encoding="utf-8", newline="")
             err.write(f"wrote {target}\n")
         else:
             out.write(text if text.endswith("\n") else text + "\n")
-    return EXIT_FAILURE if result.errors else EXIT_OK
+    return EXIT_FAILURE if result.errors or len(first) < len(result.personas) else EXIT_OK
 
 
 def cmd_schema(args: argparse.Namespace, out: TextIO) -> int:
