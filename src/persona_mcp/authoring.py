@@ -43,9 +43,15 @@ def evidence_data(index: SelectionIndex, name: str) -> dict[str, Any]:
 
 
 def selectability(index: SelectionIndex) -> list[Diagnostic]:
-    """A warning for each persona with too little selectable text to ever be chosen, saying what to add."""
+    """A warning for each persona with too little selectable text to ever be chosen, saying what to add.
+
+    A rule that applies to every task (`alwaysApply: true`) is a companion of every selection without
+    evidence, so it is not warned about.
+    """
     found: list[Diagnostic] = []
     for persona, profile in zip(index.personas, index.profiles, strict=True):
+        if persona.always_apply:
+            continue
         strength = sum(term.weight for term in profile.positive) + sum(g.weight for g in profile.globs)
         if strength < MIN_EVIDENCE:
             found.append(Diagnostic(
