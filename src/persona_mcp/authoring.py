@@ -101,8 +101,9 @@ def converted(persona: Persona, profile: Profile, *, declare: bool = False) -> s
     front = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
     if derived and not declare:
         front += ("# Derived by persona-mcp from this file's text, strongest first (source, weight). Review them; to\n"
-                  "# declare them, uncomment the list (declared keywords make the description count far less).\n"
-                  f"# {'trigger-keywords' if not spec.trigger_keywords else 'more trigger-keywords'}:\n")
+                  + ("# declare them, uncomment the list (declared keywords make the description count far less).\n"
+                     "# trigger-keywords:\n" if not spec.trigger_keywords else
+                     "# declare them, add them to trigger-keywords above.\n"))
         front += "".join(f"# - {yaml.safe_dump(text, width=1000).splitlines()[0]}  "
                          f"# {source[text].source}, {source[text].weight:.2f}\n" for text in derived)
     parts = split_frontmatter(persona.text)
