@@ -65,11 +65,13 @@ class Domains:
                 key = tuple(stems[start:end])
                 if end - start == 1 and task_words[start] in STOPWORDS:
                     continue
+                place = request.factor(start) * (t.CODE_FACTOR if all(request.code[start:end]) else 1.0)
                 for names, strength in ((tables.keys.get(key, ()), t.TASK_TERM),
                                         (tables.related.get(key, ()), t.TASK_RELATED)):
                     for name in names:
-                        hits.setdefault(name, []).append((strength * request.factor(start),
-                                                          " ".join(task_words[start:end])))
+                        if tables.kinds.get(name) == "language":
+                            strength *= t.LANGUAGE_TEXT_FACTOR
+                        hits.setdefault(name, []).append((strength * place, " ".join(task_words[start:end])))
         result: dict[str, Found] = {}
         for name, named in hits.items():
             named.sort(key=lambda hit: -hit[0])

@@ -53,6 +53,9 @@ TASK_TERM = 1.0
 TASK_RELATED = 0.6
 TASK_FILES = 1.5
 LANGUAGE_FILE_FACTOR = 0.2
+# A language named in the task's words counts this share (it says the language more than the work),
+# and a term found inside code (an identifier such as `convertToJSValue`) counts `CODE_FACTOR`.
+LANGUAGE_TEXT_FACTOR = 0.5
 # What an entry both are about is worth: task strength * persona weight * rarity * this.
 DOMAIN_WEIGHT = 3.0
 DOMAIN_POSTINGS = 200  # an entry keeps its strongest personas, at most this many
