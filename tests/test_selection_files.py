@@ -76,3 +76,10 @@ def test_globs_with_nothing_to_file_them_under_are_bounded() -> None:
     unkeyed = [f"*{'?' * (i % 7 + 1)}*{i}" for i in range(MAX_UNKEYED + 50)]
     found = table(unkeyed)
     assert len(found.unkeyed) == MAX_UNKEYED and len(found.skipped) == 50
+
+
+def test_an_extension_under_a_named_folder_says_more_than_the_extension_alone() -> None:
+    assert specificity("**/*.ts") < specificity("apps/webapp/**/*.ts") < specificity("apps/webapp/**")
+    index = SelectionIndex([persona("persona-web", files=["apps/webapp/**/*.ts"]),
+                            persona("persona-ts", files=["**/*.ts"])])
+    assert rank(index, "Tidy up", ["apps/webapp/src/index.ts"])[0].name == "persona-web"

@@ -26,14 +26,16 @@ def specificity(glob: str) -> float:
     """How much a glob says about a file: a bare extension little, a named folder or file more.
 
     `**/*.py` matches all Python code (1.0); `**/tests/**` or `**/Dockerfile` pin a role (2.0);
-    a name with a wildcard inside, like `**/*_test.go`, narrows an extension (1.5).
+    a name with a wildcard inside, like `**/*_test.go`, or an extension under a named folder, like
+    `apps/web/**/*.ts`, narrows an extension (1.5).
     """
     last = glob.rstrip("/").rsplit("/", 1)[-1]
     if last in ("**", "*") or not _WILD.search(last):
         return 2.0
-    if re.fullmatch(r"\*\.[^*?\[/]+", last):
+    folders = [part for part in glob.rstrip("/").split("/")[:-1] if part and not _WILD.search(part)]
+    if re.fullmatch(r"\*\.[^*?\[/]+", last) and not folders:
         return 1.0
-    return 1.5
+    return 1.5  # a narrowed name (`*_test.go`), or an extension under a named folder (`apps/web/**/*.ts`)
 
 
 def too_costly(glob: str) -> bool:
