@@ -9,28 +9,20 @@ Prints top-1, recall@3 and abstention for each catalog.
 from __future__ import annotations
 
 import argparse
-import os
-import sys
-from pathlib import Path
 
-from persona_mcp.catalog import Catalog, Layer, default_layers
+from bench_catalogs import DEFAULT_SHARED, bench_runs
+
 from persona_mcp.evaluate import evaluate, fit_points, load_cases
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    shared = os.environ.get("PERSONA_BENCH_SHARED", str(Path(__file__).resolve().parents[2] / "shared"))
-    parser.add_argument("--shared", default=shared)
+    parser.add_argument("--shared", default=DEFAULT_SHARED)
     parser.add_argument("--misses", type=int, default=0)
     args = parser.parse_args()
-    bench = Path(args.shared) / "bench"
-    if not bench.is_dir():
-        print(f"no benchmark folder at {bench}", file=sys.stderr)
+    runs = bench_runs(args.shared)
+    if runs is None:
         return 2
-    runs = [("built-in", Catalog.load(default_layers(user=False)), bench / "dev.jsonl")]
-    for folder in sorted((bench / "foreign").iterdir()):
-        if (folder / "agents").is_dir():
-            runs.append((folder.name, Catalog.load([Layer("custom", folder / "agents")]), folder / "dev.jsonl"))
     for label, catalog, cases in runs:
         loaded = load_cases(cases).cases
         report = evaluate(catalog.index, loaded)

@@ -11,30 +11,23 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
-import sys
 from pathlib import Path
 
-from persona_mcp.catalog import Catalog, Layer, default_layers
+from bench_catalogs import DEFAULT_SHARED, bench_runs
+
 from persona_mcp.evaluate import calibration, fit_points, load_cases
 from persona_mcp.selection import calibration as curve
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--shared", default=os.environ.get("PERSONA_BENCH_SHARED",
-                                                           str(Path(__file__).resolve().parents[2] / "shared")))
+    parser.add_argument("--shared", default=DEFAULT_SHARED)
     parser.add_argument("--write", action="store_true", help="write calibration.json")
     args = parser.parse_args()
     logging.disable(logging.WARNING)
-    bench = Path(args.shared) / "bench"
-    if not bench.is_dir():
-        print(f"no benchmark folder at {bench}", file=sys.stderr)
+    runs = bench_runs(args.shared)
+    if runs is None:
         return 2
-    runs = [("built-in", Catalog.load(default_layers(user=False)), bench / "dev.jsonl")]
-    for folder in sorted((bench / "foreign").iterdir()):
-        if (folder / "agents").is_dir():
-            runs.append((folder.name, Catalog.load([Layer("custom", folder / "agents")]), folder / "dev.jsonl"))
     points_by_run = {label: fit_points(catalog.index, load_cases(cases).cases) for label, catalog, cases in runs}
     points = [point for found in points_by_run.values() for point in found]
     coefficients = curve.fit(points)

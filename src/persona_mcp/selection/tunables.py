@@ -22,9 +22,6 @@ SOURCE_WEIGHT: dict[str, float] = {
     "negative-keywords": 1.0,  # declared: argues against the persona
     "boundary": 0.6,  # "Do NOT load for: ...", "Will not ...": prose, so it argues more softly
 }
-# The sources a persona's own words come from, strongest first: a term found in two keeps the first.
-POSITIVE_SOURCES = ("activity-keywords", "trigger-keywords", "name", "title", "trigger-clause", "section",
-                    "description")
 # A persona with declared trigger keywords has said when it applies: what its prose adds counts this share.
 DECLARED_PROSE_FACTOR = 0.1
 # A word of a persona's prose (description, trigger clause, section) that the lexicon does not know
