@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 from tests.test_selection_derive import LEXICON, agent
 
-from persona_mcp.selection import SelectionIndex, read_request, select
+from persona_mcp.selection import SelectionIndex, read_request, select, tunables
 from persona_mcp.selection.domains import Domains
 
 
@@ -48,7 +49,12 @@ def test_a_design_write_up_is_about_architecture() -> None:
     assert select(index, task, []).persona == "architect-reviewer"
 
 
-def test_an_entry_keeps_its_strongest_personas_only() -> None:
-    profiles = [SelectionIndex([agent(f"qa-{i}", "Testing.")], LEXICON).profiles[0] for i in range(5)]
-    domains = Domains(LEXICON, profiles)
-    assert len(domains.personas["testing"]) == 5
+def test_an_entry_keeps_its_strongest_personas_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tunables, "DOMAIN_POSTINGS", 2)
+    personas = [agent("helper-a", "Use this agent when testing needs care."),
+                agent("qa-b", "Quality."),
+                agent("helper-c", "Use this agent when testing needs care."),
+                agent("qa-d", "Quality.")]
+    profiles = SelectionIndex(personas, LEXICON).profiles  # in name order: helper-a, helper-c, qa-b, qa-d
+    kept = [persona for persona, _weight, _where in Domains(LEXICON, profiles).personas["testing"]]
+    assert kept == [2, 3]  # the two whose name says testing, not the two that mention it

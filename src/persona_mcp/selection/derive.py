@@ -205,7 +205,6 @@ class Deriver:
     """Derives profiles against one lexicon."""
 
     def __init__(self, lexicon: Lexicon | None = None) -> None:
-        self.lexicon = lexicon
         self.tables: Lexical | None = lexical(lexicon) if lexicon is not None else None
 
     def name_entries(self, text: str) -> dict[str, tuple[float, str]]:

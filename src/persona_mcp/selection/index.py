@@ -32,7 +32,6 @@ class SelectionIndex:
 
     def __init__(self, personas: Sequence[Persona], lexicon: Lexicon | None = None) -> None:
         self.personas = sorted(personas, key=lambda p: p.name)  # ties are broken by position: by name
-        self.lexicon = lexicon
         deriver = Deriver(lexicon)
         self.profiles: list[Profile] = [deriver.derive(p) for p in self.personas]
         count = len(self.personas)
