@@ -110,3 +110,20 @@ def test_a_name_is_about_its_head_more_than_what_qualifies_it() -> None:
     assert analysis["testing"][0] < 1.0  # it analyses tests; it does not test
     reviewer = deriver.derive(agent("architect-reviewer", "Reviews designs.")).entries
     assert reviewer["architecture"][0] == 1.0  # a reviewer of architecture is about architecture
+
+
+def test_only_a_domain_is_named_by_a_loose_form_of_a_name_word() -> None:
+    lexicon = Lexicon((
+        *LEXICON.entries,
+        entry("buildah", kind="tool", terms=("buildah",)),
+        entry("pydantic", kind="technology", terms=("pydantic",), related=("validator",)),
+        entry("build", terms=("build system", "compile")),
+        entry("nodejs", kind="technology", terms=("nodejs", "node.js")),
+    ))
+    deriver = Deriver(lexicon)
+    # "build" is a prefix of Buildah and a related word names pydantic: neither names a technology ...
+    assert "buildah" not in deriver.derive(agent("build-engineer", "Keeps builds fast.")).entries
+    assert "pydantic" not in deriver.derive(agent("idea-validator", "Checks ideas.")).entries
+    # ... but a domain's own name does, and so does a JavaScript name without its "js".
+    assert deriver.derive(agent("build-engineer", "Keeps builds fast.")).entries["build"][0] == 1.0
+    assert deriver.derive(agent("node-specialist", "Servers.")).entries["nodejs"][0] == 1.0

@@ -232,8 +232,16 @@ class Deriver:
                 if not covered.isdisjoint(span):
                     continue
                 head = tuple(stems[start:start + length - 1])
-                for last in tables.variants(stems[start + length - 1]):
-                    names = tables.keys.get((*head, last)) or tables.related.get((*head, last))
+                word = stems[start + length - 1]
+                for last in tables.variants(word):
+                    # A role form or a related word names a domain ("architect" is architecture, "qa" is
+                    # testing), not a technology: the "build" of build-engineer is not Buildah, nor the
+                    # "optimizer" of dx-optimizer PyTorch's. A JavaScript name may drop its "js" ("node").
+                    names = (tables.keys.get((*head, last)) or tables.domain_names.get((*head, last), ())
+                             if last in (word, stem(word + "js")) else ())
+                    names = names or tuple(
+                        name for name in (*tables.keys.get((*head, last), ()), *tables.related.get((*head, last), ()))
+                        if tables.kinds.get(name) == "domain")
                     if names:
                         covered.update(span)
                         share = 1.0 if start + length > head_at else t.MODIFIER_SHARE

@@ -29,6 +29,10 @@ class Lexical:
         self.parents = {entry.name: tuple(d for d in entry.domains if d != entry.name) for entry in entries}
         self.keys = _file(entries, naming=True)  # stems of a naming term -> its entries
         self.related = {key: names for key, names in _file(entries, naming=False).items() if key not in self.keys}
+        # A domain's own name names it in a persona's name ("build-engineer"), where it is not a term
+        # of a task's text ("build a form").
+        self.domain_names = {key: (entry.name,) for entry in entries if entry.kind == "domain"
+                             and (key := stem_key(entry.name.replace("-", " "))) and key not in self.keys}
         self.longest = max((len(key) for key in (*self.keys, *self.related)), default=1)
         # The vocabulary, as written: the parts of a phrase are not known words by themselves ("load" of
         # "load testing").
