@@ -127,3 +127,10 @@ def test_only_a_domain_is_named_by_a_loose_form_of_a_name_word() -> None:
     # ... but a domain's own name does, and so does a JavaScript name without its "js".
     assert deriver.derive(agent("build-engineer", "Keeps builds fast.")).entries["build"][0] == 1.0
     assert deriver.derive(agent("node-specialist", "Servers.")).entries["nodejs"][0] == 1.0
+
+
+def test_a_name_word_the_lexicon_does_not_know_qualifies_what_the_name_names() -> None:
+    deriver = Deriver(LEXICON)
+    plain = deriver.derive(agent("architect-reviewer", "Reviews designs.")).entries["architecture"][0]
+    narrow = deriver.derive(agent("kafka-architect", "Designs streams.")).entries["architecture"][0]
+    assert narrow < plain  # an architect of one kind of system is less about architecture in general

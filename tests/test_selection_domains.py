@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from tests.test_selection_derive import LEXICON, agent
 
+from persona_mcp.lexicon import Lexicon, LexiconEntry
 from persona_mcp.selection import SelectionIndex, read_request, select, tunables
 from persona_mcp.selection.domains import Domains
 
@@ -58,3 +59,12 @@ def test_an_entry_keeps_its_strongest_personas_only(monkeypatch: pytest.MonkeyPa
     profiles = SelectionIndex(personas, LEXICON).profiles  # in name order: helper-a, helper-c, qa-b, qa-d
     kept = [persona for persona, _weight, _where in Domains(LEXICON, profiles).personas["testing"]]
     assert kept == [2, 3]  # the two whose name says testing, not the two that mention it
+
+
+def test_a_related_word_says_less_of_a_technology_than_of_a_domain() -> None:
+    lexicon = Lexicon((*LEXICON.entries, LexiconEntry(name="wordpress", kind="technology", terms=("wordpress",),
+                                                      related=("hooks",), globs=(), domains=())))
+    index = SelectionIndex([agent("qa-expert", "Quality.")], lexicon)
+    hooks = index.domains.read(read_request("Add afterCommit hooks", []))["wordpress"].strength
+    flaky = index.domains.read(read_request("Add afterCommit flaky", []))["testing"].strength
+    assert hooks == pytest.approx(flaky * tunables.TECH_RELATED_FACTOR)

@@ -207,8 +207,9 @@ class Deriver:
     def __init__(self, lexicon: Lexicon | None = None) -> None:
         self.tables: Lexical | None = lexical(lexicon) if lexicon is not None else None
 
-    def name_entries(self, text: str) -> dict[str, tuple[float, str]]:
-        """The entries a persona's name (or title) names: entry -> (how much, the words that name it).
+    def name_entries(self, text: str) -> tuple[dict[str, tuple[float, str]], int]:
+        """The entries a persona's name (or title) names: entry -> (how much, the words that name it),
+        and how many of its words name no entry ("microservices" of microservices-architect).
 
         The longest run of its words that names an entry wins ("penetration tester" is security, so
         its "tester" does not also name testing); the last word of a run may be a role form of a term.
@@ -218,7 +219,7 @@ class Deriver:
         tables = self.tables
         found: dict[str, tuple[float, str]] = {}
         if tables is None:
-            return found
+            return found, 0
         name_words = [w for w in re.split(r"[^a-z0-9+#]+", text.lower()) if w and w not in ROLE_WORDS]
         stems = [stem(w) for w in name_words]
         # The head: the last word, unless it names who checks the rest ("architect-reviewer").
@@ -249,7 +250,9 @@ class Deriver:
                             if share > found.get(name, (0.0, ""))[0]:
                                 found[name] = (share, " ".join(name_words[start:start + length]))
                         break
-        return found
+        unnamed = sum(1 for at, word in enumerate(name_words) if at not in covered and at <= head_at
+                      and len(word) > 1 and word.isalpha() and word not in STOPWORDS)
+        return found, unnamed
 
     def derive(self, persona: Persona) -> Profile:
         """The profile of one persona: its terms and globs with their sources, and the shapes it answers."""
@@ -379,10 +382,13 @@ def _entries(build: _Builder, deriver: Deriver, short_name: str, title: str) -> 
         if weight > found.get(entry, (0.0, ""))[0]:
             found[entry] = (weight, where)
 
+    qualifiers = 0
     for source, text in (("name", short_name), ("title", title)):
-        for entry, (share, words_) in deriver.name_entries(text).items():
+        named, unnamed = deriver.name_entries(text)
+        for entry, (share, words_) in named.items():
             name(entry, share, f"{source}: {words_}")  # the name says what the persona is about
             identity.add(entry)
+        qualifiers = max(qualifiers, unnamed)
     for term in list(build.positive.values()):
         source = term.source
         if source not in t.LEXICON_REACH or source in ("name", "title"):
@@ -395,7 +401,7 @@ def _entries(build: _Builder, deriver: Deriver, short_name: str, title: str) -> 
             name(entry, reach * t.RELATED_REACH, f"{source}: {term.text}")
     for entry in identity:  # a persona whose name names several things is less about each ("ui-ux-tester")
         weight, where = found[entry]
-        found[entry] = (weight / len(identity) ** t.IDENTITY_SPREAD, where)
+        found[entry] = (weight / (len(identity) + t.QUALIFIER_COUNT * qualifiers) ** t.IDENTITY_SPREAD, where)
     for entry, (weight, where) in list(found.items()):
         for parent in tables.parents.get(entry, ()):
             name(parent, weight * t.PARENT_SHARE, f"{where} (via {entry})")

@@ -66,12 +66,10 @@ class Domains:
                 if end - start == 1 and task_words[start] in STOPWORDS:
                     continue
                 place = request.factor(start) * (t.CODE_FACTOR if all(request.code[start:end]) else 1.0)
-                for names, strength in ((tables.keys.get(key, ()), t.TASK_TERM),
-                                        (tables.related.get(key, ()), t.TASK_RELATED)):
+                for names, related in ((tables.keys.get(key, ()), False), (tables.related.get(key, ()), True)):
                     for name in names:
-                        if tables.kinds.get(name) == "language":
-                            strength *= t.LANGUAGE_TEXT_FACTOR
-                        hits.setdefault(name, []).append((strength * place, " ".join(task_words[start:end])))
+                        hits.setdefault(name, []).append((_strength(tables.kinds.get(name, ""), related) * place,
+                                                          " ".join(task_words[start:end])))
         result: dict[str, Found] = {}
         for name, named in hits.items():
             named.sort(key=lambda hit: -hit[0])
@@ -132,6 +130,15 @@ class Domains:
             for persona, weight, where in self.personas.get(name, ()):
                 out.setdefault(persona, []).append((name, task.matched, task.strength * weight, where))
         return out
+
+
+def _strength(kind: str, related: bool) -> float:
+    """What a word of the task that names an entry of this kind says of it."""
+    if kind == "language":
+        return (t.TASK_RELATED if related else t.TASK_TERM) * t.LANGUAGE_TEXT_FACTOR
+    if related:
+        return t.TASK_RELATED * (1.0 if kind == "domain" else t.TECH_RELATED_FACTOR)
+    return t.TASK_TERM
 
 
 def _accompanies(tables: Lexical, name: str) -> bool:

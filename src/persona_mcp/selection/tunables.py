@@ -39,6 +39,9 @@ OTHER_REACH = 0.4
 MODIFIER_SHARE = 0.6
 # The entries a name names share its weight: each counts 1 / (how many) ** this.
 IDENTITY_SPREAD = 0.5
+# A word of the name that names no entry qualifies it ("microservices-architect" is about one kind of
+# architecture): it counts as this many of the things the name names.
+QUALIFIER_COUNT = 1.0
 # A related word ("flaky" for testing) names its entry this share of what a naming term would.
 RELATED_REACH = 0.5
 # An entry passes this share of its weight on to the domains it belongs to (pytest -> testing),
@@ -48,6 +51,9 @@ PARENT_SHARE = 0.3
 # falling under an entry's globs (a file of a language entry, `*.ts`, counts `LANGUAGE_FILE_FACTOR`).
 TASK_TERM = 1.0
 TASK_RELATED = 0.6
+# A related word of a technology, a tool or a layout ("hooks" of WordPress, "serialization" of a
+# library) is more often a word of general use than a domain's ("flaky" of testing): it counts this share.
+TECH_RELATED_FACTOR = 0.5
 TASK_FILES = 1.5
 LANGUAGE_FILE_FACTOR = 0.2
 # A language named in the task's words counts this share (it says the language more than the work),
