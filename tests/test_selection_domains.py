@@ -67,4 +67,16 @@ def test_a_related_word_says_less_of_a_technology_than_of_a_domain() -> None:
     index = SelectionIndex([agent("qa-expert", "Quality.")], lexicon)
     hooks = index.domains.read(read_request("Add afterCommit hooks", []))["wordpress"].strength
     flaky = index.domains.read(read_request("Add afterCommit flaky", []))["testing"].strength
-    assert hooks == pytest.approx(flaky * tunables.TECH_RELATED_FACTOR)
+    assert hooks == pytest.approx(flaky / tunables.WORK_TEXT_FACTOR * tunables.TECH_RELATED_FACTOR)  # testing is work
+
+
+def test_words_that_name_the_kind_of_work_outweigh_where_its_files_are(monkeypatch: pytest.MonkeyPatch) -> None:
+    lexicon = Lexicon((*LEXICON.entries, LexiconEntry(name="frontend", kind="domain", terms=("frontend",),
+                                                      related=(), globs=("components/",), domains=())))
+    index = SelectionIndex([agent("performance-engineer", "Use this agent when you need to find bottlenecks."),
+                            agent("frontend-developer", "Use this agent when building interfaces.")], lexicon)
+    task = "Reduce latency of the list"
+    files = ["src/components/List.vue", "src/components/Row.vue", "src/components/Cell.vue", "src/api.ts"]
+    assert select(index, task, files).persona == "performance-engineer"
+    monkeypatch.setattr(tunables, "WORK_TEXT_FACTOR", 1.0)
+    assert select(index, task, files).persona == "frontend-developer"

@@ -68,7 +68,8 @@ class Domains:
                 place = request.factor(start) * (t.CODE_FACTOR if all(request.code[start:end]) else 1.0)
                 for names, related in ((tables.keys.get(key, ()), False), (tables.related.get(key, ()), True)):
                     for name in names:
-                        hits.setdefault(name, []).append((_strength(tables.kinds.get(name, ""), related) * place,
+                        work = t.WORK_TEXT_FACTOR if name in t.WORK_DOMAINS else 1.0
+                        hits.setdefault(name, []).append((_strength(tables.kinds.get(name, ""), related) * place * work,
                                                           " ".join(task_words[start:end])))
         result: dict[str, Found] = {}
         for name, named in hits.items():

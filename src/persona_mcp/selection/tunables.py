@@ -56,6 +56,12 @@ TASK_RELATED = 0.6
 TECH_RELATED_FACTOR = 0.5
 TASK_FILES = 1.5
 LANGUAGE_FILE_FACTOR = 0.2
+# The domains that name a kind of work rather than a place in a system: when the task's words name
+# one ("Cache list VNode", "Prevent XSS in ..."), that says what the work is more than where its
+# files are (`src/components/`), and the words count this much more.
+WORK_DOMAINS = ("performance", "refactoring", "testing", "security", "documentation", "debugging", "ci", "build",
+                "architecture")
+WORK_TEXT_FACTOR = 1.5
 # A language named in the task's words counts this share (it says the language more than the work),
 # and a term found inside code (an identifier such as `convertToJSValue`) counts `CODE_FACTOR`.
 LANGUAGE_TEXT_FACTOR = 0.5
