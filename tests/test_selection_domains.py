@@ -80,3 +80,14 @@ def test_words_that_name_the_kind_of_work_outweigh_where_its_files_are(monkeypat
     assert select(index, task, files).persona == "performance-engineer"
     monkeypatch.setattr(tunables, "WORK_TEXT_FACTOR", 1.0)
     assert select(index, task, files).persona == "frontend-developer"
+
+
+def test_a_persona_named_for_a_broader_domain_gains_from_its_parts() -> None:
+    lexicon = Lexicon((*LEXICON.entries,
+                       LexiconEntry(name="devops", kind="domain", terms=("devops",), related=(), globs=(), domains=()),
+                       LexiconEntry(name="ci", kind="domain", terms=("ci",), related=(),
+                                    globs=(".github/workflows/",), domains=("devops",))))
+    index = SelectionIndex([agent("devops-engineer", "Use this agent when CI pipelines need care."),
+                            agent("automation-expert", "Use this agent when CI scripts need care.")], lexicon)
+    result = select(index, "Allow backport to run on forks", [".github/workflows/backport.yml"])
+    assert result.persona == "devops-engineer"
