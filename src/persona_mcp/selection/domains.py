@@ -104,8 +104,7 @@ class Domains:
         claimed: list[tuple[str, dict[str, float]]] = []
         for path in paths:
             claims: dict[str, float] = {}
-            for glob in tables.globs.match(path.lower()):
-                entry = tables.globs.globs[glob]
+            for entry in tables.globs.matching(path.lower()):
                 for owner, _weight in entry.owners:
                     name = tables.names[owner]
                     claim = min(1.0, entry.specificity / t.FULL_CLAIM)

@@ -3,7 +3,9 @@
 Globs are filed under a literal that every path they match must carry (a folder or file name, an
 extension, the first letters of a name), so a path is tested only against the globs filed under
 its own parts; the few globs with no such literal are tested against every path, and there are
-at most `MAX_UNKEYED` of them per catalog.
+at most `MAX_UNKEYED` of them per catalog. Most globs are decided by their literal alone
+(`**/*.py`, `conftest.py`, `**/tests/**`: see `_decided_key`): every path that carries it
+matches, and no regex runs for them.
 """
 
 from __future__ import annotations
@@ -19,7 +21,10 @@ _WILD = re.compile(r"[*?\[]")
 _WILD_OR_CLASS = re.compile(r"[*?\[\]]")
 MAX_UNKEYED = 256  # distinct globs with no literal to file them under, per catalog
 MAX_STARS = 4  # '*' in one name: more could take exponential time to match (the loader refuses such globs too)
-PREFIX = 2  # a name glob such as `Dockerfile*` is filed under its first letters
+# A name glob such as `Dockerfile*` or `test_*.py` is filed under the letters it starts with: at least
+# `MIN_PREFIX` of them, and at most `MAX_PREFIX` (a path carries each of its names' starts of those lengths).
+MIN_PREFIX = 2
+MAX_PREFIX = 6
 
 
 def specificity(glob: str) -> float:
@@ -51,28 +56,54 @@ def _keys_of_glob(glob: str) -> tuple[str, str] | None:
     last = parts[-1]
     if not _WILD.search(last):
         return ("part", last)
+    prefix = _WILD.split(last, 1)[0]  # "test_*.py" -> "test_": fewer names start so than end in ".py"
+    if len(prefix) >= MIN_PREFIX:
+        return ("start", prefix[:MAX_PREFIX])
     tail = _WILD_OR_CLASS.split(last)[-1]  # the literal after the last wildcard: "*.test.ts" -> ".test.ts"
     if "." in tail and not tail.endswith("."):
         return ("ext", tail[tail.index(".") + 1:])  # "*_test.go" -> "go", "*.test.ts" -> "test.ts"
-    prefix = _WILD.split(last, 1)[0]
-    if len(prefix) >= PREFIX:
-        return ("start", prefix[:PREFIX])
     for part in reversed(parts[:-1]):
         if not _WILD.search(part):
             return ("part", part)
     return None
 
 
+# The shapes of glob that their literal decides, as gitignore reads them: a name with no wildcard,
+# class or escape anywhere in the path (`conftest.py`, `**/Dockerfile`); anything under a folder of
+# that name (`tests/`, `**/tests/**`); a name with that dotted end (`*.py`, `**/*.test.ts`).
+_LITERAL = r"[^*?\[\]\\/]+"
+_ANY_NAME = re.compile(rf"(?:\*\*/)?({_LITERAL})")
+_ANY_FOLDER = re.compile(rf"(?:\*\*/)?({_LITERAL})/|\*\*/({_LITERAL})/\*\*/?")
+_ANY_EXTENSION = re.compile(rf"(?:\*\*/)?\*\.({_LITERAL}(?<!\.))")
+
+
+def _decided_key(glob: str) -> tuple[str, str] | None:
+    """The key that decides a glob on its own: a (normalised) path matches it if and only if it carries the key.
+
+    None for other globs. A folder glob is filed under its name as a part, and decided by ("folder", name),
+    which a path carries for each part but its last.
+    """
+    if _ANY_NAME.fullmatch(glob):
+        return ("part", glob.removeprefix("**/"))
+    folder = _ANY_FOLDER.fullmatch(glob)
+    if folder:
+        return ("folder", folder.group(1) or folder.group(2))
+    extension = _ANY_EXTENSION.fullmatch(glob)
+    if extension:
+        return ("ext", extension.group(1))
+    return None
+
+
 def _keys_of_path(path: str) -> list[tuple[str, str]]:
     parts = path.split("/")  # a glob can match any part: a folder named `x.md` matches `*.md`, as in gitignore
     keys = [("part", part) for part in parts]
-    keys += [("start", part[:PREFIX]) for part in parts if len(part) >= PREFIX]
+    keys += [("start", part[:n]) for part in parts for n in range(MIN_PREFIX, min(len(part), MAX_PREFIX) + 1)]
     for part in parts:  # every dotted end of every part: "a.test.ts" -> "test.ts", "ts"
         at = part.find(".", 1)
         while at != -1 and at < len(part) - 1:
             keys.append(("ext", part[at + 1:]))
             at = part.find(".", at + 1)
-    return keys
+    return keys + [("folder", part) for part in parts[:-1]]  # decides folder globs (`_decided_key`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,8 +117,10 @@ class FileTrigger:
 
 @dataclass
 class _Glob:
+    glob: str
     pattern: str  # the regex pathspec translates the glob to, compiled when a path first needs it
     specificity: float
+    decided_by: tuple[str, str] | None  # a path matches if and only if it carries this key (`_decided_key`)
     owners: list[tuple[int, float]] = field(default_factory=list)  # (persona, weight) of those it argues for
     excluders: list[int] = field(default_factory=list)  # personas that take its files back with `!glob`
     rarity: float = 1.0
@@ -107,7 +140,7 @@ class GlobTable:
 
         self.globs: dict[str, _Glob] = {}
         self.skipped: list[str] = []  # globs left out: unusable, too costly, or past `MAX_UNKEYED`
-        by_key: dict[tuple[str, str], list[str]] = {}
+        by_key: dict[tuple[str, str], list[_Glob]] = {}
         self.unkeyed: list[str] = []
         for persona, triggers in enumerate(globs):
             for trigger in triggers:
@@ -132,11 +165,11 @@ class GlobTable:
                         continue
                     if include is None or pattern is None:
                         continue
-                    entry = self.globs[glob] = _Glob(pattern, specificity(glob))
+                    entry = self.globs[glob] = _Glob(glob, pattern, specificity(glob), _decided_key(glob))
                     if key is None:
                         self.unkeyed.append(glob)
                     else:
-                        by_key.setdefault(key, []).append(glob)
+                        by_key.setdefault(key, []).append(entry)
                 if negate:
                     entry.excluders.append(persona)
                 elif all(owner != persona for owner, _ in entry.owners):
@@ -148,14 +181,15 @@ class GlobTable:
             entry.owners.sort(key=lambda owner: (-owner[1], owner[0]))  # strongest claims first
 
     def match(self, path: str) -> list[str]:
-        """The globs that match a path (lowercase), in a stable order."""
-        candidates: dict[str, None] = {}
-        for key in _keys_of_path(path):
-            for glob in self.by_key.get(key, ()):
-                candidates[glob] = None
-        for glob in self.unkeyed:
-            candidates[glob] = None
-        return [glob for glob in candidates if self.globs[glob].match(path)]
+        """The globs that match a path (lowercase, normalised: see `request.normalise_path`), in a stable order."""
+        return [entry.glob for entry in self.matching(path)]
+
+    def matching(self, path: str) -> list[_Glob]:
+        """The entries of the globs that match a path, as `match` orders them."""
+        keys = dict.fromkeys(_keys_of_path(path))
+        found = [entry for key in keys for entry in self.by_key.get(key, ())
+                 if (entry.decided_by in keys if entry.decided_by else entry.match(path))]
+        return found + [self.globs[glob] for glob in self.unkeyed if self.globs[glob].match(path)]
 
 
 def rarity(count: int, owners: float) -> float:
@@ -191,8 +225,8 @@ def file_evidence(table: GlobTable, paths: Sequence[str]) -> FileEvidence:
         claims: dict[int, tuple[float, str]] = {}
         strongest = 0.0  # the strongest claim before rarity: how much the file says at all
         excluded: set[int] = set()
-        for glob in table.match(lowered):
-            entry = table.globs[glob]
+        for entry in table.matching(lowered):
+            glob = entry.glob
             excluded.update(entry.excluders)
             if not entry.owners:
                 continue

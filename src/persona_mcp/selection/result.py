@@ -7,6 +7,7 @@ from typing import Literal
 
 from persona_mcp.model import Candidate, Companion, Evidence, Persona, Selection
 from persona_mcp.selection import tunables as t
+from persona_mcp.selection.calibration import confidence
 from persona_mcp.selection.index import SelectionIndex
 from persona_mcp.selection.request import read_request
 from persona_mcp.selection.scoring import Scored, rank, strongest
@@ -74,12 +75,13 @@ def rank_candidates(index: SelectionIndex, task: str, files: Iterable[str] = (),
 
 
 def candidate(index: SelectionIndex, entry: Scored, position: int) -> Candidate:
-    """A ranked persona with its strongest evidence."""
+    """A ranked persona with its strongest evidence and its calibrated confidence."""
     shown = strongest(index, entry)[: t.MAX_EVIDENCE if position == 0 else t.MAX_EVIDENCE_OTHERS]
     evidence = [Evidence(item.kind, item.trigger, item.matched, round(item.weight, 4), item.source)  # type: ignore[arg-type]
                 for item in shown]
     p = entry.persona
-    return Candidate(index.names[p], index.short_names[p], index.titles[p], entry.score, entry.confidence, evidence)
+    return Candidate(index.names[p], index.short_names[p], index.titles[p], entry.score,
+                     confidence(entry.score, entry.other, len(index.personas)), evidence)
 
 
 def _abstention(best: Candidate | None, ranked: list[Scored], index: SelectionIndex, has_files: bool) -> str:

@@ -1,4 +1,4 @@
-"""Scoring: every signal of every persona with evidence, added up and ranked; and the confidence of a score.
+"""Scoring: every signal of every persona with evidence, added up and ranked.
 
 A persona's score is
 
@@ -14,10 +14,11 @@ for it by name, and `weight` its declared `weight`.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 
 from persona_mcp.selection import tunables as t
-from persona_mcp.selection.calibration import confidence
 from persona_mcp.selection.files import file_evidence
 from persona_mcp.selection.index import SelectionIndex
 from persona_mcp.selection.phrases import Hit, find_hits, text_score
@@ -39,18 +40,26 @@ class Item:
     source: str = ""
 
 
+Explain = Callable[[], list[Item]]  # the items behind some of a persona's score, built only when it is reported
+
+
 @dataclass
 class Scored:
-    """A persona with evidence, its score and that evidence, strongest first."""
+    """A persona with evidence: its score, the best other score (for its confidence), and what explains it."""
 
     persona: int
     score: float
-    items: list[Item] = field(default_factory=list)
-    confidence: float = 0.0
+    explain: list[Explain] = field(default_factory=list)
+    other: float = 0.0  # the runner-up's score for the best persona, the best's for every other
+
+    @property
+    def items(self) -> list[Item]:
+        """Its evidence items, in the order the signals added them."""
+        return [item for explain in self.explain for item in explain()]
 
 
 def rank(index: SelectionIndex, request: Request) -> list[Scored]:
-    """Personas with positive evidence, best first (ties broken by name), with calibrated confidence."""
+    """Personas with positive evidence, best first (ties broken by name)."""
     evidence = Evidence()
     _text(evidence, index, request)
     _domains(evidence, index, request)
@@ -58,13 +67,14 @@ def rank(index: SelectionIndex, request: Request) -> list[Scored]:
     _files(evidence, index, request)
     _shapes(evidence, index, request)  # after the others: a shape modifies the evidence a persona has
     _explicit(evidence, index, request)
-    scored = [Scored(p, round(max(total, 0.0) * index.weights[p], 4), evidence.items[p])
+    scored = [Scored(p, round(max(total, 0.0) * index.weights[p], 4), evidence.explain[p])
               for p, total in evidence.totals.items()]
     scored = [s for s in scored if s.score > 0]
     scored.sort(key=lambda s: (-s.score, index.names[s.persona]))
-    for position, entry in enumerate(scored):
-        other = scored[1].score if position == 0 and len(scored) > 1 else (scored[0].score if position else 0.0)
-        entry.confidence = confidence(entry.score, other, len(index.personas))
+    for entry in scored[1:]:
+        entry.other = scored[0].score
+    if len(scored) > 1:
+        scored[0].other = scored[1].score
     return scored
 
 
@@ -76,30 +86,33 @@ def strongest(index: SelectionIndex, entry: Scored) -> list[Item]:
 
 
 class Evidence:
-    """Each persona's evidence items, and their running total."""
+    """Each persona's running total, and how to explain it: the items are built only for the personas reported."""
 
     def __init__(self) -> None:
-        self.items: dict[int, list[Item]] = {}
         self.totals: dict[int, float] = {}
+        self.explain: dict[int, list[Explain]] = {}
 
-    def add(self, persona: int, item: Item) -> None:
-        self.items.setdefault(persona, []).append(item)
-        self.totals[persona] = self.totals.get(persona, 0.0) + item.weight
+    def add(self, persona: int, values: Sequence[float], explain: Explain) -> None:
+        """Add `values` to a persona's total, one after the other, and what explains them."""
+        total = self.totals.get(persona, 0.0)
+        for value in values:
+            total += value
+        self.totals[persona] = total
+        self.explain.setdefault(persona, []).append(explain)
 
 
 def _text(evidence: Evidence, index: SelectionIndex, request: Request) -> None:
     """The persona's own terms in the task, with diminishing returns (`phrases.text_score`)."""
     for persona, hits in find_hits(index, request).items():
-        evidence.items[persona] = [_item(hit) for hit in hits]
-        evidence.totals[persona] = text_score(hits)
+        evidence.add(persona, [text_score(hits)], partial(_hit_items, hits))
 
 
 def _domains(evidence: Evidence, index: SelectionIndex, request: Request) -> None:
     """The lexicon entries the task and the persona are both about, strongest first, with diminishing returns."""
     for persona, found in index.domains.evidence(index.domains.read(request)).items():
         found.sort(key=lambda item: -item[2])
-        for position, (entry, matched, value, where) in enumerate(found):
-            evidence.add(persona, Item("lexicon", entry, list(matched), value * t.DECAY**position, where))
+        values = [value * t.DECAY**position for position, (_entry, _matched, value, _where) in enumerate(found)]
+        evidence.add(persona, values, partial(_domain_items, found, values))
 
 
 def _prior(evidence: Evidence, index: SelectionIndex, request: Request) -> None:
@@ -112,8 +125,9 @@ def _prior(evidence: Evidence, index: SelectionIndex, request: Request) -> None:
             totals[persona] = totals.get(persona, 0.0) + weight
             matched.setdefault(persona, []).append(first_word[key])
     for persona, total in totals.items():
-        evidence.add(persona, Item("body", "description and body", matched[persona][:10], min(total, t.BODY_CAP),
-                                   "body prose"))
+        value = min(total, t.BODY_CAP)
+        evidence.add(persona, [value], partial(_items, "body", "description and body", matched[persona], value,
+                                               "body prose"))
 
 
 def _files(evidence: Evidence, index: SelectionIndex, request: Request) -> None:
@@ -122,8 +136,7 @@ def _files(evidence: Evidence, index: SelectionIndex, request: Request) -> None:
         return
     found = file_evidence(index.globs, request.paths)
     for persona, shares in found.items.items():
-        for glob, paths, value in shares:
-            evidence.add(persona, Item("file", glob, paths[:10], value, "trigger-files"))
+        evidence.add(persona, [value for _glob, _paths, value in shares], partial(_file_items, shares))
 
 
 def _shapes(evidence: Evidence, index: SelectionIndex, request: Request) -> None:
@@ -135,20 +148,33 @@ def _shapes(evidence: Evidence, index: SelectionIndex, request: Request) -> None
         for persona in index.shape_personas.get(shape, ()):
             support = min(1.0, evidence.totals.get(persona, 0.0) / t.SHAPE_SUPPORT)  # never evidence alone
             if support > 0:
-                evidence.add(persona, Item("shape", shape, [SHAPE_TEXT[shape]], value * support, "request-shapes"))
+                evidence.add(persona, [value * support],
+                             partial(_items, "shape", shape, [SHAPE_TEXT[shape]], value * support, "request-shapes"))
 
 
 def _explicit(evidence: Evidence, index: SelectionIndex, request: Request) -> None:
     explicit = explicit_request(index, request.lowered)
     if explicit is not None:
-        evidence.add(explicit, Item("explicit", index.names[explicit], [index.short_names[explicit]],
-                                    t.EXPLICIT_WEIGHT, "name"))
+        evidence.add(explicit, [t.EXPLICIT_WEIGHT], partial(_items, "explicit", index.names[explicit],
+                                                            [index.short_names[explicit]], t.EXPLICIT_WEIGHT, "name"))
 
 
-def _item(hit: Hit) -> Item:
-    term = hit.term
-    weight = -hit.weight if term.kind == "negative" else hit.weight
-    return Item(term.kind, term.text, [hit.matched], weight, term.source)
+def _hit_items(hits: list[Hit]) -> list[Item]:
+    return [Item(hit.term.kind, hit.term.text, [hit.matched],
+                 -hit.weight if hit.term.kind == "negative" else hit.weight, hit.term.source) for hit in hits]
+
+
+def _domain_items(found: list[tuple[str, tuple[str, ...], float, str]], values: list[float]) -> list[Item]:
+    return [Item("lexicon", entry, list(matched), value, where)
+            for (entry, matched, _strength, where), value in zip(found, values, strict=True)]
+
+
+def _file_items(shares: list[tuple[str, list[str], float]]) -> list[Item]:
+    return [Item("file", glob, paths[:10], value, "trigger-files") for glob, paths, value in shares]
+
+
+def _items(kind: str, trigger: str, matched: list[str], weight: float, source: str) -> list[Item]:
+    return [Item(kind, trigger, matched[:10], weight, source)]
 
 
 def explicit_request(index: SelectionIndex, lowered: str) -> int | None:
