@@ -61,16 +61,20 @@ class Domains:
         hits: dict[str, list[tuple[float, str]]] = {}
         stems, task_words = request.stems, request.words
         for start in range(len(stems)):
+            if stems[start] not in tables.starts:
+                continue
             for end in range(min(len(stems), start + tables.longest), start, -1):
                 key = tuple(stems[start:end])
-                if end - start == 1 and task_words[start] in STOPWORDS:
+                naming, related = tables.keys.get(key, ()), tables.related.get(key, ())
+                if not (naming or related) or (end - start == 1 and task_words[start] in STOPWORDS):
                     continue
                 place = request.factor(start) * (t.CODE_FACTOR if all(request.code[start:end]) else 1.0)
-                for names, related in ((tables.keys.get(key, ()), False), (tables.related.get(key, ()), True)):
+                matched = " ".join(task_words[start:end])
+                for names, is_related in ((naming, False), (related, True)):
                     for name in names:
                         work = t.WORK_TEXT_FACTOR if name in t.WORK_DOMAINS else 1.0
-                        hits.setdefault(name, []).append((_strength(tables.kinds.get(name, ""), related) * place * work,
-                                                          " ".join(task_words[start:end])))
+                        strength = _strength(tables.kinds.get(name, ""), is_related)
+                        hits.setdefault(name, []).append((strength * place * work, matched))
         result: dict[str, Found] = {}
         for name, named in hits.items():
             named.sort(key=lambda hit: -hit[0])

@@ -94,6 +94,16 @@ def _decided_key(glob: str) -> tuple[str, str] | None:
     return None
 
 
+def _needed_text(glob: str) -> str:
+    """The longest run of plain characters in a glob's names, which every path it matches contains.
+
+    "" (found in every path) for a glob with a character class or an escape, whose text is not all literal.
+    """
+    if "[" in glob or "\\" in glob:
+        return ""
+    return max(re.split(r"[*?/]+", glob), key=len)
+
+
 def _keys_of_path(path: str) -> list[tuple[str, str]]:
     parts = path.split("/")  # a glob can match any part: a folder named `x.md` matches `*.md`, as in gitignore
     keys = [("part", part) for part in parts]
@@ -121,12 +131,20 @@ class _Glob:
     pattern: str  # the regex pathspec translates the glob to, compiled when a path first needs it
     specificity: float
     decided_by: tuple[str, str] | None  # a path matches if and only if it carries this key (`_decided_key`)
+    needs: str  # text in every path it matches (`_needed_text`): a path without it meets no regex
     owners: list[tuple[int, float]] = field(default_factory=list)  # (persona, weight) of those it argues for
     excluders: list[int] = field(default_factory=list)  # personas that take its files back with `!glob`
     rarity: float = 1.0
+    claims: list[tuple[int, float]] = field(default_factory=list)  # (persona, claim) of the strongest owners
+    strength: float = 0.0  # the strongest of those claims before rarity
     compiled: re.Pattern[str] | None = None
 
-    def match(self, path: str) -> bool:
+    def match(self, path: str, keys: dict[tuple[str, str], None]) -> bool:
+        """Whether the glob matches a path that carries `keys` (`_keys_of_path`)."""
+        if self.decided_by is not None:
+            return self.decided_by in keys
+        if self.needs not in path:
+            return False
         if self.compiled is None:
             self.compiled = re.compile(self.pattern)
         return self.compiled.match(path) is not None
@@ -165,7 +183,8 @@ class GlobTable:
                         continue
                     if include is None or pattern is None:
                         continue
-                    entry = self.globs[glob] = _Glob(glob, pattern, specificity(glob), _decided_key(glob))
+                    entry = self.globs[glob] = _Glob(glob, pattern, specificity(glob), _decided_key(glob),
+                                                     _needed_text(glob))
                     if key is None:
                         self.unkeyed.append(glob)
                     else:
@@ -179,6 +198,9 @@ class GlobTable:
         for entry in self.globs.values():  # a glob many personas share tells them apart poorly
             entry.rarity = rarity(count, sum(min(1.0, weight) for _, weight in entry.owners))
             entry.owners.sort(key=lambda owner: (-owner[1], owner[0]))  # strongest claims first
+            strongest = entry.owners[: t.POPULAR_OWNERS]  # see `file_evidence`
+            entry.claims = [(persona, weight * entry.specificity * entry.rarity) for persona, weight in strongest]
+            entry.strength = max((weight * entry.specificity for _, weight in strongest), default=0.0)
 
     def match(self, path: str) -> list[str]:
         """The globs that match a path (lowercase, normalised: see `request.normalise_path`), in a stable order."""
@@ -187,9 +209,8 @@ class GlobTable:
     def matching(self, path: str) -> list[_Glob]:
         """The entries of the globs that match a path, as `match` orders them."""
         keys = dict.fromkeys(_keys_of_path(path))
-        found = [entry for key in keys for entry in self.by_key.get(key, ())
-                 if (entry.decided_by in keys if entry.decided_by else entry.match(path))]
-        return found + [self.globs[glob] for glob in self.unkeyed if self.globs[glob].match(path)]
+        found = [entry for key in keys for entry in self.by_key.get(key, ()) if entry.match(path, keys)]
+        return found + [self.globs[glob] for glob in self.unkeyed if self.globs[glob].match(path, keys)]
 
 
 def rarity(count: int, owners: float) -> float:
@@ -226,15 +247,12 @@ def file_evidence(table: GlobTable, paths: Sequence[str]) -> FileEvidence:
         strongest = 0.0  # the strongest claim before rarity: how much the file says at all
         excluded: set[int] = set()
         for entry in table.matching(lowered):
-            glob = entry.glob
             excluded.update(entry.excluders)
-            if not entry.owners:
-                continue
-            for persona, weight in entry.owners[: t.POPULAR_OWNERS]:
-                claim = weight * entry.specificity * entry.rarity
-                strongest = max(strongest, weight * entry.specificity)
+            if entry.claims:
+                strongest = max(strongest, entry.strength)
+            for persona, claim in entry.claims:
                 if persona not in claims or claim > claims[persona][0]:
-                    claims[persona] = (claim, glob)
+                    claims[persona] = (claim, entry.glob)
         for persona in excluded:
             claims.pop(persona, None)
         if not claims:

@@ -11,7 +11,7 @@ from persona_mcp.selection.request import Request
 from persona_mcp.text import STOPWORDS
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: a request makes thousands, and a frozen dataclass is slow to build
 class Hit:
     """A term of a persona found in the task."""
 
@@ -50,13 +50,13 @@ def find_hits(index: SelectionIndex, request: Request) -> dict[int, list[Hit]]:
                 continue
             in_code = all(code[start:end])
             place = request.factor(start) * gap
+            matched = " ".join(task_words[start:end])
             for persona, weight, term in postings:
                 if term.kind == "activity" and in_code:
                     weight *= t.CODE_FACTOR
                 if term.shape_only and not request.teaching:
                     weight *= t.PRACTICAL_SHAPE_FACTOR
-                hit = Hit(term, " ".join(task_words[start:end]), start, end, weight * place)
-                found.setdefault(persona, []).append(hit)
+                found.setdefault(persona, []).append(Hit(term, matched, start, end, weight * place))
     return {persona: _settle(hits) for persona, hits in found.items()}
 
 
@@ -65,6 +65,8 @@ def _settle(hits: list[Hit]) -> list[Hit]:
 
     So "race condition" does not also fire a separate "race", and a term that occurs twice counts once.
     """
+    if len(hits) == 1:  # most personas: nothing to settle
+        return hits
     hits.sort(key=lambda hit: (-hit.weight, hit.start, hit.term.text))
     covered: dict[bool, set[int]] = {False: set(), True: set()}
     seen: dict[bool, set[tuple[str, ...]]] = {False: set(), True: set()}
