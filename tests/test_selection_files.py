@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import pathspec
 import pytest
 from hypothesis import given, settings
@@ -34,6 +36,28 @@ def test_the_glob_table_matches_exactly_what_pathspec_matches(globs: list[str], 
         expected = {g.lower() for g in globs
                     if pathspec.GitIgnoreSpec.from_lines([g.lower()]).match_file(path.lower())}
         assert set(found.match(path.lower())) == expected, path
+
+
+# Names for the shapes of glob that their literal alone decides (`conftest.py`, `tests/`, `*.py`), and others.
+NAMES = ["conftest.py", "dockerfile", "tests", "api12", ".env", ".github", "a b", "x.y", "py", "kaze_3.py"]
+EXTENSIONS = ["py", "ts", "test.ts", "gz", "tar.gz", "y"]
+SHAPES = ["{n}", "**/{n}", "{n}/", "**/{n}/", "**/{n}/**", "**/{n}/**/", "{n}/**", "/{n}", "src/{n}", "**/src/{n}"]
+OTHER_GLOBS = ["test_*.py", "kaze_*.py", "**/*_test.go", "**/*secret*", "*controller.*", "src/**/*.py", "docs/**",
+               "**/tests/**/*.ts", "*.[ch]", "a?c", "**/*.test.*", "dockerfile*", "**/a b/*.py", "x.*", "*.y.*"]
+SWEPT_PARTS = ["src", "tests", "api12", "conftest.py", "main.py", "a.test.ts", "x.tar.gz", ".env", ".github",
+               "a b", "x.y", "py", "kaze_3.py", "dockerfile", "dockerfile.dev", "x_test.go", "my_secret.txt",
+               "authcontroller.ts", "docs", "lib.c", "abc", "test_x.py", "b.y.z"]
+
+
+def test_globs_decided_by_their_literal_match_exactly_what_their_regex_matches() -> None:
+    globs = [shape.format(n=name) for shape in SHAPES for name in NAMES]
+    globs += [f"{prefix}*.{ext}" for prefix in ("", "**/") for ext in EXTENSIONS] + OTHER_GLOBS
+    rng = random.Random(7)
+    paths = SWEPT_PARTS + ["/".join(rng.choice(SWEPT_PARTS) for _ in range(rng.randint(2, 4))) for _ in range(200)]
+    found = table(globs)
+    for path in paths:
+        expected = {g for g in globs if pathspec.GitIgnoreSpec.from_lines([g]).match_file(path)}
+        assert set(found.match(path)) == expected, path
 
 
 def test_globs_are_weighted_by_what_they_pin_down() -> None:
