@@ -91,3 +91,11 @@ def test_a_persona_named_for_a_broader_domain_gains_from_its_parts() -> None:
                             agent("automation-expert", "Use this agent when CI scripts need care.")], lexicon)
     result = select(index, "Allow backport to run on forks", [".github/workflows/backport.yml"])
     assert result.persona == "devops-engineer"
+
+
+def test_a_technology_written_in_camel_case_is_found_in_tasks_and_personas() -> None:
+    lexicon = Lexicon((*LEXICON.entries, LexiconEntry(name="typescript", kind="language", terms=("typescript",),
+                                                      related=(), globs=(), domains=())))
+    index = SelectionIndex([agent("types-helper", "Use this agent when TypeScript types need care.")], lexicon)
+    assert "typescript" in index.profile("types-helper").entries
+    assert "typescript" in index.domains.read(read_request("Why is TypeScript slow?", [], index.one_word_terms))

@@ -26,6 +26,18 @@ def test_tokens_mark_words_that_come_from_code() -> None:
     assert marked["force"] and marked["optimize"] and marked["send"] and marked["comment"]
 
 
+def test_a_name_written_as_one_word_stays_whole_in_camel_case() -> None:
+    names = frozenset({"typescript", "github", "devop"})
+    text = "Share TypeScript config across GitHub Actions and DevOps scripts, not in convertToJSValue"
+    found, code, _stems = analyse(text, names)
+    assert found[:3] == ["share", "typescript", "config"] and "github" in found and "devops" in found
+    marked = dict(zip(found, code, strict=True))
+    assert marked["typescript"] is False and marked["github"] is False  # a name in prose, not an identifier
+    assert marked["convert"] and "value" in found  # identifiers are still split
+    assert words("TypeScript") == ["type", "script"]  # with no names to keep whole
+    assert read_request("Why is TypeScript slow?", [], names).words[2] == "typescript"
+
+
 def test_the_first_sentence_is_the_lead() -> None:
     request = read_request("Adjust the table layout. Document it.", [])
     assert request.words[: request.lead] == ["adjust", "the", "table", "layout"]

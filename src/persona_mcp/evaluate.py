@@ -251,7 +251,7 @@ def fit_points(index: SelectionIndex, cases: Sequence[Case]) -> list[tuple[tuple
     for case in cases:
         if not case.expected:
             continue
-        ranked = rank(index, read_request(case.task, case.files))
+        ranked = rank(index, read_request(case.task, case.files, index.one_word_terms))
         if not ranked:
             continue
         other = ranked[1].score if len(ranked) > 1 else 0.0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 from functools import lru_cache
 
 # Split "useState" and "HTMLParser", but keep plurals of acronyms ("APIs") whole.
@@ -10,6 +11,8 @@ _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z]{2,})")
 _WORD = re.compile(r"[a-z0-9]+[+#]*")
 _ACRONYM_PLURAL = re.compile(r"\b([A-Z]{2,})s\b")
 _VOWELS = frozenset("aeiouy")
+_NAME_TOKEN = re.compile(r"[A-Za-z0-9_+#]+")
+MAX_NAME_PARTS = 3  # a camel-cased name of at most this many parts may be a name written as one word
 
 # English function words. Alone they say nothing about a task, and crude stems of some of
 # them collide with real triggers ("them" and "theme").
@@ -126,12 +129,25 @@ def _short(part: str) -> bool:
             and part[-3] not in _VOWELS and _syllables(part) == 1)
 
 
-def words(text: str) -> list[str]:
-    """Lowercase words of a text, with camelCase and snake_case split apart."""
+def words(text: str, names: AbstractSet[str] = frozenset()) -> list[str]:
+    """Lowercase words of a text, with camelCase and snake_case split apart.
+
+    `names` holds the stems of names written as one word ("typescript", "github", "devops"): a
+    camel-cased word that joins up to one of them ("TypeScript", "GitHub", "DevOps") stays whole.
+    """
     if text.islower() or not any(ch.isupper() for ch in text):  # nothing to split by case
         return _WORD.findall(text.lower().replace("_", " "))
+    if names:
+        return [word for token in _NAME_TOKEN.findall(text) for word in _token_words(token, names)]
     text = _ACRONYM_PLURAL.sub(_first_group, text)
     return _WORD.findall(_CAMEL.sub(" ", text).lower().replace("_", " "))
+
+
+def _token_words(token: str, names: AbstractSet[str]) -> list[str]:
+    parts = words(token)
+    if 2 <= len(parts) <= MAX_NAME_PARTS and "_" not in token and stem(joined := "".join(parts)) in names:
+        return [joined]
+    return parts
 
 
 def _first_group(match: re.Match[str]) -> str:
@@ -145,31 +161,33 @@ _IDENTIFIER = re.compile(r"[a-z0-9][A-Z]|_[A-Za-z0-9]|[A-Za-z]{2}\.[A-Za-z]{2}|^
 _CODE_SPAN = re.compile(r"`([^`\n]*)`")
 
 
-def analyse(text: str) -> tuple[list[str], list[bool], list[str]]:
+def analyse(text: str, names: AbstractSet[str] = frozenset()) -> tuple[list[str], list[bool], list[str]]:
     """The words of a text, whether each comes from code, and their stems.
 
     Words inside backticks, and the parts of identifiers (`optimizeDeps`, `load_tables`,
     `reply.send`), name things rather than say what the task is: the selector weighs the
-    activity words among them less.
+    activity words among them less. A name written in camel case ("TypeScript", see `words`)
+    is a word of prose.
     """
     found: list[str] = []
     code: list[bool] = []
     at = 0
     for span in _CODE_SPAN.finditer(text):
-        _prose_words(text[at:span.start()], found, code)
+        _prose_words(text[at:span.start()], found, code, names)
         span_words = words(span.group(1))
         found += span_words
         code += [True] * len(span_words)
         at = span.end()
-    _prose_words(text[at:], found, code)
+    _prose_words(text[at:], found, code, names)
     return found, code, [stem(word) for word in found]
 
 
-def _prose_words(text: str, found: list[str], code: list[bool]) -> None:
+def _prose_words(text: str, found: list[str], code: list[bool], names: AbstractSet[str]) -> None:
     for raw in _RAW.findall(text):
-        raw_words = words(raw)
+        raw_words = words(raw, names)
+        a_name = len(raw_words) == 1 and len(words(raw)) > 1  # "TypeScript", kept whole
         found += raw_words
-        code += [bool(_IDENTIFIER.search(raw))] * len(raw_words)
+        code += [bool(_IDENTIFIER.search(raw)) and not a_name] * len(raw_words)
 
 
 def stem_key(text: str) -> tuple[str, ...]:

@@ -148,15 +148,17 @@ class _Builder:
     `UNKNOWN_PROSE_FACTOR` as much (with no lexicon, every word is known).
     """
 
-    def __init__(self, known: frozenset[tuple[str, ...]] | None = None) -> None:
+    def __init__(self, known: frozenset[tuple[str, ...]] | None = None,
+                 names: frozenset[str] = frozenset()) -> None:
         self.positive: dict[tuple[str, ...], Term] = {}
+        self.names = names  # read "TypeScript" as the task is read: one word
         self.negative: dict[tuple[str, ...], Term] = {}
         self.derived = 0
         self.known = known
 
     def add(self, text: str, source: str, kind: str, weight: float, *, declared: bool = False) -> None:
         text = text.strip().strip(".\"'`*_").strip()
-        found = words(text)
+        found = words(text, self.names)
         if not found or (not declared and not any(is_content(w) for w in found)):
             return
         if not declared and (len(found) > 1 and not (is_content(found[0]) and is_content(found[-1]))):
@@ -184,7 +186,7 @@ class _Builder:
         it names a request shape.
         """
         for item in _ITEM_SPLIT.split(text):
-            item_words = words(item)
+            item_words = words(item, self.names)
             content = [w for w in item_words if is_content(w)]
             if not content:
                 if 1 < len(item_words) <= MAX_ITEM_WORDS and _is_shape_only(item_words):
@@ -257,7 +259,8 @@ class Deriver:
     def derive(self, persona: Persona) -> Profile:
         """The profile of one persona: its terms and globs with their sources, and the shapes it answers."""
         spec = persona.spec
-        build = _Builder(self.tables.known if self.tables is not None else None)
+        build = _Builder(self.tables.known if self.tables is not None else None,
+                         self.tables.one_word_terms if self.tables is not None else frozenset())
         w = t.SOURCE_WEIGHT
         for text in spec.activity_keywords:
             build.add(text, "activity-keywords", "activity", w["activity-keywords"], declared=True)

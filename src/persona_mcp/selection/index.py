@@ -54,6 +54,7 @@ class SelectionIndex:
 
         self.prior = _body_prior(self.profiles)
         self.domains = Domains(lexicon, self.profiles)
+        self.one_word_terms = self.domains.tables.one_word_terms if self.domains.tables is not None else frozenset()
         self.shape_personas: dict[str, list[int]] = {}
         for i, profile in enumerate(self.profiles):
             for shape in sorted(profile.shapes):

@@ -38,6 +38,8 @@ class Lexical:
         # The vocabulary, as written: the parts of a phrase are not known words by themselves ("load" of
         # "load testing").
         self.known = frozenset(self.keys) | frozenset(self.related)
+        # Names written as one word ("typescript", "devops"): their camel-cased forms stay whole (text.words).
+        self.one_word_terms = frozenset(key[0] for key in self.keys if len(key) == 1)
         longer: dict[str, list[str]] = {}
         for key in self.keys:
             if len(key) == 1 and len(key[0]) >= ROLE_LINK_MIN:

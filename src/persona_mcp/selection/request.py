@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from persona_mcp.selection import tunables as t
@@ -29,15 +30,18 @@ _REPORT_PHRASES = ("steps to reproduce", "expected behavior", "expected behaviou
                    "actual behaviour", "to reproduce:")
 _TEACH_ME = re.compile(r"(?:please\s+)?(?:explain|describe how|teach me|help me understand|walk me through)\b",
                        re.IGNORECASE)
+# "What is the best way to ..." asks how to get something done, not what a thing is.
+_BEST = r"(?:best|right|correct|proper|recommended|preferred|easiest|simplest|cleanest|fastest|safest)"
 # Asking to be taught: these make a question a learner's, whoever's code it is about.
 _LEARNING = re.compile(r"\b(?:explain|teach|tutorial|understand|concept|difference between|differences between"
-                       r"|eli5|in simple terms|beginner|new to|learn(?:ing)?|what (?:is|are|does|do) (?:a|an|the)\b"
+                       r"|eli5|in simple terms|beginner|new to|learn(?:ing)?"
+                       r"|what (?:is|are|does|do) (?:a|an|the)\b(?! " + _BEST + r" )"
                        r"|what(?:'s| is| are) the (?:point|purpose|meaning)|how does .{1,60}? work)\b"
                        r"|^\s*what(?:'s| is| are) (?:[\w.-]+\s?){1,3}\?", re.IGNORECASE)
 # Asking how to get something done: the asker wants the work, in its domain, not a lesson.
 _HOW_TO = re.compile(r"\b(?:how (?:do|can|could|should|would|shall) (?:i|we|you|one)|how to|can (?:i|we|you)"
                      r"|is (?:it|there) (?:possible|(?:a|an|any) (?:\w+ )?way)"
-                     r"|what(?:'s| is) the (?:best|right|correct) way)\b",
+                     r"|what(?:'s| is) the " + _BEST + r" (?:way|approach|practice))\b",
                      re.IGNORECASE)
 # A question about the asker's own code or system: "my", "our", "we", or a failure or a symptom.
 _OWN_CODE = re.compile(
@@ -82,18 +86,18 @@ class Request:
         return t.FIRST_WORD_FACTOR if at == 0 else 1.0
 
 
-def read_request(task: str, files: Iterable[str] = ()) -> Request:
-    """Read a task and its files once, for every signal."""
+def read_request(task: str, files: Iterable[str] = (), names: AbstractSet[str] = frozenset()) -> Request:
+    """Read a task and its files once, for every signal; `names` as for `text.words`."""
     text = task.strip()
     head = text
     if len(head) > t.READ_CHARS:
         head = head[: t.READ_CHARS].rsplit(None, 1)[0]
-    found, code, stems = analyse(head)
+    found, code, stems = analyse(head, names)
     kept = [i for i, word in enumerate(found) if len(word) <= t.MAX_WORD_CHARS]
     if len(kept) < len(found):
         found, code, stems = [found[i] for i in kept], [code[i] for i in kept], [stems[i] for i in kept]
     end = _LEAD_END.search(head)
-    lead = len(found) if end is None or end.end() >= len(head) - 1 else len(analyse(head[: end.end()])[0])
+    lead = len(found) if end is None or end.end() >= len(head) - 1 else len(analyse(head[: end.end()], names)[0])
     paths = normalise_paths(files)
     lowered = text.lower()
     shapes = request_shapes(text, lowered, paths, found)

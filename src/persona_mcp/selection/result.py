@@ -26,7 +26,7 @@ def select(
     detail: Detail = "full",
 ) -> Selection:
     """Rank the catalog's personas for a task and explain the choice, or abstain with a reason."""
-    request = read_request(task, files)
+    request = read_request(task, files, index.one_word_terms)
     ranked = rank(index, request)
     top_k = max(top_k, 1)
     candidates = [candidate(index, entry, position) for position, entry in enumerate(ranked[:top_k])]
@@ -70,7 +70,7 @@ def select(
 def rank_candidates(index: SelectionIndex, task: str, files: Iterable[str] = (),
                     limit: int | None = None) -> list[Candidate]:
     """Personas with positive evidence, best first, as candidates (the first `limit` of them)."""
-    ranked = rank(index, read_request(task, files))
+    ranked = rank(index, read_request(task, files, index.one_word_terms))
     return [candidate(index, entry, position) for position, entry in enumerate(ranked[:limit])]
 
 
