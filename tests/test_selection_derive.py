@@ -134,3 +134,7 @@ def test_a_name_word_the_lexicon_does_not_know_qualifies_what_the_name_names() -
     plain = deriver.derive(agent("architect-reviewer", "Reviews designs.")).entries["architecture"][0]
     narrow = deriver.derive(agent("kafka-architect", "Designs streams.")).entries["architecture"][0]
     assert narrow < plain  # an architect of one kind of system is less about architecture in general
+    lexicon = Lexicon((*LEXICON.entries[:-2], entry("architecture", terms=("architecture", "microservices")),
+                       LEXICON.entries[-1]))
+    kind = Deriver(lexicon).derive(agent("microservices-architect", "Designs.")).entries["architecture"][0]
+    assert kind == narrow  # a word that names the same thing again qualifies it too

@@ -211,7 +211,8 @@ class Deriver:
 
     def name_entries(self, text: str) -> tuple[dict[str, tuple[float, str]], int]:
         """The entries a persona's name (or title) names: entry -> (how much, the words that name it),
-        and how many of its words name no entry ("microservices" of microservices-architect).
+        and how many of its words qualify what it names: words that name no entry ("kafka" of
+        kafka-architect) or name an entry named again ("microservices" of microservices-architect).
 
         The longest run of its words that names an entry wins ("penetration tester" is security, so
         its "tester" does not also name testing); the last word of a run may be a role form of a term.
@@ -229,6 +230,7 @@ class Deriver:
         while head_at > 0 and name_words[head_at] in CHECKER_WORDS:
             head_at -= 1
         covered: set[int] = set()
+        spans = 0
         for length in range(min(len(stems), 4), 0, -1):
             for start in range(len(stems) - length + 1):
                 span = range(start, start + length)
@@ -247,6 +249,7 @@ class Deriver:
                         if tables.kinds.get(name) == "domain")
                     if names:
                         covered.update(span)
+                        spans += 1
                         share = 1.0 if start + length > head_at else t.MODIFIER_SHARE
                         for name in names:
                             if share > found.get(name, (0.0, ""))[0]:
@@ -254,7 +257,7 @@ class Deriver:
                         break
         unnamed = sum(1 for at, word in enumerate(name_words) if at not in covered and at <= head_at
                       and len(word) > 1 and word.isalpha() and word not in STOPWORDS)
-        return found, unnamed
+        return found, max(0, spans - len(found)) + unnamed
 
     def derive(self, persona: Persona) -> Profile:
         """The profile of one persona: its terms and globs with their sources, and the shapes it answers."""

@@ -39,8 +39,9 @@ OTHER_REACH = 0.4
 MODIFIER_SHARE = 0.6
 # The entries a name names share its weight: each counts 1 / (how many) ** this.
 IDENTITY_SPREAD = 0.5
-# A word of the name that names no entry qualifies it ("microservices-architect" is about one kind of
-# architecture): it counts as this many of the things the name names.
+# A word of the name that names no entry, or names again what another word names, qualifies it
+# ("microservices-architect" is about one kind of architecture): it counts as this many of the
+# things the name names.
 QUALIFIER_COUNT = 1.0
 # A related word ("flaky" for testing) names its entry this share of what a naming term would.
 RELATED_REACH = 0.5
