@@ -107,3 +107,11 @@ def test_an_extension_under_a_named_folder_says_more_than_the_extension_alone() 
     index = SelectionIndex([persona("persona-web", files=["apps/webapp/**/*.ts"]),
                             persona("persona-ts", files=["**/*.ts"])])
     assert rank(index, "Tidy up", ["apps/webapp/src/index.ts"])[0].name == "persona-web"
+
+
+def test_a_glob_pathspec_cannot_use_matches_nothing() -> None:
+    # The loaders refuse such globs; the table, which translates a glob when a path first needs it, never matches them.
+    assert glob_problem("src/a[b") is not None and glob_problem("src\\") is not None
+    found = table(["src/a[b", "src\\", "*.py"])
+    assert found.match("src/a[b") == [] and found.match("src\\") == []
+    assert found.match("src/a.py") == ["*.py"]

@@ -363,9 +363,16 @@ def sections(body: str) -> Iterator[tuple[str, list[str], bool]]:
 
 
 def body_counts(persona: Persona) -> Counter[str]:
-    """Stem counts of the description and the body's start: the weak prior's raw material."""
+    """Stem counts of the description and the body's start: the weak prior's raw material.
+
+    The words are counted first, so each distinct word is judged and stemmed once.
+    """
     text = (persona.spec.description + "\n" + persona.body[: t.BODY_CHARS]).lower()
-    return Counter(stem(word) for word in _WORD.findall(text) if len(word) > 2 and is_content(word))
+    counts: Counter[str] = Counter()
+    for word, count in Counter(_WORD.findall(text)).items():
+        if len(word) > 2 and is_content(word):
+            counts[stem(word)] += count
+    return counts
 
 
 def _entries(build: _Builder, deriver: Deriver, short_name: str, title: str) -> dict[str, tuple[float, str]]:

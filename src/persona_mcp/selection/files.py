@@ -127,8 +127,7 @@ class FileTrigger:
 
 @dataclass
 class _Glob:
-    glob: str
-    pattern: str  # the regex pathspec translates the glob to, compiled when a path first needs it
+    glob: str  # translated to a regex (by pathspec) and compiled when a path first needs it
     specificity: float
     decided_by: tuple[str, str] | None  # a path matches if and only if it carries this key (`_decided_key`)
     needs: str  # text in every path it matches (`_needed_text`): a path without it meets no regex
@@ -146,18 +145,30 @@ class _Glob:
         if self.needs not in path:
             return False
         if self.compiled is None:
-            self.compiled = re.compile(self.pattern)
+            self.compiled = _compile(self.glob)
         return self.compiled.match(path) is not None
+
+
+_NEVER = re.compile(r"(?!)")
+
+
+def _compile(glob: str) -> re.Pattern[str]:
+    """The glob as a compiled regex; one that pathspec cannot use (the loaders refuse those) matches nothing."""
+    from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern
+
+    try:
+        pattern, include = GitIgnoreSpecPattern.pattern_to_regex(glob)
+    except ValueError:  # pathspec's pattern errors derive from ValueError
+        return _NEVER
+    return _NEVER if include is None or pattern is None else re.compile(pattern)
 
 
 class GlobTable:
     """Every persona's globs, filed under their literals; matched case-insensitively."""
 
     def __init__(self, globs: Sequence[Sequence[FileTrigger]]) -> None:
-        from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern
-
         self.globs: dict[str, _Glob] = {}
-        self.skipped: list[str] = []  # globs left out: unusable, too costly, or past `MAX_UNKEYED`
+        self.skipped: list[str] = []  # globs left out: too costly, or past `MAX_UNKEYED`
         by_key: dict[tuple[str, str], list[_Glob]] = {}
         self.unkeyed: list[str] = []
         for persona, triggers in enumerate(globs):
@@ -176,15 +187,7 @@ class GlobTable:
                     if key is None and len(self.unkeyed) >= MAX_UNKEYED:
                         self.skipped.append(glob)
                         continue
-                    try:
-                        pattern, include = GitIgnoreSpecPattern.pattern_to_regex(glob)
-                    except ValueError:
-                        self.skipped.append(glob)
-                        continue
-                    if include is None or pattern is None:
-                        continue
-                    entry = self.globs[glob] = _Glob(glob, pattern, specificity(glob), _decided_key(glob),
-                                                     _needed_text(glob))
+                    entry = self.globs[glob] = _Glob(glob, specificity(glob), _decided_key(glob), _needed_text(glob))
                     if key is None:
                         self.unkeyed.append(glob)
                     else:
