@@ -137,35 +137,80 @@ def is_content(word: str) -> bool:
     return len(word) > 1 and not word.isdigit() and word not in STOPWORDS and word not in PROSE_FILLER
 
 
+SHAPE_WORDS = STOPWORDS | QUESTION_WORDS
+
+
 def _is_shape_only(key_words: list[str]) -> bool:
-    return all(w in STOPWORDS or w in QUESTION_WORDS for w in key_words)
+    return SHAPE_WORDS.issuperset(key_words)
+
+
+@dataclass(frozen=True, slots=True)
+class _Phrase:
+    """A text as `_Builder.add` reads it: read once per catalog, however many personas write it."""
+
+    text: str  # trimmed of quotes and emphasis
+    key: tuple[str, ...]  # the stems of its words; empty when it has none
+    content: bool  # some word of it can say what kind of work something is
+    framed: bool  # one word, or a phrase that starts and ends with such words ("the API of" is not one)
+    unknown: bool  # the lexicon knows neither the phrase nor any of its words
+    written: int  # how many words it is written as: "ContentTypeParser" is one name, not a phrase
+    shape_only: bool
+
+
+class _Phrases:
+    """Reads texts into `_Phrase`s, each distinct text once; the table lives as long as its `Deriver`.
+
+    `known` is the lexicon's vocabulary (stems); with no lexicon, every word is known. `names` are
+    the lexicon's names written as one word: "TypeScript" is read as the task reads it, one word.
+    """
+
+    def __init__(self, known: frozenset[tuple[str, ...]] | None, names: frozenset[str]) -> None:
+        self.known = known
+        self.names = names
+        self.read: dict[str, _Phrase] = {}
+
+    def __call__(self, text: str) -> _Phrase:
+        phrase = self.read.get(text)
+        if phrase is None:
+            phrase = self.read[text] = self._read(text)
+        return phrase
+
+    def _read(self, text: str) -> _Phrase:
+        text = text.strip().strip(".\"'`*_").strip()
+        found = words(text, self.names)
+        key = tuple(map(stem, found))
+        known = self.known
+        return _Phrase(
+            text=text,
+            key=key,
+            content=any(map(is_content, found)),
+            framed=len(found) < 2 or (is_content(found[0]) and is_content(found[-1])),
+            unknown=known is not None and key not in known and not any((k,) in known for k in key),
+            written=min(len(key), len(text.split())),
+            shape_only=_is_shape_only(found),
+        )
 
 
 class _Builder:
     """Collects a persona's terms: the first (strongest) source that names a phrase keeps it.
 
-    `known` is the lexicon's vocabulary (stems): a word of prose it does not know counts
-    `UNKNOWN_PROSE_FACTOR` as much (with no lexicon, every word is known).
+    A word of prose the lexicon does not know counts `UNKNOWN_PROSE_FACTOR` as much.
     """
 
-    def __init__(self, known: frozenset[tuple[str, ...]] | None = None,
-                 names: frozenset[str] = frozenset()) -> None:
+    def __init__(self, phrases: _Phrases) -> None:
         self.positive: dict[tuple[str, ...], Term] = {}
-        self.names = names  # read "TypeScript" as the task is read: one word
         self.negative: dict[tuple[str, ...], Term] = {}
         self.derived = 0
-        self.known = known
+        self.phrases = phrases
 
     def add(self, text: str, source: str, kind: str, weight: float, *, declared: bool = False) -> None:
-        text = text.strip().strip(".\"'`*_").strip()
-        found = words(text, self.names)
-        if not found or (not declared and not any(is_content(w) for w in found)):
+        phrase = self.phrases(text)
+        key = phrase.key
+        if not key or (not declared and not phrase.content):
             return
-        if not declared and (len(found) > 1 and not (is_content(found[0]) and is_content(found[-1]))):
+        if not declared and not phrase.framed:
             return  # "the API of" is not a phrase anyone writes in a task
-        key = tuple(stem(w) for w in found)
-        if not declared and self.known is not None and key not in self.known \
-                and not any((k,) in self.known for k in key):
+        if not declared and phrase.unknown:
             weight *= t.UNKNOWN_NAME_FACTOR if source in ("name", "title") else t.UNKNOWN_PROSE_FACTOR
         target = self.negative if kind == "negative" else self.positive
         if key in target and (target[key].weight >= weight or target[key].source in DECLARED):
@@ -174,10 +219,9 @@ class _Builder:
             if self.derived >= t.MAX_DERIVED_TERMS:
                 return
             self.derived += 1
-        written = min(len(key), len(text.split()))  # "ContentTypeParser" is one name, not a phrase
-        if written > 1:
-            weight *= 1 + t.PHRASE_BONUS * (written - 1)
-        target[key] = Term(text, key, weight, source, kind, shape_only=_is_shape_only(found))
+        if phrase.written > 1:
+            weight *= 1 + t.PHRASE_BONUS * (phrase.written - 1)
+        target[key] = Term(phrase.text, key, weight, source, kind, shape_only=phrase.shape_only)
 
     def add_prose(self, text: str, source: str, kind: str, weight: float) -> None:
         """The phrases of a stretch of prose: short list items whole, and every content word.
@@ -186,7 +230,7 @@ class _Builder:
         it names a request shape.
         """
         for item in _ITEM_SPLIT.split(text):
-            item_words = words(item, self.names)
+            item_words = words(item, self.phrases.names)
             content = [w for w in item_words if is_content(w)]
             if not content:
                 if 1 < len(item_words) <= MAX_ITEM_WORDS and _is_shape_only(item_words):
@@ -208,6 +252,25 @@ class Deriver:
 
     def __init__(self, lexicon: Lexicon | None = None) -> None:
         self.tables: Lexical | None = lexical(lexicon) if lexicon is not None else None
+        tables = self.tables
+        self.phrases = _Phrases(tables.known if tables is not None else None,
+                                tables.one_word_terms if tables is not None else frozenset())
+        self.body_words: dict[str, str | None] = {}  # a word of prose -> its stem, or None for a function word
+
+    def body_counts(self, persona: Persona) -> Counter[str]:
+        """Stem counts of the description and the body's start: the weak prior's raw material.
+
+        The words are counted first, and each distinct word is judged and stemmed once per catalog.
+        """
+        text = (persona.spec.description + "\n" + persona.body[: t.BODY_CHARS]).lower()
+        counts: dict[str, int] = {}
+        for word, count in Counter(_WORD.findall(text)).items():
+            if word not in self.body_words:
+                self.body_words[word] = stem(word) if len(word) > 2 and is_content(word) else None
+            key = self.body_words[word]
+            if key is not None:
+                counts[key] = counts.get(key, 0) + count
+        return Counter(counts)
 
     def name_entries(self, text: str) -> tuple[dict[str, tuple[float, str]], int]:
         """The entries a persona's name (or title) names: entry -> (how much, the words that name it),
@@ -262,8 +325,7 @@ class Deriver:
     def derive(self, persona: Persona) -> Profile:
         """The profile of one persona: its terms and globs with their sources, and the shapes it answers."""
         spec = persona.spec
-        build = _Builder(self.tables.known if self.tables is not None else None,
-                         self.tables.one_word_terms if self.tables is not None else frozenset())
+        build = _Builder(self.phrases)
         w = t.SOURCE_WEIGHT
         for text in spec.activity_keywords:
             build.add(text, "activity-keywords", "activity", w["activity-keywords"], declared=True)
@@ -304,7 +366,7 @@ class Deriver:
             shapes=shapes,
             shape_source=shape_source,
             entries=entries,
-            body=body_counts(persona),
+            body=self.body_counts(persona),
         )
 
 
@@ -362,19 +424,6 @@ def sections(body: str) -> Iterator[tuple[str, list[str], bool]]:
         yield heading, items[:MAX_SECTION_ITEMS], negative
 
 
-def body_counts(persona: Persona) -> Counter[str]:
-    """Stem counts of the description and the body's start: the weak prior's raw material.
-
-    The words are counted first, so each distinct word is judged and stemmed once.
-    """
-    text = (persona.spec.description + "\n" + persona.body[: t.BODY_CHARS]).lower()
-    counts: Counter[str] = Counter()
-    for word, count in Counter(_WORD.findall(text)).items():
-        if len(word) > 2 and is_content(word):
-            counts[stem(word)] += count
-    return counts
-
-
 def _entries(build: _Builder, deriver: Deriver, short_name: str, title: str) -> dict[str, tuple[float, str]]:
     """The lexicon entries the persona is about: entry -> (how much, where it is named).
 
@@ -404,13 +453,14 @@ def _entries(build: _Builder, deriver: Deriver, short_name: str, title: str) -> 
         qualifiers = max(qualifiers, unnamed)
     for term in list(build.positive.values()):
         source = term.source
-        if source not in t.LEXICON_REACH or source in ("name", "title"):
+        named, related = tables.keys.get(term.key, ()), tables.related.get(term.key, ())
+        if not (named or related) or source not in t.LEXICON_REACH or source in ("name", "title"):
             continue
         written = min(len(term.key), len(term.text.split()))
         reach = min(term.weight / (1 + t.PHRASE_BONUS * (written - 1)), t.OTHER_REACH)
-        for entry in tables.keys.get(term.key, ()):
+        for entry in named:
             name(entry, reach, f"{source}: {term.text}")
-        for entry in tables.related.get(term.key, ()):
+        for entry in related:
             name(entry, reach * t.RELATED_REACH, f"{source}: {term.text}")
     for entry in identity:  # a persona whose name names several things is less about each ("ui-ux-tester")
         weight, where = found[entry]

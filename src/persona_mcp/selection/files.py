@@ -194,7 +194,7 @@ class GlobTable:
                         by_key.setdefault(key, []).append(entry)
                 if negate:
                     entry.excluders.append(persona)
-                elif all(owner != persona for owner, _ in entry.owners):
+                elif not entry.owners or entry.owners[-1][0] != persona:  # personas come in order: a repeat is last
                     entry.owners.append((persona, trigger.weight))
         self.by_key = {key: tuple(found) for key, found in by_key.items()}
         count = len(globs)

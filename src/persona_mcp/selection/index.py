@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import heapq
 import math
 from collections import Counter
 from collections.abc import Sequence
@@ -120,7 +119,7 @@ def _body_prior(profiles: Sequence[Profile]) -> dict[str, list[tuple[int, float]
     for i, profile in enumerate(profiles):
         scored = [(idf[key] * min(1.0, count / 3), key) for key, count in profile.body.items()
                   if key not in STOPWORDS]
-        for value, key in heapq.nlargest(t.BODY_TERMS, scored):
+        for value, key in sorted(scored, reverse=True)[: t.BODY_TERMS]:
             postings.setdefault(key, []).append((i, t.BODY_WEIGHT * value))
-    return {key: heapq.nlargest(t.BODY_POSTINGS, found, key=lambda item: item[1]) if len(found) > t.BODY_POSTINGS
-            else found for key, found in postings.items()}
+    return {key: sorted(found, key=lambda item: item[1], reverse=True)[: t.BODY_POSTINGS]
+            if len(found) > t.BODY_POSTINGS else found for key, found in postings.items()}
