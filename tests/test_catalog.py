@@ -372,6 +372,41 @@ def test_reload_reparses_only_changed_files(tmp_path):
     assert second.index is not first.index
 
 
+def test_reload_derives_again_only_the_personas_whose_files_changed(tmp_path):
+    from persona_mcp.selection import SelectionIndex, select
+
+    texts = {name: persona_text(f"persona-{name}", extra=f"trigger-keywords: [{name}-work, shared]\n")
+             for name in ("a", "b", "c")}
+    folder = folder_with(tmp_path, "p", *((f"{name}.md", text) for name, text in texts.items()))
+    source = CatalogSource([Layer("custom", folder)])
+    first = source.load()
+    (folder / "b.md").write_text(texts["b"].replace("b-work", "b-chores"), "utf-8")
+    second = source.load()
+    assert second.index.profile("a") is first.index.profile("a")
+    assert second.index.profile("c") is first.index.profile("c")
+    assert second.index.profile("b") is not first.index.profile("b")
+    # The reused profiles give the answers a fresh index gives.
+    fresh = SelectionIndex(second.personas, second.index.lexicon)
+    for task in ("b-chores and shared", "b-work", "a-work", "c-work, shared"):
+        assert select(second.index, task, []) == select(fresh, task, [])
+
+
+def test_reload_with_another_lexicon_derives_every_persona_again(tmp_path, monkeypatch):
+    from persona_mcp.lexicon import ENV_LEXICON
+
+    folder = folder_with(tmp_path, "p", ("a.md", persona_text("persona-a", description="Widget smithing.")))
+    source = CatalogSource([Layer("custom", folder)])
+    first = source.load()
+    extension = tmp_path / "lexicon.yaml"
+    extension.write_text("version: 1\nentries:\n  - {name: widgets, kind: domain, terms: [widget smithing]}\n", "utf-8")
+    monkeypatch.setenv(ENV_LEXICON, str(extension))
+    (folder / "b.md").write_text(persona_text("persona-b"), "utf-8")  # a change, so the catalog is built again
+    second = source.load()
+    assert second.get("a") is first.get("a")
+    assert second.index.profile("a") is not first.index.profile("a")
+    assert "widgets" in second.index.profile("a").entries and "widgets" not in first.index.profile("a").entries
+
+
 def test_reload_sees_created_renamed_and_deleted_files(tmp_path):
     folder = folder_with(tmp_path, "p", ("a.md", persona_text("persona-a")))
     source = CatalogSource([Layer("custom", folder)])

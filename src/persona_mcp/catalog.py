@@ -176,13 +176,20 @@ class Catalog:
 
     @cached_property
     def index(self) -> SelectionIndex:
+        return self._build_index(None)
+
+    def build_index(self, earlier: SelectionIndex | None) -> None:
+        """Build the index now, reusing what `earlier` derived for the personas both hold (see `SelectionIndex`)."""
+        self.__dict__["index"] = self._build_index(earlier)  # where `cached_property` keeps it
+
+    def _build_index(self, earlier: SelectionIndex | None) -> SelectionIndex:
         from persona_mcp.lexicon import load_lexicon  # imported when first needed, not at start-up
         from persona_mcp.selection import SelectionIndex
 
         lexicon, problems = load_lexicon()  # the shipped lexicon and the user's extensions
         for problem in problems:
             log_diagnostic(problem)
-        return SelectionIndex(self.personas, lexicon)
+        return SelectionIndex(self.personas, lexicon, earlier=earlier)
 
     @cached_property
     def content(self) -> tuple[tuple[str, str, str, str, str | None], ...]:
@@ -393,7 +400,9 @@ class CatalogSource:
             return self._previous[1]
         catalog = Catalog.from_personas(personas, diagnostics)
         catalog.diagnostics.extend(catalog.companion_problems())
-        _ = catalog.index  # built here, once per load, rather than by the first request that needs it
+        # Built here, once per load, rather than by the first request that needs it; the personas of files
+        # that did not change are the very same objects as in the previous catalog, and keep their profiles.
+        catalog.build_index(self._previous[1].index if self._previous is not None else None)
         self._previous = (key, catalog)
         return catalog
 

@@ -29,19 +29,28 @@ class SelectionIndex:
     personas claim counts less, down to `RARITY_FLOOR`.
     """
 
-    def __init__(self, personas: Sequence[Persona], lexicon: Lexicon | None = None) -> None:
+    def __init__(self, personas: Sequence[Persona], lexicon: Lexicon | None = None, *,
+                 earlier: SelectionIndex | None = None) -> None:
         self.personas = sorted(personas, key=lambda p: p.name)  # ties are broken by position: by name
+        self.lexicon = lexicon
         deriver = Deriver(lexicon)
-        self.profiles: list[Profile] = [deriver.derive(p) for p in self.personas]
+        # A profile depends only on its persona and the lexicon, so an earlier index of the same lexicon (the
+        # catalog before a reload) gives the profiles of the personas that did not change. It holds its
+        # personas while this runs, so a persona with the id of one of them is that very object.
+        kept: dict[int, Profile] = {}
+        if earlier is not None and earlier.lexicon == lexicon:
+            kept = {id(p): profile for p, profile in zip(earlier.personas, earlier.profiles, strict=True)}
+        self.profiles: list[Profile] = [kept.get(id(p)) or deriver.derive(p) for p in self.personas]
         count = len(self.personas)
         claimed: dict[tuple[str, ...], float] = {}
         for profile in self.profiles:
             for term in profile.positive:
                 claimed[term.key] = claimed.get(term.key, 0.0) + min(1.0, term.weight / t.RARITY_REFERENCE)
+        scale = {key: rarity(count, owners) for key, owners in claimed.items()}
         self.postings: dict[tuple[str, ...], list[Posting]] = {}
         for i, profile in enumerate(self.profiles):
             for term in profile.terms:
-                weight = term.weight if term.kind == "negative" else term.weight * rarity(count, claimed[term.key])
+                weight = term.weight if term.kind == "negative" else term.weight * scale[term.key]
                 self.postings.setdefault(term.key, []).append((i, weight, term))
         self.longest = max((len(key) for key in self.postings), default=1)
         self.starts = frozenset(key[0] for key in self.postings)
@@ -117,7 +126,7 @@ def _body_prior(profiles: Sequence[Profile]) -> dict[str, list[tuple[int, float]
     idf = {key: math.log(1 + n / d) / norm for key, d in df.items()}
     postings: dict[str, list[tuple[int, float]]] = {}
     for i, profile in enumerate(profiles):
-        scored = [(idf[key] * min(1.0, count / 3), key) for key, count in profile.body.items()
+        scored = [(idf[key] * (count / 3 if count < 3 else 1.0), key) for key, count in profile.body.items()
                   if key not in STOPWORDS]
         for value, key in sorted(scored, reverse=True)[: t.BODY_TERMS]:
             postings.setdefault(key, []).append((i, t.BODY_WEIGHT * value))
