@@ -453,14 +453,14 @@ def _entries(build: _Builder, deriver: Deriver, short_name: str, title: str) -> 
         qualifiers = max(qualifiers, unnamed)
     for term in list(build.positive.values()):
         source = term.source
-        named, related = tables.keys.get(term.key, ()), tables.related.get(term.key, ())
-        if not (named or related) or source not in t.LEXICON_REACH or source in ("name", "title"):
+        terms_of, related_of = tables.keys.get(term.key, ()), tables.related.get(term.key, ())
+        if not (terms_of or related_of) or source not in t.LEXICON_REACH or source in ("name", "title"):
             continue
         written = min(len(term.key), len(term.text.split()))
         reach = min(term.weight / (1 + t.PHRASE_BONUS * (written - 1)), t.OTHER_REACH)
-        for entry in named:
+        for entry in terms_of:
             name(entry, reach, f"{source}: {term.text}")
-        for entry in related:
+        for entry in related_of:
             name(entry, reach * t.RELATED_REACH, f"{source}: {term.text}")
     for entry in identity:  # a persona whose name names several things is less about each ("ui-ux-tester")
         weight, where = found[entry]
