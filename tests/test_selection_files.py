@@ -115,3 +115,10 @@ def test_a_glob_pathspec_cannot_use_matches_nothing() -> None:
     found = table(["src/a[b", "src\\", "*.py"])
     assert found.match("src/a[b") == [] and found.match("src\\") == []
     assert found.match("src/a.py") == ["*.py"]
+
+
+def test_a_glob_whose_regex_is_not_anchored_matches_as_pathspec_does() -> None:
+    # pathspec translates `**/*/**` and `*/` to "/", which it searches for anywhere in the path.
+    for glob in ("**/*/**", "*/"):
+        assert pathspec.GitIgnoreSpec.from_lines([glob]).match_file("src/src")
+        assert table([glob]).match("src/src") == [glob]

@@ -146,7 +146,7 @@ class _Glob:
             return False
         if self.compiled is None:
             self.compiled = _compile(self.glob)
-        return self.compiled.match(path) is not None
+        return self.compiled.search(path) is not None  # as pathspec does: not all its regexes start with ^
 
 
 _NEVER = re.compile(r"(?!)")
