@@ -38,15 +38,18 @@ def test_the_glob_table_matches_exactly_what_pathspec_matches(globs: list[str], 
         assert set(found.match(path.lower())) == expected, path
 
 
-# Names for the shapes of glob that their literal alone decides (`conftest.py`, `tests/`, `*.py`), and others.
+# Names for the shapes of glob that their literal alone decides (`conftest.py`, `tests/`, `*.py`), names with one
+# wildcard (`test_*.py`), and others.
 NAMES = ["conftest.py", "dockerfile", "tests", "api12", ".env", ".github", "a b", "x.y", "py", "kaze_3.py"]
 EXTENSIONS = ["py", "ts", "test.ts", "gz", "tar.gz", "y"]
 SHAPES = ["{n}", "**/{n}", "{n}/", "**/{n}/", "**/{n}/**", "**/{n}/**/", "{n}/**", "/{n}", "src/{n}", "**/src/{n}"]
 OTHER_GLOBS = ["test_*.py", "kaze_*.py", "**/*_test.go", "**/*secret*", "*controller.*", "src/**/*.py", "docs/**",
-               "**/tests/**/*.ts", "*.[ch]", "a?c", "**/*.test.*", "dockerfile*", "**/a b/*.py", "x.*", "*.y.*"]
+               "**/tests/**/*.ts", "*.[ch]", "a?c", "**/*.test.*", "dockerfile*", "**/a b/*.py", "x.*", "*.y.*",
+               "*_test.go", "*y", "test_*", "x.*y", "kaze_*", "**/.e*", "*.e*", "y*y"]
 SWEPT_PARTS = ["src", "tests", "api12", "conftest.py", "main.py", "a.test.ts", "x.tar.gz", ".env", ".github",
                "a b", "x.y", "py", "kaze_3.py", "dockerfile", "dockerfile.dev", "x_test.go", "my_secret.txt",
-               "authcontroller.ts", "docs", "lib.c", "abc", "test_x.py", "b.y.z"]
+               "authcontroller.ts", "docs", "lib.c", "abc", "test_x.py", "b.y.z", "_test.go", "test_.py", "kaze_",
+               "y", "x.y.y"]
 
 
 def test_globs_decided_by_their_literal_match_exactly_what_their_regex_matches() -> None:

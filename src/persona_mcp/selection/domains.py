@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from persona_mcp.selection import tunables as t
 from persona_mcp.selection.derive import Profile
-from persona_mcp.selection.files import rarity
+from persona_mcp.selection.files import FilePath, rarity
 from persona_mcp.selection.lexical import Lexical, lexical
 from persona_mcp.selection.request import SHAPE_TEXT, Request
 from persona_mcp.text import STOPWORDS
@@ -81,7 +81,7 @@ class Domains:
             seen = list(dict.fromkeys(word for _, word in named))
             strength = sum(value * t.DECAY ** rank for rank, (value, _) in enumerate(named[: len(seen)]))
             result[name] = Found(strength, tuple(seen))
-        for name, found_files in self._files(tables, request.paths).items():
+        for name, found_files in self._files(tables, request.files).items():
             before = result.get(name)
             if before is None:
                 result[name] = found_files
@@ -101,30 +101,30 @@ class Domains:
                     result[parent] = Found(share, found.matched)
         return result
 
-    def _files(self, tables: Lexical, paths: Sequence[str]) -> dict[str, Found]:
+    def _files(self, tables: Lexical, files: Sequence[FilePath]) -> dict[str, Found]:
         """Entries by the files their globs match: each file's share, by how specific its best glob is."""
         credit: dict[str, float] = {}
-        files: dict[str, list[str]] = {}
+        named: dict[str, list[str]] = {}
         claimed: list[tuple[str, dict[str, float]]] = []
-        for path in paths:
+        for file in files:
             claims: dict[str, float] = {}
-            for entry in tables.globs.matching(path.lower()):
+            for entry in tables.globs.matching(file):
                 for owner, _weight in entry.owners:
                     name = tables.names[owner]
                     claim = min(1.0, entry.specificity / t.FULL_CLAIM)
                     if tables.kinds.get(name) == "language":
                         claim *= t.LANGUAGE_FILE_FACTOR
                     claims[name] = max(claims.get(name, 0.0), claim)
-            claimed.append((path, claims))
+            claimed.append((file.path, claims))
         # A test beside the code it tests: in a change with other files, the change is about the code.
         beside = [any(_accompanies(tables, name) for name in claims) for _path, claims in claimed]
         for (path, claims), aside in zip(claimed, beside, strict=True):
             share = t.ACCOMPANYING_FACTOR if aside and not all(beside) else 1.0
             for name, claim in claims.items():
                 credit[name] = credit.get(name, 0.0) + claim * share
-                files.setdefault(name, []).append(path)
-        count = max(len(paths), 1)
-        return {name: Found(t.TASK_FILES * value / count, tuple(files[name][:10])) for name, value in credit.items()}
+                named.setdefault(name, []).append(path)
+        count = max(len(files), 1)
+        return {name: Found(t.TASK_FILES * value / count, tuple(named[name][:10])) for name, value in credit.items()}
 
     def evidence(self, found: dict[str, Found]) -> dict[int, list[tuple[str, tuple[str, ...], float, str]]]:
         """Per persona: (entry, the task's words or files, value, where the persona names it)."""

@@ -5,7 +5,9 @@ extension, the first letters of a name), so a path is tested only against the gl
 its own parts; the few globs with no such literal are tested against every path, and there are
 at most `MAX_UNKEYED` of them per catalog. Most globs are decided by their literal alone
 (`**/*.py`, `conftest.py`, `**/tests/**`: see `_decided_key`): every path that carries it
-matches, and no regex runs for them.
+matches, and no regex runs for them; a name with one wildcard (`test_*.py`, `*_test.go`) is
+decided by its start and end (`_one_star_name`). A path's keys are worked out once per request
+(`read_path`), for the personas' globs and the lexicon's alike.
 """
 
 from __future__ import annotations
@@ -75,6 +77,7 @@ _LITERAL = r"[^*?\[\]\\/]+"
 _ANY_NAME = re.compile(rf"(?:\*\*/)?({_LITERAL})")
 _ANY_FOLDER = re.compile(rf"(?:\*\*/)?({_LITERAL})/|\*\*/({_LITERAL})/\*\*/?")
 _ANY_EXTENSION = re.compile(rf"(?:\*\*/)?\*\.({_LITERAL}(?<!\.))")
+_ONE_STAR = re.compile(rf"(?:\*\*/)?({_LITERAL})?\*({_LITERAL})?")
 
 
 def _decided_key(glob: str) -> tuple[str, str] | None:
@@ -94,6 +97,20 @@ def _decided_key(glob: str) -> tuple[str, str] | None:
     return None
 
 
+def _one_star_name(glob: str) -> tuple[str, str] | None:
+    """(start, end) of a glob that matches any name with that start and end (`test_*.py`, `*_test.go`,
+    `Dockerfile*`), in any folder; None for other globs.
+
+    Not `*.py`: a dotfile such as `.py` carries no extension (`_keys_of_path`), so an extension glob
+    is decided by its key.
+    """
+    found = _ONE_STAR.fullmatch(glob)
+    if found is None:
+        return None
+    start, end = found.group(1) or "", found.group(2) or ""
+    return (start, end) if start or (end and not end.startswith(".")) else None
+
+
 def _needed_text(glob: str) -> str:
     """The longest run of plain characters in a glob's names, which every path it matches contains.
 
@@ -104,8 +121,24 @@ def _needed_text(glob: str) -> str:
     return max(re.split(r"[*?/]+", glob), key=len)
 
 
-def _keys_of_path(path: str) -> list[tuple[str, str]]:
-    parts = path.split("/")  # a glob can match any part: a folder named `x.md` matches `*.md`, as in gitignore
+@dataclass(slots=True)
+class FilePath:
+    """A task's file as the glob tables read it."""
+
+    path: str  # as given
+    lowered: str  # globs are matched case-insensitively
+    parts: list[str]  # a glob can match any part: a folder named `x.md` matches `*.md`, as in gitignore
+    keys: dict[tuple[str, str], None]  # the keys it carries, in a stable order (`_keys_of_path`)
+
+
+def read_path(path: str) -> FilePath:
+    """A path (normalised: see `request.normalise_path`) read for the glob tables."""
+    lowered = path.lower()
+    parts = lowered.split("/")
+    return FilePath(path, lowered, parts, dict.fromkeys(_keys_of_path(parts)))
+
+
+def _keys_of_path(parts: list[str]) -> list[tuple[str, str]]:
     keys = [("part", part) for part in parts]
     keys += [("start", part[:n]) for part in parts for n in range(MIN_PREFIX, min(len(part), MAX_PREFIX) + 1)]
     for part in parts:  # every dotted end of every part: "a.test.ts" -> "test.ts", "ts"
@@ -130,6 +163,7 @@ class _Glob:
     glob: str  # translated to a regex (by pathspec) and compiled when a path first needs it
     specificity: float
     decided_by: tuple[str, str] | None  # a path matches if and only if it carries this key (`_decided_key`)
+    name: tuple[str, str] | None  # or if and only if one of its parts has this start and end (`_one_star_name`)
     needs: str  # text in every path it matches (`_needed_text`): a path without it meets no regex
     owners: list[tuple[int, float]] = field(default_factory=list)  # (persona, weight) of those it argues for
     excluders: list[int] = field(default_factory=list)  # personas that take its files back with `!glob`
@@ -138,15 +172,18 @@ class _Glob:
     strength: float = 0.0  # the strongest of those claims before rarity
     compiled: re.Pattern[str] | None = None
 
-    def match(self, path: str, keys: dict[tuple[str, str], None]) -> bool:
-        """Whether the glob matches a path that carries `keys` (`_keys_of_path`)."""
+    def match(self, file: FilePath) -> bool:
         if self.decided_by is not None:
-            return self.decided_by in keys
-        if self.needs not in path:
+            return self.decided_by in file.keys
+        if self.name is not None:
+            start, end = self.name
+            return any(part.startswith(start) and part.endswith(end) and len(part) >= len(start) + len(end)
+                       for part in file.parts)
+        if self.needs not in file.lowered:
             return False
         if self.compiled is None:
             self.compiled = _compile(self.glob)
-        return self.compiled.search(path) is not None  # as pathspec does: not all its regexes start with ^
+        return self.compiled.search(file.lowered) is not None  # as pathspec does: not all its regexes start with ^
 
 
 _NEVER = re.compile(r"(?!)")
@@ -187,7 +224,8 @@ class GlobTable:
                     if key is None and len(self.unkeyed) >= MAX_UNKEYED:
                         self.skipped.append(glob)
                         continue
-                    entry = self.globs[glob] = _Glob(glob, specificity(glob), _decided_key(glob), _needed_text(glob))
+                    entry = self.globs[glob] = _Glob(glob, specificity(glob), _decided_key(glob), _one_star_name(glob),
+                                                     _needed_text(glob))
                     if key is None:
                         self.unkeyed.append(glob)
                     else:
@@ -206,14 +244,13 @@ class GlobTable:
             entry.strength = max((weight * entry.specificity for _, weight in strongest), default=0.0)
 
     def match(self, path: str) -> list[str]:
-        """The globs that match a path (lowercase, normalised: see `request.normalise_path`), in a stable order."""
-        return [entry.glob for entry in self.matching(path)]
+        """The globs that match a path (normalised: see `request.normalise_path`), in a stable order."""
+        return [entry.glob for entry in self.matching(read_path(path))]
 
-    def matching(self, path: str) -> list[_Glob]:
-        """The entries of the globs that match a path, as `match` orders them."""
-        keys = dict.fromkeys(_keys_of_path(path))
-        found = [entry for key in keys for entry in self.by_key.get(key, ()) if entry.match(path, keys)]
-        return found + [self.globs[glob] for glob in self.unkeyed if self.globs[glob].match(path, keys)]
+    def matching(self, file: FilePath) -> list[_Glob]:
+        """The entries of the globs that match a file, as `match` orders them."""
+        found = [entry for key in file.keys for entry in self.by_key.get(key, ()) if entry.match(file)]
+        return found + [self.globs[glob] for glob in self.unkeyed if self.globs[glob].match(file)]
 
 
 def rarity(count: int, owners: float) -> float:
@@ -231,7 +268,7 @@ class FileEvidence:
     items: dict[int, list[tuple[str, list[str], float]]]  # persona -> (glob, files, share of the score)
 
 
-def file_evidence(table: GlobTable, paths: Sequence[str]) -> FileEvidence:
+def file_evidence(table: GlobTable, files: Sequence[FilePath]) -> FileEvidence:
     """Share each file out among the personas whose globs claim it.
 
     A persona's claim on a file is its best matching glob: the glob's weight times its specificity
@@ -244,12 +281,11 @@ def file_evidence(table: GlobTable, paths: Sequence[str]) -> FileEvidence:
     """
     credit: dict[int, float] = {}
     behind: dict[int, dict[str, list[str]]] = {}
-    for path in paths:
-        lowered = path.lower()
+    for file in files:
         claims: dict[int, tuple[float, str]] = {}
         strongest = 0.0  # the strongest claim before rarity: how much the file says at all
         excluded: set[int] = set()
-        for entry in table.matching(lowered):
+        for entry in table.matching(file):
             excluded.update(entry.excluders)
             if entry.claims:
                 strongest = max(strongest, entry.strength)
@@ -264,14 +300,14 @@ def file_evidence(table: GlobTable, paths: Sequence[str]) -> FileEvidence:
         scale = min(1.0, strongest / t.FULL_CLAIM)
         for persona, (claim, glob) in claims.items():
             credit[persona] = credit.get(persona, 0.0) + scale * (claim / top) ** 2
-            behind.setdefault(persona, {}).setdefault(glob, []).append(path)
-    per_file = t.FILE_WEIGHT / max(len(paths), 1)
+            behind.setdefault(persona, {}).setdefault(glob, []).append(file.path)
+    per_file = t.FILE_WEIGHT / max(len(files), 1)
     scores = {persona: value * per_file for persona, value in credit.items() if value > 1e-9}
     items: dict[int, list[tuple[str, list[str], float]]] = {}
     for persona, globs in behind.items():
         if persona not in scores:
             continue
-        files = sum(len(found) for found in globs.values())
+        count = sum(len(found) for found in globs.values())
         ordered = sorted(globs.items(), key=lambda item: (-len(item[1]), item[0]))
-        items[persona] = [(glob, found, scores[persona] * len(found) / files) for glob, found in ordered]
+        items[persona] = [(glob, found, scores[persona] * len(found) / count) for glob, found in ordered]
     return FileEvidence(scores, items)

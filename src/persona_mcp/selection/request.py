@@ -10,8 +10,10 @@ import re
 from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from functools import cached_property
 
 from persona_mcp.selection import tunables as t
+from persona_mcp.selection.files import FilePath, read_path
 from persona_mcp.text import STOPWORDS, analyse
 
 _LEAD_END = re.compile(r"[.!?](?=\s|$)|\n")
@@ -78,6 +80,11 @@ class Request:
     shapes: dict[str, float]  # shape -> strength in (0, 1]
     practical: bool  # a question about getting work done or about the asker's own code, not a request to be taught
     teaching: bool  # asks to be taught or to have a concept explained ("what is", "explain", "difference between")
+
+    @cached_property
+    def files(self) -> list[FilePath]:
+        """The paths as the glob tables read them: once for the personas' globs and the lexicon's."""
+        return [read_path(path) for path in self.paths]
 
     def factor(self, at: int) -> float:
         """What a match at a place of the task counts: the first word more, words past the first sentence less."""

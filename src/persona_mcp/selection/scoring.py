@@ -134,7 +134,7 @@ def _files(evidence: Evidence, index: SelectionIndex, request: Request) -> None:
     """The persona's own globs (declared, or a rule's `globs`/`applyTo`) on the task's files."""
     if not request.paths:
         return
-    found = file_evidence(index.globs, request.paths)
+    found = file_evidence(index.globs, request.files)
     for persona, shares in found.items.items():
         evidence.add(persona, [value for _glob, _paths, value in shares], partial(_file_items, shares))
 
