@@ -262,10 +262,20 @@ def rarity(count: int, owners: float) -> float:
 
 @dataclass
 class FileEvidence:
-    """Each persona's file score, and the globs and files behind it."""
+    """Each persona's file score, and the files behind it."""
 
     scores: dict[int, float]
-    items: dict[int, list[tuple[str, list[str], float]]]  # persona -> (glob, files, share of the score)
+    claimed: list[tuple[str, dict[int, tuple[float, str]]]]  # each file claimed: persona -> (claim, its glob)
+
+    def items(self, persona: int) -> list[tuple[str, list[str], float]]:
+        """A persona's globs, each with its files and its share of the persona's score, most files first."""
+        globs: dict[str, list[str]] = {}
+        for path, claims in self.claimed:
+            if persona in claims:
+                globs.setdefault(claims[persona][1], []).append(path)
+        count = sum(len(found) for found in globs.values())
+        ordered = sorted(globs.items(), key=lambda item: (-len(item[1]), item[0]))
+        return [(glob, found, self.scores[persona] * len(found) / count) for glob, found in ordered]
 
 
 def file_evidence(table: GlobTable, files: Sequence[FilePath]) -> FileEvidence:
@@ -280,7 +290,7 @@ def file_evidence(table: GlobTable, files: Sequence[FilePath]) -> FileEvidence:
     `POPULAR_OWNERS` strongest claimants, so a request never walks every persona of a catalog.
     """
     credit: dict[int, float] = {}
-    behind: dict[int, dict[str, list[str]]] = {}
+    claimed: list[tuple[str, dict[int, tuple[float, str]]]] = []
     for file in files:
         claims: dict[int, tuple[float, str]] = {}
         strongest = 0.0  # the strongest claim before rarity: how much the file says at all
@@ -298,16 +308,9 @@ def file_evidence(table: GlobTable, files: Sequence[FilePath]) -> FileEvidence:
             continue
         top = max(claim for claim, _ in claims.values())
         scale = min(1.0, strongest / t.FULL_CLAIM)
-        for persona, (claim, glob) in claims.items():
+        for persona, (claim, _glob) in claims.items():
             credit[persona] = credit.get(persona, 0.0) + scale * (claim / top) ** 2
-            behind.setdefault(persona, {}).setdefault(glob, []).append(file.path)
+        claimed.append((file.path, claims))
     per_file = t.FILE_WEIGHT / max(len(files), 1)
     scores = {persona: value * per_file for persona, value in credit.items() if value > 1e-9}
-    items: dict[int, list[tuple[str, list[str], float]]] = {}
-    for persona, globs in behind.items():
-        if persona not in scores:
-            continue
-        count = sum(len(found) for found in globs.values())
-        ordered = sorted(globs.items(), key=lambda item: (-len(item[1]), item[0]))
-        items[persona] = [(glob, found, scores[persona] * len(found) / count) for glob, found in ordered]
-    return FileEvidence(scores, items)
+    return FileEvidence(scores, claimed)

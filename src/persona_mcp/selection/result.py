@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import chain
 from typing import Literal
 
 from persona_mcp.model import Candidate, Companion, Evidence, Persona, Selection
@@ -39,14 +40,7 @@ def select(
         return Selection(persona=None, confidence=0.0, reason=reason, alternatives=candidates[:top_k],
                          companions=always)
     persona = index.persona(best.name)
-    runners: list[Candidate] = []
-    for position in range(top_k, len(ranked)):  # best first: past the lower share, none can be a companion
-        entry = ranked[position]
-        if entry.score < min(t.COMPANION_SHARE, t.UNLINKED_SHARE) * best.score:
-            break
-        if entry.score >= _companion_share(index, persona, index.names[entry.persona]) * best.score:
-            runners.append(candidate(index, entry, position))
-    companions = _companions(index, persona, candidates + runners)
+    companions = _companions(index, persona, chain(candidates, _runners(index, persona, ranked, top_k)))
     companions += _always_apply(index, persona, companions)
     merged, conflicts = merge_priorities(persona, companions)
     return Selection(
@@ -82,6 +76,18 @@ def candidate(index: SelectionIndex, entry: Scored, position: int) -> Candidate:
     p = entry.persona
     return Candidate(index.names[p], index.short_names[p], index.titles[p], entry.score,
                      confidence(entry.score, entry.other, len(index.personas)), evidence)
+
+
+def _runners(index: SelectionIndex, persona: Persona, ranked: list[Scored], top_k: int) -> Iterator[Candidate]:
+    """The runners-up past the `top_k` reported that have the share of the best's score a companion needs,
+    each built only when `_companions` comes to it."""
+    best = ranked[0].score
+    for position in range(top_k, len(ranked)):  # best first: past the lower share, none can be a companion
+        entry = ranked[position]
+        if entry.score < min(t.COMPANION_SHARE, t.UNLINKED_SHARE) * best:
+            return
+        if entry.score >= _companion_share(index, persona, index.names[entry.persona]) * best:
+            yield candidate(index, entry, position)
 
 
 def _abstention(best: Candidate | None, ranked: list[Scored], index: SelectionIndex, has_files: bool) -> str:
@@ -128,16 +134,17 @@ def _companion_share(index: SelectionIndex, persona: Persona, other: str) -> flo
     return t.COMPANION_SHARE if linked else t.UNLINKED_SHARE
 
 
-def _companions(index: SelectionIndex, persona: Persona, candidates: Sequence[Candidate]) -> list[Companion]:
-    """Runners-up that clearly apply as well.
+def _companions(index: SelectionIndex, persona: Persona, candidates: Iterable[Candidate]) -> list[Companion]:
+    """Runners-up that clearly apply as well, from `candidates`: the best, then the others in rank order.
 
     A persona linked to the winner (either one lists the other under `companions`) needs
     `COMPANION_SHARE` of the winner's score; any other needs `UNLINKED_SHARE`. Both need evidence
     of their own from the task text or files, not only from the weak prior.
     """
-    top = candidates[0].score
+    ranked = iter(candidates)
+    top = next(ranked).score
     chosen: list[Companion] = []
-    for other in candidates[1:]:
+    for other in ranked:
         if len(chosen) == t.MAX_COMPANIONS:
             break
         if other.score < _companion_share(index, persona, other.name) * top:

@@ -14,12 +14,12 @@ for it by name, and `weight` its declared `weight`.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 
 from persona_mcp.selection import tunables as t
-from persona_mcp.selection.files import file_evidence
+from persona_mcp.selection.files import FileEvidence, file_evidence
 from persona_mcp.selection.index import SelectionIndex
 from persona_mcp.selection.phrases import Hit, find_hits, text_score
 from persona_mcp.selection.request import SHAPE_TEXT, Request
@@ -92,19 +92,16 @@ class Evidence:
         self.totals: dict[int, float] = {}
         self.explain: dict[int, list[Explain]] = {}
 
-    def add(self, persona: int, values: Sequence[float], explain: Explain) -> None:
-        """Add `values` to a persona's total, one after the other, and what explains them."""
-        total = self.totals.get(persona, 0.0)
-        for value in values:
-            total += value
-        self.totals[persona] = total
+    def add(self, persona: int, value: float, explain: Explain) -> None:
+        """Add a signal's value to a persona's total, and what explains it."""
+        self.totals[persona] = self.totals.get(persona, 0.0) + value
         self.explain.setdefault(persona, []).append(explain)
 
 
 def _text(evidence: Evidence, index: SelectionIndex, request: Request) -> None:
     """The persona's own terms in the task, with diminishing returns (`phrases.text_score`)."""
     for persona, hits in find_hits(index, request).items():
-        evidence.add(persona, [text_score(hits)], partial(_hit_items, hits))
+        evidence.add(persona, text_score(hits), partial(_hit_items, hits))
 
 
 def _domains(evidence: Evidence, index: SelectionIndex, request: Request) -> None:
@@ -112,7 +109,7 @@ def _domains(evidence: Evidence, index: SelectionIndex, request: Request) -> Non
     for persona, found in index.domains.evidence(index.domains.read(request)).items():
         found.sort(key=lambda item: -item[2])
         values = [value * t.DECAY**position for position, (_entry, _matched, value, _where) in enumerate(found)]
-        evidence.add(persona, values, partial(_domain_items, found, values))
+        evidence.add(persona, sum(values), partial(_domain_items, found, values))
 
 
 def _prior(evidence: Evidence, index: SelectionIndex, request: Request) -> None:
@@ -126,7 +123,7 @@ def _prior(evidence: Evidence, index: SelectionIndex, request: Request) -> None:
             matched.setdefault(persona, []).append(first_word[key])
     for persona, total in totals.items():
         value = min(total, t.BODY_CAP)
-        evidence.add(persona, [value], partial(_items, "body", "description and body", matched[persona], value,
+        evidence.add(persona, value, partial(_items, "body", "description and body", matched[persona], value,
                                                "body prose"))
 
 
@@ -135,8 +132,8 @@ def _files(evidence: Evidence, index: SelectionIndex, request: Request) -> None:
     if not request.paths:
         return
     found = file_evidence(index.globs, request.files)
-    for persona, shares in found.items.items():
-        evidence.add(persona, [value for _glob, _paths, value in shares], partial(_file_items, shares))
+    for persona, score in found.scores.items():
+        evidence.add(persona, score, partial(_file_items, found, persona))
 
 
 def _shapes(evidence: Evidence, index: SelectionIndex, request: Request) -> None:
@@ -148,14 +145,14 @@ def _shapes(evidence: Evidence, index: SelectionIndex, request: Request) -> None
         for persona in index.shape_personas.get(shape, ()):
             support = min(1.0, evidence.totals.get(persona, 0.0) / t.SHAPE_SUPPORT)  # never evidence alone
             if support > 0:
-                evidence.add(persona, [value * support],
+                evidence.add(persona, value * support,
                              partial(_items, "shape", shape, [SHAPE_TEXT[shape]], value * support, "request-shapes"))
 
 
 def _explicit(evidence: Evidence, index: SelectionIndex, request: Request) -> None:
     explicit = explicit_request(index, request.lowered)
     if explicit is not None:
-        evidence.add(explicit, [t.EXPLICIT_WEIGHT], partial(_items, "explicit", index.names[explicit],
+        evidence.add(explicit, t.EXPLICIT_WEIGHT, partial(_items, "explicit", index.names[explicit],
                                                             [index.short_names[explicit]], t.EXPLICIT_WEIGHT, "name"))
 
 
@@ -169,8 +166,8 @@ def _domain_items(found: list[tuple[str, tuple[str, ...], float, str]], values: 
             for (entry, matched, _strength, where), value in zip(found, values, strict=True)]
 
 
-def _file_items(shares: list[tuple[str, list[str], float]]) -> list[Item]:
-    return [Item("file", glob, paths[:10], value, "trigger-files") for glob, paths, value in shares]
+def _file_items(found: FileEvidence, persona: int) -> list[Item]:
+    return [Item("file", glob, paths[:10], value, "trigger-files") for glob, paths, value in found.items(persona)]
 
 
 def _items(kind: str, trigger: str, matched: list[str], weight: float, source: str) -> list[Item]:
