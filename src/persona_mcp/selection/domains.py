@@ -61,9 +61,8 @@ class Domains:
         hits: dict[str, list[tuple[float, str]]] = {}
         stems, task_words = request.stems, request.words
         for start in range(len(stems)):
-            if stems[start] not in tables.starts:
-                continue
-            for end in range(min(len(stems), start + tables.longest), start, -1):
+            longest = tables.starts.get(stems[start], 0)
+            for end in range(min(len(stems), start + longest), start, -1):
                 key = tuple(stems[start:end])
                 naming, related = tables.keys.get(key, ()), tables.related.get(key, ())
                 if not (naming or related) or (end - start == 1 and task_words[start] in STOPWORDS):

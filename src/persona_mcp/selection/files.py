@@ -24,7 +24,7 @@ _WILD_OR_CLASS = re.compile(r"[*?\[\]]")
 MAX_UNKEYED = 256  # distinct globs with no literal to file them under, per catalog
 MAX_STARS = 4  # '*' in one name: more could take exponential time to match (the loader refuses such globs too)
 # A name glob such as `Dockerfile*` or `test_*.py` is filed under the letters it starts with: at least
-# `MIN_PREFIX` of them, and at most `MAX_PREFIX` (a path carries each of its names' starts of those lengths).
+# `MIN_PREFIX` of them, and at most `MAX_PREFIX` (a path is looked up by its names' starts of the lengths in use).
 MIN_PREFIX = 2
 MAX_PREFIX = 6
 
@@ -140,7 +140,6 @@ def read_path(path: str) -> FilePath:
 
 def _keys_of_path(parts: list[str]) -> list[tuple[str, str]]:
     keys = [("part", part) for part in parts]
-    keys += [("start", part[:n]) for part in parts for n in range(MIN_PREFIX, min(len(part), MAX_PREFIX) + 1)]
     for part in parts:  # every dotted end of every part: "a.test.ts" -> "test.ts", "ts"
         at = part.find(".", 1)
         while at != -1 and at < len(part) - 1:
@@ -235,6 +234,7 @@ class GlobTable:
                 elif not entry.owners or entry.owners[-1][0] != persona:  # personas come in order: a repeat is last
                     entry.owners.append((persona, trigger.weight))
         self.by_key = {key: tuple(found) for key, found in by_key.items()}
+        self.start_lengths = sorted({len(value) for kind, value in self.by_key if kind == "start"})
         count = len(globs)
         for entry in self.globs.values():  # a glob many personas share tells them apart poorly
             entry.rarity = rarity(count, sum(min(1.0, weight) for _, weight in entry.owners))
@@ -249,7 +249,9 @@ class GlobTable:
 
     def matching(self, file: FilePath) -> list[_Glob]:
         """The entries of the globs that match a file, as `match` orders them."""
-        found = [entry for key in file.keys for entry in self.by_key.get(key, ()) if entry.match(file)]
+        starts = dict.fromkeys(("start", part[:n]) for part in file.parts for n in self.start_lengths if len(part) >= n)
+        found = [entry for keys in (file.keys, starts) for key in keys for entry in self.by_key.get(key, ())
+                 if entry.match(file)]
         return found + [self.globs[glob] for glob in self.unkeyed if self.globs[glob].match(file)]
 
 

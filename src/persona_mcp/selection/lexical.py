@@ -33,8 +33,9 @@ class Lexical:
         # of a task's text ("build a form").
         self.domain_names = {key: (entry.name,) for entry in entries if entry.kind == "domain"
                              and (key := stem_key(entry.name.replace("-", " "))) and key not in self.keys}
-        self.longest = max((len(key) for key in (*self.keys, *self.related)), default=1)
-        self.starts = frozenset(key[0] for key in (*self.keys, *self.related))  # the stems a term can start with
+        self.starts: dict[str, int] = {}  # the first stem of a term -> the most stems a term starting with it has
+        for key in (*self.keys, *self.related):
+            self.starts[key[0]] = max(self.starts.get(key[0], 0), len(key))
         # The vocabulary, as written: the parts of a phrase are not known words by themselves ("load" of
         # "load testing").
         self.known = frozenset(self.keys) | frozenset(self.related)

@@ -68,15 +68,15 @@ def _settle(hits: list[Hit]) -> list[Hit]:
     if len(hits) == 1:  # most personas: nothing to settle
         return hits
     hits.sort(key=lambda hit: (-hit.weight, hit.start, hit.term.text))
-    covered: dict[bool, set[int]] = {False: set(), True: set()}
-    seen: dict[bool, set[tuple[str, ...]]] = {False: set(), True: set()}
+    covered = [0, 0]  # the words taken on each side (for, against), as bits
+    seen: tuple[set[tuple[str, ...]], set[tuple[str, ...]]] = (set(), set())  # the terms kept on each side
     kept: list[Hit] = []
     for hit in hits:
         side = hit.term.kind == "negative"
-        span = range(hit.start, hit.end)
-        if hit.term.key in seen[side] or not covered[side].isdisjoint(span):
+        span = ((1 << (hit.end - hit.start)) - 1) << hit.start
+        if covered[side] & span or hit.term.key in seen[side]:
             continue
-        covered[side].update(span)
+        covered[side] |= span
         seen[side].add(hit.term.key)
         kept.append(hit)
     return kept

@@ -43,7 +43,7 @@ class Item:
 Explain = Callable[[], list[Item]]  # the items behind some of a persona's score, built only when it is reported
 
 
-@dataclass
+@dataclass(slots=True)
 class Scored:
     """A persona with evidence: its score, the best other score (for its confidence), and what explains it."""
 
