@@ -267,14 +267,14 @@ class FileEvidence:
     """Each persona's file score, and the files behind it."""
 
     scores: dict[int, float]
-    claimed: list[tuple[str, dict[int, tuple[float, str]]]]  # each file claimed: persona -> (claim, its glob)
+    claimed: list[tuple[str, dict[int, str]]]  # each file claimed, and the glob each persona claims it by
 
     def items(self, persona: int) -> list[tuple[str, list[str], float]]:
         """A persona's globs, each with its files and its share of the persona's score, most files first."""
         globs: dict[str, list[str]] = {}
         for path, claims in self.claimed:
             if persona in claims:
-                globs.setdefault(claims[persona][1], []).append(path)
+                globs.setdefault(claims[persona], []).append(path)
         count = sum(len(found) for found in globs.values())
         ordered = sorted(globs.items(), key=lambda item: (-len(item[1]), item[0]))
         return [(glob, found, self.scores[persona] * len(found) / count) for glob, found in ordered]
@@ -292,9 +292,10 @@ def file_evidence(table: GlobTable, files: Sequence[FilePath]) -> FileEvidence:
     `POPULAR_OWNERS` strongest claimants, so a request never walks every persona of a catalog.
     """
     credit: dict[int, float] = {}
-    claimed: list[tuple[str, dict[int, tuple[float, str]]]] = []
+    claimed: list[tuple[str, dict[int, str]]] = []
     for file in files:
-        claims: dict[int, tuple[float, str]] = {}
+        claims: dict[int, float] = {}  # each persona's best claim on the file
+        by: dict[int, str] = {}  # and its glob
         strongest = 0.0  # the strongest claim before rarity: how much the file says at all
         excluded: set[int] = set()
         for entry in table.matching(file):
@@ -302,17 +303,19 @@ def file_evidence(table: GlobTable, files: Sequence[FilePath]) -> FileEvidence:
             if entry.claims:
                 strongest = max(strongest, entry.strength)
             for persona, claim in entry.claims:
-                if persona not in claims or claim > claims[persona][0]:
-                    claims[persona] = (claim, entry.glob)
+                if persona not in claims or claim > claims[persona]:
+                    claims[persona] = claim
+                    by[persona] = entry.glob
         for persona in excluded:
             claims.pop(persona, None)
+            by.pop(persona, None)
         if not claims:
             continue
-        top = max(claim for claim, _ in claims.values())
+        top = max(claims.values())
         scale = min(1.0, strongest / t.FULL_CLAIM)
-        for persona, (claim, _glob) in claims.items():
+        for persona, claim in claims.items():
             credit[persona] = credit.get(persona, 0.0) + scale * (claim / top) ** 2
-        claimed.append((file.path, claims))
+        claimed.append((file.path, by))
     per_file = t.FILE_WEIGHT / max(len(files), 1)
     scores = {persona: value * per_file for persona, value in credit.items() if value > 1e-9}
     return FileEvidence(scores, claimed)

@@ -40,7 +40,7 @@ class Item:
     source: str = ""
 
 
-Explain = Callable[[], list[Item]]  # the items behind some of a persona's score, built only when it is reported
+Explain = Callable[[int], list[Item]]  # a signal's evidence items for one persona, built only when it is reported
 
 
 @dataclass(slots=True)
@@ -49,13 +49,13 @@ class Scored:
 
     persona: int
     score: float
-    explain: list[Explain] = field(default_factory=list)
+    explain: list[Explain] = field(default_factory=list)  # the signals' explanations, in the order they ran
     other: float = 0.0  # the runner-up's score for the best persona, the best's for every other
 
     @property
     def items(self) -> list[Item]:
         """Its evidence items, in the order the signals added them."""
-        return [item for explain in self.explain for item in explain()]
+        return [item for explain in self.explain for item in explain(self.persona)]
 
 
 def rank(index: SelectionIndex, request: Request) -> list[Scored]:
@@ -67,7 +67,7 @@ def rank(index: SelectionIndex, request: Request) -> list[Scored]:
     _files(evidence, index, request)
     _shapes(evidence, index, request)  # after the others: a shape modifies the evidence a persona has
     _explicit(evidence, index, request)
-    scored = [Scored(p, round(max(total, 0.0) * index.weights[p], 4), evidence.explain[p])
+    scored = [Scored(p, round(max(total, 0.0) * index.weights[p], 4), evidence.explain)
               for p, total in evidence.totals.items()]
     scored = [s for s in scored if s.score > 0]
     scored.sort(key=lambda s: (-s.score, index.names[s.persona]))
@@ -86,30 +86,36 @@ def strongest(index: SelectionIndex, entry: Scored) -> list[Item]:
 
 
 class Evidence:
-    """Each persona's running total, and how to explain it: the items are built only for the personas reported."""
+    """Each persona's running total, and each signal's explanation: items are built only for the personas reported."""
 
     def __init__(self) -> None:
         self.totals: dict[int, float] = {}
-        self.explain: dict[int, list[Explain]] = {}
+        self.explain: list[Explain] = []
 
-    def add(self, persona: int, value: float, explain: Explain) -> None:
-        """Add a signal's value to a persona's total, and what explains it."""
+    def add(self, persona: int, value: float) -> None:
         self.totals[persona] = self.totals.get(persona, 0.0) + value
-        self.explain.setdefault(persona, []).append(explain)
 
 
 def _text(evidence: Evidence, index: SelectionIndex, request: Request) -> None:
     """The persona's own terms in the task, with diminishing returns (`phrases.text_score`)."""
-    for persona, hits in find_hits(index, request).items():
-        evidence.add(persona, text_score(hits), partial(_hit_items, hits))
+    found = find_hits(index, request)
+    for persona, hits in found.items():
+        evidence.add(persona, text_score(hits))
+    evidence.explain.append(partial(_hit_items, found))
 
 
 def _domains(evidence: Evidence, index: SelectionIndex, request: Request) -> None:
     """The lexicon entries the task and the persona are both about, strongest first, with diminishing returns."""
-    for persona, found in index.domains.evidence(index.domains.read(request)).items():
-        found.sort(key=lambda item: -item[2])
-        values = [value * t.DECAY**position for position, (_entry, _matched, value, _where) in enumerate(found)]
-        evidence.add(persona, sum(values), partial(_domain_items, found, values))
+    found = index.domains.evidence(index.domains.read(request))
+    for persona, entries in found.items():
+        entries.sort(key=lambda item: -item[2])
+        evidence.add(persona, sum(_decayed(entries)))
+    evidence.explain.append(partial(_domain_items, found))
+
+
+def _decayed(entries: list[tuple[str, tuple[str, ...], float, str]]) -> list[float]:
+    """What each of a persona's entries adds, strongest first: each `DECAY` times less than the one before."""
+    return [value * t.DECAY**position for position, (_entry, _matched, value, _where) in enumerate(entries)]
 
 
 def _prior(evidence: Evidence, index: SelectionIndex, request: Request) -> None:
@@ -121,10 +127,10 @@ def _prior(evidence: Evidence, index: SelectionIndex, request: Request) -> None:
         for persona, weight in index.prior[key]:
             totals[persona] = totals.get(persona, 0.0) + weight
             matched.setdefault(persona, []).append(first_word[key])
-    for persona, total in totals.items():
-        value = min(total, t.BODY_CAP)
-        evidence.add(persona, value, partial(_items, "body", "description and body", matched[persona], value,
-                                               "body prose"))
+    values = {persona: min(total, t.BODY_CAP) for persona, total in totals.items()}
+    for persona, value in values.items():
+        evidence.add(persona, value)
+    evidence.explain.append(partial(_items, "body", "description and body", matched, values, "body prose"))
 
 
 def _files(evidence: Evidence, index: SelectionIndex, request: Request) -> None:
@@ -133,7 +139,8 @@ def _files(evidence: Evidence, index: SelectionIndex, request: Request) -> None:
         return
     found = file_evidence(index.globs, request.files)
     for persona, score in found.scores.items():
-        evidence.add(persona, score, partial(_file_items, found, persona))
+        evidence.add(persona, score)
+    evidence.explain.append(partial(_file_items, found))
 
 
 def _shapes(evidence: Evidence, index: SelectionIndex, request: Request) -> None:
@@ -142,36 +149,49 @@ def _shapes(evidence: Evidence, index: SelectionIndex, request: Request) -> None
         value = t.SHAPE_WEIGHT[shape] * strength
         if shape == "question" and not request.teaching:
             value *= t.PRACTICAL_SHAPE_FACTOR if request.practical else t.NEUTRAL_QUESTION_FACTOR
+        values: dict[int, float] = {}
         for persona in index.shape_personas.get(shape, ()):
             support = min(1.0, evidence.totals.get(persona, 0.0) / t.SHAPE_SUPPORT)  # never evidence alone
             if support > 0:
-                evidence.add(persona, value * support,
-                             partial(_items, "shape", shape, [SHAPE_TEXT[shape]], value * support, "request-shapes"))
+                values[persona] = value * support
+                evidence.add(persona, value * support)
+        evidence.explain.append(partial(_items, "shape", shape, {p: [SHAPE_TEXT[shape]] for p in values}, values,
+                                        "request-shapes"))
 
 
 def _explicit(evidence: Evidence, index: SelectionIndex, request: Request) -> None:
     explicit = explicit_request(index, request.lowered)
     if explicit is not None:
-        evidence.add(explicit, t.EXPLICIT_WEIGHT, partial(_items, "explicit", index.names[explicit],
-                                                            [index.short_names[explicit]], t.EXPLICIT_WEIGHT, "name"))
+        evidence.add(explicit, t.EXPLICIT_WEIGHT)
+        evidence.explain.append(partial(_items, "explicit", index.names[explicit],
+                                        {explicit: [index.short_names[explicit]]}, {explicit: t.EXPLICIT_WEIGHT},
+                                        "name"))
 
 
-def _hit_items(hits: list[Hit]) -> list[Item]:
+def _hit_items(found: dict[int, list[Hit]], persona: int) -> list[Item]:
     return [Item(hit.term.kind, hit.term.text, [hit.matched],
-                 -hit.weight if hit.term.kind == "negative" else hit.weight, hit.term.source) for hit in hits]
+                 -hit.weight if hit.term.kind == "negative" else hit.weight, hit.term.source)
+            for hit in found.get(persona, ())]
 
 
-def _domain_items(found: list[tuple[str, tuple[str, ...], float, str]], values: list[float]) -> list[Item]:
+def _domain_items(found: dict[int, list[tuple[str, tuple[str, ...], float, str]]], persona: int) -> list[Item]:
+    entries = found.get(persona, [])
     return [Item("lexicon", entry, list(matched), value, where)
-            for (entry, matched, _strength, where), value in zip(found, values, strict=True)]
+            for (entry, matched, _strength, where), value in zip(entries, _decayed(entries), strict=True)]
 
 
 def _file_items(found: FileEvidence, persona: int) -> list[Item]:
+    if persona not in found.scores:
+        return []
     return [Item("file", glob, paths[:10], value, "trigger-files") for glob, paths, value in found.items(persona)]
 
 
-def _items(kind: str, trigger: str, matched: list[str], weight: float, source: str) -> list[Item]:
-    return [Item(kind, trigger, matched[:10], weight, source)]
+def _items(kind: str, trigger: str, matched: dict[int, list[str]], values: dict[int, float], source: str,
+           persona: int) -> list[Item]:
+    """One item of a signal that says one thing of each persona (the prior, a shape, a request by name)."""
+    if persona not in values:
+        return []
+    return [Item(kind, trigger, matched[persona][:10], values[persona], source)]
 
 
 def explicit_request(index: SelectionIndex, lowered: str) -> int | None:
