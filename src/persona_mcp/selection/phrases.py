@@ -32,7 +32,7 @@ def find_hits(index: SelectionIndex, request: Request) -> dict[int, list[Hit]]:
     a one-word term. A term made only of question words ("why does") is a request shape: it counts
     `PRACTICAL_SHAPE_FACTOR` of its weight unless the request asks to be taught.
     """
-    stems, task_words, code = request.stems, request.words, request.code
+    stems, task_words, code, teaching = request.stems, request.words, request.code, request.teaching
     found: dict[int, list[Hit]] = {}
     for start, first in enumerate(stems):
         if first not in index.starts:
@@ -52,11 +52,16 @@ def find_hits(index: SelectionIndex, request: Request) -> dict[int, list[Hit]]:
             place = request.factor(start) * gap
             matched = " ".join(task_words[start:end])
             for persona, weight, term in postings:
-                if term.kind == "activity" and in_code:
+                if in_code and term.kind == "activity":
                     weight *= t.CODE_FACTOR
-                if term.shape_only and not request.teaching:
+                if term.shape_only and not teaching:
                     weight *= t.PRACTICAL_SHAPE_FACTOR
-                found.setdefault(persona, []).append(Hit(term, matched, start, end, weight * place))
+                hit = Hit(term, matched, start, end, weight * place)
+                hits = found.get(persona)
+                if hits is None:
+                    found[persona] = [hit]
+                else:
+                    hits.append(hit)
     return {persona: _settle(hits) for persona, hits in found.items()}
 
 
