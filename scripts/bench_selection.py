@@ -67,9 +67,18 @@ def persona_text(rng: random.Random, n: int, words: list[str]) -> str:
     )
 
 
-def write_catalog(folder: Path, size: int, rng: random.Random, words: list[str]) -> None:
+PER_FOLDER = 2500  # personas per folder: a catalog's tree holds at most folders.MAX_FILES, so 10,000 take four layers
+
+
+def write_catalog(folder: Path, size: int, rng: random.Random, words: list[str]) -> list[Layer]:
+    """Write a generated catalog under `folder`, in folders of `PER_FOLDER`; the layers to load it from."""
+    layers: list[Layer] = []
     for n in range(size):
-        (folder / f"persona-gen-{n:05d}.md").write_text(persona_text(rng, n, words), encoding="utf-8")
+        if n % PER_FOLDER == 0:
+            layers.append(Layer(f"bench-{len(layers)}", folder / f"part-{len(layers)}"))
+            layers[-1].folder.mkdir()
+        (layers[-1].folder / f"persona-gen-{n:05d}.md").write_text(persona_text(rng, n, words), encoding="utf-8")
+    return layers
 
 
 SAMPLE = Path(__file__).resolve().parents[1] / "tests" / "data" / "bench-sample.jsonl"
@@ -96,12 +105,12 @@ def request(rng: random.Random, words: list[str], english: list[str], repo: list
     return " ".join(parts)[:2048], rng.sample(repo, 50)
 
 
-def measure(folder: Path, label: str, requests: int, rng: random.Random, words: list[str]) -> None:
+def measure(layers: list[Layer], label: str, requests: int, rng: random.Random, words: list[str]) -> None:
     english = prose()
     repo = repository(rng, words)
     gc.collect()
     started = time.perf_counter()
-    catalog = Catalog.load([Layer("bench", folder)])
+    catalog = Catalog.load(layers)
     _ = catalog.index
     load_s = time.perf_counter() - started
     if catalog.diagnostics:
@@ -109,7 +118,7 @@ def measure(folder: Path, label: str, requests: int, rng: random.Random, words: 
     del catalog
     gc.collect()
     tracemalloc.start()  # a second load, traced: tracing slows Python down, so it is not timed
-    catalog = Catalog.load([Layer("bench", folder)])
+    catalog = Catalog.load(layers)
     _ = catalog.index
     held_mb = tracemalloc.get_traced_memory()[0] / 2**20
     tracemalloc.stop()
@@ -143,11 +152,10 @@ def main() -> int:
     print(f"python {sys.version.split()[0]}; seed {SEED}")
     for size in (int(s) for s in args.sizes.split(",")):
         if size == 11:
-            measure(builtin_dir(), "11 (built-in)", args.requests, rng, words)
+            measure([Layer("bench", builtin_dir())], "11 (built-in)", args.requests, rng, words)
             continue
         with tempfile.TemporaryDirectory() as tmp:
-            write_catalog(Path(tmp), size, rng, words)
-            measure(Path(tmp), str(size), args.requests, rng, words)
+            measure(write_catalog(Path(tmp), size, rng, words), str(size), args.requests, rng, words)
     return 0
 
 

@@ -176,8 +176,9 @@ class _Glob:
             return self.decided_by in file.keys
         if self.name is not None:
             start, end = self.name
-            return any(part.startswith(start) and part.endswith(end) and len(part) >= len(start) + len(end)
-                       for part in file.parts)
+            return end in file.lowered and any(
+                part.startswith(start) and part.endswith(end) and len(part) >= len(start) + len(end)
+                for part in file.parts)
         if self.needs not in file.lowered:
             return False
         if self.compiled is None:
