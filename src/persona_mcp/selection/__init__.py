@@ -3,7 +3,8 @@
 The package, one job per module, in the order a request meets them:
 
 - `tunables`: every weight, threshold and cap, each with what it does.
-- `derive`: a persona's profile from its own file and the lexicon (terms, globs, shapes, sources).
+- `derive`: a persona's profile from its own file and the lexicon (terms, globs, shapes, sources);
+  `evidence`: the profile as lines to read.
 - `index`: the profiles of a catalog, filed for lookup; rarity across the catalog.
 - `request`: the task and files read once (words, stems, code marks, first sentence, paths, shape).
 - `phrases`: the text signal; `files`: the file signal.
@@ -12,7 +13,8 @@ The package, one job per module, in the order a request meets them:
 """
 
 from persona_mcp.selection.calibration import confidence
-from persona_mcp.selection.derive import Profile, Term, describe
+from persona_mcp.selection.derive import Profile, Term
+from persona_mcp.selection.evidence import describe
 from persona_mcp.selection.index import SelectionIndex
 from persona_mcp.selection.request import Request, normalise_path, read_request
 from persona_mcp.selection.result import merge_priorities, rank_candidates, select

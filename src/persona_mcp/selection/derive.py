@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -475,24 +475,3 @@ def _shapes(persona: Persona) -> tuple[frozenset[str], str]:
     """The request shapes a persona declares. (A persona that declares none still gains from a
     request's shape through the domain it stands for: see `SHAPE_DOMAINS`.)"""
     return frozenset(persona.spec.request_shapes), "declared"
-
-
-def describe(profile: Profile) -> Iterable[str]:
-    """The profile as lines for a person to read (`persona-mcp show NAME --evidence`)."""
-    groups: dict[str, list[Term]] = {}
-    for term in profile.terms:
-        groups.setdefault(term.source, []).append(term)
-    for source, terms in groups.items():
-        listed = ", ".join(f"{term.text} ({term.weight:.2f})" for term in terms)
-        yield f"{'against' if terms[0].kind == 'negative' else 'terms'} from {source}: {listed}"
-    by_source: dict[str, list[FileTrigger]] = {}
-    for trigger in profile.globs:
-        by_source.setdefault(trigger.source, []).append(trigger)
-    for source, triggers in by_source.items():
-        yield f"globs from {source}: " + ", ".join(f"{g.glob} ({g.weight:.2f})" for g in triggers)
-    if profile.entries:
-        ordered = sorted(profile.entries.items(), key=lambda item: (-item[1][0], item[0]))
-        yield "about (lexicon entries): " + ", ".join(f"{name} ({weight:.2f}, {where})"
-                                                      for name, (weight, where) in ordered)
-    if profile.shapes:
-        yield f"request shapes ({profile.shape_source}): " + ", ".join(sorted(profile.shapes))
