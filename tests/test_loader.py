@@ -5,10 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern
 
 from persona_mcp.loader import (
     MAX_FILE_BYTES,
+    MAX_GLOB_STARS,
     LoadResult,
+    glob_problem,
     load_folder,
     load_paths,
     load_persona_file,
@@ -640,3 +645,18 @@ def test_load_result_errors_exclude_warnings():
         Diagnostic(path="b", message="w", severity="warning"),
     ])
     assert [d.path for d in result.errors] == ["a"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="aZ09_.-*/", min_size=1, max_size=12))
+def test_a_glob_of_plain_names_stars_and_slashes_is_one_pathspec_can_use(glob: str) -> None:
+    if not glob.strip("/") or any(part.count("*") > MAX_GLOB_STARS for part in glob.split("/")):
+        return  # only slashes, or too many stars: refused (below, and by the star bound)
+    assert glob_problem(glob) is None
+    _regex, include = GitIgnoreSpecPattern.pattern_to_regex(glob)
+    assert include is True
+
+
+@pytest.mark.parametrize("glob", ["/", "src/[a", "src\\", "!", "#comment", "a/" + "*x" * 6])
+def test_an_unusable_glob_is_a_problem(glob: str) -> None:
+    assert glob_problem(glob) is not None

@@ -6,6 +6,7 @@ import difflib
 import functools
 import json
 import logging
+import re
 import reprlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -289,6 +290,9 @@ def load_paths(paths: Iterable[Path], *, layer: str = "custom", strict: bool = F
 
 
 MAX_GLOB_STARS = 4  # '*' wildcards in one name of a glob (the selection index applies the same bound)
+# A glob of plain names, `*` and `/` (`**/api/**`, `*.py`, `src/*_test.go`) that holds more than slashes is
+# one pathspec can always use (tests/test_loader.py checks this against pathspec), so it needs no translating.
+_PLAIN_GLOB = re.compile(r"[\w.*/-]*[\w.*-][\w.*/-]*", re.ASCII)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -299,6 +303,8 @@ def glob_problem(glob: str) -> str | None:
     if any(part.count("*") > MAX_GLOB_STARS for part in glob.split("/") if part != "**"):
         return (f"more than {MAX_GLOB_STARS} '*' in one name could take exponential time to match; "
                 "use fewer wildcards, e.g. '*x*' instead of '*x*x*x*x*x*'")
+    if _PLAIN_GLOB.fullmatch(glob):
+        return None
     from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern
 
     try:
