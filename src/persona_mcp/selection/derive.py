@@ -255,22 +255,19 @@ class Deriver:
         tables = self.tables
         self.phrases = _Phrases(tables.known if tables is not None else None,
                                 tables.one_word_terms if tables is not None else frozenset())
-        self.body_words: dict[str, str | None] = {}  # a word of prose -> its stem, or None for a function word
+        self.body_words: dict[str, str] = {}  # a word of prose -> its stem, or "" for a function word
 
     def body_counts(self, persona: Persona) -> Counter[str]:
         """Stem counts of the description and the body's start: the weak prior's raw material.
 
-        The words are counted first, and each distinct word is judged and stemmed once per catalog.
+        Each distinct word is judged and stemmed once per catalog (`body_words`).
         """
-        text = (persona.spec.description + "\n" + persona.body[: t.BODY_CHARS]).lower()
-        counts: dict[str, int] = {}
-        for word, count in Counter(_WORD.findall(text)).items():
-            if word not in self.body_words:
-                self.body_words[word] = stem(word) if len(word) > 2 and is_content(word) else None
-            key = self.body_words[word]
-            if key is not None:
-                counts[key] = counts.get(key, 0) + count
-        return Counter(counts)
+        found = _WORD.findall((persona.spec.description + "\n" + persona.body[: t.BODY_CHARS]).lower())
+        for word in set(found) - self.body_words.keys():
+            self.body_words[word] = stem(word) if len(word) > 2 and is_content(word) else ""
+        counts = Counter(map(self.body_words.__getitem__, found))
+        del counts[""]  # the function words (a Counter forgives a missing key)
+        return counts
 
     def name_entries(self, text: str) -> tuple[dict[str, tuple[float, str]], int]:
         """The entries a persona's name (or title) names: entry -> (how much, the words that name it),
