@@ -158,7 +158,8 @@ class _Phrase:
 
 
 class _Phrases:
-    """Reads texts into `_Phrase`s, each distinct text once; the table lives as long as its `Deriver`.
+    """Reads texts into `_Phrase`s, and makes their `Term`s, each distinct one once: many personas of a
+    catalog write the same words, and share one term for them. The tables live as long as their `Deriver`.
 
     `known` is the lexicon's vocabulary (stems); with no lexicon, every word is known. `names` are
     the lexicon's names written as one word: "TypeScript" is read as the task reads it, one word.
@@ -168,12 +169,20 @@ class _Phrases:
         self.known = known
         self.names = names
         self.read: dict[str, _Phrase] = {}
+        self.terms: dict[tuple[str, float, str, str], Term] = {}
 
     def __call__(self, text: str) -> _Phrase:
         phrase = self.read.get(text)
         if phrase is None:
             phrase = self.read[text] = self._read(text)
         return phrase
+
+    def term(self, phrase: _Phrase, weight: float, source: str, kind: str) -> Term:
+        made = (phrase.text, weight, source, kind)
+        term = self.terms.get(made)
+        if term is None:
+            term = self.terms[made] = Term(phrase.text, phrase.key, weight, source, kind, phrase.shape_only)
+        return term
 
     def _read(self, text: str) -> _Phrase:
         text = text.strip().strip(".\"'`*_").strip()
@@ -221,7 +230,7 @@ class _Builder:
             self.derived += 1
         if phrase.written > 1:
             weight *= 1 + t.PHRASE_BONUS * (phrase.written - 1)
-        target[key] = Term(phrase.text, key, weight, source, kind, shape_only=phrase.shape_only)
+        target[key] = self.phrases.term(phrase, weight, source, kind)
 
     def add_prose(self, text: str, source: str, kind: str, weight: float) -> None:
         """The phrases of a stretch of prose: short list items whole, and every content word.
