@@ -265,6 +265,7 @@ class Deriver:
         self.phrases = _Phrases(tables.known if tables is not None else None,
                                 tables.one_word_terms if tables is not None else frozenset())
         self.body_words: dict[str, str] = {}  # a word of prose -> its stem, or "" for a function word
+        self.file_triggers: dict[str, FileTrigger] = {}  # a declared glob -> its trigger, shared like terms
 
     def body_counts(self, persona: Persona) -> Counter[str]:
         """Stem counts of the description and the body's start: the weak prior's raw material.
@@ -361,7 +362,10 @@ class Deriver:
                 else:
                     build.add_prose(item, f"section: {section}", "section", w["section"])
         build.add_prose(rest, "description", "description", w["description"])
-        globs = [FileTrigger(glob, 1.0, "trigger-files") for glob in spec.trigger_files]
+        for glob in spec.trigger_files:
+            if glob not in self.file_triggers:
+                self.file_triggers[glob] = FileTrigger(glob, 1.0, "trigger-files")
+        globs = [self.file_triggers[glob] for glob in spec.trigger_files]
         entries = _entries(build, self, persona.short_name, persona.title) if self.tables is not None else {}
         if prose != 1.0:  # declared triggers say when the persona applies; the lexicon only adds to them
             entries = {name: (weight * prose, where) for name, (weight, where) in entries.items()}
