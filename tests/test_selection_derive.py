@@ -138,3 +138,11 @@ def test_a_name_word_the_lexicon_does_not_know_qualifies_what_the_name_names() -
                        LEXICON.entries[-1]))
     kind = Deriver(lexicon).derive(agent("microservices-architect", "Designs.")).entries["architecture"][0]
     assert kind == narrow  # a word that names the same thing again qualifies it too
+
+
+def test_the_words_before_a_names_head_say_less_as_terms() -> None:
+    profile = Deriver(LEXICON).derive(agent("growth-loops", "Designs loops."))
+    weight = {term.text: term.weight for term in profile.terms if term.source == "name"}
+    assert weight["growth"] < weight["loops"]
+    checker = Deriver(LEXICON).derive(agent("code-reviewer", "Reviews code."))
+    assert {term.text for term in checker.terms if term.source == "name"} == {"code", "reviewer"}

@@ -295,10 +295,7 @@ class Deriver:
             return found, 0
         name_words = [w for w in re.split(r"[^a-z0-9+#]+", text.lower()) if w and w not in ROLE_WORDS]
         stems = [stem(w) for w in name_words]
-        # The head: the last word, unless it names who checks the rest ("architect-reviewer").
-        head_at = len(name_words) - 1
-        while head_at > 0 and name_words[head_at] in CHECKER_WORDS:
-            head_at -= 1
+        head_at = head_index(name_words)
         covered: set[int] = set()
         spans = 0
         for length in range(min(len(stems), 4), 0, -1):
@@ -340,13 +337,12 @@ class Deriver:
             build.add(text, "trigger-keywords", "keyword", w["trigger-keywords"], declared=True)
         for text in spec.negative_keywords:
             build.add(text, "negative-keywords", "negative", w["negative-keywords"], declared=True)
-        name_words = [word for word in re.split(r"[-_.\s]+", persona.short_name.lower()) if word]
-        for word in name_words:
-            if word not in ROLE_WORDS:
-                build.add(word, "name", "name", w["name"])
-        for word in words(persona.title):
-            if word not in ROLE_WORDS:
-                build.add(word, "title", "name", w["title"])
+        for source, name_words in (("name", re.split(r"[-_.\s]+", persona.short_name.lower())),
+                                   ("title", words(persona.title))):
+            name_words = [word for word in name_words if word and word not in ROLE_WORDS]
+            head_at = head_index(name_words)
+            for at, word in enumerate(name_words):  # "growth" of growth-loops only qualifies its head
+                build.add(word, source, "name", w[source] * (t.MODIFIER_SHARE if at < head_at else 1.0))
         # The author said when the persona applies: its prose then only adds to that, at a lower weight.
         prose = t.DECLARED_PROSE_FACTOR if spec.trigger_keywords or spec.activity_keywords else 1.0
         w = {source: weight * (prose if source in ("description", "section") else 1.0) for source, weight in w.items()}
@@ -432,6 +428,14 @@ def sections(body: str) -> Iterator[tuple[str, list[str], bool]]:
             items.append(text)
     if heading is not None and items:
         yield heading, items[:MAX_SECTION_ITEMS], negative
+
+
+def head_index(name_words: list[str]) -> int:
+    """Where a name's head is: its last word, unless that names who checks the rest ("architect-reviewer")."""
+    head_at = len(name_words) - 1
+    while head_at > 0 and name_words[head_at] in CHECKER_WORDS:
+        head_at -= 1
+    return head_at
 
 
 def _entries(build: _Builder, deriver: Deriver, short_name: str, title: str) -> dict[str, tuple[float, str]]:
