@@ -6,7 +6,7 @@ from persona_mcp.lexicon import Lexicon, LexiconEntry
 from persona_mcp.loader import parse_persona
 from persona_mcp.model import Persona
 from persona_mcp.selection import SelectionIndex, describe
-from persona_mcp.selection.derive import Deriver, description_parts, sections
+from persona_mcp.selection.derive import Deriver
 
 
 def entry(name: str, kind: str = "domain", terms: tuple[str, ...] = (), related: tuple[str, ...] = (),
@@ -45,14 +45,6 @@ def test_trigger_clauses_of_every_common_form_are_read() -> None:
         assert found["flaky"] == "trigger-clause", opener
 
 
-def test_description_parts_split_clauses_boundaries_and_prose() -> None:
-    clauses, boundaries, rest = description_parts(
-        "Checks web apps for holes. Use this agent when reviewing auth code. Do NOT use for styling work.")
-    assert [c.strip() for c in clauses] == ["reviewing auth code."]
-    assert [b.strip() for b in boundaries] == ["styling work."]
-    assert rest.strip() == "Checks web apps for holes."
-
-
 def test_boundaries_are_evidence_against_as_written() -> None:
     persona = agent("api-helper", "Builds APIs. Do NOT use for UI-only fixes, or styling.")
     negative = {t.text.lower() for t in Deriver(LEXICON).derive(persona).negative}
@@ -63,8 +55,6 @@ def test_boundaries_are_evidence_against_as_written() -> None:
 def test_sections_that_say_when_a_persona_applies_are_read() -> None:
     body = ("# Helper\n\n## When to use\n- flaky suites\n- coverage gaps\n\n## Workflow\n- read the code\n\n"
             "## Will not\n- write marketing copy\n")
-    found = list(sections(body))
-    assert [(heading, negative) for heading, _items, negative in found] == [("When to use", False), ("Will not", True)]
     terms = sources(agent("helper", "A helper.", body=body))
     assert terms["coverage gaps"] == "section: When to use"
     assert "read the code" not in terms  # an ordinary section says how, not when

@@ -1,0 +1,91 @@
+"""Where authors say when a persona applies: the trigger clauses and boundaries of a description,
+and the body's sections such as "Triggers", "When to use", "Focus areas" or "Will not".
+
+Each sentence and each line is looked at once, so the work grows with the text's length.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'(<])|\n+")
+_TRIGGER_OPENER = re.compile(
+    r"\b(?:auto-?invoked?\s+(?:when|for|on|if)"
+    r"|use\s+(?:this\s+(?:agent|skill|persona|rule|mode)\s+)?(?:proactively\s+)?(?:when(?:ever)?|for|after|before|if|on)"
+    r"|use\s+proactively|(?:must|should)\s+be\s+used\s+(?:when|for|after|on|to|whenever|proactively)"
+    r"|triggers?\s+(?:on|when|for|include)|invoke\s+(?:when|for|this)|activates?\s+(?:when|for|on)"
+    r"|ideal\s+for|best\s+(?:used\s+)?for|specializ\w*\s+in|use\s+it\s+(?:when|for)|trigger\s+words?)\b\s*:?",
+    re.IGNORECASE,
+)
+_BOUNDARY_OPENER = re.compile(
+    r"\b(?:do\s+not\s+(?:load|use|invoke|trigger)(?:\s+(?:this|it))?\s*(?:for|when|if|on)?"
+    r"|don'?t\s+use(?:\s+(?:this|it))?\s*(?:for|when|if)?|not\s+for|will\s+not|won'?t|never\s+use|not\s+suitable\s+for"
+    r"|instead\s+of|rather\s+than)\b\s*:?",
+    re.IGNORECASE,
+)
+_HEADING = re.compile(r"^(?:#{1,6}\s+(.+?)\s*#*\s*|\*\*(.+?)\*\*:?\s*|([A-Z][\w /&'-]{2,48}):)\s*$")
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(.*)$")
+_SECTION_TRIGGER = re.compile(
+    r"trigger|when to (?:use|invoke|apply)|use (?:me|it|this) when|use cases?|focus|capabilit|key actions|expertise"
+    r"|responsibilit|specialt|specializ|scope|core (?:areas|competenc|skills)|what (?:i|it|this \w+) do"
+    r"|domains?|covers|areas of",
+    re.IGNORECASE,
+)
+_SECTION_BOUNDARY = re.compile(
+    r"will not|won'?t|do not|don'?t|boundar|out of scope|not for|avoid|limitations|anti-?patterns|never",
+    re.IGNORECASE,
+)
+MAX_SECTION_ITEMS = 40  # items read per section
+
+
+def description_parts(description: str) -> tuple[list[str], list[str], str]:
+    """A description split into its trigger clauses, its boundaries, and the rest of its prose.
+
+    Each sentence is looked at once, so the work grows with the description's length.
+    """
+    clauses: list[str] = []
+    boundaries: list[str] = []
+    rest: list[str] = []
+    for sentence in _SENTENCE_END.split(description):
+        boundary = _BOUNDARY_OPENER.search(sentence)
+        opener = _TRIGGER_OPENER.search(sentence)
+        if opener and (boundary is None or opener.start() < boundary.start()):
+            rest.append(sentence[: opener.start()])
+            end = boundary.start() if boundary else len(sentence)
+            clauses.append(sentence[opener.end():end])
+            if boundary:
+                boundaries.append(sentence[boundary.end():])
+        elif boundary:
+            rest.append(sentence[: boundary.start()])
+            boundaries.append(sentence[boundary.end():])
+        else:
+            rest.append(sentence)
+    return clauses, boundaries, " ".join(rest)
+
+
+def sections(body: str) -> Iterator[tuple[str, list[str], bool]]:
+    """The body's sections that say when a persona applies (or must not): (heading, items, negative)."""
+    heading: str | None = None
+    negative = False
+    items: list[str] = []
+    for line in body.splitlines():
+        found = _HEADING.match(line.strip())
+        if found and not _LIST_ITEM.match(line):
+            if heading is not None and items:
+                yield heading, items[:MAX_SECTION_ITEMS], negative
+            title = next(g for g in found.groups() if g)
+            heading, items = None, []
+            if _SECTION_BOUNDARY.search(title):
+                heading, negative = title, True
+            elif _SECTION_TRIGGER.search(title):
+                heading, negative = title, False
+            continue
+        if heading is None:
+            continue
+        item = _LIST_ITEM.match(line)
+        text = (item.group(1) if item else line).strip()
+        if text:
+            items.append(text)
+    if heading is not None and items:
+        yield heading, items[:MAX_SECTION_ITEMS], negative

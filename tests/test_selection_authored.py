@@ -1,0 +1,27 @@
+"""Where authors say when a persona applies: description clauses and boundaries, body sections."""
+
+from __future__ import annotations
+
+from persona_mcp.selection.authored import description_parts, sections
+
+
+def test_description_parts_split_clauses_boundaries_and_prose() -> None:
+    clauses, boundaries, rest = description_parts(
+        "Checks web apps for holes. Use this agent when reviewing auth code. Do NOT use for styling work.")
+    assert [c.strip() for c in clauses] == ["reviewing auth code."]
+    assert [b.strip() for b in boundaries] == ["styling work."]
+    assert rest.strip() == "Checks web apps for holes."
+
+
+def test_sections_that_say_when_a_persona_applies_or_not_are_found() -> None:
+    body = ("# Helper\n\n## When to use\n- flaky suites\n- coverage gaps\n\n## Workflow\n- read the code\n\n"
+            "## Will not\n- write marketing copy\n")
+    found = list(sections(body))
+    assert found == [("When to use", ["flaky suites", "coverage gaps"], False),
+                     ("Will not", ["write marketing copy"], True)]
+
+
+def test_a_long_description_is_read_sentence_by_sentence() -> None:
+    description = "Reviews code. " * 2000 + "Use this agent when a flaky suite fails. Do NOT use for styling."
+    clauses, boundaries, _rest = description_parts(description)
+    assert [c.strip() for c in clauses] == ["a flaky suite fails."] and [b.strip() for b in boundaries] == ["styling."]
