@@ -67,10 +67,9 @@ def rank(index: SelectionIndex, request: Request) -> list[Scored]:
     _files(evidence, index, request)
     _shapes(evidence, index, request)  # after the others: a shape modifies the evidence a persona has
     _explicit(evidence, index, request)
-    scored = [Scored(p, round(max(total, 0.0) * index.weights[p], 4), evidence.explain)
-              for p, total in evidence.totals.items()]
-    scored = [s for s in scored if s.score > 0]
-    scored.sort(key=lambda s: (-s.score, index.names[s.persona]))
+    scores = {p: round(max(total, 0.0) * index.weights[p], 4) for p, total in evidence.totals.items()}
+    order = sorted((-score, p) for p, score in scores.items() if score > 0)  # personas are numbered in name order
+    scored = [Scored(p, scores[p], evidence.explain) for _, p in order]
     for entry in scored[1:]:
         entry.other = scored[0].score
     if len(scored) > 1:
