@@ -52,6 +52,17 @@ class Domains:
             scale = rarity(count, spread[name]) * t.DOMAIN_WEIGHT
             self.personas[name] = [(persona, weight * scale, where) for weight, persona, where in
                                    found[: t.DOMAIN_POSTINGS]]
+        # What a file each lexicon glob matches says of the glob's entries, and the entries whose files
+        # accompany others (`_files`): worked out once, not for every file of every request.
+        self.file_claims: dict[str, list[tuple[str, float]]] = {}
+        self.accompanying: frozenset[str] = frozenset()
+        if self.tables is not None:
+            tables = self.tables
+            for glob, entry in tables.globs.globs.items():
+                names = [tables.names[owner] for owner, _weight in entry.owners]
+                self.file_claims[glob] = [(name, _file_claim(entry.specificity, tables.kinds.get(name)))
+                                          for name in names]
+            self.accompanying = frozenset(name for name in tables.names if _accompanies(tables, name))
 
     def read(self, request: Request) -> dict[str, Found]:
         """The entries a task is about, from its words and its files, with their parents."""
@@ -108,15 +119,11 @@ class Domains:
         for file in files:
             claims: dict[str, float] = {}
             for entry in tables.globs.matching(file):
-                for owner, _weight in entry.owners:
-                    name = tables.names[owner]
-                    claim = min(1.0, entry.specificity / t.FULL_CLAIM)
-                    if tables.kinds.get(name) == "language":
-                        claim *= t.LANGUAGE_FILE_FACTOR
+                for name, claim in self.file_claims[entry.glob]:
                     claims[name] = max(claims.get(name, 0.0), claim)
             claimed.append((file.path, claims))
         # A test beside the code it tests: in a change with other files, the change is about the code.
-        beside = [any(_accompanies(tables, name) for name in claims) for _path, claims in claimed]
+        beside = [not self.accompanying.isdisjoint(claims) for _path, claims in claimed]
         for (path, claims), aside in zip(claimed, beside, strict=True):
             share = t.ACCOMPANYING_FACTOR if aside and not all(beside) else 1.0
             for name, claim in claims.items():
@@ -142,6 +149,12 @@ def _strength(kind: str, related: bool) -> float:
     if related:
         return t.TASK_RELATED * (1.0 if kind == "domain" else t.TECH_RELATED_FACTOR)
     return t.TASK_TERM
+
+
+def _file_claim(specificity: float, kind: str | None) -> float:
+    """What a file matched by a lexicon glob of this specificity says of an entry of this kind."""
+    claim = min(1.0, specificity / t.FULL_CLAIM)
+    return claim * t.LANGUAGE_FILE_FACTOR if kind == "language" else claim
 
 
 def _accompanies(tables: Lexical, name: str) -> bool:

@@ -207,7 +207,7 @@ class GlobTable:
         self.globs: dict[str, _Glob] = {}
         self.skipped: list[str] = []  # globs left out: too costly, or past `MAX_UNKEYED`
         by_key: dict[tuple[str, str], list[_Glob]] = {}
-        self.unkeyed: list[str] = []
+        self.unkeyed: list[_Glob] = []  # globs with no literal to file them under: tried on every path
         for persona, triggers in enumerate(globs):
             for trigger in triggers:
                 raw = trigger.glob.strip().lower()
@@ -227,7 +227,7 @@ class GlobTable:
                     entry = self.globs[glob] = _Glob(glob, specificity(glob), _decided_key(glob), _one_star_name(glob),
                                                      _needed_text(glob))
                     if key is None:
-                        self.unkeyed.append(glob)
+                        self.unkeyed.append(entry)
                     else:
                         by_key.setdefault(key, []).append(entry)
                 if negate:
@@ -253,7 +253,7 @@ class GlobTable:
         starts = dict.fromkeys(("start", part[:n]) for part in file.parts for n in self.start_lengths if len(part) >= n)
         found = [entry for keys in (file.keys, starts) for key in keys for entry in self.by_key.get(key, ())
                  if entry.match(file)]
-        return found + [self.globs[glob] for glob in self.unkeyed if self.globs[glob].match(file)]
+        return found + [entry for entry in self.unkeyed if entry.match(file)]
 
 
 def rarity(count: int, owners: float) -> float:
