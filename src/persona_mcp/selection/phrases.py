@@ -51,12 +51,16 @@ def find_hits(index: SelectionIndex, request: Request) -> dict[int, list[Hit]]:
             in_code = all(code[start:end])
             place = request.factor(start) * gap
             matched = " ".join(task_words[start:end])
+            made: dict[tuple[int, float], Hit] = {}  # personas that share a term (`derive`) share its hit
             for persona, weight, term in postings:
-                if in_code and term.kind == "activity":
-                    weight *= t.CODE_FACTOR
-                if term.shape_only and not teaching:
-                    weight *= t.PRACTICAL_SHAPE_FACTOR
-                hit = Hit(term, matched, start, end, weight * place)
+                hit = made.get((id(term), weight))
+                if hit is None:
+                    shared = (id(term), weight)
+                    if in_code and term.kind == "activity":
+                        weight *= t.CODE_FACTOR
+                    if term.shape_only and not teaching:
+                        weight *= t.PRACTICAL_SHAPE_FACTOR
+                    hit = made[shared] = Hit(term, matched, start, end, weight * place)
                 hits = found.get(persona)
                 if hits is None:
                     found[persona] = [hit]
