@@ -136,3 +136,9 @@ def test_the_words_before_a_names_head_say_less_as_terms() -> None:
     assert weight["growth"] < weight["loops"]
     checker = Deriver(LEXICON).derive(agent("code-reviewer", "Reviews code."))
     assert {term.text for term in checker.terms if term.source == "name"} == {"code", "reviewer"}
+
+
+def test_a_checker_word_after_the_head_names_how_not_what() -> None:
+    lexicon = Lexicon((*LEXICON.entries, entry("accessibility", terms=("accessibility", "a11y"))))
+    found = Deriver(lexicon).derive(agent("accessibility-tester", "Checks pages.")).entries
+    assert found["testing"][0] < found["accessibility"][0]

@@ -259,7 +259,8 @@ class Deriver:
         The longest run of its words that names an entry wins ("penetration tester" is security, so
         its "tester" does not also name testing); the last word of a run may be a role form of a term.
         The name's last word is its head: what comes before it only qualifies it ("ab-test-analysis"
-        analyses, it does not test), so an entry named only before the head counts `MODIFIER_SHARE`.
+        analyses, it does not test), so an entry named only before the head counts `MODIFIER_SHARE`, and
+        so does one named only by a checker word after it (accessibility-tester tests accessibility).
         """
         tables = self.tables
         found: dict[str, tuple[float, str]] = {}
@@ -289,7 +290,7 @@ class Deriver:
                     if names:
                         covered.update(span)
                         spans += 1
-                        share = 1.0 if start + length > head_at else t.MODIFIER_SHARE
+                        share = 1.0 if start <= head_at < start + length else t.MODIFIER_SHARE
                         for name in names:
                             if share > found.get(name, (0.0, ""))[0]:
                                 found[name] = (share, " ".join(name_words[start:start + length]))
