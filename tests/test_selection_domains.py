@@ -99,3 +99,12 @@ def test_a_technology_written_in_camel_case_is_found_in_tasks_and_personas() -> 
     index = SelectionIndex([agent("types-helper", "Use this agent when TypeScript types need care.")], lexicon)
     assert "typescript" in index.profile("types-helper").entries
     assert "typescript" in index.domains.read(read_request("Why is TypeScript slow?", [], index.one_word_terms))
+
+
+def test_docs_beside_the_code_they_document_count_for_less() -> None:
+    lexicon = Lexicon((*LEXICON.entries, LexiconEntry(name="documentation", kind="domain", terms=("docs",),
+                                                      related=(), globs=("docs/",), domains=())))
+    index = SelectionIndex([agent("qa-expert", "Quality.")], lexicon)
+    only_docs = index.domains.read(read_request("change", ["docs/a.md"]))["documentation"].strength
+    beside = index.domains.read(read_request("change", ["src/a.go", "docs/a.md"]))["documentation"].strength
+    assert beside < only_docs / 2

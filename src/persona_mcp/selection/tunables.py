@@ -97,10 +97,11 @@ MAX_WORD_CHARS = 40  # longer "words" (hashes, base64) are not words
 DECAY = 0.35  # each further text match of the same persona counts this much less than the one before
 FILE_WEIGHT = 1.5  # what a change made only of a persona's files is worth
 FULL_CLAIM = 2.0  # a claim this strong (a declared folder or file name glob) gives a file its whole weight
-# Lexicon domains whose files accompany a change of other files: tests beside the code they test.
-# In a change that also touches other files, such a file says this share of what it would say alone
-# about what the change is about (domains.py): the change is about the code.
-ACCOMPANYING_DOMAINS = ("testing",)
+# Lexicon domains whose files accompany a change of other files: tests beside the code they test,
+# docs updated with the code they document. In a change that also touches other files, such a file
+# says this share of what it would say alone about what the change is about (domains.py): the
+# change is about the code.
+ACCOMPANYING_DOMAINS = ("testing", "documentation")
 ACCOMPANYING_FACTOR = 0.5
 POPULAR_OWNERS = 64  # a glob shared by more personas adds to its strongest claimants and those with other evidence
 BODY_WEIGHT = 0.2  # the weak prior from a persona's body prose: per distinctive word matched
