@@ -142,3 +142,15 @@ def test_a_checker_word_after_the_head_names_how_not_what() -> None:
     lexicon = Lexicon((*LEXICON.entries, entry("accessibility", terms=("accessibility", "a11y"))))
     found = Deriver(lexicon).derive(agent("accessibility-tester", "Checks pages.")).entries
     assert found["testing"][0] < found["accessibility"][0]
+
+
+def test_the_personas_of_a_catalog_share_the_terms_and_globs_they_write_alike() -> None:
+    extra = "trigger-keywords: [widget smithing]\ntrigger-files: ['**/widgets/**']\n"
+    index = SelectionIndex([agent("smith-a", "Makes widgets.", extra=extra),
+                            agent("smith-b", "Mends widgets.", extra=extra)], LEXICON)
+    first, second = index.profile("smith-a"), index.profile("smith-b")
+    shared = next(term for term in first.terms if term.text == "widget smithing")
+    assert shared in second.terms and any(term is shared for term in second.terms)
+    assert first.globs[0] is second.globs[0]
+    # Each persona's own words stay its own.
+    assert not any(term.text.lower() == "mends" for term in first.terms)
