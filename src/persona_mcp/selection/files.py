@@ -128,7 +128,7 @@ class FilePath:
     path: str  # as given
     lowered: str  # globs are matched case-insensitively
     parts: list[str]  # a glob can match any part: a folder named `x.md` matches `*.md`, as in gitignore
-    keys: dict[tuple[str, str], None]  # the keys it carries, in a stable order (`_keys_of_path`)
+    keys: dict[tuple[str, str], None]  # its names, dotted ends and folders, in a stable order (`_keys_of_path`)
 
 
 def read_path(path: str) -> FilePath:
@@ -139,6 +139,10 @@ def read_path(path: str) -> FilePath:
 
 
 def _keys_of_path(parts: list[str]) -> list[tuple[str, str]]:
+    """The keys a path carries: each part, each dotted end of a part, and each folder (all parts but the last).
+
+    The starts of its names are looked up by each glob table at the lengths it files globs under.
+    """
     keys = [("part", part) for part in parts]
     for part in parts:  # every dotted end of every part: "a.test.ts" -> "test.ts", "ts"
         at = part.find(".", 1)
@@ -172,6 +176,7 @@ class _Glob:
     compiled: re.Pattern[str] | None = None
 
     def match(self, file: FilePath) -> bool:
+        """Whether the glob matches a file: by its key or its name's start and end, else by its regex."""
         if self.decided_by is not None:
             return self.decided_by in file.keys
         if self.name is not None:
