@@ -7,7 +7,8 @@ from tests.test_selection import persona
 
 from persona_mcp.catalog import Catalog, default_layers
 from persona_mcp.model import Candidate
-from persona_mcp.selection import MIN_CONFIDENCE, MIN_SCORE, SelectionIndex, confidence, rank, select
+from persona_mcp.selection import MIN_CONFIDENCE, MIN_SCORE, SelectionIndex, confidence, rank, select, tunables
+from persona_mcp.selection.result import rank_candidates
 from persona_mcp.selection.tunables import READ_CHARS
 
 
@@ -131,3 +132,13 @@ def test_long_and_hostile_tasks_never_break_selection(task: str) -> None:
     result = select(activity_catalog(), task, ["src/x.py"] * 50)
     assert result.reason
     assert 0.0 <= result.confidence <= 1.0
+
+
+def test_a_term_many_personas_claim_reaches_only_its_strongest_claimants(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tunables, "TERM_POSTINGS", 3)
+    personas = [persona(f"weak-{n}", description=f"Use this agent when a widget needs care ({n}).") for n in range(5)]
+    personas += [persona("strong", keywords=["widget"]), persona("against", negative=["widget"])]
+    index = SelectionIndex(personas)
+    found = {index.names[i] for i, _weight, _term in index.postings[("widget",)]}
+    assert "strong" in found and "against" in found and len(found) == 4  # three claimants, and what argues against
+    assert {c.name for c in rank_candidates(index, "Fix the widget")} >= {"strong"}

@@ -52,6 +52,11 @@ class SelectionIndex:
             for term in profile.terms:
                 weight = term.weight if term.kind == "negative" else term.weight * scale[term.key]
                 self.postings.setdefault(term.key, []).append((i, weight, term))
+        for key, found in self.postings.items():  # a term many personas claim reaches only the strongest
+            if len(found) > t.TERM_POSTINGS:
+                found.sort(key=lambda posting: (posting[2].kind != "negative", -posting[1], posting[0]))
+                negatives = sum(1 for _i, _w, term in found if term.kind == "negative")
+                self.postings[key] = found[: negatives + t.TERM_POSTINGS]
         self.longest = max((len(key) for key in self.postings), default=1)
         self.starts = frozenset(key[0] for key in self.postings)
         # Two-word phrases of content words also match with a few words between them ("improve save

@@ -108,6 +108,9 @@ BODY_WEIGHT = 0.2  # the weak prior from a persona's body prose: per distinctive
 BODY_CAP = 0.5  # and at most this much in all
 BODY_CHARS = 6000  # how much of a body the prior reads
 BODY_TERMS = 80  # the most distinctive words kept per persona
+# A term claimed by more personas than this ("code" in a catalog of 10,000) reaches only its strongest
+# claimants, and all that argue against it: its weakest claims say next to nothing.
+TERM_POSTINGS = 64
 BODY_POSTINGS = 48  # a word keeps the prior of the personas where it is most distinctive, at most this many
 EXPLICIT_WEIGHT = 4.0  # the task asks for the persona by name ("@security", "as the security persona")
 # Request shapes modify domain evidence. A persona that answers a shape (declared `request-shapes`,
