@@ -1,6 +1,7 @@
 """persona-mcp over stdio against a bare MCPServer of the same SDK, measured in one run.
 
 Run: .venv/bin/python scripts/bench_server.py [--starts 15] [--calls 400]
+     .venv/bin/python scripts/bench_server.py --catalog-size 1000 [--calls 300]
 
 1. Start-up: time from spawning the process to the answer of `tools/list` (after `initialize`),
    for `persona-mcp` (built-in catalog) and for scripts/bare_server.py (one no-op tool).
@@ -11,6 +12,15 @@ Run: .venv/bin/python scripts/bench_server.py [--starts 15] [--calls 400]
 The client is a minimal one: JSON lines over pipes, one request in flight, so the figures are
 the servers' own. Runs alternate between the two servers so that drift in machine load affects
 both alike. Prints medians and the ratios the targets are written against.
+
+With --catalog-size N, only the issue's stdio target at N personas is measured instead: a catalog
+of N personas generated as scripts/bench_selection.py generates them, written to a temporary
+folder and served by `persona-mcp --no-builtin --no-user --personas DIR` over stdio. In one
+session, after `list_personas` has had the catalog loaded and indexed and confirms all N are
+there, and after 10 warm-up calls (the first fills the server's caches; none is counted), `ping`
+and `select_persona` alternate call by call. Every `select_persona` carries its own 2 KB task and
+50 files, drawn as bench_selection's `request()` draws them, full guidance. Prints medians, p95
+and select - ping (target <= 8 ms).
 """
 
 from __future__ import annotations
@@ -22,6 +32,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -98,14 +109,72 @@ def round_trips(command: list[str], method: str, params: list[dict[str, Any] | N
     return times
 
 
+def p95(times: list[float]) -> float:
+    return sorted(times)[int(0.95 * (len(times) - 1))]
+
+
+WARM_UP = 10  # select_persona calls before the counted ones; the first fills the stem and glob caches
+
+
+def generated_catalog(script: str, size: int, calls: int) -> None:
+    """`ping` and `select_persona` round trips, alternating in one session, against `size` generated personas."""
+    import random
+
+    from bench_selection import SEED, prose, repository, request, vocabulary, write_catalog
+
+    rng = random.Random(SEED)
+    words = vocabulary(rng, 400)
+    with tempfile.TemporaryDirectory() as tmp:
+        layers = write_catalog(Path(tmp), size, rng, words)
+        english, repo = prose(), repository(rng, words)
+        cases = [request(rng, words, english, repo) for _ in range(WARM_UP + calls)]
+        command = [script, "--no-builtin", "--no-user"]
+        for layer in layers:
+            command += ["--personas", str(layer.folder)]
+        session = Session(command)
+        session.handshake()
+        listing = session.request("tools/call", {"name": "list_personas", "arguments": {"limit": 1}})
+        loaded = time.perf_counter() - session.started
+        count = listing["result"]["structuredContent"]["count"]
+        assert count == size, f"the server loaded {count} personas, not {size}"
+        times: dict[str, list[float]] = {"ping": [], "select_persona": []}
+        for n, (task, files) in enumerate(cases):
+            started = time.perf_counter()
+            reply = session.request("tools/call", {"name": "select_persona",
+                                                   "arguments": {"task": task, "files": files}})
+            times["select_persona"].append((time.perf_counter() - started) * 1000)
+            assert not reply["result"].get("isError"), reply
+            if n >= WARM_UP:
+                started = time.perf_counter()
+                session.request("ping")
+                times["ping"].append((time.perf_counter() - started) * 1000)
+        session.close()
+    warm_up = times["select_persona"][:WARM_UP]
+    del times["select_persona"][:WARM_UP]
+    print(f"{size} generated personas over stdio: start to catalog loaded and indexed {loaded * 1000:.0f} ms, "
+          f"first select_persona {warm_up[0]:.0f} ms, next {WARM_UP - 1} median "
+          f"{statistics.median(warm_up[1:]):.1f} ms (warm-up, not counted)")
+    med = {k: statistics.median(v) for k, v in times.items()}
+    for key, values in times.items():
+        print(f"{key:14} median {med[key]:.3f} ms, p95 {p95(values):.3f} ms ({len(values)} calls)")
+    print(f"select_persona - ping: {med['select_persona'] - med['ping']:+.3f} ms median (target <= 8 ms), "
+          f"{p95(times['select_persona']) - med['ping']:+.3f} ms at select's p95 "
+          "(2 KB task and 50 files, distinct at each call)")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--starts", type=int, default=15)
     parser.add_argument("--calls", type=int, default=400)
+    parser.add_argument("--catalog-size", type=int, metavar="N",
+                        help="measure only ping and select_persona against N generated personas (see above)")
     args = parser.parse_args()
     script = shutil.which("persona-mcp", path=str(Path(sys.executable).parent))
     if script is None:
         raise SystemExit("persona-mcp is not installed next to this Python; run `pip install -e .` first")
+    if args.catalog_size:
+        generated_catalog(script, args.catalog_size, args.calls)
+        return 0
     ours = [script]
     bare = [sys.executable, str(HERE / "bare_server.py")]
 
