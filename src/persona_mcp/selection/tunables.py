@@ -103,14 +103,14 @@ FULL_CLAIM = 2.0  # a claim this strong (a declared folder or file name glob) gi
 # change is about the code.
 ACCOMPANYING_DOMAINS = ("testing", "documentation")
 ACCOMPANYING_FACTOR = 0.5
-POPULAR_OWNERS = 64  # a glob shared by more personas adds to its strongest claimants and those with other evidence
+POPULAR_OWNERS = 32  # a glob shared by more personas adds to its strongest claimants and those with other evidence
 BODY_WEIGHT = 0.2  # the weak prior from a persona's body prose: per distinctive word matched
 BODY_CAP = 0.5  # and at most this much in all
 BODY_CHARS = 6000  # how much of a body the prior reads
 BODY_TERMS = 80  # the most distinctive words kept per persona
 # A term claimed by more personas than this ("code" in a catalog of 10,000) reaches only its strongest
 # claimants, and all that argue against it: its weakest claims say next to nothing.
-TERM_POSTINGS = 64
+TERM_POSTINGS = 32
 BODY_POSTINGS = 48  # a word keeps the prior of the personas where it is most distinctive, at most this many
 EXPLICIT_WEIGHT = 4.0  # the task asks for the persona by name ("@security", "as the security persona")
 # Request shapes modify domain evidence. A persona that answers a shape (declared `request-shapes`,
