@@ -660,3 +660,8 @@ def test_a_glob_of_plain_names_stars_and_slashes_is_one_pathspec_can_use(glob: s
 @pytest.mark.parametrize("glob", ["/", "src/[a", "src\\", "!", "#comment", "a/" + "*x" * 6])
 def test_an_unusable_glob_is_a_problem(glob: str) -> None:
     assert glob_problem(glob) is not None
+
+
+@pytest.mark.parametrize("glob", ["**/*.[jt]s", "src/\\[a", "docs/[ab]*.md"])
+def test_a_closed_or_escaped_bracket_is_no_problem(glob: str) -> None:
+    assert glob_problem(glob) is None  # only a '[' that nothing closes is refused, whatever pathspec's version

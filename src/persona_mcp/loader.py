@@ -293,6 +293,7 @@ MAX_GLOB_STARS = 4  # '*' wildcards in one name of a glob (the selection index a
 # A glob of plain names, `*` and `/` (`**/api/**`, `*.py`, `src/*_test.go`) that holds more than slashes is
 # one pathspec can always use (tests/test_loader.py checks this against pathspec), so it needs no translating.
 _PLAIN_GLOB = re.compile(r"[\w.*/-]*[\w.*-][\w.*/-]*", re.ASCII)
+_UNCLOSED_CLASS = re.compile(r"(?<!\\)\[[^\]/]*(?:/|$)")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -305,6 +306,8 @@ def glob_problem(glob: str) -> str | None:
                 "use fewer wildcards, e.g. '*x*' instead of '*x*x*x*x*x*'")
     if _PLAIN_GLOB.fullmatch(glob):
         return None
+    if _UNCLOSED_CLASS.search(glob):  # pathspec 1.0 reads it as a literal '[', later versions refuse it
+        return "a '[' that no ']' closes in the same name; close the set, or write '\\[' for a literal '['"
     from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern
 
     try:

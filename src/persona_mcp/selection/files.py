@@ -195,13 +195,14 @@ _NEVER = re.compile(r"(?!)")
 
 
 def _compile(glob: str) -> re.Pattern[str]:
-    """The glob as a compiled regex; one that pathspec cannot use (the loaders refuse those) matches nothing."""
+    """The glob as a compiled regex; one the loaders refuse (`loader.glob_problem`) matches nothing."""
     from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern
 
-    try:
-        pattern, include = GitIgnoreSpecPattern.pattern_to_regex(glob)
-    except ValueError:  # pathspec's pattern errors derive from ValueError
+    from persona_mcp.loader import glob_problem
+
+    if glob_problem(glob) is not None:
         return _NEVER
+    pattern, include = GitIgnoreSpecPattern.pattern_to_regex(glob)
     return _NEVER if include is None or pattern is None else re.compile(pattern)
 
 
