@@ -184,8 +184,13 @@ def analyse(text: str, names: AbstractSet[str] = frozenset()) -> tuple[list[str]
 
 def _prose_words(text: str, found: list[str], code: list[bool], names: AbstractSet[str]) -> None:
     for raw in _RAW.findall(text):
-        raw_words = words(raw, names)
-        a_name = len(raw_words) == 1 and len(words(raw)) > 1  # "TypeScript", kept whole
+        raw_words = words(raw)
+        if names and len(raw_words) > 1:
+            joined = words(raw, names)
+            a_name = len(joined) == 1  # "TypeScript", kept whole: a word of prose
+            raw_words = joined
+        else:
+            a_name = False
         found += raw_words
         code += [bool(_IDENTIFIER.search(raw)) and not a_name] * len(raw_words)
 
