@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from pathlib import Path
 
@@ -507,3 +508,15 @@ def test_a_changed_folder_level_problem_is_a_new_catalog(tmp_path):
     second = source.load()
     assert second is not first
     assert "y.md" in second.diagnostics[0].message
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_a_load_leaves_the_garbage_collector_as_it_found_it(tmp_path, enabled):
+    folder = folder_with(tmp_path, "p", ("a.md", persona_text("persona-a")), ("b.md", "broken\n"))
+    was = gc.isenabled()
+    try:
+        gc.enable() if enabled else gc.disable()
+        CatalogSource([Layer("custom", folder)]).load()
+        assert gc.isenabled() == enabled
+    finally:
+        gc.enable() if was else gc.disable()

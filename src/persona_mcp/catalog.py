@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import itertools
 import logging
 import os
@@ -9,7 +10,8 @@ import stat as stat_module
 import sys
 import threading
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import resources
@@ -284,6 +286,35 @@ def stamp(path: Path, *, now_ns: int | None = None) -> Stamp | None:
     return (stat_module.S_IFMT(st.st_mode), st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino, racy)
 
 
+_pause_lock = threading.Lock()
+_pausing = 0  # how many loads are running with the cyclic garbage collector paused
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a catalog loads, then resume it.
+
+    A load makes hundreds of thousands of objects that live on and almost no garbage cycles, and the
+    collector would walk the growing heap again and again: about a fifth of the time of loading
+    1,000 personas. Reference counting still frees what the load drops. A collector that was off
+    stays off; loads in several threads resume it when the last of them ends.
+    """
+    global _pausing
+    with _pause_lock:
+        pause = _pausing > 0 or gc.isenabled()
+        if pause:
+            _pausing += 1
+            gc.disable()
+    try:
+        yield
+    finally:
+        if pause:
+            with _pause_lock:
+                _pausing -= 1
+                if _pausing == 0:
+                    gc.enable()
+
+
 @dataclass(frozen=True)
 class _Parsed:
     stamp: Stamp | None
@@ -356,7 +387,7 @@ class CatalogSource:
 
     def load(self) -> Catalog:
         """A new catalog from the layers as they are now on disk."""
-        with self._lock:
+        with self._lock, _collector_paused():
             return self._load()
 
     def _load(self) -> Catalog:
