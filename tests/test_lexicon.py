@@ -206,6 +206,8 @@ entries:
   - name: terraform          # an existing entry: its lists grow, its kind stays
     terms: [Terraform Cloud]
     globs: ["live/**/*.hcl"]
+  - name: refactoring        # an existing domain: one more verb that opens its kind of work
+    verbs: [hoist]
   - name: acme-deployer      # a new entry
     kind: tool
     terms: [acme deployer, "acmectl"]
@@ -222,6 +224,8 @@ entries:
     added = lexicon.get("acme-deployer")
     assert added is not None and added.terms == ("acme deployer", "acmectl")
     assert [d.name for d in lexicon.domain_of("acme-deployer")] == ["deployment", "infrastructure"]
+    refactoring = lexicon.get("refactoring")
+    assert refactoring is not None and refactoring.verbs[-1] == "hoist" and "extract" in refactoring.verbs
     assert len(lexicon.entries) == len(builtin_lexicon().entries) + 1
     assert builtin_lexicon().get("terraform") != terraform  # the shipped lexicon is never changed
 
@@ -287,6 +291,8 @@ ENTRY = "version: 1\nentries:\n  - name: widget\n"
      ":6: error: field 'entries[0].colour': entry 'widget': unknown field 'colour'"),
     ("    kind: tool\n    terms: ['   ']\n", "an empty word or phrase"),
     ("    kind: tool\n    terms: ['#']\n", "the term '#' has no letters or digits"),
+    ("    kind: tool\n    terms: [widget tool]\n    verbs: [clean up]\n",
+     ":6: error: field 'entries[0].verbs': entry 'widget': Value error, 'clean up' is not one word"),
 ])
 def test_each_problem_names_the_entry_and_field(tmp_path: Path, body: str, expected: str) -> None:
     text = ENTRY + body

@@ -42,6 +42,19 @@ def test_tests_beside_the_code_they_test_count_for_less() -> None:
     assert beside < only_tests / 2
 
 
+def test_a_verb_that_opens_an_instruction_says_what_kind_of_work_it_is() -> None:
+    refactoring = LexiconEntry(name="refactoring", kind="domain", terms=("refactoring",), related=(), globs=(),
+                               domains=(), verbs=("extract", "remove"))
+    domains = Domains(Lexicon((*LEXICON.entries, refactoring)), [])
+    opening = domains.read(read_request("Extract the retry loop of the uploader", []))
+    assert opening["refactoring"].matched == ("extract",)
+    assert 0 < opening["refactoring"].strength < tunables.TASK_RELATED * tunables.FIRST_WORD_FACTOR
+    assert "refactoring" in domains.read(read_request("Please remove the legacy adapter", []))
+    # The same verb elsewhere, or opening a question, says nothing of the work.
+    assert "refactoring" not in domains.read(read_request("The uploader should remove partial files", []))
+    assert "refactoring" not in domains.read(read_request("Remove what, exactly?", []))
+
+
 def test_a_design_write_up_is_about_architecture() -> None:
     index = catalog()
     task = ("Plan caching in the runtime. Plans are immutable units of execution produced by lanes and consumed by "

@@ -3,13 +3,14 @@
 The lexicon is data (`lexicon.yaml`, shipped in the package and documented in its header).
 Each entry is a domain of work (testing, performance...), a language, a technology, a tool
 or a repository layout, with the terms that name it, the related words that signal work on
-it, the file globs that signal it, and the domains it belongs to.
+it, the file globs that signal it, the domains it belongs to, and the verbs that, opening a
+task, say it is that kind of work.
 
 Users extend it with `lexicon.yaml` in their configuration folder (next to the `personas`
 folder, e.g. `~/.config/persona-mcp/lexicon.yaml`) and with the files named in
 `PERSONA_MCP_LEXICON` (separated by `os.pathsep`). An extension entry with a new name is
-added; one with an existing name adds its terms, related words, globs and domains to that
-entry. A broken extension file is reported as diagnostics and skipped as a whole; the
+added; one with an existing name adds its terms, related words, verbs, globs and domains to
+that entry. A broken extension file is reported as diagnostics and skipped as a whole; the
 shipped lexicon always loads.
 """
 
@@ -54,6 +55,7 @@ class LexiconEntry:
     related: tuple[str, ...]
     globs: tuple[str, ...]
     domains: tuple[str, ...]
+    verbs: tuple[str, ...] = ()  # one-word verbs that, opening a task, say it is this kind of work
 
 
 @dataclass(frozen=True)
@@ -105,8 +107,9 @@ class EntryModel(BaseModel):
     related: list[str] = Field(default_factory=list, max_length=MAX_WORDS_PER_LIST)
     globs: list[str] = Field(default_factory=list, max_length=MAX_WORDS_PER_LIST)
     domains: list[str] = Field(default_factory=list, max_length=64)
+    verbs: list[str] = Field(default_factory=list, max_length=MAX_WORDS_PER_LIST)
 
-    @field_validator("terms", "related", mode="before")
+    @field_validator("terms", "related", "verbs", mode="before")
     @classmethod
     def _numbers_as_words(cls, values: Any) -> Any:
         """`404` or `2.0` in a list is meant as the word, not the number YAML reads."""
@@ -118,6 +121,15 @@ class EntryModel(BaseModel):
     @classmethod
     def _words(cls, values: list[str]) -> list[str]:
         return _clean_words(values)
+
+    @field_validator("verbs")
+    @classmethod
+    def _one_word_verbs(cls, values: list[str]) -> list[str]:
+        cleaned = _clean_words(values)
+        for value in cleaned:
+            if not re.fullmatch(r"[a-z][a-z-]*", value):
+                raise ValueError(f"{value!r} is not one word: a verb is a single word such as 'extract'")
+        return cleaned
 
     @field_validator("globs", "domains")
     @classmethod
@@ -267,6 +279,7 @@ def _merge(base: Lexicon, models: list[EntryModel], report: Any, line_of: Any) -
             related=_union(old.related if old else (), model.related),
             globs=_union(old.globs if old else (), model.globs),
             domains=_union(old.domains if old else (), model.domains),
+            verbs=_union(old.verbs if old else (), model.verbs),
         )
     names = {model.name: index for index, model in enumerate(models)}
     for name, index in names.items():
@@ -392,7 +405,7 @@ def _describe(error: Any, data: Any) -> str:
             name = entries[loc[1]].get("name")
     prefix = f"entry {name!r}: " if isinstance(name, str) else ""
     if error["type"] == "extra_forbidden":
-        return f"{prefix}unknown field {loc[-1]!r} (fields: name, kind, terms, related, globs, domains)"
+        return f"{prefix}unknown field {loc[-1]!r} (fields: name, kind, terms, related, verbs, globs, domains)"
     if error["type"] == "missing":
         return f"{prefix}required field is missing"
     if error["type"] == "literal_error" and loc[-1] == "kind":

@@ -1,7 +1,8 @@
 """The domain signal: the lexicon as a bridge between what a task is about and what a persona is about.
 
 A task is read against the engineering lexicon: the terms that name an entry ("pytest", "latency"),
-its related words ("flaky", "allocation") and the files its globs match (`conftest.py`, `*.tf`)
+its related words ("flaky", "allocation"), the verb that opens it ("Extract ...", "Memoize ...")
+and the files its globs match (`conftest.py`, `*.tf`)
 say which technologies and domains the task is about, and each entry passes a share on to the
 domains it belongs to (pytest -> testing). Each persona is about entries too (`derive._entries`).
 A persona's domain score is, over the entries both are about,
@@ -85,6 +86,10 @@ class Domains:
                         work = t.WORK_TEXT_FACTOR if name in t.WORK_DOMAINS else 1.0
                         strength = _strength(tables.kinds.get(name, ""), is_related)
                         hits.setdefault(name, []).append((strength * place * work, matched))
+        opening = 1 if task_words[:1] == ["please"] else 0
+        if opening < len(stems) and not request.shapes.get("question"):
+            for name in tables.verbs.get(stems[opening], ()):
+                hits.setdefault(name, []).append((t.OPENING_VERB * request.factor(opening), task_words[opening]))
         result: dict[str, Found] = {}
         for name, named in hits.items():
             named.sort(key=lambda hit: -hit[0])

@@ -33,6 +33,13 @@ class Lexical:
         # of a task's text ("build a form").
         self.domain_names = {key: (entry.name,) for entry in entries if entry.kind == "domain"
                              and (key := stem_key(entry.name.replace("-", " "))) and key not in self.keys}
+        # The stem of a verb that opens a task ("Extract ...", "Memoize ...") -> the entries it says the work is.
+        self.verbs: dict[str, tuple[str, ...]] = {}
+        for entry in entries:
+            for verb in entry.verbs:
+                key = stem_key(verb)
+                if key and entry.name not in self.verbs.get(key[0], ()):
+                    self.verbs[key[0]] = (*self.verbs.get(key[0], ()), entry.name)
         self.starts: dict[str, int] = {}  # the first stem of a term -> the most stems a term starting with it has
         for key in (*self.keys, *self.related):
             self.starts[key[0]] = max(self.starts.get(key[0], 0), len(key))

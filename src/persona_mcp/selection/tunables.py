@@ -52,6 +52,9 @@ PARENT_SHARE = 0.3
 # falling under an entry's globs (a file of a language entry, `*.ts`, counts `LANGUAGE_FILE_FACTOR`).
 TASK_TERM = 1.0
 TASK_RELATED = 0.6
+# A verb of an entry's `verbs` that opens an instruction ("Remove the legacy adapter", "Memoize the
+# parser"): weaker than a related word, as the same verb often opens other kinds of change too.
+OPENING_VERB = 0.5
 # A related word of a technology, a tool or a layout ("hooks" of WordPress, "serialization" of a
 # library) is more often a word of general use than a domain's ("flaky" of testing): it counts this share.
 TECH_RELATED_FACTOR = 0.5
