@@ -86,6 +86,21 @@ def test_practical_questions_are_told_from_requests_to_be_taught(task: str, prac
     assert read_request(task, []).practical is practical
 
 
+@pytest.mark.parametrize(("task", "teaching"), [
+    ('What does "owner side" mean in a relation?', True),  # what a term means
+    ("Why did Vuetify 3 change value to model-value?", True),  # a project's reasons for a decision
+    ("Why does React need keys in lists?", True),
+    ("How are Electron binaries downloaded?", True),  # how the tools do a thing
+    ("Why did my build fail?", False),  # the asker's own system
+    ("Why does this query use a sequential scan?", False),
+    ("How is my password stored?", False),
+    ("How is it done in Go?", False),
+])
+def test_questions_asking_what_a_thing_means_or_why_a_project_chose_it_are_to_be_taught(task: str,
+                                                                                        teaching: bool) -> None:
+    assert read_request(task, []).teaching is teaching
+
+
 @pytest.mark.parametrize(("path", "expected"), [
     ("./src/app.py", "src/app.py"), ("/abs/x.py", "abs/x.py"), ("src\\win\\y.ts", "src/win/y.ts"),
     ("  docs/a.md ", "docs/a.md"),

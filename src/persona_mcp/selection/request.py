@@ -38,7 +38,13 @@ _BEST = r"(?:best|right|correct|proper|recommended|preferred|easiest|simplest|cl
 _LEARNING = re.compile(r"\b(?:explain|teach|tutorial|understand|concept|difference between|differences between"
                        r"|eli5|in simple terms|beginner|new to|learn(?:ing)?"
                        r"|what (?:is|are|does|do) (?:a|an|the)\b(?! " + _BEST + r" )"
-                       r"|what(?:'s| is| are) the (?:point|purpose|meaning)|how does .{1,60}? work)\b"
+                       r"|what(?:'s| is| are) the (?:point|purpose|meaning)|how does .{1,60}? work"
+                       r"|what (?:does|do) .{1,60}? mean|what is meant by"
+                       # how a thing is done by the tools ("How are Electron binaries downloaded?")
+                       r"|how (?:is|are) (?!(?:my|our|this|these)\b)(?:[\w.-]+ ){1,4}\w+(?:ed|wn|en)(?=\s*\?)"
+                       # a project's reasons for a decision ("Why did Vuetify 3 change value to model-value?")
+                       r"|why (?:did|does|do) (?!(?:i|we|my|our|this|it|you)\b)[\w.-]+(?: [\w.-]+)? "
+                       r"(?:change|switch|drop|remove|rename|deprecate|choose|decide|adopt|introduce|use|need|require)s?)\b"
                        r"|^\s*what(?:'s| is| are) (?:[\w.-]+\s?){1,3}\?", re.IGNORECASE)
 # Asking how to get something done: the asker wants the work, in its domain, not a lesson.
 _HOW_TO = re.compile(r"\b(?:how (?:do|can|could|should|would|shall) (?:i|we|you|one)|how to|can (?:i|we|you)"
