@@ -25,3 +25,12 @@ def test_a_long_description_is_read_sentence_by_sentence() -> None:
     description = "Reviews code. " * 2000 + "Use this agent when a flaky suite fails. Do NOT use for styling."
     clauses, boundaries, _rest = description_parts(description)
     assert [c.strip() for c in clauses] == ["a flaky suite fails."] and [b.strip() for b in boundaries] == ["styling."]
+
+
+def test_the_scope_an_author_gives_a_role_is_a_trigger_clause() -> None:
+    for description, clause in [
+        ("Build and release engineer. Owns CI/CD pipelines and image builds.", "CI/CD pipelines and image builds."),
+        ("Database engineer, expert in query tuning and migrations.", "query tuning and migrations."),
+        ("A reviewer that focuses on module boundaries.", "module boundaries."),
+    ]:
+        assert [c.strip() for c in description_parts(description)[0]] == [clause]

@@ -119,6 +119,14 @@ def test_only_a_domain_is_named_by_a_loose_form_of_a_name_word() -> None:
     assert deriver.derive(agent("node-specialist", "Servers.")).entries["nodejs"][0] == 1.0
 
 
+def test_a_role_word_is_not_linked_to_a_verb_made_from_it() -> None:
+    lexicon = Lexicon((*LEXICON.entries, entry("authentication", terms=("authorization",)),
+                       entry("architecture-x", terms=("architecture",))))
+    deriver = Deriver(lexicon)
+    assert "authentication" not in deriver.derive(agent("docs-author", "Writes guides.")).entries  # not authorize
+    assert "architecture-x" in deriver.derive(agent("cloud-architect", "Plans systems.")).entries
+
+
 def test_a_name_word_the_lexicon_does_not_know_qualifies_what_the_name_names() -> None:
     deriver = Deriver(LEXICON)
     plain = deriver.derive(agent("architect-reviewer", "Reviews designs.")).entries["architecture"][0]

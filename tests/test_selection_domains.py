@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from tests.test_selection_derive import LEXICON, agent
 
-from persona_mcp.lexicon import Lexicon, LexiconEntry
+from persona_mcp.lexicon import Lexicon, LexiconEntry, builtin_lexicon
 from persona_mcp.selection import SelectionIndex, read_request, select, tunables
 from persona_mcp.selection.domains import Domains
 
@@ -121,3 +121,12 @@ def test_docs_beside_the_code_they_document_count_for_less() -> None:
     only_docs = index.domains.read(read_request("change", ["docs/a.md"]))["documentation"].strength
     beside = index.domains.read(read_request("change", ["src/a.go", "docs/a.md"]))["documentation"].strength
     assert beside < only_docs / 2
+
+
+def test_a_teacher_by_name_answers_a_request_to_be_taught_before_a_specialist_who_explains_things() -> None:
+    index = SelectionIndex([
+        agent("friendly-tutor", "Use this agent when someone wants to understand how code works."),
+        agent("postgres-expert", "Database engineer. Use this agent when explaining query plans or tuning indexes."),
+    ], builtin_lexicon())
+    task = "Walk me through how this service stores an order in the database"
+    assert select(index, task, ["internal/store/orders.go"]).persona == "friendly-tutor"

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 ROLE_LINK_MIN = 4  # a one-word term at least this long may be linked to a name's role word
 ROLE_LINK_EXTRA = 3  # letters a role word may add to (or cut from) a term: "debug" + "ger"
+VERB_MAKING = ("iz", "is")  # the start of letters that make a verb of a role word (author -> authorize)
 
 
 class Lexical:
@@ -52,7 +53,9 @@ class Lexical:
         for key in self.keys:
             if len(key) == 1 and len(key[0]) >= ROLE_LINK_MIN:
                 for cut in range(1, ROLE_LINK_EXTRA + 1):
-                    longer.setdefault(key[0][:-cut], []).append(key[0])
+                    # "-ize" makes another word of a noun: "author" is not "authoriz(ation)".
+                    if not key[0][-cut:].startswith(VERB_MAKING):
+                        longer.setdefault(key[0][:-cut], []).append(key[0])
         self.longer = longer
         self.globs = GlobTable([[FileTrigger(glob, 1.0, entry.name) for glob in entry.globs] for entry in entries])
 
