@@ -127,6 +127,13 @@ def test_a_role_word_is_not_linked_to_a_verb_made_from_it() -> None:
     assert "architecture-x" in deriver.derive(agent("cloud-architect", "Plans systems.")).entries
 
 
+def test_a_role_word_of_a_name_leaves_its_subject_at_full_weight() -> None:
+    lexicon = Lexicon((*LEXICON.entries, entry("refactoring", related=("tidy",))))
+    deriver = Deriver(lexicon)
+    assert deriver.derive(agent("crash-hunter", "Finds causes.")).entries["debugging"][0] == 1.0
+    assert deriver.derive(agent("tidier", "Cleans code.")).entries["refactoring"][0] == 1.0  # tidy + ier
+
+
 def test_a_name_word_the_lexicon_does_not_know_qualifies_what_the_name_names() -> None:
     deriver = Deriver(LEXICON)
     plain = deriver.derive(agent("architect-reviewer", "Reviews designs.")).entries["architecture"][0]

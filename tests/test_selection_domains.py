@@ -130,3 +130,9 @@ def test_a_teacher_by_name_answers_a_request_to_be_taught_before_a_specialist_wh
     ], builtin_lexicon())
     task = "Walk me through how this service stores an order in the database"
     assert select(index, task, ["internal/store/orders.go"]).persona == "friendly-tutor"
+
+
+def test_a_camel_cased_identifier_that_is_a_related_word_stays_one_word() -> None:
+    index = SelectionIndex([agent("react-specialist", "Use this agent for React hooks.")], builtin_lexicon())
+    found = index.domains.read(read_request("Why does my useEffect fire twice?", [], index.one_word_terms))
+    assert "useEffect" in found["react"].matched or "useeffect" in found["react"].matched

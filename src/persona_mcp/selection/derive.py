@@ -54,6 +54,7 @@ PROSE_FILLER = frozenset({
 ROLE_WORDS = frozenset({
     "engineer", "developer", "dev", "expert", "specialist", "pro", "agent", "assistant", "persona", "senior",
     "lead", "master", "guru", "helper", "bot", "wizard", "consultant", "professional", "skill", "rule", "rules",
+    "hunter", "fixer", "builder", "crafter", "craftsman", "artisan", "wrangler", "whisperer", "ninja", "steward",
 })
 # Last words of a name that say who checks the words before them: "architect-reviewer" reviews
 # architecture, so its head is "architect".

@@ -47,8 +47,9 @@ class Lexical:
         # The vocabulary, as written: the parts of a phrase are not known words by themselves ("load" of
         # "load testing").
         self.known = frozenset(self.keys) | frozenset(self.related)
-        # Names written as one word ("typescript", "devops"): their camel-cased forms stay whole (text.words).
-        self.one_word_terms = frozenset(key[0] for key in self.keys if len(key) == 1)
+        # Names and related words written as one word ("typescript", "devops", "useeffect"): their
+        # camel-cased forms stay whole (text.words).
+        self.one_word_terms = frozenset(key[0] for key in self.known if len(key) == 1)
         longer: dict[str, list[str]] = {}
         for key in self.keys:
             if len(key) == 1 and len(key[0]) >= ROLE_LINK_MIN:
@@ -66,6 +67,8 @@ class Lexical:
         is the shorter plus at most `ROLE_LINK_EXTRA` letters.
         """
         cuts = [stem[:-cut] for cut in range(1, ROLE_LINK_EXTRA + 1) if len(stem) - cut >= ROLE_LINK_MIN]
+        if stem.endswith("ier") and len(stem) > ROLE_LINK_MIN:  # "tidier" of tidy, "copier" of copy
+            cuts.append(stem[:-3] + "y")
         return [stem, *cuts, *self.longer.get(stem, ())]
 
 
