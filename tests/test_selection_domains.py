@@ -136,3 +136,11 @@ def test_a_camel_cased_identifier_that_is_a_related_word_stays_one_word() -> Non
     index = SelectionIndex([agent("react-specialist", "Use this agent for React hooks.")], builtin_lexicon())
     found = index.domains.read(read_request("Why does my useEffect fire twice?", [], index.one_word_terms))
     assert "useEffect" in found["react"].matched or "useeffect" in found["react"].matched
+
+
+def test_a_request_to_be_taught_is_about_learning_in_full_whatever_files_it_names() -> None:
+    index = SelectionIndex([agent("code-tutor", "Use this agent when someone wants to learn.")], builtin_lexicon())
+    task = "I'm new to Go - what does defer do in this function?"
+    alone = index.domains.read(read_request(task, []))["learning"].strength
+    with_files = index.domains.read(read_request(task, ["cmd/tool/main.go"]))["learning"].strength
+    assert with_files == alone

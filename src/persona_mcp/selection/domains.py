@@ -105,7 +105,9 @@ class Domains:
         for shape, strength in request.shapes.items():
             name = t.SHAPE_DOMAINS.get(shape, "")
             if name in tables.kinds and (shape != "question" or request.teaching):
-                value = strength * t.SHAPE_DOMAIN_STRENGTH
+                # A request to be taught is about learning in full, whatever files it names: they are
+                # what the asker wants to understand.
+                value = (1.0 if shape == "question" else strength) * t.SHAPE_DOMAIN_STRENGTH
                 before = result.get(name, Found(0.0, ()))
                 result[name] = Found(before.strength + value, (*before.matched, f"({SHAPE_TEXT[shape]})"))
         for name, found in list(result.items()):

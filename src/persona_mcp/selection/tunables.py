@@ -123,7 +123,8 @@ SHAPE_WEIGHT: dict[str, float] = {"question": 1.5, "proposal": 3.0, "bug-report"
 SHAPE_SUPPORT = 0.25
 # A request's shape also says what kind of work it is, as a lexicon domain: a persona about that
 # domain gains from it through the domain signal, like any other evidence that the task is about it.
-# A question says it is about learning only when it asks to be taught.
+# A question says it is about learning only when it asks to be taught, and then in full, whatever files
+# it names (they are what the asker wants to understand).
 SHAPE_DOMAINS: dict[str, str] = {"proposal": "architecture", "question": "learning", "bug-report": "debugging"}
 SHAPE_DOMAIN_STRENGTH = 2.0
 # ... and a trigger made only of question words ("how do I", "why does") is a shape, not a domain:
