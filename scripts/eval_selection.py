@@ -3,15 +3,18 @@
 Run: .venv/bin/python scripts/eval_selection.py [--shared ../shared]
 
 Needs the team's benchmark folder (`shared/bench`), which is not part of the repository.
-Prints top-1, recall@3 and abstention for each catalog.
+Prints top-1, recall@3 and abstention for each catalog, then the same for the repository's own
+catalog of agents without triggers (examples/agent-catalog) on its tasks.
 """
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from bench_catalogs import DEFAULT_SHARED, bench_runs
 
+from persona_mcp.catalog import Catalog, Layer
 from persona_mcp.evaluate import evaluate, fit_points, load_cases
 
 
@@ -23,6 +26,8 @@ def main() -> int:
     runs = bench_runs(args.shared)
     if runs is None:
         return 2
+    agents = Path(__file__).resolve().parents[1] / "examples" / "agent-catalog"
+    runs.append(("agents-24", Catalog.load([Layer("custom", agents / "agents")]), agents / "tasks.jsonl"))
     for label, catalog, cases in runs:
         loaded = load_cases(cases).cases
         report = evaluate(catalog.index, loaded)

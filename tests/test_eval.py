@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from tests.test_selection import persona
 
-from persona_mcp.catalog import Catalog, default_layers
+from persona_mcp.catalog import Catalog, Layer, default_layers
 from persona_mcp.cli import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, main
 from persona_mcp.evaluate import Case, calibration, catalog_cases, evaluate, load_cases
 from persona_mcp.selection import SelectionIndex
@@ -168,3 +168,14 @@ def test_questions_go_to_their_domain_and_only_requests_to_be_taught_to_the_ment
     not_teaching = [c for c in cases if "mentor" not in c.expected]
     to_mentor = [m for m in report.misses if m.selected == "mentor" and "mentor" not in m.expected]
     assert len(to_mentor) <= 0.15 * len(not_teaching), [m.id for m in to_mentor]
+
+
+def test_a_catalog_of_agents_without_triggers_routes_its_tasks() -> None:
+    """examples/agent-catalog: 24 Claude Code agents with only a name, a description and a body."""
+    folder = Path(__file__).parents[1] / "examples" / "agent-catalog"
+    catalog = Catalog.load([Layer("custom", folder / "agents")], strict=True)
+    assert len(catalog) == 24
+    report = evaluate(catalog.index, load_cases(folder / "tasks.jsonl").cases)
+    assert report.top1 >= 0.7, [m.id for m in report.misses]
+    assert report.recall_at_k >= 0.85, [m.id for m in report.misses]
+    assert report.abstention_rate <= 0.05
