@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern
 
+from persona_mcp.folders import read_bounded
 from persona_mcp.loader import (
     MAX_FILE_BYTES,
     MAX_GLOB_STARS,
@@ -235,6 +236,15 @@ def test_file_exactly_at_the_size_limit_loads(tmp_path):
     result = load_persona_file(path)
     assert result.diagnostics == []
     assert len(result.personas) == 1
+
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs a file whose size reads as 0: /proc")
+def test_a_file_read_whole_even_when_its_size_reads_as_zero():
+    status = Path("/proc/self/status")
+    assert status.stat().st_size == 0
+    data = read_bounded(status, MAX_FILE_BYTES)
+    assert data.startswith(b"Name:") and data.endswith(b"\n")
 
 
 # ---------------------------------------------------------------- frontmatter shape

@@ -75,7 +75,11 @@ def read_bounded(path: Path, limit: int) -> bytes:
             raise NotAFile
         if info.st_size > limit:
             raise TooLarge(info.st_size)
-        data = file.read(limit + 1)  # the file may have grown since fstat
+        # Read the size fstat gave and one byte more: asking for `limit` bytes at once would allocate a
+        # buffer that large for every file. A file that grew since fstat is read on, up to the limit.
+        data = file.read(info.st_size + 1)
+        if len(data) > info.st_size:
+            data += file.read(limit + 1 - len(data))
     if len(data) > limit:
         raise TooLarge(len(data))
     return data
