@@ -9,9 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from tests.test_selection import persona
+from tests.test_selection_derive import LEXICON
 
 from persona_mcp.loader import glob_problem
-from persona_mcp.selection import SelectionIndex, rank
+from persona_mcp.selection import SelectionIndex, rank, tunables
 from persona_mcp.selection.files import MAX_UNKEYED, FileTrigger, GlobTable, specificity
 
 
@@ -73,6 +74,14 @@ def test_a_test_file_beside_source_is_claimed_by_the_most_specific_glob() -> Non
     ranked = {c.name: c.score for c in rank(index, "change", ["pkg/server_test.go"])}
     assert ranked["persona-qa"] > ranked["persona-go"] > 0
     assert {c.name for c in rank(index, "change", ["pkg/server.go"])} == {"persona-go"}
+
+
+def test_a_test_beside_the_code_it_tests_counts_less_for_the_persona_that_claims_it() -> None:
+    index = SelectionIndex([persona("persona-qa", files=["tests/**"]), persona("persona-web", files=["pkg/**"])],
+                           LEXICON)
+    alone = {c.name: c.score for c in rank(index, "change", ["tests/header_test.go"])}
+    beside = {c.name: c.score for c in rank(index, "change", ["pkg/header.go", "tests/header_test.go"])}
+    assert beside["persona-qa"] == pytest.approx(alone["persona-qa"] * tunables.ACCOMPANYING_FACTOR / 2, abs=1e-3)
 
 
 def test_a_file_claimed_only_by_its_extension_counts_for_half() -> None:

@@ -65,8 +65,9 @@ class Domains:
                                           for name in names]
             self.accompanying = frozenset(name for name in tables.names if _accompanies(tables, name))
 
-    def read(self, request: Request) -> dict[str, Found]:
-        """The entries a task is about, from its words and its files, with their parents."""
+    def read(self, request: Request, claimed: list[dict[str, float]] | None = None) -> dict[str, Found]:
+        """The entries a task is about, from its words and its files (`claimed`: their `claims`, when
+        the caller has them already), with their parents."""
         tables = self.tables
         if tables is None:
             return {}
@@ -96,7 +97,8 @@ class Domains:
             seen = list(dict.fromkeys(word for _, word in named))
             strength = sum(value * t.DECAY ** rank for rank, (value, _) in enumerate(named[: len(seen)]))
             result[name] = Found(strength, tuple(seen))
-        for name, found_files in self._files(tables, request.files).items():
+        claimed = self.claims(request.files) if claimed is None else claimed
+        for name, found_files in self._files(request.files, claimed).items():
             before = result.get(name)
             if before is None:
                 result[name] = found_files
@@ -118,21 +120,32 @@ class Domains:
                     result[parent] = Found(share, found.matched)
         return result
 
-    def _files(self, tables: Lexical, files: Sequence[FilePath]) -> dict[str, Found]:
+    def claims(self, files: Sequence[FilePath]) -> list[dict[str, float]]:
+        """For each file, the entries whose globs match it and what the file says of each."""
+        tables = self.tables
+        found: list[dict[str, float]] = []
+        for file in files:
+            claims: dict[str, float] = {}
+            for entry in tables.globs.matching(file) if tables is not None else ():
+                for name, claim in self.file_claims[entry.glob]:
+                    claims[name] = max(claims.get(name, 0.0), claim)
+            found.append(claims)
+        return found
+
+    def shares(self, claimed: list[dict[str, float]]) -> list[float]:
+        """What each file of a change says of what the change is about: a test beside the code it tests,
+        or docs beside the code they document, `ACCOMPANYING_FACTOR`; any other file 1."""
+        beside = [not self.accompanying.isdisjoint(claims) for claims in claimed]
+        if all(beside):
+            return [1.0] * len(claimed)
+        return [t.ACCOMPANYING_FACTOR if aside else 1.0 for aside in beside]
+
+    def _files(self, files: Sequence[FilePath], claimed: list[dict[str, float]]) -> dict[str, Found]:
         """Entries by the files their globs match: each file's share, by how specific its best glob is."""
         credit: dict[str, float] = {}
         named: dict[str, list[str]] = {}
-        claimed: list[tuple[str, dict[str, float]]] = []
-        for file in files:
-            claims: dict[str, float] = {}
-            for entry in tables.globs.matching(file):
-                for name, claim in self.file_claims[entry.glob]:
-                    claims[name] = max(claims.get(name, 0.0), claim)
-            claimed.append((file.path, claims))
-        # A test beside the code it tests: in a change with other files, the change is about the code.
-        beside = [not self.accompanying.isdisjoint(claims) for _path, claims in claimed]
-        for (path, claims), aside in zip(claimed, beside, strict=True):
-            share = t.ACCOMPANYING_FACTOR if aside and not all(beside) else 1.0
+        for file, claims, share in zip(files, claimed, self.shares(claimed), strict=True):
+            path = file.path
             for name, claim in claims.items():
                 credit[name] = credit.get(name, 0.0) + claim * share
                 named.setdefault(name, []).append(path)

@@ -287,7 +287,7 @@ class FileEvidence:
         return [(glob, found, self.scores[persona] * len(found) / count) for glob, found in ordered]
 
 
-def file_evidence(table: GlobTable, files: Sequence[FilePath]) -> FileEvidence:
+def file_evidence(table: GlobTable, files: Sequence[FilePath], shares: Sequence[float] = ()) -> FileEvidence:
     """Share each file out among the personas whose globs claim it.
 
     A persona's claim on a file is its best matching glob: the glob's weight times its specificity
@@ -297,10 +297,13 @@ def file_evidence(table: GlobTable, files: Sequence[FilePath]) -> FileEvidence:
     tells the language, not the work. A persona's file score is `FILE_WEIGHT` times its share of all
     the files. A glob shared by more than `POPULAR_OWNERS` personas adds only to its
     `POPULAR_OWNERS` strongest claimants, so a request never walks every persona of a catalog.
+    `shares`, one per file, scales what each file gives (tests beside the code they test count less:
+    `Domains.shares`); without them every file counts in full.
     """
     credit: dict[int, float] = {}
     claimed: list[tuple[str, dict[int, str]]] = []
-    for file in files:
+    for number, file in enumerate(files):
+        share = shares[number] if shares else 1.0
         claims: dict[int, float] = {}  # each persona's best claim on the file
         by: dict[int, str] = {}  # and its glob
         strongest = 0.0  # the strongest claim before rarity: how much the file says at all
@@ -321,7 +324,7 @@ def file_evidence(table: GlobTable, files: Sequence[FilePath]) -> FileEvidence:
         top = max(claims.values())
         scale = min(1.0, strongest / t.FULL_CLAIM)
         for persona, claim in claims.items():
-            credit[persona] = credit.get(persona, 0.0) + scale * (claim / top) ** 2
+            credit[persona] = credit.get(persona, 0.0) + share * scale * (claim / top) ** 2
         claimed.append((file.path, by))
     per_file = t.FILE_WEIGHT / max(len(files), 1)
     scores = {persona: value * per_file for persona, value in credit.items() if value > 1e-9}

@@ -61,10 +61,11 @@ class Scored:
 def rank(index: SelectionIndex, request: Request) -> list[Scored]:
     """Personas with positive evidence, best first (ties broken by name)."""
     evidence = Evidence()
+    claimed = index.domains.claims(request.files)  # what the lexicon's globs say of each file, read once
     _text(evidence, index, request)
-    _domains(evidence, index, request)
+    _domains(evidence, index, request, claimed)
     _prior(evidence, index, request)
-    _files(evidence, index, request)
+    _files(evidence, index, request, index.domains.shares(claimed))
     _shapes(evidence, index, request)  # after the others: a shape modifies the evidence a persona has
     _explicit(evidence, index, request)
     scores = {p: round(max(total, 0.0) * index.weights[p], 4) for p, total in evidence.totals.items()}
@@ -103,9 +104,9 @@ def _text(evidence: Evidence, index: SelectionIndex, request: Request) -> None:
     evidence.explain.append(partial(_hit_items, found))
 
 
-def _domains(evidence: Evidence, index: SelectionIndex, request: Request) -> None:
+def _domains(evidence: Evidence, index: SelectionIndex, request: Request, claimed: list[dict[str, float]]) -> None:
     """The lexicon entries the task and the persona are both about, strongest first, with diminishing returns."""
-    found = index.domains.evidence(index.domains.read(request))
+    found = index.domains.evidence(index.domains.read(request, claimed))
     for persona, entries in found.items():
         entries.sort(key=lambda item: -item[2])
         evidence.add(persona, sum(_decayed(entries)))
@@ -132,11 +133,12 @@ def _prior(evidence: Evidence, index: SelectionIndex, request: Request) -> None:
     evidence.explain.append(partial(_items, "body", "description and body", matched, values, "body prose"))
 
 
-def _files(evidence: Evidence, index: SelectionIndex, request: Request) -> None:
-    """The persona's own globs (declared, or a rule's `globs`/`applyTo`) on the task's files."""
+def _files(evidence: Evidence, index: SelectionIndex, request: Request, shares: list[float]) -> None:
+    """The persona's own globs (declared, or a rule's `globs`/`applyTo`) on the task's files; a test beside
+    the code it tests counts less (`Domains.shares`)."""
     if not request.paths:
         return
-    found = file_evidence(index.globs, request.files)
+    found = file_evidence(index.globs, request.files, shares)
     for persona, score in found.scores.items():
         evidence.add(persona, score)
     evidence.explain.append(partial(_file_items, found))
