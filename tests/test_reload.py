@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import warnings
@@ -20,7 +21,7 @@ from mcp.shared.exceptions import MCPDeprecationWarning
 
 from persona_mcp.catalog import CatalogSource, Layer, builtin_dir
 from persona_mcp.hosts import root_path
-from persona_mcp.live import LiveCatalog, live_catalog
+from persona_mcp.live import YOUNG_OBJECTS, LiveCatalog, live_catalog
 from persona_mcp.model import PersonaList, Selection
 from persona_mcp.server import PersonaServer, build_server
 
@@ -87,6 +88,13 @@ async def listing(client: mcp.Client) -> PersonaList:
 
 
 # ---------------------------------------------------------------- capabilities
+
+
+async def test_the_garbage_collector_runs_less_often_while_serving_and_as_before_after(tmp_path: Path) -> None:
+    before = gc.get_threshold()
+    async with served([Layer("builtin", builtin_dir())]):
+        assert gc.get_threshold() == (YOUNG_OBJECTS, *before[1:])
+    assert gc.get_threshold() == before
 
 
 async def test_legacy_handshake_advertises_list_changed(tmp_path: Path) -> None:
