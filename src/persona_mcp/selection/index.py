@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Sequence
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from persona_mcp.model import Persona, short_name
@@ -54,9 +55,7 @@ class SelectionIndex:
                 self.postings.setdefault(term.key, []).append((i, weight, term))
         for key, found in self.postings.items():  # a term many personas claim reaches only the strongest
             if len(found) > t.TERM_POSTINGS:
-                found.sort(key=lambda posting: (posting[2].kind != "negative", -posting[1], posting[0]))
-                negatives = sum(1 for _i, _w, term in found if term.kind == "negative")
-                self.postings[key] = found[: negatives + t.TERM_POSTINGS]
+                self.postings[key] = _strongest(found)
         self.longest = max((len(key) for key in self.postings), default=1)
         self.starts = frozenset(key[0] for key in self.postings)
         # Two-word phrases of content words also match with a few words between them ("improve save
@@ -116,6 +115,17 @@ class SelectionIndex:
         }
 
 
+def _strongest(found: list[Posting]) -> list[Posting]:
+    """A popular term's postings: all of those against, then the `TERM_POSTINGS` strongest of those for.
+
+    Each side is strongest first, ties in persona order: the postings come in persona order, and a
+    sort keeps the order of equal weights, also in reverse.
+    """
+    against = [posting for posting in found if posting[2].kind == "negative"]
+    strongest = sorted((posting for posting in found if posting[2].kind != "negative"), key=itemgetter(1), reverse=True)
+    return sorted(against, key=itemgetter(1), reverse=True) + strongest[: t.TERM_POSTINGS]
+
+
 def _body_prior(profiles: Sequence[Profile]) -> dict[str, list[tuple[int, float]]]:
     """Distinctive stems of each persona's description and body, with small weights.
 
@@ -135,5 +145,5 @@ def _body_prior(profiles: Sequence[Profile]) -> dict[str, list[tuple[int, float]
                   if key not in STOPWORDS]
         for value, key in sorted(scored, reverse=True)[: t.BODY_TERMS]:
             postings.setdefault(key, []).append((i, t.BODY_WEIGHT * value))
-    return {key: sorted(found, key=lambda item: item[1], reverse=True)[: t.BODY_POSTINGS]
+    return {key: sorted(found, key=itemgetter(1), reverse=True)[: t.BODY_POSTINGS]
             if len(found) > t.BODY_POSTINGS else found for key, found in postings.items()}
