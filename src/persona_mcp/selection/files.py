@@ -213,6 +213,7 @@ class GlobTable:
         self.globs: dict[str, _Glob] = {}
         self.skipped: list[str] = []  # globs left out: too costly, or past `MAX_UNKEYED`
         by_key: dict[tuple[str, str], list[_Glob]] = {}
+        by_start: dict[str, list[_Glob]] = {}
         self.unkeyed: list[_Glob] = []  # globs with no literal to file them under: tried on every path
         for persona, triggers in enumerate(globs):
             for trigger in triggers:
@@ -234,6 +235,8 @@ class GlobTable:
                                                      _needed_text(glob))
                     if key is None:
                         self.unkeyed.append(entry)
+                    elif key[0] == "start":
+                        by_start.setdefault(key[1], []).append(entry)
                     else:
                         by_key.setdefault(key, []).append(entry)
                 if negate:
@@ -241,7 +244,13 @@ class GlobTable:
                 elif not entry.owners or entry.owners[-1][0] != persona:  # personas come in order: a repeat is last
                     entry.owners.append((persona, trigger.weight))
         self.by_key = {key: tuple(found) for key, found in by_key.items()}
-        self.start_lengths = sorted({len(value) for kind, value in self.by_key if kind == "start"})
+        self.by_start = {start: tuple(found) for start, found in by_start.items()}  # a name's first letters
+        self.start_lengths = sorted({len(start) for start in self.by_start})
+        # Most paths hold none of the text the unkeyed globs need: one search says so, and then only
+        # those that need no text (a character class or an escape in them) are tried.
+        needed = sorted({entry.needs for entry in self.unkeyed if entry.needs})
+        self.unkeyed_text = re.compile("|".join(map(re.escape, needed))) if needed else None
+        self.unkeyed_always = [entry for entry in self.unkeyed if not entry.needs]
         count = len(globs)
         for entry in self.globs.values():  # a glob many personas share tells them apart poorly
             entry.rarity = rarity(count, sum(min(1.0, weight) for _, weight in entry.owners))
@@ -256,10 +265,16 @@ class GlobTable:
 
     def matching(self, file: FilePath) -> list[_Glob]:
         """The entries of the globs that match a file, as `match` orders them."""
-        starts = dict.fromkeys(("start", part[:n]) for part in file.parts for n in self.start_lengths if len(part) >= n)
-        found = [entry for keys in (file.keys, starts) for key in keys for entry in self.by_key.get(key, ())
-                 if entry.match(file)]
-        return found + [entry for entry in self.unkeyed if entry.match(file)]
+        starts = dict.fromkeys([part[:n] for part in file.parts for n in self.start_lengths if len(part) >= n])
+        found = [entry for key in file.keys for entry in self.by_key.get(key, ()) if entry.match(file)]
+        found += [entry for start in starts for entry in self.by_start.get(start, ()) if entry.match(file)]
+        return found + [entry for entry in self._unkeyed_to_try(file) if entry.match(file)]
+
+    def _unkeyed_to_try(self, file: FilePath) -> list[_Glob]:
+        """The unkeyed globs that could match a file: all of them if it holds text one of them needs."""
+        if self.unkeyed_text is not None and self.unkeyed_text.search(file.lowered):
+            return self.unkeyed
+        return self.unkeyed_always
 
 
 def rarity(count: int, owners: float) -> float:
