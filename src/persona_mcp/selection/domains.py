@@ -74,8 +74,10 @@ class Domains:
         hits: dict[str, list[tuple[float, str]]] = {}
         stems, task_words = request.stems, request.words
         for start in range(len(stems)):
-            longest = tables.starts.get(stems[start], 0)
-            for end in range(min(len(stems), start + longest), start, -1):
+            for length in tables.lengths.get(stems[start], ()):  # the longest first
+                end = start + length
+                if end > len(stems):
+                    continue
                 key = tuple(stems[start:end])
                 naming, related = tables.keys.get(key, ()), tables.related.get(key, ())
                 if not (naming or related) or (end - start == 1 and task_words[start] in STOPWORDS):

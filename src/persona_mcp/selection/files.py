@@ -289,14 +289,18 @@ class FileEvidence:
     """Each persona's file score, and the files behind it."""
 
     scores: dict[int, float]
-    claimed: list[tuple[str, dict[int, str]]]  # each file claimed, and the glob each persona claims it by
+    claimed: list[tuple[str, list[_Glob]]]  # each file claimed, and the globs that match it
 
     def items(self, persona: int) -> list[tuple[str, list[str], float]]:
-        """A persona's globs, each with its files and its share of the persona's score, most files first."""
+        """A persona's globs, each with its files and its share of the persona's score, most files first.
+
+        Worked out for the personas reported only, not for every claim of every file.
+        """
         globs: dict[str, list[str]] = {}
-        for path, claims in self.claimed:
-            if persona in claims:
-                globs.setdefault(claims[persona], []).append(path)
+        for path, entries in self.claimed:
+            glob = _claimed_by(entries, persona)
+            if glob is not None:
+                globs.setdefault(glob, []).append(path)
         count = sum(len(found) for found in globs.values())
         ordered = sorted(globs.items(), key=lambda item: (-len(item[1]), item[0]))
         return [(glob, found, self.scores[persona] * len(found) / count) for glob, found in ordered]
@@ -316,31 +320,42 @@ def file_evidence(table: GlobTable, files: Sequence[FilePath], shares: Sequence[
     `Domains.shares`); without them every file counts in full.
     """
     credit: dict[int, float] = {}
-    claimed: list[tuple[str, dict[int, str]]] = []
+    claimed: list[tuple[str, list[_Glob]]] = []
     for number, file in enumerate(files):
         share = shares[number] if shares else 1.0
+        matched = table.matching(file)
         claims: dict[int, float] = {}  # each persona's best claim on the file
-        by: dict[int, str] = {}  # and its glob
         strongest = 0.0  # the strongest claim before rarity: how much the file says at all
         excluded: set[int] = set()
-        for entry in table.matching(file):
+        for entry in matched:
             excluded.update(entry.excluders)
             if entry.claims:
                 strongest = max(strongest, entry.strength)
             for persona, claim in entry.claims:
                 if persona not in claims or claim > claims[persona]:
                     claims[persona] = claim
-                    by[persona] = entry.glob
         for persona in excluded:
             claims.pop(persona, None)
-            by.pop(persona, None)
         if not claims:
             continue
         top = max(claims.values())
         scale = min(1.0, strongest / t.FULL_CLAIM)
         for persona, claim in claims.items():
             credit[persona] = credit.get(persona, 0.0) + share * scale * (claim / top) ** 2
-        claimed.append((file.path, by))
+        claimed.append((file.path, matched))
     per_file = t.FILE_WEIGHT / max(len(files), 1)
     scores = {persona: value * per_file for persona, value in credit.items() if value > 1e-9}
     return FileEvidence(scores, claimed)
+
+
+def _claimed_by(entries: list[_Glob], persona: int) -> str | None:
+    """The glob by which a persona claims a file that `entries` match: its strongest (the first of equals),
+    as `file_evidence` reads them; None when none of them claims the file for it, or one takes it back."""
+    best: tuple[float, str] | None = None
+    for entry in entries:
+        if persona in entry.excluders:
+            return None
+        for owner, claim in entry.claims:
+            if owner == persona and (best is None or claim > best[0]):
+                best = (claim, entry.glob)
+    return best[1] if best is not None else None

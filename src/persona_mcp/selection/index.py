@@ -56,12 +56,16 @@ class SelectionIndex:
         for key, found in self.postings.items():  # a term many personas claim reaches only the strongest
             if len(found) > t.TERM_POSTINGS:
                 self.postings[key] = _strongest(found)
-        self.longest = max((len(key) for key in self.postings), default=1)
-        self.starts = frozenset(key[0] for key in self.postings)
+        # The first stem of a term -> how many stems the terms it starts have: a request looks up those only.
+        lengths: dict[str, set[int]] = {}
+        for key in self.postings:
+            lengths.setdefault(key[0], set()).add(len(key))
+        self.lengths = {first: tuple(sorted(found)) for first, found in lengths.items()}
         # Two-word phrases of content words also match with a few words between them ("improve save
         # performance"); one with a function word ("fails on") must be matched as written.
         self.gapped = frozenset(key for key, found in self.postings.items()
                                 if len(key) == 2 and all(is_content(w) for w in found[0][2].text.lower().split()))
+        self.gapped_starts = frozenset(key[0] for key in self.gapped)
         self.globs = GlobTable([profile.globs for profile in self.profiles])
 
         self.prior = _body_prior(self.profiles)

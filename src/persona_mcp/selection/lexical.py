@@ -41,9 +41,11 @@ class Lexical:
                 key = stem_key(verb)
                 if key and entry.name not in self.verbs.get(key[0], ()):
                     self.verbs[key[0]] = (*self.verbs.get(key[0], ()), entry.name)
-        self.starts: dict[str, int] = {}  # the first stem of a term -> the most stems a term starting with it has
+        lengths: dict[str, set[int]] = {}
         for key in (*self.keys, *self.related):
-            self.starts[key[0]] = max(self.starts.get(key[0], 0), len(key))
+            lengths.setdefault(key[0], set()).add(len(key))
+        # The first stem of a term -> how many stems the terms it starts have, most first.
+        self.lengths = {first: tuple(sorted(found, reverse=True)) for first, found in lengths.items()}
         # The vocabulary, as written: the parts of a phrase are not known words by themselves ("load" of
         # "load testing").
         self.known = frozenset(self.keys) | frozenset(self.related)

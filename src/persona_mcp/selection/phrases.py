@@ -35,10 +35,12 @@ def find_hits(index: SelectionIndex, request: Request) -> dict[int, list[Hit]]:
     stems, task_words, code, teaching = request.stems, request.words, request.code, request.teaching
     found: dict[int, list[Hit]] = {}
     for start, first in enumerate(stems):
-        if first not in index.starts:
+        lengths = index.lengths.get(first)
+        if lengths is None:
             continue
-        spans = [(start + length, 1.0) for length in range(1, min(index.longest, len(stems) - start) + 1)]
-        spans += [(end, t.GAP_FACTOR) for end in range(start + 3, min(start + 3 + t.PHRASE_GAP, len(stems) + 1))]
+        spans = [(start + length, 1.0) for length in lengths if start + length <= len(stems)]
+        if first in index.gapped_starts:
+            spans += [(end, t.GAP_FACTOR) for end in range(start + 3, min(start + 3 + t.PHRASE_GAP, len(stems) + 1))]
         for end, gap in spans:
             key = tuple(stems[start:end]) if gap == 1.0 else (first, stems[end - 1])
             if gap != 1.0 and key not in index.gapped:
