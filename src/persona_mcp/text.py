@@ -184,6 +184,10 @@ def analyse(text: str, names: AbstractSet[str] = frozenset()) -> tuple[list[str]
 
 def _prose_words(text: str, found: list[str], code: list[bool], names: AbstractSet[str]) -> None:
     for raw in _RAW.findall(text):
+        if raw.isalpha() and (raw.islower() or raw.istitle()):  # most of prose: one word, nothing to split
+            found.append(raw.lower())
+            code.append(False)
+            continue
         raw_words = words(raw)
         if names and len(raw_words) > 1:
             joined = words(raw, names)

@@ -32,7 +32,7 @@ def find_hits(index: SelectionIndex, request: Request) -> dict[int, list[Hit]]:
     a one-word term. A term made only of question words ("why does") is a request shape: it counts
     `PRACTICAL_SHAPE_FACTOR` of its weight unless the request asks to be taught.
     """
-    stems, task_words, code, teaching = request.stems, request.words, request.code, request.teaching
+    stems, task_words, code = request.stems, request.words, request.code
     found: dict[int, list[Hit]] = {}
     for start, first in enumerate(stems):
         lengths = index.lengths.get(first)
@@ -60,7 +60,7 @@ def find_hits(index: SelectionIndex, request: Request) -> dict[int, list[Hit]]:
                     shared = (id(term), weight)
                     if in_code and term.kind == "activity":
                         weight *= t.CODE_FACTOR
-                    if term.shape_only and not teaching:
+                    if term.shape_only and not request.teaching:
                         weight *= t.PRACTICAL_SHAPE_FACTOR
                     hit = made[shared] = Hit(term, matched, start, end, weight * place)
                 hits = found.get(persona)

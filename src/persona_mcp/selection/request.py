@@ -77,6 +77,7 @@ class Request:
     """A task and its files as selection reads them."""
 
     text: str  # the task, stripped
+    head: str  # its start, where words are read (`READ_CHARS`)
     lowered: str
     words: list[str]  # the words of the task's start (`READ_CHARS`)
     stems: list[str]
@@ -84,8 +85,18 @@ class Request:
     lead: int  # how many of the words belong to the first sentence
     paths: list[str]
     shapes: dict[str, float]  # shape -> strength in (0, 1]
-    practical: bool  # a question about getting work done or about the asker's own code, not a request to be taught
-    teaching: bool  # asks to be taught or to have a concept explained ("what is", "explain", "difference between")
+
+    # `teaching` and `practical` are worked out when a signal asks: most requests are not questions.
+    @cached_property
+    def teaching(self) -> bool:
+        """Whether it asks to be taught or to have a concept explained ("what is", "explain", "difference between")."""
+        return bool(_LEARNING.search(self.head) or _TEACH_ME.match(self.head))
+
+    @cached_property
+    def practical(self) -> bool:
+        """Whether it is a question about getting work done or about the asker's own code, not one to be taught."""
+        return ("question" in self.shapes and bool(_OWN_CODE.search(self.head) or _HOW_TO.search(self.head))
+                and not self.teaching)
 
     @cached_property
     def files(self) -> list[FilePath]:
@@ -114,10 +125,7 @@ def read_request(task: str, files: Iterable[str] = (), names: AbstractSet[str] =
     paths = normalise_paths(files)
     lowered = text.lower()
     shapes = request_shapes(text, lowered, paths, found)
-    question = "question" in shapes
-    teaching = bool(_LEARNING.search(head) or _TEACH_ME.match(head))
-    practical = question and bool(_OWN_CODE.search(head) or _HOW_TO.search(head)) and not teaching
-    return Request(text, lowered, found, stems, code, lead, paths, shapes, practical, teaching)
+    return Request(text, head, lowered, found, stems, code, lead, paths, shapes)
 
 
 def normalise_path(path: str) -> str:
