@@ -91,6 +91,9 @@ def test_practical_questions_are_told_from_requests_to_be_taught(task: str, prac
     ("Why did Vuetify 3 change value to model-value?", True),  # a project's reasons for a decision
     ("Why does React need keys in lists?", True),
     ("How are Electron binaries downloaded?", True),  # how the tools do a thing
+    ("How does React decide when to re-render?", True),  # how a tool or a runtime behaves
+    ("How do browsers cache images?", True),
+    ("How do I cache images in the browser?", False),  # how to get something done
     ("Why did my build fail?", False),  # the asker's own system
     ("Why does this query use a sequential scan?", False),
     ("How is my password stored?", False),

@@ -39,6 +39,9 @@ _LEARNING = re.compile(r"\b(?:explain|teach|tutorial|understand|concept|differen
                        r"|eli5|in simple terms|beginner|new to|learn(?:ing)?"
                        r"|what (?:is|are|does|do) (?:a|an|the)\b(?! " + _BEST + r" )"
                        r"|what(?:'s| is| are) the (?:point|purpose|meaning)|how does .{1,60}? work"
+                       # how a tool or a runtime behaves ("How does React decide when to re-render?")
+                       r"|how (?:does|do) (?!(?:i|we|you|one|my|our)\b)[\w.-]+(?: [\w.-]+){0,3} "
+                       r"(?:decide|know|handle|order|schedule|resolve|determine|choose|compare|store|cache|load|find|pick)s?\b"
                        r"|what (?:does|do) .{1,60}? mean|what is meant by"
                        # how a thing is done by the tools ("How are Electron binaries downloaded?")
                        r"|how (?:is|are) (?!(?:my|our|this|these)\b)(?:[\w.-]+ ){1,4}\w+(?:ed|wn|en)(?=\s*\?)"
