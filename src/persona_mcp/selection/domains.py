@@ -125,10 +125,12 @@ class Domains:
     def claims(self, files: Sequence[FilePath]) -> list[dict[str, float]]:
         """For each file, the entries whose globs match it and what the file says of each."""
         tables = self.tables
+        if tables is None:
+            return [{} for _file in files]
         found: list[dict[str, float]] = []
         for file in files:
             claims: dict[str, float] = {}
-            for entry in tables.globs.matching(file) if tables is not None else ():
+            for entry in tables.globs.matching(file):
                 for name, claim in self.file_claims[entry.glob]:
                     claims[name] = max(claims.get(name, 0.0), claim)
             found.append(claims)
