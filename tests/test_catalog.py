@@ -520,3 +520,27 @@ def test_a_load_leaves_the_garbage_collector_as_it_found_it(tmp_path, enabled):
         assert gc.isenabled() == enabled
     finally:
         gc.enable() if was else gc.disable()
+
+
+def test_a_load_files_what_it_made_with_the_oldest_generation(tmp_path):
+    folder = folder_with(tmp_path, "p", ("a.md", persona_text("persona-a")))
+    was = gc.isenabled()
+    try:
+        gc.enable()
+        catalog = CatalogSource([Layer("custom", folder)]).load()
+        young = {id(o) for o in gc.get_objects(generation=0) + gc.get_objects(generation=1)}
+        assert id(catalog) not in young and id(catalog.index) not in young
+        assert id(catalog.personas[0]) not in young
+    finally:
+        gc.enable() if was else gc.disable()
+
+
+def test_objects_a_program_froze_stay_frozen_through_a_load(tmp_path):
+    folder = folder_with(tmp_path, "p", ("a.md", persona_text("persona-a")))
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        CatalogSource([Layer("custom", folder)]).load()
+        assert gc.get_freeze_count() >= frozen > 0
+    finally:
+        gc.unfreeze()
