@@ -88,6 +88,21 @@ def test_a_practical_question_belongs_to_its_domain_not_to_the_teacher() -> None
     assert select(index, "What is the difference between a process and a thread?", []).persona == "persona-mentor"
 
 
+def test_a_question_about_a_project_itself_asks_the_guide() -> None:
+    # Support, maintenance and what to do next are questions of orientation, not of code.
+    index = Catalog.load(default_layers(user=False)).index
+    assert select(index, "Is version 3 of the router still supported?", []).persona == "persona-mentor"
+    assert select(index, "Which versions are still maintained?", []).persona == "persona-mentor"
+
+
+def test_a_specification_written_in_markdown_is_a_document_not_a_test() -> None:
+    index = Catalog.load(default_layers(user=False)).index
+    spec = select(index, "Record the agreed behaviour of bulk import", ["projects/importer/specs/bulk-import.spec.md"])
+    assert spec.persona == "persona-scribe"
+    test = select(index, "Cover the empty upload", ["web/src/upload/upload.spec.ts"])
+    assert test.persona == "persona-qa"
+
+
 def test_confidence_rises_with_evidence_and_lead_and_stays_in_bounds() -> None:
     assert 0.0 <= confidence(0.01, 0.0) < confidence(1.0, 0.0) < confidence(4.0, 0.0) <= 1.0
     assert confidence(2.0, 1.9) < confidence(2.0, 0.5)
