@@ -55,6 +55,21 @@ def test_a_verb_that_opens_an_instruction_says_what_kind_of_work_it_is() -> None
     assert "refactoring" not in domains.read(read_request("Remove what, exactly?", []))
 
 
+@pytest.mark.parametrize("task", ["The dashboard query takes 8s on big tables",
+                                  "Why does the app take 40 seconds to start?", "Alert when p99 is above 500ms",
+                                  "Memory climbs to 3 GB during the export"])
+def test_a_measured_duration_or_size_says_the_task_is_about_performance(task: str) -> None:
+    found = catalog().domains.read(read_request(task, []))
+    assert found["performance"].strength == pytest.approx(tunables.TASK_RELATED)
+    assert select(catalog(), task, []).persona == "performance-engineer"
+
+
+@pytest.mark.parametrize("task", ["Drain in-flight requests for up to 15 seconds", "Bump the retry count to 3",
+                                  "Support Node 20 and Python 3.12"])
+def test_a_number_that_measures_nothing_slow_says_nothing_of_performance(task: str) -> None:
+    assert "performance" not in catalog().domains.read(read_request(task, []))
+
+
 def test_a_design_write_up_is_about_architecture() -> None:
     index = catalog()
     task = ("Plan caching in the runtime. Plans are immutable units of execution produced by lanes and consumed by "

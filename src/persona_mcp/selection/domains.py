@@ -93,6 +93,8 @@ class Domains:
         if opening < len(stems) and not request.shapes.get("question"):
             for name in tables.verbs.get(stems[opening], ()):
                 hits.setdefault(name, []).append((t.OPENING_VERB * request.factor(opening), task_words[opening]))
+        if request.measured and t.MEASURED_DOMAIN in tables.kinds:
+            hits.setdefault(t.MEASURED_DOMAIN, []).append((t.TASK_RELATED, request.measured))
         result: dict[str, Found] = {}
         for name, named in hits.items():
             named.sort(key=lambda hit: -hit[0])

@@ -66,6 +66,10 @@ _FAILURE = re.compile(r"\b(?:crash(?:es|ed|ing)?|segfaults?|panics?|hangs?|freez
                       r"|errors?|exceptions?|broken|regress(?:ed|ion)?)\b", re.IGNORECASE)
 # "Do not copy comments", "Don't create a regex in the loop": an instruction, not a question, without a "?".
 _PROHIBITION = re.compile(r"(?:do|does|did|should|must|will|can)(?:\s+not\b|n't)|won't|can't", re.IGNORECASE)
+# A duration or a size the task measures: "takes 40 seconds", "p99 above 500ms", "memory climbs to 3 GB".
+_MEASURED = re.compile(r"\b(?:takes?|took|taking|over|above|exceeds?|reach(?:es)?|climbs? to|grows? to|grew to|uses?"
+                       r"|using|consumes?)\s+~?\d[\d.,]*\s?(?:ms|milliseconds?|s|secs?|seconds?|minutes?|mins?|hours?"
+                       r"|[kmgt]i?b|%)(?!\w)", re.IGNORECASE)
 _TEAM_DECISION = re.compile(r"\b(?:should|shall|do|can|could|must|will|would) we\b", re.IGNORECASE)
 
 SHAPE_TEXT = {
@@ -100,6 +104,12 @@ class Request:
         """Whether it is a question about getting work done or about the asker's own code, not one to be taught."""
         return ("question" in self.shapes and bool(_OWN_CODE.search(self.head) or _HOW_TO.search(self.head))
                 and not self.teaching)
+
+    @cached_property
+    def measured(self) -> str:
+        """A duration or a size the task measures ("takes 40 seconds", "above 500ms"), or ""."""
+        found = _MEASURED.search(self.head)
+        return found.group(0) if found else ""
 
     @cached_property
     def files(self) -> list[FilePath]:

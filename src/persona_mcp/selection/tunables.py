@@ -58,6 +58,9 @@ OPENING_VERB = 0.5
 # A related word of a technology, a tool or a layout ("hooks" of WordPress, "serialization" of a
 # library) is more often a word of general use than a domain's ("flaky" of testing): it counts this share.
 TECH_RELATED_FACTOR = 0.5
+# A duration or a size the task measures ("takes 40 seconds", "above 500ms", "climbs to 3 GB") says
+# how slow or how big something is: a related word of this domain.
+MEASURED_DOMAIN = "performance"
 TASK_FILES = 1.5
 LANGUAGE_FILE_FACTOR = 0.2
 # The domains that name a kind of work rather than a place in a system: when the task's words name
