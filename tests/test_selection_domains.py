@@ -7,7 +7,6 @@ from tests.test_selection_derive import LEXICON, agent
 
 from persona_mcp.lexicon import Lexicon, LexiconEntry, builtin_lexicon
 from persona_mcp.selection import SelectionIndex, read_request, select, tunables
-from persona_mcp.selection.domains import Domains
 
 
 def catalog() -> SelectionIndex:
@@ -45,7 +44,7 @@ def test_tests_beside_the_code_they_test_count_for_less() -> None:
 def test_a_verb_that_opens_an_instruction_says_what_kind_of_work_it_is() -> None:
     refactoring = LexiconEntry(name="refactoring", kind="domain", terms=("refactoring",), related=(), globs=(),
                                domains=(), verbs=("extract", "remove"))
-    domains = Domains(Lexicon((*LEXICON.entries, refactoring)), [])
+    domains = SelectionIndex([], Lexicon((*LEXICON.entries, refactoring))).domains
     opening = domains.read(read_request("Extract the retry loop of the uploader", []))
     assert opening["refactoring"].matched == ("extract",)
     assert 0 < opening["refactoring"].strength < tunables.TASK_RELATED * tunables.FIRST_WORD_FACTOR
@@ -84,8 +83,8 @@ def test_an_entry_keeps_its_strongest_personas_only(monkeypatch: pytest.MonkeyPa
                 agent("qa-b", "Quality."),
                 agent("helper-c", "Use this agent when testing needs care."),
                 agent("qa-d", "Quality.")]
-    profiles = SelectionIndex(personas, LEXICON).profiles  # in name order: helper-a, helper-c, qa-b, qa-d
-    kept = [persona for persona, _weight, _where in Domains(LEXICON, profiles).personas["testing"]]
+    domains = SelectionIndex(personas, LEXICON).domains  # personas in name order: helper-a, helper-c, qa-b, qa-d
+    kept = [persona for persona, _weight, _where in domains.personas["testing"]]
     assert kept == [2, 3]  # the two whose name says testing, not the two that mention it
 
 

@@ -12,7 +12,7 @@ from tests.test_selection import persona
 from tests.test_selection_derive import LEXICON
 
 from persona_mcp.loader import glob_problem
-from persona_mcp.selection import SelectionIndex, rank, tunables
+from persona_mcp.selection import SelectionIndex, rank, read_request, tunables
 from persona_mcp.selection.files import MAX_UNKEYED, FileTrigger, GlobTable, specificity
 
 
@@ -97,6 +97,13 @@ def test_a_negated_glob_takes_a_file_back_from_its_persona() -> None:
                             persona("persona-md", files=["**/*.md"])])
     assert {c.name for c in rank(index, "edit", ["docs/guide.md"])} == {"persona-docs", "persona-md"}
     assert {c.name for c in rank(index, "edit", ["docs/internal/plan.md"])} == {"persona-md"}
+
+
+def test_a_glob_that_a_persona_and_the_lexicon_both_list_serves_both_signals() -> None:
+    index = SelectionIndex([persona("persona-py", files=["conftest.py"])], LEXICON)  # pytest's glob too
+    (ranked,) = rank(index, "change", ["tests/conftest.py"])
+    assert ranked.name == "persona-py" and any(e.kind == "file" and e.trigger == "conftest.py" for e in ranked.evidence)
+    assert {"pytest", "testing"} <= set(index.domains.read(read_request("change", ["tests/conftest.py"])))
 
 
 def test_globs_that_could_take_exponential_time_are_refused_by_the_loader_and_skipped_by_the_index() -> None:

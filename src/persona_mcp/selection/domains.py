@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from persona_mcp.selection import tunables as t
 from persona_mcp.selection.derive import Profile
-from persona_mcp.selection.files import FilePath, rarity
+from persona_mcp.selection.files import FilePath, Glob, GlobTable, rarity
 from persona_mcp.selection.lexical import Lexical, lexical
 from persona_mcp.selection.request import SHAPE_TEXT, Request
 from persona_mcp.text import STOPWORDS
@@ -38,8 +38,10 @@ class Found:
 class Domains:
     """The lexicon filed for reading tasks, and each entry's personas, strongest first."""
 
-    def __init__(self, lexicon: Lexicon | None, profiles: Sequence[Profile]) -> None:
+    def __init__(self, lexicon: Lexicon | None, profiles: Sequence[Profile], globs: GlobTable) -> None:
+        """`globs`: the catalog's glob table, which holds the lexicon's globs too."""
         self.tables = lexical(lexicon) if lexicon is not None else None
+        self.globs = globs
         count = len(profiles)
         spread: dict[str, float] = {}
         owners: dict[str, list[tuple[float, int, str]]] = {}
@@ -59,10 +61,9 @@ class Domains:
         self.accompanying: frozenset[str] = frozenset()
         if self.tables is not None:
             tables = self.tables
-            for glob, entry in tables.globs.globs.items():
-                names = [tables.names[owner] for owner, _weight in entry.owners]
+            for glob, entry in tables.globs.items():
                 self.file_claims[glob] = [(name, _file_claim(entry.specificity, tables.kinds.get(name)))
-                                          for name in names]
+                                          for name in entry.about]
             self.accompanying = frozenset(name for name in tables.names if _accompanies(tables, name))
 
     def read(self, request: Request, claimed: list[dict[str, float]] | None = None) -> dict[str, Found]:
@@ -101,7 +102,8 @@ class Domains:
             seen = list(dict.fromkeys(word for _, word in named))
             strength = sum(value * t.DECAY ** rank for rank, (value, _) in enumerate(named[: len(seen)]))
             result[name] = Found(strength, tuple(seen))
-        claimed = self.claims(request.files) if claimed is None else claimed
+        if claimed is None:
+            claimed = self.claims([self.globs.matching(file) for file in request.files])
         for name, found_files in self._files(request.files, claimed).items():
             before = result.get(name)
             if before is None:
@@ -124,16 +126,16 @@ class Domains:
                     result[parent] = Found(share, found.matched)
         return result
 
-    def claims(self, files: Sequence[FilePath]) -> list[dict[str, float]]:
-        """For each file, the entries whose globs match it and what the file says of each."""
-        tables = self.tables
-        if tables is None:
-            return [{} for _file in files]
+    def claims(self, matched: Sequence[Sequence[Glob]]) -> list[dict[str, float]]:
+        """For each file (`matched`: the globs of the table that match it), the entries whose globs match it
+        and what the file says of each."""
+        if self.tables is None:
+            return [{} for _file in matched]
         found: list[dict[str, float]] = []
-        for file in files:
+        for entries in matched:
             claims: dict[str, float] = {}
-            for entry in tables.globs.matching(file):
-                for name, claim in self.file_claims[entry.glob]:
+            for entry in entries:
+                for name, claim in self.file_claims.get(entry.glob, ()):
                     claims[name] = max(claims.get(name, 0.0), claim)
             found.append(claims)
         return found

@@ -6,27 +6,26 @@ its own parts; the few globs with no such literal are tested against every path,
 at most `MAX_UNKEYED` of them per catalog. Most globs are decided by their literal alone
 (`**/*.py`, `conftest.py`, `**/tests/**`: see `_decided_key`): every path that carries it
 matches, and no regex runs for them; a name with one wildcard (`test_*.py`, `*_test.go`) is
-decided by its start and end (`_one_star_name`). A path's keys are worked out once per request
-(`read_path`), for the personas' globs and the lexicon's alike.
+decided by its start and end (`_one_star_name`). The personas' globs and the lexicon's share one
+table, so each path of a request is read once (`read_path`) and looked up once.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 
 from persona_mcp.selection import tunables as t
 
 _WILD = re.compile(r"[*?\[]")
 _WILD_OR_CLASS = re.compile(r"[*?\[\]]")
-MAX_UNKEYED = 256  # distinct globs with no literal to file them under, per catalog
+MAX_UNKEYED = 256  # distinct globs with no literal to file them under, per catalog (its lexicon's included)
 MAX_STARS = 4  # '*' in one name: more could take exponential time to match (the loader refuses such globs too)
-# A name glob such as `Dockerfile*` or `test_*.py` is filed under the letters it starts with: at least
-# `MIN_PREFIX` of them, and at most `MAX_PREFIX` (a path is looked up by its names' starts of the lengths in use).
+# A name glob such as `Dockerfile*` or `test_*.py` is filed under the letters it starts with, at least
+# `MIN_PREFIX` of them; a path's parts are looked up by their first `MIN_PREFIX` letters.
 MIN_PREFIX = 2
-MAX_PREFIX = 6
 
 
 def specificity(glob: str) -> float:
@@ -60,7 +59,7 @@ def _keys_of_glob(glob: str) -> tuple[str, str] | None:
         return ("part", last)
     prefix = _WILD.split(last, 1)[0]  # "test_*.py" -> "test_": fewer names start so than end in ".py"
     if len(prefix) >= MIN_PREFIX:
-        return ("start", prefix[:MAX_PREFIX])
+        return ("start", prefix)
     tail = _WILD_OR_CLASS.split(last)[-1]  # the literal after the last wildcard: "*.test.ts" -> ".test.ts"
     if "." in tail and not tail.endswith("."):
         return ("ext", tail[tail.index(".") + 1:])  # "*_test.go" -> "go", "*.test.ts" -> "test.ts"
@@ -161,14 +160,18 @@ class FileTrigger:
     source: str
 
 
-@dataclass
-class _Glob:
+@dataclass(slots=True)
+class Glob:
+    """A glob of the table: what it says of the files it matches, and how it is matched."""
+
     glob: str  # translated to a regex (by pathspec) and compiled when a path first needs it
     specificity: float
+    key: tuple[str, str] | None  # the literal it is filed under (`_keys_of_glob`); None: it has none
     decided_by: tuple[str, str] | None  # a path matches if and only if it carries this key (`_decided_key`)
     name: tuple[str, str] | None  # or if and only if one of its parts has this start and end (`_one_star_name`)
     needs: str  # text in every path it matches (`_needed_text`): a path without it meets no regex
     owners: list[tuple[int, float]] = field(default_factory=list)  # (persona, weight) of those it argues for
+    about: list[str] = field(default_factory=list)  # the lexicon entries whose globs it is (`Domains.claims`)
     excluders: list[int] = field(default_factory=list)  # personas that take its files back with `!glob`
     rarity: float = 1.0
     claims: list[tuple[int, float]] = field(default_factory=list)  # (persona, claim) of the strongest owners
@@ -206,46 +209,67 @@ def _compile(glob: str) -> re.Pattern[str]:
     return _NEVER if include is None or pattern is None else re.compile(pattern)
 
 
-class GlobTable:
-    """Every persona's globs, filed under their literals; matched case-insensitively."""
+def _analysed(glob: str, key: tuple[str, str] | None) -> Glob:
+    """A glob worked out for filing (under `key`: `_keys_of_glob`) and matching; nothing claims its files yet."""
+    return Glob(glob, specificity(glob), key, _decided_key(glob), _one_star_name(glob), _needed_text(glob))
 
-    def __init__(self, globs: Sequence[Sequence[FileTrigger]]) -> None:
-        self.globs: dict[str, _Glob] = {}
+
+def lexicon_globs(entries: Sequence[tuple[str, Sequence[str]]]) -> dict[str, Glob]:
+    """The lexicon's globs (`entries`: each entry's name and globs), each with the entries it signals (`about`).
+
+    Worked out once per lexicon (`lexical.Lexical`) and shared by the table of every catalog that uses it.
+    A lexicon glob only says what a file is about: none is negated.
+    """
+    found: dict[str, Glob] = {}
+    unkeyed = 0
+    for name, globs in entries:
+        for raw in globs:
+            glob = raw.strip().lower()
+            entry = found.get(glob)
+            if entry is None:
+                if not glob or glob.startswith(("#", "!")) or too_costly(glob):
+                    continue
+                key = _keys_of_glob(glob)
+                if key is None:
+                    if unkeyed >= MAX_UNKEYED:
+                        continue
+                    unkeyed += 1
+                entry = found[glob] = _analysed(glob, key)
+            if name not in entry.about:
+                entry.about.append(name)
+    return found
+
+
+class GlobTable:
+    """Every glob a task's files are read against, filed under their literals; matched case-insensitively.
+
+    The personas' globs argue for (or take files back from) personas; the lexicon's say what a file is
+    about (`Domains.claims`). One table holds both, so each file is looked up once for both signals.
+    """
+
+    def __init__(self, globs: Sequence[Sequence[FileTrigger]], lexicon: Mapping[str, Glob] | None = None) -> None:
+        """`globs`: each persona's, in persona order; `lexicon`: the lexicon's (`lexicon_globs`)."""
+        lexicon = lexicon or {}
+        self.globs: dict[str, Glob] = {}  # the personas' globs (the lexicon's others are in the buckets only)
         self.skipped: list[str] = []  # globs left out: too costly, or past `MAX_UNKEYED`
-        by_key: dict[tuple[str, str], list[_Glob]] = {}
-        by_start: dict[str, list[_Glob]] = {}
-        self.unkeyed: list[_Glob] = []  # globs with no literal to file them under: tried on every path
+        self.by_key: dict[tuple[str, str], list[Glob]] = {}
+        self.by_start: dict[str, list[tuple[str, Glob]]] = {}  # a name's first `MIN_PREFIX` letters -> (start, glob)
+        self.unkeyed: list[Glob] = []  # globs with no literal to file them under: tried on every path
         for persona, triggers in enumerate(globs):
             for trigger in triggers:
                 raw = trigger.glob.strip().lower()
-                negate = raw.startswith("!")
-                glob = raw.lstrip("!")
-                if not glob or glob.startswith("#"):
-                    continue
-                entry = self.globs.get(glob)
+                entry = self._persona_glob(raw.lstrip("!"), lexicon)
                 if entry is None:
-                    if too_costly(glob):
-                        self.skipped.append(glob)
-                        continue
-                    key = _keys_of_glob(glob)
-                    if key is None and len(self.unkeyed) >= MAX_UNKEYED:
-                        self.skipped.append(glob)
-                        continue
-                    entry = self.globs[glob] = _Glob(glob, specificity(glob), _decided_key(glob), _one_star_name(glob),
-                                                     _needed_text(glob))
-                    if key is None:
-                        self.unkeyed.append(entry)
-                    elif key[0] == "start":
-                        by_start.setdefault(key[1], []).append(entry)
-                    else:
-                        by_key.setdefault(key, []).append(entry)
-                if negate:
+                    continue
+                if raw.startswith("!"):
                     entry.excluders.append(persona)
                 elif not entry.owners or entry.owners[-1][0] != persona:  # personas come in order: a repeat is last
                     entry.owners.append((persona, trigger.weight))
-        self.by_key = {key: tuple(found) for key, found in by_key.items()}
-        self.by_start = {start: tuple(found) for start, found in by_start.items()}  # a name's first letters
-        self.start_lengths = sorted({len(start) for start in self.by_start})
+        for glob, entry in lexicon.items():
+            if glob not in self.globs:
+                self._file(entry)  # the lexicon's own, shared by the tables of its catalogs: never changed here
+        for found in self.by_start.values():  # a part meets the shorter starts first (a stable sort)
+            found.sort(key=lambda filed: len(filed[0]))
         # Most paths hold none of the text the unkeyed globs need: one search says so, and then only
         # those that need no text (a character class or an escape in them) are tried.
         needed = sorted({entry.needs for entry in self.unkeyed if entry.needs})
@@ -259,18 +283,53 @@ class GlobTable:
             entry.claims = [(persona, weight * entry.specificity * entry.rarity) for persona, weight in strongest]
             entry.strength = max((weight * entry.specificity for _, weight in strongest), default=0.0)
 
+    def _persona_glob(self, glob: str, lexicon: Mapping[str, Glob]) -> Glob | None:
+        """A persona's glob, filed when first met; None for a glob that is left out."""
+        if not glob or glob.startswith("#"):
+            return None
+        entry = self.globs.get(glob)
+        if entry is not None:
+            return entry
+        known = lexicon.get(glob)
+        if known is not None:  # worked out already; a copy, as this catalog's personas claim its files
+            entry = replace(known, owners=[], excluders=[])
+        elif too_costly(glob):
+            self.skipped.append(glob)
+            return None
+        else:
+            key = _keys_of_glob(glob)
+            if key is None and len(self.unkeyed) >= MAX_UNKEYED:
+                self.skipped.append(glob)
+                return None
+            entry = _analysed(glob, key)
+        self.globs[glob] = entry
+        self._file(entry)
+        return entry
+
+    def _file(self, entry: Glob) -> None:
+        """File a glob under its literal, or with the unkeyed if it has none."""
+        if entry.key is None:
+            self.unkeyed.append(entry)
+        elif entry.key[0] == "start":
+            self.by_start.setdefault(entry.key[1][:MIN_PREFIX], []).append((entry.key[1], entry))
+        else:
+            self.by_key.setdefault(entry.key, []).append(entry)
+
     def match(self, path: str) -> list[str]:
         """The globs that match a path (normalised: see `request.normalise_path`), in a stable order."""
         return [entry.glob for entry in self.matching(read_path(path))]
 
-    def matching(self, file: FilePath) -> list[_Glob]:
+    def matching(self, file: FilePath) -> list[Glob]:
         """The entries of the globs that match a file, as `match` orders them."""
-        starts = dict.fromkeys([part[:n] for part in file.parts for n in self.start_lengths if len(part) >= n])
         found = [entry for key in file.keys for entry in self.by_key.get(key, ()) if entry.match(file)]
-        found += [entry for start in starts for entry in self.by_start.get(start, ()) if entry.match(file)]
-        return found + [entry for entry in self._unkeyed_to_try(file) if entry.match(file)]
+        named: dict[str, Glob] = {}  # a glob filed by its start is met again in each part that has that start
+        for part in file.parts:
+            for start, entry in self.by_start.get(part[:MIN_PREFIX], ()):
+                if part.startswith(start) and entry.glob not in named and entry.match(file):
+                    named[entry.glob] = entry
+        return found + list(named.values()) + [entry for entry in self._unkeyed_to_try(file) if entry.match(file)]
 
-    def _unkeyed_to_try(self, file: FilePath) -> list[_Glob]:
+    def _unkeyed_to_try(self, file: FilePath) -> list[Glob]:
         """The unkeyed globs that could match a file: all of them if it holds text one of them needs."""
         if self.unkeyed_text is not None and self.unkeyed_text.search(file.lowered):
             return self.unkeyed
@@ -289,7 +348,7 @@ class FileEvidence:
     """Each persona's file score, and the files behind it."""
 
     scores: dict[int, float]
-    claimed: list[tuple[str, list[_Glob]]]  # each file claimed, and the globs that match it
+    claimed: list[tuple[str, list[Glob]]]  # each file claimed, and the globs that match it
 
     def items(self, persona: int) -> list[tuple[str, list[str], float]]:
         """A persona's globs, each with its files and its share of the persona's score, most files first.
@@ -306,8 +365,9 @@ class FileEvidence:
         return [(glob, found, self.scores[persona] * len(found) / count) for glob, found in ordered]
 
 
-def file_evidence(table: GlobTable, files: Sequence[FilePath], shares: Sequence[float] = ()) -> FileEvidence:
-    """Share each file out among the personas whose globs claim it.
+def file_evidence(files: Sequence[FilePath], matched: Sequence[list[Glob]],
+                  shares: Sequence[float] = ()) -> FileEvidence:
+    """Share each file out among the personas whose globs claim it (`matched`: the globs that match each file).
 
     A persona's claim on a file is its best matching glob: the glob's weight times its specificity
     times its rarity. The file goes most to the strongest claim: each persona gets (its claim / the
@@ -320,14 +380,13 @@ def file_evidence(table: GlobTable, files: Sequence[FilePath], shares: Sequence[
     `Domains.shares`); without them every file counts in full.
     """
     credit: dict[int, float] = {}
-    claimed: list[tuple[str, list[_Glob]]] = []
-    for number, file in enumerate(files):
+    claimed: list[tuple[str, list[Glob]]] = []
+    for number, (file, entries) in enumerate(zip(files, matched, strict=True)):
         share = shares[number] if shares else 1.0
-        matched = table.matching(file)
         claims: dict[int, float] = {}  # each persona's best claim on the file
         strongest = 0.0  # the strongest claim before rarity: how much the file says at all
         excluded: set[int] = set()
-        for entry in matched:
+        for entry in entries:
             excluded.update(entry.excluders)
             if entry.claims:
                 strongest = max(strongest, entry.strength)
@@ -342,13 +401,13 @@ def file_evidence(table: GlobTable, files: Sequence[FilePath], shares: Sequence[
         scale = min(1.0, strongest / t.FULL_CLAIM)
         for persona, claim in claims.items():
             credit[persona] = credit.get(persona, 0.0) + share * scale * (claim / top) ** 2
-        claimed.append((file.path, matched))
+        claimed.append((file.path, entries))
     per_file = t.FILE_WEIGHT / max(len(files), 1)
     scores = {persona: value * per_file for persona, value in credit.items() if value > 1e-9}
     return FileEvidence(scores, claimed)
 
 
-def _claimed_by(entries: list[_Glob], persona: int) -> str | None:
+def _claimed_by(entries: list[Glob], persona: int) -> str | None:
     """The glob by which a persona claims a file that `entries` match: its strongest (the first of equals),
     as `file_evidence` reads them; None when none of them claims the file for it, or one takes it back."""
     best: tuple[float, str] | None = None

@@ -13,6 +13,7 @@ from persona_mcp.selection import tunables as t
 from persona_mcp.selection.derive import Deriver, Profile, Term, is_content
 from persona_mcp.selection.domains import Domains
 from persona_mcp.selection.files import GlobTable, rarity
+from persona_mcp.selection.lexical import lexical
 from persona_mcp.text import STOPWORDS
 
 if TYPE_CHECKING:
@@ -66,10 +67,12 @@ class SelectionIndex:
         self.gapped = frozenset(key for key, found in self.postings.items()
                                 if len(key) == 2 and all(is_content(w) for w in found[0][2].text.lower().split()))
         self.gapped_starts = frozenset(key[0] for key in self.gapped)
-        self.globs = GlobTable([profile.globs for profile in self.profiles])
+        # The personas' globs and the lexicon's, in one table: a request looks each of its files up once.
+        self.globs = GlobTable([profile.globs for profile in self.profiles],
+                               lexical(lexicon).globs if lexicon is not None else None)
 
         self.prior = _body_prior(self.profiles)
-        self.domains = Domains(lexicon, self.profiles)
+        self.domains = Domains(lexicon, self.profiles, self.globs)
         self.one_word_terms = self.domains.tables.one_word_terms if self.domains.tables is not None else frozenset()
         self.shape_personas: dict[str, list[int]] = {}
         for i, profile in enumerate(self.profiles):

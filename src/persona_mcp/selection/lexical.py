@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 from typing import TYPE_CHECKING
 
-from persona_mcp.selection.files import FileTrigger, GlobTable
+from persona_mcp.selection.files import lexicon_globs
 from persona_mcp.text import stem_key
 
 if TYPE_CHECKING:
@@ -60,7 +60,7 @@ class Lexical:
                     if not key[0][-cut:].startswith(VERB_MAKING):
                         longer.setdefault(key[0][:-cut], []).append(key[0])
         self.longer = longer
-        self.globs = GlobTable([[FileTrigger(glob, 1.0, entry.name) for glob in entry.globs] for entry in entries])
+        self.globs = lexicon_globs([(entry.name, entry.globs) for entry in entries])
 
     def variants(self, stem: str) -> list[str]:
         """A name's role word and the one-word terms it extends by a short ending, or cuts short.

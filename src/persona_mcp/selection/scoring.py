@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from persona_mcp.selection import tunables as t
-from persona_mcp.selection.files import FileEvidence, file_evidence
+from persona_mcp.selection.files import FileEvidence, Glob, file_evidence
 from persona_mcp.selection.index import SelectionIndex
 from persona_mcp.selection.phrases import Hit, find_hits, text_score
 from persona_mcp.selection.request import SHAPE_TEXT, Request
@@ -61,11 +61,12 @@ class Scored:
 def rank(index: SelectionIndex, request: Request) -> list[Scored]:
     """Personas with positive evidence, best first (ties broken by name)."""
     evidence = Evidence()
-    claimed = index.domains.claims(request.files)  # what the lexicon's globs say of each file, read once
+    matched = [index.globs.matching(file) for file in request.files]  # the personas' globs and the lexicon's
+    claimed = index.domains.claims(matched)  # what the lexicon's globs say of each file
     _text(evidence, index, request)
     _domains(evidence, index, request, claimed)
     _prior(evidence, index, request)
-    _files(evidence, index, request, index.domains.shares(claimed))
+    _files(evidence, request, matched, index.domains.shares(claimed))
     _shapes(evidence, index, request)  # after the others: a shape modifies the evidence a persona has
     _explicit(evidence, index, request)
     scores = {p: round(max(total, 0.0) * index.weights[p], 4) for p, total in evidence.totals.items()}
@@ -133,12 +134,12 @@ def _prior(evidence: Evidence, index: SelectionIndex, request: Request) -> None:
     evidence.explain.append(partial(_items, "body", "description and body", matched, values, "body prose"))
 
 
-def _files(evidence: Evidence, index: SelectionIndex, request: Request, shares: list[float]) -> None:
+def _files(evidence: Evidence, request: Request, matched: list[list[Glob]], shares: list[float]) -> None:
     """The persona's own globs (declared, or a rule's `globs`/`applyTo`) on the task's files; a test beside
     the code it tests counts less (`Domains.shares`)."""
     if not request.paths:
         return
-    found = file_evidence(index.globs, request.files, shares)
+    found = file_evidence(request.files, matched, shares)
     for persona, score in found.scores.items():
         evidence.add(persona, score)
     evidence.explain.append(partial(_file_items, found))
