@@ -348,16 +348,16 @@ class FileEvidence:
     """Each persona's file score, and the files behind it."""
 
     scores: dict[int, float]
-    claimed: list[tuple[str, list[Glob]]]  # each file claimed, and the globs that match it
+    claimed: list[tuple[str, dict[int, str]]]  # each file claimed, and the glob by which each persona claims it
 
     def items(self, persona: int) -> list[tuple[str, list[str], float]]:
         """A persona's globs, each with its files and its share of the persona's score, most files first.
 
-        Worked out for the personas reported only, not for every claim of every file.
+        Worked out for the personas reported only.
         """
         globs: dict[str, list[str]] = {}
-        for path, entries in self.claimed:
-            glob = _claimed_by(entries, persona)
+        for path, claimed_by in self.claimed:
+            glob = claimed_by.get(persona)
             if glob is not None:
                 globs.setdefault(glob, []).append(path)
         count = sum(len(found) for found in globs.values())
@@ -380,10 +380,11 @@ def file_evidence(files: Sequence[FilePath], matched: Sequence[list[Glob]],
     `Domains.shares`); without them every file counts in full.
     """
     credit: dict[int, float] = {}
-    claimed: list[tuple[str, list[Glob]]] = []
+    claimed: list[tuple[str, dict[int, str]]] = []
     for number, (file, entries) in enumerate(zip(files, matched, strict=True)):
         share = shares[number] if shares else 1.0
-        claims: dict[int, float] = {}  # each persona's best claim on the file
+        claims: dict[int, float] = {}  # each persona's best claim on the file (the first of equals)
+        claimed_by: dict[int, str] = {}  # and the glob it comes from, for the evidence
         strongest = 0.0  # the strongest claim before rarity: how much the file says at all
         excluded: set[int] = set()
         for entry in entries:
@@ -393,28 +394,18 @@ def file_evidence(files: Sequence[FilePath], matched: Sequence[list[Glob]],
             for persona, claim in entry.claims:
                 if persona not in claims or claim > claims[persona]:
                     claims[persona] = claim
+                    claimed_by[persona] = entry.glob
         for persona in excluded:
             claims.pop(persona, None)
+            claimed_by.pop(persona, None)
         if not claims:
             continue
         top = max(claims.values())
         scale = min(1.0, strongest / t.FULL_CLAIM)
         for persona, claim in claims.items():
             credit[persona] = credit.get(persona, 0.0) + share * scale * (claim / top) ** 2
-        claimed.append((file.path, entries))
+        claimed.append((file.path, claimed_by))
     per_file = t.FILE_WEIGHT / max(len(files), 1)
     scores = {persona: value * per_file for persona, value in credit.items() if value > 1e-9}
     return FileEvidence(scores, claimed)
 
-
-def _claimed_by(entries: list[Glob], persona: int) -> str | None:
-    """The glob by which a persona claims a file that `entries` match: its strongest (the first of equals),
-    as `file_evidence` reads them; None when none of them claims the file for it, or one takes it back."""
-    best: tuple[float, str] | None = None
-    for entry in entries:
-        if persona in entry.excluders:
-            return None
-        for owner, claim in entry.claims:
-            if owner == persona and (best is None or claim > best[0]):
-                best = (claim, entry.glob)
-    return best[1] if best is not None else None

@@ -70,7 +70,7 @@ def rank_candidates(index: SelectionIndex, task: str, files: Iterable[str] = (),
 
 def candidate(index: SelectionIndex, entry: Scored, position: int) -> Candidate:
     """A ranked persona with its strongest evidence and its calibrated confidence."""
-    shown = strongest(index, entry)[: t.MAX_EVIDENCE if position == 0 else t.MAX_EVIDENCE_OTHERS]
+    shown = strongest(index, entry, t.MAX_EVIDENCE if position == 0 else t.MAX_EVIDENCE_OTHERS)
     evidence = [Evidence(item.kind, item.trigger, item.matched, round(item.weight, 4), item.source)  # type: ignore[arg-type]
                 for item in shown]
     p = entry.persona

@@ -29,7 +29,7 @@ _NAME = re.compile(r"[a-z0-9][a-z0-9._-]*")
 _NAME_CHARS = 80  # longer than any persona name
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: a request makes up to a hundred or so, and a frozen dataclass is slow to build
 class Item:
     """One piece of a persona's evidence, as the answer reports it."""
 
@@ -79,11 +79,11 @@ def rank(index: SelectionIndex, request: Request) -> list[Scored]:
     return scored
 
 
-def strongest(index: SelectionIndex, entry: Scored) -> list[Item]:
-    """A scored persona's evidence, strongest first, with its declared `weight` applied (built on demand)."""
+def strongest(index: SelectionIndex, entry: Scored, limit: int) -> list[Item]:
+    """A scored persona's `limit` strongest pieces of evidence, with its declared `weight` applied (built on demand)."""
     weight = index.weights[entry.persona]
-    return sorted((Item(i.kind, i.trigger, i.matched, i.weight * weight, i.source) for i in entry.items),
-                  key=lambda item: (-abs(item.weight), item.kind, item.trigger))
+    ordered = sorted(entry.items, key=lambda item: (-abs(item.weight * weight), item.kind, item.trigger))
+    return [Item(i.kind, i.trigger, i.matched, i.weight * weight, i.source) for i in ordered[:limit]]
 
 
 class Evidence:
