@@ -129,6 +129,15 @@ SAMPLES = [
     ("testing", "src/test/java/com/acme/AppTest.java"), ("testing", "pkg/api/handler_test.go"),
     ("ci", ".github/workflows/release.yml"), ("containers", "Containerfile"),
     ("infrastructure", "infra/network/vpc.tf"), ("auth-providers", "src/app/api/auth/[...nextauth]/route.ts"),
+    ("django", "blog/migrations/0004_auto_20240101_1200.py"), ("django", "blog/apps.py"),
+    ("spring", "src/main/resources/application-prod.yaml"), ("dotnet", "src/Api/Properties/launchSettings.json"),
+    ("dotnet", "src/Api/Program.cs"), ("nextjs", "src/app/api/users/route.ts"), ("nextjs", "app/dashboard/page.jsx"),
+    ("svelte", "src/routes/api/+server.ts"), ("angular", "src/environments/environment.prod.ts"),
+    ("kustomize", "deploy/base/Kustomization"), ("helm", "charts/api/values.schema.json"),
+    ("ansible", "ansible/playbooks/deploy.yml"), ("rails", "config/initializers/cors.rb"),
+    ("laravel", "app/Providers/AppServiceProvider.php"), ("symfony", "config/bundles.php"),
+    ("protobuf", "gen/ts/user/v1/user_pb.ts"), ("grpc", "gen/js/user_grpc_pb.js"), ("dbt", "snapshots/orders_snapshot.sql"),
+    ("graphql", "src/graphql/resolvers/user.ts"),
 ]
 
 
@@ -148,6 +157,11 @@ def test_globs_claim_the_real_files_of_their_ecosystem(name: str, path: str) -> 
     ("release", "src/history.ts"), ("release", "src/components/NewsletterForm.tsx"),
     ("junit", "src/main/java/com/acme/Edit.java"), ("integration-tests", "src/main/java/com/acme/Audit.java"),
     ("authentication", "src/main/java/com/acme/Author.java"), ("repo-docs", "src/components/Notice.tsx"),
+    # A test folder is not pytest's, nor a spec folder rspec's, unless the files in it are Python or Ruby.
+    ("pytest", "tests/Api.Tests/OrdersTests.cs"), ("pytest", "tests/Feature/UserTest.php"),
+    ("pytest", "tests/e2e/login.spec.ts"), ("rspec", "spec/support/jasmine.json"),
+    # Alembic's revisions under a migrations folder are not Django's numbered migrations.
+    ("django", "migrations/versions/0a1b2c3d_add_users.py"),
 ])
 def test_globs_do_not_claim_unrelated_files(name: str, path: str) -> None:
     """A glob claims its own files only, whether matched as written or both lowercased."""
@@ -155,6 +169,30 @@ def test_globs_do_not_claim_unrelated_files(name: str, path: str) -> None:
     assert entry is not None
     assert not GitIgnoreSpec.from_lines(entry.globs).match_file(path)
     assert not GitIgnoreSpec.from_lines([glob.lower() for glob in entry.globs]).match_file(path.lower())
+
+
+# What real bug reports and questions carry (a compiler's or a runtime's own message, an API's name),
+# and the entry it says the task is about.
+TEXTS = [
+    ("RuntimeError: Working outside of application context.", "flask"),
+    ("select_related does not stop the extra queries on the order list", "django"),
+    ("LazyInitializationException: could not initialize proxy - no Session", "jakarta-persistence"),
+    ("Type 'string' is not assignable to type 'number'.", "typescript"),
+    ("Maximum update depth exceeded when the dialog opens", "react"),
+    ("error[E0502]: cannot borrow `v` as mutable because it is also borrowed as immutable", "rust"),
+    ("fatal error: concurrent map writes", "go"),
+    ("The workers are stuck in ImagePullBackOff since the registry moved", "kubernetes"),
+    ("ERROR: duplicate key value violates unique constraint \"users_email_key\"", "postgres"),
+    ("NoMethodError: undefined method `name' for nil:NilClass", "ruby"),
+]
+
+
+@pytest.mark.parametrize(("task", "name"), TEXTS)
+def test_error_texts_and_api_names_reach_their_entry(task: str, name: str) -> None:
+    from persona_mcp.selection import SelectionIndex, read_request
+
+    index = SelectionIndex([], builtin_lexicon())
+    assert name in index.domains.read(read_request(task, [], index.one_word_terms))
 
 
 @pytest.mark.parametrize("path", ["x/y.zzz", "a/b/c/file.zzz", "foo/q/index.zzz", "Q/R.ZZZ"])
