@@ -136,8 +136,8 @@ SAMPLES = [
     ("kustomize", "deploy/base/Kustomization"), ("helm", "charts/api/values.schema.json"),
     ("ansible", "ansible/playbooks/deploy.yml"), ("rails", "config/initializers/cors.rb"),
     ("laravel", "app/Providers/AppServiceProvider.php"), ("symfony", "config/bundles.php"),
-    ("protobuf", "gen/ts/user/v1/user_pb.ts"), ("grpc", "gen/js/user_grpc_pb.js"), ("dbt", "snapshots/orders_snapshot.sql"),
-    ("graphql", "src/graphql/resolvers/user.ts"),
+    ("protobuf", "gen/ts/user/v1/user_pb.ts"), ("grpc", "gen/js/user_grpc_pb.js"),
+    ("dbt", "snapshots/orders_snapshot.sql"), ("graphql", "src/graphql/resolvers/user.ts"),
 ]
 
 
