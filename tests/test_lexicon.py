@@ -184,6 +184,10 @@ TEXTS = [
     ("The workers are stuck in ImagePullBackOff since the registry moved", "kubernetes"),
     ("ERROR: duplicate key value violates unique constraint \"users_email_key\"", "postgres"),
     ("NoMethodError: undefined method `name' for nil:NilClass", "ruby"),
+    ("main.c:(.text+0x1c): undefined reference to `sqrt'", "c"),
+    ("A RenderFlex overflowed by 42 pixels on the right.", "flutter"),
+    # A camel-cased name of four parts or more is read as its words, as the lexicon writes it.
+    ("getServerSideProps returns stale data after a deploy", "nextjs"),
 ]
 
 
