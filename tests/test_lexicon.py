@@ -138,6 +138,10 @@ SAMPLES = [
     ("laravel", "app/Providers/AppServiceProvider.php"), ("symfony", "config/bundles.php"),
     ("protobuf", "gen/ts/user/v1/user_pb.ts"), ("grpc", "gen/js/user_grpc_pb.js"),
     ("dbt", "snapshots/orders_snapshot.sql"), ("graphql", "src/graphql/resolvers/user.ts"),
+    ("ansible", "roles/web/tasks/main.yml"), ("ansible", "inventory/production.ini"),
+    ("kustomize", "overlays/prod/replicas-patch.yaml"), ("kubernetes", "manifests/base/deployment.yaml"),
+    ("rails", "app/models/user.rb"), ("rails", "app/views/users/index.html.haml"),
+    ("go-libraries", "internal/store/mocks/store.go"), ("rust-fuzz", "fuzz/fuzz_targets/parse.rs"),
 ]
 
 
@@ -162,6 +166,14 @@ def test_globs_claim_the_real_files_of_their_ecosystem(name: str, path: str) -> 
     ("pytest", "tests/e2e/login.spec.ts"), ("rspec", "spec/support/jasmine.json"),
     # Alembic's revisions under a migrations folder are not Django's numbered migrations.
     ("django", "migrations/versions/0a1b2c3d_add_users.py"),
+    # Folder names that other code uses too: a chart component, RBAC roles, a shop's inventory, UI overlays,
+    # a TypeScript mocks or schemas folder, a Go e2e suite, Laravel or Angular models, Solidity contracts.
+    ("helm", "src/components/charts/LineChart.tsx"), ("ansible", "src/roles/admin.ts"),
+    ("ansible", "app/inventory/service.py"), ("kustomize", "src/components/overlays/Modal.tsx"),
+    ("go-libraries", "src/mocks/handlers.ts"), ("json-schema", "src/schemas/user.ts"),
+    ("playwright", "test/e2e/framework_test.go"), ("rails", "app/Models/User.php"), ("rails", "src/app/models/user.ts"),
+    ("contract-testing", "contracts/Token.sol"), ("kubernetes", "manifests/init.pp"),
+    ("laravel", "src/database/migrations/1700000000000-Init.ts"), ("rust-fuzz", "fuzz/fuzz_parser.c"),
 ])
 def test_globs_do_not_claim_unrelated_files(name: str, path: str) -> None:
     """A glob claims its own files only, whether matched as written or both lowercased."""
