@@ -46,11 +46,11 @@ EXTENSIONS = ["py", "ts", "test.ts", "gz", "tar.gz", "y"]
 SHAPES = ["{n}", "**/{n}", "{n}/", "**/{n}/", "**/{n}/**", "**/{n}/**/", "{n}/**", "/{n}", "src/{n}", "**/src/{n}"]
 OTHER_GLOBS = ["test_*.py", "kaze_*.py", "**/*_test.go", "**/*secret*", "*controller.*", "src/**/*.py", "docs/**",
                "**/tests/**/*.ts", "*.[ch]", "a?c", "**/*.test.*", "dockerfile*", "**/a b/*.py", "x.*", "*.y.*",
-               "*_test.go", "*y", "test_*", "x.*y", "kaze_*", "**/.e*", "*.e*", "y*y"]
+               "*_test.go", "*y", "test_*", "x.*y", "kaze_*", "**/.e*", "*.e*", "y*y", "**/\\[...slug\\]/"]
 SWEPT_PARTS = ["src", "tests", "api12", "conftest.py", "main.py", "a.test.ts", "x.tar.gz", ".env", ".github",
                "a b", "x.y", "py", "kaze_3.py", "dockerfile", "dockerfile.dev", "x_test.go", "my_secret.txt",
                "authcontroller.ts", "docs", "lib.c", "abc", "test_x.py", "b.y.z", "_test.go", "test_.py", "kaze_",
-               "y", "x.y.y"]
+               "y", "x.y.y", "[...slug]", "[...slug].ts"]
 
 
 def test_globs_decided_by_their_literal_match_exactly_what_their_regex_matches() -> None:

@@ -113,11 +113,12 @@ def _one_star_name(glob: str) -> tuple[str, str] | None:
 def _needed_text(glob: str) -> str:
     """The longest run of plain characters in a glob's names, which every path it matches contains.
 
-    "" (found in every path) for a glob with a character class or an escape, whose text is not all literal.
+    An escaped character is plain (`\\[...nextauth\\]`); "" (found in every path) for a glob with a
+    character class, whose text is not all literal.
     """
-    if "[" in glob or "\\" in glob:
+    if "[" in re.sub(r"\\.", "", glob):
         return ""
-    return max(re.split(r"[*?/]+", glob), key=len)
+    return max(re.split(r"[*?/]+", re.sub(r"\\(.)", r"\1", glob)), key=len)
 
 
 @dataclass(slots=True)

@@ -1,7 +1,7 @@
 """The request read once: its words, stems and code marks, its first sentence, its paths and its shape.
 
-Every pattern here runs in time linear in the text: a line start is matched as `\\n` followed by
-spaces or tabs (never `\\s*`, which would run across a page of blank lines from every one of them).
+Every pattern here runs in time linear in the text: a trace line is matched at the start of each line,
+after spaces or tabs (never `\\s*`, which would run across a page of blank lines from every one of them).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ _INTERROGATIVE = re.compile(
 # Lines that start a stack trace (Python, Java, JavaScript, Go, Rust, C), and marks of one anywhere.
 _TRACE_LINES = (r"[ \t]*File \"[^\"\n]+\", line \d+", r"[ \t]*at [\w$.<>/]+ ?\(?[^)\n]*:\d+", r"panic: ",
                 r"goroutine \d+ \[", r"[ \t]*\w+(?:Error|Exception): ", r"[ \t]*#\d+[ \t]+0x[0-9a-f]+")
-_TRACE_LINE = re.compile(r"(?:^|\n)(?:" + "|".join(_TRACE_LINES) + ")")
+_TRACE_LINE = re.compile("|".join(_TRACE_LINES))  # matched at the start of each line (`has_trace`)
 _TRACE_MARK = re.compile(r"Traceback \(most recent call last\)|thread '[^'\n]*' panicked at|Exception in thread \""
                          r"|Segmentation fault|SIGSEGV")
 _REPORT_PHRASES = ("steps to reproduce", "expected behavior", "expected behaviour", "actual behavior",
@@ -156,7 +156,8 @@ def normalise_paths(files: Iterable[str]) -> list[str]:
 
 def has_trace(text: str) -> bool:
     """Whether the text carries a stack trace (Python, Java, JavaScript, Go, Rust, C) or a crash report."""
-    return bool(_TRACE_MARK.search(text) or _TRACE_LINE.search(text))
+    # Line by line: a search for "a line start, then ..." tries every character of the text.
+    return bool(_TRACE_MARK.search(text)) or any(_TRACE_LINE.match(line) for line in text.split("\n"))
 
 
 def request_shapes(text: str, lowered: str, files: list[str], task_words: list[str]) -> dict[str, float]:
