@@ -142,6 +142,7 @@ SAMPLES = [
     ("kustomize", "overlays/prod/replicas-patch.yaml"), ("kubernetes", "manifests/base/deployment.yaml"),
     ("rails", "app/models/user.rb"), ("rails", "app/views/users/index.html.haml"),
     ("go-libraries", "internal/store/mocks/store.go"), ("rust-fuzz", "fuzz/fuzz_targets/parse.rs"),
+    ("coverage-tools", "codecov.yml"), ("pip", "requirements/base.txt"), ("python-packaging", ".pypirc"),
 ]
 
 
@@ -174,6 +175,7 @@ def test_globs_claim_the_real_files_of_their_ecosystem(name: str, path: str) -> 
     ("playwright", "test/e2e/framework_test.go"), ("rails", "app/Models/User.php"), ("rails", "src/app/models/user.ts"),
     ("contract-testing", "contracts/Token.sol"), ("kubernetes", "manifests/init.pp"),
     ("laravel", "src/database/migrations/1700000000000-Init.ts"), ("rust-fuzz", "fuzz/fuzz_parser.c"),
+    ("coverage-py", ".codecov.yml"),  # Codecov serves every language
 ])
 def test_globs_do_not_claim_unrelated_files(name: str, path: str) -> None:
     """A glob claims its own files only, whether matched as written or both lowercased."""
@@ -200,6 +202,7 @@ TEXTS = [
     ("A RenderFlex overflowed by 42 pixels on the right.", "flutter"),
     # A camel-cased name of four parts or more is read as its words, as the lexicon writes it.
     ("getServerSideProps returns stale data after a deploy", "nextjs"),
+    ("No qualifying bean of type 'OrderRepository' available", "spring"),
 ]
 
 
