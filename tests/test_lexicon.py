@@ -203,6 +203,8 @@ TEXTS = [
     # A camel-cased name of four parts or more is read as its words, as the lexicon writes it.
     ("getServerSideProps returns stale data after a deploy", "nextjs"),
     ("No qualifying bean of type 'OrderRepository' available", "spring"),
+    ("Module not found: Error: Can't resolve './App' in '/app/src'", "webpack"),
+    ("exec /usr/local/bin/start.sh: exec format error", "docker"),
 ]
 
 
