@@ -23,9 +23,10 @@ _WILD = re.compile(r"[*?\[]")
 _WILD_OR_CLASS = re.compile(r"[*?\[\]]")
 MAX_UNKEYED = 256  # distinct globs with no literal to file them under, per catalog (its lexicon's included)
 MAX_STARS = 4  # '*' in one name: more could take exponential time to match (the loader refuses such globs too)
-# A name glob such as `Dockerfile*` or `test_*.py` is filed under the letters it starts with, at least
-# `MIN_PREFIX` of them; a path's parts are looked up by their first `MIN_PREFIX` letters.
+# A name glob such as `Dockerfile*` or `test_*.py` is filed under the letters it starts with: at least
+# `MIN_PREFIX` of them, and at most `MAX_PREFIX` (a path is looked up by its names' starts of the lengths in use).
 MIN_PREFIX = 2
+MAX_PREFIX = 6
 
 
 def specificity(glob: str) -> float:
@@ -59,7 +60,7 @@ def _keys_of_glob(glob: str) -> tuple[str, str] | None:
         return ("part", last)
     prefix = _WILD.split(last, 1)[0]  # "test_*.py" -> "test_": fewer names start so than end in ".py"
     if len(prefix) >= MIN_PREFIX:
-        return ("start", prefix)
+        return ("start", prefix[:MAX_PREFIX])
     tail = _WILD_OR_CLASS.split(last)[-1]  # the literal after the last wildcard: "*.test.ts" -> ".test.ts"
     if "." in tail and not tail.endswith("."):
         return ("ext", tail[tail.index(".") + 1:])  # "*_test.go" -> "go", "*.test.ts" -> "test.ts"
@@ -254,7 +255,7 @@ class GlobTable:
         self.globs: dict[str, Glob] = {}  # the personas' globs (the lexicon's others are in the buckets only)
         self.skipped: list[str] = []  # globs left out: too costly, or past `MAX_UNKEYED`
         self.by_key: dict[tuple[str, str], list[Glob]] = {}
-        self.by_start: dict[str, list[tuple[str, Glob]]] = {}  # a name's first `MIN_PREFIX` letters -> (start, glob)
+        self.by_start: dict[str, list[Glob]] = {}  # a name's first letters
         self.unkeyed: list[Glob] = []  # globs with no literal to file them under: tried on every path
         for persona, triggers in enumerate(globs):
             for trigger in triggers:
@@ -269,8 +270,7 @@ class GlobTable:
         for glob, entry in lexicon.items():
             if glob not in self.globs:
                 self._file(entry)  # the lexicon's own, shared by the tables of its catalogs: never changed here
-        for found in self.by_start.values():  # a part meets the shorter starts first (a stable sort)
-            found.sort(key=lambda filed: len(filed[0]))
+        self.start_lengths = sorted({len(start) for start in self.by_start})
         # Most paths hold none of the text the unkeyed globs need: one search says so, and then only
         # those that need no text (a character class or an escape in them) are tried.
         needed = sorted({entry.needs for entry in self.unkeyed if entry.needs})
@@ -312,7 +312,7 @@ class GlobTable:
         if entry.key is None:
             self.unkeyed.append(entry)
         elif entry.key[0] == "start":
-            self.by_start.setdefault(entry.key[1][:MIN_PREFIX], []).append((entry.key[1], entry))
+            self.by_start.setdefault(entry.key[1], []).append(entry)
         else:
             self.by_key.setdefault(entry.key, []).append(entry)
 
@@ -325,9 +325,12 @@ class GlobTable:
         found = [entry for key in file.keys for entry in self.by_key.get(key, ()) if entry.match(file)]
         named: dict[str, Glob] = {}  # a glob filed by its start is met again in each part that has that start
         for part in file.parts:
-            for start, entry in self.by_start.get(part[:MIN_PREFIX], ()):
-                if part.startswith(start) and entry.glob not in named and entry.match(file):
-                    named[entry.glob] = entry
+            for length in self.start_lengths:  # shortest first
+                if length > len(part):
+                    break
+                for entry in self.by_start.get(part[:length], ()):
+                    if entry.glob not in named and entry.match(file):
+                        named[entry.glob] = entry
         return found + list(named.values()) + [entry for entry in self._unkeyed_to_try(file) if entry.match(file)]
 
     def _unkeyed_to_try(self, file: FilePath) -> list[Glob]:
