@@ -143,6 +143,7 @@ SAMPLES = [
     ("rails", "app/models/user.rb"), ("rails", "app/views/users/index.html.haml"),
     ("go-libraries", "internal/store/mocks/store.go"), ("rust-fuzz", "fuzz/fuzz_targets/parse.rs"),
     ("coverage-tools", "codecov.yml"), ("pip", "requirements/base.txt"), ("python-packaging", ".pypirc"),
+    ("api", "src/routes/users.js"), ("api", "routes/api.php"), ("api", "app/routes/orders.py"),
 ]
 
 
@@ -176,6 +177,7 @@ def test_globs_claim_the_real_files_of_their_ecosystem(name: str, path: str) -> 
     ("contract-testing", "contracts/Token.sol"), ("kubernetes", "manifests/init.pp"),
     ("laravel", "src/database/migrations/1700000000000-Init.ts"), ("rust-fuzz", "fuzz/fuzz_parser.c"),
     ("coverage-py", ".codecov.yml"),  # Codecov serves every language
+    ("api", "src/routes/+page.svelte"), ("api", "app/routes/_index.tsx"),  # pages, not endpoints
 ])
 def test_globs_do_not_claim_unrelated_files(name: str, path: str) -> None:
     """A glob claims its own files only, whether matched as written or both lowercased."""
