@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import TYPE_CHECKING
 
 from persona_mcp.selection import tunables as t
@@ -237,20 +238,21 @@ class Deriver:
         tables = self.tables
         self.phrases = _Phrases(tables.known if tables is not None else None,
                                 tables.one_word_terms if tables is not None else frozenset())
-        self.body_words: dict[str, str] = {}  # a word of prose -> its stem, or "" for a function word
+        self.body_pieces: dict[str, tuple[str, ...]] = {}  # a piece of prose -> the stems of its words that count
         self.file_triggers: dict[str, FileTrigger] = {}  # a declared glob -> its trigger, shared like terms
 
     def body_counts(self, persona: Persona) -> Counter[str]:
         """Stem counts of the description and the body's start: the weak prior's raw material.
 
-        Each distinct word is judged and stemmed once per catalog (`body_words`).
+        The text is cut at white space, and each distinct piece ("cache", "cache,", "(see") is read
+        once per catalog (`body_pieces`): the stems of its words that say something. A function word
+        is left out, and so is a word whose stem is one ("others").
         """
-        found = _WORD.findall((persona.spec.description + "\n" + persona.body[: t.BODY_CHARS]).lower())
-        for word in set(found) - self.body_words.keys():
-            self.body_words[word] = stem(word) if len(word) > 2 and is_content(word) else ""
-        counts = Counter(map(self.body_words.__getitem__, found))
-        del counts[""]  # the function words (a Counter forgives a missing key)
-        return counts
+        pieces = (persona.spec.description + "\n" + persona.body[: t.BODY_CHARS]).lower().split()
+        for piece in set(pieces).difference(self.body_pieces):
+            stems = (stem(word) for word in _WORD.findall(piece) if len(word) > 2 and is_content(word))
+            self.body_pieces[piece] = tuple(found for found in stems if found not in STOPWORDS)
+        return Counter(chain.from_iterable(map(self.body_pieces.__getitem__, pieces)))
 
     def name_entries(self, text: str) -> tuple[dict[str, tuple[float, str]], int]:
         """The entries a persona's name (or title) names: entry -> (how much, the words that name it),
@@ -280,14 +282,16 @@ class Deriver:
                 head = tuple(stems[start:start + length - 1])
                 word = stems[start + length - 1]
                 for last in tables.variants(word):
+                    key = (*head, last)
+                    if key not in tables.known and key not in tables.domain_names:
+                        continue  # names nothing (most words of a name)
                     # A role form or a related word names a domain ("architect" is architecture, "qa" is
                     # testing), not a technology: the "build" of build-engineer is not Buildah, nor the
                     # "optimizer" of dx-optimizer PyTorch's. A JavaScript name may drop its "js" ("node").
-                    names = (tables.keys.get((*head, last)) or tables.domain_names.get((*head, last), ())
+                    names = (tables.keys.get(key) or tables.domain_names.get(key, ())
                              if last in (word, stem(word + "js")) else ())
-                    names = names or tuple(
-                        name for name in (*tables.keys.get((*head, last), ()), *tables.related.get((*head, last), ()))
-                        if tables.kinds.get(name) == "domain")
+                    names = names or tuple(name for name in (*tables.keys.get(key, ()), *tables.related.get(key, ()))
+                                           if tables.kinds.get(name) == "domain")
                     if names:
                         covered.update(span)
                         spans += 1
@@ -389,9 +393,9 @@ def _entries(build: _Builder, deriver: Deriver, short_name: str, title: str) -> 
         qualifiers = max(qualifiers, unnamed)
     for term in list(build.positive.values()):
         source = term.source
+        if term.key not in tables.known or source not in t.LEXICON_REACH or source in ("name", "title"):
+            continue  # most of a persona's terms name no entry
         terms_of, related_of = tables.keys.get(term.key, ()), tables.related.get(term.key, ())
-        if not (terms_of or related_of) or source not in t.LEXICON_REACH or source in ("name", "title"):
-            continue
         written = min(len(term.key), len(term.text.split()))
         reach = min(term.weight / (1 + t.PHRASE_BONUS * (written - 1)), t.OTHER_REACH)
         for entry in terms_of:

@@ -14,7 +14,6 @@ from persona_mcp.selection.derive import Deriver, Profile, Term, is_content
 from persona_mcp.selection.domains import Domains
 from persona_mcp.selection.files import GlobTable, rarity
 from persona_mcp.selection.lexical import lexical
-from persona_mcp.text import STOPWORDS
 
 if TYPE_CHECKING:
     from persona_mcp.lexicon import Lexicon
@@ -148,8 +147,7 @@ def _body_prior(profiles: Sequence[Profile]) -> dict[str, list[tuple[int, float]
     idf = {key: math.log(1 + n / d) / norm for key, d in df.items()}
     postings: dict[str, list[tuple[int, float]]] = {}
     for i, profile in enumerate(profiles):
-        scored = [(idf[key] * (count / 3 if count < 3 else 1.0), key) for key, count in profile.body.items()
-                  if key not in STOPWORDS]
+        scored = [(idf[key] * (count / 3 if count < 3 else 1.0), key) for key, count in profile.body.items()]
         for value, key in sorted(scored, reverse=True)[: t.BODY_TERMS]:
             postings.setdefault(key, []).append((i, t.BODY_WEIGHT * value))
     return {key: sorted(found, key=itemgetter(1), reverse=True)[: t.BODY_POSTINGS]
