@@ -21,7 +21,7 @@ from persona_mcp.selection import tunables as t
 
 _WILD = re.compile(r"[*?\[]")
 _WILD_OR_CLASS = re.compile(r"[*?\[\]]")
-MAX_UNKEYED = 256  # distinct globs with no literal to file them under, per catalog (its lexicon's included)
+MAX_UNKEYED = 256  # distinct globs with no literal to file them under: of a catalog's personas, and of a lexicon
 MAX_STARS = 4  # '*' in one name: more could take exponential time to match (the loader refuses such globs too)
 # A name glob such as `Dockerfile*` or `test_*.py` is filed under the letters it starts with: at least
 # `MIN_PREFIX` of them, and at most `MAX_PREFIX` (a path is looked up by its names' starts of the lengths in use).
@@ -211,8 +211,15 @@ def _compile(glob: str) -> re.Pattern[str]:
     return _NEVER if include is None or pattern is None else re.compile(pattern)
 
 
-def _analysed(glob: str, key: tuple[str, str] | None) -> Glob:
-    """A glob worked out for filing (under `key`: `_keys_of_glob`) and matching; nothing claims its files yet."""
+def _admitted(glob: str, unkeyed: int) -> Glob | None:
+    """A new glob worked out for filing and matching (nothing claims its files yet), or None when it is
+    left out: too costly to match, or with no literal to file it under (`_keys_of_glob`) when `unkeyed`
+    such globs are filed already."""
+    if too_costly(glob):
+        return None
+    key = _keys_of_glob(glob)
+    if key is None and unkeyed >= MAX_UNKEYED:
+        return None
     return Glob(glob, specificity(glob), key, _decided_key(glob), _one_star_name(glob), _needed_text(glob))
 
 
@@ -229,14 +236,11 @@ def lexicon_globs(entries: Sequence[tuple[str, Sequence[str]]]) -> dict[str, Glo
             glob = raw.strip().lower()
             entry = found.get(glob)
             if entry is None:
-                if not glob or glob.startswith(("#", "!")) or too_costly(glob):
+                entry = None if not glob or glob.startswith(("#", "!")) else _admitted(glob, unkeyed)
+                if entry is None:
                     continue
-                key = _keys_of_glob(glob)
-                if key is None:
-                    if unkeyed >= MAX_UNKEYED:
-                        continue
-                    unkeyed += 1
-                entry = found[glob] = _analysed(glob, key)
+                unkeyed += entry.key is None
+                found[glob] = entry
             if name not in entry.about:
                 entry.about.append(name)
     return found
@@ -272,7 +276,7 @@ class GlobTable:
                 self._file(entry)  # the lexicon's own, shared by the tables of its catalogs: never changed here
         self.start_lengths = sorted({len(start) for start in self.by_start})
         # Most paths hold none of the text the unkeyed globs need: one search says so, and then only
-        # those that need no text (a character class or an escape in them) are tried.
+        # those that need no text (a character class in them) are tried.
         needed = sorted({entry.needs for entry in self.unkeyed if entry.needs})
         self.unkeyed_text = re.compile("|".join(map(re.escape, needed))) if needed else None
         self.unkeyed_always = [entry for entry in self.unkeyed if not entry.needs]
@@ -291,18 +295,11 @@ class GlobTable:
         entry = self.globs.get(glob)
         if entry is not None:
             return entry
-        known = lexicon.get(glob)
-        if known is not None:  # worked out already; a copy, as this catalog's personas claim its files
-            entry = replace(known, owners=[], excluders=[])
-        elif too_costly(glob):
+        known = lexicon.get(glob)  # worked out already: a copy, as this catalog's personas claim its files
+        entry = replace(known, owners=[], excluders=[]) if known is not None else _admitted(glob, len(self.unkeyed))
+        if entry is None:
             self.skipped.append(glob)
             return None
-        else:
-            key = _keys_of_glob(glob)
-            if key is None and len(self.unkeyed) >= MAX_UNKEYED:
-                self.skipped.append(glob)
-                return None
-            entry = _analysed(glob, key)
         self.globs[glob] = entry
         self._file(entry)
         return entry

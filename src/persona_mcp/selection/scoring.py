@@ -82,7 +82,7 @@ def rank(index: SelectionIndex, request: Request) -> list[Scored]:
 def strongest(index: SelectionIndex, entry: Scored, limit: int) -> list[Item]:
     """A scored persona's `limit` strongest pieces of evidence, with its declared `weight` applied (built on demand)."""
     weight = index.weights[entry.persona]
-    ordered = sorted(entry.items, key=lambda item: (-abs(item.weight * weight), item.kind, item.trigger))
+    ordered = sorted(entry.items, key=lambda item: (-abs(item.weight), item.kind, item.trigger))  # `weight` is positive
     return [Item(i.kind, i.trigger, i.matched, i.weight * weight, i.source) for i in ordered[:limit]]
 
 
