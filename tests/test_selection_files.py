@@ -11,8 +11,9 @@ from hypothesis import strategies as st
 from tests.test_selection import persona
 from tests.test_selection_derive import LEXICON
 
+from persona_mcp.catalog import Catalog, default_layers
 from persona_mcp.loader import glob_problem
-from persona_mcp.selection import SelectionIndex, rank, read_request, tunables
+from persona_mcp.selection import SelectionIndex, rank, read_request, select, tunables
 from persona_mcp.selection.files import MAX_UNKEYED, FileTrigger, GlobTable, specificity
 
 
@@ -82,6 +83,35 @@ def test_a_test_beside_the_code_it_tests_counts_less_for_the_persona_that_claims
     alone = {c.name: c.score for c in rank(index, "change", ["tests/header_test.go"])}
     beside = {c.name: c.score for c in rank(index, "change", ["pkg/header.go", "tests/header_test.go"])}
     assert beside["persona-qa"] == pytest.approx(alone["persona-qa"] * tunables.ACCOMPANYING_FACTOR / 2, abs=1e-3)
+
+
+def test_a_folder_says_less_of_a_test_that_sits_in_it_than_the_test_persona_does(monkeypatch) -> None:
+    personas = [persona("persona-qa", keywords=["testing"], files=["tests/"], description="Writes tests."),
+                persona("persona-api", files=["**/api/**"], description="Designs HTTP endpoints."),
+                persona("persona-go", files=["**/*.go"], description="Writes Go.")]
+    index = SelectionIndex(personas, LEXICON)
+
+    def scores(path: str) -> dict[str, float]:
+        return {c.name: c.score for c in rank(index, "change", [path])}
+
+    as_code, as_test = scores("src/api/client.go"), scores("tests/api/client_test.go")
+    assert as_test["persona-qa"] > as_test["persona-api"]  # both claim it by a folder: the test's own persona first
+    # The api persona claims the test half as strongly as qa does, so it keeps (1/2)^2 of the file.
+    assert as_test["persona-api"] == pytest.approx(as_code["persona-api"] * tunables.KIND_FOLDER_FACTOR**2)
+    assert as_test["persona-api"] < as_code["persona-api"] / 2
+    monkeypatch.setattr(tunables, "KIND_FOLDER_FACTOR", 1.0)
+    unchanged = scores("tests/api/client_test.go")
+    assert unchanged["persona-api"] == pytest.approx(as_code["persona-api"])  # without the rule: the whole file
+    assert unchanged["persona-go"] == pytest.approx(as_test["persona-go"])  # an extension names a kind of file
+
+
+def test_a_test_or_a_doc_in_a_domain_folder_goes_to_the_persona_it_belongs_to() -> None:
+    index = Catalog.load(default_layers(user=False)).index
+    test = select(index, "Handle a checkbox bound to a Set",
+                  ["packages/web/__tests__/directives/vModel.spec.ts"])
+    assert test.persona == "persona-qa"
+    doc = select(index, "The main listener being removed can have args", ["docs/api/ipc-main.md"])
+    assert doc.persona == "persona-scribe"
 
 
 def test_a_file_claimed_only_by_its_extension_counts_for_half() -> None:

@@ -55,6 +55,14 @@ class Domains:
             scale = rarity(count, spread[name]) * t.DOMAIN_WEIGHT
             self.personas[name] = [(persona, weight * scale, where) for weight, persona, where in
                                    found[: t.DOMAIN_POSTINGS]]
+        # The personas a test or a doc belongs to (`kinds`): the strongest about testing, or documentation.
+        self.kind_owners: dict[str, frozenset[int]] = {}
+        for name in t.ACCOMPANYING_DOMAINS:
+            found_owners = self.personas.get(name, [])
+            if found_owners:
+                top = found_owners[0][1]
+                self.kind_owners[name] = frozenset(persona for persona, weight, _where in found_owners
+                                                   if weight >= t.KIND_OWNER_SHARE * top)
         # What a file each lexicon glob matches says of the glob's entries, and the entries whose files
         # accompany others (`_files`): worked out once, not for every file of every request.
         self.file_claims: dict[str, list[tuple[str, float]]] = {}
@@ -138,6 +146,18 @@ class Domains:
                 for name, claim in self.file_claims.get(entry.glob, ()):
                     claims[name] = max(claims.get(name, 0.0), claim)
             found.append(claims)
+        return found
+
+    def kinds(self, claimed: list[dict[str, float]]) -> list[frozenset[int] | None]:
+        """For each file that is a test or a doc (an `ACCOMPANYING_DOMAINS` claim of at least `KIND_CLAIM`),
+        the personas it belongs to (`kind_owners`); None for any other file."""
+        found: list[frozenset[int] | None] = []
+        for claims in claimed:
+            owners: frozenset[int] | None = None
+            for name, personas in self.kind_owners.items():
+                if claims.get(name, 0.0) >= t.KIND_CLAIM:
+                    owners = personas if owners is None else owners | personas
+            found.append(owners)
         return found
 
     def shares(self, claimed: list[dict[str, float]]) -> list[float]:

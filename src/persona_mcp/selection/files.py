@@ -45,6 +45,11 @@ def specificity(glob: str) -> float:
     return 1.5  # a narrowed name (`*_test.go`), or an extension under a named folder (`apps/web/**/*.ts`)
 
 
+def names_folder(glob: str) -> bool:
+    """Whether a glob claims what sits in a folder (`docs/**`, `**/api/**`, `tests/`) rather than a kind of file."""
+    return glob.endswith("/") or glob.rsplit("/", 1)[-1] in ("**", "*")
+
+
 def too_costly(glob: str) -> bool:
     """Whether a glob has so many wildcards in one name that matching it could take exponential time."""
     return any(part.count("*") > MAX_STARS for part in glob.split("/") if part != "**")
@@ -172,6 +177,7 @@ class Glob:
     decided_by: tuple[str, str] | None  # a path matches if and only if it carries this key (`_decided_key`)
     name: tuple[str, str] | None  # or if and only if one of its parts has this start and end (`_one_star_name`)
     needs: str  # text in every path it matches (`_needed_text`): a path without it meets no regex
+    folder: bool  # it names a folder, not a kind of file (`names_folder`)
     owners: list[tuple[int, float]] = field(default_factory=list)  # (persona, weight) of those it argues for
     about: list[str] = field(default_factory=list)  # the lexicon entries whose globs it is (`Domains.claims`)
     excluders: list[int] = field(default_factory=list)  # personas that take its files back with `!glob`
@@ -220,7 +226,8 @@ def _admitted(glob: str, unkeyed: int) -> Glob | None:
     key = _keys_of_glob(glob)
     if key is None and unkeyed >= MAX_UNKEYED:
         return None
-    return Glob(glob, specificity(glob), key, _decided_key(glob), _one_star_name(glob), _needed_text(glob))
+    return Glob(glob, specificity(glob), key, _decided_key(glob), _one_star_name(glob), _needed_text(glob),
+                names_folder(glob))
 
 
 def lexicon_globs(entries: Sequence[tuple[str, Sequence[str]]]) -> dict[str, Glob]:
@@ -366,8 +373,8 @@ class FileEvidence:
         return [(glob, found, self.scores[persona] * len(found) / count) for glob, found in ordered]
 
 
-def file_evidence(files: Sequence[FilePath], matched: Sequence[list[Glob]],
-                  shares: Sequence[float] = ()) -> FileEvidence:
+def file_evidence(files: Sequence[FilePath], matched: Sequence[list[Glob]], shares: Sequence[float] = (),
+                  kinds: Sequence[frozenset[int] | None] = ()) -> FileEvidence:
     """Share each file out among the personas whose globs claim it (`matched`: the globs that match each file).
 
     A persona's claim on a file is its best matching glob: the glob's weight times its specificity
@@ -378,7 +385,9 @@ def file_evidence(files: Sequence[FilePath], matched: Sequence[list[Glob]],
     the files. A glob shared by more than `POPULAR_OWNERS` personas adds only to its
     `POPULAR_OWNERS` strongest claimants, so a request never walks every persona of a catalog.
     `shares`, one per file, scales what each file gives (tests beside the code they test count less:
-    `Domains.shares`); without them every file counts in full.
+    `Domains.shares`); without them every file counts in full. `kinds`, one per file, names the personas
+    a test or a doc belongs to (`Domains.kinds`; None for other files): any other persona that claims
+    such a file only by a folder it sits in claims it `KIND_FOLDER_FACTOR` as strongly.
     """
     credit: dict[int, float] = {}
     claimed: list[tuple[str, dict[int, str]]] = []
@@ -386,6 +395,7 @@ def file_evidence(files: Sequence[FilePath], matched: Sequence[list[Glob]],
         share = shares[number] if shares else 1.0
         claims: dict[int, float] = {}  # each persona's best claim on the file (the first of equals)
         claimed_by: dict[int, str] = {}  # and the glob it comes from, for the evidence
+        by_folder: dict[int, bool] = {}  # and whether that glob names a folder
         strongest = 0.0  # the strongest claim before rarity: how much the file says at all
         excluded: set[int] = set()
         for entry in entries:
@@ -396,11 +406,17 @@ def file_evidence(files: Sequence[FilePath], matched: Sequence[list[Glob]],
                 if persona not in claims or claim > claims[persona]:
                     claims[persona] = claim
                     claimed_by[persona] = entry.glob
+                    by_folder[persona] = entry.folder
         for persona in excluded:
             claims.pop(persona, None)
             claimed_by.pop(persona, None)
         if not claims:
             continue
+        owners = kinds[number] if kinds else None
+        if owners is not None:  # a test or a doc: first of all that, wherever it sits
+            for persona in claims:
+                if by_folder[persona] and persona not in owners:
+                    claims[persona] *= t.KIND_FOLDER_FACTOR
         top = max(claims.values())
         scale = min(1.0, strongest / t.FULL_CLAIM)
         for persona, claim in claims.items():

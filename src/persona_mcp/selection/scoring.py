@@ -66,7 +66,7 @@ def rank(index: SelectionIndex, request: Request) -> list[Scored]:
     _text(evidence, index, request)
     _domains(evidence, index, request, claimed)
     _prior(evidence, index, request)
-    _files(evidence, request, matched, index.domains.shares(claimed))
+    _files(evidence, request, matched, index.domains.shares(claimed), index.domains.kinds(claimed))
     _shapes(evidence, index, request)  # after the others: a shape modifies the evidence a persona has
     _explicit(evidence, index, request)
     scores = {p: round(max(total, 0.0) * index.weights[p], 4) for p, total in evidence.totals.items()}
@@ -134,12 +134,13 @@ def _prior(evidence: Evidence, index: SelectionIndex, request: Request) -> None:
     evidence.explain.append(partial(_items, "body", "description and body", matched, values, "body prose"))
 
 
-def _files(evidence: Evidence, request: Request, matched: list[list[Glob]], shares: list[float]) -> None:
+def _files(evidence: Evidence, request: Request, matched: list[list[Glob]], shares: list[float],
+           kinds: list[frozenset[int] | None]) -> None:
     """The persona's own globs (declared, or a rule's `globs`/`applyTo`) on the task's files; a test beside
-    the code it tests counts less (`Domains.shares`)."""
+    the code it tests counts less (`Domains.shares`), and a folder says less of a test or a doc (`Domains.kinds`)."""
     if not request.paths:
         return
-    found = file_evidence(request.files, matched, shares)
+    found = file_evidence(request.files, matched, shares, kinds)
     for persona, score in found.scores.items():
         evidence.add(persona, score)
     evidence.explain.append(partial(_file_items, found))

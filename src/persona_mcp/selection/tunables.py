@@ -109,6 +109,14 @@ FULL_CLAIM = 2.0  # a claim this strong (a declared folder or file name glob) gi
 # change is about the code.
 ACCOMPANYING_DOMAINS = ("testing", "documentation")
 ACCOMPANYING_FACTOR = 0.5
+# A test or a doc is first of all a test or a doc, wherever it sits. When the lexicon's globs say a file
+# is one (a claim of at least `KIND_CLAIM` on an `ACCOMPANYING_DOMAINS` entry), a persona that claims it
+# only by a folder it sits in (`**/api/**` on `docs/api/ipc.md`, `**/directives/**` on
+# `__tests__/directives/vModel.spec.ts`) claims it `KIND_FOLDER_FACTOR` as strongly, unless the persona
+# is one of the domain's own: about it at least `KIND_OWNER_SHARE` as strongly as the persona most about it.
+KIND_CLAIM = 0.75
+KIND_FOLDER_FACTOR = 0.5
+KIND_OWNER_SHARE = 0.5
 POPULAR_OWNERS = 32  # a glob shared by more personas adds to its strongest claimants and those with other evidence
 BODY_WEIGHT = 0.2  # the weak prior from a persona's body prose: per distinctive word matched
 BODY_CAP = 0.5  # and at most this much in all
