@@ -103,6 +103,18 @@ def test_a_specification_written_in_markdown_is_a_document_not_a_test() -> None:
     assert test.persona == "persona-qa"
 
 
+def test_a_language_is_not_a_role_the_work_on_server_code_decides() -> None:
+    # The built-in backend persona claims server things (handlers, migrations, .sql, .proto), not every
+    # Go or Java file: in a Go or Java repository the work itself says who should do it.
+    index = Catalog.load(default_layers(user=False)).index
+    pooled = select(index, "Reuse copy buffers from a pool while streaming proxied responses",
+                    ["proxy/stream.go", "proxy/proxy.go"])
+    assert pooled.persona == "persona-performance"
+    rejected = select(index, "Reject paths containing encoded slashes",
+                      ["web/src/main/java/org/acme/web/ResourceHandler.java"])
+    assert rejected.persona == "persona-security"
+
+
 def test_confidence_rises_with_evidence_and_lead_and_stays_in_bounds() -> None:
     assert 0.0 <= confidence(0.01, 0.0) < confidence(1.0, 0.0) < confidence(4.0, 0.0) <= 1.0
     assert confidence(2.0, 1.9) < confidence(2.0, 0.5)
