@@ -115,6 +115,12 @@ def test_a_language_is_not_a_role_the_work_on_server_code_decides() -> None:
     assert rejected.persona == "persona-security"
 
 
+def test_running_the_tests_is_ci_work_writing_them_is_testing() -> None:
+    index = Catalog.load(default_layers(user=False)).index
+    assert select(index, "Run the tests on Python 3.13 too", [".github/workflows/ci.yml"]).persona == "persona-devops"
+    assert select(index, "Add tests for the empty upload", ["tests/test_upload.py"]).persona == "persona-qa"
+
+
 def test_confidence_rises_with_evidence_and_lead_and_stays_in_bounds() -> None:
     assert 0.0 <= confidence(0.01, 0.0) < confidence(1.0, 0.0) < confidence(4.0, 0.0) <= 1.0
     assert confidence(2.0, 1.9) < confidence(2.0, 0.5)
