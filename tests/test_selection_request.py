@@ -98,6 +98,9 @@ def test_practical_questions_are_told_from_requests_to_be_taught(task: str, prac
     ("Why does this query use a sequential scan?", False),
     ("How is my password stored?", False),
     ("How is it done in Go?", False),
+    ("What is a closure in JavaScript?", True),
+    ("Parsing large payloads blocks the event loop, what are the alternatives?", False),  # a choice to make
+    ("What are the trade-offs of server-side rendering here?", False),
 ])
 def test_questions_asking_what_a_thing_means_or_why_a_project_chose_it_are_to_be_taught(task: str,
                                                                                         teaching: bool) -> None:
