@@ -21,6 +21,9 @@ from persona_mcp.selection import tunables as t
 
 _WILD = re.compile(r"[*?\[]")
 _WILD_OR_CLASS = re.compile(r"[*?\[\]]")
+_BARE_EXTENSION = re.compile(r"\*\.[^*?\[/]+")
+_WILDCARDS = re.compile(r"[*?/]+")
+_ESCAPED = re.compile(r"\\(.)")
 MAX_UNKEYED = 256  # distinct globs with no literal to file them under: of a catalog's personas, and of a lexicon
 MAX_STARS = 4  # '*' in one name: more could take exponential time to match (the loader refuses such globs too)
 # A name glob such as `Dockerfile*` or `test_*.py` is filed under the letters it starts with: at least
@@ -40,7 +43,7 @@ def specificity(glob: str) -> float:
     if last in ("**", "*") or not _WILD.search(last):
         return 2.0
     folders = [part for part in glob.rstrip("/").split("/")[:-1] if part and not _WILD.search(part)]
-    if re.fullmatch(r"\*\.[^*?\[/]+", last) and not folders:
+    if _BARE_EXTENSION.fullmatch(last) and not folders:
         return 1.0
     return 1.5  # a narrowed name (`*_test.go`), or an extension under a named folder (`apps/web/**/*.ts`)
 
@@ -122,9 +125,13 @@ def _needed_text(glob: str) -> str:
     An escaped character is plain (`\\[...nextauth\\]`); "" (found in every path) for a glob with a
     character class, whose text is not all literal.
     """
-    if "[" in re.sub(r"\\.", "", glob):
+    if "[" in _ESCAPED.sub("", glob):
         return ""
-    return max(re.split(r"[*?/]+", re.sub(r"\\(.)", r"\1", glob)), key=len)
+    return max(_WILDCARDS.split(_ESCAPED.sub(_escaped_character, glob)), key=len)
+
+
+def _escaped_character(escape: re.Match[str]) -> str:
+    return escape.group(1)
 
 
 @dataclass(slots=True)
