@@ -7,7 +7,7 @@ Each sentence and each line is looked at once, so the work grows with the text's
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'(<])|\n+")
 _TRIGGER_OPENER = re.compile(
@@ -66,8 +66,21 @@ def description_parts(description: str) -> tuple[list[str], list[str], str]:
     return clauses, boundaries, " ".join(rest)
 
 
-def sections(body: str) -> Iterator[tuple[str, list[str], bool]]:
-    """The body's sections that say when a persona applies (or must not): (heading, items, negative)."""
+def section_kind(heading: str) -> bool | None:
+    """Whether a heading opens a section of what a persona won't do (True), of when it applies (False), or neither."""
+    if _SECTION_BOUNDARY.search(heading):
+        return True
+    if _SECTION_TRIGGER.search(heading):
+        return False
+    return None
+
+
+def sections(body: str, kind: Callable[[str], bool | None] = section_kind) -> Iterator[tuple[str, list[str], bool]]:
+    """The body's sections that say when a persona applies (or must not): (heading, items, negative).
+
+    `kind` judges each heading (`section_kind`); a catalog's deriver passes one that remembers its answers,
+    as many personas of a catalog use the same headings.
+    """
     heading: str | None = None
     negative = False
     items: list[str] = []
@@ -78,10 +91,9 @@ def sections(body: str) -> Iterator[tuple[str, list[str], bool]]:
                 yield heading, items[:MAX_SECTION_ITEMS], negative
             title = next(g for g in found.groups() if g)
             heading, items = None, []
-            if _SECTION_BOUNDARY.search(title):
-                heading, negative = title, True
-            elif _SECTION_TRIGGER.search(title):
-                heading, negative = title, False
+            found_kind = kind(title)
+            if found_kind is not None:
+                heading, negative = title, found_kind
             continue
         if heading is None:
             continue
