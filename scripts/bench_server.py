@@ -7,7 +7,10 @@ Run: .venv/bin/python scripts/bench_server.py [--starts 15] [--calls 400]
    for `persona-mcp` (built-in catalog) and for scripts/bare_server.py (one no-op tool).
 2. Round trips in one session each: `ping` and the no-op tool on the bare server; `ping` and
    `select_persona` on persona-mcp, cycling through the 40 real tasks (with their files) of
-   tests/data/bench-sample.jsonl, full guidance.
+   tests/data/bench-sample.jsonl, full guidance; and the same `select_persona` calls on the bare
+   server run with --select, which serves persona-mcp's selection as a plain tool of the SDK
+   (same catalog, same answers): the difference is persona-mcp's own cost, the rest is the
+   selection's and the SDK's.
 
 The client is a minimal one: JSON lines over pipes, one request in flight, so the figures are
 the servers' own. Runs alternate between the two servers so that drift in machine load affects
@@ -20,7 +23,9 @@ session, after `list_personas` has had the catalog loaded and indexed and confir
 there, and after 10 warm-up calls (the first fills the server's caches; none is counted), `ping`
 and `select_persona` alternate call by call. Every `select_persona` carries its own 2 KB task and
 50 files, drawn as bench_selection's `request()` draws them, full guidance. Prints medians, p95
-and select - ping (target <= 8 ms).
+and select - ping (target <= 8 ms). A second session, on scripts/bare_server.py --select serving the
+same folder, takes the same calls, interleaved call by call with persona-mcp's: what persona-mcp
+costs beyond the selection itself and the SDK.
 """
 
 from __future__ import annotations
@@ -117,7 +122,8 @@ WARM_UP = 10  # select_persona calls before the counted ones; the first fills th
 
 
 def generated_catalog(script: str, size: int, calls: int) -> None:
-    """`ping` and `select_persona` round trips, alternating in one session, against `size` generated personas."""
+    """`ping` and `select_persona` round trips, alternating in one session, against `size` generated personas;
+    and the same on the bare server serving the same selection, interleaved call by call."""
     import random
 
     from bench_selection import SEED, prose, repository, request, vocabulary, write_catalog
@@ -137,20 +143,27 @@ def generated_catalog(script: str, size: int, calls: int) -> None:
         loaded = time.perf_counter() - session.started
         count = listing["result"]["structuredContent"]["count"]
         assert count == size, f"the server loaded {count} personas, not {size}"
-        times: dict[str, list[float]] = {"ping": [], "select_persona": []}
+        bare = Session([sys.executable, str(HERE / "bare_server.py"), "--select",
+                        *(f"--personas={layer.folder}" for layer in layers)])
+        bare.handshake()  # answered once the bare server has loaded the catalog
+        times: dict[str, list[float]] = {"ping": [], "select_persona": [], "bare ping": [], "bare select": []}
         for n, (task, files) in enumerate(cases):
-            started = time.perf_counter()
-            reply = session.request("tools/call", {"name": "select_persona",
-                                                   "arguments": {"task": task, "files": files}})
-            times["select_persona"].append((time.perf_counter() - started) * 1000)
-            assert not reply["result"].get("isError"), reply
-            if n >= WARM_UP:
+            for server, prefix in ((session, ""), (bare, "bare ")):
                 started = time.perf_counter()
-                session.request("ping")
-                times["ping"].append((time.perf_counter() - started) * 1000)
+                reply = server.request("tools/call", {"name": "select_persona",
+                                                      "arguments": {"task": task, "files": files}})
+                times[prefix + ("select" if prefix else "select_persona")].append(
+                    (time.perf_counter() - started) * 1000)
+                assert not reply["result"].get("isError"), reply
+                if n >= WARM_UP:
+                    started = time.perf_counter()
+                    server.request("ping")
+                    times[prefix + "ping"].append((time.perf_counter() - started) * 1000)
         session.close()
+        bare.close()
     warm_up = times["select_persona"][:WARM_UP]
     del times["select_persona"][:WARM_UP]
+    del times["bare select"][:WARM_UP]
     print(f"{size} generated personas over stdio: start to catalog loaded and indexed {loaded * 1000:.0f} ms, "
           f"first select_persona {warm_up[0]:.0f} ms, next {WARM_UP - 1} median "
           f"{statistics.median(warm_up[1:]):.1f} ms (warm-up, not counted)")
@@ -160,6 +173,9 @@ def generated_catalog(script: str, size: int, calls: int) -> None:
     print(f"select_persona - ping: {med['select_persona'] - med['ping']:+.3f} ms median (target <= 8 ms), "
           f"{p95(times['select_persona']) - med['ping']:+.3f} ms at select's p95 "
           "(2 KB task and 50 files, distinct at each call)")
+    print(f"bare server with the same selection: select - ping {med['bare select'] - med['bare ping']:+.3f} ms; "
+          f"persona-mcp's own cost: select {med['select_persona'] - med['bare select']:+.3f} ms, "
+          f"ping {med['ping'] - med['bare ping']:+.3f} ms")
 
 
 def main() -> int:
@@ -188,11 +204,13 @@ def main() -> int:
 
     select: list[dict[str, Any] | None] = [{"name": "select_persona", "arguments": t} for t in tasks()]
     noop: list[dict[str, Any] | None] = [{"name": "noop", "arguments": {}}]
-    results: dict[str, list[float]] = {"ours ping": [], "ours select": [], "bare ping": [], "bare noop": []}
+    results: dict[str, list[float]] = {"ours ping": [], "ours select": [], "bare ping": [], "bare noop": [],
+                                       "bare select": []}
     for _ in range(2):  # alternate, half the calls each time
         results["bare noop"] += round_trips(bare, "tools/call", noop, args.calls // 2)
         results["ours select"] += round_trips(ours, "tools/call", select, args.calls // 2)
         results["bare ping"] += round_trips(bare, "ping", [None], args.calls // 2)
+        results["bare select"] += round_trips([*bare, "--select"], "tools/call", select, args.calls // 2)
         results["ours ping"] += round_trips(ours, "ping", [None], args.calls // 2)
     med = {k: statistics.median(v) for k, v in results.items()}
     p99 = {k: sorted(v)[int(0.99 * (len(v) - 1))] for k, v in results.items()}
@@ -201,6 +219,8 @@ def main() -> int:
     print(f"select_persona - bare no-op tool: {med['ours select'] - med['bare noop']:+.3f} ms (target <= +1 ms), "
           f"ratio {med['ours select'] / med['bare noop']:.2f}")
     print(f"bare no-op tool / bare ping: {med['bare noop'] / med['bare ping']:.2f} (the issue measured about 1.45)")
+    print(f"select_persona - the same selection on the bare server: {med['ours select'] - med['bare select']:+.3f} ms "
+          "(persona-mcp's own cost: its stdio layer, middleware and argument checks)")
     return 0
 
 
