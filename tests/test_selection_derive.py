@@ -127,6 +127,14 @@ def test_a_role_word_is_not_linked_to_a_verb_made_from_it() -> None:
     assert "architecture-x" in deriver.derive(agent("cloud-architect", "Plans systems.")).entries
 
 
+def test_a_one_letter_name_word_is_not_a_short_form_of_a_longer_term() -> None:
+    # "c" of c-pro is the C language, not "csrf" cut short by three letters.
+    deriver = Deriver(Lexicon((*LEXICON.entries, entry("security-x", terms=("csrf",)),
+                               entry("debugging-x", terms=("debug",)))))
+    assert "security-x" not in deriver.derive(agent("c-pro", "Writes C.")).entries
+    assert "debugging-x" in deriver.derive(agent("debugger", "Finds causes.")).entries  # debug + ger still links
+
+
 def test_a_role_word_of_a_name_leaves_its_subject_at_full_weight() -> None:
     lexicon = Lexicon((*LEXICON.entries, entry("refactoring", related=("tidy",))))
     deriver = Deriver(lexicon)

@@ -15,7 +15,7 @@ from persona_mcp.text import stem_key
 if TYPE_CHECKING:
     from persona_mcp.lexicon import Lexicon, LexiconEntry
 
-ROLE_LINK_MIN = 4  # a one-word term at least this long may be linked to a name's role word
+ROLE_LINK_MIN = 4  # a role word and a one-word term at least this long may be linked
 ROLE_LINK_EXTRA = 3  # letters a role word may add to (or cut from) a term: "debug" + "ger"
 VERB_MAKING = ("iz", "is")  # the start of letters that make a verb of a role word (author -> authorize)
 
@@ -54,10 +54,11 @@ class Lexical:
         self.one_word_terms = frozenset(key[0] for key in self.known if len(key) == 1)
         longer: dict[str, list[str]] = {}
         for key in self.keys:
-            if len(key) == 1 and len(key[0]) >= ROLE_LINK_MIN:
+            if len(key) == 1:
                 for cut in range(1, ROLE_LINK_EXTRA + 1):
-                    # "-ize" makes another word of a noun: "author" is not "authoriz(ation)".
-                    if not key[0][-cut:].startswith(VERB_MAKING):
+                    # Both words are real words ("c" of c-pro is not a short "csrf"), and "-ize" makes
+                    # another word of a noun: "author" is not "authoriz(ation)".
+                    if len(key[0]) - cut >= ROLE_LINK_MIN and not key[0][-cut:].startswith(VERB_MAKING):
                         longer.setdefault(key[0][:-cut], []).append(key[0])
         self.longer = longer
         self.globs = lexicon_globs([(entry.name, entry.globs) for entry in entries])
