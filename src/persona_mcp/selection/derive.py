@@ -58,9 +58,9 @@ ROLE_WORDS = frozenset({
     "lead", "master", "guru", "helper", "bot", "wizard", "consultant", "professional", "skill", "rule", "rules",
     "hunter", "fixer", "builder", "crafter", "craftsman", "artisan", "wrangler", "whisperer", "ninja", "steward",
 })
-# Last words of a name that say who checks the words before them: "architect-reviewer" reviews
-# architecture, so its head is "architect".
-CHECKER_WORDS = frozenset({"reviewer", "auditor", "tester", "inspector", "checker"})
+# Last words of a name that say who checks the words before them, or that they are checked:
+# "architect-reviewer" and "architect-review" are about architecture, so their head is "architect".
+CHECKER_WORDS = frozenset({"reviewer", "auditor", "tester", "inspector", "checker", "review", "audit"})
 # Words of a question that make it one, not what it is about ("how do I", "why does", "can I").
 QUESTION_WORDS = frozenset({
     "how", "why", "what", "whats", "when", "where", "which", "who", "can", "could", "should", "would", "will",
