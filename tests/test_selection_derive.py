@@ -135,6 +135,14 @@ def test_a_one_letter_name_word_is_not_a_short_form_of_a_longer_term() -> None:
     assert "debugging-x" in deriver.derive(agent("debugger", "Finds causes.")).entries  # debug + ger still links
 
 
+def test_a_name_word_links_to_a_term_only_by_an_ending_of_role_or_of_work() -> None:
+    deriver = Deriver(Lexicon((*LEXICON.entries, entry("database-x", terms=("database",)),
+                               entry("scalability-x", terms=("scalable",)))))
+    assert "database-x" not in deriver.derive(agent("data-engineer", "Builds pipelines.")).entries  # data + base
+    assert "scalability-x" not in deriver.derive(agent("scala-pro", "Writes Scala.")).entries  # scala + ble
+    assert "architecture" in deriver.derive(agent("cloud-architect", "Plans systems.")).entries  # architect + ure
+
+
 def test_a_role_word_of_a_name_leaves_its_subject_at_full_weight() -> None:
     lexicon = Lexicon((*LEXICON.entries, entry("refactoring", related=("tidy",))))
     deriver = Deriver(lexicon)

@@ -17,7 +17,12 @@ if TYPE_CHECKING:
 
 ROLE_LINK_MIN = 4  # a role word and a one-word term at least this long may be linked
 ROLE_LINK_EXTRA = 3  # letters a role word may add to (or cut from) a term: "debug" + "ger"
-VERB_MAKING = ("iz", "is")  # the start of letters that make a verb of a role word (author -> authorize)
+# The endings that link them: a role word is its term plus the ending of one who does it ("debug" +
+# "ger", "refactor" + "er", "secur(e)" + "ity"), or a term is the role word plus the ending of the
+# work ("architect" + "ur(e)"). Other endings make other words: "data" + "bas(e)", "scala" + "ble".
+ROLE_ENDINGS = ("er", "or", "r", "ger", "ter", "ist", "ian", "ity", "ty")
+WORK_ENDINGS = ("ur", "ure", "e", "y", "ity", "ing", "al", "ion", "ics")
+JS_ENDING = "j"  # "nodejs" stems to "nodej": a JavaScript name may drop its "js" ("node" of node-specialist)
 
 
 class Lexical:
@@ -56,9 +61,8 @@ class Lexical:
         for key in self.keys:
             if len(key) == 1:
                 for cut in range(1, ROLE_LINK_EXTRA + 1):
-                    # Both words are real words ("c" of c-pro is not a short "csrf"), and "-ize" makes
-                    # another word of a noun: "author" is not "authoriz(ation)".
-                    if len(key[0]) - cut >= ROLE_LINK_MIN and not key[0][-cut:].startswith(VERB_MAKING):
+                    # Both words are real words ("c" of c-pro is not a short "csrf"), linked by an ending of work.
+                    if len(key[0]) - cut >= ROLE_LINK_MIN and key[0][-cut:] in (*WORK_ENDINGS, JS_ENDING):
                         longer.setdefault(key[0][:-cut], []).append(key[0])
         self.longer = longer
         self.globs = lexicon_globs([(entry.name, entry.globs) for entry in entries])
@@ -67,9 +71,10 @@ class Lexical:
         """A name's role word and the one-word terms it extends by a short ending, or cuts short.
 
         "debugger" and debug, "refactorer" and refactor, "architect" and architectur(e): the longer
-        is the shorter plus at most `ROLE_LINK_EXTRA` letters.
+        is the shorter plus at most `ROLE_LINK_EXTRA` letters, a `ROLE_ENDINGS` or `WORK_ENDINGS` ending.
         """
-        cuts = [stem[:-cut] for cut in range(1, ROLE_LINK_EXTRA + 1) if len(stem) - cut >= ROLE_LINK_MIN]
+        cuts = [stem[:-cut] for cut in range(1, ROLE_LINK_EXTRA + 1)
+                if len(stem) - cut >= ROLE_LINK_MIN and stem[-cut:] in ROLE_ENDINGS]
         if stem.endswith("ier") and len(stem) > ROLE_LINK_MIN:  # "tidier" of tidy, "copier" of copy
             cuts.append(stem[:-3] + "y")
         return [stem, *cuts, *self.longer.get(stem, ())]
