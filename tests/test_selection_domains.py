@@ -158,3 +158,16 @@ def test_a_request_to_be_taught_is_about_learning_in_full_whatever_files_it_name
     alone = index.domains.read(read_request(task, []))["learning"].strength
     with_files = index.domains.read(read_request(task, ["cmd/tool/main.go"]))["learning"].strength
     assert with_files == alone
+
+
+@pytest.mark.parametrize("task", [
+    "Parse the HTTP header with a regex",  # not Objective-C's headers, not Perl
+    "Remove the implicit reactive() call on the render context",  # not Scala's implicits
+    "Stream the response and defer closing the file",  # not Dart's streams, not Go's defer
+    "Add a decorator that checks the ownership of the pointer",  # not Python, Rust or C by these words alone
+])
+def test_common_words_of_programming_do_not_name_a_language(task: str) -> None:
+    lexicon = builtin_lexicon()
+    index = SelectionIndex([agent("helper", "Helps.")], lexicon)
+    languages = {entry.name for entry in lexicon.entries if entry.kind == "language"}
+    assert not languages & set(index.domains.read(read_request(task, [])))
