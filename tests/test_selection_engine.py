@@ -122,6 +122,11 @@ def test_a_vulnerability_class_named_in_server_code_is_security_work() -> None:
     assert smuggling.persona == "persona-security"
 
 
+def test_compile_time_is_performance_work() -> None:
+    index = Catalog.load(default_layers(user=False)).index
+    assert select(index, "Cut compile time of the derive macros", ["derive/src/lib.rs"]).persona == "persona-performance"
+
+
 def test_running_the_tests_is_ci_work_writing_them_is_testing() -> None:
     index = Catalog.load(default_layers(user=False)).index
     assert select(index, "Run the tests on Python 3.13 too", [".github/workflows/ci.yml"]).persona == "persona-devops"
