@@ -117,14 +117,15 @@ def test_a_language_is_not_a_role_the_work_on_server_code_decides() -> None:
 
 def test_a_vulnerability_class_named_in_server_code_is_security_work() -> None:
     index = Catalog.load(default_layers(user=False)).index
-    smuggling = select(index, "net/http: reject a request carrying two Content-Length headers, which allows HTTP desync",
-                       ["src/net/http/transfer.go", "src/net/http/server.go"])
+    task = "net/http: reject a request carrying two Content-Length headers, which allows HTTP desync"
+    smuggling = select(index, task, ["src/net/http/transfer.go", "src/net/http/server.go"])
     assert smuggling.persona == "persona-security"
 
 
 def test_compile_time_is_performance_work() -> None:
     index = Catalog.load(default_layers(user=False)).index
-    assert select(index, "Cut compile time of the derive macros", ["derive/src/lib.rs"]).persona == "persona-performance"
+    compile_time = select(index, "Cut compile time of the derive macros", ["derive/src/lib.rs"])
+    assert compile_time.persona == "persona-performance"
 
 
 def test_running_the_tests_is_ci_work_writing_them_is_testing() -> None:
