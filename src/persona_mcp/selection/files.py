@@ -109,7 +109,7 @@ def _one_star_name(glob: str) -> tuple[str, str] | None:
     """(start, end) of a glob that matches any name with that start and end (`test_*.py`, `*_test.go`,
     `Dockerfile*`), in any folder; None for other globs.
 
-    Not `*.py`: a dotfile such as `.py` carries no extension (`_keys_of_path`), so an extension glob
+    Not `*.py`: a dotfile such as `.py` carries no extension (`_dotted_ends`), so an extension glob
     is decided by its key.
     """
     found = _ONE_STAR.fullmatch(glob)
@@ -141,28 +141,26 @@ class FilePath:
     path: str  # as given
     lowered: str  # globs are matched case-insensitively
     parts: list[str]  # a glob can match any part: a folder named `x.md` matches `*.md`, as in gitignore
-    keys: dict[tuple[str, str], None]  # its names, dotted ends and folders, in a stable order (`_keys_of_path`)
+    ends: dict[str, None]  # the dotted ends of its parts, each once, in order (`_dotted_ends`)
+    folders: list[str]  # its parts but the last
 
 
 def read_path(path: str) -> FilePath:
     """A path (normalised: see `request.normalise_path`) read for the glob tables."""
     lowered = path.lower()
     parts = lowered.split("/")
-    return FilePath(path, lowered, parts, dict.fromkeys(_keys_of_path(parts)))
+    return FilePath(path, lowered, parts, dict.fromkeys(_dotted_ends(parts)), parts[:-1])
 
 
-def _keys_of_path(parts: list[str]) -> list[tuple[str, str]]:
-    """The keys a path carries: each part, each dotted end of a part, and each folder (all parts but the last).
-
-    The starts of its names are looked up by each glob table at the lengths it files globs under.
-    """
-    keys = [("part", part) for part in parts]
-    for part in parts:  # every dotted end of every part: "a.test.ts" -> "test.ts", "ts"
+def _dotted_ends(parts: list[str]) -> list[str]:
+    """Every dotted end of every part: "a.test.ts" -> "test.ts", "ts"; a dotfile's own dot starts none."""
+    ends = []
+    for part in parts:
         at = part.find(".", 1)
         while at != -1 and at < len(part) - 1:
-            keys.append(("ext", part[at + 1:]))
+            ends.append(part[at + 1:])
             at = part.find(".", at + 1)
-    return keys + [("folder", part) for part in parts[:-1]]  # decides folder globs (`_decided_key`)
+    return ends
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,6 +180,7 @@ class Glob:
     specificity: float
     key: tuple[str, str] | None  # the literal it is filed under (`_keys_of_glob`); None: it has none
     decided_by: tuple[str, str] | None  # a path matches if and only if it carries this key (`_decided_key`)
+    decided: bool  # that key is the one it is filed under: a path looked up by it matches with no test
     name: tuple[str, str] | None  # or if and only if one of its parts has this start and end (`_one_star_name`)
     needs: str  # text in every path it matches (`_needed_text`): a path without it meets no regex
     folder: bool  # it names a folder, not a kind of file (`names_folder`)
@@ -196,7 +195,8 @@ class Glob:
     def match(self, file: FilePath) -> bool:
         """Whether the glob matches a file: by its key or its name's start and end, else by its regex."""
         if self.decided_by is not None:
-            return self.decided_by in file.keys
+            kind, value = self.decided_by
+            return value in (file.parts if kind == "part" else file.ends if kind == "ext" else file.folders)
         if self.name is not None:
             start, end = self.name
             return end in file.lowered and any(
@@ -233,8 +233,9 @@ def _admitted(glob: str, unkeyed: int) -> Glob | None:
     key = _keys_of_glob(glob)
     if key is None and unkeyed >= MAX_UNKEYED:
         return None
-    return Glob(glob, specificity(glob), key, _decided_key(glob), _one_star_name(glob), _needed_text(glob),
-                names_folder(glob))
+    decided_by = _decided_key(glob)
+    return Glob(glob, specificity(glob), key, decided_by, decided_by is not None and decided_by == key,
+                _one_star_name(glob), _needed_text(glob), names_folder(glob))
 
 
 def lexicon_globs(entries: Sequence[tuple[str, Sequence[str]]]) -> dict[str, Glob]:
@@ -272,7 +273,8 @@ class GlobTable:
         lexicon = lexicon or {}
         self.globs: dict[str, Glob] = {}  # the personas' globs (the lexicon's others are in the buckets only)
         self.skipped: list[str] = []  # globs left out: too costly, or past `MAX_UNKEYED`
-        self.by_key: dict[tuple[str, str], list[Glob]] = {}
+        self.by_part: dict[str, list[Glob]] = {}  # a folder or file name
+        self.by_ext: dict[str, list[Glob]] = {}  # a dotted end
         self.by_start: dict[str, list[Glob]] = {}  # a name's first letters
         self.unkeyed: list[Glob] = []  # globs with no literal to file them under: tried on every path
         for persona, triggers in enumerate(globs):
@@ -288,7 +290,12 @@ class GlobTable:
         for glob, entry in lexicon.items():
             if glob not in self.globs:
                 self._file(entry)  # the lexicon's own, shared by the tables of its catalogs: never changed here
-        self.start_lengths = sorted({len(start) for start in self.by_start})
+        # The first letters of a name -> the lengths of the starts filed under them, shortest first: a name is
+        # looked up at those lengths only, and most names start as no glob does.
+        lengths: dict[str, set[int]] = {}
+        for start in self.by_start:
+            lengths.setdefault(start[:MIN_PREFIX], set()).add(len(start))
+        self.start_lengths = {first: sorted(found) for first, found in lengths.items()}
         # Most paths hold none of the text the unkeyed globs need: one search says so, and then only
         # those that need no text (a character class in them) are tried.
         needed = sorted({entry.needs for entry in self.unkeyed if entry.needs})
@@ -325,30 +332,38 @@ class GlobTable:
         elif entry.key[0] == "start":
             self.by_start.setdefault(entry.key[1], []).append(entry)
         else:
-            self.by_key.setdefault(entry.key, []).append(entry)
+            (self.by_part if entry.key[0] == "part" else self.by_ext).setdefault(entry.key[1], []).append(entry)
 
     def match(self, path: str) -> list[str]:
         """The globs that match a path (normalised: see `request.normalise_path`), in a stable order."""
         return [entry.glob for entry in self.matching(read_path(path))]
 
     def matching(self, file: FilePath) -> list[Glob]:
-        """The entries of the globs that match a file, as `match` orders them."""
-        found = [entry for key in file.keys for entry in self.by_key.get(key, ()) if entry.match(file)]
+        """The entries of the globs that match a file, as `match` orders them.
+
+        A glob its key decides matches every path filed under that key with no test; any other is tried
+        only on a path that holds the text it needs, which most do not.
+        """
+        lowered = file.lowered
+        found = [entry for part in dict.fromkeys(file.parts) for entry in self.by_part.get(part, ())
+                 if entry.decided or (entry.needs in lowered and entry.match(file))]
+        found += [entry for end in file.ends for entry in self.by_ext.get(end, ())
+                  if entry.decided or (entry.needs in lowered and entry.match(file))]
         named: dict[str, Glob] = {}  # a glob filed by its start is met again in each part that has that start
         for part in file.parts:
-            for length in self.start_lengths:  # shortest first
+            for length in self.start_lengths.get(part[:MIN_PREFIX], ()):
                 if length > len(part):
                     break
                 for entry in self.by_start.get(part[:length], ()):
-                    if entry.glob not in named and entry.match(file):
+                    if entry.glob not in named and entry.needs in lowered and entry.match(file):
                         named[entry.glob] = entry
-        return found + list(named.values()) + [entry for entry in self._unkeyed_to_try(file) if entry.match(file)]
-
-    def _unkeyed_to_try(self, file: FilePath) -> list[Glob]:
-        """The unkeyed globs that could match a file: all of them if it holds text one of them needs."""
-        if self.unkeyed_text is not None and self.unkeyed_text.search(file.lowered):
-            return self.unkeyed
-        return self.unkeyed_always
+        found += named.values()
+        # The unkeyed globs: all of them if the path holds text one of them needs, else those that need none.
+        unkeyed = self.unkeyed if self.unkeyed_text is not None and self.unkeyed_text.search(lowered) else \
+            self.unkeyed_always
+        if unkeyed:
+            found += [entry for entry in unkeyed if entry.match(file)]
+        return found
 
 
 def rarity(count: int, owners: float) -> float:
