@@ -7,6 +7,7 @@ from tests.test_selection_derive import LEXICON, agent
 
 from persona_mcp.lexicon import Lexicon, LexiconEntry, builtin_lexicon
 from persona_mcp.selection import SelectionIndex, read_request, select, tunables
+from persona_mcp.selection.files import read_path
 
 
 def catalog() -> SelectionIndex:
@@ -171,3 +172,17 @@ def test_common_words_of_programming_do_not_name_a_language(task: str) -> None:
     index = SelectionIndex([agent("helper", "Helps.")], lexicon)
     languages = {entry.name for entry in lexicon.entries if entry.kind == "language"}
     assert not languages & set(index.domains.read(read_request(task, [])))
+
+
+def test_a_folder_says_less_of_a_test_or_a_doc_that_sits_in_it() -> None:
+    index = SelectionIndex([agent("helper", "Helps.")], builtin_lexicon())
+
+    def claims(path: str) -> dict[str, float]:
+        return index.domains.claims([index.globs.matching(read_path(path))])[0]
+
+    assert claims("src/components/Banner.vue")["frontend"] == 1.0
+    doc = claims("docs/theme/components/Banner.vue")
+    assert doc["documentation"] == 1.0 and doc["frontend"] == tunables.KIND_FOLDER_FACTOR
+    assert doc["vue"] == claims("src/components/Banner.vue")["vue"]  # its extension names a kind of file: unchanged
+    assert claims("pkg/api/client.go")["api"] == 1.0
+    assert claims("tests/api/client_test.go")["api"] == tunables.KIND_FOLDER_FACTOR

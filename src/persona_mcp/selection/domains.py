@@ -136,15 +136,24 @@ class Domains:
 
     def claims(self, matched: Sequence[Sequence[Glob]]) -> list[dict[str, float]]:
         """For each file (`matched`: the globs of the table that match it), the entries whose globs match it
-        and what the file says of each."""
+        and what the file says of each. A test or a doc is first of all that (`KIND_CLAIM`): an entry that
+        claims it only by a folder it sits in (`components/` of `docs/.vitepress/theme/components/X.vue`)
+        claims it `KIND_FOLDER_FACTOR` as strongly, as a persona does (`files.file_evidence`)."""
         if self.tables is None:
             return [{} for _file in matched]
         found: list[dict[str, float]] = []
         for entries in matched:
             claims: dict[str, float] = {}
+            by_name: dict[str, float] = {}  # the strongest claim of each entry by a glob that names a kind of file
             for entry in entries:
                 for name, claim in self.file_claims.get(entry.glob, ()):
                     claims[name] = max(claims.get(name, 0.0), claim)
+                    if not entry.folder:
+                        by_name[name] = max(by_name.get(name, 0.0), claim)
+            if any(claims.get(name, 0.0) >= t.KIND_CLAIM for name in t.ACCOMPANYING_DOMAINS):
+                for name, claim in claims.items():
+                    if name not in self.accompanying:
+                        claims[name] = max(by_name.get(name, 0.0), claim * t.KIND_FOLDER_FACTOR)
             found.append(claims)
         return found
 

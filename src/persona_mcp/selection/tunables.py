@@ -114,6 +114,7 @@ ACCOMPANYING_FACTOR = 0.5
 # only by a folder it sits in (`**/api/**` on `docs/api/ipc.md`, `**/directives/**` on
 # `__tests__/directives/vModel.spec.ts`) claims it `KIND_FOLDER_FACTOR` as strongly, unless the persona
 # is one of the domain's own: about it at least `KIND_OWNER_SHARE` as strongly as the persona most about it.
+# The lexicon's entries that claim such a file only by a folder claim it `KIND_FOLDER_FACTOR` as strongly too.
 KIND_CLAIM = 0.75
 KIND_FOLDER_FACTOR = 0.5
 KIND_OWNER_SHARE = 0.5
