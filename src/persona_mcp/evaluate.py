@@ -254,9 +254,9 @@ def fit_points(index: SelectionIndex, cases: Sequence[Case]) -> list[tuple[tuple
         ranked = rank(index, read_request(case.task, case.files, index.one_word_terms))
         if not ranked:
             continue
-        other = ranked[1].score if len(ranked) > 1 else 0.0
-        points.append((features(ranked[0].score, other, len(index.personas)),
-                       index.short_names[ranked[0].persona] in case.expected))
+        best, score = ranked.ranked[0]
+        points.append((features(score, ranked.other(0), len(index.personas)),
+                       index.short_names[best] in case.expected))
     return points
 
 

@@ -378,7 +378,7 @@ class FileEvidence:
     """Each persona's file score, and the files behind it."""
 
     scores: dict[int, float]
-    claimed: list[tuple[str, dict[int, str]]]  # each file claimed, and the glob by which each persona claims it
+    claimed: list[tuple[str, dict[int, Glob]]]  # each file claimed, and the glob by which each persona claims it
 
     def items(self, persona: int) -> list[tuple[str, list[str], float]]:
         """A persona's globs, each with its files and its share of the persona's score, most files first.
@@ -387,9 +387,9 @@ class FileEvidence:
         """
         globs: dict[str, list[str]] = {}
         for path, claimed_by in self.claimed:
-            glob = claimed_by.get(persona)
-            if glob is not None:
-                globs.setdefault(glob, []).append(path)
+            entry = claimed_by.get(persona)
+            if entry is not None:
+                globs.setdefault(entry.glob, []).append(path)
         count = sum(len(found) for found in globs.values())
         ordered = sorted(globs.items(), key=lambda item: (-len(item[1]), item[0]))
         return [(glob, found, self.scores[persona] * len(found) / count) for glob, found in ordered]
@@ -412,12 +412,11 @@ def file_evidence(files: Sequence[FilePath], matched: Sequence[list[Glob]], shar
     such a file only by a folder it sits in claims it `KIND_FOLDER_FACTOR` as strongly.
     """
     credit: dict[int, float] = {}
-    claimed: list[tuple[str, dict[int, str]]] = []
+    claimed: list[tuple[str, dict[int, Glob]]] = []
     for number, (file, entries) in enumerate(zip(files, matched, strict=True)):
         share = shares[number] if shares else 1.0
         claims: dict[int, float] = {}  # each persona's best claim on the file (the first of equals)
-        claimed_by: dict[int, str] = {}  # and the glob it comes from, for the evidence
-        by_folder: dict[int, bool] = {}  # and whether that glob names a folder
+        claimed_by: dict[int, Glob] = {}  # and the glob it comes from
         strongest = 0.0  # the strongest claim before rarity: how much the file says at all
         excluded: set[int] = set()
         for entry in entries:
@@ -427,8 +426,7 @@ def file_evidence(files: Sequence[FilePath], matched: Sequence[list[Glob]], shar
             for persona, claim in entry.claims:
                 if persona not in claims or claim > claims[persona]:
                     claims[persona] = claim
-                    claimed_by[persona] = entry.glob
-                    by_folder[persona] = entry.folder
+                    claimed_by[persona] = entry
         for persona in excluded:
             claims.pop(persona, None)
             claimed_by.pop(persona, None)
@@ -437,7 +435,7 @@ def file_evidence(files: Sequence[FilePath], matched: Sequence[list[Glob]], shar
         owners = kinds[number] if kinds else None
         if owners is not None:  # a test or a doc: first of all that, wherever it sits
             for persona in claims:
-                if by_folder[persona] and persona not in owners:
+                if claimed_by[persona].folder and persona not in owners:
                     claims[persona] *= t.KIND_FOLDER_FACTOR
         top = max(claims.values())
         scale = min(1.0, strongest / t.FULL_CLAIM)

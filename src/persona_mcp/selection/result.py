@@ -11,7 +11,7 @@ from persona_mcp.selection import tunables as t
 from persona_mcp.selection.calibration import confidence
 from persona_mcp.selection.index import SelectionIndex
 from persona_mcp.selection.request import read_request
-from persona_mcp.selection.scoring import Scored, rank, strongest
+from persona_mcp.selection.scoring import Ranking, rank, strongest
 from persona_mcp.servers import resolve_servers
 
 Detail = Literal["full", "summary"]
@@ -30,7 +30,7 @@ def select(
     request = read_request(task, files, index.one_word_terms)
     ranked = rank(index, request)
     top_k = max(top_k, 1)
-    candidates = [candidate(index, entry, position) for position, entry in enumerate(ranked[:top_k])]
+    candidates = [candidate(index, ranked, position) for position in range(min(top_k, len(ranked)))]
     best = candidates[0] if candidates else None
     if best is None or best.score < t.MIN_SCORE or best.confidence < t.MIN_CONFIDENCE:
         always = _always_apply(index, None, ())
@@ -65,46 +65,47 @@ def rank_candidates(index: SelectionIndex, task: str, files: Iterable[str] = (),
                     limit: int | None = None) -> list[Candidate]:
     """Personas with positive evidence, best first, as candidates (the first `limit` of them)."""
     ranked = rank(index, read_request(task, files, index.one_word_terms))
-    return [candidate(index, entry, position) for position, entry in enumerate(ranked[:limit])]
+    count = len(ranked) if limit is None else min(limit, len(ranked))
+    return [candidate(index, ranked, position) for position in range(count)]
 
 
-def candidate(index: SelectionIndex, entry: Scored, position: int) -> Candidate:
-    """A ranked persona with its strongest evidence and its calibrated confidence."""
-    shown = strongest(index, entry, t.MAX_EVIDENCE if position == 0 else t.MAX_EVIDENCE_OTHERS)
+def candidate(index: SelectionIndex, ranked: Ranking, position: int) -> Candidate:
+    """The ranked persona at `position` with its strongest evidence and its calibrated confidence."""
+    p, score = ranked.ranked[position]
+    shown = strongest(index, ranked, p, t.MAX_EVIDENCE if position == 0 else t.MAX_EVIDENCE_OTHERS)
     evidence = [Evidence(item.kind, item.trigger, item.matched, round(item.weight, 4), item.source)  # type: ignore[arg-type]
                 for item in shown]
-    p = entry.persona
-    return Candidate(index.names[p], index.short_names[p], index.titles[p], entry.score,
-                     confidence(entry.score, entry.other, len(index.personas)), evidence)
+    return Candidate(index.names[p], index.short_names[p], index.titles[p], score,
+                     confidence(score, ranked.other(position), len(index.personas)), evidence)
 
 
-def _runners(index: SelectionIndex, persona: Persona, ranked: list[Scored], top_k: int) -> Iterator[Candidate]:
+def _runners(index: SelectionIndex, persona: Persona, ranked: Ranking, top_k: int) -> Iterator[Candidate]:
     """The runners-up past the `top_k` reported that have the share of the best's score a companion needs,
     each built only when `_companions` comes to it."""
-    best = ranked[0].score
+    best = ranked.ranked[0][1]
     for position in range(top_k, len(ranked)):  # best first: past the lower share, none can be a companion
-        entry = ranked[position]
-        if entry.score < min(t.COMPANION_SHARE, t.UNLINKED_SHARE) * best:
+        other, score = ranked.ranked[position]
+        if score < min(t.COMPANION_SHARE, t.UNLINKED_SHARE) * best:
             return
-        if entry.score >= _companion_share(index, persona, index.names[entry.persona]) * best:
-            yield candidate(index, entry, position)
+        if score >= _companion_share(index, persona, index.names[other]) * best:
+            yield candidate(index, ranked, position)
 
 
-def _abstention(best: Candidate | None, ranked: list[Scored], index: SelectionIndex, has_files: bool) -> str:
+def _abstention(best: Candidate | None, ranked: Ranking, index: SelectionIndex, has_files: bool) -> str:
     if best is None:
         return ("No persona fits: no trigger, description, section or lexicon term of any persona matched the task"
                 + (", and no persona's globs matched its files." if has_files else "."))
     if best.score < t.MIN_SCORE:
         return (f"No persona fits well enough: the best match, {best.name}, has evidence worth "
                 f"{best.score:.2f}, below the {t.MIN_SCORE} needed.")
-    runner = f" and {index.names[ranked[1].persona]}" if len(ranked) > 1 else ""
+    runner = f" and {index.names[ranked.ranked[1][0]]}" if len(ranked) > 1 else ""
     return (f"No persona fits clearly enough: {best.name}{runner} match weakly or about equally "
             f"(confidence {best.confidence:.2f}, below {t.MIN_CONFIDENCE}).")
 
 
-def _tie(ranked: list[Scored], index: SelectionIndex) -> str:
-    if len(ranked) > 1 and ranked[1].score == ranked[0].score:
-        return f" It ties with {index.names[ranked[1].persona]}; a tie goes to the first name in order."
+def _tie(ranked: Ranking, index: SelectionIndex) -> str:
+    if len(ranked) > 1 and ranked.ranked[1][1] == ranked.ranked[0][1]:
+        return f" It ties with {index.names[ranked.ranked[1][0]]}; a tie goes to the first name in order."
     return ""
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 
 from persona_mcp.selection import tunables as t
@@ -44,21 +44,32 @@ Explain = Callable[[int], list[Item]]  # a signal's evidence items for one perso
 
 
 @dataclass(slots=True)
-class Scored:
-    """A persona with evidence: its score, the best other score (for its confidence), and what explains it."""
+class Ranking:
+    """The personas with positive evidence, best first (ties broken by name), and what explains their scores.
 
-    persona: int
-    score: float
-    explain: list[Explain] = field(default_factory=list)  # the signals' explanations, in the order they ran
-    other: float = 0.0  # the runner-up's score for the best persona, the best's for every other
+    Only the personas a caller reports are looked at again: their items (`items`) and the score each one's
+    confidence is read against (`other`).
+    """
 
-    @property
-    def items(self) -> list[Item]:
-        """Its evidence items, in the order the signals added them."""
-        return [item for explain in self.explain for item in explain(self.persona)]
+    ranked: list[tuple[int, float]]  # (persona, score), best first
+    explain: list[Explain]  # each signal's explanation of a persona's items, in the order the signals ran
+
+    def __len__(self) -> int:
+        return len(self.ranked)
+
+    def other(self, position: int) -> float:
+        """The score the ranked persona at `position` is read against: the runner-up's for the best, the best's
+        for any other."""
+        if position > 0:
+            return self.ranked[0][1]
+        return self.ranked[1][1] if len(self.ranked) > 1 else 0.0
+
+    def items(self, persona: int) -> list[Item]:
+        """A persona's evidence items, in the order the signals added them."""
+        return [item for explain in self.explain for item in explain(persona)]
 
 
-def rank(index: SelectionIndex, request: Request) -> list[Scored]:
+def rank(index: SelectionIndex, request: Request) -> Ranking:
     """Personas with positive evidence, best first (ties broken by name)."""
     evidence = Evidence()
     matched = [index.globs.matching(file) for file in request.files]  # the personas' globs and the lexicon's
@@ -69,21 +80,16 @@ def rank(index: SelectionIndex, request: Request) -> list[Scored]:
     _files(evidence, request, matched, index.domains.shares(claimed), index.domains.kinds(claimed))
     _shapes(evidence, index, request)  # after the others: a shape modifies the evidence a persona has
     _explicit(evidence, index, request)
-    scores = {p: round(max(total, 0.0) * index.weights[p], 4) for p, total in evidence.totals.items()}
+    scores = {p: round(total * index.weights[p], 4) for p, total in evidence.totals.items() if total > 0}
     order = sorted((-score, p) for p, score in scores.items() if score > 0)  # personas are numbered in name order
-    scored = [Scored(p, scores[p], evidence.explain) for _, p in order]
-    for entry in scored[1:]:
-        entry.other = scored[0].score
-    if len(scored) > 1:
-        scored[0].other = scored[1].score
-    return scored
+    return Ranking([(p, scores[p]) for _, p in order], evidence.explain)
 
 
-def strongest(index: SelectionIndex, entry: Scored, limit: int) -> list[Item]:
-    """A scored persona's `limit` strongest pieces of evidence, with its declared `weight` applied (built on demand)."""
-    weight = index.weights[entry.persona]
-    ordered = sorted(entry.items, key=lambda item: (-abs(item.weight), item.kind, item.trigger))  # `weight` is positive
-    return [Item(i.kind, i.trigger, i.matched, i.weight * weight, i.source) for i in ordered[:limit]]
+def strongest(index: SelectionIndex, ranking: Ranking, persona: int, limit: int) -> list[Item]:
+    """A ranked persona's `limit` strongest pieces of evidence, with its declared `weight` applied (built on demand)."""
+    weight = index.weights[persona]
+    ordered = sorted(ranking.items(persona), key=lambda item: (-abs(item.weight), item.kind, item.trigger))
+    return [Item(i.kind, i.trigger, i.matched, i.weight * weight, i.source) for i in ordered[:limit]]  # `weight` > 0
 
 
 class Evidence:
@@ -93,25 +99,28 @@ class Evidence:
         self.totals: dict[int, float] = {}
         self.explain: list[Explain] = []
 
-    def add(self, persona: int, value: float) -> None:
-        self.totals[persona] = self.totals.get(persona, 0.0) + value
+    def add(self, values: dict[int, float], explain: Explain) -> None:
+        """A signal's value for each persona it has evidence of, and how it explains a persona's items."""
+        totals = self.totals
+        for persona, value in values.items():
+            totals[persona] = totals.get(persona, 0.0) + value
+        self.explain.append(explain)
 
 
 def _text(evidence: Evidence, index: SelectionIndex, request: Request) -> None:
     """The persona's own terms in the task, with diminishing returns (`phrases.text_score`)."""
     found = find_hits(index, request)
-    for persona, hits in found.items():
-        evidence.add(persona, text_score(hits))
-    evidence.explain.append(partial(_hit_items, found))
+    evidence.add({persona: text_score(hits) for persona, hits in found.items()}, partial(_hit_items, found))
 
 
 def _domains(evidence: Evidence, index: SelectionIndex, request: Request, claimed: list[dict[str, float]]) -> None:
     """The lexicon entries the task and the persona are both about, strongest first, with diminishing returns."""
     found = index.domains.evidence(index.domains.read(request, claimed))
+    values: dict[int, float] = {}
     for persona, entries in found.items():
         entries.sort(key=lambda item: -item[2])
-        evidence.add(persona, sum(_decayed(entries)))
-    evidence.explain.append(partial(_domain_items, found))
+        values[persona] = sum(_decayed(entries))
+    evidence.add(values, partial(_domain_items, found))
 
 
 def _decayed(entries: list[tuple[str, tuple[str, ...], float, str]]) -> list[float]:
@@ -129,9 +138,7 @@ def _prior(evidence: Evidence, index: SelectionIndex, request: Request) -> None:
             totals[persona] = totals.get(persona, 0.0) + weight
             matched.setdefault(persona, []).append(first_word[key])
     values = {persona: min(total, t.BODY_CAP) for persona, total in totals.items()}
-    for persona, value in values.items():
-        evidence.add(persona, value)
-    evidence.explain.append(partial(_items, "body", "description and body", matched, values, "body prose"))
+    evidence.add(values, partial(_items, "body", "description and body", matched, values, "body prose"))
 
 
 def _files(evidence: Evidence, request: Request, matched: list[list[Glob]], shares: list[float],
@@ -141,9 +148,7 @@ def _files(evidence: Evidence, request: Request, matched: list[list[Glob]], shar
     if not request.paths:
         return
     found = file_evidence(request.files, matched, shares, kinds)
-    for persona, score in found.scores.items():
-        evidence.add(persona, score)
-    evidence.explain.append(partial(_file_items, found))
+    evidence.add(found.scores, partial(_file_items, found))
 
 
 def _shapes(evidence: Evidence, index: SelectionIndex, request: Request) -> None:
@@ -157,18 +162,16 @@ def _shapes(evidence: Evidence, index: SelectionIndex, request: Request) -> None
             support = min(1.0, evidence.totals.get(persona, 0.0) / t.SHAPE_SUPPORT)  # never evidence alone
             if support > 0:
                 values[persona] = value * support
-                evidence.add(persona, value * support)
-        evidence.explain.append(partial(_items, "shape", shape, {p: [SHAPE_TEXT[shape]] for p in values}, values,
-                                        "request-shapes"))
+        evidence.add(values, partial(_items, "shape", shape, {p: [SHAPE_TEXT[shape]] for p in values}, values,
+                                     "request-shapes"))
 
 
 def _explicit(evidence: Evidence, index: SelectionIndex, request: Request) -> None:
     explicit = explicit_request(index, request.lowered)
     if explicit is not None:
-        evidence.add(explicit, t.EXPLICIT_WEIGHT)
-        evidence.explain.append(partial(_items, "explicit", index.names[explicit],
-                                        {explicit: [index.short_names[explicit]]}, {explicit: t.EXPLICIT_WEIGHT},
-                                        "name"))
+        values = {explicit: t.EXPLICIT_WEIGHT}
+        named = {explicit: [index.short_names[explicit]]}
+        evidence.add(values, partial(_items, "explicit", index.names[explicit], named, values, "name"))
 
 
 def _hit_items(found: dict[int, list[Hit]], persona: int) -> list[Item]:
