@@ -232,6 +232,17 @@ class _Builder:
                 self.add(word, source, kind, weight)
 
 
+class _PieceStems(dict[str, tuple[str, ...]]):
+    """A piece of prose cut at white space ("cache", "cache,", "(see") -> the stems of its words that say
+    something, read when first looked up: a function word is left out, and so is a word whose stem is
+    one ("others")."""
+
+    def __missing__(self, piece: str) -> tuple[str, ...]:
+        stems = (stem(word) for word in _WORD.findall(piece) if len(word) > 2 and is_content(word))
+        kept = self[piece] = tuple(found for found in stems if found not in STOPWORDS)
+        return kept
+
+
 class Deriver:
     """Derives profiles against one lexicon."""
 
@@ -240,7 +251,7 @@ class Deriver:
         tables = self.tables
         self.phrases = _Phrases(tables.known if tables is not None else None,
                                 tables.one_word_terms if tables is not None else frozenset())
-        self.body_pieces: dict[str, tuple[str, ...]] = {}  # a piece of prose -> the stems of its words that count
+        self.body_pieces = _PieceStems()  # a piece of prose -> the stems of its words that count
         self.section_kind = functools.cache(section_kind)  # a heading -> what its section says (`sections`)
         self.file_triggers: dict[str, FileTrigger] = {}  # a declared glob -> its trigger, shared like terms
 
@@ -248,13 +259,9 @@ class Deriver:
         """Stem counts of the description and the body's start: the weak prior's raw material.
 
         The text is cut at white space, and each distinct piece ("cache", "cache,", "(see") is read
-        once per catalog (`body_pieces`): the stems of its words that say something. A function word
-        is left out, and so is a word whose stem is one ("others").
+        once per catalog (`body_pieces`).
         """
         pieces = (persona.spec.description + "\n" + persona.body[: t.BODY_CHARS]).lower().split()
-        for piece in set(pieces).difference(self.body_pieces):
-            stems = (stem(word) for word in _WORD.findall(piece) if len(word) > 2 and is_content(word))
-            self.body_pieces[piece] = tuple(found for found in stems if found not in STOPWORDS)
         return Counter(chain.from_iterable(map(self.body_pieces.__getitem__, pieces)))
 
     def name_entries(self, text: str) -> tuple[dict[str, tuple[float, str]], int]:
