@@ -143,19 +143,23 @@ class Domains:
             return [{} for _file in matched]
         found: list[dict[str, float]] = []
         for entries in matched:
-            claims: dict[str, float] = {}
-            by_name: dict[str, float] = {}  # the strongest claim of each entry by a glob that names a kind of file
-            for entry in entries:
-                for name, claim in self.file_claims.get(entry.glob, ()):
-                    claims[name] = max(claims.get(name, 0.0), claim)
-                    if not entry.folder:
-                        by_name[name] = max(by_name.get(name, 0.0), claim)
+            claims = self._strongest(entries)
             if any(claims.get(name, 0.0) >= t.KIND_CLAIM for name in t.ACCOMPANYING_DOMAINS):
+                by_kind = self._strongest([entry for entry in entries if not entry.folder])
                 for name, claim in claims.items():
                     if name not in self.accompanying:
-                        claims[name] = max(by_name.get(name, 0.0), claim * t.KIND_FOLDER_FACTOR)
+                        claims[name] = max(by_kind.get(name, 0.0), claim * t.KIND_FOLDER_FACTOR)
             found.append(claims)
         return found
+
+    def _strongest(self, entries: Sequence[Glob]) -> dict[str, float]:
+        """The entries these matching globs claim a file for, each with its strongest claim."""
+        claims: dict[str, float] = {}
+        for entry in entries:
+            for name, claim in self.file_claims.get(entry.glob, ()):
+                if claim > claims.get(name, 0.0):
+                    claims[name] = claim
+        return claims
 
     def kinds(self, claimed: list[dict[str, float]]) -> list[frozenset[int] | None]:
         """For each file that is a test or a doc (an `ACCOMPANYING_DOMAINS` claim of at least `KIND_CLAIM`),
