@@ -408,8 +408,9 @@ def file_evidence(files: Sequence[FilePath], matched: Sequence[list[Glob]], shar
     `POPULAR_OWNERS` strongest claimants, so a request never walks every persona of a catalog.
     `shares`, one per file, scales what each file gives (tests beside the code they test count less:
     `Domains.shares`); without them every file counts in full. `kinds`, one per file, names the personas
-    a test or a doc belongs to (`Domains.kinds`; None for other files): any other persona that claims
-    such a file only by a folder it sits in claims it `KIND_FOLDER_FACTOR` as strongly.
+    a test or a doc belongs to (`Domains.kinds`; None for other files): any other persona's claim on such
+    a file by a folder it sits in counts `KIND_FOLDER_FACTOR`, so a glob that names a kind of file (`*.md`)
+    may claim it more strongly, as `Domains.claims` reads the lexicon's globs.
     """
     credit: dict[int, float] = {}
     claimed: list[tuple[str, dict[int, Glob]]] = []
@@ -419,11 +420,15 @@ def file_evidence(files: Sequence[FilePath], matched: Sequence[list[Glob]], shar
         claimed_by: dict[int, Glob] = {}  # and the glob it comes from
         strongest = 0.0  # the strongest claim before rarity: how much the file says at all
         excluded: set[int] = set()
+        owners = kinds[number] if kinds else None  # a test or a doc: first of all that, wherever it sits
         for entry in entries:
             excluded.update(entry.excluders)
             if entry.claims:
                 strongest = max(strongest, entry.strength)
+            kept_whole = owners if entry.folder else None  # a folder's claim on a test or a doc: but for its own
             for persona, claim in entry.claims:
+                if kept_whole is not None and persona not in kept_whole:
+                    claim *= t.KIND_FOLDER_FACTOR
                 if persona not in claims or claim > claims[persona]:
                     claims[persona] = claim
                     claimed_by[persona] = entry
@@ -432,11 +437,6 @@ def file_evidence(files: Sequence[FilePath], matched: Sequence[list[Glob]], shar
             claimed_by.pop(persona, None)
         if not claims:
             continue
-        owners = kinds[number] if kinds else None
-        if owners is not None:  # a test or a doc: first of all that, wherever it sits
-            for persona in claims:
-                if claimed_by[persona].folder and persona not in owners:
-                    claims[persona] *= t.KIND_FOLDER_FACTOR
         top = max(claims.values())
         scale = min(1.0, strongest / t.FULL_CLAIM)
         for persona, claim in claims.items():

@@ -23,6 +23,7 @@ ROLE_LINK_EXTRA = 3  # letters a role word may add to (or cut from) a term: "deb
 ROLE_ENDINGS = ("er", "or", "r", "ger", "ter", "ist", "ian", "ity", "ty")
 WORK_ENDINGS = ("ur", "ure", "e", "y", "ity", "ing", "al", "ion", "ics")
 JS_ENDING = "j"  # "nodejs" stems to "nodej": a JavaScript name may drop its "js" ("node" of node-specialist)
+_LONGER_ENDINGS = (*WORK_ENDINGS, JS_ENDING)  # what a term may add to a name's word (`Lexical.longer`)
 
 
 class Lexical:
@@ -62,7 +63,7 @@ class Lexical:
             if len(key) == 1:
                 for cut in range(1, ROLE_LINK_EXTRA + 1):
                     # Both words are real words ("c" of c-pro is not a short "csrf"), linked by an ending of work.
-                    if len(key[0]) - cut >= ROLE_LINK_MIN and key[0][-cut:] in (*WORK_ENDINGS, JS_ENDING):
+                    if len(key[0]) - cut >= ROLE_LINK_MIN and key[0][-cut:] in _LONGER_ENDINGS:
                         longer.setdefault(key[0][:-cut], []).append(key[0])
         self.longer = longer
         self.globs = lexicon_globs([(entry.name, entry.globs) for entry in entries])
