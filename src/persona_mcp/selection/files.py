@@ -425,7 +425,7 @@ def file_evidence(files: Sequence[FilePath], matched: Sequence[list[Glob]], shar
             excluded.update(entry.excluders)
             if entry.claims:
                 strongest = max(strongest, entry.strength)
-            kept_whole = owners if entry.folder else None  # a folder's claim on a test or a doc: but for its own
+            kept_whole = owners if entry.folder else None  # on a test or a doc, a folder claims half but for these
             for persona, claim in entry.claims:
                 if kept_whole is not None and persona not in kept_whole:
                     claim *= t.KIND_FOLDER_FACTOR
