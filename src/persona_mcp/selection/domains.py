@@ -56,6 +56,7 @@ class Domains:
             self.personas[name] = [(persona, weight * scale, where) for weight, persona, where in
                                    found[: t.DOMAIN_POSTINGS]]
         # The personas a test or a doc belongs to (`kinds`): the strongest about testing, or documentation.
+        self.kind_names = frozenset(t.ACCOMPANYING_DOMAINS)
         self.kind_owners: dict[str, frozenset[int]] = {}
         for name in t.ACCOMPANYING_DOMAINS:
             found_owners = self.personas.get(name, [])
@@ -73,6 +74,13 @@ class Domains:
                 self.file_claims[glob] = [(name, _file_claim(entry.specificity, tables.kinds.get(name)))
                                           for name in entry.about]
             self.accompanying = frozenset(name for name in tables.names if _accompanies(tables, name))
+        # What a task's words say of the entries they name or relate to (`_reading`), by their stems.
+        self.readings: dict[tuple[str, ...], tuple[tuple[str, float], ...]] = {}
+        if self.tables is not None:
+            for key, names in self.tables.keys.items():
+                self.readings[key] = tuple((name, _reading(self.tables, name, False)) for name in names)
+            for key, names in self.tables.related.items():  # a naming term is never a related word too
+                self.readings[key] = tuple((name, _reading(self.tables, name, True)) for name in names)
 
     def read(self, request: Request, claimed: list[dict[str, float]] | None = None) -> dict[str, Found]:
         """The entries a task is about, from its words and its files (`claimed`: their `claims`, when
@@ -87,17 +95,13 @@ class Domains:
                 end = start + length
                 if end > len(stems):
                     continue
-                key = tuple(stems[start:end])
-                naming, related = tables.keys.get(key, ()), tables.related.get(key, ())
-                if not (naming or related) or (end - start == 1 and task_words[start] in STOPWORDS):
+                readings = self.readings.get(tuple(stems[start:end]))
+                if readings is None or (length == 1 and task_words[start] in STOPWORDS):
                     continue
                 place = request.factor(start) * (t.CODE_FACTOR if all(request.code[start:end]) else 1.0)
                 matched = " ".join(task_words[start:end])
-                for names, is_related in ((naming, False), (related, True)):
-                    for name in names:
-                        work = t.WORK_TEXT_FACTOR if name in t.WORK_DOMAINS else 1.0
-                        strength = _strength(tables.kinds.get(name, ""), is_related)
-                        hits.setdefault(name, []).append((strength * place * work, matched))
+                for name, strength in readings:
+                    hits.setdefault(name, []).append((strength * place, matched))
         opening = 1 if task_words[:1] == ["please"] else 0
         if opening < len(stems) and not request.shapes.get("question"):
             for name in tables.verbs.get(stems[opening], ()):
@@ -144,7 +148,7 @@ class Domains:
         found: list[dict[str, float]] = []
         for entries in matched:
             claims = self._strongest(entries)
-            if any(claims.get(name, 0.0) >= t.KIND_CLAIM for name in t.ACCOMPANYING_DOMAINS):
+            if self._is_kind(claims):
                 by_kind = self._strongest([entry for entry in entries if not entry.folder])
                 for name, claim in claims.items():
                     if name not in self.accompanying:
@@ -167,11 +171,18 @@ class Domains:
         found: list[frozenset[int] | None] = []
         for claims in claimed:
             owners: frozenset[int] | None = None
-            for name, personas in self.kind_owners.items():
-                if claims.get(name, 0.0) >= t.KIND_CLAIM:
-                    owners = personas if owners is None else owners | personas
+            if self._is_kind(claims):
+                for name, personas in self.kind_owners.items():
+                    if claims.get(name, 0.0) >= t.KIND_CLAIM:
+                        owners = personas if owners is None else owners | personas
             found.append(owners)
         return found
+
+    def _is_kind(self, claims: dict[str, float]) -> bool:
+        """Whether a file with these claims is a test or a doc: an `ACCOMPANYING_DOMAINS` claim of at least
+        `KIND_CLAIM` (most files have none of them at all)."""
+        return not self.kind_names.isdisjoint(claims) and any(
+            claims.get(name, 0.0) >= t.KIND_CLAIM for name in self.kind_names)
 
     def shares(self, claimed: list[dict[str, float]]) -> list[float]:
         """What each file of a change says of what the change is about: a test beside the code it tests,
@@ -203,13 +214,17 @@ class Domains:
         return out
 
 
-def _strength(kind: str, related: bool) -> float:
-    """What a word of the task that names an entry of this kind says of it."""
+def _reading(tables: Lexical, name: str, related: bool) -> float:
+    """What a word of the task that names an entry (or, `related`, relates to it) says of it: the work
+    a task names (`WORK_DOMAINS`) counts `WORK_TEXT_FACTOR` as much."""
+    kind = tables.kinds.get(name, "")
     if kind == "language":
-        return (t.TASK_RELATED if related else t.TASK_TERM) * t.LANGUAGE_TEXT_FACTOR
-    if related:
-        return t.TASK_RELATED * (1.0 if kind == "domain" else t.TECH_RELATED_FACTOR)
-    return t.TASK_TERM
+        strength = (t.TASK_RELATED if related else t.TASK_TERM) * t.LANGUAGE_TEXT_FACTOR
+    elif related:
+        strength = t.TASK_RELATED * (1.0 if kind == "domain" else t.TECH_RELATED_FACTOR)
+    else:
+        strength = t.TASK_TERM
+    return strength * (t.WORK_TEXT_FACTOR if name in t.WORK_DOMAINS else 1.0)
 
 
 def _file_claim(specificity: float, kind: str | None) -> float:

@@ -261,6 +261,14 @@ def lexicon_globs(entries: Sequence[tuple[str, Sequence[str]]]) -> dict[str, Glo
     return found
 
 
+@dataclass(slots=True)
+class _Bucket:
+    """The globs filed under one folder or file name, or one dotted end."""
+
+    decided: list[Glob] = field(default_factory=list)  # every path with the key matches (`Glob.decided`)
+    tested: list[Glob] = field(default_factory=list)  # the others: tried on a path with the key
+
+
 class GlobTable:
     """Every glob a task's files are read against, filed under their literals; matched case-insensitively.
 
@@ -273,8 +281,8 @@ class GlobTable:
         lexicon = lexicon or {}
         self.globs: dict[str, Glob] = {}  # the personas' globs (the lexicon's others are in the buckets only)
         self.skipped: list[str] = []  # globs left out: too costly, or past `MAX_UNKEYED`
-        self.by_part: dict[str, list[Glob]] = {}  # a folder or file name
-        self.by_ext: dict[str, list[Glob]] = {}  # a dotted end
+        self.by_part: dict[str, _Bucket] = {}  # a folder or file name
+        self.by_ext: dict[str, _Bucket] = {}  # a dotted end
         self.by_start: dict[str, list[Glob]] = {}  # a name's first letters
         self.unkeyed: list[Glob] = []  # globs with no literal to file them under: tried on every path
         for persona, triggers in enumerate(globs):
@@ -332,7 +340,8 @@ class GlobTable:
         elif entry.key[0] == "start":
             self.by_start.setdefault(entry.key[1], []).append(entry)
         else:
-            (self.by_part if entry.key[0] == "part" else self.by_ext).setdefault(entry.key[1], []).append(entry)
+            bucket = (self.by_part if entry.key[0] == "part" else self.by_ext).setdefault(entry.key[1], _Bucket())
+            (bucket.decided if entry.decided else bucket.tested).append(entry)
 
     def match(self, path: str) -> list[str]:
         """The globs that match a path (normalised: see `request.normalise_path`), in a stable order."""
@@ -345,10 +354,14 @@ class GlobTable:
         only on a path that holds the text it needs, which most do not.
         """
         lowered = file.lowered
-        found = [entry for part in dict.fromkeys(file.parts) for entry in self.by_part.get(part, ())
-                 if entry.decided or (entry.needs in lowered and entry.match(file))]
-        found += [entry for end in file.ends for entry in self.by_ext.get(end, ())
-                  if entry.decided or (entry.needs in lowered and entry.match(file))]
+        found: list[Glob] = []
+        for keys, table in ((dict.fromkeys(file.parts), self.by_part), (file.ends, self.by_ext)):
+            for key in keys:
+                bucket = table.get(key)
+                if bucket is not None:
+                    found += bucket.decided
+                    if bucket.tested:
+                        found += [entry for entry in bucket.tested if entry.needs in lowered and entry.match(file)]
         named: dict[str, Glob] = {}  # a glob filed by its start is met again in each part that has that start
         for part in file.parts:
             for length in self.start_lengths.get(part[:MIN_PREFIX], ()):
@@ -422,9 +435,11 @@ def file_evidence(files: Sequence[FilePath], matched: Sequence[list[Glob]], shar
         excluded: set[int] = set()
         owners = kinds[number] if kinds else None  # a test or a doc: first of all that, wherever it sits
         for entry in entries:
-            excluded.update(entry.excluders)
-            if entry.claims:
-                strongest = max(strongest, entry.strength)
+            if entry.excluders:
+                excluded.update(entry.excluders)
+            if not entry.claims:  # a glob of the lexicon that no persona of the catalog declares
+                continue
+            strongest = max(strongest, entry.strength)
             kept_whole = owners if entry.folder else None  # on a test or a doc, a folder claims half but for these
             for persona, claim in entry.claims:
                 if kept_whole is not None and persona not in kept_whole:

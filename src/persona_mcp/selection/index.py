@@ -63,9 +63,12 @@ class SelectionIndex:
         self.lengths = {first: tuple(sorted(found)) for first, found in lengths.items()}
         # Two-word phrases of content words also match with a few words between them ("improve save
         # performance"); one with a function word ("fails on") must be matched as written.
-        self.gapped = frozenset(key for key, found in self.postings.items()
-                                if len(key) == 2 and all(is_content(w) for w in found[0][2].text.lower().split()))
-        self.gapped_starts = frozenset(key[0] for key in self.gapped)
+        # The first stem of such a phrase -> the last stems of those it starts.
+        gapped: dict[str, set[str]] = {}
+        for key, found in self.postings.items():
+            if len(key) == 2 and all(is_content(w) for w in found[0][2].text.lower().split()):
+                gapped.setdefault(key[0], set()).add(key[1])
+        self.gapped = {first: frozenset(lasts) for first, lasts in gapped.items()}
         # The personas' globs and the lexicon's, in one table: a request looks each of its files up once.
         self.globs = GlobTable([profile.globs for profile in self.profiles],
                                lexical(lexicon).globs if lexicon is not None else None)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from persona_mcp.selection import tunables as t
 from persona_mcp.selection.derive import Term
-from persona_mcp.selection.index import SelectionIndex
+from persona_mcp.selection.index import Posting, SelectionIndex
 from persona_mcp.selection.request import Request
 from persona_mcp.text import STOPWORDS
 
@@ -33,41 +33,46 @@ def find_hits(index: SelectionIndex, request: Request) -> dict[int, list[Hit]]:
     `PRACTICAL_SHAPE_FACTOR` of its weight unless the request asks to be taught.
     """
     stems, task_words, code = request.stems, request.words, request.code
-    found: dict[int, list[Hit]] = {}
+    count = len(stems)
+    # Where terms occur: (start, end, gap factor, postings), each term as written, then each two-word
+    # phrase with words between its two.
+    places: list[tuple[int, int, float, list[Posting]]] = []
     for start, first in enumerate(stems):
         lengths = index.lengths.get(first)
         if lengths is None:
             continue
-        spans = [(start + length, 1.0) for length in lengths if start + length <= len(stems)]
-        if first in index.gapped_starts:
-            spans += [(end, t.GAP_FACTOR) for end in range(start + 3, min(start + 3 + t.PHRASE_GAP, len(stems) + 1))]
-        for end, gap in spans:
-            key = tuple(stems[start:end]) if gap == 1.0 else (first, stems[end - 1])
-            if gap != 1.0 and key not in index.gapped:
-                continue
-            postings = index.postings.get(key)
-            if postings is None:
-                continue
-            if len(key) == 1 and task_words[start] in STOPWORDS:
-                continue
-            in_code = all(code[start:end])
-            place = request.factor(start) * gap
-            matched = " ".join(task_words[start:end])
-            made: dict[tuple[int, float], Hit] = {}  # personas that share a term (`derive`) share its hit
-            for persona, weight, term in postings:
-                hit = made.get((id(term), weight))
-                if hit is None:
-                    shared = (id(term), weight)
-                    if in_code and term.kind == "activity":
-                        weight *= t.CODE_FACTOR
-                    if term.shape_only and not request.teaching:
-                        weight *= t.PRACTICAL_SHAPE_FACTOR
-                    hit = made[shared] = Hit(term, matched, start, end, weight * place)
-                hits = found.get(persona)
-                if hits is None:
-                    found[persona] = [hit]
-                else:
-                    hits.append(hit)
+        for length in lengths:  # shortest first
+            end = start + length
+            if end > count:
+                break
+            postings = index.postings.get(tuple(stems[start:end]))
+            if postings is not None and (length > 1 or task_words[start] not in STOPWORDS):
+                places.append((start, end, 1.0, postings))
+        lasts = index.gapped.get(first)
+        if lasts is not None:
+            for end in range(start + 3, min(start + 3 + t.PHRASE_GAP, count + 1)):
+                if stems[end - 1] in lasts:
+                    places.append((start, end, t.GAP_FACTOR, index.postings[(first, stems[end - 1])]))
+    found: dict[int, list[Hit]] = {}
+    for start, end, gap, postings in places:
+        in_code = all(code[start:end])
+        place = request.factor(start) * gap
+        matched = " ".join(task_words[start:end])
+        made: dict[tuple[int, float], Hit] = {}  # personas that share a term (`derive`) share its hit
+        for persona, weight, term in postings:
+            hit = made.get((id(term), weight))
+            if hit is None:
+                shared = (id(term), weight)
+                if in_code and term.kind == "activity":
+                    weight *= t.CODE_FACTOR
+                if term.shape_only and not request.teaching:
+                    weight *= t.PRACTICAL_SHAPE_FACTOR
+                hit = made[shared] = Hit(term, matched, start, end, weight * place)
+            hits = found.get(persona)
+            if hits is None:
+                found[persona] = [hit]
+            else:
+                hits.append(hit)
     return {persona: _settle(hits) for persona, hits in found.items()}
 
 
