@@ -156,6 +156,8 @@ def _dotted_ends(parts: list[str]) -> list[str]:
     """Every dotted end of every part: "a.test.ts" -> "test.ts", "ts"; a dotfile's own dot starts none."""
     ends = []
     for part in parts:
+        if "." not in part:  # most folders
+            continue
         at = part.find(".", 1)
         while at != -1 and at < len(part) - 1:
             ends.append(part[at + 1:])
@@ -266,6 +268,7 @@ class _Bucket:
     """The globs filed under one folder or file name, or one dotted end."""
 
     decided: list[Glob] = field(default_factory=list)  # every path with the key matches (`Glob.decided`)
+    in_folder: list[Glob] = field(default_factory=list)  # every path with the key as a folder (`**/api/**`)
     tested: list[Glob] = field(default_factory=list)  # the others: tried on a path with the key
 
 
@@ -341,7 +344,12 @@ class GlobTable:
             self.by_start.setdefault(entry.key[1], []).append(entry)
         else:
             bucket = (self.by_part if entry.key[0] == "part" else self.by_ext).setdefault(entry.key[1], _Bucket())
-            (bucket.decided if entry.decided else bucket.tested).append(entry)
+            if entry.decided:
+                bucket.decided.append(entry)
+            elif entry.decided_by == ("folder", entry.key[1]):
+                bucket.in_folder.append(entry)
+            else:
+                bucket.tested.append(entry)
 
     def match(self, path: str) -> list[str]:
         """The globs that match a path (normalised: see `request.normalise_path`), in a stable order."""
@@ -355,13 +363,20 @@ class GlobTable:
         """
         lowered = file.lowered
         found: list[Glob] = []
-        for keys, table in ((dict.fromkeys(file.parts), self.by_part), (file.ends, self.by_ext)):
-            for key in keys:
-                bucket = table.get(key)
-                if bucket is not None:
-                    found += bucket.decided
-                    if bucket.tested:
-                        found += [entry for entry in bucket.tested if entry.needs in lowered and entry.match(file)]
+        for part in dict.fromkeys(file.parts):
+            bucket = self.by_part.get(part)
+            if bucket is not None:
+                found += bucket.decided
+                if bucket.in_folder and part in file.folders:
+                    found += bucket.in_folder
+                if bucket.tested:
+                    found += [entry for entry in bucket.tested if entry.needs in lowered and entry.match(file)]
+        for end in file.ends:
+            bucket = self.by_ext.get(end)
+            if bucket is not None:
+                found += bucket.decided
+                if bucket.tested:
+                    found += [entry for entry in bucket.tested if entry.needs in lowered and entry.match(file)]
         named: dict[str, Glob] = {}  # a glob filed by its start is met again in each part that has that start
         for part in file.parts:
             for length in self.start_lengths.get(part[:MIN_PREFIX], ()):
