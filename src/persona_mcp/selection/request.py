@@ -26,8 +26,8 @@ _INTERROGATIVE = re.compile(
 _TRACE_LINES = (r"[ \t]*File \"[^\"\n]+\", line \d+", r"[ \t]*at [\w$.<>/]+ ?\(?[^)\n]*:\d+", r"panic: ",
                 r"goroutine \d+ \[", r"[ \t]*\w+(?:Error|Exception): ", r"[ \t]*#\d+[ \t]+0x[0-9a-f]+")
 _TRACE_LINE = re.compile("|".join(_TRACE_LINES))  # matched at the start of each line (`has_trace`)
-_TRACE_MARK = re.compile(r"Traceback \(most recent call last\)|thread '[^'\n]*' panicked at|Exception in thread \""
-                         r"|Segmentation fault|SIGSEGV")
+_TRACE_MARKS = ("Traceback (most recent call last)", 'Exception in thread "', "Segmentation fault", "SIGSEGV")
+_PANIC = re.compile(r"thread '[^'\n]*' panicked at")  # Rust's, searched for where "' panicked at" is
 _REPORT_PHRASES = ("steps to reproduce", "expected behavior", "expected behaviour", "actual behavior",
                    "actual behaviour", "to reproduce:")
 _TEACH_ME = re.compile(r"(?:please\s+)?(?:explain|describe how|teach me|help me understand|walk me through)\b",
@@ -170,7 +170,9 @@ def normalise_paths(files: Iterable[str]) -> list[str]:
 def has_trace(text: str) -> bool:
     """Whether the text carries a stack trace (Python, Java, JavaScript, Go, Rust, C) or a crash report."""
     # Line by line: a search for "a line start, then ..." tries every character of the text.
-    return bool(_TRACE_MARK.search(text)) or any(_TRACE_LINE.match(line) for line in text.split("\n"))
+    if any(mark in text for mark in _TRACE_MARKS) or ("' panicked at" in text and _PANIC.search(text)):
+        return True
+    return any(_TRACE_LINE.match(line) for line in text.split("\n"))
 
 
 def request_shapes(text: str, lowered: str, files: list[str], task_words: list[str]) -> dict[str, float]:
