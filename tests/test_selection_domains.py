@@ -178,7 +178,7 @@ def test_a_folder_says_less_of_a_test_or_a_doc_that_sits_in_it() -> None:
     index = SelectionIndex([agent("helper", "Helps.")], builtin_lexicon())
 
     def claims(path: str) -> dict[str, float]:
-        return index.domains.claims([index.globs.matching(read_path(path))])[0]
+        return index.domains.read_files([index.globs.matching(read_path(path))]).claims[0]
 
     assert claims("src/components/Banner.vue")["frontend"] == 1.0
     doc = claims("docs/theme/components/Banner.vue")

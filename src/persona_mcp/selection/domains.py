@@ -28,6 +28,15 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True, slots=True)
+class FileReading:
+    """What the lexicon's globs say of a task's files (`Domains.read_files`): one item per file."""
+
+    claims: list[dict[str, float]]  # the entries the file's globs claim it for, each with its claim
+    kinds: list[frozenset[int] | None]  # a test or a doc: the personas it belongs to; None for another file
+    shares: list[float]  # what the file says of what the change is about, beside the others
+
+
+@dataclass(frozen=True, slots=True)
 class Found:
     """An entry a task is about: how strongly, and the words and files that say so."""
 
@@ -82,9 +91,9 @@ class Domains:
             for key, names in self.tables.related.items():  # a naming term is never a related word too
                 self.readings[key] = tuple((name, _reading(self.tables, name, True)) for name in names)
 
-    def read(self, request: Request, claimed: list[dict[str, float]] | None = None) -> dict[str, Found]:
-        """The entries a task is about, from its words and its files (`claimed`: their `claims`, when
-        the caller has them already), with their parents."""
+    def read(self, request: Request, files: FileReading | None = None) -> dict[str, Found]:
+        """The entries a task is about, from its words and its files (`files`: what `read_files` says of them,
+        when the caller has it already), with their parents."""
         tables = self.tables
         if tables is None:
             return {}
@@ -114,9 +123,9 @@ class Domains:
             seen = list(dict.fromkeys(word for _, word in named))
             strength = sum(value * t.DECAY ** rank for rank, (value, _) in enumerate(named[: len(seen)]))
             result[name] = Found(strength, tuple(seen))
-        if claimed is None:
-            claimed = self.claims([self.globs.matching(file) for file in request.files])
-        for name, found_files in self._files(request.files, claimed).items():
+        if files is None:
+            files = self.read_files([self.globs.matching(file) for file in request.files])
+        for name, found_files in self._files(request.files, files).items():
             before = result.get(name)
             if before is None:
                 result[name] = found_files
@@ -138,23 +147,36 @@ class Domains:
                     result[parent] = Found(share, found.matched)
         return result
 
-    def claims(self, matched: Sequence[Sequence[Glob]]) -> list[dict[str, float]]:
-        """For each file (`matched`: the globs of the table that match it), the entries whose globs match it
-        and what the file says of each. A test or a doc is first of all that (`KIND_CLAIM`): an entry that
-        claims it only by a folder it sits in (`components/` of `docs/.vitepress/theme/components/X.vue`)
-        claims it `KIND_FOLDER_FACTOR` as strongly, as a persona does (`files.file_evidence`)."""
+    def read_files(self, matched: Sequence[Sequence[Glob]]) -> FileReading:
+        """What the lexicon's globs say of a task's files (`matched`: the globs of the table that match each).
+
+        A test or a doc is first of all that (`KIND_CLAIM`): an entry that claims it only by a folder it
+        sits in (`components/` of `docs/.vitepress/theme/components/X.vue`) claims it `KIND_FOLDER_FACTOR`
+        as strongly, as a persona does (`files.file_evidence`), and it belongs to the personas most about
+        its kind (`kind_owners`). A test beside the code it tests, or docs beside the code they document,
+        says `ACCOMPANYING_FACTOR` as much of what the change is about as any other file.
+        """
         if self.tables is None:
-            return [{} for _file in matched]
-        found: list[dict[str, float]] = []
+            return FileReading([{} for _file in matched], [None] * len(matched), [1.0] * len(matched))
+        claimed: list[dict[str, float]] = []
+        kinds: list[frozenset[int] | None] = []
         for entries in matched:
             claims = self._strongest(entries)
-            if self._is_kind(claims):
-                by_kind = self._strongest([entry for entry in entries if not entry.folder])
-                for name, claim in claims.items():
-                    if name not in self.accompanying:
-                        claims[name] = max(by_kind.get(name, 0.0), claim * t.KIND_FOLDER_FACTOR)
-            found.append(claims)
-        return found
+            owners: frozenset[int] | None = None
+            if not self.kind_names.isdisjoint(claims):  # most files claim neither testing nor documentation
+                for name, personas in self.kind_owners.items():
+                    if claims.get(name, 0.0) >= t.KIND_CLAIM:
+                        owners = personas if owners is None else owners | personas
+                if any(claims.get(name, 0.0) >= t.KIND_CLAIM for name in self.kind_names):
+                    by_kind = self._strongest([entry for entry in entries if not entry.folder])
+                    for name, claim in claims.items():
+                        if name not in self.accompanying:
+                            claims[name] = max(by_kind.get(name, 0.0), claim * t.KIND_FOLDER_FACTOR)
+            claimed.append(claims)
+            kinds.append(owners)
+        beside = [not self.accompanying.isdisjoint(claims) for claims in claimed]
+        shares = [1.0] * len(claimed) if all(beside) else [t.ACCOMPANYING_FACTOR if aside else 1.0 for aside in beside]
+        return FileReading(claimed, kinds, shares)
 
     def _strongest(self, entries: Sequence[Glob]) -> dict[str, float]:
         """The entries these matching globs claim a file for, each with its strongest claim."""
@@ -165,38 +187,11 @@ class Domains:
                     claims[name] = claim
         return claims
 
-    def kinds(self, claimed: list[dict[str, float]]) -> list[frozenset[int] | None]:
-        """For each file that is a test or a doc (an `ACCOMPANYING_DOMAINS` claim of at least `KIND_CLAIM`),
-        the personas it belongs to (`kind_owners`); None for any other file."""
-        found: list[frozenset[int] | None] = []
-        for claims in claimed:
-            owners: frozenset[int] | None = None
-            if self._is_kind(claims):
-                for name, personas in self.kind_owners.items():
-                    if claims.get(name, 0.0) >= t.KIND_CLAIM:
-                        owners = personas if owners is None else owners | personas
-            found.append(owners)
-        return found
-
-    def _is_kind(self, claims: dict[str, float]) -> bool:
-        """Whether a file with these claims is a test or a doc: an `ACCOMPANYING_DOMAINS` claim of at least
-        `KIND_CLAIM` (most files have none of them at all)."""
-        return not self.kind_names.isdisjoint(claims) and any(
-            claims.get(name, 0.0) >= t.KIND_CLAIM for name in self.kind_names)
-
-    def shares(self, claimed: list[dict[str, float]]) -> list[float]:
-        """What each file of a change says of what the change is about: a test beside the code it tests,
-        or docs beside the code they document, `ACCOMPANYING_FACTOR`; any other file 1."""
-        beside = [not self.accompanying.isdisjoint(claims) for claims in claimed]
-        if all(beside):
-            return [1.0] * len(claimed)
-        return [t.ACCOMPANYING_FACTOR if aside else 1.0 for aside in beside]
-
-    def _files(self, files: Sequence[FilePath], claimed: list[dict[str, float]]) -> dict[str, Found]:
+    def _files(self, files: Sequence[FilePath], reading: FileReading) -> dict[str, Found]:
         """Entries by the files their globs match: each file's share, by how specific its best glob is."""
         credit: dict[str, float] = {}
         named: dict[str, list[str]] = {}
-        for file, claims, share in zip(files, claimed, self.shares(claimed), strict=True):
+        for file, claims, share in zip(files, reading.claims, reading.shares, strict=True):
             path = file.path
             for name, claim in claims.items():
                 credit[name] = credit.get(name, 0.0) + claim * share

@@ -187,7 +187,7 @@ class Glob:
     needs: str  # text in every path it matches (`_needed_text`): a path without it meets no regex
     folder: bool  # it names a folder, not a kind of file (`names_folder`)
     owners: list[tuple[int, float]] = field(default_factory=list)  # (persona, weight) of those it argues for
-    about: list[str] = field(default_factory=list)  # the lexicon entries whose globs it is (`Domains.claims`)
+    about: list[str] = field(default_factory=list)  # the lexicon entries whose globs it is (`Domains.read_files`)
     excluders: list[int] = field(default_factory=list)  # personas that take its files back with `!glob`
     rarity: float = 1.0
     claims: list[tuple[int, float]] = field(default_factory=list)  # (persona, claim) of the strongest owners
@@ -276,7 +276,7 @@ class GlobTable:
     """Every glob a task's files are read against, filed under their literals; matched case-insensitively.
 
     The personas' globs argue for (or take files back from) personas; the lexicon's say what a file is
-    about (`Domains.claims`). One table holds both, so each file is looked up once for both signals.
+    about (`Domains.read_files`). One table holds both, so each file is looked up once for both signals.
     """
 
     def __init__(self, globs: Sequence[Sequence[FileTrigger]], lexicon: Mapping[str, Glob] | None = None) -> None:
@@ -435,10 +435,10 @@ def file_evidence(files: Sequence[FilePath], matched: Sequence[list[Glob]], shar
     the files. A glob shared by more than `POPULAR_OWNERS` personas adds only to its
     `POPULAR_OWNERS` strongest claimants, so a request never walks every persona of a catalog.
     `shares`, one per file, scales what each file gives (tests beside the code they test count less:
-    `Domains.shares`); without them every file counts in full. `kinds`, one per file, names the personas
-    a test or a doc belongs to (`Domains.kinds`; None for other files): any other persona's claim on such
+    `Domains.read_files`); without them every file counts in full. `kinds`, one per file, names the personas
+    a test or a doc belongs to (`Domains.read_files`; None for other files): any other persona's claim on such
     a file by a folder it sits in counts `KIND_FOLDER_FACTOR`, so a glob that names a kind of file (`*.md`)
-    may claim it more strongly, as `Domains.claims` reads the lexicon's globs.
+    may claim it more strongly, as `Domains.read_files` reads the lexicon's globs.
     """
     credit: dict[int, float] = {}
     claimed: list[tuple[str, dict[int, Glob]]] = []

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from persona_mcp.selection import tunables as t
+from persona_mcp.selection.domains import FileReading
 from persona_mcp.selection.files import FileEvidence, Glob, file_evidence
 from persona_mcp.selection.index import SelectionIndex
 from persona_mcp.selection.phrases import Hit, find_hits, text_score
@@ -73,11 +74,11 @@ def rank(index: SelectionIndex, request: Request) -> Ranking:
     """Personas with positive evidence, best first (ties broken by name)."""
     evidence = Evidence()
     matched = [index.globs.matching(file) for file in request.files]  # the personas' globs and the lexicon's
-    claimed = index.domains.claims(matched)  # what the lexicon's globs say of each file
+    files = index.domains.read_files(matched)  # what the lexicon's globs say of each file
     _text(evidence, index, request)
-    _domains(evidence, index, request, claimed)
+    _domains(evidence, index, request, files)
     _prior(evidence, index, request)
-    _files(evidence, request, matched, index.domains.shares(claimed), index.domains.kinds(claimed))
+    _files(evidence, request, matched, files.shares, files.kinds)
     _shapes(evidence, index, request)  # after the others: a shape modifies the evidence a persona has
     _explicit(evidence, index, request)
     scores = {p: round(total * index.weights[p], 4) for p, total in evidence.totals.items() if total > 0}
@@ -113,9 +114,9 @@ def _text(evidence: Evidence, index: SelectionIndex, request: Request) -> None:
     evidence.add({persona: text_score(hits) for persona, hits in found.items()}, partial(_hit_items, found))
 
 
-def _domains(evidence: Evidence, index: SelectionIndex, request: Request, claimed: list[dict[str, float]]) -> None:
+def _domains(evidence: Evidence, index: SelectionIndex, request: Request, files: FileReading) -> None:
     """The lexicon entries the task and the persona are both about, strongest first, with diminishing returns."""
-    found = index.domains.evidence(index.domains.read(request, claimed))
+    found = index.domains.evidence(index.domains.read(request, files))
     values: dict[int, float] = {}
     for persona, entries in found.items():
         entries.sort(key=lambda item: -item[2])
@@ -144,7 +145,7 @@ def _prior(evidence: Evidence, index: SelectionIndex, request: Request) -> None:
 def _files(evidence: Evidence, request: Request, matched: list[list[Glob]], shares: list[float],
            kinds: list[frozenset[int] | None]) -> None:
     """The persona's own globs (declared, or a rule's `globs`/`applyTo`) on the task's files; a test beside
-    the code it tests counts less (`Domains.shares`), and a folder says less of a test or a doc (`Domains.kinds`)."""
+    the code it tests counts less, and a folder says less of a test or a doc (`Domains.read_files`)."""
     if not request.paths:
         return
     found = file_evidence(request.files, matched, shares, kinds)
