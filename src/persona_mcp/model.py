@@ -40,7 +40,10 @@ def short_name(name: str) -> str:
 
 
 class _Frontmatter(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
+    # defer_build: the models of what files hold build their validators when a file is first read, not at import,
+    # since the server answers its handshake and tools/list without reading one (PersonaInfo's validator builds
+    # McpPreference's part for itself).
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True, defer_build=True)
 
 
 class McpPreference(_Frontmatter):
@@ -170,7 +173,7 @@ FRONTMATTER_KEYS: tuple[str, ...] = tuple(
 class Persona(BaseModel):
     """A validated persona: its frontmatter, its body, and where it came from."""
 
-    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True, defer_build=True)  # as _Frontmatter
 
     spec: PersonaSpec
     body: str
@@ -273,7 +276,7 @@ Severity = Literal["error", "warning"]
 class Diagnostic(BaseModel):
     """One problem found in a persona file, with where it is and how to fix it."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)  # as _Frontmatter
 
     path: str = Field(description="The file the problem is in.")
     line: int | None = Field(default=None, description="1-based line in the file, when known.")
