@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from persona_mcp.selection import tunables as t
@@ -119,7 +120,7 @@ class Domains:
             hits.setdefault(t.MEASURED_DOMAIN, []).append((t.TASK_RELATED, request.measured))
         result: dict[str, Found] = {}
         for name, named in hits.items():
-            named.sort(key=lambda hit: -hit[0])
+            named.sort(key=itemgetter(0), reverse=True)  # stable: equal values keep their order
             seen = list(dict.fromkeys(word for _, word in named))
             strength = sum(value * t.DECAY ** rank for rank, (value, _) in enumerate(named[: len(seen)]))
             result[name] = Found(strength, tuple(seen))

@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
+from operator import itemgetter
 
 from persona_mcp.selection import tunables as t
 from persona_mcp.selection.domains import FileReading
@@ -119,7 +120,7 @@ def _domains(evidence: Evidence, index: SelectionIndex, request: Request, files:
     found = index.domains.evidence(index.domains.read(request, files))
     values: dict[int, float] = {}
     for persona, entries in found.items():
-        entries.sort(key=lambda item: -item[2])
+        entries.sort(key=itemgetter(2), reverse=True)  # stable: equal values keep their order
         values[persona] = sum(_decayed(entries))
     evidence.add(values, partial(_domain_items, found))
 
