@@ -26,6 +26,16 @@ def test_tokens_mark_words_that_come_from_code() -> None:
     assert marked["force"] and marked["optimize"] and marked["send"] and marked["comment"]
 
 
+
+def test_words_are_cut_at_punctuation_spaces_and_letters_past_ascii() -> None:
+    text = "Done. Fix (the) café's render—fast, e.g. v1.2: see src/app.ts, $ref and C++!\n\tNext..."
+    found, code, _stems = analyse(text)
+    assert found == ["done", "fix", "the", "caf", "s", "render", "fast", "e", "g", "v1", "2", "see", "src", "app",
+                     "ts", "ref", "and", "c++", "next"]
+    marked = dict(zip(found, code, strict=True))
+    assert marked["done"] is False and marked["next"] is False  # a sentence's last word is prose, dot or not
+    assert marked["src"] and marked["app"]  # a path is code
+
 def test_a_name_written_as_one_word_stays_whole_in_camel_case() -> None:
     names = frozenset({"typescript", "github", "devop"})
     text = "Share TypeScript config across GitHub Actions and DevOps scripts, not in convertToJSValue"
