@@ -84,13 +84,11 @@ class Domains:
                 self.file_claims[glob] = [(name, _file_claim(entry.specificity, tables.kinds.get(name)))
                                           for name in entry.about]
             self.accompanying = frozenset(name for name in tables.names if _accompanies(tables, name))
-        # What a task's words say of the entries they name or relate to (`_reading`), by their stems.
-        self.readings: dict[tuple[str, ...], tuple[tuple[str, float], ...]] = {}
+        # What a task's word says of an entry it names and of one it relates to (`_reading`).
+        self.strengths: dict[str, tuple[float, float]] = {}
         if self.tables is not None:
-            for key, names in self.tables.keys.items():
-                self.readings[key] = tuple((name, _reading(self.tables, name, False)) for name in names)
-            for key, names in self.tables.related.items():  # a naming term is never a related word too
-                self.readings[key] = tuple((name, _reading(self.tables, name, True)) for name in names)
+            self.strengths = {name: (_reading(self.tables, name, False), _reading(self.tables, name, True))
+                              for name in self.tables.names}
 
     def read(self, request: Request, files: FileReading | None = None) -> dict[str, Found]:
         """The entries a task is about, from its words and its files (`files`: what `read_files` says of them,
@@ -105,13 +103,13 @@ class Domains:
                 end = start + length
                 if end > len(stems):
                     continue
-                readings = self.readings.get(tuple(stems[start:end]))
+                readings = tables.readings.get(tuple(stems[start:end]))
                 if readings is None or (length == 1 and task_words[start] in STOPWORDS):
                     continue
                 place = request.factor(start) * (t.CODE_FACTOR if all(request.code[start:end]) else 1.0)
                 matched = " ".join(task_words[start:end])
-                for name, strength in readings:
-                    hits.setdefault(name, []).append((strength * place, matched))
+                for name, related in readings:
+                    hits.setdefault(name, []).append((self.strengths[name][related] * place, matched))
         opening = 1 if task_words[:1] == ["please"] else 0
         if opening < len(stems) and not request.shapes.get("question"):
             for name in tables.verbs.get(stems[opening], ()):

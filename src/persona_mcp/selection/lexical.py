@@ -36,6 +36,9 @@ class Lexical:
         self.parents = {entry.name: tuple(d for d in entry.domains if d != entry.name) for entry in entries}
         self.keys = _file(entries, naming=True)  # stems of a naming term -> its entries
         self.related = {key: names for key, names in _file(entries, naming=False).items() if key not in self.keys}
+        # Both in one table, as a task is read: stems -> (entry, whether the words are only related to it).
+        self.readings = {key: tuple((name, False) for name in names) for key, names in self.keys.items()}
+        self.readings.update({key: tuple((name, True) for name in names) for key, names in self.related.items()})
         # A domain's own name names it in a persona's name ("build-engineer"), where it is not a term
         # of a task's text ("build a form").
         self.domain_names = {key: (entry.name,) for entry in entries if entry.kind == "domain"
