@@ -55,11 +55,12 @@ def _read_yaml(frontmatter: str, offset: int) -> tuple[yaml.Node | None, Any] | 
     """The frontmatter's node tree (for line numbers) and its values, or why it cannot be read."""
     import yaml
 
+    from persona_mcp.yaml_loader import Loader
+
     try:
         # One parse: compose the node tree (its marks give line numbers, and its size is checked
         # before aliases are expanded), then build the values from that same tree.
-        # libyaml's parser when PyYAML was built with it (the wheels are), the pure-Python one otherwise.
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(frontmatter)
+        loader = Loader(frontmatter)
         try:
             root = loader.get_single_node()
             # Only anchors (&name) make aliases that can multiply values; without one there is

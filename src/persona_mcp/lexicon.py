@@ -197,12 +197,14 @@ def parse_lexicon(text: str, path: str, base: Lexicon) -> tuple[Lexicon, list[Di
     """`base` extended by the lexicon file's `text`, or `base` itself and the diagnostics when it has errors."""
     import yaml
 
+    from persona_mcp.yaml_loader import Loader
+
     problems: list[Diagnostic] = []
 
     def report(message: str, hint: str, *, line: int | None = None, fld: str | None = None) -> None:
         problems.append(Diagnostic(path=path, line=line, field=fld, message=message, hint=hint))
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
+    loader = Loader(text)
     try:
         root = loader.get_single_node()
         if root is not None and "&" in text and _has_alias(root):  # an alias needs an anchor (&name)
