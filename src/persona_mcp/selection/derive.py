@@ -146,12 +146,38 @@ class _Phrases:
         self.names = names
         self.read: dict[str, _Phrase] = {}
         self.terms: dict[tuple[str, float, str, str], Term] = {}
+        self.items: dict[tuple[str, bool], tuple[tuple[str, bool], ...]] = {}  # (item, negative) -> `item`
 
     def __call__(self, text: str) -> _Phrase:
         phrase = self.read.get(text)
         if phrase is None:
             phrase = self.read[text] = self._read(text)
         return phrase
+
+    def item(self, item: str, negative: bool) -> tuple[tuple[str, bool], ...]:
+        """The texts a list item of prose adds to a persona's terms (`_Builder.add_prose`), each with whether
+        it is added as declared: worked out once per distinct item, as many personas write the same items.
+
+        A short item is kept whole, as its content words in order ("identify performance bottlenecks"),
+        then each content word. What argues against is read as written: "UI-only fixes", not "fixes". A
+        short item made only of question words ("how do I", "why does") is kept whole as well, as
+        declared: it names a request shape.
+        """
+        found = self.items.get((item, negative))
+        if found is not None:
+            return found
+        item_words = words(item, self.names)
+        content = [word for word in item_words if is_content(word)]
+        if not content:
+            shape = 1 < len(item_words) <= MAX_ITEM_WORDS and _is_shape_only(item_words)
+            found = ((item, True),) if shape else ()
+        elif negative:
+            found = ((" ".join(content), False),) if len(content) <= MAX_ITEM_WORDS else ()
+        else:
+            whole = ((" ".join(content[-3:]), False),) if 1 < len(content) <= MAX_ITEM_WORDS else ()
+            found = (*whole, *((word, False) for word in content))
+        self.items[(item, negative)] = found
+        return found
 
     def term(self, phrase: _Phrase, weight: float, source: str, kind: str) -> Term:
         made = (phrase.text, weight, source, kind)
@@ -209,27 +235,11 @@ class _Builder:
         target[key] = self.phrases.term(phrase, weight, source, kind)
 
     def add_prose(self, text: str, source: str, kind: str, weight: float) -> None:
-        """The phrases of a stretch of prose: short list items whole, and every content word.
-
-        A short item made only of question words ("how do I", "why does") is kept whole as well:
-        it names a request shape.
-        """
+        """The phrases of a stretch of prose: short list items whole, and every content word (`_Phrases.item`)."""
+        negative = kind == "negative"
         for item in _ITEM_SPLIT.split(text):
-            item_words = words(item, self.phrases.names)
-            content = [w for w in item_words if is_content(w)]
-            if not content:
-                if 1 < len(item_words) <= MAX_ITEM_WORDS and _is_shape_only(item_words):
-                    self.add(item, source, kind, weight, declared=True)
-                continue
-            if kind == "negative":  # what argues against is read as written: "UI-only fixes", not "fixes"
-                if len(content) <= MAX_ITEM_WORDS:
-                    self.add(" ".join(content), source, kind, weight)
-                continue
-            if 1 < len(content) <= MAX_ITEM_WORDS:
-                # the item's content words as a phrase, in order: "identify performance bottlenecks"
-                self.add(" ".join(content[-3:]), source, kind, weight)
-            for word in content:
-                self.add(word, source, kind, weight)
+            for phrase, declared in self.phrases.item(item, negative):
+                self.add(phrase, source, kind, weight, declared=declared)
 
 
 class _PieceStems(dict[str, tuple[str, ...]]):

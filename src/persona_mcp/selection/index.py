@@ -150,21 +150,24 @@ def _body_prior(profiles: Sequence[Profile]) -> dict[str, list[tuple[int, float]
     idf = {key: math.log(1 + n / d) / norm for key, d in df.items()}
     postings: dict[str, list[tuple[int, float]]] = {}
     for i, profile in enumerate(profiles):
-        scored = [(idf[key] * (count / 3 if count < 3 else 1.0), key) for key, count in profile.body.items()]
-        for value, key in _highest(scored, t.BODY_TERMS):
+        values = [idf[key] * (count / 3 if count < 3 else 1.0) for key, count in profile.body.items()]
+        for value, key in _highest(values, list(profile.body), t.BODY_TERMS):
             postings.setdefault(key, []).append((i, t.BODY_WEIGHT * value))
     return {key: sorted(found, key=itemgetter(1), reverse=True)[: t.BODY_POSTINGS]
             if len(found) > t.BODY_POSTINGS else found for key, found in postings.items()}
 
 
-def _highest(scored: list[tuple[float, str]], count: int) -> list[tuple[float, str]]:
-    """The `count` highest (value, stem) pairs, as `sorted(scored, reverse=True)[:count]` picks them, in no order.
+def _highest(values: list[float], keys: list[str], count: int) -> list[tuple[float, str]]:
+    """The `count` highest (value, key) pairs, as `sorted(zip(values, keys), reverse=True)[:count]` picks them,
+    in no order.
 
-    Those above the `count`-th value, then those at it with the last stems: sorting the values alone
-    costs a fraction of sorting the pairs, and the body prior picks from every persona's stems.
+    Those above the `count`-th value, then those at it with the last keys: sorting the values alone
+    costs a fraction of sorting the pairs, and the body prior picks from every persona's stems, so
+    pairs are made only of the values at the cut or above it.
     """
-    if len(scored) <= count:
-        return scored
-    cut = sorted([value for value, _ in scored], reverse=True)[count - 1]
-    above = [pair for pair in scored if pair[0] > cut]
-    return above + sorted([pair for pair in scored if pair[0] == cut], reverse=True)[: count - len(above)]
+    if len(values) <= count:
+        return list(zip(values, keys, strict=True))
+    cut = sorted(values, reverse=True)[count - 1]
+    kept = [(value, key) for value, key in zip(values, keys, strict=True) if value >= cut]
+    above = [pair for pair in kept if pair[0] > cut]
+    return above + sorted([pair for pair in kept if pair[0] == cut], reverse=True)[: count - len(above)]
