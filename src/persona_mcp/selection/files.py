@@ -125,9 +125,13 @@ def _needed_text(glob: str) -> str:
     An escaped character is plain (`\\[...nextauth\\]`); "" (found in every path) for a glob with a
     character class, whose text is not all literal.
     """
-    if "[" in _ESCAPED.sub("", glob):
+    if "\\" in glob:  # most globs escape nothing
+        if "[" in _ESCAPED.sub("", glob):
+            return ""
+        glob = _ESCAPED.sub(_escaped_character, glob)
+    elif "[" in glob:
         return ""
-    return max(_WILDCARDS.split(_ESCAPED.sub(_escaped_character, glob)), key=len)
+    return max(_WILDCARDS.split(glob), key=len)
 
 
 def _escaped_character(escape: re.Match[str]) -> str:
@@ -183,7 +187,7 @@ class Glob:
     key: tuple[str, str] | None  # the literal it is filed under (`_keys_of_glob`); None: it has none
     decided_by: tuple[str, str] | None  # a path matches if and only if it carries this key (`_decided_key`)
     decided: bool  # that key is the one it is filed under: a path looked up by it matches with no test
-    name: tuple[str, str] | None  # or if and only if one of its parts has this start and end (`_one_star_name`)
+    name: tuple[str, str] | None  # or else if and only if one of its parts has this start and end (`_one_star_name`)
     needs: str  # text in every path it matches (`_needed_text`): a path without it meets no regex
     folder: bool  # it names a folder, not a kind of file (`names_folder`)
     owners: list[tuple[int, float]] = field(default_factory=list)  # (persona, weight) of those it argues for
@@ -237,7 +241,7 @@ def _admitted(glob: str, unkeyed: int) -> Glob | None:
         return None
     decided_by = _decided_key(glob)
     return Glob(glob, specificity(glob), key, decided_by, decided_by is not None and decided_by == key,
-                _one_star_name(glob), _needed_text(glob), names_folder(glob))
+                _one_star_name(glob) if decided_by is None else None, _needed_text(glob), names_folder(glob))
 
 
 def lexicon_globs(entries: Sequence[tuple[str, Sequence[str]]]) -> dict[str, Glob]:
