@@ -322,7 +322,7 @@ class GlobTable:
             entry.owners.sort(key=lambda owner: (-owner[1], owner[0]))  # strongest claims first
             strongest = entry.owners[: t.POPULAR_OWNERS]  # see `file_evidence`
             entry.claims = [(persona, weight * entry.specificity * entry.rarity) for persona, weight in strongest]
-            entry.strength = max((weight * entry.specificity for _, weight in strongest), default=0.0)
+            entry.strength = strongest[0][1] * entry.specificity if strongest else 0.0  # the first is the strongest
 
     def _persona_glob(self, glob: str, lexicon: Mapping[str, Glob]) -> Glob | None:
         """A persona's glob, filed when first met; None for a glob that is left out."""
