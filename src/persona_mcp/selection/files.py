@@ -22,7 +22,7 @@ from persona_mcp.selection import tunables as t
 _WILD = re.compile(r"[*?\[]")
 _WILD_OR_CLASS = re.compile(r"[*?\[\]]")
 _BARE_EXTENSION = re.compile(r"\*\.[^*?\[/]+")
-_WILDCARDS = re.compile(r"[*?/]+")
+_WILDCARDS = re.compile(r"[*?]+")
 _ESCAPED = re.compile(r"\\(.)")
 MAX_UNKEYED = 256  # distinct globs with no literal to file them under: of a catalog's personas, and of a lexicon
 MAX_STARS = 4  # '*' in one name: more could take exponential time to match (the loader refuses such globs too)
@@ -123,9 +123,11 @@ def _one_star_name(glob: str) -> tuple[str, str] | None:
 
 
 def _needed_text(glob: str) -> str:
-    """The longest run of plain characters in a glob's names, which every path it matches contains.
+    """The longest run of plain characters in a glob, which every path it matches contains.
 
-    An escaped character is plain (`\\[...nextauth\\]`); "" (found in every path) for a glob with a
+    A run may span names (`**/config/packages/` needs "config/packages", where "packages" alone is in
+    every path of a monorepo); its slashes at either end are left out, as `**/` and `/**` match no folder
+    too. An escaped character is plain (`\\[...nextauth\\]`); "" (found in every path) for a glob with a
     character class, whose text is not all literal.
     """
     if "\\" in glob:  # most globs escape nothing
@@ -134,7 +136,7 @@ def _needed_text(glob: str) -> str:
         glob = _ESCAPED.sub(_escaped_character, glob)
     elif "[" in glob:
         return ""
-    return max(_WILDCARDS.split(glob), key=len)
+    return max((run.strip("/") for run in _WILDCARDS.split(glob)), key=len)
 
 
 def _escaped_character(escape: re.Match[str]) -> str:
