@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from persona_mcp.selection import normalise_path, read_request
+from persona_mcp.selection import normalise_path, read_request, tunables
 from persona_mcp.text import analyse, stem, words
 
 
@@ -127,6 +127,17 @@ def test_paths_are_normalised_as_data(path: str, expected: str) -> None:
 
 def test_paths_are_read_once_each_in_order() -> None:
     assert read_request("x", ["a.py", "./a.py", "", "b.py"]).paths == ["a.py", "b.py"]
+
+
+def test_a_large_change_is_read_from_files_spread_over_its_list() -> None:
+    paths = [f"docs/{i:03}.md" for i in range(300)] + [f"src/{i:03}.go" for i in range(100)]
+    request = read_request("Update the guide", paths)
+    assert request.paths == paths  # every path is kept
+    read = [file.path for file in request.files]
+    assert len(read) == tunables.MAX_FILES and len(set(read)) == len(read)
+    assert read[0] == "docs/000.md" and sum(path.startswith("src/") for path in read) == tunables.MAX_FILES // 4
+    few = [f"src/{i}.go" for i in range(tunables.MAX_FILES)]
+    assert [file.path for file in read_request("x", few).files] == few  # a change of that many or fewer: all of it
 
 
 @pytest.mark.parametrize("task", [

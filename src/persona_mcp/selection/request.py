@@ -117,8 +117,16 @@ class Request:
 
     @cached_property
     def files(self) -> list[FilePath]:
-        """The paths as the glob tables read them: once for the personas' globs and the lexicon's."""
-        return [read_path(path) for path in self.paths]
+        """The paths as the glob tables read them: once for the personas' globs and the lexicon's.
+
+        At most `MAX_FILES` of them, spread evenly over the list: what a larger change is about is read
+        from a sample of its files, as a task is read from its start (`READ_CHARS`).
+        """
+        paths = self.paths
+        if len(paths) > t.MAX_FILES:
+            step = len(paths) / t.MAX_FILES
+            paths = [paths[int(i * step)] for i in range(t.MAX_FILES)]
+        return [read_path(path) for path in paths]
 
     def factor(self, at: int) -> float:
         """What a match at a place of the task counts: the first word more, words past the first sentence less."""

@@ -94,6 +94,11 @@ MAX_DERIVED_TERMS = 160
 
 # ---------------------------------------------------------------- reading the request
 READ_CHARS = 600  # words are read from the task's start: what a task is about is said first
+# A change's files are read up to this many, spread evenly over its list (`Request.files`): a sample of
+# 16 puts a persona's share of a larger change within about a tenth of the whole (one standard error),
+# changed no answer of the labelled sets (up to 30 files a task), and keeps a request's work bounded
+# (the tool takes up to 1,000 paths).
+MAX_FILES = 16
 FIRST_WORD_FACTOR = 1.3  # the first word is most often the verb that says what kind of work it is
 REST_FACTOR = 0.8  # words after the first sentence count this much
 CODE_FACTOR = 0.4  # an activity word inside an identifier or a `code span` names a thing, not the task
