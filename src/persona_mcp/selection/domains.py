@@ -65,7 +65,7 @@ class Domains:
             scale = rarity(count, spread[name]) * t.DOMAIN_WEIGHT
             self.personas[name] = [(persona, weight * scale, where) for weight, persona, where in
                                    found[: t.DOMAIN_POSTINGS]]
-        # The personas a test or a doc belongs to (`kinds`): the strongest about testing, or documentation.
+        # The personas a test or a doc belongs to (`read_files`): the strongest about testing, or documentation.
         self.kind_names = frozenset(t.ACCOMPANYING_DOMAINS)
         self.kind_owners: dict[str, frozenset[int]] = {}
         for name in t.ACCOMPANYING_DOMAINS:
@@ -162,15 +162,16 @@ class Domains:
         for entries in matched:
             claims = self._strongest(entries)
             owners: frozenset[int] | None = None
-            if not self.kind_names.isdisjoint(claims):  # most files claim neither testing nor documentation
+            # Most files claim neither testing nor documentation: the set test says so at once.
+            if not self.kind_names.isdisjoint(claims) and any(
+                    claims.get(name, 0.0) >= t.KIND_CLAIM for name in self.kind_names):
                 for name, personas in self.kind_owners.items():
                     if claims.get(name, 0.0) >= t.KIND_CLAIM:
                         owners = personas if owners is None else owners | personas
-                if any(claims.get(name, 0.0) >= t.KIND_CLAIM for name in self.kind_names):
-                    by_kind = self._strongest([entry for entry in entries if not entry.folder])
-                    for name, claim in claims.items():
-                        if name not in self.accompanying:
-                            claims[name] = max(by_kind.get(name, 0.0), claim * t.KIND_FOLDER_FACTOR)
+                by_kind = self._strongest([entry for entry in entries if not entry.folder])
+                for name, claim in claims.items():
+                    if name not in self.accompanying:
+                        claims[name] = max(by_kind.get(name, 0.0), claim * t.KIND_FOLDER_FACTOR)
             claimed.append(claims)
             kinds.append(owners)
         beside = [not self.accompanying.isdisjoint(claims) for claims in claimed]
