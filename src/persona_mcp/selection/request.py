@@ -141,21 +141,12 @@ def read_request(task: str, files: Iterable[str] = (), names: AbstractSet[str] =
     head = text
     if len(head) > t.READ_CHARS:
         head = head[: t.READ_CHARS].rsplit(None, 1)[0]
-    end = _LEAD_END.search(head)
-    if end is None or end.end() >= len(head) - 1:  # one sentence
-        found, code, stems = analyse(head, names)
-        lead = len(found)
-    elif "`" not in head:  # no word spans a sentence's end: the first sentence and the rest are read apart
-        found, code, stems = analyse(head[: end.end()], names)
-        lead = len(found)
-        rest = analyse(head[end.end():], names)
-        found, code, stems = found + rest[0], code + rest[1], stems + rest[2]
-    else:  # a code span may run across it
-        found, code, stems = analyse(head, names)
-        lead = len(analyse(head[: end.end()], names)[0])
+    found, code, stems = analyse(head, names)
     kept = [i for i, word in enumerate(found) if len(word) <= t.MAX_WORD_CHARS]
     if len(kept) < len(found):
         found, code, stems = [found[i] for i in kept], [code[i] for i in kept], [stems[i] for i in kept]
+    end = _LEAD_END.search(head)
+    lead = len(found) if end is None or end.end() >= len(head) - 1 else len(analyse(head[: end.end()], names)[0])
     paths = normalise_paths(files)
     lowered = text.lower()
     shapes = request_shapes(text, lowered, paths, found)
