@@ -6,7 +6,7 @@ import pytest
 from tests.test_selection_derive import LEXICON, agent
 
 from persona_mcp.lexicon import Lexicon, LexiconEntry, builtin_lexicon
-from persona_mcp.selection import SelectionIndex, read_request, select, tunables
+from persona_mcp.selection import SelectionIndex, rank, read_request, select, tunables
 from persona_mcp.selection.files import read_path
 
 
@@ -186,3 +186,27 @@ def test_a_folder_says_less_of_a_test_or_a_doc_that_sits_in_it() -> None:
     assert doc["vue"] == claims("src/components/Banner.vue")["vue"]  # its extension names a kind of file: unchanged
     assert claims("pkg/api/client.go")["api"] == 1.0
     assert claims("tests/api/client_test.go")["api"] == tunables.KIND_FOLDER_FACTOR
+
+
+def test_a_persona_about_one_language_says_less_of_a_change_in_another() -> None:
+    index = SelectionIndex([
+        agent("ruby-pro", "Use PROACTIVELY for Ruby refactoring and performance work."),
+        agent("legacy-modernizer", "Use this agent when old code needs refactoring."),
+    ], builtin_lexicon())
+    task = "Refactor the request parser"
+
+    def score(files: list[str], text: str = task) -> float:
+        return {c.name: c.score for c in rank(index, text, files)}["ruby-pro"]
+
+    alone = score([])
+    in_javascript = score(["lib/parser.js", "lib/server.js", "package.json"])
+    assert in_javascript == pytest.approx(alone * tunables.LANGUAGE_MISMATCH_FACTOR)
+    assert score(["lib/parser.rb", "lib/server.rb"]) >= alone
+    result = select(index, task, ["lib/parser.js"], top_k=2)
+    assert result.persona == "legacy-modernizer"
+    against = [e for e in rank(index, task, ["lib/parser.js"])[1].evidence if e.kind == "negative"]
+    assert against and against[0].trigger == "a ruby persona" and against[0].matched == ["code in javascript"]
+    # Files that sit beside any stack's code (data, markup) say nothing of the language, nor does a task
+    # that names the persona's language.
+    assert score(["config/settings.yml", "README.md"]) == pytest.approx(alone)
+    assert score(["lib/parser.js"], "Refactor the Ruby request parser") > in_javascript

@@ -84,6 +84,12 @@ class Domains:
                 self.file_claims[glob] = [(name, _file_claim(entry.specificity, tables.kinds.get(name)))
                                           for name in entry.about]
             self.accompanying = frozenset(name for name in tables.names if _accompanies(tables, name))
+        # The programming languages a file can be written in, and the personas about one by name (`scoring._language`).
+        self.code_languages = frozenset(name for name, kind in (self.tables.kinds.items() if self.tables else ())
+                                        if kind == "language" and name not in t.DATA_LANGUAGES)
+        self.languages = {persona: frozenset(named) for persona, profile in enumerate(profiles)
+                          if (named := [name for name, (_w, where) in profile.entries.items()
+                                        if name in self.code_languages and where.startswith("name:")])}
         # What a task's word says of an entry it names and of one it relates to (`_reading`).
         self.strengths: dict[str, tuple[float, float]] = {}
         if self.tables is not None:

@@ -20,7 +20,7 @@ from functools import partial
 from operator import itemgetter
 
 from persona_mcp.selection import tunables as t
-from persona_mcp.selection.domains import FileReading
+from persona_mcp.selection.domains import FileReading, Found
 from persona_mcp.selection.files import FileEvidence, Glob, file_evidence
 from persona_mcp.selection.index import SelectionIndex
 from persona_mcp.selection.phrases import Hit, find_hits, text_score
@@ -77,11 +77,12 @@ def rank(index: SelectionIndex, request: Request) -> Ranking:
     matched = [index.globs.matching(file) for file in request.files]  # the personas' globs and the lexicon's
     files = index.domains.read_files(matched)  # what the lexicon's globs say of each file
     _text(evidence, index, request)
-    _domains(evidence, index, request, files)
+    about = _domains(evidence, index, request, files)
     _prior(evidence, index, request)
     _files(evidence, request, matched, files.shares, files.kinds)
     _shapes(evidence, index, request)  # after the others: a shape modifies the evidence a persona has
     _explicit(evidence, index, request)
+    _language(evidence, index, request, files, about)  # last: it takes a share of what a persona has
     scores = {p: round(total * index.weights[p], 4) for p, total in evidence.totals.items() if total > 0}
     order = sorted((-score, p) for p, score in scores.items() if score > 0)  # personas are numbered in name order
     return Ranking([(p, scores[p]) for _, p in order], evidence.explain)
@@ -115,14 +116,40 @@ def _text(evidence: Evidence, index: SelectionIndex, request: Request) -> None:
     evidence.add({persona: text_score(hits) for persona, hits in found.items()}, partial(_hit_items, found))
 
 
-def _domains(evidence: Evidence, index: SelectionIndex, request: Request, files: FileReading) -> None:
-    """The lexicon entries the task and the persona are both about, strongest first, with diminishing returns."""
-    found = index.domains.evidence(index.domains.read(request, files))
+def _domains(evidence: Evidence, index: SelectionIndex, request: Request, files: FileReading) -> dict[str, Found]:
+    """The lexicon entries the task and the persona are both about, strongest first, with diminishing returns;
+    returns the entries the task is about."""
+    about = index.domains.read(request, files)
+    found = index.domains.evidence(about)
     values: dict[int, float] = {}
     for persona, entries in found.items():
         entries.sort(key=itemgetter(2), reverse=True)  # stable: equal values keep their order
         values[persona] = sum(_decayed(entries))
     evidence.add(values, partial(_domain_items, found))
+    return about
+
+
+def _language(evidence: Evidence, index: SelectionIndex, request: Request, files: FileReading,
+              about: dict[str, Found]) -> None:
+    """A persona about one programming language (its name says "ruby") says less of a change whose code is
+    in others, and that the task does not name: it keeps `LANGUAGE_MISMATCH_FACTOR` of its evidence."""
+    written = {name for claims in files.claims for name in claims if name in index.domains.code_languages}
+    if not written:
+        return
+    values: dict[int, float] = {}
+    for persona, languages in index.domains.languages.items():
+        total = evidence.totals.get(persona, 0.0)
+        if total > 0 and languages.isdisjoint(about):
+            values[persona] = -total * (1 - t.LANGUAGE_MISMATCH_FACTOR)
+    evidence.add(values, partial(_language_items, index.domains.languages, sorted(written), values))
+
+
+def _language_items(languages: dict[int, frozenset[str]], written: list[str], values: dict[int, float],
+                    persona: int) -> list[Item]:
+    if persona not in values:
+        return []
+    return [Item("negative", f"a {'/'.join(sorted(languages[persona]))} persona", [f"code in {', '.join(written)}"],
+                 values[persona], "name")]
 
 
 def _decayed(entries: list[tuple[str, tuple[str, ...], float, str]]) -> list[float]:

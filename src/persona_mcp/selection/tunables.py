@@ -72,6 +72,13 @@ WORK_TEXT_FACTOR = 1.5
 # A language named in the task's words counts this share (it says the language more than the work),
 # and a term found inside code (an identifier such as `convertToJSValue`) counts `CODE_FACTOR`.
 LANGUAGE_TEXT_FACTOR = 0.5
+# A persona about one programming language by name (ruby-pro, golang-pro) keeps this share of its evidence
+# for a change whose files are code in other languages, when the task does not name its language either.
+LANGUAGE_MISMATCH_FACTOR = 0.5
+# Languages whose files sit beside the code of any stack (data, markup, styles, queries): they never say
+# which language a change is written in.
+DATA_LANGUAGES = ("json", "yaml", "toml", "xml", "markdown", "restructuredtext", "asciidoc", "latex", "html", "css",
+                  "sass", "less", "stylus", "sql")
 # What an entry both are about is worth: task strength * persona weight * rarity * this.
 DOMAIN_WEIGHT = 3.0
 DOMAIN_POSTINGS = 200  # an entry keeps its strongest personas, at most this many
