@@ -200,7 +200,7 @@ def test_a_persona_about_one_language_says_less_of_a_change_in_another() -> None
 
     alone = score([])
     in_javascript = score(["lib/parser.js", "lib/server.js", "package.json"])
-    assert in_javascript == pytest.approx(alone * tunables.LANGUAGE_MISMATCH_FACTOR)
+    assert in_javascript == pytest.approx(alone * tunables.LANGUAGE_MISMATCH_FACTOR, abs=1e-3)
     assert score(["lib/parser.rb", "lib/server.rb"]) >= alone
     result = select(index, task, ["lib/parser.js"], top_k=2)
     assert result.persona == "legacy-modernizer"
@@ -208,5 +208,5 @@ def test_a_persona_about_one_language_says_less_of_a_change_in_another() -> None
     assert against and against[0].trigger == "a ruby persona" and against[0].matched == ["code in javascript"]
     # Files that sit beside any stack's code (data, markup) say nothing of the language, nor does a task
     # that names the persona's language.
-    assert score(["config/settings.yml", "README.md"]) == pytest.approx(alone)
+    assert score(["config/settings.yml", "README.md"]) == pytest.approx(alone, abs=1e-3)
     assert score(["lib/parser.js"], "Refactor the Ruby request parser") > in_javascript
