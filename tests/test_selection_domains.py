@@ -211,3 +211,17 @@ def test_a_persona_about_one_language_says_less_of_a_change_in_another() -> None
     # that names the persona's language.
     assert score(["config/settings.yml", "README.md"]) == pytest.approx(alone, abs=1e-3)
     assert score(["lib/parser.js"], "Refactor the Ruby request parser") > in_javascript
+
+
+def test_a_verb_of_code_work_says_less_of_a_change_without_code() -> None:
+    domains = SelectionIndex([], builtin_lexicon()).domains
+    task = "Remove the stale issues job"
+
+    def refactoring(files: list[str]) -> float:
+        found = domains.read(read_request(task, files))
+        return found["refactoring"].strength if "refactoring" in found else 0.0
+
+    in_code = refactoring(["src/jobs/stale.py"])
+    assert in_code == pytest.approx(refactoring([]))
+    assert refactoring([".github/workflows/stale.yml"]) == pytest.approx(in_code * tunables.VERB_WITHOUT_CODE)
+    assert refactoring([".github/workflows/stale.yml", "scripts/stale.ts"]) == pytest.approx(in_code)

@@ -116,10 +116,15 @@ class Domains:
                 matched = " ".join(task_words[start:end])
                 for name, related in readings:
                     hits.setdefault(name, []).append((self.strengths[name][related] * place, matched))
+        if files is None:
+            files = self.read_files([self.globs.matching(file) for file in request.files])
         opening = 1 if task_words[:1] == ["please"] else 0
         if opening < len(stems) and not request.shapes.get("question"):
+            verb = t.OPENING_VERB * request.factor(opening)
+            if request.paths and not any(self.code_languages.intersection(claims) for claims in files.claims):
+                verb *= t.VERB_WITHOUT_CODE  # "Remove the stale-issues job" in a workflow file is not refactoring
             for name in tables.verbs.get(stems[opening], ()):
-                hits.setdefault(name, []).append((t.OPENING_VERB * request.factor(opening), task_words[opening]))
+                hits.setdefault(name, []).append((verb, task_words[opening]))
         if request.measured and t.MEASURED_DOMAIN in tables.kinds:
             hits.setdefault(t.MEASURED_DOMAIN, []).append((t.TASK_RELATED, request.measured))
         result: dict[str, Found] = {}
@@ -128,8 +133,6 @@ class Domains:
             seen = list(dict.fromkeys(word for _, word in named))
             strength = sum(value * t.DECAY ** rank for rank, (value, _) in enumerate(named[: len(seen)]))
             result[name] = Found(strength, tuple(seen))
-        if files is None:
-            files = self.read_files([self.globs.matching(file) for file in request.files])
         for name, found_files in self._files(request.files, files).items():
             before = result.get(name)
             if before is None:

@@ -60,6 +60,9 @@ TASK_RELATED = 0.6
 # start of a commit subject or an instruction it is the author's own word for the work (0.5 and 0.85
 # each did worse on the labelled and held-out sets).
 OPENING_VERB = 0.7
+# ... and this share of it when the task's files hold no code (only CI, config, docs or data files): the
+# verbs of code work ("Remove", "Replace", "Cache") then say what is done to those files, not the kind of work.
+VERB_WITHOUT_CODE = 0.3
 # A related word of a technology, a tool or a layout ("hooks" of WordPress, "serialization" of a
 # library) is more often a word of general use than a domain's ("flaky" of testing): it counts this share.
 TECH_RELATED_FACTOR = 0.5
