@@ -5,7 +5,7 @@ from __future__ import annotations
 from persona_mcp.lexicon import Lexicon, LexiconEntry
 from persona_mcp.loader import parse_persona
 from persona_mcp.model import Persona
-from persona_mcp.selection import SelectionIndex, describe
+from persona_mcp.selection import SelectionIndex, describe, select, tunables
 from persona_mcp.selection.derive import Deriver
 
 
@@ -79,6 +79,18 @@ def test_a_technology_passes_a_share_on_to_its_domain() -> None:
     found = Deriver(LEXICON).derive(agent("runner", "Use this agent when pytest suites need care.")).entries
     assert found["testing"][0] < found["pytest"][0]
     assert "via pytest" in found["testing"][1]
+
+
+def test_a_persona_named_for_a_domain_does_the_narrower_domains_that_belong_to_it() -> None:
+    lexicon = Lexicon((entry("devops", terms=("devops",)), entry("ci", terms=("continuous integration",),
+                                                                globs=(".github/workflows/",), domains=("devops",))))
+    found = Deriver(lexicon).derive(agent("devops-engineer", "Use this agent when releases need care.")).entries
+    assert found["ci"] == (found["devops"][0] * tunables.SUBDOMAIN_SHARE, "name: devops (part of devops)")
+    # Only a domain the name names passes itself on: one named in passing does not.
+    assert "ci" not in Deriver(lexicon).derive(agent("helper", "Use this agent when devops work piles up.")).entries
+    index = SelectionIndex([agent("devops-engineer", "Use this agent when releases need care."),
+                            agent("tester", "Use this agent when continuous integration runs tests.")], lexicon)
+    assert select(index, "Run the suite against Go 1.23", [".github/workflows/tests.yml"]).persona == "devops-engineer"
 
 
 def test_declared_triggers_stay_the_strongest_evidence() -> None:

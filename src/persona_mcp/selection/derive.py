@@ -425,6 +425,10 @@ def _entries(build: _Builder, deriver: Deriver, short_name: str, title: str) -> 
     for entry in identity:  # a persona whose name names several things is less about each ("ui-ux-tester")
         weight, where = found[entry]
         found[entry] = (weight / (len(identity) + t.QUALIFIER_COUNT * qualifiers) ** t.IDENTITY_SPREAD, where)
+    for entry in identity:  # a persona named for a broad domain does its narrower ones (devops-engineer and CI)
+        weight, where = found[entry]
+        for part in tables.subdomains.get(entry, ()):
+            name(part, weight * t.SUBDOMAIN_SHARE, f"{where} (part of {entry})")
     for entry, (weight, where) in list(found.items()):
         for parent in tables.parents.get(entry, ()):
             name(parent, weight * t.PARENT_SHARE, f"{where} (via {entry})")

@@ -34,6 +34,12 @@ class Lexical:
         self.names = [entry.name for entry in entries]
         self.kinds = {entry.name: entry.kind for entry in entries}
         self.parents = {entry.name: tuple(d for d in entry.domains if d != entry.name) for entry in entries}
+        # A domain -> the narrower domains that belong to it (devops -> ci, deployment, infrastructure).
+        self.subdomains: dict[str, tuple[str, ...]] = {}
+        for entry in entries:
+            if entry.kind == "domain":
+                for parent in self.parents[entry.name]:
+                    self.subdomains[parent] = (*self.subdomains.get(parent, ()), entry.name)
         self.keys = _file(entries, naming=True)  # stems of a naming term -> its entries
         self.related = {key: names for key, names in _file(entries, naming=False).items() if key not in self.keys}
         # Both in one table, as a task is read: stems -> (entry, whether the words are only related to it).

@@ -51,6 +51,11 @@ RELATED_REACH = 0.5
 # An entry passes this share of its weight on to the domains it belongs to (pytest -> testing),
 # for the persona and for the task alike.
 PARENT_SHARE = 0.3
+# A persona whose name names a domain is about the narrower domains that belong to it this much
+# (devops-engineer does CI, deployment and infrastructure; frontend-developer does styling and
+# accessibility): its description may never name them. Any share from 0.5 to 0.85 did better than none
+# on the foreign catalogs; 1.0 lost answers in the 83-agent catalog.
+SUBDOMAIN_SHARE = 0.7
 # What the task says: a term that names an entry, a related word, and all of the task's files
 # falling under an entry's globs (a file of a language entry, `*.ts`, counts `LANGUAGE_FILE_FACTOR`).
 TASK_TERM = 1.0
