@@ -84,12 +84,17 @@ class Domains:
                 self.file_claims[glob] = [(name, _file_claim(entry.specificity, tables.kinds.get(name)))
                                           for name in entry.about]
             self.accompanying = frozenset(name for name in tables.names if _accompanies(tables, name))
-        # The programming languages a file can be written in, and the personas about one by name (`scoring._language`).
-        self.code_languages = frozenset(name for name, kind in (self.tables.kinds.items() if self.tables else ())
+        # The programming languages code is written in (not `DATA_LANGUAGES`), and the personas whose name
+        # names one (ruby-pro): see `written_in` and `scoring._language`.
+        kinds = self.tables.kinds if self.tables is not None else {}
+        self.code_languages = frozenset(name for name, kind in kinds.items()
                                         if kind == "language" and name not in t.DATA_LANGUAGES)
-        self.languages = {persona: frozenset(named) for persona, profile in enumerate(profiles)
-                          if (named := [name for name, (_w, where) in profile.entries.items()
-                                        if name in self.code_languages and where.startswith("name:")])}
+        self.languages: dict[int, frozenset[str]] = {}
+        for persona, profile in enumerate(profiles):
+            named = [name for name, (_weight, where) in profile.entries.items()
+                     if name in self.code_languages and where.startswith("name:")]
+            if named:
+                self.languages[persona] = frozenset(named)
         # What a task's word says of an entry it names and of one it relates to (`_reading`).
         self.strengths: dict[str, tuple[float, float]] = {}
         if self.tables is not None:
@@ -121,7 +126,7 @@ class Domains:
         opening = 1 if task_words[:1] == ["please"] else 0
         if opening < len(stems) and not request.shapes.get("question"):
             verb = t.OPENING_VERB * request.factor(opening)
-            if request.paths and not any(self.code_languages.intersection(claims) for claims in files.claims):
+            if request.paths and not self.written_in(files):
                 verb *= t.VERB_WITHOUT_CODE  # "Remove the stale-issues job" in a workflow file is not refactoring
             for name in tables.verbs.get(stems[opening], ()):
                 hits.setdefault(name, []).append((verb, task_words[opening]))
@@ -154,6 +159,10 @@ class Domains:
                 if before is None or before.strength < share:
                     result[parent] = Found(share, found.matched)
         return result
+
+    def written_in(self, files: FileReading) -> set[str]:
+        """The programming languages of a task's code files (none for a change of CI, config, docs or data)."""
+        return {name for claims in files.claims for name in claims if name in self.code_languages}
 
     def read_files(self, matched: Sequence[Sequence[Glob]]) -> FileReading:
         """What the lexicon's globs say of a task's files (`matched`: the globs of the table that match each).

@@ -133,7 +133,7 @@ def _language(evidence: Evidence, index: SelectionIndex, request: Request, files
               about: dict[str, Found]) -> None:
     """A persona about one programming language (its name says "ruby") says less of a change whose code is
     in others, and that the task does not name: it keeps `LANGUAGE_MISMATCH_FACTOR` of its evidence."""
-    written = {name for claims in files.claims for name in claims if name in index.domains.code_languages}
+    written = index.domains.written_in(files)
     if not written:
         return
     values: dict[int, float] = {}
