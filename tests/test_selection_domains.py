@@ -51,6 +51,7 @@ def test_a_verb_that_opens_an_instruction_says_what_kind_of_work_it_is() -> None
     assert opening["refactoring"].strength == pytest.approx(tunables.OPENING_VERB * tunables.FIRST_WORD_FACTOR)
     assert opening["refactoring"].strength < tunables.TASK_TERM * tunables.FIRST_WORD_FACTOR  # less than naming it
     assert "refactoring" in domains.read(read_request("Please remove the legacy adapter", []))
+    assert "refactoring" in domains.read(read_request("KAFKA-14524: remove the legacy adapter", []))
     # The same verb elsewhere, or opening a question, says nothing of the work.
     assert "refactoring" not in domains.read(read_request("The uploader should remove partial files", []))
     assert "refactoring" not in domains.read(read_request("Remove what, exactly?", []))

@@ -54,6 +54,18 @@ def test_the_first_sentence_is_the_lead() -> None:
     assert request.factor(0) > request.factor(1) > request.factor(request.lead)
 
 
+@pytest.mark.parametrize(("task", "opening"), [
+    ("KAFKA-14524: Move LogConfig to the storage module", "move"), ("kubelet: fix goroutine leak", "fix"),
+    ("fix(router)!: avoid an allocation per request", "avoid"), ("[SPARK-123][SQL] Add a hint", "add"),
+    ("Please remove the legacy adapter", "remove"), ("Remove the legacy adapter", "remove"),
+    ("Python asyncio: how do I wait for all tasks?", "python"), ("Note:", "note")])
+def test_the_first_word_of_the_work_follows_a_ticket_or_a_scope(task: str, opening: str) -> None:
+    request = read_request(task)
+    assert request.words[request.opening] == opening
+    # The opening word counts more, as the task's first word does (a topic: "Jest: how do I ...?").
+    assert request.factor(request.opening) == request.factor(0) == tunables.FIRST_WORD_FACTOR
+
+
 @pytest.mark.parametrize(("task", "files", "shape"), [
     ("How do I set a default value for a column?", [], "question"),
     ("Can I use Vuetify with Nuxt 3?", [], "question"),

@@ -123,7 +123,7 @@ class Domains:
                     hits.setdefault(name, []).append((self.strengths[name][related] * place, matched))
         if files is None:
             files = self.read_files([self.globs.matching(file) for file in request.files])
-        opening = 1 if task_words[:1] == ["please"] else 0
+        opening = request.opening
         if opening < len(stems) and not request.shapes.get("question"):
             verb = t.OPENING_VERB * request.factor(opening)
             if request.paths and not self.written_in(files):

@@ -17,6 +17,9 @@ from persona_mcp.selection.files import FilePath, read_path
 from persona_mcp.text import STOPWORDS, analyse
 
 _LEAD_END = re.compile(r"[.!?](?=\s|$)|\n")
+# What a commit subject or a changelog line may open with before its first word of work: a ticket or a
+# scope ("KAFKA-14524: Move ...", "kubelet: fix ...", "fix(router): ...", "[SPARK-123][SQL] Add ...").
+_PREFIX = re.compile(r"(?:\[[^\]\n]{1,40}\]\s*|[A-Za-z][\w.\-/]{0,39}(?:\([^)\n]{0,40}\))?!?:[ \t]+)+")
 _INTERROGATIVE = re.compile(
     r"(?:how|why|what|what's|when|where|which|who|can|could|is|are|was|does|do|did|should|shall|will|would|may"
     r"|has|have|isn't|aren't|doesn't|don't|won't|can't)\b",
@@ -94,6 +97,7 @@ class Request:
     stems: list[str]
     code: list[bool]  # whether each word comes from code
     lead: int  # how many of the words belong to the first sentence
+    opening: int  # where the first word of the work is: after a ticket or a scope ("kubelet: fix ...") and "please"
     paths: list[str]
     shapes: dict[str, float]  # shape -> strength in (0, 1]
 
@@ -129,10 +133,11 @@ class Request:
         return [read_path(path) for path in paths]
 
     def factor(self, at: int) -> float:
-        """What a match at a place of the task counts: the first word more, words past the first sentence less."""
+        """What a match at a place of the task counts: the first word more (and the first word of the work, after
+        a ticket or a scope), words past the first sentence less."""
         if at >= self.lead:
             return t.REST_FACTOR
-        return t.FIRST_WORD_FACTOR if at == 0 else 1.0
+        return t.FIRST_WORD_FACTOR if at in (0, self.opening) else 1.0
 
 
 def read_request(task: str, files: Iterable[str] = (), names: AbstractSet[str] = frozenset()) -> Request:
@@ -147,10 +152,14 @@ def read_request(task: str, files: Iterable[str] = (), names: AbstractSet[str] =
         found, code, stems = [found[i] for i in kept], [code[i] for i in kept], [stems[i] for i in kept]
     end = _LEAD_END.search(head)
     lead = len(found) if end is None or end.end() >= len(head) - 1 else len(analyse(head[: end.end()], names)[0])
+    prefix = _PREFIX.match(head)
+    opening = len(analyse(prefix.group(0), names)[0]) if prefix and prefix.end() < len(head) else 0
+    if found[opening:opening + 1] == ["please"]:
+        opening += 1
     paths = normalise_paths(files)
     lowered = text.lower()
     shapes = request_shapes(text, lowered, paths, found)
-    return Request(text, head, lowered, found, stems, code, lead, paths, shapes)
+    return Request(text, head, lowered, found, stems, code, lead, min(opening, len(found)), paths, shapes)
 
 
 def normalise_path(path: str) -> str:
