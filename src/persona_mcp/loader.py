@@ -290,9 +290,11 @@ def load_paths(paths: Iterable[Path], *, layer: str = "custom", strict: bool = F
 
 
 MAX_GLOB_STARS = 4  # '*' wildcards in one name of a glob (the selection index applies the same bound)
-# A glob of plain names, `*` and `/` (`**/api/**`, `*.py`, `src/*_test.go`) that holds more than slashes is
-# one pathspec can always use (tests/test_loader.py checks this against pathspec), so it needs no translating.
-_PLAIN_GLOB = re.compile(r"[\w.*/-]*[\w.*-][\w.*/-]*", re.ASCII)
+# A glob of plain names, `*` and `/` (`**/api/**`, `*.py`, `src/*_test.go`, `+page.svelte`), where any visible
+# ASCII character but `/` may be escaped (`**/\[...nextauth\]/`), that holds more than slashes is one pathspec
+# can always use (tests/test_loader.py checks this against pathspec), so it needs no translating: a catalog and a
+# lexicon of such globs load without importing pathspec.
+_PLAIN_GLOB = re.compile(r"[\w.*/+-]*(?:\\[!-.0-~][\w.*/+-]*)*", re.ASCII)
 _UNCLOSED_CLASS = re.compile(r"(?<!\\)\[[^\]/]*(?:/|$)")
 
 
@@ -306,7 +308,7 @@ def glob_problem(glob: str) -> str | None:
                                                 if part != "**"):
         return (f"more than {MAX_GLOB_STARS} '*' in one name could take exponential time to match; "
                 "use fewer wildcards, e.g. '*x*' instead of '*x*x*x*x*x*'")
-    if _PLAIN_GLOB.fullmatch(glob):
+    if _PLAIN_GLOB.fullmatch(glob) and glob.strip("/"):
         return None
     if _UNCLOSED_CLASS.search(glob):  # pathspec 1.0 reads it as a literal '[', later versions refuse it
         return "a '[' that no ']' closes in the same name; close the set, or write '\\[' for a literal '['"

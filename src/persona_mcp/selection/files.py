@@ -193,7 +193,8 @@ class Glob:
     decided_by: tuple[str, str] | None  # a path matches if and only if it carries this key (`_decided_key`)
     decided: bool  # that key is the one it is filed under: a path looked up by it matches with no test
     name: tuple[str, str] | None  # or else if and only if one of its parts has this start and end (`_one_star_name`)
-    needs: str  # text in every path it matches (`_needed_text`): a path without it meets no regex
+    needs: str  # text in every path it matches (`_needed_text`): a path without it meets no regex; "" when
+    # its key decides it (`decided_by`), as such a glob is never tested on a path
     folder: bool  # it names a folder, not a kind of file (`names_folder`)
     owners: list[tuple[int, float]] = field(default_factory=list)  # (persona, weight) of those it argues for
     about: list[str] = field(default_factory=list)  # the lexicon entries whose globs it is (`Domains.read_files`)
@@ -245,8 +246,9 @@ def _admitted(glob: str, unkeyed: int) -> Glob | None:
     if key is None and unkeyed >= MAX_UNKEYED:
         return None
     decided_by = _decided_key(glob)
-    return Glob(glob, specificity(glob), key, decided_by, decided_by is not None and decided_by == key,
-                _one_star_name(glob) if decided_by is None else None, _needed_text(glob), names_folder(glob))
+    if decided_by is not None:  # matched by its key alone: no name to test, no text to look for
+        return Glob(glob, specificity(glob), key, decided_by, decided_by == key, None, "", names_folder(glob))
+    return Glob(glob, specificity(glob), key, None, False, _one_star_name(glob), _needed_text(glob), names_folder(glob))
 
 
 def lexicon_globs(entries: Sequence[tuple[str, Sequence[str]]]) -> dict[str, Glob]:
