@@ -202,12 +202,14 @@ def test_a_persona_about_one_language_says_less_of_a_change_in_another() -> None
 
     alone = score([])
     in_javascript = score(["lib/parser.js", "lib/server.js", "package.json"])
+    assert in_javascript < 0.75 * alone  # about half (`LANGUAGE_MISMATCH_FACTOR`)
     assert in_javascript == pytest.approx(alone * tunables.LANGUAGE_MISMATCH_FACTOR, abs=1e-3)
     assert score(["lib/parser.rb", "lib/server.rb"]) >= alone
     result = select(index, task, ["lib/parser.js"], top_k=2)
     assert result.persona == "legacy-modernizer"
     against = [e for e in rank(index, task, ["lib/parser.js"])[1].evidence if e.kind == "negative"]
     assert against and against[0].trigger == "a ruby persona" and against[0].matched == ["code in javascript"]
+    assert against[0].weight < 0
     # Files that sit beside any stack's code (data, markup) say nothing of the language, nor does a task
     # that names the persona's language.
     assert score(["config/settings.yml", "README.md"]) == pytest.approx(alone, abs=1e-3)
@@ -224,5 +226,7 @@ def test_a_verb_of_code_work_says_less_of_a_change_without_code() -> None:
 
     in_code = refactoring(["src/jobs/stale.py"])
     assert in_code == pytest.approx(refactoring([]))
-    assert refactoring([".github/workflows/stale.yml"]) == pytest.approx(in_code * tunables.VERB_WITHOUT_CODE)
+    without_code = refactoring([".github/workflows/stale.yml"])
+    assert 0 < without_code < 0.5 * in_code  # about a third (`VERB_WITHOUT_CODE`)
+    assert without_code == pytest.approx(in_code * tunables.VERB_WITHOUT_CODE)
     assert refactoring([".github/workflows/stale.yml", "scripts/stale.ts"]) == pytest.approx(in_code)
