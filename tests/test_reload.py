@@ -335,9 +335,11 @@ async def test_requests_during_reloads_see_one_catalog_or_the_other(tmp_path: Pa
             calls = 0
             while calls < 60 or not reloaded.is_set():
                 calls += 1
-                # A short pause between calls leaves the reloading thread time to run: the handlers
-                # run on the event loop, and back-to-back calls would keep it busy throughout.
-                await anyio.sleep(0.001)
+                # A pause between calls leaves the reloading thread time to run. The handlers run on
+                # the event loop's thread, and calls a millisecond apart keep it busy: the reloading
+                # thread then waits for the interpreter lock at each of its system calls (a switch
+                # interval, 5 ms, each time), and one reload of one file took 4-15 s on this VM.
+                await anyio.sleep(0.01)
                 result = await client.call_tool("select_persona", {"task": "polish the widget"})
                 selection = Selection.model_validate(result.structured_content)
                 answers.append((selection.guidance, selection.priority_hierarchy))
