@@ -165,3 +165,10 @@ def test_a_large_change_is_read_from_files_spread_over_its_list() -> None:
 def test_hostile_text_is_read_in_linear_time(task: str) -> None:
     request = read_request(task, [])
     assert isinstance(request.shapes, dict)
+
+
+def test_the_lead_and_the_opening_count_only_the_words_kept() -> None:
+    digest = "a" * (tunables.MAX_WORD_CHARS + 1)  # a hash is not a word, and is not read
+    request = read_request(f"[{digest}] Move the parser {digest} now. Then document it.")
+    assert request.words[request.opening] == "move"
+    assert request.words[: request.lead] == ["move", "the", "parser", "now"]

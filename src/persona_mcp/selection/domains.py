@@ -35,6 +35,7 @@ class FileReading:
     claims: list[dict[str, float]]  # the entries the file's globs claim it for, each with its claim
     kinds: list[frozenset[int] | None]  # a test or a doc: the personas it belongs to; None for another file
     shares: list[float]  # what the file says of what the change is about, beside the others
+    languages: frozenset[str] = frozenset()  # the programming languages of its code files (none for CI, docs, data)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +86,7 @@ class Domains:
                                           for name in entry.about]
             self.accompanying = frozenset(name for name in tables.names if _accompanies(tables, name))
         # The programming languages code is written in (not `DATA_LANGUAGES`), and the personas whose name
-        # names one (ruby-pro): see `written_in` and `scoring._language`.
+        # names one (ruby-pro): see `read_files` and `scoring._language`.
         kinds = self.tables.kinds if self.tables is not None else {}
         self.code_languages = frozenset(name for name, kind in kinds.items()
                                         if kind == "language" and name not in t.DATA_LANGUAGES)
@@ -126,7 +127,7 @@ class Domains:
         opening = request.opening
         if opening < len(stems) and not request.shapes.get("question"):
             verb = t.OPENING_VERB * request.factor(opening)
-            if request.paths and not self.written_in(files):
+            if request.paths and not files.languages:
                 verb *= t.VERB_WITHOUT_CODE  # "Remove the stale-issues job" in a workflow file is not refactoring
             for name in tables.verbs.get(stems[opening], ()):
                 hits.setdefault(name, []).append((verb, task_words[opening]))
@@ -160,10 +161,6 @@ class Domains:
                     result[parent] = Found(share, found.matched)
         return result
 
-    def written_in(self, files: FileReading) -> set[str]:
-        """The programming languages of a task's code files (none for a change of CI, config, docs or data)."""
-        return {name for claims in files.claims for name in claims if name in self.code_languages}
-
     def read_files(self, matched: Sequence[Sequence[Glob]]) -> FileReading:
         """What the lexicon's globs say of a task's files (`matched`: the globs of the table that match each).
 
@@ -194,7 +191,8 @@ class Domains:
             kinds.append(owners)
         beside = [not self.accompanying.isdisjoint(claims) for claims in claimed]
         shares = [1.0] * len(claimed) if all(beside) else [t.ACCOMPANYING_FACTOR if aside else 1.0 for aside in beside]
-        return FileReading(claimed, kinds, shares)
+        languages = frozenset(name for claims in claimed for name in claims if name in self.code_languages)
+        return FileReading(claimed, kinds, shares, languages)
 
     def _strongest(self, entries: Sequence[Glob]) -> dict[str, float]:
         """The entries these matching globs claim a file for, each with its strongest claim."""

@@ -150,10 +150,14 @@ def read_request(task: str, files: Iterable[str] = (), names: AbstractSet[str] =
     kept = [i for i, word in enumerate(found) if len(word) <= t.MAX_WORD_CHARS]
     if len(kept) < len(found):
         found, code, stems = [found[i] for i in kept], [code[i] for i in kept], [stems[i] for i in kept]
+
+    def count(start: str) -> int:  # how many of the words kept come from the head's `start`
+        return sum(len(word) <= t.MAX_WORD_CHARS for word in analyse(start, names)[0])
+
     end = _LEAD_END.search(head)
-    lead = len(found) if end is None or end.end() >= len(head) - 1 else len(analyse(head[: end.end()], names)[0])
+    lead = len(found) if end is None or end.end() >= len(head) - 1 else count(head[: end.end()])
     prefix = _PREFIX.match(head)
-    opening = len(analyse(prefix.group(0), names)[0]) if prefix and prefix.end() < len(head) else 0
+    opening = count(prefix.group(0)) if prefix and prefix.end() < len(head) else 0
     if found[opening:opening + 1] == ["please"]:
         opening += 1
     paths = normalise_paths(files)

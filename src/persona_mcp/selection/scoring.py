@@ -82,7 +82,7 @@ def rank(index: SelectionIndex, request: Request) -> Ranking:
     _files(evidence, request, matched, files.shares, files.kinds)
     _shapes(evidence, index, request)  # after the others: a shape modifies the evidence a persona has
     _explicit(evidence, index, request)
-    _language(evidence, index, request, files, about)  # last: it takes a share of what a persona has
+    _language(evidence, index, files, about)  # last: it takes a share of what a persona has
     scores = {p: round(total * index.weights[p], 4) for p, total in evidence.totals.items() if total > 0}
     order = sorted((-score, p) for p, score in scores.items() if score > 0)  # personas are numbered in name order
     return Ranking([(p, scores[p]) for _, p in order], evidence.explain)
@@ -129,19 +129,17 @@ def _domains(evidence: Evidence, index: SelectionIndex, request: Request, files:
     return about
 
 
-def _language(evidence: Evidence, index: SelectionIndex, request: Request, files: FileReading,
-              about: dict[str, Found]) -> None:
+def _language(evidence: Evidence, index: SelectionIndex, files: FileReading, about: dict[str, Found]) -> None:
     """A persona about one programming language (its name says "ruby") says less of a change whose code is
     in others, and that the task does not name: it keeps `LANGUAGE_MISMATCH_FACTOR` of its evidence."""
-    written = index.domains.written_in(files)
-    if not written:
+    if not files.languages:
         return
     values: dict[int, float] = {}
     for persona, languages in index.domains.languages.items():
         total = evidence.totals.get(persona, 0.0)
         if total > 0 and languages.isdisjoint(about):
             values[persona] = -total * (1 - t.LANGUAGE_MISMATCH_FACTOR)
-    evidence.add(values, partial(_language_items, index.domains.languages, sorted(written), values))
+    evidence.add(values, partial(_language_items, index.domains.languages, sorted(files.languages), values))
 
 
 def _language_items(languages: dict[int, frozenset[str]], written: list[str], values: dict[int, float],
