@@ -97,6 +97,8 @@ def test_ordinary_requests_have_no_shape_or_a_weak_one(task: str, files: list[st
 
 @pytest.mark.parametrize(("task", "practical"), [
     ("Why does my React component re-render on every keystroke?", True),  # the asker's own code
+    ("Why does cargo rebuild everything after I switch branches?", True),  # what the asker does
+    ("When I run pytest the fixtures are created twice, why?", True),
     ("How do I center a div with flexbox?", True),  # how to get something done
     ("Python asyncio: how to run tasks concurrently?", True),
     ("What is the difference between a process and a thread?", False),  # asks to be taught
