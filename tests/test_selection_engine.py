@@ -88,6 +88,16 @@ def test_a_practical_question_belongs_to_its_domain_not_to_the_teacher() -> None
     assert select(index, "What is the difference between a process and a thread?", []).persona == "persona-mentor"
 
 
+def test_a_plain_how_to_lets_the_teacher_compete_with_the_domain() -> None:
+    # Strong domain evidence still wins a plain how-to; weak evidence does not outweigh the teacher.
+    index = Catalog.load(default_layers(user=False)).index
+    assert select(index, "How do I make a CSS grid layout responsive with media queries?", []).persona \
+        == "persona-frontend"
+    assert select(index, "How to use the ORM in an ES module project?", []).persona == "persona-mentor"
+    assert select(index, "How do I stop the ORM from crashing in an ES module project?", []).persona \
+        != "persona-mentor"
+
+
 def test_a_question_about_a_project_itself_asks_the_guide() -> None:
     # Support, maintenance and what to do next are questions of orientation, not of code.
     index = Catalog.load(default_layers(user=False)).index

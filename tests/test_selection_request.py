@@ -99,8 +99,11 @@ def test_ordinary_requests_have_no_shape_or_a_weak_one(task: str, files: list[st
     ("Why does my React component re-render on every keystroke?", True),  # the asker's own code
     ("Why does cargo rebuild everything after I switch branches?", True),  # what the asker does
     ("When I run pytest the fixtures are created twice, why?", True),
-    ("How do I center a div with flexbox?", True),  # how to get something done
-    ("Python asyncio: how to run tasks concurrently?", True),
+    ("How do I stop pytest from hanging on teardown?", True),  # how to fix something
+    ("How to fix 'ModuleNotFoundError: numpy' in a virtualenv?", True),  # an error the asker has
+    ("How should we version the public API?", True),  # a decision in the asker's own work
+    ("How do I center a div with flexbox?", False),  # a plain how-to: asks to be shown how, not taught a concept
+    ("Python asyncio: how to run tasks concurrently?", False),
     ("What is the difference between a process and a thread?", False),  # asks to be taught
     ("Can you explain what a closure is?", False),
     ("How does garbage collection work in Go?", False),

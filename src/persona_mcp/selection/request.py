@@ -54,11 +54,14 @@ _LEARNING = re.compile(r"\b(?:explain|teach|tutorial|understand|concept|differen
                        r"|why (?:did|does|do) (?!(?:i|we|my|our|this|it|you)\b)[\w.-]+(?: [\w.-]+)? "
                        r"(?:change|switch|drop|remove|rename|deprecate|choose|decide|adopt|introduce|use|need|require)s?)\b"
                        r"|^\s*what(?:'s| is| are) (?:[\w.-]+\s?){1,3}\?", re.IGNORECASE)
-# Asking how to get something done: the asker wants the work, in its domain, not a lesson.
-_HOW_TO = re.compile(r"\b(?:how (?:do|can|could|should|would|shall) (?:i|we|you|one)|how to|can (?:i|we|you)"
-                     r"|is (?:it|there) (?:possible|(?:a|an|any) (?:\w+ )?way)"
-                     r"|what(?:'s| is) the " + _BEST + r" (?:way|approach|practice))\b",
+# A how-to about fixing or preventing something, or a decision in the asker's own work ("How should we
+# version the API?"): the asker wants the work done, in its domain. A plain how-to ("How do I add a column
+# to a join table?") asks to be shown how: the persona that answers questions competes with the domain's.
+_FIXING = re.compile(r"\b(?:how (?:should|would) (?:i|we)\b|(?:how (?:do|can|could|should) (?:i|we)|how to) "
+                     r"(?:fix|solve|resolve|stop|prevent|avoid|debug|speed up|get rid of|deal with|work around"
+                     r"|recover)\b)",
                      re.IGNORECASE)
+_ERROR_NAME = re.compile(r"[a-z](?:Error|Exception)\b")  # ModuleNotFoundError, NullPointerException
 # A question about the asker's own code or system: "my", "our", "we", or a failure or a symptom.
 _OWN_CODE = re.compile(
     r"\b(?:my|our|we|we're|we've|i'm|i've|i get|i got|i keep|i see|us|mine)\b"
@@ -112,9 +115,11 @@ class Request:
 
     @cached_property
     def practical(self) -> bool:
-        """Whether it is a question about getting work done or about the asker's own code, not one to be taught."""
-        return ("question" in self.shapes and bool(_OWN_CODE.search(self.head) or _HOW_TO.search(self.head))
-                and not self.teaching)
+        """Whether it is a question about the asker's own code or system, or about fixing or deciding something in
+        it, and not one to be taught. A plain how-to is neither practical nor teaching."""
+        head = self.head
+        return ("question" in self.shapes and not self.teaching
+                and bool(_OWN_CODE.search(head) or _FIXING.search(head) or _ERROR_NAME.search(head)))
 
     @cached_property
     def measured(self) -> str:

@@ -167,12 +167,15 @@ SHAPE_SUPPORT = 0.25
 # it names (they are what the asker wants to understand).
 SHAPE_DOMAINS: dict[str, str] = {"proposal": "architecture", "question": "learning", "bug-report": "debugging"}
 SHAPE_DOMAIN_STRENGTH = 2.0
-# ... and a trigger made only of question words ("how do I", "why does") is a shape, not a domain:
-# both count this share when the question is practical (how to get something done, or about the
-# asker's own code or system) rather than a request to be taught.
+# ... and a trigger made only of question words ("how do I", "why does") is a shape, not a domain: it
+# counts this share unless the question asks to be taught, and so does the shape when the question is
+# practical: about the asker's own code or system ("my", "we", "after I switch branches", a failure), or
+# about fixing or deciding something in it ("how do I stop ...", "how should we ...").
 PRACTICAL_SHAPE_FACTOR = 0.3
-# A question that is neither practical nor a request to be taught ("Why does useEffect run twice?")
-# gives a persona that answers questions this share of the shape's weight.
+# A question that is neither practical nor a request to be taught ("Why does useEffect run twice?", a plain
+# how-to: "How do I add a column to a join table?") gives a persona that answers questions this share of the
+# shape's weight. Counting a plain how-to as practical instead sent five more of the dev tasks' FAQ questions
+# (labelled mentor) to their domain's persona, and one more of our held-out developer questions to its own.
 NEUTRAL_QUESTION_FACTOR = 0.5
 PROPOSAL_WORDS = 30  # a write-up at least this long, with no files and no question, reads as a proposal
 PROSE_SHARE = 0.2  # prose is at least this share function words
