@@ -337,6 +337,9 @@ async def test_a_look_at_the_disk_that_hangs_is_abandoned_and_watching_goes_on(
         with anyio.fail_after(WAIT):
             while not warned():
                 await client.list_tools()  # the event loop answers while the look hangs in its thread
+                # A pause between calls: calls back to back keep the event loop's thread busy, and the watcher's
+                # thread then waits for the interpreter lock at each of its system calls (see test_reload).
+                await anyio.sleep(0.01)
         assert [p.name for p in (await client.list_prompts()).prompts] == ["widget"]
         source.hang = False
         source.release.set()
@@ -344,6 +347,7 @@ async def test_a_look_at_the_disk_that_hangs_is_abandoned_and_watching_goes_on(
         with anyio.fail_after(WAIT):
             while "persona-other" not in server.catalog.names:
                 await client.list_tools()
+                await anyio.sleep(0.01)
         assert live.reloads >= 1
 
 

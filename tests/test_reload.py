@@ -76,10 +76,11 @@ async def prompt_names(client: mcp.Client) -> list[str]:
 
 
 async def until(check: Callable[[], Awaitable[bool]]) -> None:
-    """Wait, bounded, until `check` holds, yielding to the server between looks."""
+    """Wait, bounded, until `check` holds, pausing between looks: looks back to back keep the event loop's
+    thread busy, and the watcher's thread waits for the interpreter lock at each of its system calls."""
     with anyio.fail_after(WAIT):
         while not await check():
-            await anyio.lowlevel.checkpoint()
+            await anyio.sleep(0.01)
 
 
 async def listing(client: mcp.Client) -> PersonaList:

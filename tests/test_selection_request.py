@@ -76,6 +76,11 @@ def test_the_first_word_of_the_work_follows_a_ticket_or_a_scope(task: str, openi
     ("Migrations as edges. Traditional migration systems rely on the order of files on disk to decide what to "
      "run next, which couples the history to file names and makes branches hard to merge; we propose to model "
      "each migration as an edge between two contract hashes instead.", [], "proposal"),
+    # a write-up that quotes code: its function words are counted outside the code
+    ("Pluggable schema sources. The loader must accept several inputs that converge on one pipeline: "
+     "`source (input) -> Contract -> validate/normalize -> canonicalize/hash -> emit`. We introduce "
+     "`config.contract.source: { inputs?: readonly string[]; load: (ctx: SourceContext) => Promise<Result<Contract, "
+     "SourceDiagnostics>> }` to keep the command line agnostic of where a schema comes from.", [], "proposal"),
     ("Does the session cache survive a restart", [], "question"),
 ])
 def test_request_shapes_are_recognised(task: str, files: list[str], shape: str) -> None:

@@ -170,7 +170,8 @@ def read_request(task: str, files: Iterable[str] = (), names: AbstractSet[str] =
         opening += 1
     paths = normalise_paths(files)
     lowered = text.lower()
-    shapes = request_shapes(text, lowered, paths, found)
+    shapes = request_shapes(text, lowered, paths, found, [word for word, in_code in zip(found, code, strict=True)
+                                                          if not in_code])
     return Request(text, head, lowered, found, stems, code, lead, min(opening, len(found)), paths, shapes)
 
 
@@ -195,8 +196,10 @@ def has_trace(text: str) -> bool:
     return any(_TRACE_LINE.match(line) for line in text.split("\n"))
 
 
-def request_shapes(text: str, lowered: str, files: list[str], task_words: list[str]) -> dict[str, float]:
-    """The shapes the request has, each with a strength in (0, 1]."""
+def request_shapes(text: str, lowered: str, files: list[str], task_words: list[str],
+                   prose_words: list[str]) -> dict[str, float]:
+    """The shapes the request has, each with a strength in (0, 1]; `prose_words` are the words outside code
+    (`code spans` and identifiers), where a write-up's function words are counted."""
     shapes: dict[str, float] = {}
     end = _LEAD_END.search(text)
     lead = text[: end.end()] if end else text
@@ -214,11 +217,13 @@ def request_shapes(text: str, lowered: str, files: list[str], task_words: list[s
     elif (_INTERROGATIVE.match(lead) and not _PROHIBITION.match(lead) and len(task_words) <= 25 and not files) \
             or _TEACH_ME.match(lead):
         shapes["question"] = 0.6
-    if not files and not shapes and len(task_words) >= t.PROPOSAL_WORDS and _is_prose(task_words):
+    if not files and not shapes and len(task_words) >= t.PROPOSAL_WORDS \
+            and _is_prose(prose_words):
         shapes["proposal"] = min(1.0, 0.5 + (len(task_words) - t.PROPOSAL_WORDS) / 100)
     return shapes
 
 
-def _is_prose(task_words: list[str]) -> bool:
-    """Sentences, not a list of terms: prose is about a third function words ("the", "of", "we")."""
-    return sum(word in STOPWORDS for word in task_words) >= t.PROSE_SHARE * len(task_words)
+def _is_prose(prose_words: list[str]) -> bool:
+    """Sentences, not a list of terms: prose is about a third function words ("the", "of", "we"). Words in
+    code (a signature in backquotes) are left out: a design write-up often quotes some."""
+    return sum(word in STOPWORDS for word in prose_words) >= t.PROSE_SHARE * len(prose_words)
