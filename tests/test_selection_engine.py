@@ -198,3 +198,15 @@ def test_a_term_many_personas_claim_reaches_only_its_strongest_claimants(monkeyp
     found = {index.names[i] for i, _weight, _term in index.postings[("widget",)]}
     assert "strong" in found and "against" in found and len(found) == 4  # three claimants, and what argues against
     assert {c.name for c in rank_candidates(index, "Fix the widget")} >= {"strong"}
+
+
+@pytest.mark.parametrize(("task", "files", "persona"), [
+    # Words with an everyday sense in code are not the security persona's: a leak is most often memory, a
+    # directory traversal most often a walk over folders; the attacks are named as such.
+    ("Fix leak in spawned task handles", ["src/task/handle.rs"], "persona-analyzer"),
+    ("Directory traversal now runs in parallel for faster scans", ["crates/walk/src/lib.rs"], "persona-performance"),
+    ("Prevent directory traversal attack in the static file handler", ["server/static.go"], "persona-security"),
+])
+def test_homonyms_of_security_words_go_by_their_everyday_sense(task: str, files: list[str], persona: str) -> None:
+    index = Catalog.load(default_layers(user=False)).index
+    assert select(index, task, files).persona == persona
