@@ -210,3 +210,11 @@ def test_a_term_many_personas_claim_reaches_only_its_strongest_claimants(monkeyp
 def test_homonyms_of_security_words_go_by_their_everyday_sense(task: str, files: list[str], persona: str) -> None:
     index = Catalog.load(default_layers(user=False)).index
     assert select(index, task, files).persona == persona
+
+
+def test_a_version_bump_is_dependency_work_whatever_the_library_is_for() -> None:
+    index = Catalog.load(default_layers(user=False)).index
+    bump = select(index, "Bump Lucene from 9.7.0 to 9.8.0 (#4410)", ["buildSrc/version.properties"])
+    assert bump.persona == "persona-devops"
+    assert any(item.trigger == "dependencies" and "Bump Lucene from 9.7.0 to 9.8.0" in item.matched
+               for item in bump.evidence)

@@ -182,3 +182,15 @@ def test_the_lead_and_the_opening_count_only_the_words_kept() -> None:
     request = read_request(f"[{digest}] Move the parser {digest} now. Then document it.")
     assert request.words[request.opening] == "move"
     assert request.words[: request.lead] == ["move", "the", "parser", "now"]
+
+
+@pytest.mark.parametrize(("task", "change"), [
+    ("Bump jackson-databind from 2.15.2 to 2.16.0 (#812)", "Bump jackson-databind from 2.15.2 to 2.16.0"),
+    ("deps: upgrade the Gradle wrapper to 8.10", "upgrade the Gradle wrapper to 8.10"),
+    ("Updated tokio to v1.38.0", "Updated tokio to v1.38.0"),
+    ("Update the docs. Then move the example to 2.0", ""),  # past the first sentence
+    ("Update the retry count to 3", ""),  # a number, not a version
+    ("Add retries to the HTTP client", ""),
+])
+def test_a_change_of_version_is_read_from_the_first_sentence(task: str, change: str) -> None:
+    assert read_request(task, []).version_change == change

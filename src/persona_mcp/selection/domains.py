@@ -133,6 +133,8 @@ class Domains:
                 hits.setdefault(name, []).append((verb, task_words[opening]))
         if request.measured and t.MEASURED_DOMAIN in tables.kinds:
             hits.setdefault(t.MEASURED_DOMAIN, []).append((t.TASK_RELATED, request.measured))
+        if request.version_change and t.VERSION_DOMAIN in tables.kinds:
+            hits.setdefault(t.VERSION_DOMAIN, []).append((t.TASK_TERM, request.version_change))
         result: dict[str, Found] = {}
         for name, named in hits.items():
             named.sort(key=itemgetter(0), reverse=True)  # stable: equal values keep their order

@@ -81,6 +81,9 @@ _PROHIBITION = re.compile(r"(?:do|does|did|should|must|will|can)(?:\s+not\b|n't)
 _MEASURED = re.compile(r"\b(?:takes?|took|taking|over|above|exceeds?|reach(?:es)?|climbs? to|grows? to|grew to|uses?"
                        r"|using|consumes?)\s+~?\d[\d.,]*\s?(?:ms|milliseconds?|s|secs?|seconds?|minutes?|mins?|hours?"
                        r"|[kmgt]i?b|%)(?!\w)", re.IGNORECASE)
+# A change of a named thing's version: "Bump netty from 4.1.100 to 4.1.106", "Upgrade the Gradle wrapper to 8.10".
+_VERSION_CHANGE = re.compile(r"\b(?:bump(?:s|ed|ing)?|(?:up|down)grad(?:e|es|ed|ing)|updat(?:e|es|ed|ing)"
+                             r"|pin(?:s|ned|ning)?)\b[^\n]{1,80}?\bto v?\d+(?:\.[\w-]+)+", re.IGNORECASE)
 # What every measure holds (its `\s+~?\d`): most tasks have none, and a case-blind search of the verbs is slow.
 _SPACED_NUMBER = re.compile(r"\s~?\d")
 _TEAM_DECISION = re.compile(r"\b(?:should|shall|do|can|could|must|will|would) we\b", re.IGNORECASE)
@@ -125,6 +128,13 @@ class Request:
     def measured(self) -> str:
         """A duration or a size the task measures ("takes 40 seconds", "above 500ms"), or ""."""
         found = _MEASURED.search(self.head) if _SPACED_NUMBER.search(self.head) else None
+        return found.group(0) if found else ""
+
+    @cached_property
+    def version_change(self) -> str:
+        """A change of a named thing's version in the first sentence ("Bump netty from 4.1.100 to 4.1.106"), or ""."""
+        end = _LEAD_END.search(self.head)
+        found = _VERSION_CHANGE.search(self.head, 0, end.end() if end else len(self.head))
         return found.group(0) if found else ""
 
     @cached_property

@@ -74,6 +74,9 @@ TECH_RELATED_FACTOR = 0.5
 # A duration or a size the task measures ("takes 40 seconds", "above 500ms", "climbs to 3 GB") says
 # how slow or how big something is: a related word of this domain.
 MEASURED_DOMAIN = "performance"
+# A change of a named thing's version in the first sentence ("Bump netty from 4.1.100 to 4.1.106", "Upgrade
+# the Gradle wrapper to 8.10") names this domain, as "dependency update" would.
+VERSION_DOMAIN = "dependencies"
 TASK_FILES = 1.5
 LANGUAGE_FILE_FACTOR = 0.2
 # The domains that name a kind of work rather than a place in a system: when the task's words name
