@@ -1,5 +1,5 @@
 """Other tools' guidance files read as personas: Claude Code subagents, Agent Skills, Cursor rules, Copilot
-instructions. Every sample here is written for these tests, in the shape each tool documents."""
+instructions, OpenCode agents. Every sample here is written for these tests, in the shape each tool documents."""
 
 from __future__ import annotations
 
@@ -27,6 +27,25 @@ color: purple
 ---
 
 You review schema migrations. Look for long locks, missing indexes and irreversible steps.
+"""
+
+OPENCODE_AGENT = """\
+---
+description: Plans database migrations and checks them for long locks. Use before changing a large table.
+mode: subagent
+model: anthropic/claude-sonnet-4-20250514
+temperature: 0.1
+tools:
+  write: false
+  edit: false
+  bash: true
+  read: true
+permission:
+  bash:
+    "psql *": ask
+---
+
+You plan migrations. Say which steps take locks, for how long, and how to avoid them.
 """
 
 CLAUDE_AGENT_WITH_COLON = """\
@@ -329,6 +348,30 @@ def test_a_glob_that_matches_every_file_makes_it_apply_always_instead_of_a_file_
     assert "**" not in persona.spec.trigger_files and "*" not in persona.spec.trigger_files
 
 
+def test_an_opencode_agent_takes_its_file_name_and_reads_its_tools_mapping(tmp_path: Path) -> None:
+    result = load_persona_file(write(tmp_path, "agents/migration-planner.md", OPENCODE_AGENT))
+
+    assert messages(result) == []
+    (persona,) = result.personas
+    assert (persona.name, persona.format) == ("migration-planner", "opencode-agent")
+    assert persona.spec.tools == ["bash", "read"]  # the tools it turns on
+    assert persona.kept_keys == {"mode": "subagent", "temperature": 0.1, "permission": {"bash": {"psql *": "ask"}}}
+    assert info(result).format_keys["tools"] == ["bash", "read"]
+
+
+@pytest.mark.parametrize(("relative", "text"), [
+    (".opencode/agents/reviewer.md", "---\ndescription: Reviews changes.\n---\nReview.\n"),
+    (".opencode/agent/reviewer.md", "# Reviewer\n\nReviews changes.\n"),  # no frontmatter: OpenCode's folder
+])
+def test_a_file_in_an_opencode_agent_folder_is_an_opencode_agent(tmp_path: Path, relative: str, text: str) -> None:
+    result = load_persona_file(write(tmp_path, relative, text))
+
+    assert messages(result) == []
+    (persona,) = result.personas
+    assert (persona.name, persona.format) == ("reviewer", "opencode-agent")
+    assert "Reviews changes" in persona.spec.description
+
+
 def test_a_plain_markdown_file_still_needs_frontmatter_and_a_name(tmp_path: Path) -> None:
     assert "no YAML frontmatter" in messages(load_persona_file(write(tmp_path, "notes.md", COPILOT_BARE)))[0]
     result = load_persona_file(write(tmp_path, "nameless.md", "---\ndescription: d\n---\nbody\n"))
@@ -356,13 +399,14 @@ def test_the_catalog_listing_shows_each_format_and_its_keys(tmp_path: Path) -> N
     write(tmp_path, "rules/billing.mdc", CURSOR_RULE)
     write(tmp_path, "skills/openapi-docs/SKILL.md", SKILL)
     write(tmp_path, "instructions/terraform.instructions.md", COPILOT)
+    write(tmp_path, "opencode/migration-planner.md", OPENCODE_AGENT)
 
     listing = Catalog.load([Layer("custom", tmp_path)]).listing()
 
     assert listing.problems == []
     formats = {p.name: p.format for p in listing.personas}
     assert formats == {"schema-reviewer": "persona", "billing": "cursor-rule", "openapi-docs": "skill",
-                       "terraform": "copilot-instructions"}
+                       "terraform": "copilot-instructions", "migration-planner": "opencode-agent"}
     dumped = json.loads(listing.model_dump_json())
     assert dumped["personas"][0]["format_keys"]
 
@@ -380,6 +424,8 @@ def test_the_schema_accepts_the_other_formats_keys() -> None:
     {"applyTo": ["**/*.tf"]},
     {"name": "x", "description": "d", "tools": "Read, Grep", "model": "sonnet", "color": "red", "maxTurns": 5},
     {"name": "x", "description": "d", "allowed-tools": ["Read"], "metadata": {"a": "b"}, "argument-hint": "[file]"},
+    {"description": "d", "mode": "subagent", "temperature": 0.1, "tools": {"bash": True, "edit": False},
+     "permission": {"edit": "deny"}},
 ])
 def test_the_schema_validates_real_shapes_of_each_format(frontmatter: dict[str, Any]) -> None:
     jsonschema: Any = pytest.importorskip("jsonschema")

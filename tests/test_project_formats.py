@@ -38,10 +38,11 @@ def workspace(root: Path) -> Path:
     write(root, ".cursor/rules/go-style.mdc", "---\ndescription: Go style\nglobs: '**/*.go'\n---\nGofmt.\n")
     write(root, ".github/instructions/docs.instructions.md", "---\napplyTo: 'docs/**'\n---\nWrite plainly.\n")
     write(root, ".github/instructions/team.instructions.md", "Copilot's file of the same name as ours.\n")
+    write(root, ".opencode/agent/planner.md", "---\ndescription: Plans the work.\nmode: subagent\n---\nPlan.\n")
     return root
 
 
-EVERY_FORMAT = ["docs", "go-style", "release", "reviewer", "team"]
+EVERY_FORMAT = ["docs", "go-style", "planner", "release", "reviewer", "team"]
 
 
 def test_without_the_option_only_dot_personas_is_read(tmp_path: Path) -> None:
@@ -69,7 +70,8 @@ def test_project_layers_put_the_tool_folders_before_dot_personas(tmp_path: Path)
     folders = [layer.folder for layer in project_layers([tmp_path], formats=True)]
 
     assert folders == [tmp_path / ".claude/agents", tmp_path / ".claude/skills", tmp_path / ".cursor/rules",
-                       tmp_path / ".github/instructions", tmp_path / ".personas"]
+                       tmp_path / ".github/instructions", tmp_path / ".opencode/agent", tmp_path / ".opencode/agents",
+                       tmp_path / ".personas"]
     assert [layer.folder for layer in project_layers([tmp_path])] == [tmp_path / ".personas"]
 
 
@@ -87,7 +89,7 @@ async def prompt_names(client: mcp.Client) -> list[str]:
 async def wait_for(client: mcp.Client, names: list[str]) -> None:
     with anyio.fail_after(WAIT):
         while await prompt_names(client) != names:
-            await anyio.lowlevel.checkpoint()  # yield to the server's watcher between looks
+            await anyio.sleep(0.01)  # a pause between looks leaves the watcher's thread the interpreter lock
 
 
 async def test_a_new_cursor_rule_in_a_workspace_is_hot_reloaded(tmp_path: Path) -> None:

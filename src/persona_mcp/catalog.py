@@ -31,7 +31,8 @@ logger = logging.getLogger(__name__)
 ENV_PATH = "PERSONA_MCP_PATH"
 APP_DIR = "persona-mcp"
 PROJECT_DIR = ".personas"
-PROJECT_FORMAT_DIRS = (".claude/agents", ".claude/skills", ".cursor/rules", ".github/instructions")
+PROJECT_FORMAT_DIRS = (".claude/agents", ".claude/skills", ".cursor/rules", ".github/instructions", ".opencode/agent",
+                       ".opencode/agents")
 """Other tools' folders that `--project-formats` (or PERSONA_MCP_PROJECT_FORMATS=1) adds to the project layer."""
 ENV_PROJECT_FORMATS = "PERSONA_MCP_PROJECT_FORMATS"
 # A file modified this recently may change again within the file system's timestamp granularity without

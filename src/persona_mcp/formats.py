@@ -6,8 +6,11 @@
 | `skill` | `<name>/SKILL.md` (Agent Skills) | the folder's name | the body's first paragraph |
 | `cursor-rule` | `*.mdc` (Cursor rules) | the file name without `.mdc` | the body's first paragraph |
 | `copilot-instructions` | `*.instructions.md` | the file name without `.instructions.md` | the body's first paragraph |
+| `opencode-agent` | `.opencode/agents/*.md`, or OpenCode's keys | the file name without `.md` | the first paragraph |
 
-A skill, a Cursor rule or a Copilot instructions file may have no frontmatter at all. `globs` and `applyTo`, a
+An OpenCode agent is told by its folder or by its keys (`OPENCODE_KEYS`, or `tools` as a mapping of tool names
+to true or false, which becomes the list of the tools set to true). A skill, a Cursor rule, Copilot
+instructions or an OpenCode agent under `.opencode/` may have no frontmatter at all. `globs` and `applyTo`, a
 comma-separated string or a list, become file triggers; `split_globs` reads them. `repair_frontmatter`
 quotes the one-line values that those tools accept and strict YAML refuses.
 """
@@ -19,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any, Literal
 
-Format = Literal["persona", "skill", "cursor-rule", "copilot-instructions"]
+Format = Literal["persona", "skill", "cursor-rule", "copilot-instructions", "opencode-agent"]
 
 SKILL_FILE = "SKILL.md"
 CURSOR_SUFFIX = ".mdc"
@@ -43,7 +46,22 @@ KEPT_KEYS: dict[str, str] = {
     "agent": "Claude Code skill: the subagent it runs in",
     "version": "a version some skills and agents give",
     "excludeAgent": "Copilot instructions: the Copilot agent that ignores them",
+    "mode": "OpenCode agent: primary, subagent or all",
+    "temperature": "OpenCode agent: its sampling temperature",
+    "top_p": "OpenCode agent: its nucleus sampling",
+    "maxSteps": "OpenCode agent: the most steps it takes",
+    "permission": "OpenCode agent: what it may do without asking",
+    "permissions": "OpenCode agent: what it may do without asking",
+    "disable": "OpenCode agent: whether it is turned off",
+    "disabled": "OpenCode agent: whether it is turned off",
+    "hidden": "OpenCode agent: whether it is hidden from the @ menu",
+    "prompt": "OpenCode agent: its prompt, or the file that holds it",
 }
+OPENCODE_KEYS = frozenset({"mode", "temperature", "top_p", "maxSteps", "permission", "permissions", "disable",
+                           "disabled", "hidden", "prompt"})
+"""Keys only OpenCode's agents have: a `*.md` file with one of them and no `name` is an OpenCode agent."""
+OPENCODE_FOLDERS = frozenset({"agent", "agents"})
+"""OpenCode reads its agents from `.opencode/agent/` and `.opencode/agents/` (at any depth below them)."""
 """Other tools' keys that mean nothing to persona-mcp: known (no warning), kept as written and shown under
 `format_keys`, never validated. The keys it does read are fields of `PersonaSpec`."""
 MATCH_ALL = frozenset({"**", "**/*", "*", "**/**", "/**", "/**/*", "./**", "./**/*"})
@@ -64,7 +82,21 @@ def file_format(path: str | PurePath) -> Format:
         return "cursor-rule"
     if name.endswith(COPILOT_SUFFIX):
         return "copilot-instructions"
+    parts = PurePath(path).parts
+    for index, part in enumerate(parts[:-2]):
+        if part == ".opencode" and parts[index + 1] in OPENCODE_FOLDERS:
+            return "opencode-agent"
     return "persona"
+
+
+def content_format(fmt: Format, data: dict[str, Any]) -> Format:
+    """The format of a file of ours by its name, told again by its frontmatter: one without a `name` that gives
+    OpenCode's keys is an OpenCode agent (`.opencode/agents/*.md` copied elsewhere)."""
+    if fmt != "persona" or "name" in data:
+        return fmt
+    if isinstance(data.get("tools"), dict) or not OPENCODE_KEYS.isdisjoint(data):
+        return "opencode-agent"
+    return fmt
 
 
 def is_guidance_file(name: str) -> bool:
@@ -91,6 +123,8 @@ def default_name(path: str | PurePath, fmt: Format) -> str | None:
         stem = pure.name[: -len(CURSOR_SUFFIX)]
     elif fmt == "copilot-instructions":
         stem = pure.name[: -len(COPILOT_SUFFIX)]
+    elif fmt == "opencode-agent":
+        stem = pure.name.removesuffix(MARKDOWN_SUFFIX)
     else:
         return None
     # A file name may hold anything; a persona name is lowercase letters, digits, dots, underscores and dashes.

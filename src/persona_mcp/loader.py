@@ -20,6 +20,7 @@ from persona_mcp.formats import (
     KEPT_KEYS,
     MATCH_ALL,
     Format,
+    content_format,
     default_name,
     derive_description,
     file_format,
@@ -114,6 +115,8 @@ def parse_persona(text: str, path: str, *, layer: str = "builtin", strict: bool 
         node = node_at(root, loc)
         return node.start_mark.line + offset if node is not None else None
 
+    fmt = content_format(fmt, data)
+
     for key in [k for k in data if not isinstance(k, str)]:
         report(f"field names must be text, got {key!r}", "quote the key or remove it", line=line_of(key))
         data.pop(key)
@@ -167,7 +170,11 @@ def parse_persona(text: str, path: str, *, layer: str = "builtin", strict: bool 
 
 
 def _fill_in(data: dict[str, Any], fmt: Format, path: str, body: str) -> None:
-    """Give a file of another format the name and description it may leave out, as that format does."""
+    """Give a file of another format the name and description it may leave out, as that format does, and read
+    OpenCode's `tools` mapping (`{bash: false, read: true}`) as the list of the tools it turns on."""
+    tools = data.get("tools")
+    if isinstance(tools, dict) and all(isinstance(value, bool) for value in tools.values()):
+        data["tools"] = [str(tool) for tool, on in tools.items() if on]
     # Cursor writes an empty `description:` into a rule that only has globs: it counts as left out.
     given = {key for key, value in data.items() if fmt == "persona" or value not in (None, "")}
     if "name" not in given:

@@ -27,7 +27,11 @@ Label = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
 _GLOB_ITEM = {"type": "string", "minLength": 1, "maxLength": 200}
 Globs = Annotated[list[Trigger], BeforeValidator(split_globs), WithJsonSchema(
     {"anyOf": [{"type": "string"}, {"type": "array", "items": _GLOB_ITEM}, {"type": "null"}]})]
-Tools = str | list[Trigger] | None
+# A comma-separated string or a list; the loader reads OpenCode's mapping of tools to true or false as the list of
+# those set to true, so the schema accepts that shape too.
+Tools = Annotated[str | list[Trigger] | None, WithJsonSchema({"anyOf": [
+    {"type": "string"}, {"type": "array", "items": {"type": "string", "minLength": 1, "maxLength": 200}},
+    {"type": "object", "additionalProperties": {"type": "boolean"}}, {"type": "null"}]})]
 
 
 RequestShape = Literal["question", "proposal", "bug-report"]
@@ -134,7 +138,8 @@ class PersonaSpec(_Frontmatter):
 
     # Keys of the other tools' formats, kept and shown in the catalog (README: "Files from other tools").
     tools: Tools = Field(default=None, description="Claude Code subagent: the tools it may use, a comma-separated "
-                         "string or a list (kept and shown; selection does not use it).")
+                         "string or a list; an OpenCode agent's mapping of tools to true or false is read as the list "
+                         "of those set to true (kept and shown; selection does not use it).")
     model: Label | None = Field(default=None, description="Claude Code subagent: the model it runs on (kept and "
                                 "shown).")
     color: Label | None = Field(default=None, description="Claude Code subagent: its colour in the interface (kept "
@@ -181,7 +186,7 @@ class Persona(BaseModel):
     path: Path | None = None
     layer: str = "builtin"
     format: Format = Field(default="persona", description="The file's format: persona (ours, or a Claude Code "
-                           "subagent), skill, cursor-rule or copilot-instructions.")
+                           "subagent), skill, cursor-rule, copilot-instructions or opencode-agent.")
     kept_keys: dict[str, Any] = Field(default_factory=dict, description="Other tools' keys that mean nothing to "
                                       "persona-mcp, as the file gives them (formats.KEPT_KEYS).")
     all_files: bool = Field(default=False, description="It applies to every file: Copilot instructions with no "
@@ -405,7 +410,7 @@ class PersonaInfo(BaseModel):
     mcp_preference: McpPreference = Field(default_factory=McpPreference)
     companions: list[str] = Field(default_factory=list)
     format: Format = Field(default="persona", description="The file's format: persona (ours, or a Claude Code "
-                           "subagent), skill, cursor-rule or copilot-instructions.")
+                           "subagent), skill, cursor-rule, copilot-instructions or opencode-agent.")
     always_apply: bool = Field(default=False, description="Whether it applies to every task: a Cursor rule with "
                                "alwaysApply: true, or a file that applies to every file (applyTo: '**').")
     format_keys: dict[str, Any] = Field(
