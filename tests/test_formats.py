@@ -156,6 +156,44 @@ def test_an_unquoted_colon_in_a_one_line_value_loads_with_a_warning_that_says_ho
     assert 'description: "Use when an alert fires.' in warning.hint
 
 
+AGENT_WITH_EXAMPLES = """\
+---
+name: schema-reviewer
+description: Reviews schema changes. Use PROACTIVELY before a migration ships. Examples:
+{indent}<example>
+{indent}Context: A developer added a column to a large table.
+{indent}user: "I added the column, can it go out?"
+{indent}assistant: "I'll use the schema-reviewer agent to check the locks it takes."
+{indent}</example>
+tools: Read, Grep
+---
+
+Review the migration.
+"""
+
+
+@pytest.mark.parametrize("indent", ["  ", ""])  # Claude Code agents write their examples both ways
+def test_a_description_over_several_lines_of_examples_is_read_as_text(indent: str) -> None:
+    result = parse_persona(AGENT_WITH_EXAMPLES.format(indent=indent), "schema-reviewer.md")
+
+    (persona,) = result.personas
+    assert persona.spec.description.startswith("Reviews schema changes. Use PROACTIVELY before a migration ships.")
+    assert 'user: "I added the column, can it go out?"' in persona.spec.description
+    assert persona.spec.tools == "Read, Grep"  # the next field is a field again
+    (warning,) = result.diagnostics
+    assert (warning.severity, warning.line, warning.field) == ("warning", 3, "description")
+    assert "several lines" in warning.message and "description: |" in warning.hint
+
+
+def test_lines_at_the_margin_that_are_all_fields_stay_fields() -> None:
+    # 'foo: bar' is an unknown field, reported as one, not text of the description before it.
+    result = parse_persona("---\nname: x\ndescription: Use when: y\nfoo: bar\n---\nbody\n", "x.md")
+
+    (persona,) = result.personas
+    assert persona.spec.description == "Use when: y"
+    assert [d.field for d in result.diagnostics] == ["description", "foo"]
+
+
 def test_the_repaired_value_is_an_error_in_strict_mode(tmp_path: Path) -> None:
     result = load_persona_file(write(tmp_path, "pager-triage.md", CLAUDE_AGENT_WITH_COLON), strict=True)
 
@@ -164,8 +202,8 @@ def test_the_repaired_value_is_an_error_in_strict_mode(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("frontmatter", [
-    "name: x\ndescription: first: second\n  and a continuation line\n",  # a multi-line value is not guessed at
-    "name: x\ndescription: d\nfoo: [a, b\n",  # not a one-line value problem
+    "name: x\ndescription: d\nfoo: [a, b\n",  # not a plain value's problem
+    "name: x\ndescription: \"first: second\n  and no closing quote\n",
 ])
 def test_yaml_that_is_broken_otherwise_is_still_an_error(frontmatter: str) -> None:
     result = parse_persona(f"---\n{frontmatter}---\nbody\n", "x.md")

@@ -279,7 +279,7 @@ def test_frontmatter_shape_problems_are_diagnostics(tmp_path, text, line, messag
     [
         ("name: persona-x\n\ndescription: d\nfoo: [a, b\nbar: c\n", 6),
         ("name: persona-x\ndescription: d\ntrigger-keywords:\n  - a\n\t- b\n", 6),
-        ("name: persona-x\ndescription: d\ntitle: a: b\n  c\n", 4),  # over two lines: not read as text
+        ("name: persona-x\ndescription: d\ntitle: {a: b\n", 5),  # an unclosed flow mapping is not read as text
     ],
 )
 def test_bad_yaml_reports_file_and_line(tmp_path, frontmatter, line):

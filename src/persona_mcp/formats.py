@@ -18,6 +18,7 @@ quotes the one-line values that those tools accept and strict YAML refuses.
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any, Literal
@@ -229,22 +230,27 @@ _ALIAS = re.compile(r"\*[A-Za-z0-9_-]+")
 
 @dataclass(frozen=True)
 class Repair:
-    """A one-line value that strict YAML refuses and that was read as plain text."""
+    """A value that strict YAML refuses and that was read as plain text."""
 
     line: int  # 0-based, within the frontmatter
     key: str
-    value: str
-    reason: Literal["colon", "indicator"]
+    value: str  # its first line
+    reason: Literal["colon", "indicator", "lines"]
 
     @property
     def message(self) -> str:
         if self.reason == "colon":
             return "the one-line value holds ': ', which strict YAML reads as a nested field; it was read as text"
+        if self.reason == "lines":
+            return ("the value goes on over several lines that hold ': ' or start like YAML syntax ('- ', '#'), "
+                    "which strict YAML reads as fields of their own; the lines were read as its text")
         return (f"the one-line value starts with '{self.value[0]}', which strict YAML reserves (a bare '*' starts "
                 "an alias); it was read as text")
 
     @property
     def hint(self) -> str:
+        if self.reason == "lines":
+            return f"write it as a block: '{self.key}: |' then each of its lines indented by two spaces"
         shown = self.value if len(self.value) <= 60 else self.value[:50] + " ..."
         quoted = '"' + shown.replace("\\", "\\\\").replace('"', '\\"') + '"'
         if self.reason == "indicator":
@@ -252,28 +258,91 @@ class Repair:
         return f"quote the value: {self.key}: {quoted}, or write it as a block: '{self.key}: >-' then indented lines"
 
 
-def repair_frontmatter(frontmatter: str) -> tuple[str, list[Repair]]:
-    """The frontmatter with each one-line top-level value that strict YAML refuses put in single quotes.
+def repair_frontmatter(frontmatter: str, keys: AbstractSet[str] = frozenset()) -> tuple[str, list[Repair]]:
+    """The frontmatter with each top-level plain value that strict YAML refuses put in single quotes.
 
     Claude Code and Cursor read `description: Use when: x` and `globs: **/*.ts, src/**` as text; strict
-    YAML refuses the first (': ' inside a plain value) and the second (a bare '*' starts an alias). Only
-    a value on one line, not quoted, not a flow or block value, and not followed by indented continuation
-    lines is rewritten. Linear in the frontmatter's length.
+    YAML refuses the first (': ' inside a plain value) and the second (a bare '*' starts an alias). Agent
+    collections also write a description over several lines of examples ("Context: ...", "user: ...",
+    "- <example>"), indented or not: the lines up to the next field of `keys` (the fields the file's format
+    knows) are the value's. Only a value not quoted, not a flow or block value, is rewritten, and its
+    lines stay where they are, so line numbers hold. Linear in the frontmatter's length.
     """
     lines = frontmatter.splitlines(keepends=True)
+    ends = _value_ends(lines, keys)
     repairs: list[Repair] = []
-    for index, line in enumerate(lines):
+    index = 0
+    while index < len(lines):
+        line = lines[index]
         match = _TOP_LEVEL_VALUE.fullmatch(line.rstrip("\r\n"))
-        if match is None:
-            continue
-        value = match["value"]
-        reason = _refusal(value)
-        if reason is None or _continues(lines, index):
-            continue
-        ending = line[len(line.rstrip("\r\n")):]
-        lines[index] = f"{match['key']}: '{value.replace(chr(39), chr(39) * 2)}'{ending}"
-        repairs.append(Repair(index, match["key"], value, reason))
+        end = ends[index] if match is not None else index + 1
+        if match is not None:
+            key, value = match["key"], match["value"]
+            if end == index + 1:
+                reason = _refusal(value)
+                if reason is not None:
+                    lines[index] = f"{key}: {_quoted(value)}'{_ending(line)}"
+                    repairs.append(Repair(index, key, value, reason))
+            elif value[0] not in "\"'[{|>&!" and any(_refusal(text) or _starts_like_syntax(text)
+                                                       for text in _texts(lines, index, end)):
+                lines[index] = f"{key}: {_quoted(value)}{_ending(line)}"
+                for following in range(index + 1, end):
+                    text = lines[following]
+                    lines[following] = _quoted(text.rstrip("\r\n"))[1:] + _ending(text)
+                last = lines[end - 1]
+                lines[end - 1] = last.rstrip("\r\n") + "'" + _ending(last)
+                repairs.append(Repair(index, key, value, "lines"))
+        index = end
     return "".join(lines), repairs
+
+
+def _quoted(text: str) -> str:
+    """`text` opened as a single-quoted YAML scalar: a quote, and each of its quotes doubled."""
+    return "'" + text.replace("'", "''")
+
+
+def _ending(line: str) -> str:
+    return line[len(line.rstrip("\r\n")):]
+
+
+def _texts(lines: list[str], index: int, end: int) -> list[str]:
+    """The first line's value and the stripped text of each line after it, up to `end`."""
+    first = _TOP_LEVEL_VALUE.fullmatch(lines[index].rstrip("\r\n"))
+    return [first["value"] if first else ""] + [text.strip() for text in lines[index + 1:end] if text.strip()]
+
+
+def _starts_like_syntax(text: str) -> bool:
+    return text.startswith(("- ", "#", "? ")) or text == "-"
+
+
+_FIELD = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*:(?:[ \t]|$)")
+
+
+def _value_ends(lines: list[str], keys: AbstractSet[str]) -> list[int]:
+    """For each line, where a value that starts on it ends: after its last line of text before the next field.
+
+    An indented line goes on with the value, as YAML reads it. So do lines at the left margin up to the next field
+    of `keys` when one of them is no field at all ("<example>"): they are the value's text ("Context: ...").
+    Without `keys`, or when each such line is a field, they are fields. Two passes over the lines, so linear.
+    """
+    count = len(lines)
+    last_text = [-1] * (count + 1)  # last_text[i]: the last line with text before line i
+    for index, line in enumerate(lines):
+        last_text[index + 1] = index if line.strip() else last_text[index]
+    ends = [0] * count
+    next_field = next_margin = next_prose = count  # the first such line after the one looked at
+    for index in range(count - 1, -1, -1):
+        boundary = next_field if next_prose < next_field else next_margin
+        ends[index] = max(index + 1, last_text[boundary] + 1)
+        line = lines[index]
+        if line.strip() and line[0] not in " \t":
+            next_margin = index
+            field = _FIELD.match(line)
+            if not keys or line.startswith("---") or (field is not None and field.group(0).rstrip(": \t") in keys):
+                next_field = index
+            elif field is None:
+                next_prose = index
+    return ends
 
 
 def _refusal(value: str) -> Literal["colon", "indicator"] | None:
@@ -286,12 +355,3 @@ def _refusal(value: str) -> Literal["colon", "indicator"] | None:
     if ": " in value or value.endswith(":") or ":\t" in value:
         return "colon"
     return None
-
-
-def _continues(lines: list[str], index: int) -> bool:
-    """Whether the value on line `index` goes on over indented lines below it (a multi-line plain value)."""
-    for following in range(index + 1, len(lines)):  # stops at the next line with text: linear in all
-        line = lines[following]
-        if line.strip():
-            return line[0] in " \t"
-    return False

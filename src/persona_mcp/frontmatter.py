@@ -8,6 +8,7 @@ again with those values quoted (`formats.repair_frontmatter`) and says which one
 from __future__ import annotations
 
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -104,12 +105,13 @@ class Frontmatter:
     repairs: list[Repair]
 
 
-def read_frontmatter(frontmatter: str, offset: int) -> Frontmatter | Problem:
-    """The frontmatter's values, or why it cannot be read. `offset` is the file line of its first line."""
+def read_frontmatter(frontmatter: str, offset: int, keys: AbstractSet[str] = frozenset()) -> Frontmatter | Problem:
+    """The frontmatter's values, or why it cannot be read. `offset` is the file line of its first line; `keys`
+    are the fields the file may give (see `repair_frontmatter`)."""
     parsed = _read_yaml(frontmatter, offset)
     if isinstance(parsed, Problem) and parsed.repairable:
-        # Claude Code and Cursor read some one-line values that strict YAML refuses: read them as they do.
-        repaired, repairs = repair_frontmatter(frontmatter)
+        # Claude Code and Cursor read some values that strict YAML refuses: read them as they do.
+        repaired, repairs = repair_frontmatter(frontmatter, keys)
         second = _read_yaml(repaired, offset) if repairs else parsed
         if not isinstance(second, Problem):
             return Frontmatter(*second, repairs)

@@ -96,7 +96,7 @@ def parse_persona(text: str, path: str, *, layer: str = "builtin", strict: bool 
         return result
     frontmatter, body, offset = parts or ("", text, 1)
 
-    parsed = read_frontmatter(frontmatter, offset)
+    parsed = read_frontmatter(frontmatter, offset, _KNOWN_KEYS)
     if isinstance(parsed, Problem):
         report(parsed.message, parsed.hint, line=parsed.line)
         return result
@@ -167,6 +167,9 @@ def parse_persona(text: str, path: str, *, layer: str = "builtin", strict: bool 
         result.personas.append(Persona(spec=spec, body=body.lstrip("\n"), text=text, path=Path(path), layer=layer,
                                        format=fmt, kept_keys=kept, all_files=all_files))
     return result
+
+
+_KNOWN_KEYS = frozenset(FRONTMATTER_KEYS) | frozenset(KEPT_KEYS)
 
 
 def _fill_in(data: dict[str, Any], fmt: Format, path: str, body: str) -> None:
