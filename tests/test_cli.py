@@ -20,7 +20,7 @@ trigger-keywords: [pipeline, warehouse]
 
 Guidance for data work.
 """
-BROKEN = "---\nname: Not Valid\ndescription: x\n---\nbody\n"
+BROKEN = "---\nname: Not_Valid\ndescription: x\n---\nbody\n"
 
 
 @pytest.fixture

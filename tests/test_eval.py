@@ -45,6 +45,14 @@ def test_bad_lines_become_diagnostics_and_the_good_ones_load(tmp_path: Path) -> 
     assert "'files' must be a list" in loaded.diagnostics[2].message
 
 
+def test_a_persona_named_by_its_display_name_is_the_one_the_loader_reads(tmp_path: Path) -> None:
+    path = write_cases(tmp_path / "cases.jsonl", [
+        {"task": "Tag the release", "expected": ["Release Manager"], "reject": ["Python DevOps/CI-CD Expert"]},
+    ])
+    (case,) = load_cases(path).cases
+    assert case.expected == ("release-manager",) and case.reject == ("python-devops-ci-cd-expert",)
+
+
 def test_report_counts_top1_recall_abstention_rejects_and_per_persona_scores() -> None:
     index = SelectionIndex([
         persona("persona-db", keywords=["database", "table"]),

@@ -362,16 +362,32 @@ def test_missing_name_and_description_are_both_reported(tmp_path):
     assert sorted(d.field for d in result.diagnostics) == ["description", "name"]
 
 
-@pytest.mark.parametrize("name", ["Persona_Backend", "-x", "a" * 65, "persona backend", "Persona-x"])
-def test_bad_name_is_reported_on_the_name_line(tmp_path, name):
-    path = write(tmp_path, "x.md", persona_text(name=name))
-    result = load_persona_file(path)
+@pytest.mark.parametrize(("name", "read_as"), [
+    ("persona backend", "persona-backend"), ("MCP Security Auditor", "mcp-security-auditor"),
+    ("Python DevOps/CI-CD Expert", "python-devops-ci-cd-expert"),  # display names, as some collections write
+])
+def test_a_display_name_is_read_as_a_persona_name_with_a_warning_on_its_line(tmp_path, name, read_as):
+    result = load_persona_file(write(tmp_path, "x.md", persona_text(name=name)))
+    diagnostic = only(result)
+    (persona,) = result.personas
+    assert persona.name == read_as
+    assert persona.title == name  # shown as written
+    assert (diagnostic.severity, diagnostic.field, diagnostic.line) == ("warning", "name", 2)
+    assert f"it is read as {read_as!r}" in diagnostic.message and f"name: {read_as}" in diagnostic.hint
+
+
+@pytest.mark.parametrize("name", ["Persona_Backend", "-x", "a" * 65, "Persona-x", "'*** ***'", "'   '"])
+def test_any_other_bad_name_is_an_error_on_the_name_line(tmp_path, name):
+    result = load_persona_file(write(tmp_path, "x.md", persona_text(name=name)))
     diagnostic = only(result)
     assert result.personas == []
-    assert diagnostic.field == "name"
-    assert diagnostic.line == 2
-    assert "not a valid persona name" in diagnostic.message
+    assert (diagnostic.severity, diagnostic.field, diagnostic.line) == ("error", "name", 2)
     assert "lowercase" in diagnostic.hint
+
+
+def test_a_display_name_is_an_error_in_strict_mode(tmp_path):
+    result = load_persona_file(write(tmp_path, "x.md", persona_text(name="Release Manager")), strict=True)
+    assert result.personas == [] and [d.severity for d in result.diagnostics] == ["error"]
 
 
 def test_name_of_64_characters_is_allowed(tmp_path):

@@ -52,7 +52,7 @@ Polish the widget until it gleams.
 
 BROKEN_PERSONA = """\
 ---
-name: Not A Valid Name!
+name: Not_A_Valid_Name!
 description: This file is broken on purpose.
 ---
 # Broken

@@ -20,6 +20,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from persona_mcp.catalog import Catalog
+from persona_mcp.formats import as_name
 from persona_mcp.model import Diagnostic, short_name
 from persona_mcp.selection import MIN_CONFIDENCE, SelectionIndex, read_request, select
 from persona_mcp.selection.calibration import features
@@ -53,7 +54,8 @@ def _names(value: Any) -> tuple[str, ...] | None:
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
         return None
-    return tuple(short_name(v.strip().lower()) for v in value)
+    # A persona named by its display name ("Release Manager") is the persona the loader reads it as.
+    return tuple(short_name(as_name(v) or v.strip().lower()) for v in value)
 
 
 def load_cases(path: Path) -> CaseSet:

@@ -128,8 +128,13 @@ def default_name(path: str | PurePath, fmt: Format) -> str | None:
         stem = pure.name.removesuffix(MARKDOWN_SUFFIX)
     else:
         return None
-    # A file name may hold anything; a persona name is lowercase letters, digits, dots, underscores and dashes.
-    name = re.sub(r"[^a-z0-9._-]+", "-", stem.lower()).lstrip("._-")[:64]
+    return as_name(stem)
+
+
+def as_name(text: str) -> str | None:
+    """`text` as a persona name: lowercase letters, digits, dots, underscores and dashes, as a file name or a
+    display name ("Python DevOps/CI-CD Expert" -> python-devops-ci-cd-expert) may hold anything."""
+    name = re.sub(r"[^a-z0-9._-]+", "-", text.strip().lower()).strip("._-")[:64].rstrip("._-")
     return name or None
 
 

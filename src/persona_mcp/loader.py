@@ -20,6 +20,7 @@ from persona_mcp.formats import (
     KEPT_KEYS,
     MATCH_ALL,
     Format,
+    as_name,
     content_format,
     default_name,
     derive_description,
@@ -31,6 +32,7 @@ from persona_mcp.frontmatter import Problem, node_at, read_frontmatter
 from persona_mcp.frontmatter import split_frontmatter as split_frontmatter
 from persona_mcp.model import (
     FRONTMATTER_KEYS,
+    NAME_PATTERN,
     RESERVED_NAMES,
     Diagnostic,
     McpPreference,
@@ -134,6 +136,16 @@ def parse_persona(text: str, path: str, *, layer: str = "builtin", strict: bool 
                        fld=f"{parent}.{key}", severity="warning")
                 nested.pop(key)
     _fill_in(data, fmt, path, body)
+    name = data.get("name")
+    if isinstance(name, str) and " " in name.strip() and not re.fullmatch(NAME_PATTERN, name) and as_name(name):
+        # A display name ("Python DevOps/CI-CD Expert"), as some collections write: read as a name, shown as a title.
+        # Only one of words with spaces: any other name that is not a persona name stays an error ("../x", "a?b").
+        data["name"] = as_name(name)
+        if "title" not in data:
+            data["title"] = name.strip()[:120]
+        report(f"{name!r} is not a persona name; it is read as {data['name']!r}",
+               f"write 'name: {data['name']}' (and 'title: {name.strip()}' to show it as written)",
+               line=line_of("name"), fld="name", severity="warning")
 
     try:
         spec = PersonaSpec.model_validate(data)
