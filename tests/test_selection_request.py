@@ -91,6 +91,7 @@ def test_request_shapes_are_recognised(task: str, files: list[str], shape: str) 
     ("Add pagination to the orders endpoint", []),
     ("Which fixes should we backport to the LTS line?", []),  # a team decision, not a learner's question
     ("api " * 200, []),  # a long list of terms is not a write-up
+    ("`" + "handler(request, response) " * 12 + "`", []),  # code, not a write-up
     ("Fix the date parser for years before 1000 and add tests for the edge cases around them", ["src/date.py"]),
     ("Do not copy comments when cloning the AST", []),  # an instruction, though it starts like a question
     ("Don't create a regex inside the loop", []),

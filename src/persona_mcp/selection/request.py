@@ -227,13 +227,13 @@ def request_shapes(text: str, lowered: str, files: list[str], task_words: list[s
     elif (_INTERROGATIVE.match(lead) and not _PROHIBITION.match(lead) and len(task_words) <= 25 and not files) \
             or _TEACH_ME.match(lead):
         shapes["question"] = 0.6
-    if not files and not shapes and len(task_words) >= t.PROPOSAL_WORDS \
-            and _is_prose(prose_words):
+    if not files and not shapes and len(task_words) >= t.PROPOSAL_WORDS and _is_prose(prose_words, task_words):
         shapes["proposal"] = min(1.0, 0.5 + (len(task_words) - t.PROPOSAL_WORDS) / 100)
     return shapes
 
 
-def _is_prose(prose_words: list[str]) -> bool:
-    """Sentences, not a list of terms: prose is about a third function words ("the", "of", "we"). Words in
-    code (a signature in backquotes) are left out: a design write-up often quotes some."""
-    return sum(word in STOPWORDS for word in prose_words) >= t.PROSE_SHARE * len(prose_words)
+def _is_prose(prose_words: list[str], task_words: list[str]) -> bool:
+    """Sentences, not a list of terms: prose is about a third function words ("the", "of", "we"), counted
+    among the words outside code (a design write-up often quotes a signature), which are at least half."""
+    return (2 * len(prose_words) >= len(task_words)
+            and sum(word in STOPWORDS for word in prose_words) >= t.PROSE_SHARE * len(prose_words))
