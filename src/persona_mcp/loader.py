@@ -136,15 +136,10 @@ def parse_persona(text: str, path: str, *, layer: str = "builtin", strict: bool 
                        fld=f"{parent}.{key}", severity="warning")
                 nested.pop(key)
     _fill_in(data, fmt, path, body)
-    name = data.get("name")
-    if isinstance(name, str) and " " in name.strip() and not re.fullmatch(NAME_PATTERN, name) and as_name(name):
-        # A display name ("Python DevOps/CI-CD Expert"), as some collections write: read as a name, shown as a title.
-        # Only one of words with spaces: any other name that is not a persona name stays an error ("../x", "a?b").
-        data["name"] = as_name(name)
-        if "title" not in data:
-            data["title"] = name.strip()[:120]
-        report(f"{name!r} is not a persona name; it is read as {data['name']!r}",
-               f"write 'name: {data['name']}' (and 'title: {name.strip()}' to show it as written)",
+    read_as = _display_name(data)
+    if read_as:
+        report(f"{read_as!r} is not a persona name; it is read as {data['name']!r}",
+               f"write 'name: {data['name']}' (and 'title: {read_as.strip()}' to show it as written)",
                line=line_of("name"), fld="name", severity="warning")
 
     try:
@@ -182,6 +177,18 @@ def parse_persona(text: str, path: str, *, layer: str = "builtin", strict: bool 
 
 
 _KNOWN_KEYS = frozenset(FRONTMATTER_KEYS) | frozenset(KEPT_KEYS)
+
+
+def _display_name(data: dict[str, Any]) -> str | None:
+    """Read a display name ("Python DevOps/CI-CD Expert"), as some collections write, as a persona name shown with
+    that title, and return it. Only a name of words with spaces: any other name that is not a persona name stays an
+    error ("../x", "a?b")."""
+    name = data.get("name")
+    if not isinstance(name, str) or " " not in name.strip() or re.fullmatch(NAME_PATTERN, name) or not as_name(name):
+        return None
+    data["name"] = as_name(name)
+    data.setdefault("title", name.strip()[:120])
+    return name
 
 
 def _fill_in(data: dict[str, Any], fmt: Format, path: str, body: str) -> None:
