@@ -108,6 +108,7 @@ def test_ordinary_requests_have_no_shape_or_a_weak_one(task: str, files: list[st
     ("How do I stop pytest from hanging on teardown?", True),  # how to fix something
     ("How to fix 'ModuleNotFoundError: numpy' in a virtualenv?", True),  # an error the asker has
     ("How should we version the public API?", True),  # a decision in the asker's own work
+    ("What is the best way to split a 3000-line React component?", True),
     ("How do I center a div with flexbox?", False),  # a plain how-to: asks to be shown how, not taught a concept
     ("Python asyncio: how to run tasks concurrently?", False),
     ("What is the difference between a process and a thread?", False),  # asks to be taught

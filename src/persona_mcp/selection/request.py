@@ -55,11 +55,12 @@ _LEARNING = re.compile(r"\b(?:explain|teach|tutorial|understand|concept|differen
                        r"(?:change|switch|drop|remove|rename|deprecate|choose|decide|adopt|introduce|use|need|require)s?)\b"
                        r"|^\s*what(?:'s| is| are) (?:[\w.-]+\s?){1,3}\?", re.IGNORECASE)
 # A how-to about fixing or preventing something, or a decision in the asker's own work ("How should we
-# version the API?"): the asker wants the work done, in its domain. A plain how-to ("How do I add a column
-# to a join table?") asks to be shown how: the persona that answers questions competes with the domain's.
+# version the API?", "What is the best way to ...?"): the asker wants the work done, in its domain. A plain
+# how-to ("How do I add a column to a join table?") asks to be shown how: the persona that answers
+# questions competes with the domain's.
 _FIXING = re.compile(r"\b(?:how (?:should|would) (?:i|we)\b|(?:how (?:do|can|could|should) (?:i|we)|how to) "
                      r"(?:fix|solve|resolve|stop|prevent|avoid|debug|speed up|get rid of|deal with|work around"
-                     r"|recover)\b)",
+                     r"|recover)\b|what(?:'s| is) the " + _BEST + r" (?:way|approach|practice)\b)",
                      re.IGNORECASE)
 _ERROR_NAME = re.compile(r"[a-z](?:Error|Exception)\b")  # ModuleNotFoundError, NullPointerException
 # A question about the asker's own code or system: "my", "our", "we", or a failure or a symptom.
