@@ -288,8 +288,8 @@ def repair_frontmatter(frontmatter: str, keys: AbstractSet[str] = frozenset()) -
                 if reason is not None:
                     lines[index] = f"{key}: {_quoted(value)}'{_ending(line)}"
                     repairs.append(Repair(index, key, value, reason))
-            elif value[0] not in "\"'[{|>&!" and any(_refusal(text) or _starts_like_syntax(text)
-                                                       for text in _texts(lines, index, end)):
+            elif value[0] not in "\"'[{|>&!" and any(_refusal(text) or _starts_like_syntax(text) for text in
+                                                       [value, *_texts(lines[index + 1:end])]):
                 lines[index] = f"{key}: {_quoted(value)}{_ending(line)}"
                 for following in range(index + 1, end):
                     text = lines[following]
@@ -310,10 +310,9 @@ def _ending(line: str) -> str:
     return line[len(line.rstrip("\r\n")):]
 
 
-def _texts(lines: list[str], index: int, end: int) -> list[str]:
-    """The first line's value and the stripped text of each line after it, up to `end`."""
-    first = _TOP_LEVEL_VALUE.fullmatch(lines[index].rstrip("\r\n"))
-    return [first["value"] if first else ""] + [text.strip() for text in lines[index + 1:end] if text.strip()]
+def _texts(lines: list[str]) -> list[str]:
+    """The stripped text of each of these lines that has any."""
+    return [text.strip() for text in lines if text.strip()]
 
 
 def _starts_like_syntax(text: str) -> bool:

@@ -107,6 +107,7 @@ class Request:
     stems: list[str]
     code: list[bool]  # whether each word comes from code
     lead: int  # how many of the words belong to the first sentence
+    lead_chars: int  # and how many characters of `head` it takes
     opening: int  # where the first word of the work is: after a ticket or a scope ("kubelet: fix ...") and "please"
     paths: list[str]
     shapes: dict[str, float]  # shape -> strength in (0, 1]
@@ -134,8 +135,7 @@ class Request:
     @cached_property
     def version_change(self) -> str:
         """A change of a named thing's version in the first sentence ("Bump netty from 4.1.100 to 4.1.106"), or ""."""
-        end = _LEAD_END.search(self.head)
-        found = _VERSION_CHANGE.search(self.head, 0, end.end() if end else len(self.head))
+        found = _VERSION_CHANGE.search(self.head, 0, self.lead_chars)
         return found.group(0) if found else ""
 
     @cached_property
@@ -174,16 +174,16 @@ def read_request(task: str, files: Iterable[str] = (), names: AbstractSet[str] =
         return sum(len(word) <= t.MAX_WORD_CHARS for word in analyse(start, names)[0])
 
     end = _LEAD_END.search(head)
-    lead = len(found) if end is None or end.end() >= len(head) - 1 else count(head[: end.end()])
+    lead_chars = end.end() if end is not None else len(head)
+    lead = len(found) if lead_chars >= len(head) - 1 else count(head[:lead_chars])
     prefix = _PREFIX.match(head)
     opening = count(prefix.group(0)) if prefix and prefix.end() < len(head) else 0
     if found[opening:opening + 1] == ["please"]:
         opening += 1
     paths = normalise_paths(files)
     lowered = text.lower()
-    shapes = request_shapes(text, lowered, paths, found, [word for word, in_code in zip(found, code, strict=True)
-                                                          if not in_code])
-    return Request(text, head, lowered, found, stems, code, lead, min(opening, len(found)), paths, shapes)
+    shapes = request_shapes(text, lowered, paths, found, code)
+    return Request(text, head, lowered, found, stems, code, lead, lead_chars, min(opening, len(found)), paths, shapes)
 
 
 def normalise_path(path: str) -> str:
@@ -208,9 +208,9 @@ def has_trace(text: str) -> bool:
 
 
 def request_shapes(text: str, lowered: str, files: list[str], task_words: list[str],
-                   prose_words: list[str]) -> dict[str, float]:
-    """The shapes the request has, each with a strength in (0, 1]; `prose_words` are the words outside code
-    (`code spans` and identifiers), where a write-up's function words are counted."""
+                   code: list[bool]) -> dict[str, float]:
+    """The shapes the request has, each with a strength in (0, 1]; `code` says which words come from code
+    (`code spans` and identifiers): a write-up's function words are counted outside it."""
     shapes: dict[str, float] = {}
     end = _LEAD_END.search(text)
     lead = text[: end.end()] if end else text
@@ -228,13 +228,14 @@ def request_shapes(text: str, lowered: str, files: list[str], task_words: list[s
     elif (_INTERROGATIVE.match(lead) and not _PROHIBITION.match(lead) and len(task_words) <= 25 and not files) \
             or _TEACH_ME.match(lead):
         shapes["question"] = 0.6
-    if not files and not shapes and len(task_words) >= t.PROPOSAL_WORDS and _is_prose(prose_words, task_words):
+    if not files and not shapes and len(task_words) >= t.PROPOSAL_WORDS and _is_prose(task_words, code):
         shapes["proposal"] = min(1.0, 0.5 + (len(task_words) - t.PROPOSAL_WORDS) / 100)
     return shapes
 
 
-def _is_prose(prose_words: list[str], task_words: list[str]) -> bool:
+def _is_prose(task_words: list[str], code: list[bool]) -> bool:
     """Sentences, not a list of terms: prose is about a third function words ("the", "of", "we"), counted
     among the words outside code (a design write-up often quotes a signature), which are at least half."""
+    prose_words = [word for word, in_code in zip(task_words, code, strict=True) if not in_code]
     return (2 * len(prose_words) >= len(task_words)
             and sum(word in STOPWORDS for word in prose_words) >= t.PROSE_SHARE * len(prose_words))
