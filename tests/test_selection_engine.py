@@ -96,6 +96,9 @@ def test_a_plain_how_to_lets_the_teacher_compete_with_the_domain() -> None:
     assert select(index, "How to use the ORM in an ES module project?", []).persona == "persona-mentor"
     assert select(index, "How do I stop the ORM from crashing in an ES module project?", []).persona \
         != "persona-mentor"
+    # A how-to asks to be shown how more than a question about a tool's behaviour does, on the same evidence.
+    assert select(index, "How do I add a column to a join table?", []).persona == "persona-mentor"
+    assert select(index, "Why does a join table get a second column?", []).persona == "persona-backend"
 
 
 def test_a_question_about_a_project_itself_asks_the_guide() -> None:

@@ -120,6 +120,21 @@ def test_practical_questions_are_told_from_requests_to_be_taught(task: str, prac
     assert read_request(task, []).practical is practical
 
 
+@pytest.mark.parametrize(("task", "how_to"), [
+    ("How do I change a column name in the database?", True),  # asks to be shown how
+    ("How to load relations in entities?", True),
+    ("I found a bug, what should I do?", True),  # asks what to do
+    ("Why does useEffect run twice in React 18?", False),  # a tool's behaviour, not how to do something
+    ("How do I stop pytest from hanging on teardown?", False),  # practical: fixing something
+    ("How do I change my database schema?", False),  # practical: the asker's own system
+    ("How does garbage collection work in Go?", False),  # to be taught
+    ("Can you provide an example of how to roll back a session?", False),  # not how the question opens
+    ("Rename the column in the database", False),  # not a question
+])
+def test_a_plain_how_to_is_told_from_other_questions(task: str, how_to: bool) -> None:
+    assert read_request(task, []).how_to is how_to
+
+
 @pytest.mark.parametrize(("task", "teaching"), [
     ('What does "owner side" mean in a relation?', True),  # what a term means
     ("Why did Vuetify 3 change value to model-value?", True),  # a project's reasons for a decision

@@ -62,6 +62,10 @@ _FIXING = re.compile(r"\b(?:how (?:should|would) (?:i|we)\b|(?:how (?:do|can|cou
                      r"(?:fix|solve|resolve|stop|prevent|avoid|debug|speed up|get rid of|deal with|work around"
                      r"|recover)\b|what(?:'s| is) the " + _BEST + r" (?:way|approach|practice)\b)",
                      re.IGNORECASE)
+# A plain how-to opens the question ("How do I add a column to a join table?", "How to load relations?"), or
+# asks what to do ("I found a bug, what should I do?").
+_HOW_TO = re.compile(r"\s*how (?:do|can|could|would|should) (?:i|you|one)\b|\s*how to\b"
+                     r"|.{0,80}?\bwhat (?:should|do|can|must) (?:i|you|one) do\b", re.IGNORECASE)
 _ERROR_NAME = re.compile(r"[a-z](?:Error|Exception)\b")  # ModuleNotFoundError, NullPointerException
 # A question about the asker's own code or system: "my", "our", "we", or a failure or a symptom.
 _OWN_CODE = re.compile(
@@ -125,6 +129,13 @@ class Request:
         head = self.head
         return ("question" in self.shapes and not self.teaching
                 and bool(_OWN_CODE.search(head) or _FIXING.search(head) or _ERROR_NAME.search(head)))
+
+    @cached_property
+    def how_to(self) -> bool:
+        """Whether it is a plain how-to: a question that opens by asking how to do something, neither practical
+        nor teaching ("How do I change a column name in the database?")."""
+        return "question" in self.shapes and not self.teaching and not self.practical \
+            and bool(_HOW_TO.match(self.head))
 
     @cached_property
     def measured(self) -> str:

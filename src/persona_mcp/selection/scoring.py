@@ -183,7 +183,10 @@ def _shapes(evidence: Evidence, index: SelectionIndex, request: Request) -> None
     for shape, strength in request.shapes.items():
         value = t.SHAPE_WEIGHT[shape] * strength
         if shape == "question" and not request.teaching:
-            value *= t.PRACTICAL_SHAPE_FACTOR if request.practical else t.NEUTRAL_QUESTION_FACTOR
+            if request.practical:
+                value *= t.PRACTICAL_SHAPE_FACTOR
+            else:
+                value *= t.HOW_TO_FACTOR if request.how_to else t.NEUTRAL_QUESTION_FACTOR
         values: dict[int, float] = {}
         for persona in index.shape_personas.get(shape, ()):
             support = min(1.0, evidence.totals.get(persona, 0.0) / t.SHAPE_SUPPORT)  # never evidence alone

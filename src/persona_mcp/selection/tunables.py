@@ -175,11 +175,15 @@ SHAPE_DOMAIN_STRENGTH = 2.0
 # practical: about the asker's own code or system ("my", "we", "after I switch branches", a failure), or
 # about fixing or deciding something in it ("how do I stop ...", "how should we ...").
 PRACTICAL_SHAPE_FACTOR = 0.3
-# A question that is neither practical nor a request to be taught ("Why does useEffect run twice?", a plain
-# how-to: "How do I add a column to a join table?") gives a persona that answers questions this share of the
-# shape's weight. Counting a plain how-to as practical instead sent five more of the dev tasks' FAQ questions
-# (labelled mentor) to their domain's persona, and one more of our held-out developer questions to its own.
+# A question that is neither practical nor a request to be taught ("Why does useEffect run twice?") gives a
+# persona that answers questions this share of the shape's weight, and a plain how-to ("How do I add a column
+# to a join table?", "I found a bug, what should I do?") the second share: it asks to be shown how, so the
+# teacher competes with the domain's persona, which still wins where its evidence is strong. Counting a plain
+# how-to as practical sent the dev tasks' FAQ questions (labelled mentor) to their domain; at 0.65 six of
+# them go to the teacher, and no answer changes on our developer questions; at 0.7 "How do I mock a
+# function ... with Jest?" goes too; 0.6 for every neutral question sends "Why does useEffect run twice?".
 NEUTRAL_QUESTION_FACTOR = 0.5
+HOW_TO_FACTOR = 0.65
 PROPOSAL_WORDS = 30  # a write-up at least this long, with no files and no question, reads as a proposal
 PROSE_SHARE = 0.2  # prose is at least this share function words
 
