@@ -156,7 +156,17 @@ def test_show_evidence_json(capsys: pytest.CaptureFixture[str], agents: Path) ->
     assert terms["terraform"]["source"] == "name" and terms["terraform"]["weight"] > 0
     assert {"text", "weight", "source", "kind"} <= set(terms["terraform"])
     assert any(term["source"].startswith("section") for term in data["terms"])
-    assert data["globs"] == [] and data["request_shapes"] == []
+    assert data["globs"] == [] and data["request_shapes"] == [] and data["generalist_of"] == []
+
+
+def test_show_evidence_says_when_a_name_makes_a_generalist_of_a_language(capsys: pytest.CaptureFixture[str],
+                                                                          tmp_path: Path) -> None:
+    for name in ("rust-engineer", "rust-embedded-expert"):
+        (tmp_path / f"{name}.md").write_text(agent_file(name, "Writes Rust.", "You write Rust.\n"), encoding="utf-8")
+    code, out, _ = run(capsys, *alone(tmp_path), "show", "rust-engineer", "--evidence")
+    assert code == EXIT_OK and "a generalist of rust: its name says only the language" in out
+    code, out, _ = run(capsys, *alone(tmp_path), "show", "rust-embedded-expert", "--evidence", "--json")
+    assert code == EXIT_OK and json.loads(out)["generalist_of"] == []  # "embedded" says what work
 
 
 # ---------------------------------------------------------------- validate: selectability

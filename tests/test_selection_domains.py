@@ -208,12 +208,34 @@ def test_a_persona_about_one_language_says_less_of_a_change_in_another() -> None
     result = select(index, task, ["lib/parser.js"], top_k=2)
     assert result.persona == "legacy-modernizer"
     against = [e for e in rank(index, task, ["lib/parser.js"])[1].evidence if e.kind == "negative"]
-    assert against and against[0].trigger == "a ruby persona" and against[0].matched == ["code in javascript"]
+    assert against and against[0].trigger == "a ruby persona" and against[0].matched[0] == "code in javascript"
     assert against[0].weight < 0
     # Files that sit beside any stack's code (data, markup) say nothing of the language, nor does a task
     # that names the persona's language.
     assert score(["config/settings.yml", "README.md"]) == pytest.approx(alone, abs=1e-3)
     assert score(["lib/parser.js"], "Refactor the Ruby request parser") > in_javascript
+
+
+def test_a_generalist_of_a_language_gives_way_to_the_persona_of_the_work() -> None:
+    # typescript-pro would fit every TypeScript task; the debugger is about this one.
+    index = SelectionIndex([
+        agent("typescript-pro", "Use PROACTIVELY for TypeScript code, types and debugging."),
+        agent("debugger", "Use this agent when debugging a crash."),
+        agent("typescript-migration-planner", "Plans moves of JavaScript projects to TypeScript."),
+    ], builtin_lexicon())
+    assert {index.short_names[p] for p in index.generalists} == {"typescript-pro"}  # its name says only that
+    files = ["src/parser.ts", "src/lexer.ts"]
+    ranked = rank(index, "Debug the crash in the parser", files)
+    assert ranked[0].name == "debugger"
+    generalist = next(c for c in ranked if c.name == "typescript-pro")
+    against = [e for e in generalist.evidence if e.kind == "negative"]
+    assert against and against[0].matched == ["a name that says only the language"] and against[0].weight < 0
+    # With nothing else to go on it is still chosen, and asked for by name it keeps all its evidence.
+    alone = SelectionIndex([index.personas[index.position["typescript-pro"]],
+                            index.personas[index.position["debugger"]]], builtin_lexicon())
+    assert select(alone, "Tidy the types of the parser", files).persona == "typescript-pro"
+    named = {c.name: c.score for c in rank(index, "Debug the crash in the parser @typescript-pro", files)}
+    assert named["typescript-pro"] > named["debugger"]
 
 
 def test_a_verb_of_code_work_says_less_of_a_change_without_code() -> None:

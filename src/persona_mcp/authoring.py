@@ -27,7 +27,18 @@ CONVERT_TERMS = 40
 def evidence_lines(index: SelectionIndex, name: str) -> list[str]:
     """What selection derived for one persona, and where each piece came from."""
     persona = index.persona(name)
-    return [f"{persona.name}: evidence derived from {persona.path or 'its file'}", *describe(index.profile(name))]
+    lines = [f"{persona.name}: evidence derived from {persona.path or 'its file'}", *describe(index.profile(name))]
+    languages = generalist_of(index, name)
+    if languages:
+        lines.append(f"a generalist of {'/'.join(languages)}: its name says only the language, so it keeps "
+                     "half of its score for a task that does not ask for it by name")
+    return lines
+
+
+def generalist_of(index: SelectionIndex, name: str) -> list[str]:
+    """The languages a persona is a generalist of (its name says only them: `typescript-pro`), or none."""
+    position = index.position[name]
+    return sorted(index.domains.languages[position]) if position in index.generalists else []
 
 
 def evidence_data(index: SelectionIndex, name: str) -> dict[str, Any]:
@@ -39,6 +50,7 @@ def evidence_data(index: SelectionIndex, name: str) -> dict[str, Any]:
         "globs": [{"glob": g.glob, "weight": round(g.weight, 3), "source": g.source} for g in profile.globs],
         "request_shapes": sorted(profile.shapes),
         "shape_source": profile.shape_source,
+        "generalist_of": generalist_of(index, name),
     }
 
 

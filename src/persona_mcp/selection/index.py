@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Sequence
 from operator import itemgetter
@@ -84,6 +85,10 @@ class SelectionIndex:
         self.short_names = [p.short_name for p in self.personas]
         self.titles = [p.title for p in self.personas]
         self.weights = [p.spec.weight for p in self.personas]
+        # Generalists of a language: personas whose name says only a programming language and a rank
+        # (`typescript-pro`, `rust-engineer`); see `scoring._language`.
+        self.generalists = frozenset(p for p, languages in self.domains.languages.items()
+                                     if _generalist(self.short_names[p], self.profiles[p], languages))
         self.always_apply = [p for p in self.personas if p.always_apply]  # companions of every selection (result.py)
         self.position: dict[str, int] = {}
         for i, persona in enumerate(self.personas):
@@ -171,3 +176,10 @@ def _highest(values: list[float], keys: list[str], count: int) -> list[tuple[flo
     kept = [(value, key) for value, key in zip(values, keys, strict=True) if value >= cut]
     above = [pair for pair in kept if pair[0] > cut]
     return above + sorted([pair for pair in kept if pair[0] == cut], reverse=True)[: count - len(above)]
+
+
+def _generalist(name: str, profile: Profile, languages: frozenset[str]) -> bool:
+    """Whether a name says nothing but the languages it names (`entries` from "name: ...") and a rank."""
+    named = {word for language in languages for word in profile.entries[language][1].removeprefix("name: ").split()}
+    rest = [word for word in re.split(r"[^a-z0-9+#]+", name.lower()) if word and word not in named]
+    return all(word in t.GENERALIST_WORDS or word.replace(".", "").isdigit() for word in rest)

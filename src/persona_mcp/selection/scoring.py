@@ -82,7 +82,7 @@ def rank(index: SelectionIndex, request: Request) -> Ranking:
     _files(evidence, request, matched, files.shares, files.kinds)
     _shapes(evidence, index, request)  # after the others: a shape modifies the evidence a persona has
     _explicit(evidence, index, request)
-    _language(evidence, index, files, about)  # last: it takes a share of what a persona has
+    _language(evidence, index, files, about, request)  # last: it takes a share of what a persona has
     scores = {p: round(total * index.weights[p], 4) for p, total in evidence.totals.items() if total > 0}
     order = sorted((-score, p) for p, score in scores.items() if score > 0)  # personas are numbered in name order
     return Ranking([(p, scores[p]) for _, p in order], evidence.explain)
@@ -129,24 +129,34 @@ def _domains(evidence: Evidence, index: SelectionIndex, request: Request, files:
     return about
 
 
-def _language(evidence: Evidence, index: SelectionIndex, files: FileReading, about: dict[str, Found]) -> None:
+def _language(evidence: Evidence, index: SelectionIndex, files: FileReading, about: dict[str, Found],
+              request: Request) -> None:
     """A persona about one programming language (its name says "ruby") says less of a change whose code is
-    in others, and that the task does not name: it keeps `LANGUAGE_MISMATCH_FACTOR` of its evidence."""
-    if not files.languages:
-        return
+    in others, and that the task does not name: it keeps `LANGUAGE_MISMATCH_FACTOR` of its evidence. A
+    generalist (`typescript-pro`) keeps `GENERALIST_FACTOR` of it, unless the task asks for it by name."""
+    explicit = explicit_request(index, request.lowered) if index.generalists else None
     values: dict[int, float] = {}
+    reasons: dict[int, list[str]] = {}
     for persona, languages in index.domains.languages.items():
         total = evidence.totals.get(persona, 0.0)
-        if total > 0 and languages.isdisjoint(about):
-            values[persona] = -total * (1 - t.LANGUAGE_MISMATCH_FACTOR)
-    evidence.add(values, partial(_language_items, index.domains.languages, sorted(files.languages), values))
+        if total <= 0:
+            continue
+        kept = 1.0
+        if files.languages and languages.isdisjoint(about):
+            kept, reasons[persona] = t.LANGUAGE_MISMATCH_FACTOR, [f"code in {', '.join(sorted(files.languages))}"]
+        if persona in index.generalists and persona != explicit:
+            kept *= t.GENERALIST_FACTOR
+            reasons.setdefault(persona, []).append("a name that says only the language")
+        if kept < 1.0:
+            values[persona] = -total * (1 - kept)
+    evidence.add(values, partial(_language_items, index.domains.languages, reasons, values))
 
 
-def _language_items(languages: dict[int, frozenset[str]], written: list[str], values: dict[int, float],
+def _language_items(languages: dict[int, frozenset[str]], reasons: dict[int, list[str]], values: dict[int, float],
                     persona: int) -> list[Item]:
     if persona not in values:
         return []
-    return [Item("negative", f"a {'/'.join(sorted(languages[persona]))} persona", [f"code in {', '.join(written)}"],
+    return [Item("negative", f"a {'/'.join(sorted(languages[persona]))} persona", reasons[persona],
                  values[persona], "name")]
 
 

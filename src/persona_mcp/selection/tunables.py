@@ -91,6 +91,12 @@ LANGUAGE_TEXT_FACTOR = 0.5
 # A persona about one programming language by name (ruby-pro, golang-pro) keeps this share of its evidence
 # for a change whose files are code in other languages, when the task does not name its language either.
 LANGUAGE_MISMATCH_FACTOR = 0.5
+# A persona whose name says only a language and a rank (typescript-pro, rust-engineer, python-expert) would
+# fit every task in its language, whatever the work: it keeps this share of its evidence, so that a persona
+# of the kind of work (debugger, performance-engineer, backend-developer) wins where one has evidence.
+GENERALIST_FACTOR = 0.5
+GENERALIST_WORDS = frozenset({"pro", "expert", "specialist", "engineer", "developer", "programmer", "master",
+                              "guru", "wizard", "ninja", "coder", "dev", "senior", "lead"})
 # Languages whose files sit beside the code of any stack (data, markup, styles, queries): they never say
 # which language a change is written in.
 DATA_LANGUAGES = ("json", "yaml", "toml", "xml", "markdown", "restructuredtext", "asciidoc", "latex", "html", "css",
