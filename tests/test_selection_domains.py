@@ -238,6 +238,16 @@ def test_a_generalist_of_a_language_gives_way_to_the_persona_of_the_work() -> No
     assert named["typescript-pro"] > named["debugger"]
 
 
+def test_an_opening_verb_of_writing_says_the_work_is_documentation() -> None:
+    index = SelectionIndex([
+        agent("technical-writer", "Use this agent for documentation work."),
+        agent("backend-developer", "Use this agent for server code and APIs."),
+    ], builtin_lexicon())
+    for task in ("Note the output/input asymmetry of VariantCreateInput", "Clarify the retry limit of the client"):
+        assert rank(index, task, ["src/types.ts"])[0].name == "technical-writer", task
+    assert "documentation" not in index.domains.read(read_request("Add a note field to the order form", []))
+
+
 def test_a_verb_of_code_work_says_less_of_a_change_without_code() -> None:
     domains = SelectionIndex([], builtin_lexicon()).domains
     task = "Remove the stale issues job"
