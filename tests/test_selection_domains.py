@@ -238,13 +238,19 @@ def test_a_generalist_of_a_language_gives_way_to_the_persona_of_the_work() -> No
     assert named["typescript-pro"] > named["debugger"]
 
 
-def test_an_opening_verb_of_writing_says_the_work_is_documentation() -> None:
+def test_an_opening_verb_says_what_kind_of_work_a_change_is() -> None:
     index = SelectionIndex([
         agent("technical-writer", "Use this agent for documentation work."),
         agent("backend-developer", "Use this agent for server code and APIs."),
+        agent("performance-engineer", "Use this agent for performance work."),
+        agent("test-automator", "Use this agent for testing work."),
     ], builtin_lexicon())
-    for task in ("Note the output/input asymmetry of VariantCreateInput", "Clarify the retry limit of the client"):
-        assert rank(index, task, ["src/types.ts"])[0].name == "technical-writer", task
+    for task, expected in [("Note the output/input asymmetry of VariantCreateInput", "technical-writer"),
+                           ("Clarify the retry limit of the client", "technical-writer"),
+                           ("Reuse the read buffers across requests", "performance-engineer"),
+                           ("Cover the parser of postfixed paths", "test-automator")]:
+        assert rank(index, task, ["src/types.ts"])[0].name == expected, task
+    # Only as the task's opening word: elsewhere the same word is any other word.
     assert "documentation" not in index.domains.read(read_request("Add a note field to the order form", []))
 
 
