@@ -244,8 +244,10 @@ def test_an_opening_verb_says_what_kind_of_work_a_change_is() -> None:
         agent("backend-developer", "Use this agent for server code and APIs."),
         agent("performance-engineer", "Use this agent for performance work."),
         agent("test-automator", "Use this agent for testing work."),
+        agent("refactoring-specialist", "Use this agent for refactoring work."),
     ], builtin_lexicon())
-    for task, expected in [("Note the output/input asymmetry of VariantCreateInput", "technical-writer"),
+    for task, expected in [("Clean lib util", "refactoring-specialist"),
+                           ("Note the output/input asymmetry of VariantCreateInput", "technical-writer"),
                            ("Clarify the retry limit of the client", "technical-writer"),
                            ("Reuse the read buffers across requests", "performance-engineer"),
                            ("Cover the parser of postfixed paths", "test-automator")]:
