@@ -14,7 +14,7 @@ import yaml
 from persona_mcp.formats import file_format, is_guidance_file
 from persona_mcp.loader import split_frontmatter
 from persona_mcp.model import Diagnostic, Persona
-from persona_mcp.selection import SelectionIndex, describe
+from persona_mcp.selection import SelectionIndex, describe, tunables
 from persona_mcp.selection.derive import DECLARED, Profile
 
 # A persona needs at least this much selectable evidence (summed weights of its distinct terms,
@@ -31,7 +31,7 @@ def evidence_lines(index: SelectionIndex, name: str) -> list[str]:
     languages = generalist_of(index, name)
     if languages:
         lines.append(f"a generalist of {'/'.join(languages)}: its name says only the language, so it keeps "
-                     "half of its score for a task that does not ask for it by name")
+                     f"{tunables.GENERALIST_FACTOR:.0%} of its score for a task that does not ask for it by name")
     return lines
 
 

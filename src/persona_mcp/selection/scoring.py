@@ -81,8 +81,8 @@ def rank(index: SelectionIndex, request: Request) -> Ranking:
     _prior(evidence, index, request)
     _files(evidence, request, matched, files.shares, files.kinds)
     _shapes(evidence, index, request)  # after the others: a shape modifies the evidence a persona has
-    _explicit(evidence, index, request)
-    _language(evidence, index, files, about, request)  # last: it takes a share of what a persona has
+    explicit = _explicit(evidence, index, request)
+    _language(evidence, index, files, about, explicit)  # last: it takes a share of what a persona has
     scores = {p: round(total * index.weights[p], 4) for p, total in evidence.totals.items() if total > 0}
     order = sorted((-score, p) for p, score in scores.items() if score > 0)  # personas are numbered in name order
     return Ranking([(p, scores[p]) for _, p in order], evidence.explain)
@@ -130,11 +130,10 @@ def _domains(evidence: Evidence, index: SelectionIndex, request: Request, files:
 
 
 def _language(evidence: Evidence, index: SelectionIndex, files: FileReading, about: dict[str, Found],
-              request: Request) -> None:
+              explicit: int | None) -> None:
     """A persona about one programming language (its name says "ruby") says less of a change whose code is
     in others, and that the task does not name: it keeps `LANGUAGE_MISMATCH_FACTOR` of its evidence. A
     generalist (`typescript-pro`) keeps `GENERALIST_FACTOR` of it, unless the task asks for it by name."""
-    explicit = explicit_request(index, request.lowered) if index.generalists else None
     values: dict[int, float] = {}
     reasons: dict[int, list[str]] = {}
     for persona, languages in index.domains.languages.items():
@@ -206,12 +205,14 @@ def _shapes(evidence: Evidence, index: SelectionIndex, request: Request) -> None
                                      "request-shapes"))
 
 
-def _explicit(evidence: Evidence, index: SelectionIndex, request: Request) -> None:
+def _explicit(evidence: Evidence, index: SelectionIndex, request: Request) -> int | None:
+    """The persona the task asks for by name, if any: it gains `EXPLICIT_WEIGHT`."""
     explicit = explicit_request(index, request.lowered)
     if explicit is not None:
         values = {explicit: t.EXPLICIT_WEIGHT}
         named = {explicit: [index.short_names[explicit]]}
         evidence.add(values, partial(_items, "explicit", index.names[explicit], named, values, "name"))
+    return explicit
 
 
 def _hit_items(found: dict[int, list[Hit]], persona: int) -> list[Item]:
