@@ -245,13 +245,19 @@ def test_an_opening_verb_says_what_kind_of_work_a_change_is() -> None:
         agent("performance-engineer", "Use this agent for performance work."),
         agent("test-automator", "Use this agent for testing work."),
         agent("refactoring-specialist", "Use this agent for refactoring work."),
+        agent("security-auditor", "Use this agent for security reviews."),
+        agent("frontend-developer", "Use this agent for UI components, forms and styling."),
     ], builtin_lexicon())
     for task, expected in [("Clean lib util", "refactoring-specialist"),
+                           ("Validate limit() in the query builders", "security-auditor"),
                            ("Note the output/input asymmetry of VariantCreateInput", "technical-writer"),
                            ("Clarify the retry limit of the client", "technical-writer"),
                            ("Reuse the read buffers across requests", "performance-engineer"),
                            ("Cover the parser of postfixed paths", "test-automator")]:
         assert rank(index, task, ["src/types.ts"])[0].name == expected, task
+    # A verb is one piece of evidence: a form's field is validated in a component.
+    assert rank(index, "Validate the email field of the signup form", ["src/components/SignupForm.vue"])[0].name \
+        == "frontend-developer"
     # Only as the task's opening word: elsewhere the same word is any other word.
     assert "documentation" not in index.domains.read(read_request("Add a note field to the order form", []))
 
