@@ -150,6 +150,10 @@ def test_a_plain_how_to_is_told_from_other_questions(task: str, how_to: bool) ->
     ("What is a closure in JavaScript?", True),
     ("Parsing large payloads blocks the event loop, what are the alternatives?", False),  # a choice to make
     ("What are the trade-offs of server-side rendering here?", False),
+    ("Why are ES modules better than CommonJS modules?", True),  # why one approach beats another
+    ("Why is the new parser slower than the old one?", False),  # a thing of the asker's
+    ("Why isn't node-resolve a built-in feature?", True),  # why a tool leaves something out
+    ("Why isn't my plugin included in the bundle?", False),
 ])
 def test_questions_asking_what_a_thing_means_or_why_a_project_chose_it_are_to_be_taught(task: str,
                                                                                         teaching: bool) -> None:

@@ -52,7 +52,13 @@ _LEARNING = re.compile(r"\b(?:explain|teach|tutorial|understand|concept|differen
                        r"|how (?:is|are) (?!(?:my|our|this|these)\b)(?:[\w.-]+ ){1,4}\w+(?:ed|wn|en)(?=\s*\?)"
                        # a project's reasons for a decision ("Why did Vuetify 3 change value to model-value?")
                        r"|why (?:did|does|do) (?!(?:i|we|my|our|this|it|you)\b)[\w.-]+(?: [\w.-]+)? "
-                       r"(?:change|switch|drop|remove|rename|deprecate|choose|decide|adopt|introduce|use|need|require)s?)\b"
+                       r"(?:change|switch|drop|remove|rename|deprecate|choose|decide|adopt|introduce|use|need|require)s?"
+                       # why one approach beats another ("Why are ES modules better than CommonJS?")
+                       r"|why (?:is|are) (?!(?:my|our|this|these|it|the)\b)[\w.-]+(?: [\w.-]+){0,3} "
+                       r"(?:better|worse|preferred|recommended|faster|slower|safer) (?:than|over|to)"
+                       # why a tool leaves something out ("Why isn't node-resolve a built-in feature?")
+                       r"|why (?:isn't|is not|aren't|are not) (?!(?:my|our|this|these|it)\b)[\w.-]+(?: [\w.-]+){0,3} "
+                       r"(?:an? |the )?(?:built-?in|included|bundled|supported|(?:the )?default|part of))\b"
                        r"|^\s*what(?:'s| is| are) (?:[\w.-]+\s?){1,3}\?", re.IGNORECASE)
 # A how-to about fixing or preventing something, or a decision in the asker's own work ("How should we
 # version the API?", "What is the best way to ...?"): the asker wants the work done, in its domain. A plain
