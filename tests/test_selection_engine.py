@@ -108,6 +108,13 @@ def test_a_question_about_a_project_itself_asks_the_guide() -> None:
     assert select(index, "Which versions are still maintained?", []).persona == "persona-mentor"
 
 
+def test_a_numbered_enhancement_proposal_goes_to_the_architect() -> None:
+    index = Catalog.load(default_layers(user=False)).index
+    proposal = select(index, "PEP 684 \u2013 A Per-Interpreter GIL", ["peps/pep-0684.rst"])
+    assert proposal.persona == "persona-architect"
+    assert any(e.kind == "shape" and e.trigger == "proposal" for e in proposal.evidence)
+
+
 def test_a_specification_written_in_markdown_is_a_document_not_a_test() -> None:
     index = Catalog.load(default_layers(user=False)).index
     spec = select(index, "Record the agreed behaviour of bulk import", ["projects/importer/specs/bulk-import.spec.md"])

@@ -101,6 +101,27 @@ def test_ordinary_requests_have_no_shape_or_a_weak_one(task: str, files: list[st
     assert "proposal" not in shapes and shapes.get("question", 0.0) < 0.5
 
 
+@pytest.mark.parametrize(("task", "files"), [
+    ("KEP-2000: Graceful Node Shutdown", ["keps/sig-node/2000-graceful-node-shutdown/README.md"]),
+    ("PEP 703 \u2013 Making the Global Interpreter Lock Optional in CPython", ["peps/pep-0703.rst"]),
+    ("[feat][pip] PIP-460: Scalable Topics", ["pip/pip-460.md"]),
+    ("RFC 2394: async/await", []),
+    ("JEP 444: Virtual Threads", []),
+])
+def test_a_numbered_enhancement_proposal_is_a_design_write_up_whatever_its_files(task: str,
+                                                                                 files: list[str]) -> None:
+    assert read_request(task, files).shapes.get("proposal") == 1.0
+
+
+@pytest.mark.parametrize("task", [
+    "Implement RFC 7230 header folding",  # names a standard, is not one
+    "KAFKA-14524: Move the config to the server module",  # a ticket
+    "STEP 3: configure the build",
+])
+def test_a_ticket_or_a_standard_named_in_a_change_is_not_a_proposal(task: str) -> None:
+    assert "proposal" not in read_request(task, ["src/http/headers.py"]).shapes
+
+
 @pytest.mark.parametrize(("task", "practical"), [
     ("Why does my React component re-render on every keystroke?", True),  # the asker's own code
     ("Why does cargo rebuild everything after I switch branches?", True),  # what the asker does

@@ -97,11 +97,15 @@ _VERSION_CHANGE = re.compile(r"\b(?:bump(?:s|ed|ing)?|(?:up|down)grad(?:e|es|ed|
                              r"|pin(?:s|ned|ning)?)\b[^\n]{1,80}?\bto v?\d+(?:\.[\w-]+)+", re.IGNORECASE)
 # What every measure holds (its `\s+~?\d`): most tasks have none, and a case-blind search of the verbs is slow.
 _SPACED_NUMBER = re.compile(r"\s~?\d")
+# An enhancement proposal or a decision record named by its number ("KEP-2000: Graceful Node Shutdown",
+# "PEP 703 - Making the GIL optional" with a dash of any kind, "RFC 2394: async/await"), after any [tags].
+_PROPOSAL_ID = re.compile(r"(?:\[[^\]\n]{1,40}\]\s*)*(?!STEP)(?:[A-Z]{1,4}EP|PIP|KIP|FLIP|SPIP|RFC|ADR)"
+                          r"[- ]?#?\d+\s*[:\u2013\u2014-]\s+\w")
 _TEAM_DECISION = re.compile(r"\b(?:should|shall|do|can|could|must|will|would) we\b", re.IGNORECASE)
 
 SHAPE_TEXT = {
     "question": "the task is a question",
-    "proposal": "the task is a design write-up with no files",
+    "proposal": "the task is a design write-up",
     "bug-report": "the task carries a stack trace or a bug report",
 }
 
@@ -245,7 +249,9 @@ def request_shapes(text: str, lowered: str, files: list[str], task_words: list[s
     elif (_INTERROGATIVE.match(lead) and not _PROHIBITION.match(lead) and len(task_words) <= 25 and not files) \
             or _TEACH_ME.match(lead):
         shapes["question"] = 0.6
-    if not files and not shapes and len(task_words) >= t.PROPOSAL_WORDS and _is_prose(task_words, code):
+    if _PROPOSAL_ID.match(text):
+        shapes["proposal"] = 1.0
+    elif not files and not shapes and len(task_words) >= t.PROPOSAL_WORDS and _is_prose(task_words, code):
         shapes["proposal"] = min(1.0, 0.5 + (len(task_words) - t.PROPOSAL_WORDS) / 100)
     return shapes
 
