@@ -106,6 +106,8 @@ def test_a_question_about_a_project_itself_asks_the_guide() -> None:
     index = Catalog.load(default_layers(user=False)).index
     assert select(index, "Is version 3 of the router still supported?", []).persona == "persona-mentor"
     assert select(index, "Which versions are still maintained?", []).persona == "persona-mentor"
+    assert select(index, "Is the router production ready?", []).persona == "persona-mentor"
+    assert select(index, "Can the state store be used with Vue?", []).persona == "persona-mentor"
 
 
 def test_a_numbered_enhancement_proposal_goes_to_the_architect() -> None:
