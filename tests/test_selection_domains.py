@@ -262,6 +262,22 @@ def test_an_opening_verb_says_what_kind_of_work_a_change_is() -> None:
     assert "documentation" not in index.domains.read(read_request("Add a note field to the order form", []))
 
 
+def test_a_change_with_no_files_is_read_from_the_vocabulary_of_its_domain() -> None:
+    # A changelog line names no files: HTTP headers say server work, a component's parts UI work,
+    # and "description of" a docs change.
+    index = SelectionIndex([
+        agent("technical-writer", "Use this agent for documentation work."),
+        agent("backend-developer", "Use this agent for server code and APIs."),
+        agent("frontend-developer", "Use this agent for UI components and styling."),
+        agent("data-engineer", "Use this agent for data pipelines."),
+    ], builtin_lexicon())
+    for task, expected in [("Strip `transfer-encoding` header from proxied response", "backend-developer"),
+                           ("Correctly set `x-forwarded-*` headers", "backend-developer"),
+                           ("[el-autocomplete] fix popper position", "frontend-developer"),
+                           ("Fix description of `handleCors`'s return value", "technical-writer")]:
+        assert rank(index, task, [])[0].name == expected, task
+
+
 def test_a_verb_of_code_work_says_less_of_a_change_without_code() -> None:
     domains = SelectionIndex([], builtin_lexicon()).domains
     task = "Remove the stale issues job"
