@@ -274,7 +274,9 @@ def test_a_change_with_no_files_is_read_from_the_vocabulary_of_its_domain() -> N
     for task, expected in [("Strip `transfer-encoding` header from proxied response", "backend-developer"),
                            ("Correctly set `x-forwarded-*` headers", "backend-developer"),
                            ("[el-autocomplete] fix popper position", "frontend-developer"),
-                           ("Fix description of `handleCors`'s return value", "technical-writer")]:
+                           ("Fix description of `handleCors`'s return value", "technical-writer"),
+                           ("Add more info on the acknowledged flag", "technical-writer"),
+                           ("Animate route changes with view transitions", "frontend-developer")]:
         assert rank(index, task, [])[0].name == expected, task
 
 
