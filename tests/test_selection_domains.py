@@ -238,16 +238,26 @@ def test_a_generalist_of_a_language_gives_way_to_the_persona_of_the_work() -> No
     assert named["typescript-pro"] > named["debugger"]
 
 
+# Agents of a foreign catalog that say only their role, as many public collections' agents do.
+ROLES = {
+    "technical-writer": "Use this agent for documentation work.",
+    "backend-developer": "Use this agent for server code and APIs.",
+    "performance-engineer": "Use this agent for performance work.",
+    "test-automator": "Use this agent for testing work.",
+    "refactoring-specialist": "Use this agent for refactoring work.",
+    "security-auditor": "Use this agent for security reviews.",
+    "frontend-developer": "Use this agent for UI components, forms and styling.",
+    "data-engineer": "Use this agent for data pipelines.",
+}
+
+
+def role_catalog(*names: str) -> SelectionIndex:
+    return SelectionIndex([agent(name, ROLES[name]) for name in names], builtin_lexicon())
+
+
 def test_an_opening_verb_says_what_kind_of_work_a_change_is() -> None:
-    index = SelectionIndex([
-        agent("technical-writer", "Use this agent for documentation work."),
-        agent("backend-developer", "Use this agent for server code and APIs."),
-        agent("performance-engineer", "Use this agent for performance work."),
-        agent("test-automator", "Use this agent for testing work."),
-        agent("refactoring-specialist", "Use this agent for refactoring work."),
-        agent("security-auditor", "Use this agent for security reviews."),
-        agent("frontend-developer", "Use this agent for UI components, forms and styling."),
-    ], builtin_lexicon())
+    index = role_catalog("technical-writer", "backend-developer", "performance-engineer", "test-automator",
+                         "refactoring-specialist", "security-auditor", "frontend-developer")
     for task, expected in [("Clean lib util", "refactoring-specialist"),
                            ("Validate limit() in the query builders", "security-auditor"),
                            ("Note the output/input asymmetry of VariantCreateInput", "technical-writer"),
@@ -265,12 +275,7 @@ def test_an_opening_verb_says_what_kind_of_work_a_change_is() -> None:
 def test_a_change_with_no_files_is_read_from_the_vocabulary_of_its_domain() -> None:
     # A changelog line names no files: HTTP headers say server work, a component's parts UI work,
     # and "description of" a docs change.
-    index = SelectionIndex([
-        agent("technical-writer", "Use this agent for documentation work."),
-        agent("backend-developer", "Use this agent for server code and APIs."),
-        agent("frontend-developer", "Use this agent for UI components and styling."),
-        agent("data-engineer", "Use this agent for data pipelines."),
-    ], builtin_lexicon())
+    index = role_catalog("technical-writer", "backend-developer", "frontend-developer", "data-engineer")
     for task, expected in [("Strip `transfer-encoding` header from proxied response", "backend-developer"),
                            ("Correctly set `x-forwarded-*` headers", "backend-developer"),
                            ("[el-autocomplete] fix popper position", "frontend-developer"),
