@@ -58,13 +58,12 @@ KEPT_KEYS: dict[str, str] = {
     "hidden": "OpenCode agent: whether it is hidden from the @ menu",
     "prompt": "OpenCode agent: its prompt, or the file that holds it",
 }
-OPENCODE_KEYS = frozenset({"mode", "temperature", "top_p", "maxSteps", "permission", "permissions", "disable",
-                           "disabled", "hidden", "prompt"})
+"""Other tools' keys that mean nothing to persona-mcp: known (no warning), kept as written and shown under
+`format_keys`, never validated. The keys it does read are fields of `PersonaSpec`."""
+OPENCODE_KEYS = frozenset(key for key, meaning in KEPT_KEYS.items() if meaning.startswith("OpenCode agent:"))
 """Keys only OpenCode's agents have: a `*.md` file with one of them and no `name` is an OpenCode agent."""
 OPENCODE_FOLDERS = frozenset({"agent", "agents"})
 """OpenCode reads its agents from `.opencode/agent/` and `.opencode/agents/` (at any depth below them)."""
-"""Other tools' keys that mean nothing to persona-mcp: known (no warning), kept as written and shown under
-`format_keys`, never validated. The keys it does read are fields of `PersonaSpec`."""
 MATCH_ALL = frozenset({"**", "**/*", "*", "**/**", "/**", "/**/*", "./**", "./**/*"})
 """Globs that match every file: in `globs` or `applyTo` they tell no file apart, so they make the file apply
 always (`Persona.always_apply`) instead of being file triggers."""

@@ -184,9 +184,12 @@ def _display_name(data: dict[str, Any]) -> str | None:
     that title, and return it. Only a name of words with spaces: any other name that is not a persona name stays an
     error ("../x", "a?b")."""
     name = data.get("name")
-    if not isinstance(name, str) or " " not in name.strip() or re.fullmatch(NAME_PATTERN, name) or not as_name(name):
+    if not isinstance(name, str) or " " not in name.strip() or re.fullmatch(NAME_PATTERN, name):
         return None
-    data["name"] = as_name(name)
+    read_as = as_name(name)
+    if read_as is None:
+        return None
+    data["name"] = read_as
     data.setdefault("title", name.strip()[:120])
     return name
 
