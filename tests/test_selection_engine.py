@@ -156,6 +156,21 @@ def test_running_the_tests_is_ci_work_writing_them_is_testing() -> None:
     assert select(index, "Add tests for the empty upload", ["tests/test_upload.py"]).persona == "persona-qa"
 
 
+def test_tests_that_come_with_a_change_leave_it_to_its_own_kind_of_work() -> None:
+    index = SelectionIndex([
+        persona("persona-a-tests", keywords=["flaky"], extra="activity-keywords: [tests]\n"),
+        persona("persona-cleanup", keywords=["legacy"], extra="activity-keywords: [reworked]\n"),
+    ])
+    def tests_weight(task: str) -> float:
+        found = {c.name: c for c in rank(index, task, [])}["persona-a-tests"]
+        return next(e.weight for e in found.evidence if e.kind == "activity")
+
+    assert select(index, "Throttle reworked with tests", []).persona == "persona-cleanup"
+    assert tests_weight("Throttle reworked with tests") == tunables.ACCOMPANYING_FACTOR * tests_weight(
+        "Throttle reworked by tests")
+    assert select(index, "Tests reworked", []).persona == "persona-a-tests"  # the tests are the work
+
+
 def test_confidence_rises_with_evidence_and_lead_and_stays_in_bounds() -> None:
     assert 0.0 <= confidence(0.01, 0.0) < confidence(1.0, 0.0) < confidence(4.0, 0.0) <= 1.0
     assert confidence(2.0, 1.9) < confidence(2.0, 0.5)

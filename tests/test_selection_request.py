@@ -54,6 +54,21 @@ def test_the_first_sentence_is_the_lead() -> None:
     assert request.factor(0) > request.factor(1) > request.factor(request.lead)
 
 
+@pytest.mark.parametrize(("task", "along"), [
+    ("Throttle reworked with tests", ["tests"]),
+    ("Add the retry option, with docs and unit tests", ["docs", "tests"]),
+    ("Some sql injection prevention + tests", ["tests"]),
+    ("Add tests for the empty upload", []),  # the tests are the work
+    ("Document the parser with examples", []),
+    ("Plan the milestone with test-first sequencing", []),  # a way of working, not tests that come along
+])
+def test_tests_or_docs_that_come_with_the_work_count_for_less(task: str, along: list[str]) -> None:
+    request = read_request(task, [])
+    assert sorted(request.words[at] for at in request.along) == sorted(along)
+    for at in request.along:
+        assert request.factor(at) == tunables.ACCOMPANYING_FACTOR * (1.0 if at < request.lead else tunables.REST_FACTOR)
+
+
 @pytest.mark.parametrize(("task", "opening"), [
     ("KAFKA-14524: Move LogConfig to the storage module", "move"), ("kubelet: fix goroutine leak", "fix"),
     ("fix(router)!: avoid an allocation per request", "avoid"), ("[SPARK-123][SQL] Add a hint", "add"),

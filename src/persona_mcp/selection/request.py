@@ -101,6 +101,10 @@ _SPACED_NUMBER = re.compile(r"\s~?\d")
 # "PEP 703 - Making the GIL optional" with a dash of any kind, "RFC 2394: async/await"), after any [tags].
 _PROPOSAL_ID = re.compile(r"(?:\[[^\]\n]{1,40}\]\s*)*(?!STEP)(?:[A-Z]{1,4}EP|PIP|KIP|FLIP|SPIP|RFC|ADR)"
                           r"[- ]?#?\d+\s*[:\u2013\u2014-]\s+\w")
+# Tests or docs that come with the work ("Throttle reworked with tests", "Add the retry option and docs"): like
+# a test file beside the code it tests, they say less of what the change is about (`ACCOMPANYING_FACTOR`).
+_ALONG = re.compile(r"(?:\bwith|\band|\bplus|\bincluding|\+)\s+(?:(?:unit|regression|e2e|integration|more|new|some"
+                    r"|updated|the|its)\s+)?(?:tests?|specs?|docs|documentation)(?![\w-])", re.IGNORECASE)
 _TEAM_DECISION = re.compile(r"\b(?:should|shall|do|can|could|must|will|would) we\b", re.IGNORECASE)
 
 SHAPE_TEXT = {
@@ -125,6 +129,7 @@ class Request:
     opening: int  # where the first word of the work is: after a ticket or a scope ("kubelet: fix ...") and "please"
     paths: list[str]
     shapes: dict[str, float]  # shape -> strength in (0, 1]
+    along: frozenset[int] = frozenset()  # the words of tests or docs that come with the work (`_ALONG`)
 
     # `teaching` and `practical` are worked out when a signal asks: most requests are not questions.
     @cached_property
@@ -175,9 +180,10 @@ class Request:
     def factor(self, at: int) -> float:
         """What a match at a place of the task counts: the first word more (and the first word of the work, after
         a ticket or a scope), words past the first sentence less."""
+        factor = t.ACCOMPANYING_FACTOR if at in self.along else 1.0
         if at >= self.lead:
-            return t.REST_FACTOR
-        return t.FIRST_WORD_FACTOR if at in (0, self.opening) else 1.0
+            return t.REST_FACTOR * factor
+        return t.FIRST_WORD_FACTOR if at in (0, self.opening) else factor
 
 
 def read_request(task: str, files: Iterable[str] = (), names: AbstractSet[str] = frozenset()) -> Request:
@@ -204,7 +210,10 @@ def read_request(task: str, files: Iterable[str] = (), names: AbstractSet[str] =
     paths = normalise_paths(files)
     lowered = text.lower()
     shapes = request_shapes(text, lowered, paths, found, code)
-    return Request(text, head, lowered, found, stems, code, lead, lead_chars, min(opening, len(found)), paths, shapes)
+    # The last word of each "with tests": a test or a doc that comes with the work, never the work itself.
+    along = frozenset(count(head[:match.end()]) - 1 for match in _ALONG.finditer(head) if match.start() > 0)
+    return Request(text, head, lowered, found, stems, code, lead, lead_chars, min(opening, len(found)), paths, shapes,
+                   along)
 
 
 def normalise_path(path: str) -> str:

@@ -141,7 +141,8 @@ FULL_CLAIM = 2.0  # a claim this strong (a declared folder or file name glob) gi
 # Lexicon domains whose files accompany a change of other files: tests beside the code they test,
 # docs updated with the code they document. In a change that also touches other files, such a file
 # says this share of what it would say alone about what the change is about (domains.py): the
-# change is about the code.
+# change is about the code. So do the words of tests or docs that a task says come with the work
+# ("Throttle reworked with tests", `Request.along`).
 ACCOMPANYING_DOMAINS = ("testing", "documentation")
 ACCOMPANYING_FACTOR = 0.5
 # A test or a doc is first of all a test or a doc, wherever it sits. When the lexicon's globs say a file
