@@ -171,6 +171,12 @@ def test_tests_that_come_with_a_change_leave_it_to_its_own_kind_of_work() -> Non
     assert select(index, "Tests reworked", []).persona == "persona-a-tests"  # the tests are the work
 
 
+def test_docs_about_a_kind_of_work_are_docs_work() -> None:
+    index = Catalog.load(default_layers(user=False)).index
+    assert select(index, "Add docs about async tests", []).persona == "persona-scribe"
+    assert select(index, "Add async tests", []).persona == "persona-qa"
+
+
 def test_confidence_rises_with_evidence_and_lead_and_stays_in_bounds() -> None:
     assert 0.0 <= confidence(0.01, 0.0) < confidence(1.0, 0.0) < confidence(4.0, 0.0) <= 1.0
     assert confidence(2.0, 1.9) < confidence(2.0, 0.5)

@@ -69,6 +69,21 @@ def test_tests_or_docs_that_come_with_the_work_count_for_less(task: str, along: 
         assert request.factor(at) == tunables.ACCOMPANYING_FACTOR * (1.0 if at < request.lead else tunables.REST_FACTOR)
 
 
+@pytest.mark.parametrize(("task", "subject"), [
+    ("Add docs about async tests. PR #1619", ["async", "tests"]),
+    ("Improved Javadocs on the Java client API", ["the", "java", "client", "api"]),
+    ("add an instruction about how to run one test", ["how", "to", "run", "one", "test"]),
+    ("Fix the flaky upload test", []),
+    ("Fix a crash when rendering the docs", []),  # docs named, but not what they are about
+])
+def test_what_docs_are_about_is_their_subject_not_the_work(task: str, subject: list[str]) -> None:
+    request = read_request(task, [])
+    assert [request.words[at] for at in request.subject] == subject
+    for at in request.subject:  # a phrase that takes in a word of the subject counts less too
+        assert request.factor(0, at + 1) == tunables.FIRST_WORD_FACTOR * tunables.DOCS_SUBJECT_FACTOR
+        assert request.factor(at) == tunables.DOCS_SUBJECT_FACTOR
+
+
 @pytest.mark.parametrize(("task", "opening"), [
     ("KAFKA-14524: Move LogConfig to the storage module", "move"), ("kubelet: fix goroutine leak", "fix"),
     ("fix(router)!: avoid an allocation per request", "avoid"), ("[SPARK-123][SQL] Add a hint", "add"),

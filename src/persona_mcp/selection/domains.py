@@ -118,7 +118,7 @@ class Domains:
                 readings = tables.readings.get(tuple(stems[start:end]))
                 if readings is None or (length == 1 and task_words[start] in STOPWORDS):
                     continue
-                place = request.factor(start) * (t.CODE_FACTOR if all(request.code[start:end]) else 1.0)
+                place = request.factor(start, end) * (t.CODE_FACTOR if all(request.code[start:end]) else 1.0)
                 matched = " ".join(task_words[start:end])
                 for name, related in readings:
                     hits.setdefault(name, []).append((self.strengths[name][related] * place, matched))

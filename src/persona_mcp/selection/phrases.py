@@ -56,7 +56,7 @@ def find_hits(index: SelectionIndex, request: Request) -> dict[int, list[Hit]]:
     found: dict[int, list[Hit]] = {}
     for start, end, gap, postings in places:
         in_code = all(code[start:end])
-        place = request.factor(start) * gap
+        place = request.factor(start, end) * gap
         matched = " ".join(task_words[start:end])
         made: dict[tuple[int, float], Hit] = {}  # personas that share a term (`derive`) share its hit
         for persona, weight, term in postings:

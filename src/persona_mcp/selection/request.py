@@ -105,6 +105,10 @@ _PROPOSAL_ID = re.compile(r"(?:\[[^\]\n]{1,40}\]\s*)*(?!STEP)(?:[A-Z]{1,4}EP|PIP
 # a test file beside the code it tests, they say less of what the change is about (`ACCOMPANYING_FACTOR`).
 _ALONG = re.compile(r"(?:\bwith|\band|\bplus|\bincluding|\+)\s+(?:(?:unit|regression|e2e|integration|more|new|some"
                     r"|updated|the|its)\s+)?(?:tests?|specs?|docs|documentation)(?![\w-])", re.IGNORECASE)
+# What docs are about ("Add docs about async tests", "Improved Javadocs on the client API"): the words after it,
+# to the end of the sentence, name the docs' subject, not the kind of work (`DOCS_SUBJECT_FACTOR`).
+_DOCS_ABOUT = re.compile(r"\b(?:docs?|documentation|instructions?|javadocs?|jsdoc|tsdoc|docstrings?|readme|guides?"
+                         r"|tutorials?)\s+(?:about|on|for|of|regarding|explaining|describing)\b", re.IGNORECASE)
 _TEAM_DECISION = re.compile(r"\b(?:should|shall|do|can|could|must|will|would) we\b", re.IGNORECASE)
 
 SHAPE_TEXT = {
@@ -130,6 +134,7 @@ class Request:
     paths: list[str]
     shapes: dict[str, float]  # shape -> strength in (0, 1]
     along: frozenset[int] = frozenset()  # the words of tests or docs that come with the work (`_ALONG`)
+    subject: range = range(0)  # the words that say what docs are about (`_DOCS_ABOUT`)
 
     # `teaching` and `practical` are worked out when a signal asks: most requests are not questions.
     @cached_property
@@ -177,13 +182,20 @@ class Request:
             paths = [paths[int(i * step)] for i in range(t.MAX_FILES)]
         return [read_path(path) for path in paths]
 
-    def factor(self, at: int) -> float:
-        """What a match at a place of the task counts: the first word more (and the first word of the work, after
-        a ticket or a scope), words past the first sentence less."""
-        factor = t.ACCOMPANYING_FACTOR if at in self.along else 1.0
+    def factor(self, at: int, end: int = 0) -> float:
+        """What a match at a place of the task (its words `at` to `end`) counts: the first word more (and the first
+        word of the work, after a ticket or a scope), words past the first sentence less, and a match that takes in
+        a test or a doc that comes with the work (`along`) or the subject of docs (`subject`) less."""
+        aside = 1.0
+        if self.along or self.subject:
+            span = range(at, max(end, at + 1))
+            if any(i in self.along for i in span):
+                aside = t.ACCOMPANYING_FACTOR
+            elif any(i in self.subject for i in span):
+                aside = t.DOCS_SUBJECT_FACTOR
         if at >= self.lead:
-            return t.REST_FACTOR * factor
-        return t.FIRST_WORD_FACTOR if at in (0, self.opening) else factor
+            return t.REST_FACTOR * aside
+        return t.FIRST_WORD_FACTOR * aside if at in (0, self.opening) else aside
 
 
 def read_request(task: str, files: Iterable[str] = (), names: AbstractSet[str] = frozenset()) -> Request:
@@ -212,8 +224,13 @@ def read_request(task: str, files: Iterable[str] = (), names: AbstractSet[str] =
     shapes = request_shapes(text, lowered, paths, found, code)
     # The last word of each "with tests": a test or a doc that comes with the work, never the work itself.
     along = frozenset(count(head[:match.end()]) - 1 for match in _ALONG.finditer(head) if match.start() > 0)
+    about = _DOCS_ABOUT.search(head)
+    subject = range(0)
+    if about is not None:  # to the end of its sentence
+        end = _LEAD_END.search(head, about.end())
+        subject = range(count(head[:about.end()]), count(head[:end.end()]) if end is not None else len(found))
     return Request(text, head, lowered, found, stems, code, lead, lead_chars, min(opening, len(found)), paths, shapes,
-                   along)
+                   along, subject)
 
 
 def normalise_path(path: str) -> str:
