@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from tests.test_selection_derive import LEXICON, agent
 
+from persona_mcp.catalog import Catalog, default_layers
 from persona_mcp.lexicon import Lexicon, LexiconEntry, builtin_lexicon
 from persona_mcp.selection import SelectionIndex, rank, read_request, select, tunables
 from persona_mcp.selection.files import read_path
@@ -299,3 +300,20 @@ def test_a_verb_of_code_work_says_less_of_a_change_without_code() -> None:
     assert 0 < without_code < 0.5 * in_code  # about a third (`VERB_WITHOUT_CODE`)
     assert without_code == pytest.approx(in_code * tunables.VERB_WITHOUT_CODE)
     assert refactoring([".github/workflows/stale.yml", "scripts/stale.ts"]) == pytest.approx(in_code)
+
+
+def test_a_phrase_that_names_an_entry_takes_its_words_from_their_other_senses() -> None:
+    tables = SelectionIndex([], builtin_lexicon()).domains.tables
+    assert tables is not None
+
+    def taken(task: str) -> list[str]:
+        request = read_request(task, [])
+        return sorted(" ".join(request.words[start:end]) for start, end in tables.other_senses(request.stems))
+
+    assert taken("What is dependency injection good for?") == ["dependency", "injection"]
+    assert taken("Fix the SQL injection in the query builder") == ["sql"]  # the injection, not SQL work
+    assert taken("Changing testing process from Travis CI to GitHub Actions") == []  # CI: Travis CI's domain
+    assert taken("CSS modules now default to exporting class names as-is") == []  # CSS: in the same domain
+    index = Catalog.load(default_layers(user=False)).index
+    assert select(index, "What is dependency injection good for?", []).persona == "persona-mentor"
+    assert select(index, "Fix the SQL injection in the search endpoint", []).persona == "persona-security"

@@ -102,12 +102,16 @@ class Domains:
             self.strengths = {name: (_reading(self.tables, name, False), _reading(self.tables, name, True))
                               for name in self.tables.names}
 
-    def read(self, request: Request, files: FileReading | None = None) -> dict[str, Found]:
+    def read(self, request: Request, files: FileReading | None = None,
+             other_senses: frozenset[tuple[int, int]] | None = None) -> dict[str, Found]:
         """The entries a task is about, from its words and its files (`files`: what `read_files` says of them,
-        when the caller has it already), with their parents."""
+        when the caller has it already), with their parents. Words a longer phrase takes in another sense
+        (`Lexical.other_senses`, when the caller has them already) say nothing of the entries they name alone."""
         tables = self.tables
         if tables is None:
             return {}
+        if other_senses is None:
+            other_senses = tables.other_senses(request.stems)
         hits: dict[str, list[tuple[float, str]]] = {}
         stems, task_words = request.stems, request.words
         for start in range(len(stems)):
@@ -116,7 +120,7 @@ class Domains:
                 if end > len(stems):
                     continue
                 readings = tables.readings.get(tuple(stems[start:end]))
-                if readings is None or (length == 1 and task_words[start] in STOPWORDS):
+                if readings is None or (length == 1 and task_words[start] in STOPWORDS) or (start, end) in other_senses:
                     continue
                 place = request.factor(start, end) * (t.CODE_FACTOR if all(request.code[start:end]) else 1.0)
                 matched = " ".join(task_words[start:end])

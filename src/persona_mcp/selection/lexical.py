@@ -77,6 +77,29 @@ class Lexical:
         self.longer = longer
         self.globs = lexicon_globs([(entry.name, entry.globs) for entry in entries])
 
+    def other_senses(self, stems: list[str]) -> frozenset[tuple[int, int]]:
+        """The spans of a task's words (start, end) that sit inside a longer phrase naming an entry and name or
+        relate only to other entries: "injection" in "dependency injection" is not the security word, nor
+        "dependency" the dependencies one. Words of the phrase's entry, of a domain it belongs to, or of an entry
+        that belongs to one of these keep their sense ("ci" in "Travis CI", "css" in "CSS modules")."""
+        spans: set[tuple[int, int]] = set()
+        for start in range(len(stems)):
+            for length in self.lengths.get(stems[start], ()):
+                end = start + length
+                if length < 2 or end > len(stems):
+                    continue
+                for name, related in self.readings.get(tuple(stems[start:end]), ()):
+                    if related:
+                        continue
+                    kept = {name, *self.parents.get(name, ())}
+                    for first in range(start, end):
+                        for last in range(first + 1, end + 1):
+                            inner = self.readings.get(tuple(stems[first:last])) if last - first < length else None
+                            if inner and not any(entry in kept or not kept.isdisjoint(self.parents.get(entry, ()))
+                                                 for entry, _related in inner):
+                                spans.add((first, last))
+        return frozenset(spans)
+
     def variants(self, stem: str) -> list[str]:
         """A name's role word and the one-word terms it extends by a short ending, or cuts short.
 

@@ -22,7 +22,8 @@ class Hit:
     weight: float  # with rarity, place, code marks and a gap applied; positive also for terms against
 
 
-def find_hits(index: SelectionIndex, request: Request) -> dict[int, list[Hit]]:
+def find_hits(index: SelectionIndex, request: Request,
+              other_senses: frozenset[tuple[int, int]] = frozenset()) -> dict[int, list[Hit]]:
     """Every term that occurs in the task, per persona, with overlaps settled (see `_settle`).
 
     A term matches where the task's stems read the same, or, for a two-word phrase of content
@@ -30,7 +31,8 @@ def find_hits(index: SelectionIndex, request: Request) -> dict[int, list[Hit]]:
     of its weight by its place, and an activity word taken from code (`optimizeDeps`) counts
     `CODE_FACTOR`: it names something rather than asks for it. A lone function word never matches
     a one-word term. A term made only of question words ("why does") is a request shape: it counts
-    `PRACTICAL_SHAPE_FACTOR` of its weight unless the request asks to be taught.
+    `PRACTICAL_SHAPE_FACTOR` of its weight unless the request asks to be taught. Words that a longer
+    phrase takes in another sense (`other_senses`: "injection" in "dependency injection") match no term for.
     """
     stems, task_words, code = request.stems, request.words, request.code
     count = len(stems)
@@ -46,7 +48,8 @@ def find_hits(index: SelectionIndex, request: Request) -> dict[int, list[Hit]]:
             if end > count:
                 break
             postings = index.postings.get(tuple(stems[start:end]))
-            if postings is not None and (length > 1 or task_words[start] not in STOPWORDS):
+            if postings is not None and (length > 1 or task_words[start] not in STOPWORDS) \
+                    and (start, end) not in other_senses:
                 places.append((start, end, 1.0, postings))
         lasts = index.gapped.get(first)
         if lasts is not None:

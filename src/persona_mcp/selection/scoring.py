@@ -76,8 +76,10 @@ def rank(index: SelectionIndex, request: Request) -> Ranking:
     evidence = Evidence()
     matched = [index.globs.matching(file) for file in request.files]  # the personas' globs and the lexicon's
     files = index.domains.read_files(matched)  # what the lexicon's globs say of each file
-    _text(evidence, index, request)
-    about = _domains(evidence, index, request, files)
+    tables = index.domains.tables
+    other_senses = tables.other_senses(request.stems) if tables is not None else frozenset()
+    _text(evidence, index, request, other_senses)
+    about = _domains(evidence, index, request, files, other_senses)
     _prior(evidence, index, request)
     _files(evidence, request, matched, files.shares, files.kinds)
     _shapes(evidence, index, request)  # after the others: a shape modifies the evidence a persona has
@@ -110,16 +112,18 @@ class Evidence:
         self.explain.append(explain)
 
 
-def _text(evidence: Evidence, index: SelectionIndex, request: Request) -> None:
+def _text(evidence: Evidence, index: SelectionIndex, request: Request,
+          other_senses: frozenset[tuple[int, int]]) -> None:
     """The persona's own terms in the task, with diminishing returns (`phrases.text_score`)."""
-    found = find_hits(index, request)
+    found = find_hits(index, request, other_senses)
     evidence.add({persona: text_score(hits) for persona, hits in found.items()}, partial(_hit_items, found))
 
 
-def _domains(evidence: Evidence, index: SelectionIndex, request: Request, files: FileReading) -> dict[str, Found]:
+def _domains(evidence: Evidence, index: SelectionIndex, request: Request, files: FileReading,
+             other_senses: frozenset[tuple[int, int]]) -> dict[str, Found]:
     """The lexicon entries the task and the persona are both about, strongest first, with diminishing returns;
     returns the entries the task is about."""
-    about = index.domains.read(request, files)
+    about = index.domains.read(request, files, other_senses)
     found = index.domains.evidence(about)
     values: dict[int, float] = {}
     for persona, entries in found.items():
