@@ -490,7 +490,7 @@ def test_stems_never_merge_words_of_unrelated_entries() -> None:
     ("form", "format"), ("form", "formatting"), ("core", "cors"), ("mode", "mod"), ("pipe", "pip"), ("role", "roll"),
     ("note", "not"), ("state", "stats"), ("statement", "state"), ("threat", "three"), ("huge", "hugging"),
     ("locale", "local"), ("bare", "bar"), ("wall", "wal"), ("nats", "nat"), ("embeddings", "embedded"),
-    ("buildkite", "buildkit"), ("lite", "lit"), ("same", "sam"), ("idle", "idl"),
+    ("buildkite", "buildkit"), ("lite", "lit"), ("same", "sam"), ("idle", "idl"), ("documentation", "documents"),
 ])
 def test_unrelated_words_keep_apart(one: str, other: str) -> None:
     from persona_mcp.text import stem
@@ -502,7 +502,7 @@ def test_unrelated_words_keep_apart(one: str, other: str) -> None:
     "test tests testing tested", "optimize optimise optimization optimisation optimizing optimized",
     "deploy deploys deployed deploying deployment deployments", "format formats formatted formatting",
     "form forms", "code codes coded coding", "cache caches cached caching", "validate validated validation",
-    "migrate migrated migration migrations", "document documented documentation", "style styles styled styling",
+    "migrate migrated migration migrations", "document documented documenting", "style styles styled styling",
     "type types typed typing", "share shared sharing", "call calls called calling", "roll rolls rolled rolling",
     "role roles", "state states stated", "speed speeds speeding", "control controls controlled controlling",
     "install installed installation", "fuzz fuzzing", "class classes", "process processes processing",

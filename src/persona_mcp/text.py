@@ -100,6 +100,7 @@ _WHOLE_WORDS = frozenset({
     "anchore",  # the container scanner; would meet "anchor"
     "buildkite",  # the CI service; would meet "buildkit", Docker's builder
     "embeddings",  # vectors of machine learning; would meet "embedded" (systems); the verb's "embedding" still stems
+    "documentation", "documentations",  # docs; would meet "document", a record (MongoDB documents, document loaders)
 })
 
 
