@@ -95,7 +95,7 @@ SAMPLES = [
     ("vite", "vite.config.ts"), ("webpack", "webpack.config.js"), ("rollup", "rollup.config.mjs"),
     ("esbuild", "esbuild.config.mjs"), ("testing", "src/__tests__/sum.test.js"), ("jest", "jest.config.ts"),
     ("jest", "src/__mocks__/fs.js"),
-    ("vitest", "vitest.config.ts"), ("playwright", "playwright.config.ts"), ("playwright", "e2e/login.spec.ts"),
+    ("vitest", "vitest.config.ts"), ("playwright", "playwright.config.ts"), ("e2e-tests", "e2e/login.spec.ts"),
     ("cypress", "cypress/e2e/checkout.cy.ts"), ("storybook", ".storybook/main.ts"),
     ("storybook", "src/components/Button.stories.tsx"), ("eslint", "eslint.config.js"), ("eslint", ".eslintrc.json"),
     ("prettier", ".prettierrc"), ("tailwind", "tailwind.config.js"), ("css", "src/styles/main.css"),
@@ -179,7 +179,7 @@ def test_globs_claim_the_real_files_of_their_ecosystem(name: str, path: str) -> 
     ("laravel", "src/database/migrations/1700000000000-Init.ts"), ("rust-fuzz", "fuzz/fuzz_parser.c"),
     ("coverage-py", ".codecov.yml"),  # Codecov serves every language
     ("api", "src/routes/+page.svelte"), ("api", "app/routes/_index.tsx"),  # pages, not endpoints
-    ("jest", "src/__tests__/sum.test.js"),  # every JavaScript test runner reads this layout
+    ("jest", "src/__tests__/sum.test.js"), ("playwright", "e2e/login.spec.ts"),  # every runner reads these
 ])
 def test_globs_do_not_claim_unrelated_files(name: str, path: str) -> None:
     """A glob claims its own files only, whether matched as written or both lowercased."""
