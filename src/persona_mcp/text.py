@@ -101,6 +101,10 @@ _WHOLE_WORDS = frozenset({
     "buildkite",  # the CI service; would meet "buildkit", Docker's builder
     "embeddings",  # vectors of machine learning; would meet "embedded" (systems); the verb's "embedding" still stems
     "documentation", "documentations",  # docs; would meet "document", a record (MongoDB documents, document loaders)
+    "specification", "specifications",  # would meet "specific"
+    "foundation", "foundations",  # would meet "found" ("file not found")
+    "presentation", "presentations",  # would meet "present"
+    "information",  # would meet "inform"
 })
 
 
