@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from persona_mcp.lexicon import Lexicon, LexiconEntry
+from persona_mcp.lexicon import Lexicon, LexiconEntry, builtin_lexicon
 from persona_mcp.loader import parse_persona
 from persona_mcp.model import Persona
 from persona_mcp.selection import SelectionIndex, describe, select, tunables
@@ -66,6 +66,11 @@ def test_the_name_says_what_a_persona_is_about_through_the_lexicon() -> None:
     assert set(deriver.derive(agent("qa-expert", "Quality.")).entries) == {"testing"}
     pentest = deriver.derive(agent("penetration-tester", "Attacks systems."))
     assert set(pentest.entries) == {"security"}  # the longest run of the name wins: not testing
+
+
+def test_a_field_of_machine_learning_in_a_name_is_not_about_teaching() -> None:
+    found = Deriver(builtin_lexicon()).derive(agent("reinforcement-learning-engineer", "Trains agents.")).entries
+    assert "machine-learning" in found and "learning" not in found
 
 
 def test_a_name_that_names_several_things_is_less_about_each() -> None:
