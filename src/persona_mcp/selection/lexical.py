@@ -94,11 +94,15 @@ class Lexical:
                     kept = {name, *self.parents.get(name, ())}
                     for first in range(start, end):
                         for last in range(first + 1, end + 1):
-                            inner = self.readings.get(tuple(stems[first:last])) if last - first < length else None
-                            if inner and not any(entry in kept or not kept.isdisjoint(self.parents.get(entry, ()))
-                                                 for entry, _related in inner):
+                            inner = self.readings.get(tuple(stems[first:last]))
+                            if inner and last - first < length and not any(
+                                    self._kin(entry, kept) for entry, _related in inner):
                                 spans.add((first, last))
         return frozenset(spans)
+
+    def _kin(self, entry: str, kept: set[str]) -> bool:
+        """Whether an entry is one of `kept` or belongs to one of them."""
+        return entry in kept or not kept.isdisjoint(self.parents.get(entry, ()))
 
     def variants(self, stem: str) -> list[str]:
         """A name's role word and the one-word terms it extends by a short ending, or cuts short.
