@@ -243,6 +243,8 @@ def test_a_large_change_is_read_from_files_spread_over_its_list() -> None:
     "at x.y(" * 2_800,
     "File \"" * 3_000,
     "a" * 20_000,
+    "+ tests " * 2_500,  # tests that come along, and what docs are about: read in the first characters only
+    "docs about " * 1_800,
 ])
 def test_hostile_text_is_read_in_linear_time(task: str) -> None:
     request = read_request(task, [])
