@@ -92,8 +92,9 @@ def test_what_docs_are_about_is_their_subject_not_the_work(task: str, subject: l
 def test_the_first_word_of_the_work_follows_a_ticket_or_a_scope(task: str, opening: str) -> None:
     request = read_request(task)
     assert request.words[request.opening] == opening
-    # The opening word counts more, as the task's first word does (a topic: "Jest: how do I ...?").
-    assert request.factor(request.opening) == request.factor(0) == tunables.FIRST_WORD_FACTOR
+    # The opening word counts more; a ticket or a scope before it says where, not what: it counts as any word.
+    assert request.factor(request.opening) == tunables.FIRST_WORD_FACTOR
+    assert all(request.factor(at) == 1.0 for at in range(request.opening))
 
 
 @pytest.mark.parametrize(("task", "files", "shape"), [

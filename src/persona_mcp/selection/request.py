@@ -183,9 +183,10 @@ class Request:
         return [read_path(path) for path in paths]
 
     def factor(self, at: int, end: int = 0) -> float:
-        """What a match at a place of the task (its words `at` to `end`) counts: the first word more (and the first
-        word of the work, after a ticket or a scope), words past the first sentence less, and a match that takes in
-        a test or a doc that comes with the work (`along`) or the subject of docs (`subject`) less."""
+        """What a match at a place of the task (its words `at` to `end`) counts: the first word of the work more
+        (after a ticket or a scope that opens a commit subject, which count as any word: they say where, not what),
+        words past the first sentence less, and a match that takes in a test or a doc that comes with the work
+        (`along`) or the subject of docs (`subject`) less."""
         aside = 1.0
         if self.along or self.subject:
             span = range(at, max(end, at + 1))
@@ -195,7 +196,7 @@ class Request:
                 aside = t.DOCS_SUBJECT_FACTOR
         if at >= self.lead:
             return t.REST_FACTOR * aside
-        return t.FIRST_WORD_FACTOR * aside if at in (0, self.opening) else aside
+        return t.FIRST_WORD_FACTOR * aside if at == self.opening else aside
 
 
 def read_request(task: str, files: Iterable[str] = (), names: AbstractSet[str] = frozenset()) -> Request:

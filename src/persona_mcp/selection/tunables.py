@@ -129,7 +129,7 @@ READ_CHARS = 600  # words are read from the task's start: what a task is about i
 # changed no answer of the labelled sets (up to 30 files a task), and keeps a request's work bounded
 # (the tool takes up to 1,000 paths).
 MAX_FILES = 16
-FIRST_WORD_FACTOR = 1.3  # the first word is most often the verb that says what kind of work it is
+FIRST_WORD_FACTOR = 1.3  # the first word of the work is most often the verb that says what kind of work it is
 REST_FACTOR = 0.8  # words after the first sentence count this much
 CODE_FACTOR = 0.4  # an activity word inside an identifier or a `code span` names a thing, not the task
 MAX_WORD_CHARS = 40  # longer "words" (hashes, base64) are not words
