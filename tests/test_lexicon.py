@@ -494,6 +494,7 @@ def test_stems_never_merge_words_of_unrelated_entries() -> None:
     ("locale", "local"), ("bare", "bar"), ("wall", "wal"), ("nats", "nat"), ("embeddings", "embedded"),
     ("buildkite", "buildkit"), ("lite", "lit"), ("same", "sam"), ("idle", "idl"), ("documentation", "documents"),
     ("specification", "specific"), ("foundation", "found"), ("presentation", "present"), ("information", "inform"),
+    ("profiling", "profiles"),
 ])
 def test_unrelated_words_keep_apart(one: str, other: str) -> None:
     from persona_mcp.text import stem
@@ -510,7 +511,7 @@ def test_unrelated_words_keep_apart(one: str, other: str) -> None:
     "role roles", "state states stated", "speed speeds speeding", "control controls controlled controlling",
     "install installed installation", "fuzz fuzzing", "class classes", "process processes processing",
     "scale scales scaled scaling", "write writes writing", "improve improves improvement", "manage managed management",
-    "profile profiles profiling", "release releases released releasing", "run runs running", "log logs logging",
+    "profile profiles profiled", "release releases released releasing", "run runs running", "log logs logging",
     "debug debugging", "lint lints linting", "locale locales", "handle handles handled handling",
     "bundle bundles bundled bundling", "enable enables enabled enabling", "idle idling", "module modules",
     "compile compiled compiling", "title titles titled",

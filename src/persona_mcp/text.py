@@ -105,6 +105,7 @@ _WHOLE_WORDS = frozenset({
     "foundation", "foundations",  # would meet "found" ("file not found")
     "presentation", "presentations",  # would meet "present"
     "information",  # would meet "inform"
+    "profiling", "profiler", "profilers",  # performance work; would meet "profile" (a user's, Spring's, helm's)
 })
 
 
