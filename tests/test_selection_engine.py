@@ -86,6 +86,10 @@ def test_a_practical_question_belongs_to_its_domain_not_to_the_teacher() -> None
     assert select(index, "Why does my React component re-render on every keystroke?", []).persona != "persona-mentor"
     assert select(index, "How do I write unit tests for a Spring Boot controller?", []).persona == "persona-qa"
     assert select(index, "What is the difference between a process and a thread?", []).persona == "persona-mentor"
+    # A question asked after the story is a question, not a design write-up for the architect.
+    story = ("Typing in the Layer Name field triggers a rerender and the input loses focus because of the list item "
+             "key. What can be used as a react key instead to avoid this?")
+    assert select(index, story, []).persona == "persona-frontend"
 
 
 def test_a_plain_how_to_lets_the_teacher_compete_with_the_domain() -> None:

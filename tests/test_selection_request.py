@@ -113,6 +113,11 @@ def test_the_first_word_of_the_work_follows_a_ticket_or_a_scope(task: str, openi
      "`config.contract.source: { inputs?: readonly string[]; load: (ctx: SourceContext) => Promise<Result<Contract, "
      "SourceDiagnostics>> }` to keep the command line agnostic of where a schema comes from.", [], "proposal"),
     ("Does the session cache survive a restart", [], "question"),
+    # a question asked after the story of what happened, long as the story may be
+    ("Typing in the name field triggers a rerender and the input loses focus because of the list item key. "
+     "What can be used as a key instead to avoid this?", [], "question"),
+    ("I need to unlock my Terraform state stored in DynamoDB; I tried force-unlock but I don't know how to get "
+     "the lock id from the error message it prints. Could anyone give me a clue?", [], "question"),
 ])
 def test_request_shapes_are_recognised(task: str, files: list[str], shape: str) -> None:
     assert shape in read_request(task, files).shapes
@@ -126,6 +131,7 @@ def test_request_shapes_are_recognised(task: str, files: list[str], shape: str) 
     ("Fix the date parser for years before 1000 and add tests for the edge cases around them", ["src/date.py"]),
     ("Do not copy comments when cloning the AST", []),  # an instruction, though it starts like a question
     ("Don't create a regex inside the loop", []),
+    ("Drop the stale cache key before the retry. Why? The key outlived its entry.", []),  # an answer announced
 ])
 def test_ordinary_requests_have_no_shape_or_a_weak_one(task: str, files: list[str]) -> None:
     shapes = read_request(task, files).shapes

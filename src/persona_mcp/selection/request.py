@@ -109,6 +109,12 @@ _ALONG = re.compile(r"(?:\bwith|\band|\bplus|\bincluding|\+)\s+(?:(?:unit|regres
 # to the end of the sentence, name the docs' subject, not the kind of work (`DOCS_SUBJECT_FACTOR`).
 _DOCS_ABOUT = re.compile(r"\b(?:docs?|documentation|instructions?|javadocs?|jsdoc|tsdoc|docstrings?|readme|guides?"
                          r"|tutorials?)\s+(?:about|on|for|of|regarding|explaining|describing)\b", re.IGNORECASE)
+# A question asked after a first sentence that tells the story ("Typing in the field makes the input lose focus.
+# What can be used instead?", "I tried force-unlock. Could anyone give me a clue?"): a sentence that ends in "?"
+# and asks (`_ASKS`).
+_LATER_QUESTION = re.compile(r"[.!?]\s+([^.!?\n]{3,200}\?)(?=\s|$)")
+_ASKS = re.compile(r"\b(?:how|why|what|which|where|when|could|can|would|should|is there|are there|does|do)\b",
+                   re.IGNORECASE)
 _TEAM_DECISION = re.compile(r"\b(?:should|shall|do|can|could|must|will|would) we\b", re.IGNORECASE)
 
 SHAPE_TEXT = {
@@ -276,11 +282,20 @@ def request_shapes(text: str, lowered: str, files: list[str], task_words: list[s
     elif (_INTERROGATIVE.match(lead) and not _PROHIBITION.match(lead) and len(task_words) <= 25 and not files) \
             or _TEACH_ME.match(lead):
         shapes["question"] = 0.6
+    later = _LATER_QUESTION.finditer(text[: t.READ_CHARS])
+    if "question" not in shapes and any(_asks(found.group(1)) for found in later):
+        shapes["question"] = 0.6 if not files else 0.4  # a question asked after the story: as a short one
     if _PROPOSAL_ID.match(text):
         shapes["proposal"] = 1.0
     elif not files and not shapes and len(task_words) >= t.PROPOSAL_WORDS and _is_prose(task_words, code):
         shapes["proposal"] = min(1.0, 0.5 + (len(task_words) - t.PROPOSAL_WORDS) / 100)
     return shapes
+
+
+def _asks(sentence: str) -> bool:
+    """Whether a sentence that ends in "?" asks something of the reader: a question word, and at least three words
+    ("Why? The key was stale." in a commit body only announces its answer)."""
+    return len(sentence.split()) >= 3 and bool(_ASKS.search(sentence))
 
 
 def _is_prose(task_words: list[str], code: list[bool]) -> bool:
