@@ -203,6 +203,7 @@ def test_a_plain_how_to_is_told_from_other_questions(task: str, how_to: bool) ->
     ("How do I cache images in the browser?", False),  # how to get something done
     ("Why did my build fail?", False),  # the asker's own system
     ("Why does this query use a sequential scan?", False),
+    ("CPU spikes at startup on a Raspberry Pi - why does the bot use so much CPU?", False),  # a symptom, no decision
     ("How is my password stored?", False),
     ("How is it done in Go?", False),
     ("What is a closure in JavaScript?", True),

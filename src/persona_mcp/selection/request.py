@@ -53,6 +53,7 @@ _LEARNING = re.compile(r"\b(?:explain|teach|tutorial|understand|concept|differen
                        # a project's reasons for a decision ("Why did Vuetify 3 change value to model-value?")
                        r"|why (?:did|does|do) (?!(?:i|we|my|our|this|it|you)\b)[\w.-]+(?: [\w.-]+)? "
                        r"(?:change|switch|drop|remove|rename|deprecate|choose|decide|adopt|introduce|use|need|require)s?"
+                       r"(?! (?:so|too) (?:much|many|long)\b)"  # "why does the bot use so much CPU?" is a symptom
                        # why one approach beats another ("Why are ES modules better than CommonJS?")
                        r"|why (?:is|are) (?!(?:my|our|this|these|it|the)\b)[\w.-]+(?: [\w.-]+){0,3} "
                        r"(?:better|worse|preferred|recommended|faster|slower|safer) (?:than|over|to)"
