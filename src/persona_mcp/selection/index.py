@@ -88,7 +88,7 @@ class SelectionIndex:
         # Generalists of a language: personas whose name says only a programming language and a rank
         # (`typescript-pro`, `rust-engineer`); see `scoring._language`.
         self.generalists = frozenset(p for p, languages in self.domains.languages.items()
-                                     if _generalist(self.short_names[p], self.profiles[p], languages))
+                                     if _generalist(self.short_names[p], deriver, languages))
         self.always_apply = [p for p in self.personas if p.always_apply]  # companions of every selection (result.py)
         self.position: dict[str, int] = {}
         for i, persona in enumerate(self.personas):
@@ -178,8 +178,9 @@ def _highest(values: list[float], keys: list[str], count: int) -> list[tuple[flo
     return above + sorted([pair for pair in kept if pair[0] == cut], reverse=True)[: count - len(above)]
 
 
-def _generalist(name: str, profile: Profile, languages: frozenset[str]) -> bool:
-    """Whether a name says nothing but the languages it names (`entries` from "name: ...") and a rank."""
-    named = {word for language in languages for word in profile.entries[language][1].removeprefix("name: ").split()}
+def _generalist(name: str, deriver: Deriver, languages: frozenset[str]) -> bool:
+    """Whether a name says nothing but the languages it names (`Deriver.name_entries`) and a rank."""
+    found, _unnamed = deriver.name_entries(name)
+    named = {word for language in languages for word in found[language][1].split()}
     rest = [word for word in re.split(r"[^a-z0-9+#]+", name.lower()) if word and word not in named]
     return all(word in t.GENERALIST_WORDS or word.replace(".", "").isdigit() for word in rest)
