@@ -209,6 +209,9 @@ TEXTS = [
     ("No qualifying bean of type 'OrderRepository' available", "spring"),
     ("Module not found: Error: Can't resolve './App' in '/app/src'", "webpack"),
     ("exec /usr/local/bin/start.sh: exec format error", "docker"),
+    # A tool's or a framework's own short name: Travis (CI), a Vue directive.
+    ("Add node 20 to the travis build", "other-ci"),
+    ("Handle undefined values in v-html", "vue"),
 ]
 
 
