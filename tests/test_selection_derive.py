@@ -206,3 +206,16 @@ def test_the_personas_of_a_catalog_share_the_terms_and_globs_they_write_alike() 
     assert first.globs[0] is second.globs[0]
     # Each persona's own words stay its own.
     assert not any(term.text.lower() == "mends" for term in first.terms)
+
+
+def test_a_persona_named_for_a_tool_is_about_its_domain_more_than_one_that_mentions_the_domain() -> None:
+    deriver = Deriver(builtin_lexicon())
+    named = deriver.derive(agent("jest-expert", "Expert in Jest for running test suites efficiently."))
+    mentions = deriver.derive(agent("laravel-expert", "Expert in the Laravel framework, Eloquent ORM and "
+                                                      "comprehensive testing strategies."))
+    assert named.entries["testing"][0] == tunables.NAME_PARENT_SHARE
+    assert named.entries["testing"][0] > mentions.entries["testing"][0]
+    index = SelectionIndex([agent("jest-expert", "Expert in Jest for running test suites efficiently."),
+                            agent("laravel-expert", "Expert in the Laravel framework, Eloquent ORM and "
+                                                    "comprehensive testing strategies.")], builtin_lexicon())
+    assert select(index, "Enable the binary response test for all presets", []).persona == "jest-expert"

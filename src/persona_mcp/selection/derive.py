@@ -392,7 +392,8 @@ def _entries(build: _Builder, deriver: Deriver, short_name: str, title: str) -> 
     (their source weights, at most `OTHER_REACH`). A word of the name also names an entry whose
     term it extends by a role ending ("architect" and architecture, "debugger" and debugging). A
     related word names its entry at `RELATED_REACH` of that. Each entry passes `PARENT_SHARE` of
-    its weight on to the domains it belongs to.
+    its weight on to the domains it belongs to; a technology or a tool the name names passes
+    `NAME_PARENT_SHARE` (jest-expert is a testing persona).
     """
     found: dict[str, tuple[float, str]] = {}
     identity: set[str] = set()
@@ -431,7 +432,8 @@ def _entries(build: _Builder, deriver: Deriver, short_name: str, title: str) -> 
             name(part, weight * t.SUBDOMAIN_SHARE, f"{where} (part of {entry})")
     for entry, (weight, where) in list(found.items()):
         for parent in tables.parents.get(entry, ()):
-            name(parent, weight * t.PARENT_SHARE, f"{where} (via {entry})")
+            named_tool = entry in identity and tables.kinds.get(entry) in ("technology", "tool")
+            name(parent, weight * (t.NAME_PARENT_SHARE if named_tool else t.PARENT_SHARE), f"{where} (via {entry})")
     return found
 
 
