@@ -90,7 +90,7 @@ SAMPLES = [
     ("gradle", "gradlew"), ("gradle", "gradle/libs.versions.toml"), ("kotlin", "app/src/main/kotlin/Main.kt"),
     ("spring", "src/main/resources/application.yml"), ("android-sdk", "app/src/main/AndroidManifest.xml"),
     ("javascript", "src/index.js"), ("typescript", "src/server.ts"), ("typescript", "tsconfig.json"),
-    ("nodejs", "package.json"), ("react", "src/components/Button.tsx"), ("vue", "src/App.vue"),
+    ("npm", "package.json"), ("nodejs", ".nvmrc"), ("react", "src/components/Button.tsx"), ("vue", "src/App.vue"),
     ("svelte", "src/routes/+page.svelte"), ("angular", "src/app/app.component.ts"), ("nextjs", "next.config.mjs"),
     ("vite", "vite.config.ts"), ("webpack", "webpack.config.js"), ("rollup", "rollup.config.mjs"),
     ("esbuild", "esbuild.config.mjs"), ("testing", "src/__tests__/sum.test.js"), ("jest", "jest.config.ts"),
@@ -180,6 +180,7 @@ def test_globs_claim_the_real_files_of_their_ecosystem(name: str, path: str) -> 
     ("coverage-py", ".codecov.yml"),  # Codecov serves every language
     ("api", "src/routes/+page.svelte"), ("api", "app/routes/_index.tsx"),  # pages, not endpoints
     ("jest", "src/__tests__/sum.test.js"), ("playwright", "e2e/login.spec.ts"),  # every runner reads these
+    ("nodejs", "package.json"),  # a browser app's manifest too: it says which packages, not which runtime
 ])
 def test_globs_do_not_claim_unrelated_files(name: str, path: str) -> None:
     """A glob claims its own files only, whether matched as written or both lowercased."""
