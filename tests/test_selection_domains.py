@@ -311,7 +311,12 @@ def test_a_phrase_that_names_an_entry_takes_its_words_from_their_other_senses() 
         return sorted(" ".join(request.words[start:end]) for start, end in tables.other_senses(request.stems))
 
     assert taken("What is dependency injection good for?") == ["dependency", "injection"]
-    assert taken("Fix the SQL injection in the query builder") == ["sql"]  # the injection, not SQL work
+    assert taken("Fix the SQL injection in the search endpoint") == ["sql"]  # the injection, not SQL work
+    # A related phrase is looser and takes nothing: a bundle's size is the build's word too.
+    assert taken("Reduce the bundle size") == []
+    # A tool's name keeps the technology it names: Python's unittest is Python, the AWS CLI is AWS.
+    assert taken("Port the python unittest suite") == []
+    assert taken("Script it with the aws cli") == ["cli"]
     assert taken("Changing testing process from Travis CI to GitHub Actions") == []  # CI: Travis CI's domain
     assert taken("CSS modules now default to exporting class names as-is") == []  # CSS: in the same domain
     index = Catalog.load(default_layers(user=False)).index

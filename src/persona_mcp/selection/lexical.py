@@ -15,6 +15,7 @@ from persona_mcp.text import stem_key
 if TYPE_CHECKING:
     from persona_mcp.lexicon import Lexicon, LexiconEntry
 
+NAMED_KINDS = ("language", "technology", "tool")
 ROLE_LINK_MIN = 4  # a role word and a one-word term at least this long may be linked
 ROLE_LINK_EXTRA = 3  # letters a role word may add to (or cut from) a term: "debug" + "ger"
 # The endings that link them: a role word is its term plus the ending of one who does it ("debug" +
@@ -80,24 +81,25 @@ class Lexical:
     def other_senses(self, stems: list[str]) -> frozenset[tuple[int, int]]:
         """The spans of a task's words (start, end) that sit inside a longer phrase naming an entry and name or
         relate only to other entries: "injection" in "dependency injection" is not the security word, nor
-        "dependency" the dependencies one. Words of the phrase's entry, of a domain it belongs to, or of an entry
-        that belongs to one of these keep their sense ("ci" in "Travis CI", "css" in "CSS modules")."""
+        "dependency" the dependencies one. Words of the entries the phrase names, of a domain they belong to,
+        or of an entry that belongs to one of these keep their sense ("ci" in "Travis CI", "css" in "CSS
+        modules")."""
         spans: set[tuple[int, int]] = set()
         for start in range(len(stems)):
             for length in self.lengths.get(stems[start], ()):
                 end = start + length
-                if length < 2 or end > len(stems):
-                    continue
-                for name, related in self.readings.get(tuple(stems[start:end]), ()):
-                    if related:
-                        continue
-                    kept = {name, *self.parents.get(name, ())}
-                    for first in range(start, end):
-                        for last in range(first + 1, end + 1):
-                            inner = self.readings.get(tuple(stems[first:last]))
-                            if inner and last - first < length and not any(
-                                    self._kin(entry, kept) for entry, _related in inner):
-                                spans.add((first, last))
+                readings = self.keys.get(tuple(stems[start:end])) if length > 1 and end <= len(stems) else None
+                if not readings:
+                    continue  # a related phrase is looser: "bundle size" is the build's word too
+                kept = {kin for name in readings for kin in (name, *self.parents.get(name, ()))}
+                tool = any(self.kinds[name] in NAMED_KINDS for name in readings)
+                for first in range(start, end):
+                    for last in range(first + 1, end + 1):
+                        inner = self.readings.get(tuple(stems[first:last]))
+                        if inner and last - first < length and not any(
+                                self._kin(entry, kept) or (tool and self.kinds[entry] in NAMED_KINDS)
+                                for entry, _related in inner):
+                            spans.add((first, last))
         return frozenset(spans)
 
     def _kin(self, entry: str, kept: set[str]) -> bool:
