@@ -21,6 +21,13 @@ def test_sections_that_say_when_a_persona_applies_or_not_are_found() -> None:
                      ("Will not", ["write marketing copy"], True)]
 
 
+def test_code_examples_are_neither_headings_nor_items_of_a_section() -> None:
+    body = ("## When to use\n- flaky suites\n\n```python\n# Shipping constants\nRATE = 0.75\n```\n"
+            "- coverage gaps\n\n~~~~sh\n# not a heading\n~~~\nstill code\n~~~~\n## Will not\n- write copy\n")
+    assert list(sections(body)) == [("When to use", ["flaky suites", "coverage gaps"], False),
+                                    ("Will not", ["write copy"], True)]
+
+
 def test_a_long_description_is_read_sentence_by_sentence() -> None:
     description = "Reviews code. " * 2000 + "Use this agent when a flaky suite fails. Do NOT use for styling."
     clauses, boundaries, _rest = description_parts(description)

@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any, Literal
 
+from persona_mcp.markdown import prose_lines
+
 Format = Literal["persona", "skill", "cursor-rule", "copilot-instructions", "opencode-agent"]
 
 SKILL_FILE = "SKILL.md"
@@ -141,14 +143,8 @@ def derive_description(body: str) -> str | None:
     """The first heading and first paragraph of a body, on one line, as the description of a file with none."""
     heading = ""
     paragraph: list[str] = []
-    in_code = False
-    for raw in body.splitlines():
+    for raw in prose_lines(body):
         line = raw.strip()
-        if line.startswith("```"):
-            in_code = not in_code
-            continue
-        if in_code:
-            continue
         if not line:
             if paragraph:
                 break

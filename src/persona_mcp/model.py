@@ -12,6 +12,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstr
 
 from persona_mcp.clauses import description_clauses
 from persona_mcp.formats import Format, split_globs
+from persona_mcp.markdown import prose_lines
 
 NAME_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,63}$"
 """A persona name: 1-64 lowercase letters, digits, dots, underscores and dashes, starting with a letter or
@@ -232,13 +233,21 @@ class Persona(BaseModel):
         return _summary(self.body, tuple(self.spec.priority_hierarchy))
 
 
+# First headings that name a part of the text, not the persona ("# Purpose", then "## Instructions").
+_SECTION_HEADINGS = frozenset({"purpose", "overview", "introduction", "instructions", "role", "description",
+                               "summary", "usage", "context", "goal", "goals", "about"})
+
+
 def _title(title: str | None, body: str, short: str) -> str:
     if title:
         return printable(title)
-    for line in body.splitlines():
+    for line in prose_lines(body):  # a "# comment" in a code example is not the title
         if line.startswith("# "):
             heading = line[2:].strip()
-            return printable(heading.split(":", 1)[1].strip() if heading.lower().startswith("persona:") else heading)
+            heading = heading.split(":", 1)[1].strip() if heading.lower().startswith("persona:") else heading
+            if heading.lower().rstrip(".:") in _SECTION_HEADINGS:
+                break
+            return printable(heading)
     return short.replace("-", " ").title()
 
 

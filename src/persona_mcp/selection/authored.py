@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 
+from persona_mcp.markdown import prose_lines
+
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'(<])|\n+")
 _TRIGGER_OPENER = re.compile(
     r"\b(?:auto-?invoked?\s+(?:when|for|on|if)"
@@ -84,7 +86,7 @@ def sections(body: str, kind: Callable[[str], bool | None] = section_kind) -> It
     heading: str | None = None
     negative = False
     items: list[str] = []
-    for line in body.splitlines():
+    for line in prose_lines(body):  # code examples are neither headings nor items
         found = _HEADING.match(line.strip())
         if found and not _LIST_ITEM.match(line):
             if heading is not None and items:
