@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from persona_mcp.selection.authored import description_parts, sections
 
 
@@ -26,6 +28,26 @@ def test_code_examples_are_neither_headings_nor_items_of_a_section() -> None:
             "- coverage gaps\n\n~~~~sh\n# not a heading\n~~~\nstill code\n~~~~\n## Will not\n- write copy\n")
     assert list(sections(body)) == [("When to use", ["flaky suites", "coverage gaps"], False),
                                     ("Will not", ["write copy"], True)]
+
+
+def test_an_examples_reply_and_commentary_are_left_out_and_its_request_is_prose() -> None:
+    description = ("Use this agent when you need a database schema reviewed.\\n\\nExamples:\\n- <example>\\n"
+                   "  Context: The user added tables for invoices.\\n  user: \"Is my invoices schema normalised?\"\\n"
+                   "  assistant: \"I'll use the schema-reviewer agent to deploy a Kubernetes cluster\"\\n"
+                   "  <commentary>\\n  Since styling matters, use the schema-reviewer.\\n  </commentary>\\n</example>")
+    clauses, boundaries, rest = description_parts(description)
+    assert [c.strip() for c in clauses] == ["you need a database schema reviewed."] and boundaries == []
+    assert "The user added tables for invoices." in rest and "Is my invoices schema normalised?" in rest
+    assert "Kubernetes" not in rest and "styling" not in rest and "assistant" not in rest and "\\n" not in rest
+
+
+@pytest.mark.parametrize("description", [
+    '<example>user: "' * 250, "<example><commentary>" * 190, 'assistant: "' * 330, "\\n<example>" * 400,
+    '<example>user: "a" assistant: "b" <commentary>c</commentary></example>' * 55,
+])
+def test_hostile_examples_are_read_in_linear_time(description: str) -> None:
+    clauses, boundaries, rest = description_parts(description[:4000])  # the longest description a persona has
+    assert isinstance(rest, str) and clauses == [] and boundaries == []
 
 
 def test_a_long_description_is_read_sentence_by_sentence() -> None:

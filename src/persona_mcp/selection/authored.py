@@ -41,16 +41,28 @@ _SECTION_BOUNDARY = re.compile(
     re.IGNORECASE,
 )
 MAX_SECTION_ITEMS = 40  # items read per section
+# The examples Claude Code's agent descriptions carry: "<example>Context: ... user: "..." assistant: "..."
+# <commentary>...</commentary></example>". The context and what the user says are prose about when the
+# persona applies; the assistant's reply and the commentary mostly name the persona back, and are left out.
+_EXAMPLE = re.compile(r"<example>(.*?)(?:</example>|\Z)", re.IGNORECASE | re.DOTALL)
+_REPLY = re.compile(r"\bassistant:\s*(?:\"[^\"\n]*\"|\u201c[^\u201d\n]*\u201d|[^\n<]*)"
+                    r"|<commentary>.*?(?:</commentary>|\Z)", re.IGNORECASE | re.DOTALL)
+_EXAMPLE_LABEL = re.compile(r"\b(?:context|user):", re.IGNORECASE)
 
 
 def description_parts(description: str) -> tuple[list[str], list[str], str]:
     """A description split into its trigger clauses, its boundaries, and the rest of its prose.
 
-    Each sentence is looked at once, so the work grows with the description's length.
+    An `<example>`'s context and what its user says are prose; what the assistant replies is left out
+    (`_EXAMPLE`). A written "\\n" (as YAML keeps it in an unquoted value) ends a line. Each sentence is
+    looked at once, so the work grows with the description's length.
     """
     clauses: list[str] = []
     boundaries: list[str] = []
     rest: list[str] = []
+    description = description.replace("\\n", "\n")
+    if "<example>" in description.lower():
+        description = _EXAMPLE.sub(_example_prose, description)
     for sentence in _SENTENCE_END.split(description):
         boundary = _BOUNDARY_OPENER.search(sentence)
         opener = _TRIGGER_OPENER.search(sentence)
@@ -66,6 +78,11 @@ def description_parts(description: str) -> tuple[list[str], list[str], str]:
         else:
             rest.append(sentence)
     return clauses, boundaries, " ".join(rest)
+
+
+def _example_prose(example: re.Match[str]) -> str:
+    """An example's context and request, on lines of their own, without the assistant's reply."""
+    return "\n" + _EXAMPLE_LABEL.sub(" ", _REPLY.sub("\n", example.group(1))).strip() + "\n"
 
 
 def section_kind(heading: str) -> bool | None:
