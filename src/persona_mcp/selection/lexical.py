@@ -15,7 +15,7 @@ from persona_mcp.text import stem_key
 if TYPE_CHECKING:
     from persona_mcp.lexicon import Lexicon, LexiconEntry
 
-NAMED_KINDS = ("language", "technology", "tool")
+NAMED_KINDS = ("language", "technology", "tool")  # entries named by a proper name, not by a word of the trade
 ROLE_LINK_MIN = 4  # a role word and a one-word term at least this long may be linked
 ROLE_LINK_EXTRA = 3  # letters a role word may add to (or cut from) a term: "debug" + "ger"
 # The endings that link them: a role word is its term plus the ending of one who does it ("debug" +
@@ -83,7 +83,8 @@ class Lexical:
         relate only to other entries: "injection" in "dependency injection" is not the security word, nor
         "dependency" the dependencies one. Words of the entries the phrase names, of a domain they belong to,
         or of an entry that belongs to one of these keep their sense ("ci" in "Travis CI", "css" in "CSS
-        modules")."""
+        modules"); so does a language's, a technology's or a tool's name inside the name of a tool ("python" in
+        "python unittest", "aws" in "aws cli"), while a word of the trade there still does not ("cli")."""
         spans: set[tuple[int, int]] = set()
         for start in range(len(stems)):
             for length in self.lengths.get(stems[start], ()):
