@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from persona_mcp.selection.authored import description_parts, sections
+from persona_mcp.selection.authored import description_parts, section_kind, sections
 
 
 def test_description_parts_split_clauses_boundaries_and_prose() -> None:
@@ -21,6 +21,12 @@ def test_sections_that_say_when_a_persona_applies_or_not_are_found() -> None:
     found = list(sections(body))
     assert found == [("When to use", ["flaky suites", "coverage gaps"], False),
                      ("Will not", ["write marketing copy"], True)]
+
+
+def test_a_heading_of_both_kinds_or_of_working_rules_says_neither() -> None:
+    headings = ("Do's and Don'ts", "Scope and honesty rules", "Based on the avoid-ai-writing skill", "What to avoid",
+                "Scope", "Don't")
+    assert [section_kind(heading) for heading in headings] == [None, None, None, True, False, True]
 
 
 def test_code_examples_are_neither_headings_nor_items_of_a_section() -> None:

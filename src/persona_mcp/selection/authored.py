@@ -37,9 +37,11 @@ _SECTION_TRIGGER = re.compile(
     re.IGNORECASE,
 )
 _SECTION_BOUNDARY = re.compile(
-    r"will not|won'?t|do not|don'?t|boundar|out of scope|not for|avoid|limitations|anti-?patterns|never",
+    r"will not|won'?t|do not|don'?t|boundar|out of scope|not for|avoid\b(?!-)|limitations|anti-?patterns|never",
     re.IGNORECASE,
 )
+# A heading of both ("Do's and Don'ts") or of rules for how to work ("Scope and honesty rules") says neither.
+_SECTION_MIXED = re.compile(r"\bdo'?s\b.*\bdon'?ts\b|\brules\b", re.IGNORECASE)
 MAX_SECTION_ITEMS = 40  # items read per section
 # The examples Claude Code's agent descriptions carry: "<example>Context: ... user: "..." assistant: "..."
 # <commentary>...</commentary></example>". The context and what the user says are prose about when the
@@ -87,6 +89,8 @@ def _example_prose(example: re.Match[str]) -> str:
 
 def section_kind(heading: str) -> bool | None:
     """Whether a heading opens a section of what a persona won't do (True), of when it applies (False), or neither."""
+    if _SECTION_MIXED.search(heading):
+        return None
     if _SECTION_BOUNDARY.search(heading):
         return True
     if _SECTION_TRIGGER.search(heading):
