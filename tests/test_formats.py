@@ -355,6 +355,19 @@ def test_a_cursor_rule_without_frontmatter_loads_with_no_triggers(tmp_path: Path
         "style-guide", "Prefer small functions.", [])
 
 
+def test_a_rule_whose_frontmatter_is_a_sentence_takes_it_as_its_description(tmp_path: Path) -> None:
+    text = "---\nWrite a PR description from the staged changes.\n---\n# Description\n\nSummarise the change.\n"
+
+    rule = load_persona_file(write(tmp_path, "pr.mdc", text))
+    ours = load_persona_file(write(tmp_path, "pr.md", text))  # our own format needs its fields
+
+    assert [(d.severity, d.field) for d in rule.diagnostics] == [("warning", "description")]
+    (persona,) = rule.personas
+    assert (persona.name, persona.title) == ("pr", "Pr")  # "# Description" names a part of the text
+    assert persona.spec.description == "Write a PR description from the staged changes."
+    assert ours.personas == [] and "mapping of fields" in ours.errors[0].message
+
+
 def test_an_unusable_glob_of_another_format_is_left_out_with_a_warning(tmp_path: Path) -> None:
     path = write(tmp_path, "odd.mdc", "---\ndescription: d\nglobs: ['#comment', '**/*.py']\n---\nbody\n")
 

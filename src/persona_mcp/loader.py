@@ -107,6 +107,12 @@ def parse_persona(text: str, path: str, *, layer: str = "builtin", strict: bool 
     root, data = parsed.root, parsed.data
     if data is None and not needs_frontmatter(fmt):
         data = {}  # an empty frontmatter: a skill, Cursor rule or Copilot file needs no field
+    if isinstance(data, str) and not needs_frontmatter(fmt):
+        # A rule whose frontmatter is a sentence ("Your task is to write a PR description ..."): it says what
+        # the rule is for, as a description would.
+        report("the frontmatter is one piece of text, not fields; it was read as the description",
+               f"write it as a field: description: {data[:50]!r}", line=offset, fld="description", severity="warning")
+        data = {"description": data}
     if not isinstance(data, dict):
         kind = "empty" if data is None else type(data).__name__
         report(f"the frontmatter must be a mapping of fields, not {kind}",
