@@ -56,6 +56,30 @@ def test_a_plugin_tree_loads_every_agent_and_skill_once(tmp_path: Path) -> None:
     assert [d.field for d in problems] == ["name", "name"], [str(d) for d in problems]
 
 
+def test_a_clone_of_a_project_loads_the_tool_folders_in_its_hidden_folders_and_nothing_else_hidden(
+        tmp_path: Path) -> None:
+    write(tmp_path, ".claude/agents/reviewer.md", persona("reviewer"))
+    write(tmp_path, ".claude/agents/.draft.md", persona("draft"))
+    write(tmp_path, ".claude/skills/release/SKILL.md", skill())
+    write(tmp_path, ".claude/commands/deploy.md", persona("deploy"))  # slash commands, not personas
+    write(tmp_path, ".claude/CLAUDE.md", "# Memory, not a persona\n")
+    write(tmp_path, ".cursor/rules/style.mdc", "---\ndescription: House style.\nglobs: src/**\n---\nBe brief.\n")
+    write(tmp_path, ".github/instructions/tests.instructions.md", "---\napplyTo: 'tests/**'\n---\nTest it.\n")
+    write(tmp_path, ".github/skills/triage/SKILL.md", skill())
+    write(tmp_path, ".github/ISSUE_TEMPLATE/bug.md", "---\nname: Bug report\nabout: x\n---\nSteps.\n")
+    write(tmp_path, ".agents/skills/bisect/SKILL.md", skill())
+    write(tmp_path, ".opencode/agent/planner.md", "# Planner\n\nPlans the work.\n")
+    write(tmp_path, ".git/info/exclude.md", persona("git"))
+    write(tmp_path, ".vscode/notes.md", persona("vscode"))
+    write(tmp_path, "docs/agents/writer.md", persona("writer"))
+
+    result = load_folder(tmp_path, layer="custom")
+
+    assert sorted(p.name for p in result.personas) == ["bisect", "planner", "release", "reviewer", "style", "tests",
+                                                       "triage", "writer"]
+    assert result.errors == []
+
+
 def test_a_duplicate_name_is_reported_once_naming_every_file_and_the_first_path_wins(tmp_path: Path) -> None:
     root = plugin_tree(tmp_path)
 

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from persona_mcp.errors import PersonaNotFound
 from persona_mcp.folders import shown
+from persona_mcp.formats import TOOL_FOLDERS
 from persona_mcp.loader import LoadResult, load_folder, load_persona_file, persona_files
 from persona_mcp.model import Diagnostic, Persona, PersonaInfo, PersonaList, short_name
 
@@ -31,8 +32,7 @@ logger = logging.getLogger(__name__)
 ENV_PATH = "PERSONA_MCP_PATH"
 APP_DIR = "persona-mcp"
 PROJECT_DIR = ".personas"
-PROJECT_FORMAT_DIRS = (".claude/agents", ".claude/skills", ".cursor/rules", ".github/instructions", ".opencode/agent",
-                       ".opencode/agents")
+PROJECT_FORMAT_DIRS = TOOL_FOLDERS
 """Other tools' folders that `--project-formats` (or PERSONA_MCP_PROJECT_FORMATS=1) adds to the project layer."""
 ENV_PROJECT_FORMATS = "PERSONA_MCP_PROJECT_FORMATS"
 # A file modified this recently may change again within the file system's timestamp granularity without

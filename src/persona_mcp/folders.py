@@ -6,7 +6,9 @@ A persona folder may hold a tree, such as a plugin collection (`plugins/*/agents
 - in path order (folder by folder, names compared as text), which is also the order duplicates are
   judged in;
 - skipping hidden files and folders (`.git`, `.#draft.md`), `node_modules`, `vendor`, `__pycache__`,
-  virtual environments and `commands` folders (Claude Code slash commands, which are not personas);
+  virtual environments and `commands` folders (Claude Code slash commands, which are not personas), but
+  reading other tools' guidance folders in a hidden one (`TOOL_FOLDERS`: `.claude/agents`, `.cursor/rules`,
+  ...), so that a clone of a project or of a collection can be given as it is;
 - taking only `SKILL.md` from a folder that has one (the skill's other files are its own material);
 - at most `MAX_DEPTH` folders deep, `MAX_FILES` files and `MAX_ENTRIES` folder entries in all;
 - never following a symlink out of the folder, never entering a folder twice, and never opening
@@ -27,7 +29,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 
-from persona_mcp.formats import SKILL_FILE, is_guidance_file
+from persona_mcp.formats import SKILL_FILE, TOOL_FOLDERS, is_guidance_file
 from persona_mcp.model import Diagnostic
 
 MAX_DEPTH = 8
@@ -38,6 +40,11 @@ MAX_ENTRIES = 100_000
 """The most folder entries looked at in one tree, so a folder that is really a disk is read in bounded time."""
 SKIPPED_FOLDERS = frozenset({"node_modules", "vendor", "__pycache__", "venv", "site-packages", "commands"})
 """Folders of a tree that are not read (hidden folders, whose name starts with a dot, are not read either)."""
+_TOOL_SUBFOLDERS: dict[str, frozenset[str]] = {
+    hidden: frozenset(folder.split("/")[1] for folder in TOOL_FOLDERS if folder.startswith(hidden + "/"))
+    for hidden in {folder.split("/")[0] for folder in TOOL_FOLDERS}
+}
+"""The hidden folders that are read, each for the tools' folders in it only (`.claude` -> agents, skills)."""
 
 
 class NotAFile(Exception):
@@ -137,7 +144,8 @@ class _Walk:
     def refuse(self, path: Path, message: str, hint: str) -> None:
         self.scan.diagnostics.append(Diagnostic(path=shown(path), message=message, hint=hint))
 
-    def folder(self, path: Path, info: os.stat_result, depth: int) -> None:
+    def folder(self, path: Path, info: os.stat_result, depth: int, only: frozenset[str] | None = None) -> None:
+        """Read a folder's entries; `only`: the names of the subfolders to read, for a hidden tool folder."""
         if (info.st_dev, info.st_ino) in self.folders:
             return  # reached again through a symlink: read once
         self.folders.add((info.st_dev, info.st_ino))
@@ -148,6 +156,8 @@ class _Walk:
         if len(entries) > remaining:
             self.stop(path, f"the tree holds over {MAX_ENTRIES} files and folders")
             return
+        if only is not None:
+            entries = [e for e in entries if e.name in only and e.is_dir()]
         if any(e.name == SKILL_FILE for e in entries):  # a skill: SKILL.md is the persona, the rest its material
             entries = [e for e in entries if e.name == SKILL_FILE]
         for entry in entries:
@@ -158,7 +168,7 @@ class _Walk:
     def entry(self, path: Path, entry: os.DirEntry[str], depth: int) -> None:
         name = entry.name
         guidance = is_guidance_file(name)
-        if name.startswith(".") or not (guidance or entry.is_dir()):
+        if (name.startswith(".") and name not in _TOOL_SUBFOLDERS) or not (guidance or entry.is_dir()):
             return  # hidden, or neither a persona file nor a folder (is_dir never raises)
         problem = name_problem(name)
         if problem:
@@ -179,8 +189,8 @@ class _Walk:
                         "check that it exists and is readable")
             return
         if stat.S_ISDIR(info.st_mode):
-            self.subfolder(path, info, depth + 1)
-        elif not guidance:
+            self.subfolder(path, info, depth + 1, _TOOL_SUBFOLDERS.get(name))
+        elif not guidance or name.startswith("."):
             return
         elif not stat.S_ISREG(info.st_mode):
             self.refuse(path, "not a regular file (a pipe, device or socket)", "make the persona a plain .md file")
@@ -191,7 +201,7 @@ class _Walk:
                 return
             self.scan.files.append(path)
 
-    def subfolder(self, path: Path, info: os.stat_result, depth: int) -> None:
+    def subfolder(self, path: Path, info: os.stat_result, depth: int, only: frozenset[str] | None = None) -> None:
         if path.name in SKIPPED_FOLDERS:
             return
         if depth > MAX_DEPTH:
@@ -199,7 +209,7 @@ class _Walk:
                         "give the deeper folder as a layer of its own (--personas DIR)")
             return
         try:
-            self.folder(path, info, depth)
+            self.folder(path, info, depth, only)
         except OSError as exc:
             self.refuse(path, f"cannot read the folder: {exc.strerror or exc}", "check that it is readable")
 

@@ -28,6 +28,10 @@ from persona_mcp.markdown import prose_lines
 Format = Literal["persona", "skill", "cursor-rule", "copilot-instructions", "opencode-agent"]
 
 SKILL_FILE = "SKILL.md"
+# Where other AI coding tools keep their guidance in a project: Claude Code's agents and skills, Cursor's
+# rules, Copilot's instructions and skills, the Agent Skills folder, OpenCode's agents.
+TOOL_FOLDERS = (".claude/agents", ".claude/skills", ".cursor/rules", ".github/instructions", ".github/skills",
+                ".agents/skills", ".opencode/agent", ".opencode/agents")
 CURSOR_SUFFIX = ".mdc"
 COPILOT_SUFFIX = ".instructions.md"
 MARKDOWN_SUFFIX = ".md"
