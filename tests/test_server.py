@@ -707,3 +707,23 @@ async def test_list_personas_of_a_large_catalog_comes_in_pages(tmp_path: Path) -
     assert first.content[0].text.endswith("(50 more: call list_personas with offset=200)")
     assert "more" not in second.content[0].text
     assert too_many.is_error and "invalid argument 'limit'" in too_many.content[0].text
+
+
+async def test_a_menu_shows_what_a_persona_is_not_how_it_is_routed(tmp_path: Path) -> None:
+    (tmp_path / "db.md").write_text(
+        "---\nname: db\ndescription: Schema-first database work. Auto-invoke when: SQL, migrations. "
+        "Do NOT load for: UI work.\n---\nBody.\n", encoding="utf-8")
+    (tmp_path / "regex.md").write_text(
+        "---\nname: regex\ndescription: Use this agent when you need to debug regular expressions.\\n\\nExamples:"
+        "\\n- <example>\\n  user: \"my regex is slow\"\\n  assistant: \"I'll use the regex agent\"\\n</example>\n---\n"
+        "Body.\n", encoding="utf-8")
+    (tmp_path / "perf.md").write_text(
+        "---\nname: perf\ndescription: Use PROACTIVELY for slow code.\n---\n# Speed Hound\n\nBody.\n", encoding="utf-8")
+    server = build_server(Catalog.load([Layer("custom", tmp_path)]))
+
+    async with mcp.Client(server, mode="legacy") as client:
+        prompts = {p.name: p.description for p in (await client.list_prompts()).prompts}
+
+    assert prompts == {"db": "Schema-first database work.",
+                       "regex": "Use this agent when you need to debug regular expressions.",
+                       "perf": "Use PROACTIVELY for slow code."}

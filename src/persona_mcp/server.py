@@ -322,13 +322,24 @@ def validation_problem(tool: str, error: ValidationError) -> str:
     return "\n".join(lines)
 
 
-_ROUTING_CLAUSE = re.compile(r"\s*(Auto-invoke when|Do NOT load for|Use PROACTIVELY|Use this agent when)\b.*",
-                             re.IGNORECASE | re.DOTALL)
+# What a description says to route it, not what the persona is: a sentence that opens with one of these,
+# and the examples (and all after them) that Claude Code agent descriptions carry.
+_ROUTING_SENTENCE = re.compile(r"(?:Auto-invoke when|Do NOT load for|Use PROACTIVELY|Use this agent (?:when|for)"
+                               r"|MUST BE USED)\b", re.IGNORECASE)
+_EXAMPLES = re.compile(r"\s*(?:Examples?\s*:|<example>).*", re.IGNORECASE | re.DOTALL)
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+")
 
 
 def prompt_description(persona: Persona) -> str:
-    """The persona's description without its routing clauses, cut at a word within 200 characters."""
-    text = " ".join(_ROUTING_CLAUSE.sub("", persona.spec.description).split()) or persona.title
+    """The persona's description for a host's menu, cut at a word within 200 characters: what it says the
+    persona is, without the sentences that route it ("Auto-invoke when: ...") and without examples. A
+    description that opens by routing ("Use this agent when you need to debug regular expressions ...")
+    says what the persona is that way, and is shown as written."""
+    text = " ".join(_EXAMPLES.sub("", persona.spec.description.replace("\\n", "\n")).split())
+    sentences = _SENTENCE_BREAK.split(text)
+    if not _ROUTING_SENTENCE.match(sentences[0]):
+        text = " ".join(sentence for sentence in sentences if not _ROUTING_SENTENCE.match(sentence))
+    text = text or persona.title
     if len(text) <= MAX_PROMPT_DESCRIPTION:
         return text
     cut = text[:MAX_PROMPT_DESCRIPTION - 1].rsplit(" ", 1)[0].rstrip(",;:")
