@@ -31,9 +31,10 @@ def test_a_heading_of_both_kinds_or_of_working_rules_says_neither() -> None:
 
 def test_code_examples_are_neither_headings_nor_items_of_a_section() -> None:
     body = ("## When to use\n- flaky suites\n\n```python\n# Shipping constants\nRATE = 0.75\n```\n"
-            "- coverage gaps\n\n~~~~sh\n# not a heading\n~~~\nstill code\n~~~~\n## Will not\n- write copy\n")
+            "- coverage gaps\n\n~~~~sh\n# not a heading\n~~~\nstill code\n~~~~\n## Will not\n- write copy\n"
+            "  1. an example:\n\n      ```sh\n      # nor this\n      ```\n")
     assert list(sections(body)) == [("When to use", ["flaky suites", "coverage gaps"], False),
-                                    ("Will not", ["write copy"], True)]
+                                    ("Will not", ["write copy", "an example:"], True)]
 
 
 def test_an_examples_reply_and_commentary_are_left_out_and_its_request_is_prose() -> None:

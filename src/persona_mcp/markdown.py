@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-# A Markdown code fence: three or more backticks or tildes, indented at most three spaces (CommonMark).
-_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
+# A Markdown code fence: three or more backticks or tildes. CommonMark indents one at most three spaces,
+# or as deep as the list item it sits in: any indentation is taken, as persona files nest examples in lists.
+_FENCE = re.compile(r"[ \t]*(`{3,}|~{3,})")
 
 
 def prose_lines(markdown: str) -> Iterator[str]:
