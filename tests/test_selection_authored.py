@@ -48,13 +48,23 @@ def test_an_examples_reply_and_commentary_are_left_out_and_its_request_is_prose(
     assert "Kubernetes" not in rest and "styling" not in rest and "assistant" not in rest and "\\n" not in rest
 
 
+def test_the_work_a_delegation_hands_to_another_persona_is_a_boundary() -> None:
+    description = ("Universal backend developer. Delegations: <delegation>Trigger: Database schema needed "
+                   "Target: database-architect Handoff: \"Need a schema for: [models]\"</delegation> "
+                   "<delegation>Trigger: Testing required Target: test-writer</delegation>")
+    clauses, boundaries, rest = description_parts(description)
+    assert clauses == [] and boundaries == ["Database schema needed", "Testing required"]
+    assert rest.strip() == "Universal backend developer." and "architect" not in rest
+
+
 @pytest.mark.parametrize("description", [
     '<example>user: "' * 250, "<example><commentary>" * 190, 'assistant: "' * 330, "\\n<example>" * 400,
     '<example>user: "a" assistant: "b" <commentary>c</commentary></example>' * 55,
+    "<delegation>Trigger: " * 190, "Delegations: <delegation>trigger: a target: " * 90,
 ])
 def test_hostile_examples_are_read_in_linear_time(description: str) -> None:
-    clauses, boundaries, rest = description_parts(description[:4000])  # the longest description a persona has
-    assert isinstance(rest, str) and clauses == [] and boundaries == []
+    clauses, _boundaries, rest = description_parts(description[:4000])  # the longest description a persona has
+    assert isinstance(rest, str) and clauses == []
 
 
 def test_a_long_description_is_read_sentence_by_sentence() -> None:

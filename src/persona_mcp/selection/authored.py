@@ -50,14 +50,19 @@ _EXAMPLE = re.compile(r"<example>(.*?)(?:</example>|\Z)", re.IGNORECASE | re.DOT
 _REPLY = re.compile(r"\bassistant:\s*(?:\"[^\"\n]*\"|\u201c[^\u201d\n]*\u201d|[^\n<]*)"
                     r"|<commentary>.*?(?:</commentary>|\Z)", re.IGNORECASE | re.DOTALL)
 _EXAMPLE_LABEL = re.compile(r"\b(?:context|user):", re.IGNORECASE)
+# A hand-off some collections write: "<delegation>Trigger: Database schema needed Target: database-architect
+# Handoff: ...</delegation>". The work it names goes to another persona: it argues against this one.
+_DELEGATION = re.compile(r"(?:\bdelegations?\s*:\s*)?<delegation>(.*?)(?:</delegation>|\Z)", re.IGNORECASE | re.DOTALL)
+_HANDED_OFF = re.compile(r"\btrigger\s*:\s*(.*?)\s*(?:\btarget\s*:|\bhandoff\s*:|\Z)", re.IGNORECASE | re.DOTALL)
 
 
 def description_parts(description: str) -> tuple[list[str], list[str], str]:
     """A description split into its trigger clauses, its boundaries, and the rest of its prose.
 
     An `<example>`'s context and what its user says are prose; what the assistant replies is left out
-    (`_EXAMPLE`). A written "\\n" (as YAML keeps it in an unquoted value) ends a line. Each sentence is
-    looked at once, so the work grows with the description's length.
+    (`_EXAMPLE`). The work a `<delegation>` hands to another persona is a boundary. A written "\\n" (as YAML
+    keeps it in an unquoted value) ends a line. Each sentence is looked at once, so the work grows with the
+    description's length.
     """
     clauses: list[str] = []
     boundaries: list[str] = []
@@ -65,6 +70,10 @@ def description_parts(description: str) -> tuple[list[str], list[str], str]:
     description = description.replace("\\n", "\n")
     if "<example>" in description.lower():
         description = _EXAMPLE.sub(_example_prose, description)
+    if "<delegation>" in description.lower():
+        for delegation in _DELEGATION.finditer(description):
+            boundaries.extend(found.group(1) for found in _HANDED_OFF.finditer(delegation.group(1)) if found.group(1))
+        description = _DELEGATION.sub("\n", description)
     for sentence in _SENTENCE_END.split(description):
         boundary = _BOUNDARY_OPENER.search(sentence)
         opener = _TRIGGER_OPENER.search(sentence)
