@@ -222,6 +222,20 @@ def test_convert_declare_writes_the_derived_terms_as_trigger_keywords(
     assert (code, err) == (EXIT_OK, "")
 
 
+def test_convert_writes_the_boundaries_as_negative_keywords_to_review_or_declare(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    source = tmp_path / "styler.md"
+    source.write_text("---\nname: styler\ndescription: Use this agent for CSS layout. Do NOT use for database "
+                      "migrations.\n---\nStyle it.\n", encoding="utf-8")
+    code, out, _ = run(capsys, "convert", str(source))
+    assert code == EXIT_OK
+    assert "# negative-keywords:\n# - database migrations  # boundary, " in out
+    assert "negative-keywords" not in frontmatter(out)
+    code, out, _ = run(capsys, "convert", str(source), "--declare")
+    assert code == EXIT_OK
+    assert frontmatter(out)["negative-keywords"] == ["database migrations"]
+
+
 def test_convert_prints_to_stdout_without_output(capsys: pytest.CaptureFixture[str], agents: Path) -> None:
     code, out, _ = run(capsys, "convert", str(agents / "debugger.md"))
     assert code == EXIT_OK

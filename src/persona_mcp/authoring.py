@@ -15,7 +15,7 @@ from persona_mcp.formats import file_format, is_guidance_file
 from persona_mcp.loader import split_frontmatter
 from persona_mcp.model import Diagnostic, Persona
 from persona_mcp.selection import SelectionIndex, describe, tunables
-from persona_mcp.selection.derive import DECLARED, Profile
+from persona_mcp.selection.derive import DECLARED, Profile, Term
 
 # A persona needs at least this much selectable evidence (summed weights of its distinct terms,
 # and globs) to be chosen for a task that names its work; below it `validate` warns.
@@ -107,20 +107,37 @@ def converted(persona: Persona, profile: Profile, *, declare: bool = False) -> s
     declared = {text.lower() for text in (*spec.trigger_keywords, *spec.activity_keywords)}
     derived = _unique(term.text for term in positive if term.source not in DECLARED)
     derived = [text for text in derived if text.lower() not in declared][:CONVERT_TERMS]
-    source = {term.text: term for term in positive}
+    # What argues against the persona: its boundaries ("Do NOT use for ...", a "Will not" section).
+    negative = sorted(profile.negative, key=lambda term: (-term.weight, term.text.lower()))
+    against = _unique(term.text for term in negative if term.source not in DECLARED)
+    against = [text for text in against if text.lower() not in {k.lower() for k in spec.negative_keywords}]
+    against = against[:CONVERT_TERMS]
+    source = {term.text: term for term in (*negative, *positive)}
     if declare and derived:
         data["trigger-keywords"] = [*spec.trigger_keywords, *derived]
+    if declare and against:
+        data["negative-keywords"] = [*spec.negative_keywords, *against]
     front = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
     if derived and not declare:
         front += ("# Derived by persona-mcp from this file's text, strongest first (source, weight). Review them; to\n"
                   + ("# declare them, uncomment the list (declared keywords make the description count far less).\n"
                      "# trigger-keywords:\n" if not spec.trigger_keywords else
                      "# declare them, add them to trigger-keywords above.\n"))
-        front += "".join(f"# - {yaml.safe_dump(text, width=1000).splitlines()[0]}  "
-                         f"# {source[text].source}, {source[text].weight:.2f}\n" for text in derived)
+        front += _commented(derived, source)
+    if against and not declare:
+        front += ("# Derived from its boundaries: what argues against it.\n"
+                  + ("# negative-keywords:\n" if not spec.negative_keywords else
+                     "# To declare them, add them to negative-keywords above.\n"))
+        front += _commented(against, source)
     parts = split_frontmatter(persona.text)
     body = parts[1] if parts is not None else persona.text
     return f"---\n{front}---\n{body}"
+
+
+def _commented(texts: list[str], source: dict[str, Term]) -> str:
+    """Terms as a commented YAML list, each with where it came from and its weight."""
+    return "".join(f"# - {yaml.safe_dump(text, width=1000).splitlines()[0]}  "
+                   f"# {source[text].source}, {source[text].weight:.2f}\n" for text in texts)
 
 
 def output_name(name: str) -> str:
