@@ -719,6 +719,9 @@ async def test_a_menu_shows_what_a_persona_is_not_how_it_is_routed(tmp_path: Pat
         "Body.\n", encoding="utf-8")
     (tmp_path / "perf.md").write_text(
         "---\nname: perf\ndescription: Use PROACTIVELY for slow code.\n---\n# Speed Hound\n\nBody.\n", encoding="utf-8")
+    (tmp_path / "docs.md").write_text(
+        "---\nname: docs\ndescription: 'Writes docs. Examples: READMEs. Delegations: <delegation>Trigger: API design "
+        "Target: api-architect</delegation>'\n---\nBody.\n", encoding="utf-8")
     server = build_server(Catalog.load([Layer("custom", tmp_path)]))
 
     async with mcp.Client(server, mode="legacy") as client:
@@ -726,4 +729,4 @@ async def test_a_menu_shows_what_a_persona_is_not_how_it_is_routed(tmp_path: Pat
 
     assert prompts == {"db": "Schema-first database work.",
                        "regex": "Use this agent when you need to debug regular expressions.",
-                       "perf": "Use PROACTIVELY for slow code."}
+                       "perf": "Use PROACTIVELY for slow code.", "docs": "Writes docs. Examples: READMEs."}

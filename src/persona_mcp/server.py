@@ -323,10 +323,11 @@ def validation_problem(tool: str, error: ValidationError) -> str:
 
 
 # What a description says to route it, not what the persona is: a sentence that opens with one of these,
-# and the examples (and all after them) that Claude Code agent descriptions carry.
+# and the <example> and <delegation> blocks (and all after them) that Claude Code agent descriptions carry.
 _ROUTING_SENTENCE = re.compile(r"(?:Auto-invoke when|Do NOT load for|Use PROACTIVELY|Use this agent (?:when|for)"
                                r"|MUST BE USED)\b", re.IGNORECASE)
-_EXAMPLES = re.compile(r"\s*(?:Examples?\s*:|<example>).*", re.IGNORECASE | re.DOTALL)
+_EXAMPLES = re.compile(r"\s*(?:(?:Examples?|Delegations?)\s*:\s*(?:-\s*)?)?<(?:example|delegation)>.*",
+                       re.IGNORECASE | re.DOTALL)
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+")
 
 
