@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from persona_mcp.selection import normalise_path, read_request, tunables
+from persona_mcp.catalog import Catalog, default_layers
+from persona_mcp.selection import normalise_path, read_request, select, tunables
 from persona_mcp.text import analyse, stem, words
 
 
@@ -222,9 +223,23 @@ def test_questions_asking_what_a_thing_means_or_why_a_project_chose_it_are_to_be
 @pytest.mark.parametrize(("path", "expected"), [
     ("./src/app.py", "src/app.py"), ("/abs/x.py", "abs/x.py"), ("src\\win\\y.ts", "src/win/y.ts"),
     ("  docs/a.md ", "docs/a.md"),
+    # An absolute path, as hosts often send, is read from its repository's top folder when it names one.
+    ("/home/me/app/.github/workflows/ci.yml", ".github/workflows/ci.yml"),
+    ("C:\\Users\\me\\app\\.gitlab\\ci\\build.yml", ".gitlab/ci/build.yml"),
+    ("file:///Users/me/app/.circleci/config.yml", ".circleci/config.yml"),
+    ("~/app/src/main.py", "app/src/main.py"),
+    ("docs/.github/notes.md", "docs/.github/notes.md"),  # a relative path is taken as given
 ])
 def test_paths_are_normalised_as_data(path: str, expected: str) -> None:
     assert normalise_path(path) == expected
+
+
+def test_an_absolute_path_meets_the_globs_anchored_at_the_repository_top() -> None:
+    index = Catalog.load(default_layers(user=False)).index
+    relative = select(index, "Update this", [".github/workflows/ci.yml"])
+    absolute = select(index, "Update this", ["/home/me/app/.github/workflows/ci.yml"])
+    assert relative.persona == absolute.persona == "persona-devops"
+    assert [e.trigger for e in absolute.evidence if e.kind == "file"] == [".github/workflows/**"]
 
 
 def test_paths_are_read_once_each_in_order() -> None:

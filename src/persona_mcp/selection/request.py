@@ -241,11 +241,26 @@ def read_request(task: str, files: Iterable[str] = (), names: AbstractSet[str] =
                    along, subject)
 
 
+# Folders that sit at a repository's top: an absolute path ("/home/me/app/.github/workflows/ci.yml", as hosts
+# often send) is read from the first of them, so that globs anchored there (`.github/workflows/`) match it.
+REPOSITORY_FOLDERS = frozenset({".github", ".gitlab", ".circleci", ".buildkite", ".azure-pipelines", ".tekton",
+                                ".cargo", ".config", ".husky", ".devcontainer", ".vscode", ".storybook",
+                                ".changeset", ".yarn", ".cursor", ".claude"})
+_ABSOLUTE = re.compile(r"(?:file://)?(?:/|~/|[A-Za-z]:/)")
+
+
 def normalise_path(path: str) -> str:
-    """Paths are data: forward slashes, no leading './' or '/'; never opened."""
+    """Paths are data: forward slashes, no leading './' or '/'; never opened. An absolute path is read from
+    its first `REPOSITORY_FOLDERS` folder, when it has one."""
     path = path.replace("\\", "/").strip()
     while path.startswith("./"):
         path = path[2:]
+    absolute = _ABSOLUTE.match(path)
+    if absolute:
+        path = path[absolute.end():]
+        parts = path.split("/")
+        top = next((at for at, part in enumerate(parts[:-1]) if part in REPOSITORY_FOLDERS), 0)
+        path = "/".join(parts[top:])
     return path.lstrip("/")
 
 
