@@ -119,3 +119,21 @@ async def test_the_option_and_the_environment_variable_turn_it_on(
                                    env={**environment, **env})
     async with mcp.Client(params, mode="legacy", list_roots_callback=roots_callback([root])) as client:
         await wait_for(client, names)
+
+
+async def test_an_absolute_path_under_a_workspace_root_is_read_relative_to_it(tmp_path: Path) -> None:
+    root = tmp_path / "app"
+    write(root, ".personas/schema-keeper.md", "---\nname: schema-keeper\ndescription: Keeps the schema.\n"
+          "trigger-files: ['db/schema.rb']\n---\nKeep it.\n")  # a glob anchored at the repository's top
+    source = CatalogSource([])
+    server = build_server(source.load())
+    async with live_catalog(server, source, interval=0.05), \
+            mcp.Client(server, mode="legacy", list_roots_callback=roots_callback([root])) as client:
+        await wait_for(client, ["schema-keeper"])
+        absolute = await client.call_tool("select_persona", {"task": "Update this",
+                                                             "files": [str(root / "db" / "schema.rb")]})
+        elsewhere = await client.call_tool("select_persona", {"task": "Update this",
+                                                              "files": [str(tmp_path / "other/db/schema.rb")]})
+    assert absolute.structured_content is not None and elsewhere.structured_content is not None
+    assert absolute.structured_content["persona"] == "schema-keeper"
+    assert elsewhere.structured_content["persona"] is None  # not under a root: its top is not known

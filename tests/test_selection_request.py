@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from persona_mcp.catalog import Catalog, default_layers
-from persona_mcp.selection import normalise_path, read_request, select, tunables
+from persona_mcp.selection import normalise_path, read_request, select, tunables, within_roots
 from persona_mcp.text import analyse, stem, words
 
 
@@ -240,6 +240,15 @@ def test_an_absolute_path_meets_the_globs_anchored_at_the_repository_top() -> No
     absolute = select(index, "Update this", ["/home/me/app/.github/workflows/ci.yml"])
     assert relative.persona == absolute.persona == "persona-devops"
     assert [e.trigger for e in absolute.evidence if e.kind == "file"] == [".github/workflows/**"]
+
+
+@pytest.mark.parametrize(("path", "expected"), [
+    ("/home/me/app/db/schema.rb", "db/schema.rb"), ("/HOME/me/app/docs/a.md", "docs/a.md"),
+    ("C:\\Users\\me\\app\\bin\\rails", "bin/rails"), ("file:///home/me/app/x.py", "x.py"),
+    ("/home/me/application/x.py", "/home/me/application/x.py"), ("db/schema.rb", "db/schema.rb"),
+])
+def test_a_path_under_a_workspace_root_is_read_relative_to_it(path: str, expected: str) -> None:
+    assert within_roots(path, ["/home/me/app", "C:/Users/me/app"]) == expected
 
 
 def test_paths_are_read_once_each_in_order() -> None:

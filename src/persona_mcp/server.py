@@ -428,8 +428,11 @@ def build_server(catalog: Catalog | Callable[[], Catalog]) -> PersonaServer:
         combine with, the behavioural guidance to follow, its priority order and its preferred
         MCP servers. When no persona fits, `persona` is null and `reason` says why.
         """
-        from persona_mcp.selection import select  # loaded with the first catalog, not at start-up
+        from persona_mcp.selection import select, within_roots  # loaded with the first catalog, not at start-up
 
+        roots = sorted((root.as_posix().rstrip("/") for root in server.hosts.roots()), key=len, reverse=True)
+        if roots:  # an absolute path under a workspace root is read relative to it
+            files = [within_roots(path, roots) for path in files]
         result = select(server.catalog.index, task, files, top_k=top_k,
                         available_servers=available_servers or None, detail=detail)
         return _tool_result(result, selection_text(result))

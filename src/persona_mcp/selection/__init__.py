@@ -16,7 +16,7 @@ from persona_mcp.selection.calibration import confidence
 from persona_mcp.selection.derive import Profile, Term
 from persona_mcp.selection.evidence import describe
 from persona_mcp.selection.index import SelectionIndex
-from persona_mcp.selection.request import Request, normalise_path, read_request
+from persona_mcp.selection.request import Request, normalise_path, read_request, within_roots
 from persona_mcp.selection.result import merge_priorities, rank_candidates, select
 from persona_mcp.selection.tunables import MIN_CONFIDENCE, MIN_SCORE
 from persona_mcp.servers import resolve_servers
@@ -38,4 +38,5 @@ __all__ = [
     "read_request",
     "resolve_servers",
     "select",
+    "within_roots",
 ]

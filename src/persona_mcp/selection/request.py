@@ -7,7 +7,7 @@ after spaces or tabs (never `\\s*`, which would run across a page of blank lines
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import cached_property
@@ -262,6 +262,20 @@ def normalise_path(path: str) -> str:
         top = next((at for at, part in enumerate(parts[:-1]) if part in REPOSITORY_FOLDERS), 0)
         path = "/".join(parts[top:])
     return path.lstrip("/")
+
+
+def within_roots(path: str, roots: Sequence[str]) -> str:
+    """A path relative to the workspace root it lies under (`roots`: the hosts' roots as posix paths, the
+    longest first), or the path as given. Hosts often send absolute paths; relative to its root, a path
+    meets the globs anchored at the repository's top (`docs/**`, `db/schema.rb`)."""
+    posix = path.replace("\\", "/").strip()
+    if posix.startswith("file://"):
+        posix = posix[len("file://"):]
+    folded = posix.casefold()
+    for root in roots:
+        if folded.startswith(root.casefold() + "/"):
+            return posix[len(root) + 1:]
+    return path
 
 
 def normalise_paths(files: Iterable[str]) -> list[str]:
