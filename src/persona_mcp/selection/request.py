@@ -246,13 +246,19 @@ def read_request(task: str, files: Iterable[str] = (), names: AbstractSet[str] =
 REPOSITORY_FOLDERS = frozenset({".github", ".gitlab", ".circleci", ".buildkite", ".azure-pipelines", ".tekton",
                                 ".cargo", ".config", ".husky", ".devcontainer", ".vscode", ".storybook",
                                 ".changeset", ".yarn", ".cursor", ".claude"})
-_ABSOLUTE = re.compile(r"(?:file://)?(?:/|~/|[A-Za-z]:/)")
+_ABSOLUTE = re.compile(r"/|~/|[A-Za-z]:/")
+
+
+def _posix(path: str) -> str:
+    """A path with forward slashes, without surrounding blanks or a `file://` scheme."""
+    path = path.replace("\\", "/").strip()
+    return path[len("file://"):] if path.startswith("file://") else path
 
 
 def normalise_path(path: str) -> str:
     """Paths are data: forward slashes, no leading './' or '/'; never opened. An absolute path is read from
     its first `REPOSITORY_FOLDERS` folder, when it has one."""
-    path = path.replace("\\", "/").strip()
+    path = _posix(path)
     while path.startswith("./"):
         path = path[2:]
     absolute = _ABSOLUTE.match(path)
@@ -268,9 +274,7 @@ def within_roots(path: str, roots: Sequence[str]) -> str:
     """A path relative to the workspace root it lies under (`roots`: the hosts' roots as posix paths, the
     longest first), or the path as given. Hosts often send absolute paths; relative to its root, a path
     meets the globs anchored at the repository's top (`docs/**`, `db/schema.rb`)."""
-    posix = path.replace("\\", "/").strip()
-    if posix.startswith("file://"):
-        posix = posix[len("file://"):]
+    posix = _posix(path)
     folded = posix.casefold()
     for root in roots:
         if folded.startswith(root.casefold() + "/"):

@@ -54,7 +54,7 @@ PARENT_SHARE = 0.3
 # A persona named for a technology or a tool (jest-expert, terraform-specialist) is about its domain this
 # much instead: its name says all of its work is that domain's, where a passing mention ("testing
 # strategies" in a Laravel expert's description) reaches at most `OTHER_REACH`, the same 0.3. In the
-# 137-agent catalog of one-technology experts, 0.4 sent 7 more of 272 dev tasks to the right agent (3 fewer
+# 137-agent catalog of one-technology experts, 0.4 sent 7 more of 272 dev tasks to the right agent (5 fewer
 # in the top three); 0.45 and more let vector-database-engineer take general database work in the 82-agent
 # catalog from database-architect, whose name shares "database" with "architect".
 NAME_PARENT_SHARE = 0.4
