@@ -15,6 +15,7 @@ from persona_mcp.cli import frontmatter_schema, main
 from persona_mcp.formats import split_globs
 from persona_mcp.loader import LoadResult, load_folder, load_persona_file, parse_persona
 from persona_mcp.model import PersonaInfo, description_clauses
+from persona_mcp.selection import select
 from persona_mcp.server import build_server
 
 CLAUDE_AGENT = """\
@@ -434,6 +435,62 @@ def test_a_file_in_an_opencode_agent_folder_is_an_opencode_agent(tmp_path: Path,
     (persona,) = result.personas
     assert (persona.name, persona.format) == ("reviewer", "opencode-agent")
     assert "Reviews changes" in persona.spec.description
+
+
+@pytest.mark.parametrize(("relative", "text", "globs", "always"), [
+    # Claude Code and Cline: `paths` says which files a rule is for; a rule that names none applies everywhere.
+    (".claude/rules/api/handlers.md", "---\npaths:\n  - 'src/api/**/*.ts'\n---\n# API handlers\n\nValidate input.\n",
+     ["src/api/**/*.ts"], False),
+    (".clinerules/handlers.md", "---\npaths: src/api/**/*.{ts,js}\n---\nValidate input.\n",
+     ["src/api/**/*.ts", "src/api/**/*.js"], False),
+    (".cline/rules/handlers.md", "# API handlers\n\nValidate input.\n", [], True),
+    (".clinerules/handlers.md", "---\npaths: ['**']\n---\nValidate input.\n", [], True),
+    # Windsurf: `trigger` says when; `glob` reads `globs`, `always_on` applies everywhere, the others never do.
+    (".windsurf/rules/handlers.md", "---\ntrigger: glob\nglobs: src/api/**\n---\nValidate input.\n",
+     ["src/api/**"], False),
+    (".windsurf/rules/handlers.md", "---\ntrigger: always_on\n---\nValidate input.\n", [], True),
+    (".windsurf/rules/handlers.md", "---\ntrigger: model_decision\ndescription: API handlers.\n---\nValidate.\n",
+     [], False),
+])
+def test_a_file_in_a_rules_folder_is_a_rule_scoped_by_its_paths_or_trigger(
+        tmp_path: Path, relative: str, text: str, globs: list[str], always: bool) -> None:
+    result = load_persona_file(write(tmp_path, relative, text))
+
+    assert messages(result) == []
+    (persona,) = result.personas
+    assert (persona.name, persona.format) == ("handlers", "rule")
+    assert persona.spec.trigger_files == globs
+    assert persona.always_apply is always
+    assert persona.spec.description  # its own, or the body's first heading and paragraph
+
+
+def test_a_rules_paths_and_trigger_are_shown_and_convert_writes_them_as_our_keys(tmp_path: Path) -> None:
+    write(tmp_path, ".windsurf/rules/migrations.md", "---\ntrigger: glob\nglobs: db/migrate/**\n---\nNo locks.\n")
+    write(tmp_path, ".claude/rules/docs.md", "---\npaths: docs/**\n---\n# Docs\n\nWrite plainly.\n")
+
+    listing = {p.name: p for p in Catalog.load([Layer("custom", tmp_path)]).listing().personas}
+
+    assert listing["migrations"].format_keys == {"globs": ["db/migrate/**"], "trigger": "glob"}
+    assert listing["docs"].format_keys == {"paths": ["docs/**"]}
+    assert listing["docs"].trigger_files == ["docs/**"] and not listing["docs"].always_apply
+    out = tmp_path / "converted"
+    assert main(["convert", str(tmp_path / ".claude/rules/docs.md"), "--output", str(out)]) == 0
+    (converted,) = load_persona_file(out / "docs.md").personas
+    assert converted.format == "persona" and converted.spec.trigger_files == ["docs/**"]
+    assert "paths" not in (out / "docs.md").read_text(encoding="utf-8").split("---")[1]
+
+
+def test_a_task_on_a_rules_paths_selects_it(tmp_path: Path) -> None:
+    write(tmp_path, ".clinerules/migrations.md", "---\npaths: ['db/migrate/**']\n---\n# Migrations\n\n"
+          "Never lock a large table; add columns nullable first.\n")
+    write(tmp_path, ".clinerules/frontend.md", "---\npaths: ['web/src/**']\n---\n# Frontend\n\nUse our components.\n")
+    write(tmp_path, ".clinerules/house-style.md", "# House style\n\nKeep commits small.\n")  # applies to everything
+
+    index = Catalog.load([Layer("custom", tmp_path)]).index
+    selection = select(index, "Add a column for the invoice due date", ["db/migrate/20261205_add_due_date.rb"])
+
+    assert selection.persona == "migrations"
+    assert [c.name for c in selection.companions] == ["house-style"]
 
 
 def test_a_plain_markdown_file_still_needs_frontmatter_and_a_name(tmp_path: Path) -> None:

@@ -39,10 +39,11 @@ def workspace(root: Path) -> Path:
     write(root, ".github/instructions/docs.instructions.md", "---\napplyTo: 'docs/**'\n---\nWrite plainly.\n")
     write(root, ".github/instructions/team.instructions.md", "Copilot's file of the same name as ours.\n")
     write(root, ".opencode/agent/planner.md", "---\ndescription: Plans the work.\nmode: subagent\n---\nPlan.\n")
+    write(root, ".windsurf/rules/migrations.md", "---\ntrigger: glob\nglobs: db/**\n---\nNo locks.\n")
     return root
 
 
-EVERY_FORMAT = ["docs", "go-style", "planner", "release", "reviewer", "team"]
+EVERY_FORMAT = ["docs", "go-style", "migrations", "planner", "release", "reviewer", "team"]
 
 
 def test_without_the_option_only_dot_personas_is_read(tmp_path: Path) -> None:
@@ -70,8 +71,10 @@ def test_project_layers_put_the_tool_folders_before_dot_personas(tmp_path: Path)
     folders = [layer.folder for layer in project_layers([tmp_path], formats=True)]
 
     assert folders == [tmp_path / ".claude/agents", tmp_path / ".claude/skills", tmp_path / ".cursor/rules",
-                       tmp_path / ".github/instructions", tmp_path / ".github/skills", tmp_path / ".agents/skills",
-                       tmp_path / ".opencode/agent", tmp_path / ".opencode/agents", tmp_path / ".personas"]
+                       tmp_path / ".cursor/agents", tmp_path / ".github/instructions", tmp_path / ".github/skills",
+                       tmp_path / ".agents/skills", tmp_path / ".opencode/agent", tmp_path / ".opencode/agents",
+                       tmp_path / ".claude/rules", tmp_path / ".clinerules", tmp_path / ".cline/rules",
+                       tmp_path / ".windsurf/rules", tmp_path / ".personas"]
     assert [layer.folder for layer in project_layers([tmp_path])] == [tmp_path / ".personas"]
 
 

@@ -69,14 +69,21 @@ def test_a_clone_of_a_project_loads_the_tool_folders_in_its_hidden_folders_and_n
     write(tmp_path, ".github/ISSUE_TEMPLATE/bug.md", "---\nname: Bug report\nabout: x\n---\nSteps.\n")
     write(tmp_path, ".agents/skills/bisect/SKILL.md", skill())
     write(tmp_path, ".opencode/agent/planner.md", "# Planner\n\nPlans the work.\n")
+    write(tmp_path, ".cursor/agents/verifier.md", persona("verifier"))
+    write(tmp_path, ".claude/rules/api/handlers.md", "---\npaths: src/api/**\n---\nValidate input.\n")
+    write(tmp_path, ".clinerules/01-commits.md", "# Commits\n\nKeep them small.\n")
+    write(tmp_path, ".clinerules/.notes.md", persona("notes"))
+    write(tmp_path, ".windsurf/rules/migrations.md", "---\ntrigger: glob\nglobs: db/**\n---\nNo locks.\n")
+    write(tmp_path, ".windsurf/workflows/deploy.md", persona("deploy-workflow"))
     write(tmp_path, ".git/info/exclude.md", persona("git"))
     write(tmp_path, ".vscode/notes.md", persona("vscode"))
     write(tmp_path, "docs/agents/writer.md", persona("writer"))
 
     result = load_folder(tmp_path, layer="custom")
 
-    assert sorted(p.name for p in result.personas) == ["bisect", "planner", "release", "reviewer", "style", "tests",
-                                                       "triage", "writer"]
+    assert sorted(p.name for p in result.personas) == ["01-commits", "bisect", "handlers", "migrations", "planner",
+                                                       "release", "reviewer", "style", "tests", "triage", "verifier",
+                                                       "writer"]
     assert result.errors == []
 
 

@@ -65,8 +65,9 @@ def _common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
     parser.add_argument("--strict", action="store_true", default=argparse.SUPPRESS if suppress else False,
                         help="treat warnings in persona files (unknown keys, empty bodies) as errors")
     parser.add_argument("--project-formats", action="store_true", default=argparse.SUPPRESS if suppress else False,
-                        help="also read .claude/agents, .claude/skills, .cursor/rules, .github/instructions, "
-                        ".github/skills, .agents/skills and .opencode/agent(s) under the host's workspace roots "
+                        help="also read other tools' folders (.claude/agents, skills and rules, .cursor/rules and "
+                        "agents, .github/instructions and skills, .agents/skills, .opencode/agent(s), .clinerules, "
+                        ".cline/rules, .windsurf/rules) under the host's workspace roots "
                         f"(or set {ENV_PROJECT_FORMATS}=1)")
     parser.add_argument("--log-level", choices=["DEBUG", "INFO", "WARNING", "ERROR"], default=default,
                         help="log level on stderr (default WARNING)")

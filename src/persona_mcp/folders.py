@@ -8,7 +8,8 @@ A persona folder may hold a tree, such as a plugin collection (`plugins/*/agents
 - skipping hidden files and folders (`.git`, `.#draft.md`), `node_modules`, `vendor`, `__pycache__`,
   virtual environments and `commands` folders (Claude Code slash commands, which are not personas), but
   reading other tools' guidance folders in a hidden one (`TOOL_FOLDERS`: `.claude/agents`, `.cursor/rules`,
-  ...), so that a clone of a project or of a collection can be given as it is;
+  ...) and the hidden folders that are one (`.clinerules`), so that a clone of a project or of a collection
+  can be given as it is;
 - taking only `SKILL.md` from a folder that has one (the skill's other files are its own material);
 - at most `MAX_DEPTH` folders deep, `MAX_FILES` files and `MAX_ENTRIES` folder entries in all;
 - never following a symlink out of the folder, never entering a folder twice, and never opening
@@ -40,11 +41,13 @@ MAX_ENTRIES = 100_000
 """The most folder entries looked at in one tree, so a folder that is really a disk is read in bounded time."""
 SKIPPED_FOLDERS = frozenset({"node_modules", "vendor", "__pycache__", "venv", "site-packages", "commands"})
 """Folders of a tree that are not read (hidden folders, whose name starts with a dot, are not read either)."""
-_TOOL_SUBFOLDERS: dict[str, frozenset[str]] = {
-    hidden: frozenset(folder.split("/")[1] for folder in TOOL_FOLDERS if folder.startswith(hidden + "/"))
+_TOOL_SUBFOLDERS: dict[str, frozenset[str] | None] = {
+    hidden: None if hidden in TOOL_FOLDERS else
+    frozenset(folder.split("/")[1] for folder in TOOL_FOLDERS if folder.startswith(hidden + "/"))
     for hidden in {folder.split("/")[0] for folder in TOOL_FOLDERS}
 }
-"""The hidden folders that are read, each for the tools' folders in it only (`.claude` -> agents, skills)."""
+"""The hidden folders that are read, each for the tools' folders in it only (`.claude` -> agents, skills, rules),
+or as a whole when it is a tool's folder itself (None: `.clinerules`)."""
 
 
 class NotAFile(Exception):

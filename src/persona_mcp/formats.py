@@ -7,11 +7,12 @@
 | `cursor-rule` | `*.mdc` (Cursor rules) | the file name without `.mdc` | the body's first paragraph |
 | `copilot-instructions` | `*.instructions.md` | the file name without `.instructions.md` | the body's first paragraph |
 | `opencode-agent` | `.opencode/agents/*.md`, or OpenCode's keys | the file name without `.md` | the first paragraph |
+| `rule` | `*.md` in `RULE_FOLDERS` (Claude Code, Cline, Windsurf) | the file name without `.md` | the first paragraph |
 
 An OpenCode agent is told by its folder or by its keys (`OPENCODE_KEYS`, or `tools` as a mapping of tool names
 to true or false, which becomes the list of the tools set to true). A skill, a Cursor rule, Copilot
-instructions or an OpenCode agent under `.opencode/` may have no frontmatter at all. `globs` and `applyTo`, a
-comma-separated string or a list, become file triggers; `split_globs` reads them. `repair_frontmatter`
+instructions, an OpenCode agent under `.opencode/` or a rule may have no frontmatter at all. `globs`, `applyTo`
+and `paths`, a comma-separated string or a list, become file triggers; `split_globs` reads them. `repair_frontmatter`
 quotes the one-line values that those tools accept and strict YAML refuses.
 """
 
@@ -25,13 +26,17 @@ from typing import Any, Literal
 
 from persona_mcp.markdown import prose_lines
 
-Format = Literal["persona", "skill", "cursor-rule", "copilot-instructions", "opencode-agent"]
+Format = Literal["persona", "skill", "cursor-rule", "copilot-instructions", "opencode-agent", "rule"]
 
 SKILL_FILE = "SKILL.md"
-# Where other AI coding tools keep their guidance in a project: Claude Code's agents and skills, Cursor's
-# rules, Copilot's instructions and skills, the Agent Skills folder, OpenCode's agents.
-TOOL_FOLDERS = (".claude/agents", ".claude/skills", ".cursor/rules", ".github/instructions", ".github/skills",
-                ".agents/skills", ".opencode/agent", ".opencode/agents")
+RULE_FOLDERS = (".claude/rules", ".clinerules", ".cline/rules", ".windsurf/rules")
+"""Where Claude Code, Cline and Windsurf keep a project's rules: markdown files, with frontmatter or none, whose
+`paths` (Claude Code, Cline) or `globs` (Windsurf) say which files they apply to. A file under one is a `rule`."""
+# Where other AI coding tools keep their guidance in a project: Claude Code's agents, skills and rules, Cursor's
+# rules and subagents, Copilot's instructions and skills, the Agent Skills folder, OpenCode's agents, Cline's and
+# Windsurf's rules.
+TOOL_FOLDERS = (".claude/agents", ".claude/skills", ".cursor/rules", ".cursor/agents", ".github/instructions",
+                ".github/skills", ".agents/skills", ".opencode/agent", ".opencode/agents", *RULE_FOLDERS)
 CURSOR_SUFFIX = ".mdc"
 COPILOT_SUFFIX = ".instructions.md"
 MARKDOWN_SUFFIX = ".md"
@@ -53,6 +58,8 @@ KEPT_KEYS: dict[str, str] = {
     "agent": "Claude Code skill: the subagent it runs in",
     "version": "a version some skills and agents give",
     "excludeAgent": "Copilot instructions: the Copilot agent that ignores them",
+    "readonly": "Cursor subagent: whether it may only read",
+    "is_background": "Cursor subagent: whether it runs in the background",
     "mode": "OpenCode agent: primary, subagent or all",
     "temperature": "OpenCode agent: its sampling temperature",
     "top_p": "OpenCode agent: its nucleus sampling",
@@ -63,6 +70,8 @@ KEPT_KEYS: dict[str, str] = {
     "disabled": "OpenCode agent: whether it is turned off",
     "hidden": "OpenCode agent: whether it is hidden from the @ menu",
     "prompt": "OpenCode agent: its prompt, or the file that holds it",
+    "trigger": "Windsurf rule: when it applies (always_on, model_decision, glob or manual); always_on makes it "
+               "always apply",
 }
 """Other tools' keys that mean nothing to persona-mcp: known (no warning), kept as written and shown under
 `format_keys`, never validated. The keys it does read are fields of `PersonaSpec`."""
@@ -88,10 +97,11 @@ def file_format(path: str | PurePath) -> Format:
         return "cursor-rule"
     if name.endswith(COPILOT_SUFFIX):
         return "copilot-instructions"
-    parts = PurePath(path).parts
-    for index, part in enumerate(parts[:-2]):
-        if part == ".opencode" and parts[index + 1] in OPENCODE_FOLDERS:
-            return "opencode-agent"
+    folders = "/" + "/".join(PurePath(path).parts[:-1]) + "/"
+    if any(f"/.opencode/{folder}/" in folders for folder in OPENCODE_FOLDERS):
+        return "opencode-agent"
+    if any(f"/{folder}/" in folders for folder in RULE_FOLDERS):
+        return "rule"
     return "persona"
 
 
@@ -129,7 +139,7 @@ def default_name(path: str | PurePath, fmt: Format) -> str | None:
         stem = pure.name[: -len(CURSOR_SUFFIX)]
     elif fmt == "copilot-instructions":
         stem = pure.name[: -len(COPILOT_SUFFIX)]
-    elif fmt == "opencode-agent":
+    elif fmt in ("opencode-agent", "rule"):
         stem = pure.name.removesuffix(MARKDOWN_SUFFIX)
     else:
         return None
@@ -169,7 +179,7 @@ def derive_description(body: str) -> str | None:
 
 
 def split_globs(value: Any) -> Any:
-    """`globs` or `applyTo` as a list of globs: a comma-separated string is split, and `{a,b}` choices expanded.
+    """`globs`, `applyTo` or `paths` as a list of globs: a comma-separated string is split, `{a,b}` choices expanded.
 
     Anything that is neither text nor a list is returned as it is, for validation to report.
     """

@@ -165,11 +165,15 @@ def parse_persona(text: str, path: str, *, layer: str = "builtin", strict: bool 
         if glob_error:
             report(f"bad glob {glob!r}: {glob_error}", "write a gitignore-style pattern such as '**/api/**' or '*.tf'",
                    line=line_of("trigger-files", index), fld=f"trigger-files[{index}]")
-    # Copilot applies a file with no frontmatter to every file; so does a glob such as `**`.
+    # Copilot applies a file with no frontmatter to every file; so does a glob such as `**`. Claude Code and Cline
+    # apply a rule that names no files to every file, and Windsurf one whose `trigger` is `always_on`.
     all_files = fmt == "copilot-instructions" and parts is None
-    if "trigger_files" not in spec.model_fields_set and (spec.globs or spec.apply_to):
+    if fmt == "rule":
+        trigger = kept.get("trigger")
+        all_files = trigger == "always_on" or (trigger is None and not (spec.globs or spec.apply_to or spec.paths))
+    if "trigger_files" not in spec.model_fields_set and (spec.globs or spec.apply_to or spec.paths):
         globs = _file_globs(spec, report, line_of)
-        all_files = any(glob in MATCH_ALL for glob in globs)
+        all_files = all_files or any(glob in MATCH_ALL for glob in globs)
         spec = spec.model_copy(update={"trigger_files": [glob for glob in globs if glob not in MATCH_ALL]})
     if not body.strip():
         report("the body is empty, so the persona has no guidance to give",
@@ -219,9 +223,10 @@ def _fill_in(data: dict[str, Any], fmt: Format, path: str, body: str) -> None:
 
 
 def _file_globs(spec: PersonaSpec, report: Callable[..., None], line_of: Callable[..., int | None]) -> list[str]:
-    """`globs` and `applyTo` as trigger-files. An unusable glob there is left out with a warning, not refused."""
+    """`globs`, `applyTo` and `paths` as trigger-files. An unusable glob there is left out with a warning, not
+    refused."""
     globs: list[str] = []
-    for key, values in (("globs", spec.globs), ("applyTo", spec.apply_to)):
+    for key, values in (("globs", spec.globs), ("applyTo", spec.apply_to), ("paths", spec.paths)):
         for glob in values:
             glob_error = glob_problem(glob)
             if glob_error:

@@ -164,11 +164,14 @@ class PersonaSpec(_Frontmatter):
     apply_to: Globs = Field(default_factory=list, alias="applyTo", description="Copilot instructions: the files they "
                             "apply to, a comma-separated string or a list of globs. They act as trigger-files when "
                             "the file gives no trigger-files.")
+    paths: Globs = Field(default_factory=list, description="Claude Code or Cline rule: the files it applies to, a "
+                         "comma-separated string or a list of globs. They act as trigger-files when the file gives no "
+                         "trigger-files.")
 
 
 FORMAT_KEYS: tuple[str, ...] = (
     "tools", "model", "color", "license", "compatibility", "allowed-tools", "metadata", "category", "globs",
-    "alwaysApply", "applyTo",
+    "alwaysApply", "applyTo", "paths",
 )
 """The keys of the other tools' formats (and `category`), as the file spells them."""
 
@@ -187,11 +190,13 @@ class Persona(BaseModel):
     path: Path | None = None
     layer: str = "builtin"
     format: Format = Field(default="persona", description="The file's format: persona (ours, or a Claude Code "
-                           "subagent), skill, cursor-rule, copilot-instructions or opencode-agent.")
+                           "subagent), skill, cursor-rule, copilot-instructions, opencode-agent or rule "
+                           "(Claude Code, Cline or Windsurf).")
     kept_keys: dict[str, Any] = Field(default_factory=dict, description="Other tools' keys that mean nothing to "
                                       "persona-mcp, as the file gives them (formats.KEPT_KEYS).")
     all_files: bool = Field(default=False, description="It applies to every file: Copilot instructions with no "
-                            "frontmatter, or a `globs`/`applyTo` such as `**` (formats.MATCH_ALL).")
+                            "frontmatter, a rule that names no files, or a `globs`/`applyTo`/`paths` such as `**` "
+                            "(formats.MATCH_ALL).")
 
     @property
     def name(self) -> str:
@@ -200,7 +205,8 @@ class Persona(BaseModel):
     @property
     def always_apply(self) -> bool:
         """Whether it applies to every task: a Cursor rule with `alwaysApply: true`, or a file that applies to
-        every file (`all_files`: Copilot instructions with no frontmatter or `applyTo: "**"`)."""
+        every file (`all_files`: Copilot instructions with no frontmatter, `applyTo: "**"`, a rule that names no
+        files)."""
         return self.spec.always_apply or self.all_files
 
     @property
@@ -419,12 +425,15 @@ class PersonaInfo(BaseModel):
     mcp_preference: McpPreference = Field(default_factory=McpPreference)
     companions: list[str] = Field(default_factory=list)
     format: Format = Field(default="persona", description="The file's format: persona (ours, or a Claude Code "
-                           "subagent), skill, cursor-rule, copilot-instructions or opencode-agent.")
+                           "subagent), skill, cursor-rule, copilot-instructions, opencode-agent or rule "
+                           "(Claude Code, Cline or Windsurf).")
     always_apply: bool = Field(default=False, description="Whether it applies to every task: a Cursor rule with "
-                               "alwaysApply: true, or a file that applies to every file (applyTo: '**').")
+                               "alwaysApply: true, or a file that applies to every file (applyTo: '**', a rule that "
+                               "names no files).")
     format_keys: dict[str, Any] = Field(
         default_factory=dict, description="The keys of the other tools' formats that the file gives (tools, model, "
-        "color, license, compatibility, allowed-tools, metadata, category, globs, alwaysApply, applyTo, and the "
+        "color, license, compatibility, allowed-tools, metadata, category, globs, alwaysApply, applyTo, paths, and "
+        "the "
         "keys kept as written, such as permissionMode or argument-hint).")
     layer: str = Field(description="The catalog layer it comes from: builtin, user, env, custom or project.")
     path: str | None = Field(default=None, description="The file it was loaded from.")

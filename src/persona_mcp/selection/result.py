@@ -165,8 +165,8 @@ def _always_apply(index: SelectionIndex, persona: Persona | None, chosen: Sequen
     """The personas that apply to every task, as companions of whatever was selected.
 
     A Cursor rule with `alwaysApply: true`, or a file that applies to every file (Copilot
-    instructions with no frontmatter or `applyTo: "**"`), applies whatever the task says: it is a
-    companion of every selection (after the companions found by evidence, at most
+    instructions with no frontmatter or `applyTo: "**"`, a rule that names no files), applies whatever the
+    task says: it is a companion of every selection (after the companions found by evidence, at most
     `MAX_ALWAYS_COMPANIONS` of them, by name), with confidence 1.0, since it applies by its own rule.
     When no persona is selected they are still returned, so a host still applies them.
     """
@@ -178,7 +178,7 @@ def _always_apply(index: SelectionIndex, persona: Persona | None, chosen: Sequen
         if other.name in taken:
             continue
         why = ("alwaysApply: true in its rule" if other.spec.always_apply
-               else "it applies to every file (applyTo '**', or no frontmatter)")
+               else "it applies to every file: applyTo '**', or a rule that names no files")
         found.append(Companion(
             name=other.name, title=other.title, confidence=1.0, reason=f"always applies ({why}).",
             priority_hierarchy=list(other.spec.priority_hierarchy), prompt=other.short_name,
