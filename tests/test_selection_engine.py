@@ -78,7 +78,12 @@ def test_a_shape_modifies_the_evidence_of_personas_that_declare_it_and_decides_n
     assert taught.persona == "persona-teacher"
     assert any(e.kind == "shape" and e.trigger == "question" for e in taught.evidence)
     assert select(index, "Set a default value for the created_at column", []).persona == "persona-db"
-    assert rank(index, "What is this?", []) == []  # a question shape with no other evidence selects no one
+    # A question shape with no other evidence selects no one: it only lists the persona that answers questions
+    # among the alternatives, with a score under the least that selects.
+    alone = select(index, "What is this?", [])
+    assert alone.persona is None
+    assert [(c.name, c.score < MIN_SCORE) for c in alone.alternatives] == [("persona-teacher", True)]
+    assert [c.name for c in rank(index, "Set the column's default value to 0.", [])] == ["persona-db"]
 
 
 def test_a_practical_question_belongs_to_its_domain_not_to_the_teacher() -> None:

@@ -6,8 +6,8 @@ A persona's score is
 
 where `text` is its matched terms with diminishing returns (`phrases.text_score`), `prior` the
 weak evidence of its body prose (at most `BODY_CAP`), `files` its share of the change
-(`files.file_evidence`), `shape` what the request's shape adds to a persona that answers it (only
-when the persona has evidence of another kind: a shape alone decides nothing), `explicit` a request
+(`files.file_evidence`), `shape` what the request's shape adds to a persona that answers it (in
+proportion to its evidence of other kinds: a shape alone only lists it among the alternatives), `explicit` a request
 for it by name, and `weight` its declared `weight`.
 """
 
@@ -192,7 +192,8 @@ def _files(evidence: Evidence, request: Request, matched: list[list[Glob]], shar
 
 
 def _shapes(evidence: Evidence, index: SelectionIndex, request: Request) -> None:
-    """What the request's shape adds to the personas that declare it: in proportion to their other evidence."""
+    """What the request's shape adds to the personas that declare it: in proportion to their other evidence, and
+    at least `SHAPE_FLOOR` of it, which lists them among the alternatives but never selects them."""
     for shape, strength in request.shapes.items():
         value = t.SHAPE_WEIGHT[shape] * strength
         if shape == "question" and not request.teaching:
@@ -202,9 +203,8 @@ def _shapes(evidence: Evidence, index: SelectionIndex, request: Request) -> None
                 value *= t.HOW_TO_FACTOR if request.how_to else t.NEUTRAL_QUESTION_FACTOR
         values: dict[int, float] = {}
         for persona in index.shape_personas.get(shape, ()):
-            support = min(1.0, evidence.totals.get(persona, 0.0) / t.SHAPE_SUPPORT)  # never evidence alone
-            if support > 0:
-                values[persona] = value * support
+            support = min(1.0, evidence.totals.get(persona, 0.0) / t.SHAPE_SUPPORT)
+            values[persona] = value * max(support, t.SHAPE_FLOOR)  # alone, never enough to be selected
         evidence.add(values, partial(_items, "shape", shape, {p: [SHAPE_TEXT[shape]] for p in values}, values,
                                      "request-shapes"))
 

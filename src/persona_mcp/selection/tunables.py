@@ -182,6 +182,11 @@ EXPLICIT_WEIGHT = 4.0  # the task asks for the persona by name ("@security", "as
 # its other evidence up to `SHAPE_SUPPORT` ...
 SHAPE_WEIGHT: dict[str, float] = {"question": 1.5, "proposal": 3.0, "bug-report": 1.5}
 SHAPE_SUPPORT = 0.25
+# ... and at least this share of it without any: too little to select it alone (3.0 * 0.02 is under
+# `MIN_SCORE`), enough to list it among the alternatives, as the teacher is one for a question nothing else
+# matches ("Why am I having trouble installing Electron?"). 0.01 to 0.04 put 3 more labelled answers in the
+# top three (one dev task, two held-out questions) and moved none out.
+SHAPE_FLOOR = 0.02
 # A request's shape also says what kind of work it is, as a lexicon domain: a persona about that
 # domain gains from it through the domain signal, like any other evidence that the task is about it.
 # A question says it is about learning only when it asks to be taught, and then in full, whatever files
