@@ -365,6 +365,7 @@ def test_missing_name_and_description_are_both_reported(tmp_path):
 @pytest.mark.parametrize(("name", "read_as"), [
     ("persona backend", "persona-backend"), ("MCP Security Auditor", "mcp-security-auditor"),
     ("Python DevOps/CI-CD Expert", "python-devops-ci-cd-expert"),  # display names, as some collections write
+    ("Revue de sécurité", "revue-de-securite"),  # accents come off
 ])
 def test_a_display_name_is_read_as_a_persona_name_with_a_warning_on_its_line(tmp_path, name, read_as):
     result = load_persona_file(write(tmp_path, "x.md", persona_text(name=name)))

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from tests.test_selection import persona
 
 from persona_mcp.catalog import Catalog, default_layers
-from persona_mcp.selection import normalise_path, read_request, select, tunables, within_roots
+from persona_mcp.selection import SelectionIndex, normalise_path, read_request, select, tunables, within_roots
 from persona_mcp.text import analyse, stem, words
 
 
@@ -28,14 +29,23 @@ def test_tokens_mark_words_that_come_from_code() -> None:
 
 
 
-def test_words_are_cut_at_punctuation_spaces_and_letters_past_ascii() -> None:
+def test_words_are_cut_at_punctuation_and_spaces_and_lose_their_accents() -> None:
     text = "Done. Fix (the) café's render—fast, e.g. v1.2: see src/app.ts, $ref and C++!\n\tNext..."
     found, code, _stems = analyse(text)
-    assert found == ["done", "fix", "the", "caf", "s", "render", "fast", "e", "g", "v1", "2", "see", "src", "app",
+    assert found == ["done", "fix", "the", "cafe", "s", "render", "fast", "e", "g", "v1", "2", "see", "src", "app",
                      "ts", "ref", "and", "c++", "next"]
     marked = dict(zip(found, code, strict=True))
     assert marked["done"] is False and marked["next"] is False  # a sentence's last word is prose, dot or not
     assert marked["src"] and marked["app"]  # a path is code
+
+def test_words_of_any_script_are_words() -> None:
+    assert words("Améliorer la SÉCURITÉ, naïve \uff21\uff30\uff29") == ["ameliorer", "la", "securite", "naive",
+                                                                      "api"]  # a full-width API too
+    assert words("Ускорить загрузку Страницы") == ["ускорить", "загрузку", "страницы"]
+    found = analyse("Ускорить `loadPage` в src/страница.ts")[0]
+    assert found == ["ускорить", "load", "page", "в", "src", "страница", "ts"]
+    assert words("ログインページ が遅い") == ["ログインページ", "が遅い"]  # a kana's marks are its own
+
 
 def test_a_name_written_as_one_word_stays_whole_in_camel_case() -> None:
     names = frozenset({"typescript", "github", "devop"})
@@ -300,3 +310,17 @@ def test_the_lead_and_the_opening_count_only_the_words_kept() -> None:
 ])
 def test_a_change_of_version_is_read_from_the_first_sentence(task: str, change: str) -> None:
     assert read_request(task, []).version_change == change
+
+
+def test_a_catalog_and_tasks_written_in_another_language_select_by_their_own_words() -> None:
+    index = SelectionIndex([
+        persona("securite", description="Use this agent when the task is about sécurité: authentification, "
+                "injections, failles."),
+        persona("performances", description="Use this agent when the task is about lenteur, mémoire, temps de "
+                "réponse."),
+        persona("nagruzka", description="Use this agent when: нагрузочное тестирование, медленная загрузка."),
+    ])
+
+    assert select(index, "Corriger une faille de securite dans l'authentification", []).persona == "securite"
+    assert select(index, "Réduire la lenteur du temps de réponse", []).persona == "performances"
+    assert select(index, "Медленная загрузка главной страницы", []).persona == "nagruzka"

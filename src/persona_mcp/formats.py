@@ -148,8 +148,11 @@ def default_name(path: str | PurePath, fmt: Format) -> str | None:
 
 def as_name(text: str) -> str | None:
     """`text` as a persona name: lowercase letters, digits, dots, underscores and dashes, as a file name or a
-    display name ("Python DevOps/CI-CD Expert" -> python-devops-ci-cd-expert) may hold anything."""
-    name = re.sub(r"[^a-z0-9._-]+", "-", text.strip().lower()).strip("._-")[:64].rstrip("._-")
+    display name ("Python DevOps/CI-CD Expert" -> python-devops-ci-cd-expert, "Revue de sécurité" ->
+    revue-de-securite) may hold anything."""
+    from persona_mcp.text import fold  # with the first catalog, as the selection's text handling (not at start-up)
+
+    name = re.sub(r"[^a-z0-9._-]+", "-", fold(text).strip().lower()).strip("._-")[:64].rstrip("._-")
     return name or None
 
 

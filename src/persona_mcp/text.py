@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Set as AbstractSet
 from functools import lru_cache
 
 # Split "useState" and "HTMLParser", but keep plurals of acronyms ("APIs") whole.
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z]{2,})")
-_WORD = re.compile(r"[a-z0-9]+[+#]*")
+# A word is a run of letters and digits of any script ("sécurité" once its accents are off, "загрузка").
+_WORD = re.compile(r"[^\W_]+[+#]*")
 _ACRONYM_PLURAL = re.compile(r"\b([A-Z]{2,})s\b")
 _VOWELS = frozenset("aeiouy")
-_NAME_TOKEN = re.compile(r"[A-Za-z0-9_+#]+")
+_NAME_TOKEN = re.compile(r"[\w+#]+")
+_LAST_ACCENTED = "\u0530"  # Latin, Greek and Cyrillic letters come before it (`fold`)
 MAX_NAME_PARTS = 3  # a camel-cased name of at most this many parts may be a name written as one word
 
 # English function words. Alone they say nothing about a task, and crude stems of some of
@@ -135,12 +138,27 @@ def _short(part: str) -> bool:
             and part[-3] not in _VOWELS and _syllables(part) == 1)
 
 
+def fold(text: str) -> str:
+    """The text with the accents of Latin, Greek and Cyrillic letters taken off and compatibility forms made
+    plain ("Sécurité" -> "Securite", "naïve" -> "naive", a full-width API -> "API"), so that a word meets
+    its spelling without them. Other scripts' marks are their letters' own (the kana "グ" stays itself)."""
+    if text.isascii():
+        return text
+    kept: list[str] = []
+    for char in unicodedata.normalize("NFKD", text):
+        if unicodedata.combining(char) and kept and kept[-1] < _LAST_ACCENTED:
+            continue  # an accent on a Latin, Greek or Cyrillic letter
+        kept.append(char)
+    return unicodedata.normalize("NFC", "".join(kept))
+
+
 def words(text: str, names: AbstractSet[str] = frozenset()) -> list[str]:
-    """Lowercase words of a text, with camelCase and snake_case split apart.
+    """Lowercase words of a text, with camelCase and snake_case split apart, and accents taken off (`fold`).
 
     `names` holds the stems of names written as one word ("typescript", "github", "devops"): a
     camel-cased word that joins up to one of them ("TypeScript", "GitHub", "DevOps") stays whole.
     """
+    text = fold(text)
     if text.islower() or not any(ch.isupper() for ch in text):  # nothing to split by case
         return _WORD.findall(text.lower().replace("_", " "))
     if names:
@@ -160,15 +178,8 @@ def _first_group(match: re.Match[str]) -> str:
     return match.group(1)
 
 
-_RAW_CHARS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_$.+#/-"
-# Every other byte becomes a space (`_raw_words`).
-_SEPARATE = bytes(code if code in _RAW_CHARS else ord(" ") for code in range(256))
-
-
-def _raw_words(text: str) -> list[str]:
-    """A text's raw words: its runs of `_RAW_CHARS`, as the regex `[A-Za-z0-9_$.+#/-]+` finds them (several
-    times faster: a character past ASCII is never one of them, so it is a separator as "?" is)."""
-    return text.encode("ascii", "replace").translate(_SEPARATE).decode("ascii").split()
+# A text's raw words, before they are split into words: letters, digits and the characters of names and paths.
+_RAW_WORD = re.compile(r"[\w$.+#/-]+")
 # A run of characters that is code rather than prose: camelCase, snake_case, `a.b` member access,
 # a `$variable` or a path.
 _IDENTIFIER = re.compile(r"[a-z0-9][A-Z]|_[A-Za-z0-9]|[A-Za-z]{2}\.[A-Za-z]{2}|^\$|[\w-]{3}/[\w-]{3}")
@@ -183,6 +194,7 @@ def analyse(text: str, names: AbstractSet[str] = frozenset()) -> tuple[list[str]
     activity words among them less. A name written in camel case ("TypeScript", see `words`)
     is a word of prose.
     """
+    text = fold(text)
     found: list[str] = []
     code: list[bool] = []
     at = 0
@@ -197,7 +209,7 @@ def analyse(text: str, names: AbstractSet[str] = frozenset()) -> tuple[list[str]
 
 
 def _prose_words(text: str, found: list[str], code: list[bool], names: AbstractSet[str]) -> None:
-    for raw in _raw_words(text):
+    for raw in _RAW_WORD.findall(text):
         word = raw.rstrip(".")  # the end of a sentence
         if word.isalpha() and (word.islower() or word.istitle()):  # most of prose: one word, nothing to split
             found.append(word.lower())
