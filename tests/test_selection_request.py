@@ -44,7 +44,7 @@ def test_words_of_any_script_are_words() -> None:
     assert words("Ускорить загрузку Страницы") == ["ускорить", "загрузку", "страницы"]
     found = analyse("Ускорить `loadPage` в src/страница.ts")[0]
     assert found == ["ускорить", "load", "page", "в", "src", "страница", "ts"]
-    assert words("ログインページ が遅い") == ["ログインページ", "が遅い"]  # a kana's marks are its own
+    assert words("グ") == ["グ"]  # a kana's marks are its own
 
 
 def test_a_name_written_as_one_word_stays_whole_in_camel_case() -> None:
@@ -324,3 +324,15 @@ def test_a_catalog_and_tasks_written_in_another_language_select_by_their_own_wor
     assert select(index, "Corriger une faille de securite dans l'authentification", []).persona == "securite"
     assert select(index, "Réduire la lenteur du temps de réponse", []).persona == "performances"
     assert select(index, "Медленная загрузка главной страницы", []).persona == "nagruzka"
+
+
+def test_a_script_written_without_spaces_is_read_in_pairs_of_characters() -> None:
+    assert words("読み込みが遅い") == ["読み", "み込", "込み", "みが", "が遅", "遅い"]
+    assert words("Reactの画面") == ["react", "の画", "画面"]
+    index = SelectionIndex([
+        persona("gamen", description="Use this agent when: 画面の表示やコンポーネントの不具合。"),
+        persona("deta", description="Use this agent when: データベースのクエリやマイグレーション。"),
+    ])
+
+    assert select(index, "ログイン画面のコンポーネントが表示されない", []).persona == "gamen"
+    assert select(index, "マイグレーションの後でクエリが遅い", []).persona == "deta"

@@ -9,8 +9,12 @@ from functools import lru_cache
 
 # Split "useState" and "HTMLParser", but keep plurals of acronyms ("APIs") whole.
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z]{2,})")
-# A word is a run of letters and digits of any script ("sécurité" once its accents are off, "загрузка").
-_WORD = re.compile(r"[^\W_]+[+#]*")
+# Kana and CJK ideographs: scripts written without spaces between words (`_pairs`).
+_UNSPACED = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+# A word is a run of letters and digits of any script ("sécurité" once its accents are off, "загрузка"), or a run
+# of a script written without spaces.
+_WORD = re.compile(rf"[{_UNSPACED}]+|[^\W_{_UNSPACED}]+[+#]*")
+_UNSPACED_RUN = re.compile(rf"[{_UNSPACED}]{{2,}}")
 _ACRONYM_PLURAL = re.compile(r"\b([A-Z]{2,})s\b")
 _VOWELS = frozenset("aeiouy")
 _NAME_TOKEN = re.compile(r"[\w+#]+")
@@ -160,11 +164,26 @@ def words(text: str, names: AbstractSet[str] = frozenset()) -> list[str]:
     """
     text = fold(text)
     if text.islower() or not any(ch.isupper() for ch in text):  # nothing to split by case
-        return _WORD.findall(text.lower().replace("_", " "))
+        return _pairs(_WORD.findall(text.lower().replace("_", " ")))
     if names:
         return [word for token in _NAME_TOKEN.findall(text) for word in _token_words(token, names)]
     text = _ACRONYM_PLURAL.sub(_first_group, text)
-    return _WORD.findall(_CAMEL.sub(" ", text).lower().replace("_", " "))
+    return _pairs(_WORD.findall(_CAMEL.sub(" ", text).lower().replace("_", " ")))
+
+
+def _pairs(found: list[str]) -> list[str]:
+    """The words, with each run of a script written without spaces read as its overlapping pairs of characters
+    ("読み込み" -> 読み, み込, 込み): nothing marks where its words end, and most of them are two characters
+    long or made of such pairs, so pairs meet wherever the same words are written."""
+    if all(word.isascii() for word in found):
+        return found
+    out: list[str] = []
+    for word in found:
+        if _UNSPACED_RUN.fullmatch(word):
+            out += [word[at:at + 2] for at in range(len(word) - 1)]
+        else:
+            out.append(word)
+    return out
 
 
 def _token_words(token: str, names: AbstractSet[str]) -> list[str]:
