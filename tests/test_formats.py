@@ -202,6 +202,20 @@ def test_the_repaired_value_is_an_error_in_strict_mode(tmp_path: Path) -> None:
     assert [d.severity for d in result.diagnostics] == ["error"]
 
 
+def test_an_unquoted_glob_in_a_list_is_read_as_text_with_a_warning_on_its_line(tmp_path: Path) -> None:
+    text = ("---\npaths:\n  - **/*.ts\n  - 'src/**'\n  - *.tsx\nmetadata:\n  owner: web\n---\n# TypeScript\n\n"
+            "Strict mode.\n")
+
+    result = load_persona_file(write(tmp_path, ".claude/rules/typescript.md", text))
+
+    (persona,) = result.personas
+    assert persona.spec.trigger_files == ["**/*.ts", "src/**", "*.tsx"]
+    assert [(d.severity, d.line, d.field) for d in result.diagnostics] == [("warning", 3, "paths"),
+                                                                            ("warning", 5, "paths")]
+    assert 'quote the item: - "**/*.ts"' in result.diagnostics[0].hint
+    assert load_persona_file(tmp_path / ".claude/rules/typescript.md", strict=True).personas == []
+
+
 @pytest.mark.parametrize("frontmatter", [
     "name: x\ndescription: d\nfoo: [a, b\n",  # not a plain value's problem
     "name: x\ndescription: \"first: second\n  and no closing quote\n",

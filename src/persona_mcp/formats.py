@@ -242,6 +242,8 @@ def _expand_braces(glob: str) -> list[str]:
 # ---------------------------------------------------------------- tolerant YAML
 
 _TOP_LEVEL_VALUE = re.compile(r"(?P<key>[A-Za-z_][A-Za-z0-9_-]*):[ \t]+(?P<value>\S.*?)[ \t]*")
+_TOP_LEVEL_LIST = re.compile(r"(?P<key>[A-Za-z_][A-Za-z0-9_-]*):[ \t]*")  # a key whose list follows on its own lines
+_LIST_ITEM = re.compile(r"(?P<dash>[ \t]*-[ \t]+)(?P<value>\S.*?)[ \t]*")
 _ALIAS = re.compile(r"\*[A-Za-z0-9_-]+")
 
 
@@ -252,12 +254,15 @@ class Repair:
     line: int  # 0-based, within the frontmatter
     key: str
     value: str  # its first line
-    reason: Literal["colon", "indicator", "lines"]
+    reason: Literal["colon", "indicator", "lines", "item"]
 
     @property
     def message(self) -> str:
         if self.reason == "colon":
             return "the one-line value holds ': ', which strict YAML reads as a nested field; it was read as text"
+        if self.reason == "item":
+            return (f"an item of the list starts with '{self.value[0]}', which strict YAML reserves (a bare '*' "
+                    "starts an alias); it was read as text")
         if self.reason == "lines":
             return ("the value goes on over several lines that hold ': ' or start like YAML syntax ('- ', '#'), "
                     "which strict YAML reads as fields of their own; the lines were read as its text")
@@ -270,6 +275,8 @@ class Repair:
             return f"write it as a block: '{self.key}: |' then each of its lines indented by two spaces"
         shown = self.value if len(self.value) <= 60 else self.value[:50] + " ..."
         quoted = '"' + shown.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        if self.reason == "item":
+            return f"quote the item: - {quoted}"
         if self.reason == "indicator":
             return f"quote the value: {self.key}: {quoted}"
         return f"quote the value: {self.key}: {quoted}, or write it as a block: '{self.key}: >-' then indented lines"
@@ -283,7 +290,9 @@ def repair_frontmatter(frontmatter: str, keys: AbstractSet[str] = frozenset()) -
     collections also write a description over several lines of examples ("Context: ...", "user: ...",
     "- <example>"), indented or not: the lines up to the next field of `keys` (the fields the file's format
     knows) are the value's. Only a value not quoted, not a flow or block value, is rewritten, and its
-    lines stay where they are, so line numbers hold. Linear in the frontmatter's length.
+    lines stay where they are, so line numbers hold. So is an item of a top-level key's list that starts with
+    a bare `*` (`paths:` then `- **/*.ts`, as Claude Code's and Cline's rules are often written). Linear in the
+    frontmatter's length.
     """
     lines = frontmatter.splitlines(keepends=True)
     ends = _value_ends(lines, keys)
@@ -293,6 +302,9 @@ def repair_frontmatter(frontmatter: str, keys: AbstractSet[str] = frozenset()) -
         line = lines[index]
         match = _TOP_LEVEL_VALUE.fullmatch(line.rstrip("\r\n"))
         end = ends[index] if match is not None else index + 1
+        listed = _TOP_LEVEL_LIST.fullmatch(line.rstrip("\r\n")) if match is None else None
+        if listed is not None:
+            end = _quote_items(lines, index + 1, listed["key"], repairs)
         if match is not None:
             key, value = match["key"], match["value"]
             if end == index + 1:
@@ -311,6 +323,25 @@ def repair_frontmatter(frontmatter: str, keys: AbstractSet[str] = frozenset()) -
                 repairs.append(Repair(index, key, value, "lines"))
         index = end
     return "".join(lines), repairs
+
+
+def _quote_items(lines: list[str], start: int, key: str, repairs: list[Repair]) -> int:
+    """Quote the items of `key`'s list, from line `start`, that strict YAML refuses; returns where the list ends."""
+    index = start
+    while index < len(lines):
+        line = lines[index]
+        item = _LIST_ITEM.fullmatch(line.rstrip("\r\n"))
+        if item is None:
+            if line.strip() and line[0] not in " \t":
+                break  # the next field
+            index += 1  # a blank line, or a nested line of an item
+            continue
+        value = item["value"]
+        if value[0] in "*@`%" and not _ALIAS.fullmatch(value):
+            lines[index] = f"{item['dash']}{_quoted(value)}'{_ending(line)}"
+            repairs.append(Repair(index, key, value, "item"))
+        index += 1
+    return index
 
 
 def _quoted(text: str) -> str:
