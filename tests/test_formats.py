@@ -465,6 +465,18 @@ def test_a_file_in_an_opencode_agent_folder_is_an_opencode_agent(tmp_path: Path,
     (".windsurf/rules/handlers.md", "---\ntrigger: always_on\n---\nValidate input.\n", [], True),
     (".windsurf/rules/handlers.md", "---\ntrigger: model_decision\ndescription: API handlers.\n---\nValidate.\n",
      [], False),
+    # Kiro: `inclusion` says when; `fileMatch` reads `fileMatchPattern`, and no frontmatter means always.
+    (".kiro/steering/handlers.md", "---\ninclusion: fileMatch\nfileMatchPattern: 'src/api/**'\n---\nValidate.\n",
+     ["src/api/**"], False),
+    (".kiro/steering/handlers.md", "---\ninclusion: always\n---\nValidate input.\n", [], True),
+    (".kiro/steering/handlers.md", "---\ninclusion: manual\n---\nValidate input.\n", [], False),
+    # Continue: a display name, `globs` as Cursor's; without globs it applies always unless `alwaysApply: false`.
+    (".continue/rules/handlers.md", "---\nname: handlers\nglobs: src/api/**\n---\nValidate input.\n",
+     ["src/api/**"], False),
+    (".continue/rules/handlers.md", "---\nname: handlers\ndescription: API handlers.\nalwaysApply: false\n---\n"
+     "Validate input.\n", [], False),
+    # Roo Code: plain markdown, applied to everything.
+    (".roo/rules/handlers.md", "Validate input.\n", [], True),
 ])
 def test_a_file_in_a_rules_folder_is_a_rule_scoped_by_its_paths_or_trigger(
         tmp_path: Path, relative: str, text: str, globs: list[str], always: bool) -> None:
@@ -476,6 +488,18 @@ def test_a_file_in_a_rules_folder_is_a_rule_scoped_by_its_paths_or_trigger(
     assert persona.spec.trigger_files == globs
     assert persona.always_apply is always
     assert persona.spec.description  # its own, or the body's first heading and paragraph
+
+
+def test_a_continue_rules_display_name_is_its_title_without_a_warning(tmp_path: Path) -> None:
+    text = "---\nname: Documentation Standards\nglobs: docs/**/*.md\nregex: '^## '\n---\nUse sentence case.\n"
+
+    result = load_persona_file(write(tmp_path, ".continue/rules/docs.md", text))
+
+    assert messages(result) == []
+    (persona,) = result.personas
+    assert (persona.name, persona.title, persona.format) == ("documentation-standards", "Documentation Standards",
+                                                             "rule")
+    assert persona.kept_keys == {"regex": "^## "}
 
 
 def test_a_rules_paths_and_trigger_are_shown_and_convert_writes_them_as_our_keys(tmp_path: Path) -> None:

@@ -75,15 +75,19 @@ def test_a_clone_of_a_project_loads_the_tool_folders_in_its_hidden_folders_and_n
     write(tmp_path, ".clinerules/.notes.md", persona("notes"))
     write(tmp_path, ".windsurf/rules/migrations.md", "---\ntrigger: glob\nglobs: db/**\n---\nNo locks.\n")
     write(tmp_path, ".windsurf/workflows/deploy.md", persona("deploy-workflow"))
+    write(tmp_path, ".kiro/steering/product.md", "# Product\n\nWho the users are.\n")
+    write(tmp_path, ".kiro/specs/login/requirements.md", persona("login-spec"))
+    write(tmp_path, ".continue/rules/review.md", "---\nname: Review Checklist\n---\nCheck the tests.\n")
+    write(tmp_path, ".roo/rules/early-returns.md", "Prefer early returns.\n")
     write(tmp_path, ".git/info/exclude.md", persona("git"))
     write(tmp_path, ".vscode/notes.md", persona("vscode"))
     write(tmp_path, "docs/agents/writer.md", persona("writer"))
 
     result = load_folder(tmp_path, layer="custom")
 
-    assert sorted(p.name for p in result.personas) == ["01-commits", "bisect", "handlers", "migrations", "planner",
-                                                       "release", "reviewer", "style", "tests", "triage", "verifier",
-                                                       "writer"]
+    assert sorted(p.name for p in result.personas) == [
+        "01-commits", "bisect", "early-returns", "handlers", "migrations", "planner", "product", "release",
+        "review-checklist", "reviewer", "style", "tests", "triage", "verifier", "writer"]
     assert result.errors == []
 
 

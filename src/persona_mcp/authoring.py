@@ -77,8 +77,9 @@ def selectability(index: SelectionIndex) -> list[Diagnostic]:
 
 
 # Other tools' keys that `convert` leaves out: what they said is written in our own keys instead
-# (`globs`, `applyTo` and `paths` as `trigger-files`, a match-all glob as `alwaysApply: true`).
-REPLACED_KEYS = ("globs", "applyTo", "paths")
+# (`globs`, `applyTo`, `paths` and `fileMatchPattern` as `trigger-files`, a match-all glob as
+# `alwaysApply: true`).
+REPLACED_KEYS = ("globs", "applyTo", "paths", "fileMatchPattern")
 
 
 def converted(persona: Persona, profile: Profile, *, declare: bool = False) -> str:
@@ -86,8 +87,9 @@ def converted(persona: Persona, profile: Profile, *, declare: bool = False) -> s
 
     The frontmatter keeps every key the file gave that persona-mcp reads or keeps (name,
     description, title, a subagent's `tools`, `model`, `color`, a skill's `license`...), so the
-    output loads without warnings and is still the other tool's file. A rule's `globs`, `applyTo`
-    or `paths` become `trigger-files`, and a rule that applies to every task gets `alwaysApply: true`.
+    output loads without warnings and is still the other tool's file. A rule's `globs`, `applyTo`,
+    `paths` or `fileMatchPattern` become `trigger-files`, and a rule that applies to every task gets
+    `alwaysApply: true`.
     The derived terms are listed, strongest first, each with its source and weight, as a commented
     `trigger-keywords` list: declared keywords make a persona's prose count far less
     (`DECLARED_PROSE_FACTOR`), so writing them as declared would change its selection. With

@@ -7,7 +7,7 @@
 | `cursor-rule` | `*.mdc` (Cursor rules) | the file name without `.mdc` | the body's first paragraph |
 | `copilot-instructions` | `*.instructions.md` | the file name without `.instructions.md` | the body's first paragraph |
 | `opencode-agent` | `.opencode/agents/*.md`, or OpenCode's keys | the file name without `.md` | the first paragraph |
-| `rule` | `*.md` in `RULE_FOLDERS` (Claude Code, Cline, Windsurf) | the file name without `.md` | the first paragraph |
+| `rule` | `*.md` in `RULE_FOLDERS` (Claude Code, Cline, Kiro...) | the file name without `.md` | the first paragraph |
 
 An OpenCode agent is told by its folder or by its keys (`OPENCODE_KEYS`, or `tools` as a mapping of tool names
 to true or false, which becomes the list of the tools set to true). A skill, a Cursor rule, Copilot
@@ -29,12 +29,18 @@ from persona_mcp.markdown import prose_lines
 Format = Literal["persona", "skill", "cursor-rule", "copilot-instructions", "opencode-agent", "rule"]
 
 SKILL_FILE = "SKILL.md"
-RULE_FOLDERS = (".claude/rules", ".clinerules", ".cline/rules", ".windsurf/rules")
-"""Where Claude Code, Cline and Windsurf keep a project's rules: markdown files, with frontmatter or none, whose
-`paths` (Claude Code, Cline) or `globs` (Windsurf) say which files they apply to. A file under one is a `rule`."""
+RULE_FOLDERS = (".claude/rules", ".clinerules", ".cline/rules", ".windsurf/rules", ".kiro/steering", ".continue/rules",
+                ".roo/rules")
+"""Where Claude Code, Cline, Windsurf, Kiro, Continue and Roo Code keep a project's rules: markdown files, with
+frontmatter or none, whose `paths` (Claude Code, Cline), `globs` (Windsurf, Continue) or `fileMatchPattern` (Kiro)
+say which files they apply to. A file under one is a `rule`."""
+RULE_MODES = {"trigger": "always_on", "inclusion": "always"}
+"""A rule's own key for when it applies (Windsurf's `trigger`, Kiro's `inclusion`), and the value of it that makes the
+rule apply to every task. Any other value (`glob`, `fileMatch`, `model_decision`, `manual`) leaves it to its files
+and its description."""
 # Where other AI coding tools keep their guidance in a project: Claude Code's agents, skills and rules, Cursor's
-# rules and subagents, Copilot's instructions and skills, the Agent Skills folder, OpenCode's agents, Cline's and
-# Windsurf's rules.
+# rules and subagents, Copilot's instructions and skills, the Agent Skills folder, OpenCode's agents, and the rules
+# of the tools in RULE_FOLDERS.
 TOOL_FOLDERS = (".claude/agents", ".claude/skills", ".cursor/rules", ".cursor/agents", ".github/instructions",
                 ".github/skills", ".agents/skills", ".opencode/agent", ".opencode/agents", *RULE_FOLDERS)
 CURSOR_SUFFIX = ".mdc"
@@ -72,6 +78,9 @@ KEPT_KEYS: dict[str, str] = {
     "prompt": "OpenCode agent: its prompt, or the file that holds it",
     "trigger": "Windsurf rule: when it applies (always_on, model_decision, glob or manual); always_on makes it "
                "always apply",
+    "inclusion": "Kiro steering: when it applies (always, fileMatch, manual or auto); always makes it always apply",
+    "regex": "Continue rule: patterns of file content it applies to",
+    "schema": "Continue rule: the version of its format",
 }
 """Other tools' keys that mean nothing to persona-mcp: known (no warning), kept as written and shown under
 `format_keys`, never validated. The keys it does read are fields of `PersonaSpec`."""
@@ -182,7 +191,8 @@ def derive_description(body: str) -> str | None:
 
 
 def split_globs(value: Any) -> Any:
-    """`globs`, `applyTo` or `paths` as a list of globs: a comma-separated string is split, `{a,b}` choices expanded.
+    """`globs`, `applyTo`, `paths` or `fileMatchPattern` as a list of globs: a comma-separated string is split, and
+    `{a,b}` choices expanded.
 
     Anything that is neither text nor a list is returned as it is, for validation to report.
     """

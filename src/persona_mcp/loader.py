@@ -19,6 +19,7 @@ from persona_mcp.folders import NotAFile, TooLarge, read_bounded, scan_folder, s
 from persona_mcp.formats import (
     KEPT_KEYS,
     MATCH_ALL,
+    RULE_MODES,
     Format,
     as_name,
     content_format,
@@ -143,7 +144,7 @@ def parse_persona(text: str, path: str, *, layer: str = "builtin", strict: bool 
                 nested.pop(key)
     _fill_in(data, fmt, path, body)
     read_as = _display_name(data)
-    if read_as:
+    if read_as and fmt != "rule":  # a rule's name is a display name in its own format (Continue's)
         report(f"{read_as!r} is not a persona name; it is read as {data['name']!r}",
                f"write 'name: {data['name']}' (and 'title: {read_as.strip()}' to show it as written)",
                line=line_of("name"), fld="name", severity="warning")
@@ -165,13 +166,9 @@ def parse_persona(text: str, path: str, *, layer: str = "builtin", strict: bool 
         if glob_error:
             report(f"bad glob {glob!r}: {glob_error}", "write a gitignore-style pattern such as '**/api/**' or '*.tf'",
                    line=line_of("trigger-files", index), fld=f"trigger-files[{index}]")
-    # Copilot applies a file with no frontmatter to every file; so does a glob such as `**`. Claude Code and Cline
-    # apply a rule that names no files to every file, and Windsurf one whose `trigger` is `always_on`.
-    all_files = fmt == "copilot-instructions" and parts is None
-    if fmt == "rule":
-        trigger = kept.get("trigger")
-        all_files = trigger == "always_on" or (trigger is None and not (spec.globs or spec.apply_to or spec.paths))
-    if "trigger_files" not in spec.model_fields_set and (spec.globs or spec.apply_to or spec.paths):
+    # Copilot applies a file with no frontmatter to every file; so does a glob such as `**`.
+    all_files = (fmt == "copilot-instructions" and parts is None) or (fmt == "rule" and _rule_everywhere(spec, kept))
+    if "trigger_files" not in spec.model_fields_set and _scoped(spec):
         globs = _file_globs(spec, report, line_of)
         all_files = all_files or any(glob in MATCH_ALL for glob in globs)
         spec = spec.model_copy(update={"trigger_files": [glob for glob in globs if glob not in MATCH_ALL]})
@@ -222,11 +219,29 @@ def _fill_in(data: dict[str, Any], fmt: Format, path: str, body: str) -> None:
             data["description"] = description
 
 
+def _scoped(spec: PersonaSpec) -> bool:
+    """Whether a file of another format names the files it applies to, in its own key."""
+    return bool(spec.globs or spec.apply_to or spec.paths or spec.file_match_pattern)
+
+
+def _rule_everywhere(spec: PersonaSpec, kept: dict[str, Any]) -> bool:
+    """Whether a rule applies to every task, as its tool reads it: by its own key for that (`RULE_MODES`:
+    Windsurf's `trigger: always_on`, Kiro's `inclusion: always`); else, when it names no files (Claude Code,
+    Cline, Kiro, Roo Code), unless it says `alwaysApply: false` (Continue: its description decides then)."""
+    for key, everywhere in RULE_MODES.items():
+        if key in kept:
+            return bool(kept[key] == everywhere)
+    if "always_apply" in spec.model_fields_set and not spec.always_apply:
+        return False
+    return not _scoped(spec)
+
+
 def _file_globs(spec: PersonaSpec, report: Callable[..., None], line_of: Callable[..., int | None]) -> list[str]:
-    """`globs`, `applyTo` and `paths` as trigger-files. An unusable glob there is left out with a warning, not
-    refused."""
+    """`globs`, `applyTo`, `paths` and `fileMatchPattern` as trigger-files. An unusable glob there is left out with
+    a warning, not refused."""
     globs: list[str] = []
-    for key, values in (("globs", spec.globs), ("applyTo", spec.apply_to), ("paths", spec.paths)):
+    for key, values in (("globs", spec.globs), ("applyTo", spec.apply_to), ("paths", spec.paths),
+                        ("fileMatchPattern", spec.file_match_pattern)):
         for glob in values:
             glob_error = glob_problem(glob)
             if glob_error:

@@ -167,11 +167,14 @@ class PersonaSpec(_Frontmatter):
     paths: Globs = Field(default_factory=list, description="Claude Code or Cline rule: the files it applies to, a "
                          "comma-separated string or a list of globs. They act as trigger-files when the file gives no "
                          "trigger-files.")
+    file_match_pattern: Globs = Field(default_factory=list, alias="fileMatchPattern", description="Kiro steering: "
+                                      "the files it applies to, a glob or a list of globs. They act as trigger-files "
+                                      "when the file gives no trigger-files.")
 
 
 FORMAT_KEYS: tuple[str, ...] = (
     "tools", "model", "color", "license", "compatibility", "allowed-tools", "metadata", "category", "globs",
-    "alwaysApply", "applyTo", "paths",
+    "alwaysApply", "applyTo", "paths", "fileMatchPattern",
 )
 """The keys of the other tools' formats (and `category`), as the file spells them."""
 
@@ -191,7 +194,7 @@ class Persona(BaseModel):
     layer: str = "builtin"
     format: Format = Field(default="persona", description="The file's format: persona (ours, or a Claude Code "
                            "subagent), skill, cursor-rule, copilot-instructions, opencode-agent or rule "
-                           "(Claude Code, Cline or Windsurf).")
+                           "(Claude Code, Cline, Windsurf, Kiro, Continue or Roo Code).")
     kept_keys: dict[str, Any] = Field(default_factory=dict, description="Other tools' keys that mean nothing to "
                                       "persona-mcp, as the file gives them (formats.KEPT_KEYS).")
     all_files: bool = Field(default=False, description="It applies to every file: Copilot instructions with no "
@@ -426,7 +429,7 @@ class PersonaInfo(BaseModel):
     companions: list[str] = Field(default_factory=list)
     format: Format = Field(default="persona", description="The file's format: persona (ours, or a Claude Code "
                            "subagent), skill, cursor-rule, copilot-instructions, opencode-agent or rule "
-                           "(Claude Code, Cline or Windsurf).")
+                           "(Claude Code, Cline, Windsurf, Kiro, Continue or Roo Code).")
     always_apply: bool = Field(default=False, description="Whether it applies to every task: a Cursor rule with "
                                "alwaysApply: true, or a file that applies to every file (applyTo: '**', a rule that "
                                "names no files).")
