@@ -11,9 +11,9 @@
 
 An OpenCode agent is told by its folder or by its keys (`OPENCODE_KEYS`, or `tools` as a mapping of tool names
 to true or false, which becomes the list of the tools set to true). A skill, a Cursor rule, Copilot
-instructions, an OpenCode agent under `.opencode/` or a rule may have no frontmatter at all. `globs`, `applyTo`
-and `paths`, a comma-separated string or a list, become file triggers; `split_globs` reads them. `repair_frontmatter`
-quotes the one-line values that those tools accept and strict YAML refuses.
+instructions, an OpenCode agent under `.opencode/` or a rule may have no frontmatter at all. `globs`, `applyTo`,
+`paths` and `fileMatchPattern`, a comma-separated string or a list, become file triggers; `split_globs` reads them.
+`repair_frontmatter` quotes the one-line values and list items that those tools accept and strict YAML refuses.
 """
 
 from __future__ import annotations
