@@ -73,6 +73,8 @@ def test_a_clone_of_a_project_loads_the_tool_folders_in_its_hidden_folders_and_n
     write(tmp_path, ".claude/rules/api/handlers.md", "---\npaths: src/api/**\n---\nValidate input.\n")
     write(tmp_path, ".clinerules/01-commits.md", "# Commits\n\nKeep them small.\n")
     write(tmp_path, ".clinerules/.notes.md", persona("notes"))
+    write(tmp_path, ".clinerules/workflows/release.md", "# Release\n\n1. Bump the version.\n")  # slash commands
+    write(tmp_path, ".clinerules/hooks/notes.md", "Not a rule.\n")
     write(tmp_path, ".windsurf/rules/migrations.md", "---\ntrigger: glob\nglobs: db/**\n---\nNo locks.\n")
     write(tmp_path, ".windsurf/workflows/deploy.md", persona("deploy-workflow"))
     write(tmp_path, ".kiro/steering/product.md", "# Product\n\nWho the users are.\n")

@@ -41,6 +41,9 @@ MAX_ENTRIES = 100_000
 """The most folder entries looked at in one tree, so a folder that is really a disk is read in bounded time."""
 SKIPPED_FOLDERS = frozenset({"node_modules", "vendor", "__pycache__", "venv", "site-packages", "commands"})
 """Folders of a tree that are not read (hidden folders, whose name starts with a dot, are not read either)."""
+SKIPPED_TOOL_FOLDERS = frozenset({".clinerules/workflows", ".clinerules/hooks"})
+"""Folders in a tool's rules folder that hold no rules: Cline's workflows (slash commands, as `commands` are
+Claude Code's) and hooks."""
 _TOOL_SUBFOLDERS: dict[str, frozenset[str] | None] = {
     hidden: None if hidden in TOOL_FOLDERS else
     frozenset(folder.split("/")[1] for folder in TOOL_FOLDERS if folder.startswith(hidden + "/"))
@@ -205,7 +208,7 @@ class _Walk:
             self.scan.files.append(path)
 
     def subfolder(self, path: Path, info: os.stat_result, depth: int, only: frozenset[str] | None = None) -> None:
-        if path.name in SKIPPED_FOLDERS:
+        if path.name in SKIPPED_FOLDERS or f"{path.parent.name}/{path.name}" in SKIPPED_TOOL_FOLDERS:
             return
         if depth > MAX_DEPTH:
             self.refuse(path, f"not read: the folder is over {MAX_DEPTH} folders deep",
