@@ -490,6 +490,24 @@ def test_a_file_in_a_rules_folder_is_a_rule_scoped_by_its_paths_or_trigger(
     assert persona.spec.description  # its own, or the body's first heading and paragraph
 
 
+@pytest.mark.parametrize(("relative", "text", "message", "hint"), [
+    (".windsurf/rules/style.md", "---\ntrigger: always-on\n---\nx\n", "'always-on' is none of always_on",
+     "write trigger: followed by one of"),
+    (".kiro/steering/style.md", "---\ninclusion: fileMatch\n---\nx\n", "names none",
+     "add the files as fileMatchPattern"),
+    (".windsurf/rules/style.md", "---\ntrigger: glob\n---\nx\n", "names none", "add the files as globs"),
+])
+def test_a_rules_mode_that_its_tool_does_not_know_or_that_names_no_files_is_a_warning_on_its_line(
+        relative: str, text: str, message: str, hint: str) -> None:
+    result = parse_persona(text, relative)
+
+    (persona,) = result.personas  # it still loads, chosen by its description
+    assert not persona.always_apply
+    (warning,) = result.diagnostics
+    assert (warning.severity, warning.line) == ("warning", 2)
+    assert message in warning.message and hint in warning.hint
+
+
 def test_a_continue_rules_display_name_is_its_title_without_a_warning(tmp_path: Path) -> None:
     text = "---\nname: Documentation Standards\nglobs: docs/**/*.md\nregex: '^## '\n---\nUse sentence case.\n"
 

@@ -34,10 +34,23 @@ RULE_FOLDERS = (".claude/rules", ".clinerules", ".cline/rules", ".windsurf/rules
 """Where Claude Code, Cline, Windsurf, Kiro, Continue and Roo Code keep a project's rules: markdown files, with
 frontmatter or none, whose `paths` (Claude Code, Cline), `globs` (Windsurf, Continue) or `fileMatchPattern` (Kiro)
 say which files they apply to. A file under one is a `rule`."""
-RULE_MODES = {"trigger": "always_on", "inclusion": "always"}
-"""A rule's own key for when it applies (Windsurf's `trigger`, Kiro's `inclusion`), and the value of it that makes the
-rule apply to every task. Any other value (`glob`, `fileMatch`, `model_decision`, `manual`) leaves it to its files
-and its description."""
+
+
+@dataclass(frozen=True)
+class RuleMode:
+    """The values of a rule's own key for when it applies, as its tool documents them."""
+
+    everywhere: str  # applies the rule to every task
+    by_files: str  # applies it to the files its `globs_key` names
+    globs_key: str
+    values: tuple[str, ...]  # all of them: the others leave it to be chosen by its description
+
+
+RULE_MODES = {
+    "trigger": RuleMode("always_on", "glob", "globs", ("always_on", "model_decision", "glob", "manual")),  # Windsurf
+    "inclusion": RuleMode("always", "fileMatch", "fileMatchPattern", ("always", "fileMatch", "manual", "auto")),  # Kiro
+}
+"""A rule's own key for when it applies (Windsurf's `trigger`, Kiro's `inclusion`)."""
 # Where other AI coding tools keep their guidance in a project: Claude Code's agents, skills and rules, Cursor's
 # rules and subagents, Copilot's instructions and skills, the Agent Skills folder, OpenCode's agents, and the rules
 # of the tools in RULE_FOLDERS.

@@ -168,6 +168,8 @@ def parse_persona(text: str, path: str, *, layer: str = "builtin", strict: bool 
                    line=line_of("trigger-files", index), fld=f"trigger-files[{index}]")
     # Copilot applies a file with no frontmatter to every file; so does a glob such as `**`.
     all_files = (fmt == "copilot-instructions" and parts is None) or (fmt == "rule" and _rule_everywhere(spec, kept))
+    if fmt == "rule":
+        _check_rule_mode(spec, kept, report, line_of)
     if "trigger_files" not in spec.model_fields_set and _scoped(spec):
         globs = _file_globs(spec, report, line_of)
         all_files = all_files or any(glob in MATCH_ALL for glob in globs)
@@ -228,12 +230,29 @@ def _rule_everywhere(spec: PersonaSpec, kept: dict[str, Any]) -> bool:
     """Whether a rule applies to every task, as its tool reads it: by its own key for that (`RULE_MODES`:
     Windsurf's `trigger: always_on`, Kiro's `inclusion: always`); else, when it names no files (Claude Code,
     Cline, Kiro, Roo Code), unless it says `alwaysApply: false` (Continue: its description decides then)."""
-    for key, everywhere in RULE_MODES.items():
+    for key, mode in RULE_MODES.items():
         if key in kept:
-            return bool(kept[key] == everywhere)
+            return bool(kept[key] == mode.everywhere)
     if "always_apply" in spec.model_fields_set and not spec.always_apply:
         return False
     return not _scoped(spec)
+
+
+def _check_rule_mode(spec: PersonaSpec, kept: dict[str, Any], report: Callable[..., None],
+                     line_of: Callable[..., int | None]) -> None:
+    """Warn when a rule's own key for when it applies has a value its tool does not know (a typo reads as "not
+    always"), or asks for files that the rule does not name."""
+    for key, mode in RULE_MODES.items():
+        if key not in kept:
+            continue
+        value, known = kept[key], ", ".join(mode.values)
+        if value not in mode.values:
+            report(f"{key} {value!r} is none of {known}; the rule is chosen by its files and description",
+                   f"write {key}: followed by one of {known}", line=line_of(key), fld=key, severity="warning")
+        elif value == mode.by_files and not _scoped(spec):
+            report(f"{key}: {value} applies the rule to the files it names, but it names none",
+                   f"add the files as {mode.globs_key}: 'src/**/*.ts' (a glob or a list of them)",
+                   line=line_of(key), fld=key, severity="warning")
 
 
 def _file_globs(spec: PersonaSpec, report: Callable[..., None], line_of: Callable[..., int | None]) -> list[str]:
