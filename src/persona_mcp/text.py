@@ -9,8 +9,9 @@ from functools import lru_cache
 
 # Split "useState" and "HTMLParser", but keep plurals of acronyms ("APIs") whole.
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z]{2,})")
-# Kana and CJK ideographs: scripts written without spaces between words (`_pairs`).
-_UNSPACED = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+# Kana and CJK ideographs, written without spaces between words, and Hangul syllables, whose words take their
+# particles and endings without a space ("로그인이", "로그인을"): read in pairs (`_pairs`).
+_UNSPACED = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
 # A word is a run of letters and digits of any script ("sécurité" once its accents are off, "загрузка"), or a run
 # of a script written without spaces.
 _WORD = re.compile(rf"[{_UNSPACED}]+|[^\W_{_UNSPACED}]+[+#]*")
@@ -174,7 +175,8 @@ def words(text: str, names: AbstractSet[str] = frozenset()) -> list[str]:
 def _pairs(found: list[str]) -> list[str]:
     """The words, with each run of a script written without spaces read as its overlapping pairs of characters
     ("読み込み" -> 読み, み込, 込み): nothing marks where its words end, and most of them are two characters
-    long or made of such pairs, so pairs meet wherever the same words are written."""
+    long or made of such pairs, so pairs meet wherever the same words are written. So is a Korean word, so that
+    "로그인이" and "로그인을" meet in 로그 and 그인."""
     if all(word.isascii() for word in found):
         return found
     out: list[str] = []
