@@ -330,6 +330,7 @@ def test_a_script_written_without_spaces_is_read_in_pairs_of_characters() -> Non
     assert words("読み込みが遅い") == ["読み", "み込", "込み", "みが", "が遅", "遅い"]
     assert words("Reactの画面") == ["react", "の画", "画面"]
     assert words("로그인이 느리다") == ["로그", "그인", "인이", "느리", "리다"]
+    assert "question" in read_request("ログインはどうやって実装しますか\uff1f").shapes  # a full-width "?" asks
     index = SelectionIndex([
         persona("gamen", description="Use this agent when: 画面の表示やコンポーネントの不具合。"),
         persona("deta", description="Use this agent when: データベースのクエリやマイグレーション。"),

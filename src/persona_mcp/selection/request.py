@@ -14,7 +14,7 @@ from functools import cached_property
 
 from persona_mcp.selection import tunables as t
 from persona_mcp.selection.files import FilePath, read_path
-from persona_mcp.text import STOPWORDS, analyse
+from persona_mcp.text import STOPWORDS, analyse, fold
 
 _LEAD_END = re.compile(r"[.!?](?=\s|$)|\n")
 # What a commit subject or a changelog line may open with before its first word of work: a ticket or a
@@ -207,8 +207,9 @@ class Request:
 
 
 def read_request(task: str, files: Iterable[str] = (), names: AbstractSet[str] = frozenset()) -> Request:
-    """Read a task and its files once, for every signal; `names` as for `text.words`."""
-    text = task.strip()
+    """Read a task and its files once, for every signal; `names` as for `text.words`. The task is read without
+    accents and with compatibility forms made plain (`text.fold`): a full-width question mark asks as "?" does."""
+    text = fold(task.strip())
     head = text
     if len(head) > t.READ_CHARS:
         head = head[: t.READ_CHARS].rsplit(None, 1)[0]
