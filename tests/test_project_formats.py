@@ -73,6 +73,7 @@ def test_project_layers_put_the_tool_folders_before_dot_personas(tmp_path: Path)
     assert folders == [tmp_path / ".claude/agents", tmp_path / ".claude/skills", tmp_path / ".cursor/rules",
                        tmp_path / ".cursor/agents", tmp_path / ".github/instructions", tmp_path / ".github/skills",
                        tmp_path / ".agents/skills", tmp_path / ".opencode/agent", tmp_path / ".opencode/agents",
+                       tmp_path / ".gemini/agents",
                        tmp_path / ".claude/rules", tmp_path / ".clinerules", tmp_path / ".cline/rules",
                        tmp_path / ".windsurf/rules", tmp_path / ".kiro/steering", tmp_path / ".continue/rules",
                        tmp_path / ".roo/rules", tmp_path / ".personas"]

@@ -70,6 +70,9 @@ def test_a_clone_of_a_project_loads_the_tool_folders_in_its_hidden_folders_and_n
     write(tmp_path, ".agents/skills/bisect/SKILL.md", skill())
     write(tmp_path, ".opencode/agent/planner.md", "# Planner\n\nPlans the work.\n")
     write(tmp_path, ".cursor/agents/verifier.md", persona("verifier"))
+    write(tmp_path, ".gemini/agents/auditor.md", "---\nname: auditor\ndescription: Audits.\nkind: local\n"
+          "max_turns: 10\n---\nAudit.\n")
+    write(tmp_path, ".gemini/commands/deploy.md", persona("gemini-command"))
     write(tmp_path, ".claude/rules/api/handlers.md", "---\npaths: src/api/**\n---\nValidate input.\n")
     write(tmp_path, ".clinerules/01-commits.md", "# Commits\n\nKeep them small.\n")
     write(tmp_path, ".clinerules/.notes.md", persona("notes"))
@@ -88,7 +91,7 @@ def test_a_clone_of_a_project_loads_the_tool_folders_in_its_hidden_folders_and_n
     result = load_folder(tmp_path, layer="custom")
 
     assert sorted(p.name for p in result.personas) == [
-        "01-commits", "bisect", "early-returns", "handlers", "migrations", "planner", "product", "release",
+        "01-commits", "auditor", "bisect", "early-returns", "handlers", "migrations", "planner", "product", "release",
         "review-checklist", "reviewer", "style", "tests", "triage", "verifier", "writer"]
     assert result.errors == []
 

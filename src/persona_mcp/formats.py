@@ -52,10 +52,11 @@ RULE_MODES = {
 }
 """A rule's own key for when it applies (Windsurf's `trigger`, Kiro's `inclusion`)."""
 # Where other AI coding tools keep their guidance in a project: Claude Code's agents, skills and rules, Cursor's
-# rules and subagents, Copilot's instructions and skills, the Agent Skills folder, OpenCode's agents, and the rules
-# of the tools in RULE_FOLDERS.
+# rules and subagents, Copilot's instructions and skills, the Agent Skills folder, OpenCode's and Gemini CLI's
+# agents, and the rules of the tools in RULE_FOLDERS.
 TOOL_FOLDERS = (".claude/agents", ".claude/skills", ".cursor/rules", ".cursor/agents", ".github/instructions",
-                ".github/skills", ".agents/skills", ".opencode/agent", ".opencode/agents", *RULE_FOLDERS)
+                ".github/skills", ".agents/skills", ".opencode/agent", ".opencode/agents", ".gemini/agents",
+                *RULE_FOLDERS)
 CURSOR_SUFFIX = ".mdc"
 COPILOT_SUFFIX = ".instructions.md"
 MARKDOWN_SUFFIX = ".md"
@@ -79,6 +80,12 @@ KEPT_KEYS: dict[str, str] = {
     "excludeAgent": "Copilot instructions: the Copilot agent that ignores them",
     "readonly": "Cursor subagent: whether it may only read",
     "is_background": "Cursor subagent: whether it runs in the background",
+    "kind": "Gemini CLI subagent: local, or remote (an Agent2Agent server)",
+    "max_turns": "Gemini CLI subagent: the most turns it takes",
+    "timeout_mins": "Gemini CLI subagent: the most minutes it runs",
+    "agent_card_url": "Gemini CLI remote subagent: where its agent card is",
+    "agent_card_json": "Gemini CLI remote subagent: its agent card",
+    "auth": "Gemini CLI remote subagent: how it authenticates",
     "mode": "OpenCode agent: primary, subagent or all",
     "temperature": "OpenCode agent: its sampling temperature",
     "top_p": "OpenCode agent: its nucleus sampling",
