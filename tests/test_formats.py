@@ -549,6 +549,51 @@ def test_a_task_on_a_rules_paths_selects_it(tmp_path: Path) -> None:
     assert [c.name for c in selection.companions] == ["house-style"]
 
 
+COPILOT_AGENT = """\
+---
+name: "Debug Mode Instructions"
+description: "Debug your application to find and fix a bug"
+tools: ['edit/editFiles', 'search', 'execute/runTests']
+model: ['Claude Sonnet 4.5 (copilot)', 'GPT-5 (copilot)']
+handoffs:
+  - label: Review the fix
+    agent: reviewer
+    prompt: Review the change.
+target: vscode
+---
+
+# Debug mode
+
+Reproduce the bug before you change anything.
+"""
+
+
+@pytest.mark.parametrize(("relative", "name"), [
+    ("agents/debug.agent.md", "debug"),
+    (".github/agents/debug.md", "debug"),  # GitHub reads any markdown file in its agents folder
+    ("modes/debug.chatmode.md", "debug"),  # the former name of custom agents
+])
+def test_a_copilot_custom_agent_is_named_by_its_file_and_titled_by_its_name(
+        tmp_path: Path, relative: str, name: str) -> None:
+    result = load_persona_file(write(tmp_path, relative, COPILOT_AGENT))
+
+    assert messages(result) == []
+    (persona,) = result.personas
+    assert (persona.name, persona.title, persona.format) == (name, "Debug Mode Instructions", "copilot-agent")
+    assert persona.spec.description == "Debug your application to find and fix a bug"
+    assert persona.spec.model == ["Claude Sonnet 4.5 (copilot)", "GPT-5 (copilot)"]  # a list, tried in order
+    assert persona.kept_keys["target"] == "vscode" and persona.kept_keys["handoffs"][0]["agent"] == "reviewer"
+
+
+def test_a_copilot_custom_agent_needs_no_frontmatter_and_keeps_a_name_that_is_a_persona_name(tmp_path: Path) -> None:
+    bare = load_persona_file(write(tmp_path, "planner.agent.md", "# Planner\n\nPlans features before coding.\n"))
+    named = load_persona_file(write(tmp_path, "x.agent.md", "---\nname: release-planner\ndescription: d\n---\nx\n"))
+
+    assert [(p.name, p.spec.description) for p in bare.personas] == [("planner", "Planner. Plans features before "
+                                                                                "coding.")]
+    assert [p.name for p in named.personas] == ["release-planner"]
+
+
 def test_a_plain_markdown_file_still_needs_frontmatter_and_a_name(tmp_path: Path) -> None:
     assert "no YAML frontmatter" in messages(load_persona_file(write(tmp_path, "notes.md", COPILOT_BARE)))[0]
     result = load_persona_file(write(tmp_path, "nameless.md", "---\ndescription: d\n---\nbody\n"))

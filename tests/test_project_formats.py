@@ -71,7 +71,8 @@ def test_project_layers_put_the_tool_folders_before_dot_personas(tmp_path: Path)
     folders = [layer.folder for layer in project_layers([tmp_path], formats=True)]
 
     assert folders == [tmp_path / ".claude/agents", tmp_path / ".claude/skills", tmp_path / ".cursor/rules",
-                       tmp_path / ".cursor/agents", tmp_path / ".github/instructions", tmp_path / ".github/skills",
+                       tmp_path / ".cursor/agents", tmp_path / ".github/instructions", tmp_path / ".github/agents",
+                       tmp_path / ".github/chatmodes", tmp_path / ".github/skills",
                        tmp_path / ".agents/skills", tmp_path / ".opencode/agent", tmp_path / ".opencode/agents",
                        tmp_path / ".gemini/agents",
                        tmp_path / ".claude/rules", tmp_path / ".clinerules", tmp_path / ".cline/rules",

@@ -73,6 +73,9 @@ def test_a_clone_of_a_project_loads_the_tool_folders_in_its_hidden_folders_and_n
     write(tmp_path, ".gemini/agents/auditor.md", "---\nname: auditor\ndescription: Audits.\nkind: local\n"
           "max_turns: 10\n---\nAudit.\n")
     write(tmp_path, ".gemini/commands/deploy.md", persona("gemini-command"))
+    write(tmp_path, ".github/agents/planner-x.agent.md", "---\nname: Feature Planner\ndescription: Plans.\n---\nx\n")
+    write(tmp_path, ".github/chatmodes/tutor.chatmode.md", "---\ndescription: Teaches.\n---\nExplain.\n")
+    write(tmp_path, ".github/prompts/release.prompt.md", persona("release-prompt"))  # prompt files, not agents
     write(tmp_path, ".claude/rules/api/handlers.md", "---\npaths: src/api/**\n---\nValidate input.\n")
     write(tmp_path, ".clinerules/01-commits.md", "# Commits\n\nKeep them small.\n")
     write(tmp_path, ".clinerules/.notes.md", persona("notes"))
@@ -91,8 +94,8 @@ def test_a_clone_of_a_project_loads_the_tool_folders_in_its_hidden_folders_and_n
     result = load_folder(tmp_path, layer="custom")
 
     assert sorted(p.name for p in result.personas) == [
-        "01-commits", "auditor", "bisect", "early-returns", "handlers", "migrations", "planner", "product", "release",
-        "review-checklist", "reviewer", "style", "tests", "triage", "verifier", "writer"]
+        "01-commits", "auditor", "bisect", "early-returns", "handlers", "migrations", "planner", "planner-x", "product",
+        "release", "review-checklist", "reviewer", "style", "tests", "triage", "tutor", "verifier", "writer"]
     assert result.errors == []
 
 

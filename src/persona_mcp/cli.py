@@ -66,8 +66,9 @@ def _common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
                         help="treat warnings in persona files (unknown keys, empty bodies) as errors")
     parser.add_argument("--project-formats", action="store_true", default=argparse.SUPPRESS if suppress else False,
                         help="also read other tools' folders (.claude/agents, skills and rules, .cursor/rules and "
-                        "agents, .github/instructions and skills, .agents/skills, .opencode/agent(s), .gemini/agents, "
-                        ".clinerules, .cline/rules, .windsurf/rules, .kiro/steering, .continue/rules, .roo/rules) "
+                        "agents, .github/instructions, agents, chatmodes and skills, .agents/skills, "
+                        ".opencode/agent(s), .gemini/agents, .clinerules, .cline/rules, .windsurf/rules, "
+                        ".kiro/steering, .continue/rules, .roo/rules) "
                         f"under the host's workspace roots (or set {ENV_PROJECT_FORMATS}=1)")
     parser.add_argument("--log-level", choices=["DEBUG", "INFO", "WARNING", "ERROR"], default=default,
                         help="log level on stderr (default WARNING)")

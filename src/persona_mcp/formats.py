@@ -6,6 +6,7 @@
 | `skill` | `<name>/SKILL.md` (Agent Skills) | the folder's name | the body's first paragraph |
 | `cursor-rule` | `*.mdc` (Cursor rules) | the file name without `.mdc` | the body's first paragraph |
 | `copilot-instructions` | `*.instructions.md` | the file name without `.instructions.md` | the body's first paragraph |
+| `copilot-agent` | `*.agent.md`, `*.chatmode.md`, `.github/agents/*.md` | the file name, less those | first paragraph |
 | `opencode-agent` | `.opencode/agents/*.md`, or OpenCode's keys | the file name without `.md` | the first paragraph |
 | `rule` | `*.md` in `RULE_FOLDERS` (Claude Code, Cline, Kiro...) | the file name without `.md` | the first paragraph |
 
@@ -26,7 +27,7 @@ from typing import Any, Literal
 
 from persona_mcp.markdown import prose_lines
 
-Format = Literal["persona", "skill", "cursor-rule", "copilot-instructions", "opencode-agent", "rule"]
+Format = Literal["persona", "skill", "cursor-rule", "copilot-instructions", "copilot-agent", "opencode-agent", "rule"]
 
 SKILL_FILE = "SKILL.md"
 RULE_FOLDERS = (".claude/rules", ".clinerules", ".cline/rules", ".windsurf/rules", ".kiro/steering", ".continue/rules",
@@ -52,13 +53,14 @@ RULE_MODES = {
 }
 """A rule's own key for when it applies (Windsurf's `trigger`, Kiro's `inclusion`)."""
 # Where other AI coding tools keep their guidance in a project: Claude Code's agents, skills and rules, Cursor's
-# rules and subagents, Copilot's instructions and skills, the Agent Skills folder, OpenCode's and Gemini CLI's
-# agents, and the rules of the tools in RULE_FOLDERS.
+# rules and subagents, Copilot's instructions, custom agents (and their former chat modes) and skills, the Agent
+# Skills folder, OpenCode's and Gemini CLI's agents, and the rules of the tools in RULE_FOLDERS.
 TOOL_FOLDERS = (".claude/agents", ".claude/skills", ".cursor/rules", ".cursor/agents", ".github/instructions",
-                ".github/skills", ".agents/skills", ".opencode/agent", ".opencode/agents", ".gemini/agents",
-                *RULE_FOLDERS)
+                ".github/agents", ".github/chatmodes", ".github/skills", ".agents/skills", ".opencode/agent",
+                ".opencode/agents", ".gemini/agents", *RULE_FOLDERS)
 CURSOR_SUFFIX = ".mdc"
 COPILOT_SUFFIX = ".instructions.md"
+COPILOT_AGENT_SUFFIXES = (".agent.md", ".chatmode.md")  # custom agents of VS Code and Copilot, and their former name
 MARKDOWN_SUFFIX = ".md"
 KEPT_KEYS: dict[str, str] = {
     "disallowedTools": "Claude Code subagent: tools it may not use",
@@ -78,6 +80,12 @@ KEPT_KEYS: dict[str, str] = {
     "agent": "Claude Code skill: the subagent it runs in",
     "version": "a version some skills and agents give",
     "excludeAgent": "Copilot instructions: the Copilot agent that ignores them",
+    "agents": "Copilot custom agent: the subagents it may call",
+    "handoffs": "Copilot custom agent: the agents it hands its work on to",
+    "target": "Copilot custom agent: where it runs (vscode or github-copilot)",
+    "mcp-servers": "Copilot custom agent: MCP servers it may use",
+    "infer": "Copilot custom agent: whether Copilot may choose it by itself",
+    "user-invokable": "Copilot custom agent: whether it shows in the agent picker",
     "readonly": "Cursor subagent: whether it may only read",
     "is_background": "Cursor subagent: whether it runs in the background",
     "kind": "Gemini CLI subagent: local, or remote (an Agent2Agent server)",
@@ -127,6 +135,8 @@ def file_format(path: str | PurePath) -> Format:
     if name.endswith(COPILOT_SUFFIX):
         return "copilot-instructions"
     folders = "/" + "/".join(PurePath(path).parts[:-1]) + "/"
+    if name.endswith(COPILOT_AGENT_SUFFIXES) or "/.github/agents/" in folders:
+        return "copilot-agent"
     if any(f"/.opencode/{folder}/" in folders for folder in OPENCODE_FOLDERS):
         return "opencode-agent"
     if any(f"/{folder}/" in folders for folder in RULE_FOLDERS):
@@ -168,6 +178,9 @@ def default_name(path: str | PurePath, fmt: Format) -> str | None:
         stem = pure.name[: -len(CURSOR_SUFFIX)]
     elif fmt == "copilot-instructions":
         stem = pure.name[: -len(COPILOT_SUFFIX)]
+    elif fmt == "copilot-agent":
+        stem = next((pure.name[: -len(suffix)] for suffix in COPILOT_AGENT_SUFFIXES if pure.name.endswith(suffix)),
+                    pure.name.removesuffix(MARKDOWN_SUFFIX))
     elif fmt in ("opencode-agent", "rule"):
         stem = pure.name.removesuffix(MARKDOWN_SUFFIX)
     else:

@@ -142,6 +142,8 @@ def parse_persona(text: str, path: str, *, layer: str = "builtin", strict: bool 
                 report(f"unknown field {key!r}", _suggest(str(key), allowed), line=line_of(parent, key),
                        fld=f"{parent}.{key}", severity="warning")
                 nested.pop(key)
+    if fmt == "copilot-agent":
+        _name_as_title(data)
     _fill_in(data, fmt, path, body)
     read_as = _display_name(data)
     if read_as and fmt != "rule":  # a rule's name is a display name in its own format (Continue's)
@@ -201,6 +203,15 @@ def _display_name(data: dict[str, Any]) -> str | None:
     data["name"] = read_as
     data.setdefault("title", name.strip()[:120])
     return name
+
+
+def _name_as_title(data: dict[str, Any]) -> None:
+    """A Copilot custom agent's `name` is what its picker shows ("Debug Mode Instructions", "CSharpExpert"); the
+    agent is its file. A name that is not a persona name becomes the title, and the file names the persona."""
+    name = data.get("name")
+    if isinstance(name, str) and not re.fullmatch(NAME_PATTERN, name.strip()):
+        data.setdefault("title", name.strip()[:120])
+        del data["name"]
 
 
 def _fill_in(data: dict[str, Any], fmt: Format, path: str, body: str) -> None:

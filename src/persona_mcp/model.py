@@ -141,8 +141,9 @@ class PersonaSpec(_Frontmatter):
     tools: Tools = Field(default=None, description="Claude Code subagent: the tools it may use, a comma-separated "
                          "string or a list; an OpenCode agent's mapping of tools to true or false is read as the list "
                          "of those set to true (kept and shown; selection does not use it).")
-    model: Label | None = Field(default=None, description="Claude Code subagent: the model it runs on (kept and "
-                                "shown).")
+    model: Label | list[Label] | None = Field(default=None, description="Claude Code subagent: the model it runs "
+                                              "on; a Copilot custom agent's may be a list, tried in order (kept and "
+                                              "shown).")
     color: Label | None = Field(default=None, description="Claude Code subagent: its colour in the interface (kept "
                                 "and shown).")
     license: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] | None = Field(
@@ -193,7 +194,7 @@ class Persona(BaseModel):
     path: Path | None = None
     layer: str = "builtin"
     format: Format = Field(default="persona", description="The file's format: persona (ours, or a Claude Code "
-                           "subagent), skill, cursor-rule, copilot-instructions, opencode-agent or rule "
+                           "subagent), skill, cursor-rule, copilot-instructions, copilot-agent, opencode-agent or rule "
                            "(Claude Code, Cline, Windsurf, Kiro, Continue or Roo Code).")
     kept_keys: dict[str, Any] = Field(default_factory=dict, description="Other tools' keys that mean nothing to "
                                       "persona-mcp, as the file gives them (formats.KEPT_KEYS).")
@@ -428,7 +429,7 @@ class PersonaInfo(BaseModel):
     mcp_preference: McpPreference = Field(default_factory=McpPreference)
     companions: list[str] = Field(default_factory=list)
     format: Format = Field(default="persona", description="The file's format: persona (ours, or a Claude Code "
-                           "subagent), skill, cursor-rule, copilot-instructions, opencode-agent or rule "
+                           "subagent), skill, cursor-rule, copilot-instructions, copilot-agent, opencode-agent or rule "
                            "(Claude Code, Cline, Windsurf, Kiro, Continue or Roo Code).")
     always_apply: bool = Field(default=False, description="Whether it applies to every task: a Cursor rule with "
                                "alwaysApply: true, or a file that applies to every file (applyTo: '**', a rule that "
