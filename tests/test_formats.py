@@ -254,12 +254,14 @@ def test_a_heading_inside_a_code_example_is_not_the_title(tmp_path: Path, capsys
           "## Patterns\n\n```python\n# Shipping constants\nRATE = 0.75\n```\n\n# Refactoring guide\n\nx\n")
     write(tmp_path, "plain.md", "---\nname: plain-helper\ndescription: d\n---\n```sh\n# run it\n```\n")
     write(tmp_path, "summary.md", "---\nname: work-summary\ndescription: d\n---\n# Purpose\n\nSum up.\n")
+    write(tmp_path, "docker.md", "---\nname: docker-helper\ndescription: d\n---\n# Persona & Expertise\n\nShip.\n")
 
     assert main(["--no-builtin", "--no-user", "--personas", str(tmp_path), "list"]) == 0
 
     out = capsys.readouterr().out
     assert "Refactoring guide" in out and "Plain Helper" in out and "Work Summary" in out  # "Purpose" names a part
     assert "Shipping constants" not in out and "run it" not in out and "Purpose" not in out
+    assert "Docker Helper" in out and "Persona & Expertise" not in out
 
 
 def test_a_title_with_control_characters_is_printed_escaped(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

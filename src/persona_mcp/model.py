@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import re
 import unicodedata
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -243,9 +244,13 @@ class Persona(BaseModel):
         return _summary(self.body, tuple(self.spec.priority_hierarchy))
 
 
-# First headings that name a part of the text, not the persona ("# Purpose", then "## Instructions").
-_SECTION_HEADINGS = frozenset({"purpose", "overview", "introduction", "instructions", "role", "description",
-                               "summary", "usage", "context", "goal", "goals", "about"})
+# First headings that name a part of the text, not the persona ("# Purpose", "# Persona & Expertise", then
+# "## Instructions"): made only of these words (and "and", "&", "your", "the").
+_SECTION_WORDS = frozenset({"purpose", "overview", "introduction", "instructions", "role", "description", "summary",
+                            "usage", "context", "goal", "goals", "about", "persona", "expertise", "identity",
+                            "mission", "responsibilities", "capabilities", "objective", "objectives", "scope",
+                            "profile", "background"})
+_SECTION_FILLER = frozenset({"and", "&", "your", "the", "of"})
 
 
 def _title(title: str | None, body: str, short: str) -> str:
@@ -255,7 +260,8 @@ def _title(title: str | None, body: str, short: str) -> str:
         if line.startswith("# "):
             heading = line[2:].strip()
             heading = heading.split(":", 1)[1].strip() if heading.lower().startswith("persona:") else heading
-            if heading.lower().rstrip(".:") in _SECTION_HEADINGS:
+            words = [word for word in re.findall(r"[\w&]+", heading.lower()) if word not in _SECTION_FILLER]
+            if words and all(word in _SECTION_WORDS for word in words):
                 break
             return printable(heading)
     return short.replace("-", " ").title()
