@@ -587,6 +587,17 @@ def test_a_copilot_custom_agent_is_named_by_its_file_and_titled_by_its_name(
     assert persona.kept_keys["target"] == "vscode" and persona.kept_keys["handoffs"][0]["agent"] == "reviewer"
 
 
+def test_the_instructions_of_a_mode_instructions_title_are_not_documentation_work(tmp_path: Path) -> None:
+    write(tmp_path, "debug.agent.md", COPILOT_AGENT)
+    write(tmp_path, "tech-writer.agent.md", "---\nname: Tech Writer\ndescription: Writes and edits technical "
+          "documentation.\n---\nWrite plainly.\n")
+
+    index = Catalog.load([Layer("custom", tmp_path)]).index
+
+    assert select(index, "Write a README section about configuration", []).persona == "tech-writer"
+    assert select(index, "The app crashes with a null pointer when saving", []).persona == "debug"
+
+
 def test_a_copilot_custom_agent_needs_no_frontmatter_and_keeps_a_name_that_is_a_persona_name(tmp_path: Path) -> None:
     bare = load_persona_file(write(tmp_path, "planner.agent.md", "# Planner\n\nPlans features before coding.\n"))
     named = load_persona_file(write(tmp_path, "x.agent.md", "---\nname: release-planner\ndescription: d\n---\nx\n"))

@@ -52,11 +52,13 @@ PROSE_FILLER = frozenset({
     "solutions", "capability", "capabilities", "area", "areas", "feature", "features", "within",
     "without", "toward", "towards", "around", "throughout", "involving", "involves", "involve", "whether",
 })
-# Words of a persona's name that say what it is, not what it works on: "performance-engineer".
+# Words of a persona's name that say what it is, not what it works on: "performance-engineer", and what its file is:
+# the "instructions" of "Debug Mode Instructions" (Copilot's custom agents) are not documentation work.
 ROLE_WORDS = frozenset({
     "engineer", "developer", "dev", "expert", "specialist", "pro", "agent", "assistant", "persona", "senior",
     "lead", "master", "guru", "helper", "bot", "wizard", "consultant", "professional", "skill", "rule", "rules",
     "hunter", "fixer", "builder", "crafter", "craftsman", "artisan", "wrangler", "whisperer", "ninja", "steward",
+    "instructions", "instruction",
 })
 # Last words of a name that say who checks the words before them, or that they are checked:
 # "architect-reviewer" and "architect-review" are about architecture, so their head is "architect".
