@@ -76,6 +76,7 @@ def test_a_clone_of_a_project_loads_the_tool_folders_in_its_hidden_folders_and_n
     write(tmp_path, ".github/agents/planner-x.agent.md", "---\nname: Feature Planner\ndescription: Plans.\n---\nx\n")
     write(tmp_path, ".github/chatmodes/tutor.chatmode.md", "---\ndescription: Teaches.\n---\nExplain.\n")
     write(tmp_path, ".github/prompts/release.prompt.md", persona("release-prompt"))  # prompt files, not agents
+    write(tmp_path, "docs/agents/ship.prompt.md", "---\ndescription: Ship it.\nmode: agent\n---\nShip.\n")
     write(tmp_path, ".claude/rules/api/handlers.md", "---\npaths: src/api/**\n---\nValidate input.\n")
     write(tmp_path, ".clinerules/01-commits.md", "# Commits\n\nKeep them small.\n")
     write(tmp_path, ".clinerules/.notes.md", persona("notes"))

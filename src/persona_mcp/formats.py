@@ -61,6 +61,7 @@ TOOL_FOLDERS = (".claude/agents", ".claude/skills", ".cursor/rules", ".cursor/ag
 CURSOR_SUFFIX = ".mdc"
 COPILOT_SUFFIX = ".instructions.md"
 COPILOT_AGENT_SUFFIXES = (".agent.md", ".chatmode.md")  # custom agents of VS Code and Copilot, and their former name
+PROMPT_FILE_SUFFIX = ".prompt.md"  # Copilot's prompt files: slash commands, as Claude Code's `commands` are
 MARKDOWN_SUFFIX = ".md"
 KEPT_KEYS: dict[str, str] = {
     "disallowedTools": "Claude Code subagent: tools it may not use",
@@ -155,11 +156,12 @@ def content_format(fmt: Format, data: dict[str, Any]) -> Format:
 
 
 def is_guidance_file(name: str) -> bool:
-    """Whether a file name is one persona-mcp reads: `*.md` or `*.mdc`, but not `README.md` or `README.*.md`."""
+    """Whether a file name is one persona-mcp reads: `*.md` or `*.mdc`, but not `README.md`, `README.*.md` or a
+    Copilot prompt file (`*.prompt.md`, a slash command)."""
     lower = name.lower()
     if lower.endswith(CURSOR_SUFFIX):
         return True
-    if not lower.endswith(MARKDOWN_SUFFIX):
+    if not lower.endswith(MARKDOWN_SUFFIX) or lower.endswith(PROMPT_FILE_SUFFIX):
         return False
     return not (lower == "readme.md" or lower.startswith("readme."))
 
