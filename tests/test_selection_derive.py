@@ -196,6 +196,14 @@ def test_a_checker_word_after_the_head_names_how_not_what() -> None:
     assert review["architecture"][0] == reviewer["architecture"][0] == 1.0
 
 
+def test_a_checker_word_after_one_of_its_own_tools_names_what_the_persona_does() -> None:
+    # pytest-tester tests with pytest, a testing tool: it is a tester; security-tester tests security.
+    with_tool = Deriver(LEXICON).derive(agent("pytest-tester", "Writes tests.")).entries
+    of_domain = Deriver(LEXICON).derive(agent("security-tester", "Checks defences.")).entries
+    assert with_tool["testing"][0] == with_tool["pytest"][0]
+    assert of_domain["testing"][0] < of_domain["security"][0]
+
+
 def test_the_personas_of_a_catalog_share_the_terms_and_globs_they_write_alike() -> None:
     extra = "trigger-keywords: [widget smithing]\ntrigger-files: ['**/widgets/**']\n"
     index = SelectionIndex([agent("smith-a", "Makes widgets.", extra=extra),

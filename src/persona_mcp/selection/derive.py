@@ -285,7 +285,8 @@ class Deriver:
         its "tester" does not also name testing); the last word of a run may be a role form of a term.
         The name's last word is its head: what comes before it only qualifies it ("ab-test-analysis"
         analyses, it does not test), so an entry named only before the head counts `MODIFIER_SHARE`, and
-        so does one named only by a checker word after it (accessibility-tester tests accessibility).
+        so does one named only by a checker word after it (accessibility-tester tests accessibility), unless
+        the head names one of that entry's own tools (playwright-tester is a tester).
         """
         tables = self.tables
         found: dict[str, tuple[float, str]] = {}
@@ -296,6 +297,8 @@ class Deriver:
         head_at = head_index(name_words)
         covered: set[int] = set()
         spans = 0
+        at_head: set[str] = set()  # the entries the head names
+        checked: set[str] = set()  # the entries a checker word after the head names ("tester" of api-tester)
         for length in range(min(len(stems), 4), 0, -1):
             for start in range(len(stems) - length + 1):
                 span = range(start, start + length)
@@ -318,10 +321,16 @@ class Deriver:
                         covered.update(span)
                         spans += 1
                         share = 1.0 if start <= head_at < start + length else t.MODIFIER_SHARE
+                        (at_head if share == 1.0 else checked if start > head_at else set()).update(names)
                         for name in names:
                             if share > found.get(name, (0.0, ""))[0]:
                                 found[name] = (share, " ".join(name_words[start:start + length]))
                         break
+        # A checker word names what the persona does when the head names one of its tools: playwright-tester tests
+        # with Playwright (a testing tool), where api-tester tests an API.
+        for name in checked:
+            if any(name in tables.parents.get(entry, ()) for entry in at_head):
+                found[name] = (1.0, found[name][1])
         unnamed = sum(1 for at, word in enumerate(name_words) if at not in covered and at <= head_at
                       and len(word) > 1 and word.isalpha() and word not in STOPWORDS)
         return found, max(0, spans - len(found)) + unnamed
