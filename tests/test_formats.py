@@ -477,8 +477,14 @@ def test_a_file_in_an_opencode_agent_folder_is_an_opencode_agent(tmp_path: Path,
      ["src/api/**"], False),
     (".continue/rules/handlers.md", "---\nname: handlers\ndescription: API handlers.\nalwaysApply: false\n---\n"
      "Validate input.\n", [], False),
-    # Roo Code: plain markdown, applied to everything.
+    # Roo Code and Amazon Q: plain markdown, applied to everything.
     (".roo/rules/handlers.md", "Validate input.\n", [], True),
+    (".amazonq/rules/handlers.md", "Validate input.\n", [], True),
+    # Augment: `type` says when, and a rule that does not say is attached only when asked for.
+    (".augment/rules/api/handlers.md", "Validate input.\n", [], False),
+    (".augment/rules/handlers.md", "---\ntype: always_apply\n---\nValidate input.\n", [], True),
+    (".augment/rules/handlers.md", "---\ntype: agent_requested\ndescription: API handlers.\n---\nValidate.\n", [],
+     False),
 ])
 def test_a_file_in_a_rules_folder_is_a_rule_scoped_by_its_paths_or_trigger(
         tmp_path: Path, relative: str, text: str, globs: list[str], always: bool) -> None:
@@ -498,6 +504,8 @@ def test_a_file_in_a_rules_folder_is_a_rule_scoped_by_its_paths_or_trigger(
     (".kiro/steering/style.md", "---\ninclusion: fileMatch\n---\nx\n", "names none",
      "add the files as fileMatchPattern"),
     (".windsurf/rules/style.md", "---\ntrigger: glob\n---\nx\n", "names none", "add the files as globs"),
+    (".augment/rules/style.md", "---\ntype: always\n---\nx\n", "'always' is none of always_apply",
+     "write type: followed by one of"),
 ])
 def test_a_rules_mode_that_its_tool_does_not_know_or_that_names_no_files_is_a_warning_on_its_line(
         relative: str, text: str, message: str, hint: str) -> None:

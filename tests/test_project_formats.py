@@ -77,7 +77,8 @@ def test_project_layers_put_the_tool_folders_before_dot_personas(tmp_path: Path)
                        tmp_path / ".gemini/agents",
                        tmp_path / ".claude/rules", tmp_path / ".clinerules", tmp_path / ".cline/rules",
                        tmp_path / ".windsurf/rules", tmp_path / ".kiro/steering", tmp_path / ".continue/rules",
-                       tmp_path / ".roo/rules", tmp_path / ".personas"]
+                       tmp_path / ".roo/rules", tmp_path / ".amazonq/rules", tmp_path / ".augment/rules",
+                       tmp_path / ".personas"]
     assert [layer.folder for layer in project_layers([tmp_path])] == [tmp_path / ".personas"]
 
 

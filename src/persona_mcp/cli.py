@@ -68,7 +68,7 @@ def _common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
                         help="also read other tools' folders (.claude/agents, skills and rules, .cursor/rules and "
                         "agents, .github/instructions, agents, chatmodes and skills, .agents/skills, "
                         ".opencode/agent(s), .gemini/agents, .clinerules, .cline/rules, .windsurf/rules, "
-                        ".kiro/steering, .continue/rules, .roo/rules) "
+                        ".kiro/steering, .continue/rules, .roo/rules, .amazonq/rules, .augment/rules) "
                         f"under the host's workspace roots (or set {ENV_PROJECT_FORMATS}=1)")
     parser.add_argument("--log-level", choices=["DEBUG", "INFO", "WARNING", "ERROR"], default=default,
                         help="log level on stderr (default WARNING)")

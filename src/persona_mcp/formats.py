@@ -31,27 +31,35 @@ Format = Literal["persona", "skill", "cursor-rule", "copilot-instructions", "cop
 
 SKILL_FILE = "SKILL.md"
 RULE_FOLDERS = (".claude/rules", ".clinerules", ".cline/rules", ".windsurf/rules", ".kiro/steering", ".continue/rules",
-                ".roo/rules")
-"""Where Claude Code, Cline, Windsurf, Kiro, Continue and Roo Code keep a project's rules: markdown files, with
-frontmatter or none, whose `paths` (Claude Code, Cline), `globs` (Windsurf, Continue) or `fileMatchPattern` (Kiro)
-say which files they apply to. A file under one is a `rule`."""
+                ".roo/rules", ".amazonq/rules", ".augment/rules")
+"""Where Claude Code, Cline, Windsurf, Kiro, Continue, Roo Code, Amazon Q and Augment keep a project's rules:
+markdown files, with frontmatter or none, whose `paths` (Claude Code, Cline), `globs` (Windsurf, Continue) or
+`fileMatchPattern` (Kiro) say which files they apply to. A file under one is a `rule`."""
 
 
 @dataclass(frozen=True)
 class RuleMode:
-    """The values of a rule's own key for when it applies, as its tool documents them."""
+    """How one tool's rules say when they apply: a key of their own, with the values the tool documents."""
 
-    everywhere: str  # applies the rule to every task
-    by_files: str  # applies it to the files its `globs_key` names
+    key: str
+    everywhere: str  # the value that applies the rule to every task
+    by_files: str | None  # the value that applies it to the files its `globs_key` names (None: the tool has none)
     globs_key: str
     values: tuple[str, ...]  # all of them: the others leave it to be chosen by its description
+    default_everywhere: bool = True  # without the key, a rule that names no files applies to every task
 
 
 RULE_MODES = {
-    "trigger": RuleMode("always_on", "glob", "globs", ("always_on", "model_decision", "glob", "manual")),  # Windsurf
-    "inclusion": RuleMode("always", "fileMatch", "fileMatchPattern", ("always", "fileMatch", "manual", "auto")),  # Kiro
+    ".windsurf/rules": RuleMode("trigger", "always_on", "glob", "globs", ("always_on", "model_decision", "glob",
+                                                                           "manual")),
+    ".kiro/steering": RuleMode("inclusion", "always", "fileMatch", "fileMatchPattern", ("always", "fileMatch",
+                                                                                         "manual", "auto")),
+    # Augment attaches a project's rule only when asked, unless its `type` says always.
+    ".augment/rules": RuleMode("type", "always_apply", None, "", ("always_apply", "agent_requested", "manual"),
+                               default_everywhere=False),
 }
-"""A rule's own key for when it applies (Windsurf's `trigger`, Kiro's `inclusion`)."""
+"""The rules folders whose tools say when a rule applies in a key of their own (Windsurf's `trigger`, Kiro's
+`inclusion`, Augment's `type`); the others' rules apply by their files, or everywhere when they name none."""
 # Where other AI coding tools keep their guidance in a project: Claude Code's agents, skills and rules, Cursor's
 # rules and subagents, Copilot's instructions, custom agents (and their former chat modes) and skills, the Agent
 # Skills folder, OpenCode's and Gemini CLI's agents, and the rules of the tools in RULE_FOLDERS.
@@ -108,6 +116,8 @@ KEPT_KEYS: dict[str, str] = {
     "trigger": "Windsurf rule: when it applies (always_on, model_decision, glob or manual); always_on makes it "
                "always apply",
     "inclusion": "Kiro steering: when it applies (always, fileMatch, manual or auto); always makes it always apply",
+    "type": "Augment rule: when it applies (always_apply, agent_requested or manual); always_apply makes it always "
+            "apply",
     "regex": "Continue rule: patterns of file content it applies to",
     "schema": "Continue rule: the version of its format",
 }
@@ -140,9 +150,15 @@ def file_format(path: str | PurePath) -> Format:
         return "copilot-agent"
     if any(f"/.opencode/{folder}/" in folders for folder in OPENCODE_FOLDERS):
         return "opencode-agent"
-    if any(f"/{folder}/" in folders for folder in RULE_FOLDERS):
+    if rule_folder(path) is not None:
         return "rule"
     return "persona"
+
+
+def rule_folder(path: str | PurePath) -> str | None:
+    """The rules folder (`RULE_FOLDERS`) a file lies under, at any depth, or None."""
+    folders = "/" + "/".join(PurePath(path).parts[:-1]) + "/"
+    return next((folder for folder in RULE_FOLDERS if f"/{folder}/" in folders), None)
 
 
 def content_format(fmt: Format, data: dict[str, Any]) -> Format:

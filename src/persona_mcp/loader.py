@@ -21,12 +21,14 @@ from persona_mcp.formats import (
     MATCH_ALL,
     RULE_MODES,
     Format,
+    RuleMode,
     as_name,
     content_format,
     default_name,
     derive_description,
     file_format,
     needs_frontmatter,
+    rule_folder,
 )
 from persona_mcp.frontmatter import MAX_YAML_VALUES as MAX_YAML_VALUES  # re-exported: tests and callers use it
 from persona_mcp.frontmatter import Problem, node_at, read_frontmatter
@@ -169,9 +171,11 @@ def parse_persona(text: str, path: str, *, layer: str = "builtin", strict: bool 
             report(f"bad glob {glob!r}: {glob_error}", "write a gitignore-style pattern such as '**/api/**' or '*.tf'",
                    line=line_of("trigger-files", index), fld=f"trigger-files[{index}]")
     # Copilot applies a file with no frontmatter to every file; so does a glob such as `**`.
-    all_files = (fmt == "copilot-instructions" and parts is None) or (fmt == "rule" and _rule_everywhere(spec, kept))
+    all_files = fmt == "copilot-instructions" and parts is None
     if fmt == "rule":
-        _check_rule_mode(spec, kept, report, line_of)
+        mode = RULE_MODES.get(rule_folder(path) or "")
+        all_files = _rule_everywhere(spec, kept, mode)
+        _check_rule_mode(spec, kept, mode, report, line_of)
     if "trigger_files" not in spec.model_fields_set and _scoped(spec):
         globs = _file_globs(spec, report, line_of)
         all_files = all_files or any(glob in MATCH_ALL for glob in globs)
@@ -237,33 +241,32 @@ def _scoped(spec: PersonaSpec) -> bool:
     return bool(spec.globs or spec.apply_to or spec.paths or spec.file_match_pattern)
 
 
-def _rule_everywhere(spec: PersonaSpec, kept: dict[str, Any]) -> bool:
-    """Whether a rule applies to every task, as its tool reads it: by its own key for that (`RULE_MODES`:
-    Windsurf's `trigger: always_on`, Kiro's `inclusion: always`); else, when it names no files (Claude Code,
-    Cline, Kiro, Roo Code), unless it says `alwaysApply: false` (Continue: its description decides then)."""
-    for key, mode in RULE_MODES.items():
-        if key in kept:
-            return bool(kept[key] == mode.everywhere)
+def _rule_everywhere(spec: PersonaSpec, kept: dict[str, Any], mode: RuleMode | None) -> bool:
+    """Whether a rule applies to every task, as its tool reads it: by the tool's own key for that (`RULE_MODES`:
+    Windsurf's `trigger: always_on`, Kiro's `inclusion: always`, Augment's `type: always_apply`); else when it
+    names no files (Claude Code, Cline, Kiro, Roo Code, Amazon Q), unless it says `alwaysApply: false` (Continue)
+    or its tool attaches such a rule only when asked (Augment): its description decides then."""
+    if mode is not None and mode.key in kept:
+        return bool(kept[mode.key] == mode.everywhere)
     if "always_apply" in spec.model_fields_set and not spec.always_apply:
         return False
-    return not _scoped(spec)
+    return (mode is None or mode.default_everywhere) and not _scoped(spec)
 
 
-def _check_rule_mode(spec: PersonaSpec, kept: dict[str, Any], report: Callable[..., None],
+def _check_rule_mode(spec: PersonaSpec, kept: dict[str, Any], mode: RuleMode | None, report: Callable[..., None],
                      line_of: Callable[..., int | None]) -> None:
     """Warn when a rule's own key for when it applies has a value its tool does not know (a typo reads as "not
     always"), or asks for files that the rule does not name."""
-    for key, mode in RULE_MODES.items():
-        if key not in kept:
-            continue
-        value, known = kept[key], ", ".join(mode.values)
-        if value not in mode.values:
-            report(f"{key} {value!r} is none of {known}; the rule is chosen by its files and description",
-                   f"write {key}: followed by one of {known}", line=line_of(key), fld=key, severity="warning")
-        elif value == mode.by_files and not _scoped(spec):
-            report(f"{key}: {value} applies the rule to the files it names, but it names none",
-                   f"add the files as {mode.globs_key}: 'src/**/*.ts' (a glob or a list of them)",
-                   line=line_of(key), fld=key, severity="warning")
+    if mode is None or mode.key not in kept:
+        return
+    key, value, known = mode.key, kept[mode.key], ", ".join(mode.values)
+    if value not in mode.values:
+        report(f"{key} {value!r} is none of {known}; the rule is chosen by its files and description",
+               f"write {key}: followed by one of {known}", line=line_of(key), fld=key, severity="warning")
+    elif value == mode.by_files and not _scoped(spec):
+        report(f"{key}: {value} applies the rule to the files it names, but it names none",
+               f"add the files as {mode.globs_key}: 'src/**/*.ts' (a glob or a list of them)",
+               line=line_of(key), fld=key, severity="warning")
 
 
 def _file_globs(spec: PersonaSpec, report: Callable[..., None], line_of: Callable[..., int | None]) -> list[str]:

@@ -196,7 +196,7 @@ class Persona(BaseModel):
     layer: str = "builtin"
     format: Format = Field(default="persona", description="The file's format: persona (ours, or a Claude Code "
                            "subagent), skill, cursor-rule, copilot-instructions, copilot-agent, opencode-agent or rule "
-                           "(Claude Code, Cline, Windsurf, Kiro, Continue or Roo Code).")
+                           "(Claude Code, Cline, Windsurf, Kiro, Continue, Roo Code, Amazon Q or Augment).")
     kept_keys: dict[str, Any] = Field(default_factory=dict, description="Other tools' keys that mean nothing to "
                                       "persona-mcp, as the file gives them (formats.KEPT_KEYS).")
     all_files: bool = Field(default=False, description="It applies to every file: Copilot instructions with no "
@@ -436,7 +436,7 @@ class PersonaInfo(BaseModel):
     companions: list[str] = Field(default_factory=list)
     format: Format = Field(default="persona", description="The file's format: persona (ours, or a Claude Code "
                            "subagent), skill, cursor-rule, copilot-instructions, copilot-agent, opencode-agent or rule "
-                           "(Claude Code, Cline, Windsurf, Kiro, Continue or Roo Code).")
+                           "(Claude Code, Cline, Windsurf, Kiro, Continue, Roo Code, Amazon Q or Augment).")
     always_apply: bool = Field(default=False, description="Whether it applies to every task: a Cursor rule with "
                                "alwaysApply: true, or a file that applies to every file (applyTo: '**', a rule that "
                                "names no files).")
