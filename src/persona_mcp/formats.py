@@ -145,7 +145,7 @@ def file_format(path: str | PurePath) -> Format:
         return "cursor-rule"
     if name.endswith(COPILOT_SUFFIX):
         return "copilot-instructions"
-    folders = "/" + "/".join(PurePath(path).parts[:-1]) + "/"
+    folders = _folders(path)
     if name.endswith(COPILOT_AGENT_SUFFIXES) or "/.github/agents/" in folders:
         return "copilot-agent"
     if any(f"/.opencode/{folder}/" in folders for folder in OPENCODE_FOLDERS):
@@ -157,8 +157,13 @@ def file_format(path: str | PurePath) -> Format:
 
 def rule_folder(path: str | PurePath) -> str | None:
     """The rules folder (`RULE_FOLDERS`) a file lies under, at any depth, or None."""
-    folders = "/" + "/".join(PurePath(path).parts[:-1]) + "/"
+    folders = _folders(path)
     return next((folder for folder in RULE_FOLDERS if f"/{folder}/" in folders), None)
+
+
+def _folders(path: str | PurePath) -> str:
+    """The folders a file lies in, as "/a/b/c/", so that "/.github/agents/" is found in it at any depth."""
+    return "/" + "/".join(PurePath(path).parts[:-1]) + "/"
 
 
 def content_format(fmt: Format, data: dict[str, Any]) -> Format:
