@@ -13,7 +13,7 @@ import yaml
 
 from persona_mcp.formats import file_format, is_guidance_file
 from persona_mcp.loader import split_frontmatter
-from persona_mcp.model import Diagnostic, Persona
+from persona_mcp.model import FILE_KEYS, Diagnostic, Persona
 from persona_mcp.selection import SelectionIndex, describe, tunables
 from persona_mcp.selection.derive import DECLARED, Profile, Term
 
@@ -76,10 +76,9 @@ def selectability(index: SelectionIndex) -> list[Diagnostic]:
     return found
 
 
-# Other tools' keys that `convert` leaves out: what they said is written in our own keys instead
-# (`globs`, `applyTo`, `paths` and `fileMatchPattern` as `trigger-files`, a match-all glob as
-# `alwaysApply: true`).
-REPLACED_KEYS = ("globs", "applyTo", "paths", "fileMatchPattern")
+# Other tools' keys that `convert` leaves out: what they said is written in our own keys instead (their globs
+# as `trigger-files`, a match-all glob as `alwaysApply: true`).
+REPLACED_KEYS = FILE_KEYS
 
 
 def converted(persona: Persona, profile: Profile, *, declare: bool = False) -> str:

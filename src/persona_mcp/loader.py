@@ -238,7 +238,7 @@ def _fill_in(data: dict[str, Any], fmt: Format, path: str, body: str) -> None:
 
 def _scoped(spec: PersonaSpec) -> bool:
     """Whether a file of another format names the files it applies to, in its own key."""
-    return bool(spec.globs or spec.apply_to or spec.paths or spec.file_match_pattern)
+    return any(globs for _key, globs in spec.file_keys())
 
 
 def _rule_everywhere(spec: PersonaSpec, kept: dict[str, Any], mode: RuleMode | None) -> bool:
@@ -270,11 +270,10 @@ def _check_rule_mode(spec: PersonaSpec, kept: dict[str, Any], mode: RuleMode | N
 
 
 def _file_globs(spec: PersonaSpec, report: Callable[..., None], line_of: Callable[..., int | None]) -> list[str]:
-    """`globs`, `applyTo`, `paths` and `fileMatchPattern` as trigger-files. An unusable glob there is left out with
+    """The globs of the other formats' keys (`FILE_KEYS`) as trigger-files. An unusable glob there is left out with
     a warning, not refused."""
     globs: list[str] = []
-    for key, values in (("globs", spec.globs), ("applyTo", spec.apply_to), ("paths", spec.paths),
-                        ("fileMatchPattern", spec.file_match_pattern)):
+    for key, values in spec.file_keys():
         for glob in values:
             glob_error = glob_problem(glob)
             if glob_error:

@@ -173,6 +173,16 @@ class PersonaSpec(_Frontmatter):
                                       "the files it applies to, a glob or a list of globs. They act as trigger-files "
                                       "when the file gives no trigger-files.")
 
+    def file_keys(self) -> list[tuple[str, list[str]]]:
+        """The globs of each key another format names its files in (`FILE_KEYS`), by the key as files spell it."""
+        return [(key, getattr(self, _FILE_FIELDS[key])) for key in FILE_KEYS]
+
+
+FILE_KEYS: tuple[str, ...] = ("globs", "applyTo", "paths", "fileMatchPattern")
+"""Other formats' keys for the files a file applies to (Cursor, Copilot, Claude Code and Cline, Kiro): they act as
+trigger-files when the file gives none."""
+_FILE_FIELDS = {field.alias or name: name for name, field in PersonaSpec.model_fields.items()
+                if (field.alias or name) in FILE_KEYS}
 
 FORMAT_KEYS: tuple[str, ...] = (
     "tools", "model", "color", "license", "compatibility", "allowed-tools", "metadata", "category", "globs",
@@ -442,9 +452,8 @@ class PersonaInfo(BaseModel):
                                "names no files).")
     format_keys: dict[str, Any] = Field(
         default_factory=dict, description="The keys of the other tools' formats that the file gives (tools, model, "
-        "color, license, compatibility, allowed-tools, metadata, category, globs, alwaysApply, applyTo, paths, and "
-        "the "
-        "keys kept as written, such as permissionMode or argument-hint).")
+        "color, license, compatibility, allowed-tools, metadata, category, globs, alwaysApply, applyTo, paths, "
+        "fileMatchPattern, and the keys kept as written, such as permissionMode or argument-hint).")
     layer: str = Field(description="The catalog layer it comes from: builtin, user, env, custom or project.")
     path: str | None = Field(default=None, description="The file it was loaded from.")
     overrides: str | None = Field(default=None, description="The file of an earlier layer that it replaces.")

@@ -321,7 +321,10 @@ class Deriver:
                         covered.update(span)
                         spans += 1
                         share = 1.0 if start <= head_at < start + length else t.MODIFIER_SHARE
-                        (at_head if share == 1.0 else checked if start > head_at else set()).update(names)
+                        if share == 1.0:
+                            at_head.update(names)
+                        elif start > head_at:
+                            checked.update(names)
                         for name in names:
                             if share > found.get(name, (0.0, ""))[0]:
                                 found[name] = (share, " ".join(name_words[start:start + length]))
