@@ -38,7 +38,8 @@ def main() -> int:
         for b in calibration([(curve.probability(x, coefficients), ok) for x, ok in found]):
             print(f"  {b.low:.1f}-{b.high:.1f}    {b.cases:6}  {b.mean_confidence:15.3f}  {b.accuracy:8.3f}")
     if args.write:
-        Path(curve.path()).write_text(curve.write(coefficients, len(points), [label for label, *_ in runs]),
+        Path(curve.path()).write_text(curve.write(coefficients, len(points), [label for label, *_ in runs],
+                                                  [len(catalog.index.personas) for _, catalog, _ in runs]),
                                       encoding="utf-8")
         print(f"\nwrote {curve.path()}")
     return 0

@@ -31,7 +31,19 @@ def test_fitting_recovers_the_curve_that_made_the_labels() -> None:
 
 
 def test_the_fitted_file_round_trips() -> None:
-    text = calibration.write((-1.0, 2.0, 3.0, -0.5), 12, ["built-in", "volt"])
+    text = calibration.write((-1.0, 2.0, 3.0, -0.5), 12, ["built-in", "volt"], [158, 11])
     data = json.loads(text)
+    assert data["catalog_sizes"] == [11, 158]
     assert data["coefficients"] == {"intercept": -1.0, "log1p(score)": 2.0, "lead": 3.0, "log1p(personas)": -0.5}
     assert data["fitted_on"] == ["built-in", "volt"] and data["cases"] == 12
+
+
+def test_a_catalog_outside_the_fitted_sizes_counts_as_the_nearest_fitted_one() -> None:
+    low, high = calibration.FITTED_SIZES
+    assert low < high
+    # A three-persona catalog is no surer of an answer than the smallest catalog the curve has seen ...
+    assert calibration.confidence(0.3, 0.0, 3) == calibration.confidence(0.3, 0.0, low)
+    assert calibration.confidence(0.3, 0.0, 1) == calibration.confidence(0.3, 0.0, low)
+    # ... nor a huge one less sure than the largest; inside the range the size still counts.
+    assert calibration.confidence(2.0, 1.0, 100_000) == calibration.confidence(2.0, 1.0, high)
+    assert calibration.confidence(2.0, 1.0, low) != calibration.confidence(2.0, 1.0, high)

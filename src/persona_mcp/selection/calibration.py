@@ -3,9 +3,11 @@
 A logistic curve over three features of a ranking: the strength of the best evidence (the log of
 its score), its lead over the runner-up ((best - other) / best), and the size of the catalog (the
 log of its personas: in a large catalog several personas often fit, and the best is less often
-the labelled one). The coefficients live in
-`calibration.json` beside this module; `persona-mcp eval --fit CASES...` fits them again from
-labelled cases (several catalogs may be given, as `CATALOG=CASES`) and writes the file.
+the labelled one). A catalog smaller or larger than every catalog the curve was fitted on is read as
+the nearest of them: the curve has seen no such catalog, and extrapolating the size would make a
+three-persona catalog sure of answers that only one persona could give. The coefficients and the
+sizes fitted on live in `calibration.json` beside this module, written by `scripts/fit_calibration.py`;
+`persona-mcp eval --fit CASES...` fits a curve for one's own catalog and prints it.
 """
 
 from __future__ import annotations
@@ -19,12 +21,13 @@ FEATURES = ("intercept", "log1p(score)", "lead", "log1p(personas)")
 _FILE = "calibration.json"
 
 
-def _load() -> tuple[float, ...]:
+def _load() -> tuple[tuple[float, ...], tuple[int, int]]:
     data = json.loads(resources.files(__package__).joinpath(_FILE).read_text(encoding="utf-8"))
-    return tuple(float(data["coefficients"][name]) for name in FEATURES)
+    low, high = data["catalog_sizes"]
+    return tuple(float(data["coefficients"][name]) for name in FEATURES), (int(low), int(high))
 
 
-COEFFICIENTS = _load()
+COEFFICIENTS, FITTED_SIZES = _load()
 
 
 Features = tuple[float, float, float, float]
@@ -37,11 +40,15 @@ def features(score: float, other: float, personas: int) -> Features:
 
 
 def confidence(score: float, other: float, personas: int = 11, coefficients: Sequence[float] | None = None) -> float:
-    """The probability that a candidate with this score, against this best other score, is right."""
+    """The probability that a candidate with this score, against this best other score, is right.
+
+    The catalog's size is taken within the sizes the shipped curve was fitted on (`FITTED_SIZES`).
+    """
     if score <= 0:
         return 0.0
     chosen = COEFFICIENTS if coefficients is None else coefficients
-    return round(probability(features(score, other, personas), chosen), 4)
+    within = min(max(personas, FITTED_SIZES[0]), FITTED_SIZES[1])
+    return round(probability(features(score, other, within), chosen), 4)
 
 
 def probability(x: Sequence[float], coefficients: Sequence[float]) -> float:
@@ -93,12 +100,13 @@ def _solve(matrix: list[list[float]], vector: list[float]) -> list[float]:
     return [rows[i][n] / rows[i][i] if abs(rows[i][i]) > 1e-12 else 0.0 for i in range(n)]
 
 
-def write(coefficients: Sequence[float], cases: int, sources: Sequence[str]) -> str:
-    """The text of `calibration.json` for these coefficients."""
+def write(coefficients: Sequence[float], cases: int, sources: Sequence[str], sizes: Sequence[int]) -> str:
+    """The text of `calibration.json` for these coefficients, fitted on catalogs of these sizes."""
     data = {
-        "about": "Fitted by `persona-mcp eval --fit`; see calibration.py. Do not edit by hand.",
+        "about": "Fitted by scripts/fit_calibration.py; see calibration.py. Do not edit by hand.",
         "cases": cases,
         "fitted_on": list(sources),
+        "catalog_sizes": [min(sizes), max(sizes)],
         "coefficients": {name: round(value, 4) for name, value in zip(FEATURES, coefficients, strict=True)},
     }
     return json.dumps(data, indent=2) + "\n"

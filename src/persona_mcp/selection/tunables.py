@@ -3,7 +3,7 @@
 The weights are relative: a match of a persona's declared `trigger-keywords` is worth 1.0 before
 its rarity in the catalog is applied. They were set by hand against the dev tasks on the built-in
 catalog and on a foreign catalog of Claude Code subagents (`scripts/eval_selection.py` prints both);
-the confidence curve is fitted by `persona-mcp eval --fit` and lives in `calibration.json` beside
+the confidence curve is fitted by `scripts/fit_calibration.py` and lives in `calibration.json` beside
 this file. Many are read when a catalog is indexed: a changed value applies to the next index built.
 """
 
