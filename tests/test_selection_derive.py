@@ -227,3 +227,14 @@ def test_a_persona_named_for_a_tool_is_about_its_domain_more_than_one_that_menti
                             agent("laravel-expert", "Expert in the Laravel framework, Eloquent ORM and "
                                                     "comprehensive testing strategies.")], builtin_lexicon())
     assert select(index, "Enable the binary response test for all presets", []).persona == "jest-expert"
+
+
+def test_a_product_name_written_in_camel_case_in_a_title_stays_one_word() -> None:
+    # "NestJS" is one name, as a task reads it: its "js" does not make the agent a match for Next.js.
+    lexicon = builtin_lexicon()
+    nest = agent("server-helper", "Builds server applications.", body="# NestJS Expert\n\nYou build modules.\n")
+    terms = {term.text.lower() for term in Deriver(lexicon).derive(nest).terms}
+    assert "nestjs" in terms and "js" not in terms
+    react = agent("react-helper", "Builds React components and pages.")
+    index = SelectionIndex([nest, react], lexicon=lexicon)
+    assert select(index, "How do I fetch data in Next.js?").persona != "server-helper"

@@ -350,7 +350,7 @@ class Deriver:
         for text in spec.negative_keywords:
             build.add(text, "negative-keywords", "negative", w["negative-keywords"], declared=True)
         for source, name_words in (("name", _NAME_PARTS.split(persona.short_name.lower())),
-                                   ("title", words(persona.title))):
+                                   ("title", words(persona.title, self.phrases.names))):
             name_words = [word for word in name_words if word and word not in ROLE_WORDS]
             head_at = head_index(name_words)
             for at, word in enumerate(name_words):  # "growth" of growth-loops only qualifies its head
