@@ -59,6 +59,17 @@ def test_a_name_written_as_one_word_stays_whole_in_camel_case() -> None:
     assert read_request("Why is TypeScript slow?", [], names).words[2] == "typescript"
 
 
+def test_a_name_written_with_a_dot_stays_whole_and_is_not_code() -> None:
+    # "Next.js" is one name: not "next" and "js" (which names JavaScript), and not a member access.
+    names = frozenset({"nextj", "nodej"})
+    found, code, _stems = analyse("Fix hydration in Next.js pages on node.js, see lib/model.js", names)
+    assert found[:5] == ["fix", "hydration", "in", "nextjs", "pages"] and "nodejs" in found
+    marked = dict(zip(found, code, strict=True))
+    assert marked["nextjs"] is False and marked["nodejs"] is False
+    assert found[-3:] == ["lib", "model", "js"] and marked["model"]  # a file's name is not a product's
+    assert words("Next.js") == ["next", "js"]  # with no names to keep whole
+
+
 def test_the_first_sentence_is_the_lead() -> None:
     request = read_request("Adjust the table layout. Document it.", [])
     assert request.words[: request.lead] == ["adjust", "the", "table", "layout"]

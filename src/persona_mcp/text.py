@@ -161,9 +161,12 @@ def words(text: str, names: AbstractSet[str] = frozenset()) -> list[str]:
     """Lowercase words of a text, with camelCase and snake_case split apart, and accents taken off (`fold`).
 
     `names` holds the stems of names written as one word ("typescript", "github", "devops"): a
-    camel-cased word that joins up to one of them ("TypeScript", "GitHub", "DevOps") stays whole.
+    camel-cased word that joins up to one of them ("TypeScript", "GitHub", "DevOps") stays whole, and so
+    does a name written with a dot ("Next.js", "node.js"): it is one name, not "next" and "js" (JavaScript).
     """
     text = fold(text)
+    if names and "." in text:
+        text = _DOTTED_NAME.sub(lambda match: _dotted(match, names), text)
     if text.islower() or not any(ch.isupper() for ch in text):  # nothing to split by case
         return _pairs(_WORD.findall(text.lower().replace("_", " ")))
     if names:
@@ -193,6 +196,16 @@ def _token_words(token: str, names: AbstractSet[str]) -> list[str]:
     if 2 <= len(parts) <= MAX_NAME_PARTS and "_" not in token and stem(joined := "".join(parts)) in names:
         return [joined]
     return parts
+
+
+# A word, a dot and a short ending ("Next.js", "Vue.js"), not followed by more of a path or a member access.
+_DOTTED_NAME = re.compile(r"\b([A-Za-z][A-Za-z0-9]*)\.([A-Za-z]{2,3})\b(?![.\w/])")
+
+
+def _dotted(match: re.Match[str], names: AbstractSet[str]) -> str:
+    """The dotted word joined up when that makes a name ("Next.js" -> "nextjs"), else as it was ("model.js")."""
+    joined = (match.group(1) + match.group(2)).lower()
+    return joined if stem(joined) in names else match.group(0)
 
 
 def _first_group(match: re.Match[str]) -> str:
