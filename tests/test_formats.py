@@ -251,7 +251,7 @@ async def test_a_dotted_name_is_a_valid_prompt_and_resource_uri(tmp_path: Path) 
 
 def test_a_heading_inside_a_code_example_is_not_the_title(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write(tmp_path, "refactor.md", "---\nname: refactor\ndescription: Improves code structure.\n---\n"
-          "## Patterns\n\n```python\n# Shipping constants\nRATE = 0.75\n```\n\n# Refactoring guide\n\nx\n")
+          "```python\n# Shipping constants\nRATE = 0.75\n```\n\n# Refactoring guide\n\n## Patterns\n\nx\n")
     write(tmp_path, "plain.md", "---\nname: plain-helper\ndescription: d\n---\n```sh\n# run it\n```\n")
     write(tmp_path, "summary.md", "---\nname: work-summary\ndescription: d\n---\n# Purpose\n\nSum up.\n")
     write(tmp_path, "docker.md", "---\nname: docker-helper\ndescription: d\n---\n# Persona & Expertise\n\nShip.\n")

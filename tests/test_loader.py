@@ -172,6 +172,18 @@ def test_good_file_loads_with_layer_path_and_body(tmp_path):
     assert persona.title == "X"
 
 
+def test_a_top_heading_below_the_sections_is_not_the_title(tmp_path):
+    # An example record in the text, whose fences do not hold it: its "# ADR-002" is not the persona's title.
+    body = ("You document architecture.\n\n## Records\n\n```markdown\n# ADR-001: Use queues\n```yaml\nk: v\n```\n\n"
+            "# ADR-002: Gateway Selection - Kong vs AWS\n")
+    text = "---\nname: architecture-documenter\ndescription: Writes architecture records.\n---\n" + body
+    [persona] = load_persona_file(write(tmp_path, "architecture-documenter.md", text)).personas
+    assert persona.title == "Architecture Documenter"
+    titled = text.replace("You document", "# Records Keeper\n\nYou document")
+    [first] = load_persona_file(write(tmp_path, "x.md", titled)).personas
+    assert first.title == "Records Keeper"
+
+
 def test_byte_order_mark_is_ignored(tmp_path):
     result = load_persona_file(write(tmp_path, "x.md", b"\xef\xbb\xbf" + GOOD.encode()))
     assert result.diagnostics == []

@@ -267,6 +267,8 @@ def _title(title: str | None, body: str, short: str) -> str:
     if title:
         return printable(title)
     for line in prose_lines(body):  # a "# comment" in a code example is not the title
+        if line.startswith("##"):
+            break  # a top heading below a section is part of the text (an example record), not its title
         if line.startswith("# "):
             heading = line[2:].strip()
             heading = heading.split(":", 1)[1].strip() if heading.lower().startswith("persona:") else heading
