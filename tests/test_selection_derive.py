@@ -40,7 +40,7 @@ def sources(persona: Persona) -> dict[str, str]:
 
 def test_trigger_clauses_of_every_common_form_are_read() -> None:
     for opener in ("Use this agent when", "Use PROACTIVELY for", "MUST BE USED when", "Triggers on:",
-                   "Auto-invoke when:", "Use when"):
+                   "Auto-invoke when:", "Use when", "Invoked for", "Automatically invoked for", "Proactively used for"):
         found = sources(agent("helper", f"A helper. {opener} flaky integration suites fail."))
         assert found["flaky"] == "trigger-clause", opener
 

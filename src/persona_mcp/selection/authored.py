@@ -13,10 +13,10 @@ from persona_mcp.markdown import prose_lines
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'(<])|\n+")
 _TRIGGER_OPENER = re.compile(
-    r"\b(?:auto-?invoked?\s+(?:when|for|on|if)"
+    r"\b(?:(?:auto-?|automatically\s+|proactively\s+)?invoked?\s+(?:when|for|on|if|this)|proactively\s+used\s+(?:when|for)"
     r"|use\s+(?:this\s+(?:agent|skill|persona|rule|mode)\s+)?(?:proactively\s+)?(?:when(?:ever)?|for|after|before|if|on)"
     r"|use\s+proactively|(?:must|should)\s+be\s+used\s+(?:when|for|after|on|to|whenever|proactively)"
-    r"|triggers?\s+(?:on|when|for|include)|invoke\s+(?:when|for|this)|activates?\s+(?:when|for|on)"
+    r"|triggers?\s+(?:on|when|for|include)|activates?\s+(?:when|for|on)"
     r"|ideal\s+for|best\s+(?:used\s+)?for|specializ\w*\s+in|use\s+it\s+(?:when|for)|trigger\s+words?"
     # the scope an author gives a role: "Owns CI/CD pipelines", "Expert in query tuning"
     r"|owns|responsible\s+for|focus(?:es|ed|ing)?\s+on|(?:expert|expertise|experienced|skilled)\s+(?:in|at|with))\b\s*:?",
