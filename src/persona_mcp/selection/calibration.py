@@ -39,16 +39,13 @@ def features(score: float, other: float, personas: int) -> Features:
     return 1.0, math.log1p(max(score, 0.0)), lead, math.log1p(personas)
 
 
-def confidence(score: float, other: float, personas: int = 11, coefficients: Sequence[float] | None = None) -> float:
-    """The probability that a candidate with this score, against this best other score, is right.
-
-    The catalog's size is taken within the sizes the shipped curve was fitted on (`FITTED_SIZES`).
-    """
+def confidence(score: float, other: float, personas: int = 11) -> float:
+    """The probability, by the shipped curve, that a candidate with this score, against this best other score,
+    is right. The catalog's size is taken within the sizes that curve was fitted on (`FITTED_SIZES`)."""
     if score <= 0:
         return 0.0
-    chosen = COEFFICIENTS if coefficients is None else coefficients
     within = min(max(personas, FITTED_SIZES[0]), FITTED_SIZES[1])
-    return round(probability(features(score, other, within), chosen), 4)
+    return round(probability(features(score, other, within), COEFFICIENTS), 4)
 
 
 def probability(x: Sequence[float], coefficients: Sequence[float]) -> float:
