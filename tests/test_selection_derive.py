@@ -165,6 +165,8 @@ def test_a_role_word_of_a_name_leaves_its_subject_at_full_weight() -> None:
     deriver = Deriver(lexicon)
     assert deriver.derive(agent("crash-hunter", "Finds causes.")).entries["debugging"][0] == 1.0
     assert deriver.derive(agent("tidier", "Cleans code.")).entries["refactoring"][0] == 1.0  # tidy + ier
+    # An advisor of security is about security as a security consultant is, not a qualified one.
+    assert deriver.derive(agent("security-advisor", "Advises.")).entries["security"][0] == 1.0
 
 
 def test_a_name_word_the_lexicon_does_not_know_qualifies_what_the_name_names() -> None:

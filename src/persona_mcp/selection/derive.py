@@ -56,9 +56,9 @@ PROSE_FILLER = frozenset({
 # the "instructions" of "Debug Mode Instructions" (Copilot's custom agents) are not documentation work.
 ROLE_WORDS = frozenset({
     "engineer", "developer", "dev", "expert", "specialist", "pro", "agent", "assistant", "persona", "senior",
-    "lead", "master", "guru", "helper", "bot", "wizard", "consultant", "professional", "skill", "rule", "rules",
-    "hunter", "fixer", "builder", "crafter", "craftsman", "artisan", "wrangler", "whisperer", "ninja", "steward",
-    "instructions", "instruction",
+    "lead", "master", "guru", "helper", "bot", "wizard", "consultant", "advisor", "adviser", "professional", "skill",
+    "rule", "rules", "hunter", "fixer", "builder", "crafter", "craftsman", "artisan", "wrangler", "whisperer", "ninja",
+    "steward", "instructions", "instruction",
 })
 # Last words of a name that say who checks the words before them, or that they are checked:
 # "architect-reviewer" and "architect-review" are about architecture, so their head is "architect".
