@@ -322,3 +322,26 @@ def test_a_phrase_that_names_an_entry_takes_its_words_from_their_other_senses() 
     index = Catalog.load(default_layers(user=False)).index
     assert select(index, "What is dependency injection good for?", []).persona == "persona-mentor"
     assert select(index, "Fix the SQL injection in the search endpoint", []).persona == "persona-security"
+
+
+def test_an_opening_verb_says_less_when_the_task_names_another_kind_of_work() -> None:
+    domains = SelectionIndex([], builtin_lexicon()).domains
+
+    def refactoring(task: str) -> float:
+        found = domains.read(read_request(task, ["src/context.ts"]))
+        return found["refactoring"].strength if "refactoring" in found else 0.0
+
+    plain = refactoring("Change the wrapper of context")
+    assert plain > 0
+    assert refactoring("Change jsdoc of context") == pytest.approx(plain * tunables.VERB_OTHER_WORK)
+    # A word of code names a thing, not the work; the verb's own kind of work named again leaves it whole.
+    assert refactoring("Change `testContext` of context") == pytest.approx(plain)
+    assert refactoring("Change the wrapper of context, a refactoring") >= plain
+
+    index = SelectionIndex([
+        agent("refactorer", "Use this agent for code cleanup and restructuring."),
+        agent("code-documenter", "Use this agent to write JSDoc comments and docstrings."),
+        agent("test-automator", "Use this agent to write and maintain test suites."),
+    ], builtin_lexicon())
+    assert select(index, "Change jsdoc of context", ["src/context.ts"]).persona == "code-documenter"
+    assert select(index, "Change the wrapper of context", ["src/context.ts"]).persona == "refactorer"

@@ -113,6 +113,7 @@ class Domains:
         if other_senses is None:
             other_senses = tables.other_senses(request.stems)
         hits: dict[str, list[tuple[float, str]]] = {}
+        named_work: set[str] = set()  # the kinds of work the first sentence names by a term (`VERB_OTHER_WORK`)
         stems, task_words = request.stems, request.words
         for start in range(len(stems)):
             for length in tables.lengths.get(stems[start], ()):  # the longest first
@@ -126,6 +127,8 @@ class Domains:
                 matched = " ".join(task_words[start:end])
                 for name, related in readings:
                     hits.setdefault(name, []).append((self.strengths[name][related] * place, matched))
+                    if not related and start < request.lead and not any(request.code[start:end]):
+                        named_work.update(n for n in (name, *tables.parents.get(name, ())) if n in t.WORK_DOMAINS)
         if files is None:
             files = self.read_files([self.globs.matching(file) for file in request.files])
         opening = request.opening
@@ -133,7 +136,10 @@ class Domains:
             verb = t.OPENING_VERB * request.factor(opening)
             if request.paths and not files.languages:
                 verb *= t.VERB_WITHOUT_CODE  # "Remove the stale-issues job" in a workflow file is not refactoring
-            for name in tables.verbs.get(stems[opening], ()):
+            verb_names = tables.verbs.get(stems[opening], ())
+            if not named_work.issubset(verb_names):
+                verb *= t.VERB_OTHER_WORK  # "Change jsdoc of context" is documentation work, not refactoring
+            for name in verb_names:
                 hits.setdefault(name, []).append((verb, task_words[opening]))
         if request.measured and t.MEASURED_DOMAIN in tables.kinds:
             hits.setdefault(t.MEASURED_DOMAIN, []).append((t.TASK_RELATED, request.measured))
