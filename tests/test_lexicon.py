@@ -213,6 +213,8 @@ TEXTS = [
     # A tool's or a framework's own short name: Travis (CI), a Vue directive.
     ("Add node 20 to the travis build", "other-ci"),
     ("Handle undefined values in v-html", "vue"),
+    # A kind of bug named by its own words, as "race condition" is.
+    ("A data race between the sender and the receiver", "debugging"),
 ]
 
 
