@@ -345,3 +345,22 @@ def test_an_opening_verb_says_less_when_the_task_names_another_kind_of_work() ->
     ], builtin_lexicon())
     assert select(index, "Change jsdoc of context", ["src/context.ts"]).persona == "code-documenter"
     assert select(index, "Change the wrapper of context", ["src/context.ts"]).persona == "refactorer"
+
+
+def test_the_words_of_a_change_made_only_of_ci_files_say_what_the_pipeline_runs() -> None:
+    domains = SelectionIndex([], builtin_lexicon()).domains
+    task = "Run tests on commits to master and next"
+
+    def testing(files: list[str]) -> float:
+        return domains.read(read_request(task, files))["testing"].strength
+
+    in_code = testing(["src/runner.py"])
+    assert testing([".github/workflows/tests.yml"]) == pytest.approx(in_code * tunables.PIPELINE_WORK_FACTOR)
+    assert testing([".github/workflows/tests.yml", "src/runner.py"]) == pytest.approx(in_code)
+
+    index = SelectionIndex([
+        agent("qa-expert", "Use this agent when a change needs a test strategy."),
+        agent("devops-engineer", "Use this agent for CI pipelines and deployments."),
+    ], builtin_lexicon())
+    assert select(index, task, [".github/workflows/tests.yml"]).persona == "devops-engineer"
+    assert select(index, task, ["src/runner.py"]).persona == "qa-expert"

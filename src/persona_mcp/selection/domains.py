@@ -115,6 +115,10 @@ class Domains:
         hits: dict[str, list[tuple[float, str]]] = {}
         named_work: set[str] = set()  # the kinds of work the first sentence names by a term (`VERB_OTHER_WORK`)
         stems, task_words = request.stems, request.words
+        if files is None:
+            files = self.read_files([self.globs.matching(file) for file in request.files])
+        # A change made only of CI files: the words that name another kind of work say what the pipeline runs.
+        pipeline = bool(request.paths) and all(self._pipeline(claims) for claims in files.claims)
         for start in range(len(stems)):
             for length in tables.lengths.get(stems[start], ()):  # the longest first
                 end = start + length
@@ -126,11 +130,12 @@ class Domains:
                 place = request.factor(start, end) * (t.CODE_FACTOR if all(request.code[start:end]) else 1.0)
                 matched = " ".join(task_words[start:end])
                 for name, related in readings:
-                    hits.setdefault(name, []).append((self.strengths[name][related] * place, matched))
+                    aside = 1.0
+                    if pipeline and name in t.WORK_DOMAINS and name not in t.PIPELINE_WORK:
+                        aside = t.PIPELINE_WORK_FACTOR
+                    hits.setdefault(name, []).append((self.strengths[name][related] * place * aside, matched))
                     if not related and start < request.lead and not any(request.code[start:end]):
                         named_work.update(n for n in (name, *tables.parents.get(name, ())) if n in t.WORK_DOMAINS)
-        if files is None:
-            files = self.read_files([self.globs.matching(file) for file in request.files])
         opening = request.opening
         if opening < len(stems) and not request.shapes.get("question"):
             verb = t.OPENING_VERB * request.factor(opening)
@@ -205,6 +210,13 @@ class Domains:
         shares = [1.0] * len(claimed) if all(beside) else [t.ACCOMPANYING_FACTOR if aside else 1.0 for aside in beside]
         languages = frozenset(name for claims in claimed for name in claims if name in self.code_languages)
         return FileReading(claimed, kinds, shares, languages)
+
+    def _pipeline(self, claims: dict[str, float]) -> bool:
+        """Whether the lexicon's globs say a file is a CI file: claimed for the `PIPELINE_DOMAIN` or one of its
+        tools (a GitHub Actions workflow) at least `KIND_CLAIM` as strongly."""
+        parents = self.tables.parents if self.tables is not None else {}
+        return any(claim >= t.KIND_CLAIM and (name == t.PIPELINE_DOMAIN or t.PIPELINE_DOMAIN in parents.get(name, ()))
+                   for name, claim in claims.items())
 
     def _strongest(self, entries: Sequence[Glob]) -> dict[str, float]:
         """The entries these matching globs claim a file for, each with its strongest claim."""

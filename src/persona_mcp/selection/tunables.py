@@ -97,6 +97,13 @@ LANGUAGE_FILE_FACTOR = 0.2
 WORK_DOMAINS = ("performance", "refactoring", "testing", "security", "documentation", "debugging", "ci", "build",
                 "architecture")
 WORK_TEXT_FACTOR = 1.5
+# A change whose files are all CI files (workflows, a pipeline's config: claimed for `PIPELINE_DOMAIN` or one of
+# its tools) is CI work: the words that name another kind of work than `PIPELINE_WORK` say what the pipeline runs
+# ("Run tests on commits to master" in `.github/workflows/tests.yml`, "Add a security scan job") and count this
+# share. 0.3 to 0.5 did alike on the foreign catalogs; the built-in personas' declared globs decide such changes.
+PIPELINE_DOMAIN = "ci"
+PIPELINE_WORK = ("ci", "build")
+PIPELINE_WORK_FACTOR = 0.5
 # A language named in the task's words counts this share (it says the language more than the work),
 # and a term found inside code (an identifier such as `convertToJSValue`) counts `CODE_FACTOR`.
 LANGUAGE_TEXT_FACTOR = 0.5
