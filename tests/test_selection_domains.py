@@ -177,6 +177,14 @@ def test_common_words_of_programming_do_not_name_a_language(task: str) -> None:
     assert not languages & set(index.domains.read(read_request(task, [])))
 
 
+@pytest.mark.parametrize(("task", "name"), [
+    ("Allow better type-safety for custom types via the internal type map", "refactoring"),  # internal to what
+])
+def test_words_of_general_use_say_nothing_of_a_kind_of_work(task: str, name: str) -> None:
+    index = SelectionIndex([agent("helper", "Helps.")], builtin_lexicon())
+    assert name not in index.domains.read(read_request(task, []))
+
+
 def test_a_folder_says_less_of_a_test_or_a_doc_that_sits_in_it() -> None:
     index = SelectionIndex([agent("helper", "Helps.")], builtin_lexicon())
 
