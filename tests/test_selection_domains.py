@@ -372,3 +372,14 @@ def test_the_words_of_a_change_made_only_of_ci_files_say_what_the_pipeline_runs(
     ], builtin_lexicon())
     assert select(index, task, [".github/workflows/tests.yml"]).persona == "devops-engineer"
     assert select(index, task, ["src/runner.py"]).persona == "qa-expert"
+
+
+def test_dependencies_of_code_are_not_named_as_packages_are() -> None:
+    # "dependencies" are as often a graph's or an effect's as a package manager's: the word only relates.
+    domains = SelectionIndex([], builtin_lexicon()).domains
+
+    def dependencies(task: str) -> float:
+        return domains.read(read_request(task, []))["dependencies"].strength
+
+    assert dependencies("Prune effects without dependencies") == pytest.approx(
+        tunables.TASK_RELATED / tunables.TASK_TERM * dependencies("Prune effects without a lockfile"))
