@@ -117,6 +117,10 @@ def test_a_name_is_about_its_head_more_than_what_qualifies_it() -> None:
     assert analysis["testing"][0] < 1.0  # it analyses tests; it does not test
     reviewer = deriver.derive(agent("architect-reviewer", "Reviews designs.")).entries
     assert reviewer["architecture"][0] == 1.0  # a reviewer of architecture is about architecture
+    # A name made of a kind of a thing is about that kind: a vector database is a database, not all of them.
+    vector = Deriver(builtin_lexicon()).derive(agent("vector-db-expert", "Builds similarity search.")).entries
+    assert vector["vector-database"][0] == 1.0
+    assert vector["database"][0] < 0.5
 
 
 def test_only_a_domain_is_named_by_a_loose_form_of_a_name_word() -> None:
