@@ -76,9 +76,9 @@ OPENING_VERB = 0.7
 # verbs of code work ("Remove", "Replace", "Cache") then say what is done to those files, not the kind of work.
 VERB_WITHOUT_CODE = 0.3
 # ... and this share of it when the first sentence names another kind of work (`WORK_DOMAINS`) by one of its
-# terms: the verb then says how that work is done ("Change jsdoc of context" is documentation work, "Move
-# transaction type tests to TSD" testing). 0.0 to 0.5 did alike on the foreign catalogs (0.0 put two fewer
-# answers in the top three); the built-in personas' declared keywords decide such tasks already.
+# terms: the verb then says how that work is done ("Change jsdoc of context" is documentation work, "Remove the
+# tests of the legacy parser" testing). 0.0 to 0.5 did alike on the foreign catalogs (0.0 put two fewer answers
+# in the top three); the built-in personas' declared keywords decide such tasks already.
 VERB_OTHER_WORK = 0.3
 # A related word of a technology, a tool or a layout ("hooks" of WordPress, "serialization" of a
 # library) is more often a word of general use than a domain's ("flaky" of testing): it counts this share.
