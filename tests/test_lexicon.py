@@ -215,6 +215,8 @@ TEXTS = [
     ("Handle undefined values in v-html", "vue"),
     # A kind of bug named by its own words, as "race condition" is.
     ("A data race between the sender and the receiver", "debugging"),
+    # A compound written with a hyphen, and an adjective of a term.
+    ("Micro-services or monolithic, which one should we start with?", "architecture"),
 ]
 
 
@@ -500,7 +502,7 @@ def test_stems_never_merge_words_of_unrelated_entries() -> None:
     ("locale", "local"), ("bare", "bar"), ("wall", "wal"), ("nats", "nat"), ("embeddings", "embedded"),
     ("buildkite", "buildkit"), ("lite", "lit"), ("same", "sam"), ("idle", "idl"), ("documentation", "documents"),
     ("specification", "specific"), ("foundation", "found"), ("presentation", "present"), ("information", "inform"),
-    ("profiling", "profiles"), ("fastly", "fast"),
+    ("profiling", "profiles"), ("fastly", "fast"), ("costly", "cost"),
 ])
 def test_unrelated_words_keep_apart(one: str, other: str) -> None:
     from persona_mcp.text import stem

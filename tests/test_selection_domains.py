@@ -375,12 +375,16 @@ def test_the_words_of_a_change_made_only_of_ci_files_say_what_the_pipeline_runs(
     assert select(index, task, ["src/runner.py"]).persona == "qa-expert"
 
 
-def test_dependencies_of_code_are_not_named_as_packages_are() -> None:
-    # "dependencies" are as often a graph's or an effect's as a package manager's: the word only relates.
+@pytest.mark.parametrize(("loose", "named", "name"), [
+    # "dependencies" are as often a graph's or an effect's as a package manager's.
+    ("Prune effects without dependencies", "Prune effects without a lockfile", "dependencies"),
+    # "mobile" is as often a phone's browser as a native app.
+    ("The menu breaks on mobile", "The menu breaks on android", "mobile"),
+])
+def test_a_word_used_in_other_senses_only_relates_to_its_entry(loose: str, named: str, name: str) -> None:
     domains = SelectionIndex([], builtin_lexicon()).domains
 
-    def dependencies(task: str) -> float:
-        return domains.read(read_request(task, []))["dependencies"].strength
+    def strength(task: str) -> float:
+        return domains.read(read_request(task, []))[name].strength
 
-    assert dependencies("Prune effects without dependencies") == pytest.approx(
-        tunables.TASK_RELATED / tunables.TASK_TERM * dependencies("Prune effects without a lockfile"))
+    assert strength(loose) == pytest.approx(tunables.TASK_RELATED / tunables.TASK_TERM * strength(named))

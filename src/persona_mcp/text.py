@@ -108,6 +108,7 @@ _WHOLE_WORDS = frozenset({
     "anchore",  # the container scanner; would meet "anchor"
     "buildkite",  # the CI service; would meet "buildkit", Docker's builder
     "fastly",  # the CDN; would meet "fast"
+    "costly",  # slow or expensive work; would meet "cost" (money: "at what cost?", cloud costs)
     "embeddings",  # vectors of machine learning; would meet "embedded" (systems); the verb's "embedding" still stems
     "documentation", "documentations",  # docs; would meet "document", a record (MongoDB documents, document loaders)
     "specification", "specifications",  # would meet "specific"
