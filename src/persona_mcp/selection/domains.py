@@ -118,7 +118,7 @@ class Domains:
         if files is None:
             files = self.read_files([self.globs.matching(file) for file in request.files])
         # A change made only of CI files: the words that name another kind of work say what the pipeline runs.
-        pipeline = bool(request.paths) and all(self._pipeline(claims) for claims in files.claims)
+        pipeline = bool(request.paths) and all(_pipeline(tables, claims) for claims in files.claims)
         for start in range(len(stems)):
             for length in tables.lengths.get(stems[start], ()):  # the longest first
                 end = start + length
@@ -211,13 +211,6 @@ class Domains:
         languages = frozenset(name for claims in claimed for name in claims if name in self.code_languages)
         return FileReading(claimed, kinds, shares, languages)
 
-    def _pipeline(self, claims: dict[str, float]) -> bool:
-        """Whether the lexicon's globs say a file is a CI file: claimed for the `PIPELINE_DOMAIN` or one of its
-        tools (a GitHub Actions workflow) at least `KIND_CLAIM` as strongly."""
-        parents = self.tables.parents if self.tables is not None else {}
-        return any(claim >= t.KIND_CLAIM and (name == t.PIPELINE_DOMAIN or t.PIPELINE_DOMAIN in parents.get(name, ()))
-                   for name, claim in claims.items())
-
     def _strongest(self, entries: Sequence[Glob]) -> dict[str, float]:
         """The entries these matching globs claim a file for, each with its strongest claim."""
         claims: dict[str, float] = {}
@@ -260,6 +253,14 @@ def _reading(tables: Lexical, name: str, related: bool) -> float:
     else:
         strength = t.TASK_TERM
     return strength * (t.WORK_TEXT_FACTOR if name in t.WORK_DOMAINS else 1.0)
+
+
+def _pipeline(tables: Lexical, claims: dict[str, float]) -> bool:
+    """Whether the lexicon's globs say a file is a CI file: claimed for the `PIPELINE_DOMAIN` or one of its tools
+    (a GitHub Actions workflow) at least `KIND_CLAIM` as strongly."""
+    ci = t.PIPELINE_DOMAIN
+    return any(claim >= t.KIND_CLAIM and (name == ci or ci in tables.parents.get(name, ()))
+               for name, claim in claims.items())
 
 
 def _file_claim(specificity: float, kind: str | None) -> float:
