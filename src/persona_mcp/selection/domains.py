@@ -112,50 +112,15 @@ class Domains:
             return {}
         if other_senses is None:
             other_senses = tables.other_senses(request.stems)
-        hits: dict[str, list[tuple[float, str]]] = {}
-        named_work: set[str] = set()  # the kinds of work the first sentence names by a term (`VERB_OTHER_WORK`)
-        stems, task_words = request.stems, request.words
         if files is None:
             files = self.read_files([self.globs.matching(file) for file in request.files])
-        # A change made only of CI files: the words that name another kind of work say what the pipeline runs.
-        pipeline = bool(request.paths) and all(_pipeline(tables, claims) for claims in files.claims)
-        for start in range(len(stems)):
-            for length in tables.lengths.get(stems[start], ()):  # the longest first
-                end = start + length
-                if end > len(stems):
-                    continue
-                readings = tables.readings.get(tuple(stems[start:end]))
-                if readings is None or (length == 1 and task_words[start] in STOPWORDS) or (start, end) in other_senses:
-                    continue
-                place = request.factor(start, end) * (t.CODE_FACTOR if all(request.code[start:end]) else 1.0)
-                matched = " ".join(task_words[start:end])
-                for name, related in readings:
-                    aside = 1.0
-                    if pipeline and name in t.WORK_DOMAINS and name not in t.PIPELINE_WORK:
-                        aside = t.PIPELINE_WORK_FACTOR
-                    hits.setdefault(name, []).append((self.strengths[name][related] * place * aside, matched))
-                    if not related and start < request.lead and not any(request.code[start:end]):
-                        named_work.update(n for n in (name, *tables.parents.get(name, ())) if n in t.WORK_DOMAINS)
-        opening = request.opening
-        if opening < len(stems) and not request.shapes.get("question"):
-            verb = t.OPENING_VERB * request.factor(opening)
-            if request.paths and not files.languages:
-                verb *= t.VERB_WITHOUT_CODE  # "Remove the stale-issues job" in a workflow file is not refactoring
-            verb_names = tables.verbs.get(stems[opening], ())
-            if not named_work.issubset(verb_names):
-                verb *= t.VERB_OTHER_WORK  # "Change jsdoc of context" is documentation work, not refactoring
-            for name in verb_names:
-                hits.setdefault(name, []).append((verb, task_words[opening]))
+        hits, named_work = self._words(tables, request, files, other_senses)
+        self._opening_verb(tables, request, files, named_work, hits)
         if request.measured and t.MEASURED_DOMAIN in tables.kinds:
             hits.setdefault(t.MEASURED_DOMAIN, []).append((t.TASK_RELATED, request.measured))
         if request.version_change and t.VERSION_DOMAIN in tables.kinds:
             hits.setdefault(t.VERSION_DOMAIN, []).append((t.TASK_TERM, request.version_change))
-        result: dict[str, Found] = {}
-        for name, named in hits.items():
-            named.sort(key=itemgetter(0), reverse=True)  # stable: equal values keep their order
-            seen = list(dict.fromkeys(word for _, word in named))
-            strength = sum(value * t.DECAY ** rank for rank, (value, _) in enumerate(named[: len(seen)]))
-            result[name] = Found(strength, tuple(seen))
+        result = {name: _gathered(named) for name, named in hits.items()}
         for name, found_files in self._files(request.files, files).items():
             before = result.get(name)
             if before is None:
@@ -177,6 +142,50 @@ class Domains:
                 if before is None or before.strength < share:
                     result[parent] = Found(share, found.matched)
         return result
+
+    def _words(self, tables: Lexical, request: Request, files: FileReading,
+               other_senses: frozenset[tuple[int, int]]) -> tuple[dict[str, list[tuple[float, str]]], set[str]]:
+        """What each entry the task's words name or relate to gets from each of them: entry -> [(value, words)];
+        and the kinds of work the first sentence names by a term (for `VERB_OTHER_WORK`)."""
+        hits: dict[str, list[tuple[float, str]]] = {}
+        named_work: set[str] = set()
+        stems, task_words = request.stems, request.words
+        # A change made only of CI files: the words that name another kind of work say what the pipeline runs.
+        pipeline = bool(request.paths) and all(_pipeline(tables, claims) for claims in files.claims)
+        for start in range(len(stems)):
+            for length in tables.lengths.get(stems[start], ()):  # the longest first
+                end = start + length
+                if end > len(stems):
+                    continue
+                readings = tables.readings.get(tuple(stems[start:end]))
+                if readings is None or (length == 1 and task_words[start] in STOPWORDS) or (start, end) in other_senses:
+                    continue
+                place = request.factor(start, end) * (t.CODE_FACTOR if all(request.code[start:end]) else 1.0)
+                matched = " ".join(task_words[start:end])
+                for name, related in readings:
+                    aside = 1.0
+                    if pipeline and name in t.WORK_DOMAINS and name not in t.PIPELINE_WORK:
+                        aside = t.PIPELINE_WORK_FACTOR
+                    hits.setdefault(name, []).append((self.strengths[name][related] * place * aside, matched))
+                    if not related and start < request.lead and not any(request.code[start:end]):
+                        named_work.update(n for n in (name, *tables.parents.get(name, ())) if n in t.WORK_DOMAINS)
+        return hits, named_work
+
+    def _opening_verb(self, tables: Lexical, request: Request, files: FileReading, named_work: set[str],
+                      hits: dict[str, list[tuple[float, str]]]) -> None:
+        """The verb that opens a request ("Extract ...", "Memoize ...") names the kind of work it asks for
+        (`OPENING_VERB`): less so in a change with no code, or when the first sentence names other work."""
+        opening = request.opening
+        if opening >= len(request.stems) or request.shapes.get("question"):
+            return
+        verb = t.OPENING_VERB * request.factor(opening)
+        if request.paths and not files.languages:
+            verb *= t.VERB_WITHOUT_CODE  # "Remove the stale-issues job" in a workflow file is not refactoring
+        verb_names = tables.verbs.get(request.stems[opening], ())
+        if not named_work.issubset(verb_names):
+            verb *= t.VERB_OTHER_WORK  # "Change jsdoc of context" is documentation work, not refactoring
+        for name in verb_names:
+            hits.setdefault(name, []).append((verb, request.words[opening]))
 
     def read_files(self, matched: Sequence[Sequence[Glob]]) -> FileReading:
         """What the lexicon's globs say of a task's files (`matched`: the globs of the table that match each).
@@ -240,6 +249,14 @@ class Domains:
             for persona, weight, where in self.personas.get(name, ()):
                 out.setdefault(persona, []).append((name, task.matched, task.strength * weight, where))
         return out
+
+
+def _gathered(named: list[tuple[float, str]]) -> Found:
+    """An entry's strength from what each of the task's words gives it, strongest first, each `DECAY` times the
+    one before (as many as there are different words), and those words."""
+    named.sort(key=itemgetter(0), reverse=True)  # stable: equal values keep their order
+    seen = list(dict.fromkeys(word for _, word in named))
+    return Found(sum(value * t.DECAY ** rank for rank, (value, _) in enumerate(named[: len(seen)])), tuple(seen))
 
 
 def _reading(tables: Lexical, name: str, related: bool) -> float:
