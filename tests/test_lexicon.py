@@ -502,7 +502,7 @@ def test_stems_never_merge_words_of_unrelated_entries() -> None:
     ("locale", "local"), ("bare", "bar"), ("wall", "wal"), ("nats", "nat"), ("embeddings", "embedded"),
     ("buildkite", "buildkit"), ("lite", "lit"), ("same", "sam"), ("idle", "idl"), ("documentation", "documents"),
     ("specification", "specific"), ("foundation", "found"), ("presentation", "present"), ("information", "inform"),
-    ("profiling", "profiles"), ("fastly", "fast"), ("costly", "cost"),
+    ("profiling", "profiles"), ("fastly", "fast"), ("costly", "cost"), ("nightly", "night"),
 ])
 def test_unrelated_words_keep_apart(one: str, other: str) -> None:
     from persona_mcp.text import stem

@@ -231,6 +231,8 @@ def test_a_plain_how_to_is_told_from_other_questions(task: str, how_to: bool) ->
     ("What is a closure in JavaScript?", True),
     ("Parsing large payloads blocks the event loop, what are the alternatives?", False),  # a choice to make
     ("What are the trade-offs of server-side rendering here?", False),
+    ("We want multi-region support; what are the architectural options?", False),  # words before the choice
+    ("What are the main components of a compiler?", True),
     ("Why are ES modules better than CommonJS modules?", True),  # why one approach beats another
     ("Why is the new parser slower than the old one?", False),  # a thing of the asker's
     ("Why isn't node-resolve a built-in feature?", True),  # why a tool leaves something out

@@ -116,6 +116,7 @@ _WHOLE_WORDS = frozenset({
     "presentation", "presentations",  # would meet "present"
     "information",  # would meet "inform"
     "profiling", "profiler", "profilers",  # performance work; would meet "profile" (a user's, Spring's, helm's)
+    "nightly",  # builds and releases of every night; would meet "night" ("the job ran twice last night")
 })
 
 

@@ -39,10 +39,12 @@ _TEACH_ME = re.compile(r"(?:please\s+)?(?:explain|describe how|teach me|help me 
 _BEST = r"(?:best|right|correct|proper|recommended|preferred|easiest|simplest|cleanest|fastest|safest)"
 # "What are the alternatives?" asks for a choice to make, not for a concept to learn.
 _CHOICES = r"(?:alternatives?|options?|choices|trade-?offs|pros and cons|downsides|risks|steps|ways)"
+# ... also with a word or two before it: "what are the architectural options?"
+_SOME_CHOICES = r"(?: [\w-]+){0,2} " + _CHOICES
 # Asking to be taught: these make a question a learner's, whoever's code it is about.
 _LEARNING = re.compile(r"\b(?:explain|teach|tutorial|understand|concept|difference between|differences between"
                        r"|eli5|in simple terms|beginner|new to|learn(?:ing)?"
-                       r"|what (?:is|are|does|do) (?:a|an|the)\b(?! " + _BEST + r" | " + _CHOICES + r"\b)"
+                       r"|what (?:is|are|does|do) (?:a|an|the)\b(?! " + _BEST + r" |" + _SOME_CHOICES + r"\b)"
                        r"|what(?:'s| is| are) the (?:point|purpose|meaning)|how does .{1,60}? work"
                        # how a tool or a runtime behaves ("How does React decide when to re-render?")
                        r"|how (?:does|do) (?!(?:i|we|you|one|my|our)\b)[\w.-]+(?: [\w.-]+){0,3} "
