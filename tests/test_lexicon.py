@@ -217,6 +217,12 @@ TEXTS = [
     ("A data race between the sender and the receiver", "debugging"),
     # A compound written with a hyphen, and an adjective of a term.
     ("Micro-services or monolithic, which one should we start with?", "architecture"),
+    # How people ask for the work in their own words.
+    ("this 800-line function is impossible to read, break it up", "refactoring"),
+    ("Customers see timestamps one hour off; track down where the timezone gets lost", "debugging"),
+    ("someone could enumerate user ids through the profile URL (IDOR)", "security"),
+    ("Add skeleton loaders while the profile data is fetched", "frontend"),
+    ("our onboarding guide is outdated, update it", "documentation"),
 ]
 
 
