@@ -223,6 +223,11 @@ TEXTS = [
     ("someone could enumerate user ids through the profile URL (IDOR)", "security"),
     ("Add skeleton loaders while the profile data is fetched", "frontend"),
     ("our onboarding guide is outdated, update it", "documentation"),
+    ("the export behaves differently in prod, what is going on?", "debugging"),
+    ("the worker runs out of memory on big files", "performance"),
+    ("this class does too many things and is full of magic numbers", "refactoring"),
+    ("we store a hardcoded password in the settings", "security"),
+    ("weigh the pros and cons of keeping one repository", "architecture"),
 ]
 
 
