@@ -228,6 +228,10 @@ TEXTS = [
     ("this class does too many things and is full of magic numbers", "refactoring"),
     ("we store a hardcoded password in the settings", "security"),
     ("weigh the pros and cons of keeping one repository", "architecture"),
+    ("put a reverse proxy with a TLS certificate in front of it", "infrastructure"),
+    ("keep an IP allowlist for the admin API", "security"),
+    ("I don't understand generics, in simple terms please", "learning"),
+    ("the export ran twice and nothing happens on retry", "debugging"),
 ]
 
 
