@@ -83,6 +83,8 @@ def test_the_first_sentence_is_the_lead() -> None:
     ("Add tests for the empty upload", []),  # the tests are the work
     ("Document the parser with examples", []),
     ("Plan the milestone with test-first sequencing", []),  # a way of working, not tests that come along
+    ("Add a POST /orders endpoint. Unit tests for the validation are also needed.", ["tests"]),  # asked besides
+    ("Add the retry option. Also add unit tests for it.", ["tests"]),
 ])
 def test_tests_or_docs_that_come_with_the_work_count_for_less(task: str, along: list[str]) -> None:
     request = read_request(task, [])
@@ -97,6 +99,8 @@ def test_tests_or_docs_that_come_with_the_work_count_for_less(task: str, along: 
     ("add an instruction about how to run one test", ["how", "to", "run", "one", "test"]),
     ("Fix the flaky upload test", []),
     ("Fix a crash when rendering the docs", []),  # docs named, but not what they are about
+    ("Write a README section that explains how to run the tests", ["how", "to", "run", "the", "tests"]),
+    ("Set up a GitHub Actions workflow that runs the test suite", ["the", "test", "suite"]),  # what a pipeline runs
 ])
 def test_what_docs_are_about_is_their_subject_not_the_work(task: str, subject: list[str]) -> None:
     request = read_request(task, [])
@@ -179,6 +183,22 @@ def test_a_numbered_enhancement_proposal_is_a_design_write_up_whatever_its_files
 ])
 def test_a_ticket_or_a_standard_named_in_a_change_is_not_a_proposal(task: str) -> None:
     assert "proposal" not in read_request(task, ["src/http/headers.py"]).shapes
+
+
+WRITE_UP = ("Plan caching in the runtime. Plans are immutable units of execution produced by lanes and consumed by "
+            "the runtime; we want to reuse them across requests without tying them to one connection.")
+
+
+@pytest.mark.parametrize(("task", "proposal"), [
+    (WRITE_UP, True),  # a design record opens with a title
+    ("The user wants to add a new REST endpoint POST /api/orders that validates the request payload, stores the "
+     "order in the database and returns the created order with its id. Unit tests are also needed.", False),
+    ("Our worker crashes on start. We deployed the new image this morning and since then the pods restart every "
+     "few minutes without any log line that explains why it happens.", False),  # a failure's story
+])
+def test_a_long_write_up_is_a_design_proposal_only_under_a_title_and_without_a_failure(task: str,
+                                                                                       proposal: bool) -> None:
+    assert ("proposal" in read_request(task, []).shapes) is proposal
 
 
 @pytest.mark.parametrize(("task", "practical"), [

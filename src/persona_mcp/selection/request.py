@@ -17,6 +17,7 @@ from persona_mcp.selection.files import FilePath, read_path
 from persona_mcp.text import STOPWORDS, analyse, fold
 
 _LEAD_END = re.compile(r"[.!?](?=\s|$)|\n")
+_TITLE_END = re.compile(r"[.:!?](?=\s|$)|\n")  # a title ends as a sentence does, or at a colon ("Script setup: ...")
 # What a commit subject or a changelog line may open with before its first word of work: a ticket or a
 # scope ("KAFKA-14524: Move ...", "kubelet: fix ...", "fix(router): ...", "[SPARK-123][SQL] Add ...").
 _PREFIX = re.compile(r"(?:\[[^\]\n]{1,40}\]\s*|[A-Za-z][\w.\-/]{0,39}(?:\([^)\n]{0,40}\))?!?:[ \t]+)+")
@@ -108,10 +109,20 @@ _PROPOSAL_ID = re.compile(r"(?:\[[^\]\n]{1,40}\]\s*)*(?!STEP)(?:[A-Z]{1,4}EP|PIP
 # a test file beside the code it tests, they say less of what the change is about (`ACCOMPANYING_FACTOR`).
 _ALONG = re.compile(r"(?:\bwith|\band|\bplus|\bincluding|\+)\s+(?:(?:unit|regression|e2e|integration|more|new|some"
                     r"|updated|the|its)\s+)?(?:tests?|specs?|docs|documentation)(?![\w-])", re.IGNORECASE)
+# ... also when a later sentence asks for them besides ("Unit tests for the parser are also needed", "Also add
+# tests for the retry"): the tests or docs word is the group that matched (`w` or `v`).
+_ALSO = re.compile(r"(?P<w>\b(?:tests?|specs?|docs|documentation))\b[^.;\n]{0,60}?\b(?:are|is)\s+also\s+"
+                   r"(?:needed|required|wanted|welcome)|\balso\s+(?:add|write|update|include|cover)\s+(?:[\w-]+\s+){0,2}?"
+                   r"(?P<v>(?:tests?|specs?|docs|documentation))(?![\w-])", re.IGNORECASE)
 # What docs are about ("Add docs about async tests", "Improved Javadocs on the client API"): the words after it,
 # to the end of the sentence, name the docs' subject, not the kind of work (`DOCS_SUBJECT_FACTOR`).
 _DOCS_ABOUT = re.compile(r"\b(?:docs?|documentation|instructions?|javadocs?|jsdoc|tsdoc|docstrings?|readme|guides?"
-                         r"|tutorials?)\s+(?:about|on|for|of|regarding|explaining|describing)\b", re.IGNORECASE)
+                         r"|tutorials?)(?:\s+[\w-]+){0,2}?\s+(?:about|on|for|of|regarding|explaining|describing|covering"
+                         r"|showing|(?:that|which) (?:explains?|describes?|shows?|covers?))\b", re.IGNORECASE)
+# What a pipeline, a workflow or a hook runs ("a GitHub Actions workflow that runs the test suite"): the words
+# after it, to the end of the sentence, say what it runs, not the kind of work, as a docs' subject does.
+_RUNS = re.compile(r"\b(?:workflows?|pipelines?|jobs?|actions?|hooks?|ci)\s+(?:that|which|to)\s+(?:runs?|executes?)\b",
+                   re.IGNORECASE)
 # A question asked after a first sentence that tells the story ("Typing in the field makes the input lose focus.
 # What can be used instead?", "I tried force-unlock. Could anyone give me a clue?"): a sentence that ends in "?"
 # and asks (`_ASKS`).
@@ -143,7 +154,7 @@ class Request:
     paths: list[str]
     shapes: dict[str, float]  # shape -> strength in (0, 1]
     along: frozenset[int] = frozenset()  # the words of tests or docs that come with the work (`_ALONG`)
-    subject: range = range(0)  # the words that say what docs are about (`_DOCS_ABOUT`)
+    subject: frozenset[int] = frozenset()  # the words that say what docs are about, or what a pipeline runs
 
     # `teaching` and `practical` are worked out when a signal asks: most requests are not questions.
     @cached_property
@@ -234,14 +245,15 @@ def read_request(task: str, files: Iterable[str] = (), names: AbstractSet[str] =
     lowered = text.lower()
     shapes = request_shapes(text, lowered, paths, found, code)
     # The last word of each "with tests": a test or a doc that comes with the work, never the work itself.
-    along = frozenset(count(head[:match.end()]) - 1 for match in _ALONG.finditer(head) if match.start() > 0)
-    about = _DOCS_ABOUT.search(head)
-    subject = range(0)
-    if about is not None:  # to the end of its sentence
-        end = _LEAD_END.search(head, about.end())
-        subject = range(count(head[:about.end()]), count(head[:end.end()]) if end is not None else len(found))
+    along = frozenset(count(head[:match.end()]) - 1 for match in _ALONG.finditer(head) if match.start() > 0) \
+        | frozenset(count(head[:match.end(match.lastgroup or "w")]) - 1 for match in _ALSO.finditer(head))
+    subject: set[int] = set()
+    for about in (_DOCS_ABOUT.search(head), _RUNS.search(head)):
+        if about is not None:  # to the end of its sentence
+            end = _LEAD_END.search(head, about.end())
+            subject.update(range(count(head[:about.end()]), count(head[:end.end()]) if end is not None else len(found)))
     return Request(text, head, lowered, found, stems, code, lead, lead_chars, min(opening, len(found)), paths, shapes,
-                   along, subject)
+                   along, frozenset(subject))
 
 
 # Folders that sit at a repository's top: an absolute path ("/home/me/app/.github/workflows/ci.yml", as hosts
@@ -324,9 +336,20 @@ def request_shapes(text: str, lowered: str, files: list[str], task_words: list[s
         shapes["question"] = 0.6 if not files else 0.4  # a question asked after the story: as a short one
     if _PROPOSAL_ID.match(text):
         shapes["proposal"] = 1.0
-    elif not files and not shapes and len(task_words) >= t.PROPOSAL_WORDS and _is_prose(task_words, code):
+    elif not files and not shapes and len(task_words) >= t.PROPOSAL_WORDS and _is_prose(task_words, code) \
+            and _titled(text) and not _FAILURE.search(lead) and not _ERROR_NAME.search(lead):
+        # A write-up whose first sentence reports a failure ("my tokio server just hangs forever after ...")
+        # tells a bug's story, not a design.
         shapes["proposal"] = min(1.0, 0.5 + (len(task_words) - t.PROPOSAL_WORDS) / 100)
     return shapes
+
+
+def _titled(text: str) -> bool:
+    """Whether a write-up opens with a title ("Plan caching in the runtime. Plans are ...", "Script setup: ..."), as
+    design records and proposals do; a request told at length ("The user wants to add an endpoint that validates
+    the payload, stores the order and ...") opens with a long sentence."""
+    end = _TITLE_END.search(text)
+    return len((text[: end.start()] if end else text).split()) <= t.PROPOSAL_TITLE_WORDS
 
 
 def _asks(sentence: str) -> bool:

@@ -220,7 +220,10 @@ PRACTICAL_SHAPE_FACTOR = 0.3
 # every neutral question would send "Why does useEffect run twice?".
 NEUTRAL_QUESTION_FACTOR = 0.5
 HOW_TO_FACTOR = 0.75
-PROPOSAL_WORDS = 30  # a write-up at least this long, with no files and no question, reads as a proposal
+PROPOSAL_WORDS = 30  # a write-up at least this long, with no files and no question, reads as a proposal ...
+# ... when it opens with a title of at most this many words: every design record, RFC and proposal of the labelled
+# sets does (the longest has 11), while a request told at length by a user or a host opens with a long sentence.
+PROPOSAL_TITLE_WORDS = 12
 PROSE_SHARE = 0.2  # prose is at least this share function words
 
 # ---------------------------------------------------------------- answering
