@@ -117,6 +117,7 @@ _WHOLE_WORDS = frozenset({
     "information",  # would meet "inform"
     "profiling", "profiler", "profilers",  # performance work; would meet "profile" (a user's, Spring's, helm's)
     "nightly",  # builds and releases of every night; would meet "night" ("the job ran twice last night")
+    "documents",  # records (search, MongoDB, ~20M documents); would meet the verb "document"
 })
 
 

@@ -116,13 +116,16 @@ _ALSO = re.compile(r"(?P<w>\b(?:tests?|specs?|docs|documentation))\b[^.;\n]{0,60
                    r"(?P<v>(?:tests?|specs?|docs|documentation))(?![\w-])", re.IGNORECASE)
 # What docs are about ("Add docs about async tests", "Improved Javadocs on the client API"): the words after it,
 # to the end of the sentence, name the docs' subject, not the kind of work (`DOCS_SUBJECT_FACTOR`).
+# The subject starts at the word that joins it ("explaining" of "comments explaining the bit tricks" says how the
+# docs relate to their subject, not that anyone asks to be taught).
 _DOCS_ABOUT = re.compile(r"\b(?:docs?|documentation|instructions?|javadocs?|jsdoc|tsdoc|docstrings?|readme|guides?"
-                         r"|tutorials?)(?:\s+[\w-]+){0,2}?\s+(?:about|on|for|of|regarding|explaining|describing|covering"
-                         r"|showing|(?:that|which) (?:explains?|describes?|shows?|covers?))\b", re.IGNORECASE)
+                         r"|tutorials?|comments?|runbooks?|changelog|contributing(?:\.md)?)(?:\s+[\w-]+){0,2}?\s+"
+                         r"(?P<on>about|on|for|of|regarding|explaining|describing|covering|showing"
+                         r"|(?:that|which) (?:explains?|describes?|shows?|covers?))\b", re.IGNORECASE)
 # What a pipeline, a workflow or a hook runs ("a GitHub Actions workflow that runs the test suite"): the words
 # after it, to the end of the sentence, say what it runs, not the kind of work, as a docs' subject does.
-_RUNS = re.compile(r"\b(?:workflows?|pipelines?|jobs?|actions?|hooks?|ci)\s+(?:that|which|to)\s+(?:runs?|executes?)\b",
-                   re.IGNORECASE)
+_RUNS = re.compile(r"\b(?:workflows?|pipelines?|jobs?|actions?|hooks?|ci)\s+"
+                   r"(?P<on>(?:that|which|to)\s+(?:runs?|executes?))\b", re.IGNORECASE)
 # A question asked after a first sentence that tells the story ("Typing in the field makes the input lose focus.
 # What can be used instead?", "I tried force-unlock. Could anyone give me a clue?"): a sentence that ends in "?"
 # and asks (`_ASKS`).
@@ -160,7 +163,12 @@ class Request:
     @cached_property
     def teaching(self) -> bool:
         """Whether it asks to be taught or to have a concept explained ("what is", "explain", "difference between")."""
-        return bool(_LEARNING.search(self.head) or _TEACH_ME.match(self.head))
+        if _TEACH_ME.match(self.head):
+            return True
+        # "Add comments explaining the bit tricks" asks for docs that explain, not to be taught.
+        docs = [found.span() for found in _DOCS_ABOUT.finditer(self.head)]
+        return any(not any(start <= found.start() < end for start, end in docs)
+                   for found in _LEARNING.finditer(self.head))
 
     @cached_property
     def practical(self) -> bool:
@@ -251,7 +259,8 @@ def read_request(task: str, files: Iterable[str] = (), names: AbstractSet[str] =
     for about in (_DOCS_ABOUT.search(head), _RUNS.search(head)):
         if about is not None:  # to the end of its sentence
             end = _LEAD_END.search(head, about.end())
-            subject.update(range(count(head[:about.end()]), count(head[:end.end()]) if end is not None else len(found)))
+            last = count(head[:end.end()]) if end is not None else len(found)
+            subject.update(range(count(head[:about.start("on")]), last))
     return Request(text, head, lowered, found, stems, code, lead, lead_chars, min(opening, len(found)), paths, shapes,
                    along, frozenset(subject))
 
