@@ -197,6 +197,8 @@ WRITE_UP = ("Plan caching in the runtime. Plans are immutable units of execution
      "order in the database and returns the created order with its id. Unit tests are also needed.", False),
     ("Our worker crashes on start. We deployed the new image this morning and since then the pods restart every "
      "few minutes without any log line that explains why it happens.", False),  # a failure's story
+    ("Add a refund endpoint to our FastAPI app. Validate that the amount does not exceed the remaining balance and "
+     "insert the refund row in the same transaction as the update of the balance.", False),  # the asker's own app
 ])
 def test_a_long_write_up_is_a_design_proposal_only_under_a_title_and_without_a_failure(task: str,
                                                                                        proposal: bool) -> None:

@@ -17,6 +17,7 @@ from persona_mcp.selection.files import FilePath, read_path
 from persona_mcp.text import STOPWORDS, analyse, fold
 
 _LEAD_END = re.compile(r"[.!?](?=\s|$)|\n")
+_OWNED = re.compile(r"\b(?:my|our)\b", re.IGNORECASE)
 _TITLE_END = re.compile(r"[.:!?](?=\s|$)|\n")  # a title ends as a sentence does, or at a colon ("Script setup: ...")
 # What a commit subject or a changelog line may open with before its first word of work: a ticket or a
 # scope ("KAFKA-14524: Move ...", "kubelet: fix ...", "fix(router): ...", "[SPARK-123][SQL] Add ...").
@@ -358,7 +359,9 @@ def _titled(text: str) -> bool:
     design records and proposals do; a request told at length ("The user wants to add an endpoint that validates
     the payload, stores the order and ...") opens with a long sentence."""
     end = _TITLE_END.search(text)
-    return len((text[: end.start()] if end else text).split()) <= t.PROPOSAL_TITLE_WORDS
+    title = text[: end.start()] if end else text
+    # ... and a title names the work in general terms: "... endpoint to our FastAPI app." is the asker's own.
+    return len(title.split()) <= t.PROPOSAL_TITLE_WORDS and not _OWNED.search(title)
 
 
 def _asks(sentence: str) -> bool:
