@@ -232,6 +232,9 @@ TEXTS = [
     ("keep an IP allowlist for the admin API", "security"),
     ("I don't understand generics, in simple terms please", "learning"),
     ("the export ran twice and nothing happens on retry", "debugging"),
+    ("the app won't start since the upgrade and there is nothing in the logs", "debugging"),
+    ("anyone can see other customers' invoices by changing the id in the URL", "security"),
+    ("OrderService has grown to 1,800 lines of copy and paste", "refactoring"),
 ]
 
 
