@@ -110,6 +110,7 @@ def test_words_that_name_the_kind_of_work_outweigh_where_its_files_are(monkeypat
     files = ["src/components/List.vue", "src/components/Row.vue", "src/components/Cell.vue", "src/api.ts"]
     assert select(SelectionIndex(personas, lexicon), task, files).persona == "performance-engineer"
     monkeypatch.setattr(tunables, "WORK_TEXT_FACTOR", 1.0)  # read when an index is built
+    monkeypatch.setattr(tunables, "CONTEXT_FACTOR", 1.0)  # the files' frontend is where the work is done, too
     assert select(SelectionIndex(personas, lexicon), task, files).persona == "frontend-developer"
 
 
@@ -388,3 +389,24 @@ def test_a_word_used_in_other_senses_only_relates_to_its_entry(loose: str, named
         return domains.read(read_request(task, []))[name].strength
 
     assert strength(loose) == pytest.approx(tunables.TASK_RELATED / tunables.TASK_TERM * strength(named))
+
+
+def test_where_work_is_done_counts_less_than_the_work_it_names(monkeypatch: pytest.MonkeyPatch) -> None:
+    index = SelectionIndex([
+        agent("api-designer", "Use this agent when you design REST API endpoints."),
+        agent("debugger", "Use this agent when a crash or a bug needs a root cause."),
+    ], builtin_lexicon())
+    task = "The checkout endpoint crashes since the upgrade; track down the bug"
+    damped = index.domains.read(read_request(task, [], index.one_word_terms))
+    monkeypatch.setattr(tunables, "CONTEXT_FACTOR", 1.0)
+    whole = index.domains.read(read_request(task, [], index.one_word_terms))
+    assert damped["api"].strength == pytest.approx(whole["api"].strength * 0.5)
+    assert damped["debugging"].strength == whole["debugging"].strength  # the work itself keeps its strength
+    monkeypatch.undo()
+    assert select(index, task, []).persona == "debugger"
+    # Without a word of work, the endpoint is what the task is about; a question is about what it names.
+    for other in ("Add a checkout endpoint with pagination", "How do I stop the checkout endpoint from crashing?"):
+        found = index.domains.read(read_request(other, [], index.one_word_terms))
+        monkeypatch.setattr(tunables, "CONTEXT_FACTOR", 1.0)
+        assert index.domains.read(read_request(other, [], index.one_word_terms))["api"] == found["api"]
+        monkeypatch.undo()

@@ -38,6 +38,9 @@ class FileReading:
     languages: frozenset[str] = frozenset()  # the programming languages of its code files (none for CI, docs, data)
 
 
+_CONTEXT_KINDS = ("domain", "technology", "tool", "language")  # entries of these kinds may be where work is done
+
+
 @dataclass(frozen=True, slots=True)
 class Found:
     """An entry a task is about: how strongly, and the words and files that say so."""
@@ -141,7 +144,18 @@ class Domains:
                 before = result.get(parent)
                 if before is None or before.strength < share:
                     result[parent] = Found(share, found.matched)
+        if "question" not in request.shapes and any(
+                name in t.WORK_DOMAINS and found.strength >= t.CONTEXT_WORK_STRENGTH and _by_words(found)
+                for name, found in result.items()):
+            result = {name: Found(found.strength * t.CONTEXT_FACTOR, found.matched) if self._context(name) else found
+                      for name, found in result.items()}
         return result
+
+    def _context(self, name: str) -> bool:
+        """Whether an entry says where work is done, not what work it is (`CONTEXT_FACTOR`)."""
+        tables = self.tables
+        return (tables is not None and tables.kinds.get(name) in _CONTEXT_KINDS and name not in t.WORK_DOMAINS
+                and name != t.SHAPE_DOMAINS["question"])
 
     def _words(self, tables: Lexical, request: Request, files: FileReading,
                other_senses: frozenset[tuple[int, int]]) -> tuple[dict[str, list[tuple[float, str]]], set[str]]:
@@ -257,6 +271,11 @@ def _gathered(named: list[tuple[float, str]]) -> Found:
     named.sort(key=itemgetter(0), reverse=True)  # stable: equal values keep their order
     seen = list(dict.fromkeys(word for _, word in named))
     return Found(sum(value * t.DECAY ** rank for rank, (value, _) in enumerate(named[: len(seen)])), tuple(seen))
+
+
+def _by_words(found: Found) -> bool:
+    """Whether the task's words say it, not only its files ("src/app.test.ts") or its shape ("(a question)")."""
+    return any(not word.startswith("(") and "/" not in word and "." not in word for word in found.matched)
 
 
 def _reading(tables: Lexical, name: str, related: bool) -> float:
