@@ -99,6 +99,9 @@ class Domains:
                      if name in self.code_languages and where.startswith("name:")]
             if named:
                 self.languages[persona] = frozenset(named)
+        # The entries that say where work is done, not what work it is (`CONTEXT_FACTOR`).
+        self.context = frozenset(name for name, kind in kinds.items() if kind in _CONTEXT_KINDS
+                                 and name not in t.WORK_DOMAINS and name != t.SHAPE_DOMAINS["question"])
         # What a task's word says of an entry it names and of one it relates to (`_reading`).
         self.strengths: dict[str, tuple[float, float]] = {}
         if self.tables is not None:
@@ -147,15 +150,9 @@ class Domains:
         if "question" not in request.shapes and any(
                 name in t.WORK_DOMAINS and found.strength >= t.CONTEXT_WORK_STRENGTH and _by_words(found)
                 for name, found in result.items()):
-            result = {name: Found(found.strength * t.CONTEXT_FACTOR, found.matched) if self._context(name) else found
+            result = {name: Found(found.strength * t.CONTEXT_FACTOR, found.matched) if name in self.context else found
                       for name, found in result.items()}
         return result
-
-    def _context(self, name: str) -> bool:
-        """Whether an entry says where work is done, not what work it is (`CONTEXT_FACTOR`)."""
-        tables = self.tables
-        return (tables is not None and tables.kinds.get(name) in _CONTEXT_KINDS and name not in t.WORK_DOMAINS
-                and name != t.SHAPE_DOMAINS["question"])
 
     def _words(self, tables: Lexical, request: Request, files: FileReading,
                other_senses: frozenset[tuple[int, int]]) -> tuple[dict[str, list[tuple[float, str]]], set[str]]:

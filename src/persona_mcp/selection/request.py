@@ -254,10 +254,12 @@ def read_request(task: str, files: Iterable[str] = (), names: AbstractSet[str] =
     lowered = text.lower()
     shapes = request_shapes(text, lowered, paths, found, code)
     # The last word of each "with tests": a test or a doc that comes with the work, never the work itself.
-    along = frozenset(count(head[:match.end()]) - 1 for match in _ALONG.finditer(head) if match.start() > 0) \
-        | frozenset(count(head[:match.end(match.lastgroup or "w")]) - 1 for match in _ALSO.finditer(head))
+    along = frozenset(count(head[:match.end()]) - 1 for match in _ALONG.finditer(head) if match.start() > 0)
+    if "also" in lowered:  # most requests ask for nothing besides: the search is skipped
+        along |= frozenset(count(head[:match.end(match.lastgroup or "w")]) - 1 for match in _ALSO.finditer(head))
     subject: set[int] = set()
-    for about in (_DOCS_ABOUT.search(head), _RUNS.search(head)):
+    runs = _RUNS.search(head) if "run" in lowered or "execut" in lowered else None
+    for about in (_DOCS_ABOUT.search(head), runs):
         if about is not None:  # to the end of its sentence
             end = _LEAD_END.search(head, about.end())
             last = count(head[:end.end()]) if end is not None else len(found)
