@@ -180,8 +180,9 @@ def test_a_name_word_the_lexicon_does_not_know_qualifies_what_the_name_names() -
     assert narrow < plain  # an architect of one kind of system is less about architecture in general
     lexicon = Lexicon((*LEXICON.entries[:-2], entry("architecture", terms=("architecture", "microservices")),
                        LEXICON.entries[-1]))
-    kind = Deriver(lexicon).derive(agent("microservices-architect", "Designs.")).entries["architecture"][0]
-    assert kind == narrow  # a word that names the same thing again qualifies it too
+    kind = Deriver(lexicon).derive(agent("microservices-architecture", "Designs.")).entries["architecture"][0]
+    other = Deriver(lexicon).derive(agent("kafka-architecture", "Designs.")).entries["architecture"][0]
+    assert kind == other < 1.0  # a word that names the same thing again qualifies it too
 
 
 def test_the_words_before_a_names_head_say_less_as_terms() -> None:
@@ -200,6 +201,10 @@ def test_a_checker_word_after_the_head_names_how_not_what() -> None:
     review = Deriver(LEXICON).derive(agent("architect-review", "Reviews designs.")).entries
     reviewer = Deriver(LEXICON).derive(agent("architect-reviewer", "Reviews designs.")).entries
     assert review["architecture"][0] == reviewer["architecture"][0] == 1.0
+    # An architect of something is about that thing first; an architect alone is about architecture.
+    of_security = Deriver(LEXICON).derive(agent("security-architect", "Designs defences.")).entries
+    assert of_security["architecture"][0] < of_security["security"][0]
+    assert Deriver(LEXICON).derive(agent("architect", "Designs systems.")).entries["architecture"][0] == 1.0
 
 
 def test_a_checker_word_after_one_of_its_own_tools_names_what_the_persona_does() -> None:

@@ -61,8 +61,12 @@ ROLE_WORDS = frozenset({
     "steward", "instructions", "instruction",
 })
 # Last words of a name that say who checks the words before them, or that they are checked:
-# "architect-reviewer" and "architect-review" are about architecture, so their head is "architect".
-CHECKER_WORDS = frozenset({"reviewer", "auditor", "tester", "inspector", "checker", "review", "audit"})
+# "architect-reviewer" and "architect-review" are about architecture, so their head is "architect". An
+# architect or an optimizer of something is first of all about that thing, as its auditor is: kubernetes-architect
+# and security-architect are a Kubernetes and a security agent that design, dx-optimizer improves developer
+# experience (on the public catalogs: +49 top-1 answers over the labelled foreign sets, none of the built-in's).
+CHECKER_WORDS = frozenset({"reviewer", "auditor", "tester", "inspector", "checker", "review", "audit", "architect",
+                           "optimizer"})
 # Words of a question that make it one, not what it is about ("how do I", "why does", "can I").
 QUESTION_WORDS = frozenset({
     "how", "why", "what", "whats", "when", "where", "which", "who", "can", "could", "should", "would", "will",
