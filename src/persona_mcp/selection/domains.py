@@ -147,6 +147,7 @@ class Domains:
                 before = result.get(parent)
                 if before is None or before.strength < share:
                     result[parent] = Found(share, found.matched)
+        # A task that names a kind of work says with its technologies and areas where it is done (`CONTEXT_FACTOR`).
         if "question" not in request.shapes and any(
                 name in t.WORK_DOMAINS and found.strength >= t.CONTEXT_WORK_STRENGTH and _by_words(found)
                 for name, found in result.items()):

@@ -215,7 +215,7 @@ class Request:
         """What a match at a place of the task (its words `at` to `end`) counts: the first word of the work more
         (after a ticket or a scope that opens a commit subject, which count as any word: they say where, not what),
         words past the first sentence less, and a match that takes in a test or a doc that comes with the work
-        (`along`) or the subject of docs (`subject`) less."""
+        (`along`) or the subject of docs or of what a pipeline runs (`subject`) less."""
         aside = 1.0
         if self.along or self.subject:
             span = range(at, max(end, at + 1))
@@ -253,7 +253,8 @@ def read_request(task: str, files: Iterable[str] = (), names: AbstractSet[str] =
     paths = normalise_paths(files)
     lowered = text.lower()
     shapes = request_shapes(text, lowered, paths, found, code)
-    # The last word of each "with tests": a test or a doc that comes with the work, never the work itself.
+    # The last word of each "with tests", and the tests asked for "also": a test or a doc that comes with the work,
+    # never the work itself.
     along = frozenset(count(head[:match.end()]) - 1 for match in _ALONG.finditer(head) if match.start() > 0)
     if "also" in lowered:  # most requests ask for nothing besides: the search is skipped
         along |= frozenset(count(head[:match.end(match.lastgroup or "w")]) - 1 for match in _ALSO.finditer(head))
