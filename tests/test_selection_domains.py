@@ -410,3 +410,14 @@ def test_where_work_is_done_counts_less_than_the_work_it_names(monkeypatch: pyte
         monkeypatch.setattr(tunables, "CONTEXT_FACTOR", 1.0)
         assert index.domains.read(read_request(other, [], index.one_word_terms))["api"] == found["api"]
         monkeypatch.undo()
+
+
+def test_what_a_request_to_be_taught_names_is_the_lessons_subject(monkeypatch: pytest.MonkeyPatch) -> None:
+    index = SelectionIndex([agent("django-developer", "Use this agent when you build Django apps.")], builtin_lexicon())
+    task = "Help me understand conceptually how the Django ORM builds its queries"
+    assert read_request(task, [], index.one_word_terms).teaching
+    lesson = index.domains.read(read_request(task, [], index.one_word_terms))
+    monkeypatch.setattr(tunables, "LESSON_CONTEXT_FACTOR", 1.0)
+    whole = index.domains.read(read_request(task, [], index.one_word_terms))
+    assert lesson["django"].strength == pytest.approx(whole["django"].strength * 0.3)
+    assert lesson["learning"].strength == whole["learning"].strength

@@ -147,11 +147,17 @@ class Domains:
                 before = result.get(parent)
                 if before is None or before.strength < share:
                     result[parent] = Found(share, found.matched)
-        # A task that names a kind of work says with its technologies and areas where it is done (`CONTEXT_FACTOR`).
+        # A task that names a kind of work says with its technologies and areas where it is done (`CONTEXT_FACTOR`);
+        # one that asks to be taught, what the lesson is about (`LESSON_CONTEXT_FACTOR`).
+        factor = 1.0
         if "question" not in request.shapes and any(
                 name in t.WORK_DOMAINS and found.strength >= t.CONTEXT_WORK_STRENGTH and _by_words(found)
                 for name, found in result.items()):
-            result = {name: Found(found.strength * t.CONTEXT_FACTOR, found.matched) if name in self.context else found
+            factor = t.CONTEXT_FACTOR
+        elif t.SHAPE_DOMAINS["question"] in result and request.teaching:  # most tasks name no learning at all
+            factor = t.LESSON_CONTEXT_FACTOR
+        if factor != 1.0:
+            result = {name: Found(found.strength * factor, found.matched) if name in self.context else found
                       for name, found in result.items()}
         return result
 

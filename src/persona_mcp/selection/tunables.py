@@ -112,6 +112,10 @@ PIPELINE_WORK_FACTOR = 0.5
 # 0.5 (0.6 and 0.7 gained less); labelled dev tasks of the foreign catalogs +3 points on average.
 CONTEXT_WORK_STRENGTH = 0.5
 CONTEXT_FACTOR = 0.5
+# ... and a request to be taught ("Help the user understand how Go's escape analysis decides stack vs heap") is
+# about learning: what it names is the lesson's subject, and counts this share. 0.3 gained a little more than 0.5 on
+# the helper-written calls, and lost no labelled answer.
+LESSON_CONTEXT_FACTOR = 0.3
 # A language named in the task's words counts this share (it says the language more than the work),
 # and a term found inside code (an identifier such as `convertToJSValue`) counts `CODE_FACTOR`.
 LANGUAGE_TEXT_FACTOR = 0.5
