@@ -235,6 +235,9 @@ TEXTS = [
     ("the app won't start since the upgrade and there is nothing in the logs", "debugging"),
     ("anyone can see other customers' invoices by changing the id in the URL", "security"),
     ("OrderService has grown to 1,800 lines of copy and paste", "refactoring"),
+    ("archive extraction lets a zip slip write outside the folder", "security"),
+    ("the release hung at pending-upgrade, another operation is in progress", "debugging"),
+    ("the player falls through the floor after a reload", "debugging"),
 ]
 
 
