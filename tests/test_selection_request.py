@@ -261,6 +261,12 @@ def test_a_plain_how_to_is_told_from_other_questions(task: str, how_to: bool) ->
     ("Why is the new parser slower than the old one?", False),  # a thing of the asker's
     ("Why isn't node-resolve a built-in feature?", True),  # why a tool leaves something out
     ("Why isn't my plugin included in the bundle?", False),
+    ("When to use RxJS instead of MobX?", True),  # which tool to reach for
+    ("When should I use inline styles vs. CSS?", True),
+    ("Is MobX a framework?", True),  # what kind of thing a tool is
+    ("Is Kafka a message queue?", True),
+    ("Is Redis a good fit for the session store?", False),  # a choice of the asker's to weigh
+    ("Is this a bug?", False),
 ])
 def test_questions_asking_what_a_thing_means_or_why_a_project_chose_it_are_to_be_taught(task: str,
                                                                                         teaching: bool) -> None:

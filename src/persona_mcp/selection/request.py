@@ -43,6 +43,8 @@ _BEST = r"(?:best|right|correct|proper|recommended|preferred|easiest|simplest|cl
 _CHOICES = r"(?:alternatives?|options?|choices|trade-?offs|pros and cons|downsides|risks|steps|ways)"
 # ... also with a word or two before it: "what are the architectural options?"
 _SOME_CHOICES = r"(?: [\w-]+){0,2} " + _CHOICES
+# ... and a choice of one's own to weigh: "Is Redis a good fit?"
+_FIT = r"(?:good|bad|right|wrong|better|best|safe|sane|viable|reasonable|fit|choice|option|solid|sensible)\b"
 # Asking to be taught: these make a question a learner's, whoever's code it is about.
 _LEARNING = re.compile(r"\b(?:explain|teach|tutorial|understand|concept|difference between|differences between"
                        r"|eli5|in simple terms|beginner|new to|learn(?:ing)?"
@@ -64,7 +66,14 @@ _LEARNING = re.compile(r"\b(?:explain|teach|tutorial|understand|concept|differen
                        # why a tool leaves something out ("Why isn't node-resolve a built-in feature?")
                        r"|why (?:isn't|is not|aren't|are not) (?!(?:my|our|this|these|it)\b)[\w.-]+(?: [\w.-]+){0,3} "
                        r"(?:an? |the )?(?:built-?in|included|bundled|supported|(?:the )?default|part of))\b"
-                       r"|^\s*what(?:'s| is| are) (?:[\w.-]+\s?){1,3}\?", re.IGNORECASE)
+                       r"|^\s*what(?:'s| is| are) (?:[\w.-]+\s?){1,3}\?"
+                       # when one tool or construct is the one to reach for ("When to use RxJS instead of MobX?")
+                       r"|when (?:to|should (?:i|we|you|one)|would (?:i|we|you|one))"
+                       r" (?:use|pick|choose|prefer|reach for)\b"
+                       # what kind of thing a tool is ("Is MobX a framework?"), not whether one's own thing is broken
+                       r"|^\s*is (?!(?:my|our|this|these|it|there|that|the)\b)[\w.-]+"
+                       r" an? (?!" + _FIT + r")[\w-]+(?: [\w-]+)?\s*\?",
+                       re.IGNORECASE)
 # A how-to about fixing or preventing something, or a decision in the asker's own work ("How should we
 # version the API?", "What is the best way to ...?"): the asker wants the work done, in its domain. A plain
 # how-to ("How do I add a column to a join table?") asks to be shown how: the persona that answers
