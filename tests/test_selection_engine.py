@@ -186,6 +186,14 @@ def test_docs_about_a_kind_of_work_are_docs_work() -> None:
     assert select(index, "Add async tests", []).persona == "persona-qa"
 
 
+def test_a_kind_of_work_that_says_when_a_failure_began_is_not_the_work() -> None:
+    index = Catalog.load(default_layers(user=False)).index
+    assert select(index, "the app crashes on startup after the last deploy, figure out what changed",
+                  []).persona == "persona-analyzer"
+    assert select(index, "coverage dropped to 41% after the refactor, get it back above 80%",
+                  []).persona == "persona-qa"
+
+
 def test_confidence_rises_with_evidence_and_lead_and_stays_in_bounds() -> None:
     assert 0.0 <= confidence(0.01, 0.0) < confidence(1.0, 0.0) < confidence(4.0, 0.0) <= 1.0
     assert confidence(2.0, 1.9) < confidence(2.0, 0.5)

@@ -112,6 +112,22 @@ def test_what_docs_are_about_is_their_subject_not_the_work(task: str, subject: l
         assert request.factor(at) == tunables.DOCS_SUBJECT_FACTOR
 
 
+@pytest.mark.parametrize(("task", "timing"), [
+    ("the app crashes on startup after the last deploy, figure out what changed", ["deploy"]),
+    ("Auth module coverage dropped to 41% after the refactor", ["refactor"]),
+    ("Our Android build started failing after the Gradle upgrade", ["upgrade"]),
+    ("useDebounce has broken twice after refactors", ["refactors"]),
+    ("Upgrade the Gradle wrapper", []),  # the upgrade is the work
+    ("Refactor the parser after reading the spec", []),
+])
+def test_work_named_to_say_when_something_began_is_not_the_work(task: str, timing: list[str]) -> None:
+    request = read_request(task, [])
+    assert [request.words[at] for at in request.timing] == timing
+    for at in request.timing:
+        assert request.factor(at) == tunables.TIMING_FACTOR
+        assert request.factor(at - 2, at + 1) == 1.0  # "after the deploy" as a whole says when: a phrase's own
+
+
 @pytest.mark.parametrize(("task", "opening"), [
     ("KAFKA-14524: Move LogConfig to the storage module", "move"), ("kubelet: fix goroutine leak", "fix"),
     ("fix(router)!: avoid an allocation per request", "avoid"), ("[SPARK-123][SQL] Add a hint", "add"),

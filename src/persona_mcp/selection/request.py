@@ -139,6 +139,10 @@ _RUNS = re.compile(r"\b(?:workflows?|pipelines?|jobs?|actions?|hooks?|ci)\s+"
 # A question asked after a first sentence that tells the story ("Typing in the field makes the input lose focus.
 # What can be used instead?", "I tried force-unlock. Could anyone give me a clue?"): a sentence that ends in "?"
 # and asks (`_ASKS`).
+# When a failure began, or when a check runs: "broken since the refactor", "after the Gradle upgrade", "before deploy".
+_TIMING = re.compile(r"\b(?:since|after|before)\s+(?:(?:the|our|a|an|my|last|yesterday's|today's|this|that|recent"
+                     r"|latest|every|each)\s+)?(?:[\w.-]+\s+)?(?P<w>upgrade|update|migration|refactor(?:ing)?"
+                     r"|release|deploy(?:ment)?|merge|rewrite|bump|rollout)s?\b", re.IGNORECASE)
 _LATER_QUESTION = re.compile(r"[.!?]\s+([^.!?\n]{3,200}\?)(?=\s|$)")
 _ASKS = re.compile(r"\b(?:how|why|what|which|where|when|could|can|would|should|is there|are there|does|do)\b",
                    re.IGNORECASE)
@@ -168,6 +172,7 @@ class Request:
     shapes: dict[str, float]  # shape -> strength in (0, 1]
     along: frozenset[int] = frozenset()  # the words of tests or docs that come with the work (`_ALONG`)
     subject: frozenset[int] = frozenset()  # the words that say what docs are about, or what a pipeline runs
+    timing: frozenset[int] = frozenset()  # a kind of work named to say when ("since the refactor")
 
     # `teaching` and `practical` are worked out when a signal asks: most requests are not questions.
     @cached_property
@@ -226,12 +231,14 @@ class Request:
         words past the first sentence less, and a match that takes in a test or a doc that comes with the work
         (`along`) or the subject of docs or of what a pipeline runs (`subject`) less."""
         aside = 1.0
-        if self.along or self.subject:
+        if self.along or self.subject or self.timing:
             span = range(at, max(end, at + 1))
             if any(i in self.along for i in span):
                 aside = t.ACCOMPANYING_FACTOR
             elif any(i in self.subject for i in span):
                 aside = t.DOCS_SUBJECT_FACTOR
+            elif all(i in self.timing for i in span):  # "since the upgrade" as a whole says when too, and more
+                aside = t.TIMING_FACTOR
         if at >= self.lead:
             return t.REST_FACTOR * aside
         return t.FIRST_WORD_FACTOR * aside if at == self.opening else aside
@@ -274,8 +281,9 @@ def read_request(task: str, files: Iterable[str] = (), names: AbstractSet[str] =
             end = _LEAD_END.search(head, about.end())
             last = count(head[:end.end()]) if end is not None else len(found)
             subject.update(range(count(head[:about.start("on")]), last))
+    timing = frozenset(count(head[:found_when.end("w")]) - 1 for found_when in _TIMING.finditer(head))
     return Request(text, head, lowered, found, stems, code, lead, lead_chars, min(opening, len(found)), paths, shapes,
-                   along, frozenset(subject))
+                   along, frozenset(subject), timing)
 
 
 # Folders that sit at a repository's top: an absolute path ("/home/me/app/.github/workflows/ci.yml", as hosts

@@ -181,6 +181,9 @@ ACCOMPANYING_FACTOR = 0.25
 # `Request.subject`) name the docs' subject, not the work, and count this much. At 0.5 "Add docs about async
 # tests" still went to the tester; at 0.3 and 0.2 the same answers changed on every labelled set.
 DOCS_SUBJECT_FACTOR = 0.3
+# A kind of work named to say when something began or runs ("broken since the refactor", "crashes after the last
+# deploy", "caught before release": `Request.timing`) is not the work asked for, and counts this much.
+TIMING_FACTOR = 0.3
 # A test or a doc is first of all a test or a doc, wherever it sits. When the lexicon's globs say a file
 # is one (a claim of at least `KIND_CLAIM` on an `ACCOMPANYING_DOMAINS` entry), a persona that claims it
 # only by a folder it sits in (`**/api/**` on `docs/api/ipc.md`, `**/directives/**` on
