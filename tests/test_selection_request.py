@@ -215,6 +215,12 @@ WRITE_UP = ("Plan caching in the runtime. Plans are immutable units of execution
      "few minutes without any log line that explains why it happens.", False),  # a failure's story
     ("Add a refund endpoint to our FastAPI app. Validate that the amount does not exceed the remaining balance and "
      "insert the refund row in the same transaction as the update of the balance.", False),  # the asker's own app
+    ("Retried payment calls sometimes charge twice. The user wants idempotency keys: store the key and the cached "
+     "response, and return the stored response when the same key comes back within a day.", False),  # told for them
+    ("Custom date picker without a mouse. They want arrow keys to move between days, Page Up and Page Down to "
+     "change the month, and Escape to close the picker and return focus to the field.", False),
+    ("Accessible routing. When the user navigates to a new route, focus moves to the new content and a screen "
+     "reader announces the change, as a full page load would have done.", True),  # "the user" as the design's
 ])
 def test_a_long_write_up_is_a_design_proposal_only_under_a_title_and_without_a_failure(task: str,
                                                                                        proposal: bool) -> None:

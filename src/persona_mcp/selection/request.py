@@ -18,6 +18,9 @@ from persona_mcp.text import STOPWORDS, analyse, fold
 
 _LEAD_END = re.compile(r"[.!?](?=\s|$)|\n")
 _OWNED = re.compile(r"\b(?:my|our)\b", re.IGNORECASE)
+# A request told for someone, or by them ("The user wants ...", "help me ..."): a design write-up speaks of neither.
+_ASKED_FOR = re.compile(r"\bthe user(?:'s\b| (?:wants|needs|asks|would like|reports|noticed|discovered)\b)"
+                        r"|\b(?:they (?:want|need)|help me|i'm|i (?:want|need))\b", re.IGNORECASE)
 _TITLE_END = re.compile(r"[.:!?](?=\s|$)|\n")  # a title ends as a sentence does, or at a colon ("Script setup: ...")
 # What a commit subject or a changelog line may open with before its first word of work: a ticket or a
 # scope ("KAFKA-14524: Move ...", "kubelet: fix ...", "fix(router): ...", "[SPARK-123][SQL] Add ...").
@@ -367,7 +370,8 @@ def request_shapes(text: str, lowered: str, files: list[str], task_words: list[s
     if _PROPOSAL_ID.match(text):
         shapes["proposal"] = 1.0
     elif not files and not shapes and len(task_words) >= t.PROPOSAL_WORDS and _is_prose(task_words, code) \
-            and _titled(text) and not _FAILURE.search(lead) and not _ERROR_NAME.search(lead):
+            and _titled(text) and not _FAILURE.search(lead) and not _ERROR_NAME.search(lead) \
+            and not _ASKED_FOR.search(text, 0, t.READ_CHARS):
         # A write-up whose first sentence reports a failure ("my tokio server just hangs forever after ...")
         # tells a bug's story, not a design.
         shapes["proposal"] = min(1.0, 0.5 + (len(task_words) - t.PROPOSAL_WORDS) / 100)
