@@ -111,6 +111,7 @@ def test_words_that_name_the_kind_of_work_outweigh_where_its_files_are(monkeypat
     assert select(SelectionIndex(personas, lexicon), task, files).persona == "performance-engineer"
     monkeypatch.setattr(tunables, "WORK_TEXT_FACTOR", 1.0)  # read when an index is built
     monkeypatch.setattr(tunables, "CONTEXT_FACTOR", 1.0)  # the files' frontend is where the work is done, too
+    monkeypatch.setattr(tunables, "AREA_FACTOR", 1.0)  # and frontend-developer is named for it
     assert select(SelectionIndex(personas, lexicon), task, files).persona == "frontend-developer"
 
 
@@ -421,3 +422,36 @@ def test_what_a_request_to_be_taught_names_is_the_lessons_subject(monkeypatch: p
     whole = index.domains.read(read_request(task, [], index.one_word_terms))
     assert lesson["django"].strength == pytest.approx(whole["django"].strength * 0.3)
     assert lesson["learning"].strength == whole["learning"].strength
+
+
+def test_personas_named_for_where_work_is_done_are_told_from_those_named_for_the_work() -> None:
+    index = SelectionIndex([
+        agent("backend-developer", "Use this agent when you build server-side APIs."),
+        agent("react-specialist", "Use this agent when you build React apps."),
+        agent("debugger", "Use this agent when a crash or a bug needs a root cause."),
+        agent("devops-engineer", "Use this agent when you set up CI/CD pipelines."),  # its name takes in CI work
+    ], builtin_lexicon())
+    assert {index.names[p] for p in index.domains.area} == {"backend-developer", "react-specialist"}
+    builtin = Catalog.load(default_layers(user=False)).index
+    assert {builtin.names[p] for p in builtin.domains.area} == {"persona-backend", "persona-frontend"}
+
+
+def test_a_persona_named_for_where_work_is_done_says_less_of_a_task_that_names_the_work(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    index = SelectionIndex([
+        agent("backend-developer", "Use this agent when you build server-side APIs and endpoints."),
+        agent("debugger", "Use this agent when a bug needs a root cause."),
+    ], builtin_lexicon())
+
+    def scores(task: str) -> dict[str, float]:
+        return {candidate.name: candidate.score for candidate in rank(index, task, [])}
+
+    task = "The orders API endpoint returns stale totals since Tuesday; find the bug"
+    plain = "Add an orders API endpoint with pagination"  # no work named: the API is what the task is about
+    kept, kept_plain, factor = scores(task), scores(plain), tunables.AREA_FACTOR
+    monkeypatch.setattr(tunables, "AREA_FACTOR", 1.0)
+    whole, whole_plain = scores(task), scores(plain)
+    assert kept["backend-developer"] == pytest.approx(whole["backend-developer"] * factor, abs=1e-3)
+    assert kept["debugger"] == whole["debugger"]
+    assert kept_plain == whole_plain
+

@@ -102,6 +102,10 @@ class Domains:
         # The entries that say where work is done, not what work it is (`CONTEXT_FACTOR`).
         self.context = frozenset(name for name, kind in kinds.items() if kind in _CONTEXT_KINDS
                                  and name not in t.WORK_DOMAINS and name != t.SHAPE_DOMAINS["question"])
+        # The personas named for where work is done ("backend-developer", "react-specialist"): their name's own
+        # entry (not one it takes in through another) is a context entry, and none of them is a kind of work.
+        self.area = frozenset(persona for persona, profile in enumerate(profiles)
+                              if _named_for_a_place(profile, self.context))
         # What a task's word says of an entry it names and of one it relates to (`_reading`).
         self.strengths: dict[str, tuple[float, float]] = {}
         if self.tables is not None:
@@ -150,9 +154,7 @@ class Domains:
         # A task that names a kind of work says with its technologies and areas where it is done (`CONTEXT_FACTOR`);
         # one that asks to be taught, what the lesson is about (`LESSON_CONTEXT_FACTOR`).
         factor = 1.0
-        if "question" not in request.shapes and any(
-                name in t.WORK_DOMAINS and found.strength >= t.CONTEXT_WORK_STRENGTH and _by_words(found)
-                for name, found in result.items()):
+        if names_work(request, result):
             factor = t.CONTEXT_FACTOR
         elif t.SHAPE_DOMAINS["question"] in result and request.teaching:  # most tasks name no learning at all
             factor = t.LESSON_CONTEXT_FACTOR
@@ -275,6 +277,24 @@ def _gathered(named: list[tuple[float, str]]) -> Found:
     named.sort(key=itemgetter(0), reverse=True)  # stable: equal values keep their order
     seen = list(dict.fromkeys(word for _, word in named))
     return Found(sum(value * t.DECAY ** rank for rank, (value, _) in enumerate(named[: len(seen)])), tuple(seen))
+
+
+def names_work(request: Request, about: dict[str, Found]) -> bool:
+    """Whether the task's words name a kind of work (`WORK_DOMAINS`, at least `CONTEXT_WORK_STRENGTH`), which the
+    technologies and areas it names then only locate (`CONTEXT_FACTOR`, `AREA_FACTOR`); a question never does."""
+    return "question" not in request.shapes and any(
+        name in t.WORK_DOMAINS and found.strength >= t.CONTEXT_WORK_STRENGTH and _by_words(found)
+        for name, found in about.items())
+
+
+def _named_for_a_place(profile: Profile, context: frozenset[str]) -> bool:
+    """Whether a persona's name says where work is done: the entries its name names, or takes in as their parts
+    ("backend" takes in "api" and "database"), are context entries, none of them a kind of work (`devops`
+    takes in "ci", so it is not)."""
+    named = [name for name, (_weight, where) in profile.entries.items()
+             if where.startswith("name:") and "(via " not in where]
+    return bool(named) and not any(name in t.WORK_DOMAINS for name in named) \
+        and any(name in context for name in named)
 
 
 def _by_words(found: Found) -> bool:

@@ -20,7 +20,7 @@ from functools import partial
 from operator import itemgetter
 
 from persona_mcp.selection import tunables as t
-from persona_mcp.selection.domains import FileReading, Found
+from persona_mcp.selection.domains import FileReading, Found, names_work
 from persona_mcp.selection.files import FileEvidence, Glob, file_evidence
 from persona_mcp.selection.index import SelectionIndex
 from persona_mcp.selection.phrases import Hit, find_hits, text_score
@@ -82,6 +82,7 @@ def rank(index: SelectionIndex, request: Request) -> Ranking:
     about = _domains(evidence, index, request, files, other_senses)
     _prior(evidence, index, request)
     _files(evidence, request, matched, files.shares, files.kinds)
+    _area(evidence, index, request, about)
     _shapes(evidence, index, request)  # after the others: a shape modifies the evidence a persona has
     explicit = _explicit(evidence, index, request)
     _language(evidence, index, files, about, explicit)  # last: it takes a share of what a persona has
@@ -131,6 +132,19 @@ def _domains(evidence: Evidence, index: SelectionIndex, request: Request, files:
         values[persona] = sum(_decayed(entries))
     evidence.add(values, partial(_domain_items, found))
     return about
+
+
+def _area(evidence: Evidence, index: SelectionIndex, request: Request, about: dict[str, Found]) -> None:
+    """A persona named for where work is done (`Domains.area`) says less of a task that names the work itself: it
+    keeps `AREA_FACTOR` of its evidence so far."""
+    area = index.domains.area
+    if not area or not names_work(request, about):
+        return
+    work = [name for name in t.WORK_DOMAINS if name in about]
+    values = {persona: -total * (1 - t.AREA_FACTOR) for persona, total in evidence.totals.items()
+              if persona in area and total > 0}
+    evidence.add(values, partial(_items, "negative", "the task names its work", {p: work for p in values}, values,
+                                 "name"))
 
 
 def _language(evidence: Evidence, index: SelectionIndex, files: FileReading, about: dict[str, Found],
