@@ -29,6 +29,16 @@ def test_a_heading_of_both_kinds_or_of_working_rules_says_neither() -> None:
     assert [section_kind(heading) for heading in headings] == [None, None, None, True, False, True]
 
 
+@pytest.mark.parametrize(("heading", "kind"), [
+    ("Boundaries", True), ("Scope Boundaries", True), ("Boundaries:", True), ("Agent Boundary Summary", True),
+    ("Boundaries and limitations", True),
+    ("1. Map the Trust Boundaries", None),  # the boundaries a security review maps are its work
+    ("Service Boundaries", None), ("Error Boundaries & Suspense", None), ("Error Handling and Boundaries", None),
+])
+def test_boundaries_head_what_a_persona_wont_do_only_as_the_headings_subject(heading: str, kind: bool | None) -> None:
+    assert section_kind(heading) is kind
+
+
 def test_code_examples_are_neither_headings_nor_items_of_a_section() -> None:
     body = ("## When to use\n- flaky suites\n\n```python\n# Shipping constants\nRATE = 0.75\n```\n"
             "- coverage gaps\n\n~~~~sh\n# not a heading\n~~~\nstill code\n~~~~\n## Will not\n- write copy\n"

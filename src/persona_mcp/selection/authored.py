@@ -37,9 +37,14 @@ _SECTION_TRIGGER = re.compile(
     re.IGNORECASE,
 )
 _SECTION_BOUNDARY = re.compile(
-    r"will not|won'?t|do not|don'?t|boundar|out of scope|not for|avoid\b(?!-)|limitations|anti-?patterns|never",
+    r"will not|won'?t|do not|don'?t|out of scope|not for|avoid\b(?!-)|limitations|anti-?patterns|never",
     re.IGNORECASE,
 )
+# "Boundaries" heads a section of what a persona won't do when it is the heading's subject ("Boundaries", "Scope
+# Boundaries", "Agent Boundary Summary"), not when it is a boundary of something the persona works on ("Map the
+# Trust Boundaries", "Service Boundaries", "Error Boundaries & Suspense").
+_BOUNDARIES = re.compile(r"^[\W\d_]*(?:(?:scope|agent|role|my|your|persona|operational|ethical|hard|clear)\s+)?"
+                         r"boundar(?:y|ies)\b(?:\s+summary)?(?:\s*(?:and|&)\s+.*)?\W*$", re.IGNORECASE)
 # A heading of both ("Do's and Don'ts") or of rules for how to work ("Scope and honesty rules") says neither.
 _SECTION_MIXED = re.compile(r"\bdo'?s\b.*\bdon'?ts\b|\brules\b", re.IGNORECASE)
 MAX_SECTION_ITEMS = 40  # items read per section
@@ -100,7 +105,7 @@ def section_kind(heading: str) -> bool | None:
     """Whether a heading opens a section of what a persona won't do (True), of when it applies (False), or neither."""
     if _SECTION_MIXED.search(heading):
         return None
-    if _SECTION_BOUNDARY.search(heading):
+    if _SECTION_BOUNDARY.search(heading) or _BOUNDARIES.match(heading):
         return True
     if _SECTION_TRIGGER.search(heading):
         return False
