@@ -34,8 +34,10 @@ def test_a_heading_of_both_kinds_or_of_working_rules_says_neither() -> None:
     ("Boundaries and limitations", True),
     ("1. Map the Trust Boundaries", None),  # the boundaries a security review maps are its work
     ("Service Boundaries", None), ("Error Boundaries & Suspense", None), ("Error Handling and Boundaries", None),
+    ("Never", True), ("What I never do", True), ("NEVER MAKE UP ANSWERS", None),  # a rule for how to work
+    ("Common Performance Anti-Patterns", None), ("Anti-Patterns to Avoid", None),  # what the persona fixes
 ])
-def test_boundaries_head_what_a_persona_wont_do_only_as_the_headings_subject(heading: str, kind: bool | None) -> None:
+def test_a_heading_says_what_a_persona_wont_do_only_of_the_persona_itself(heading: str, kind: bool | None) -> None:
     assert section_kind(heading) is kind
 
 

@@ -37,7 +37,8 @@ _SECTION_TRIGGER = re.compile(
     re.IGNORECASE,
 )
 _SECTION_BOUNDARY = re.compile(
-    r"will not|won'?t|do not|don'?t|out of scope|not for|avoid\b(?!-)|limitations|anti-?patterns|never",
+    r"will not|won'?t|do not|don'?t|out of scope|not for|avoid\b(?!-)|limitations"
+    r"|^\W*(?:what \w+ )?never(?: do(?:es)?)?\W*$",  # "Never", "What I never do"; not a rule ("NEVER MAKE UP ANSWERS")
     re.IGNORECASE,
 )
 # "Boundaries" heads a section of what a persona won't do when it is the heading's subject ("Boundaries", "Scope
@@ -46,7 +47,9 @@ _SECTION_BOUNDARY = re.compile(
 _BOUNDARIES = re.compile(r"^[\W\d_]*(?:(?:scope|agent|role|my|your|persona|operational|ethical|hard|clear)\s+)?"
                          r"boundar(?:y|ies)\b(?:\s+summary)?(?:\s*(?:and|&)\s+.*)?\W*$", re.IGNORECASE)
 # A heading of both ("Do's and Don'ts") or of rules for how to work ("Scope and honesty rules") says neither.
-_SECTION_MIXED = re.compile(r"\bdo'?s\b.*\bdon'?ts\b|\brules\b", re.IGNORECASE)
+# Nor do the anti-patterns of a persona's own field ("Common Performance Anti-Patterns", "Anti-Patterns to Avoid"):
+# they are what it finds and fixes.
+_SECTION_MIXED = re.compile(r"\bdo'?s\b.*\bdon'?ts\b|\brules\b|anti-?patterns?\b", re.IGNORECASE)
 MAX_SECTION_ITEMS = 40  # items read per section
 # The examples Claude Code's agent descriptions carry: "<example>Context: ... user: "..." assistant: "..."
 # <commentary>...</commentary></example>". The context and what the user says are prose about when the
