@@ -194,6 +194,13 @@ def test_a_kind_of_work_that_says_when_a_failure_began_is_not_the_work() -> None
                   []).persona == "persona-qa"
 
 
+def test_to_build_a_thing_is_to_make_it_not_build_work() -> None:
+    index = Catalog.load(default_layers(user=False)).index
+    assert select(index, "The user is building a Blazor admin page and wants an editable grid", []).persona \
+        == "persona-frontend"
+    assert select(index, "The Gradle build takes nine minutes on CI", []).persona != "persona-frontend"
+
+
 def test_confidence_rises_with_evidence_and_lead_and_stays_in_bounds() -> None:
     assert 0.0 <= confidence(0.01, 0.0) < confidence(1.0, 0.0) < confidence(4.0, 0.0) <= 1.0
     assert confidence(2.0, 1.9) < confidence(2.0, 0.5)

@@ -128,6 +128,18 @@ def test_work_named_to_say_when_something_began_is_not_the_work(task: str, timin
         assert request.factor(at - 2, at + 1) == 1.0  # "after the deploy" as a whole says when: a phrase's own
 
 
+@pytest.mark.parametrize(("task", "everyday"), [
+    ("Build a settings screen with a grouped list", ["build"]),
+    ("The user is building an Angular data grid", ["building"]),
+    ("Speed up the build", []),  # the build itself
+    ("Build the Docker image on tag", []),
+])
+def test_a_word_of_work_in_its_everyday_sense_is_marked(task: str, everyday: list[str]) -> None:
+    request = read_request(task, [])
+    assert [request.words[start] for start, end in sorted(request.everyday)] == everyday
+    assert all(end == start + 1 for start, end in request.everyday)
+
+
 @pytest.mark.parametrize(("task", "opening"), [
     ("KAFKA-14524: Move LogConfig to the storage module", "move"), ("kubelet: fix goroutine leak", "fix"),
     ("fix(router)!: avoid an allocation per request", "avoid"), ("[SPARK-123][SQL] Add a hint", "add"),

@@ -146,6 +146,9 @@ _RUNS = re.compile(r"\b(?:workflows?|pipelines?|jobs?|actions?|hooks?|ci)\s+"
 _TIMING = re.compile(r"\b(?:since|after|before)\s+(?:(?:the|our|a|an|my|last|yesterday's|today's|this|that|recent"
                      r"|latest|every|each)\s+)?(?:[\w.-]+\s+)?(?P<w>upgrade|update|migration|refactor(?:ing)?"
                      r"|release|deploy(?:ment)?|merge|rewrite|bump|rollout)s?\b", re.IGNORECASE)
+# A word of a kind of work used in its everyday sense: "Build a settings screen" makes something; the build is not
+# the work.
+_EVERYDAY = re.compile(r"\b(?P<w>build(?:s|ing)?)\s+(?:a|an)\b", re.IGNORECASE)
 _LATER_QUESTION = re.compile(r"[.!?]\s+([^.!?\n]{3,200}\?)(?=\s|$)")
 _ASKS = re.compile(r"\b(?:how|why|what|which|where|when|could|can|would|should|is there|are there|does|do)\b",
                    re.IGNORECASE)
@@ -176,6 +179,7 @@ class Request:
     along: frozenset[int] = frozenset()  # the words of tests or docs that come with the work (`_ALONG`)
     subject: frozenset[int] = frozenset()  # the words that say what docs are about, or what a pipeline runs
     timing: frozenset[int] = frozenset()  # a kind of work named to say when ("since the refactor")
+    everyday: frozenset[tuple[int, int]] = frozenset()  # words of work used in their everyday sense ("Build a form")
 
     # `teaching` and `practical` are worked out when a signal asks: most requests are not questions.
     @cached_property
@@ -285,8 +289,12 @@ def read_request(task: str, files: Iterable[str] = (), names: AbstractSet[str] =
             last = count(head[:end.end()]) if end is not None else len(found)
             subject.update(range(count(head[:about.start("on")]), last))
     timing = frozenset(count(head[:found_when.end("w")]) - 1 for found_when in _TIMING.finditer(head))
+    everyday: frozenset[tuple[int, int]] = frozenset()
+    if "build" in lowered:  # most requests say no such word: the search is skipped
+        ends = (count(head[:match.end("w")]) for match in _EVERYDAY.finditer(head))
+        everyday = frozenset((end - 1, end) for end in ends)
     return Request(text, head, lowered, found, stems, code, lead, lead_chars, min(opening, len(found)), paths, shapes,
-                   along, frozenset(subject), timing)
+                   along, frozenset(subject), timing, everyday)
 
 
 # Folders that sit at a repository's top: an absolute path ("/home/me/app/.github/workflows/ci.yml", as hosts
