@@ -199,6 +199,7 @@ def test_to_build_a_thing_is_to_make_it_not_build_work() -> None:
     assert select(index, "The user is building a Blazor admin page and wants an editable grid", []).persona \
         == "persona-frontend"
     assert select(index, "The Gradle build takes nine minutes on CI", []).persona != "persona-frontend"
+    assert select(index, "write a Dockerfile for the app", []).persona == "persona-devops"
 
 
 def test_confidence_rises_with_evidence_and_lead_and_stays_in_bounds() -> None:

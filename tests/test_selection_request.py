@@ -133,6 +133,8 @@ def test_work_named_to_say_when_something_began_is_not_the_work(task: str, timin
     ("The user is building an Angular data grid", ["building"]),
     ("Speed up the build", []),  # the build itself
     ("Build the Docker image on tag", []),
+    ("write a Dockerfile for the Django app", ["write"]),
+    ("Batch the writes to the events table", []),
 ])
 def test_a_word_of_work_in_its_everyday_sense_is_marked(task: str, everyday: list[str]) -> None:
     request = read_request(task, [])

@@ -146,9 +146,9 @@ _RUNS = re.compile(r"\b(?:workflows?|pipelines?|jobs?|actions?|hooks?|ci)\s+"
 _TIMING = re.compile(r"\b(?:since|after|before)\s+(?:(?:the|our|a|an|my|last|yesterday's|today's|this|that|recent"
                      r"|latest|every|each)\s+)?(?:[\w.-]+\s+)?(?P<w>upgrade|update|migration|refactor(?:ing)?"
                      r"|release|deploy(?:ment)?|merge|rewrite|bump|rollout)s?\b", re.IGNORECASE)
-# A word of a kind of work used in its everyday sense: "Build a settings screen" makes something; the build is not
-# the work.
-_EVERYDAY = re.compile(r"\b(?P<w>build(?:s|ing)?)\s+(?:a|an)\b", re.IGNORECASE)
+# A word of a kind of work used in its everyday sense: "Build a settings screen" makes something, "Write a
+# Dockerfile" too; neither the build nor a database write is the work.
+_EVERYDAY = re.compile(r"\b(?P<w>build(?:s|ing)?|writ(?:e|es|ing))\s+(?:a|an)\b", re.IGNORECASE)
 _LATER_QUESTION = re.compile(r"[.!?]\s+([^.!?\n]{3,200}\?)(?=\s|$)")
 _ASKS = re.compile(r"\b(?:how|why|what|which|where|when|could|can|would|should|is there|are there|does|do)\b",
                    re.IGNORECASE)
@@ -290,7 +290,7 @@ def read_request(task: str, files: Iterable[str] = (), names: AbstractSet[str] =
             subject.update(range(count(head[:about.start("on")]), last))
     timing = frozenset(count(head[:found_when.end("w")]) - 1 for found_when in _TIMING.finditer(head))
     everyday: frozenset[tuple[int, int]] = frozenset()
-    if "build" in lowered:  # most requests say no such word: the search is skipped
+    if "build" in lowered or "writ" in lowered:  # most requests say no such word: the search is skipped
         ends = (count(head[:match.end("w")]) for match in _EVERYDAY.finditer(head))
         everyday = frozenset((end - 1, end) for end in ends)
     return Request(text, head, lowered, found, stems, code, lead, lead_chars, min(opening, len(found)), paths, shapes,
