@@ -405,12 +405,24 @@ def test_where_work_is_done_counts_less_than_the_work_it_names(monkeypatch: pyte
     assert damped["debugging"].strength == whole["debugging"].strength  # the work itself keeps its strength
     monkeypatch.undo()
     assert select(index, task, []).persona == "debugger"
+    # A question that weighs a choice in the asker's own work is that work, wherever it is done.
+    choice = "Our checkout endpoint keeps crashing: should we track down the bug or roll back the release?"
+    assert read_request(choice, []).deciding
+    assert index.domains.read(read_request(choice, [], index.one_word_terms))["api"].strength == pytest.approx(
+        whole_strength(index, choice, monkeypatch) * tunables.CONTEXT_FACTOR)
     # Without a word of work, the endpoint is what the task is about; a question is about what it names.
     for other in ("Add a checkout endpoint with pagination", "How do I stop the checkout endpoint from crashing?"):
         found = index.domains.read(read_request(other, [], index.one_word_terms))
         monkeypatch.setattr(tunables, "CONTEXT_FACTOR", 1.0)
         assert index.domains.read(read_request(other, [], index.one_word_terms))["api"] == found["api"]
         monkeypatch.undo()
+
+
+def whole_strength(index: SelectionIndex, task: str, monkeypatch: pytest.MonkeyPatch) -> float:
+    """The API's strength in a task read without `CONTEXT_FACTOR`."""
+    with monkeypatch.context() as patched:
+        patched.setattr(tunables, "CONTEXT_FACTOR", 1.0)
+        return index.domains.read(read_request(task, [], index.one_word_terms))["api"].strength
 
 
 def test_what_a_request_to_be_taught_names_is_the_lessons_subject(monkeypatch: pytest.MonkeyPatch) -> None:

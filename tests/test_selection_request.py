@@ -128,6 +128,18 @@ def test_work_named_to_say_when_something_began_is_not_the_work(task: str, timin
         assert request.factor(at - 2, at + 1) == 1.0  # "after the deploy" as a whole says when: a phrase's own
 
 
+@pytest.mark.parametrize(("task", "deciding"), [
+    ("postgres LISTEN/NOTIFY or just bring in kafka for our events?", True),
+    ("How should we do multi-tenancy for our SaaS: schema per tenant or shared tables?", True),
+    ("Is GraphQL federation worth it for us?", True),
+    ("How do I stop my endpoint from crashing?", False),  # fixing, no choice
+    ("How do I configure logging in Django or Flask?", False),  # a plain how-to
+    ("What is the difference between REST and gRPC?", False),  # a lesson
+])
+def test_a_question_that_weighs_a_choice_in_the_askers_work_is_told(task: str, deciding: bool) -> None:
+    assert read_request(task, []).deciding is deciding
+
+
 @pytest.mark.parametrize(("task", "everyday"), [
     ("Build a settings screen with a grouped list", ["build"]),
     ("The user is building an Angular data grid", ["building"]),

@@ -281,8 +281,9 @@ def _gathered(named: list[tuple[float, str]]) -> Found:
 
 def names_work(request: Request, about: dict[str, Found]) -> bool:
     """Whether the task's words name a kind of work (`WORK_DOMAINS`, at least `CONTEXT_WORK_STRENGTH`), which the
-    technologies and areas it names then only locate (`CONTEXT_FACTOR`, `AREA_FACTOR`); a question never does."""
-    return "question" not in request.shapes and any(
+    technologies and areas it names then only locate (`CONTEXT_FACTOR`, `AREA_FACTOR`). A question does only when
+    it weighs a choice in the asker's own work (`Request.deciding`): "How do I configure X in Y?" is about Y."""
+    return ("question" not in request.shapes or request.deciding) and any(
         name in t.WORK_DOMAINS and found.strength >= t.CONTEXT_WORK_STRENGTH and _by_words(found)
         for name, found in about.items())
 

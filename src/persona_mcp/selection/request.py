@@ -152,6 +152,7 @@ _EVERYDAY = re.compile(r"\b(?P<w>build(?:s|ing)?|writ(?:e|es|ing))\s+(?:a|an)\b"
 _LATER_QUESTION = re.compile(r"[.!?]\s+([^.!?\n]{3,200}\?)(?=\s|$)")
 _ASKS = re.compile(r"\b(?:how|why|what|which|where|when|could|can|would|should|is there|are there|does|do)\b",
                    re.IGNORECASE)
+_CHOICE = re.compile(r"\b(?:or|vs\.?|versus|should we|worth it)\b", re.IGNORECASE)  # a choice to weigh
 _TEAM_DECISION = re.compile(r"\b(?:should|shall|do|can|could|must|will|would) we\b", re.IGNORECASE)
 
 SHAPE_TEXT = {
@@ -199,6 +200,12 @@ class Request:
         head = self.head
         return ("question" in self.shapes and not self.teaching
                 and bool(_OWN_CODE.search(head) or _FIXING.search(head) or _ERROR_NAME.search(head)))
+
+    @cached_property
+    def deciding(self) -> bool:
+        """Whether it is a question that weighs a choice in the asker's own work ("postgres LISTEN/NOTIFY or just
+        bring in kafka?", "how should we do multi-tenancy: schema per tenant or shared tables?")."""
+        return self.practical and bool(_CHOICE.search(self.head))
 
     @cached_property
     def how_to(self) -> bool:
