@@ -2,13 +2,16 @@
 
 A persona's score is
 
-    (text + prior + files + shape + explicit) * weight
+    (text + lexicon + prior + files + shape + explicit) * weight
 
-where `text` is its matched terms with diminishing returns (`phrases.text_score`), `prior` the
+where `text` is its matched terms with diminishing returns (`phrases.text_score`), `lexicon` the lexicon
+entries the task and the persona are both about (`domains.Domains.evidence`), `prior` the
 weak evidence of its body prose (at most `BODY_CAP`), `files` its share of the change
 (`files.file_evidence`), `shape` what the request's shape adds to a persona that answers it (in
 proportion to its evidence of other kinds: a shape alone only lists it among the alternatives), `explicit` a request
-for it by name, and `weight` its declared `weight`.
+for it by name, and `weight` its declared `weight`. Two signals take a share of what a persona has: one named for
+where work is done keeps `AREA_FACTOR` of it when the task names the work (`_area`), and one about a language the
+change is not in keeps `LANGUAGE_MISMATCH_FACTOR` (`_language`).
 """
 
 from __future__ import annotations
