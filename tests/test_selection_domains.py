@@ -467,3 +467,19 @@ def test_a_persona_named_for_where_work_is_done_says_less_of_a_task_that_names_t
     assert kept["debugger"] == whole["debugger"]
     assert kept_plain == whole_plain
 
+
+
+def test_the_lexicon_says_more_for_a_persona_found_only_through_its_own_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    def lexicon_evidence() -> dict[str, float]:
+        index = SelectionIndex([
+            agent("debugger", "Use this agent when a crash needs a root cause."),
+            agent("bug-hunter", "Finds bugs.", extra="trigger-keywords:\n- stack trace\n"),  # declared
+        ], builtin_lexicon())
+        return {candidate.name: sum(item.weight for item in candidate.evidence if item.kind == "lexicon")
+                for candidate in rank(index, "Find the root cause of the crash", [])}
+
+    before = lexicon_evidence()
+    monkeypatch.setattr(tunables, "DERIVED_DOMAIN_WEIGHT", 2 * tunables.DERIVED_DOMAIN_WEIGHT)
+    after = lexicon_evidence()
+    assert after["debugger"] == pytest.approx(2 * before["debugger"], rel=0.02)
+    assert after["bug-hunter"] == pytest.approx(before["bug-hunter"])

@@ -105,6 +105,7 @@ class Profile:
     shape_source: str  # "declared", or the word that marked the shape
     entries: dict[str, tuple[float, str]] = field(default_factory=dict)  # lexicon entry -> (weight, where named)
     body: Counter[str] = field(default_factory=Counter)  # stem counts of its prose, for the weak prior
+    declared: bool = False  # whether its author declared trigger keywords (`DERIVED_DOMAIN_WEIGHT`)
 
     @property
     def positive(self) -> list[Term]:
@@ -360,7 +361,8 @@ class Deriver:
             for at, word in enumerate(name_words):  # "growth" of growth-loops only qualifies its head
                 build.add(word, source, "name", w[source] * (t.MODIFIER_SHARE if at < head_at else 1.0))
         # The author said when the persona applies: its prose then only adds to that, at a lower weight.
-        prose = t.DECLARED_PROSE_FACTOR if spec.trigger_keywords or spec.activity_keywords else 1.0
+        declared = bool(spec.trigger_keywords or spec.activity_keywords)
+        prose = t.DECLARED_PROSE_FACTOR if declared else 1.0
         w = {source: weight * (prose if source in ("description", "section") else 1.0) for source, weight in w.items()}
         clauses, boundaries, rest = description_parts(spec.description)
         for clause in clauses:
@@ -389,6 +391,7 @@ class Deriver:
             shape_source=shape_source,
             entries=entries,
             body=self.body_counts(persona),
+            declared=declared,
         )
 
 

@@ -7,7 +7,8 @@ say which technologies and domains the task is about, and each entry passes a sh
 domains it belongs to (pytest -> testing). Each persona is about entries too (`derive._entries`).
 A persona's domain score is, over the entries both are about,
 
-    task strength * persona weight * rarity of the entry among the personas * DOMAIN_WEIGHT
+    task strength * persona weight * rarity of the entry among the personas * DOMAIN_WEIGHT (DERIVED_DOMAIN_WEIGHT
+    for a persona whose author declared no trigger keywords)
 """
 
 from __future__ import annotations
@@ -57,6 +58,7 @@ class Domains:
         self.tables = lexical(lexicon) if lexicon is not None else None
         self.globs = globs
         count = len(profiles)
+        domain_weight = [t.DOMAIN_WEIGHT if profile.declared else t.DERIVED_DOMAIN_WEIGHT for profile in profiles]
         spread: dict[str, float] = {}
         owners: dict[str, list[tuple[float, int, str]]] = {}
         for persona, profile in enumerate(profiles):
@@ -66,9 +68,9 @@ class Domains:
         self.personas: dict[str, list[tuple[int, float, str]]] = {}
         for name, found in owners.items():
             found.sort(key=lambda owner: (-owner[0], owner[1]))
-            scale = rarity(count, spread[name]) * t.DOMAIN_WEIGHT
-            self.personas[name] = [(persona, weight * scale, where) for weight, persona, where in
-                                   found[: t.DOMAIN_POSTINGS]]
+            scale = rarity(count, spread[name])
+            self.personas[name] = [(persona, weight * scale * domain_weight[persona], where)
+                                   for weight, persona, where in found[: t.DOMAIN_POSTINGS]]
         # The personas a test or a doc belongs to (`read_files`): the strongest about testing, or documentation.
         self.kind_names = frozenset(t.ACCOMPANYING_DOMAINS)
         self.kind_owners: dict[str, frozenset[int]] = {}
