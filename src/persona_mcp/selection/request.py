@@ -139,9 +139,6 @@ _DOCS_ABOUT = re.compile(r"\b(?:docs?|documentation|instructions?|javadocs?|jsdo
 # after it, to the end of the sentence, say what it runs, not the kind of work, as a docs' subject does.
 _RUNS = re.compile(r"\b(?:workflows?|pipelines?|jobs?|actions?|hooks?|ci)\s+"
                    r"(?P<on>(?:that|which|to)\s+(?:runs?|executes?))\b", re.IGNORECASE)
-# A question asked after a first sentence that tells the story ("Typing in the field makes the input lose focus.
-# What can be used instead?", "I tried force-unlock. Could anyone give me a clue?"): a sentence that ends in "?"
-# and asks (`_ASKS`).
 # When a failure began, or when a check runs: "broken since the refactor", "after the Gradle upgrade", "before deploy".
 _TIMING = re.compile(r"\b(?:since|after|before)\s+(?:(?:the|our|a|an|my|last|yesterday's|today's|this|that|recent"
                      r"|latest|every|each)\s+)?(?:[\w.-]+\s+)?(?P<w>upgrade|update|migration|refactor(?:ing)?"
@@ -149,6 +146,9 @@ _TIMING = re.compile(r"\b(?:since|after|before)\s+(?:(?:the|our|a|an|my|last|yes
 # A word of a kind of work used in its everyday sense: "Build a settings screen" makes something, "Write a
 # Dockerfile" too; neither the build nor a database write is the work.
 _EVERYDAY = re.compile(r"\b(?P<w>build(?:s|ing)?|writ(?:e|es|ing))\s+(?:a|an)\b", re.IGNORECASE)
+# A question asked after a first sentence that tells the story ("Typing in the field makes the input lose focus.
+# What can be used instead?", "I tried force-unlock. Could anyone give me a clue?"): a sentence that ends in "?"
+# and asks (`_ASKS`).
 _LATER_QUESTION = re.compile(r"[.!?]\s+([^.!?\n]{3,200}\?)(?=\s|$)")
 _ASKS = re.compile(r"\b(?:how|why|what|which|where|when|could|can|would|should|is there|are there|does|do)\b",
                    re.IGNORECASE)
@@ -182,7 +182,7 @@ class Request:
     timing: frozenset[int] = frozenset()  # a kind of work named to say when ("since the refactor")
     everyday: frozenset[tuple[int, int]] = frozenset()  # words of work used in their everyday sense ("Build a form")
 
-    # `teaching` and `practical` are worked out when a signal asks: most requests are not questions.
+    # `teaching`, `practical` and `deciding` are worked out when a signal asks: most requests are not questions.
     @cached_property
     def teaching(self) -> bool:
         """Whether it asks to be taught or to have a concept explained ("what is", "explain", "difference between")."""
@@ -243,7 +243,8 @@ class Request:
         """What a match at a place of the task (its words `at` to `end`) counts: the first word of the work more
         (after a ticket or a scope that opens a commit subject, which count as any word: they say where, not what),
         words past the first sentence less, and a match that takes in a test or a doc that comes with the work
-        (`along`) or the subject of docs or of what a pipeline runs (`subject`) less."""
+        (`along`) or the subject of docs or of what a pipeline runs (`subject`) less, as does a kind of work named
+        only to say when something began (`timing`)."""
         aside = 1.0
         if self.along or self.subject or self.timing:
             span = range(at, max(end, at + 1))
