@@ -107,7 +107,8 @@ PIPELINE_WORK_FACTOR = 0.5
 # A task whose words name a kind of work (`WORK_DOMAINS`, at least this strong) says where it is done with the
 # technologies and areas it names: "The checkout endpoint returns 500 intermittently since the Django upgrade" is
 # debugging in a Django API, not API work. Those entries (domains, technologies, tools, languages that are not work)
-# then count this share. A question is left as it is: "How do I configure X in Y?" is about Y. On the helper-written
+# then count this share. A question is left as it is ("How do I configure X in Y?" is about Y) unless it weighs a
+# choice in the asker's own work (`Request.deciding`: "postgres LISTEN/NOTIFY or just kafka?"). On the helper-written
 # host-style calls none of this work was found on, seven of eight public catalogs gained 2 to 11 points of top-1 at
 # 0.5 (0.6 and 0.7 gained less); labelled dev tasks of the foreign catalogs +3 points on average.
 CONTEXT_WORK_STRENGTH = 0.5
@@ -142,8 +143,8 @@ DATA_LANGUAGES = ("json", "yaml", "toml", "xml", "markdown", "restructuredtext",
 DOMAIN_WEIGHT = 3.0
 # ... and this for a persona whose author declared no trigger keywords: everything it is found by is derived from
 # its own text, and the lexicon's reading of that text says more than its words matched one by one. On the labelled
-# foreign sets 6.0, 8.0, 10.0 and 15.0 gained 18, 26, 33 and 38 answers (of about 6,000) and the helper-written
-# requests 147 to 186 (of about 11,000), most at first; the built-in catalog declares its triggers and is unchanged.
+# foreign sets 6.0, 8.0, 10.0 and 15.0 gained 18, 26, 33 and 38 answers (of about 6,200) and the helper-written
+# requests 144 to 186 (of about 10,500), most at first; the built-in catalog declares its triggers and is unchanged.
 DERIVED_DOMAIN_WEIGHT = 8.0
 DOMAIN_POSTINGS = 200  # an entry keeps its strongest personas, at most this many
 # Only entries named in these sources say what a persona is about (a word in passing in the body does not).
@@ -255,9 +256,9 @@ PROSE_SHARE = 0.2  # prose is at least this share function words
 # ---------------------------------------------------------------- answering
 # Below these the evidence is too thin to name any persona. Over every labelled set of the built-in and the
 # four public catalogs, a best guess on evidence under 0.15 was right 1 time in 11; from 0.15 to 0.3, 11 in 37,
-# as often as from 0.3 to 0.5 (28 in 111). Over the labelled sets of the built-in and seven public catalogs,
-# guesses at confidence 0.10 to 0.15, all in large catalogs, were right 14 times in 76, as their confidence says,
-# and under 0.10, 6 in 39: an answer at 0.10 still says what it is worth.
+# as often as from 0.3 to 0.5 (28 in 111). Over the built-in dev tasks and the labelled sets of eight public
+# catalogs, guesses at confidence 0.10 to 0.15, none of them the built-in catalog's, were right 14 times in 76, as
+# their confidence says, and under 0.10, 6 in 39: an answer at 0.10 still says what it is worth.
 MIN_SCORE = 0.15
 MIN_CONFIDENCE = 0.10
 COMPANION_SHARE = 0.6  # a declared companion needs at least this share of the winner's score
