@@ -116,6 +116,7 @@ def test_what_docs_are_about_is_their_subject_not_the_work(task: str, subject: l
     ("the app crashes on startup after the last deploy, figure out what changed", ["deploy"]),
     ("Auth module coverage dropped to 41% after the refactor", ["refactor"]),
     ("Our Android build started failing after the Gradle upgrade", ["upgrade"]),
+    ("StaleObjectError flooding the error tracker since Tuesday's deploy", ["deploy"]),
     ("useDebounce has broken twice after refactors", ["refactors"]),
     ("Upgrade the Gradle wrapper", []),  # the upgrade is the work
     ("Refactor the parser after reading the spec", []),
@@ -315,6 +316,8 @@ def test_a_plain_how_to_is_told_from_other_questions(task: str, how_to: bool) ->
     ("Is Kafka a message queue?", True),
     ("Is Redis a good fit for the session store?", False),  # a choice of the asker's to weigh
     ("Is this a bug?", False),
+    ("How is an ECS different from game objects in OOP?", True),  # how one idea differs from another
+    ("trying to get my head around attention in transformers", True),
 ])
 def test_questions_asking_what_a_thing_means_or_why_a_project_chose_it_are_to_be_taught(task: str,
                                                                                         teaching: bool) -> None:
@@ -429,3 +432,18 @@ def test_a_script_written_without_spaces_is_read_in_pairs_of_characters() -> Non
 
     assert select(index, "ログイン画面のコンポーネントが表示されない", []).persona == "gamen"
     assert select(index, "マイグレーションの後でクエリが遅い", []).persona == "deta"
+
+
+@pytest.mark.parametrize(("task", "question"), [
+    ("Help the user learn how escape analysis decides heap versus stack allocation", True),
+    ("Walk us through how the scheduler picks a thread", True),
+    ("I'd like to learn how Raft elects a leader", True),
+    ("trying to wrap my head around lifetimes in Rust", True),
+    ("trying to find out why our worker crashes at midnight", False),  # a failure of the asker's, not a lesson
+    ("Help the user fix the failing login test", False),
+])
+def test_a_request_to_be_taught_is_read_as_a_question_without_a_question_mark(task: str, question: bool) -> None:
+    request = read_request(task, [])
+    assert ("question" in request.shapes) is question
+    assert request.teaching is question
+

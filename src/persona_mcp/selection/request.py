@@ -38,8 +38,12 @@ _TRACE_MARKS = ("Traceback (most recent call last)", 'Exception in thread "', "S
 _PANIC = re.compile(r"thread '[^'\n]*' panicked at")  # Rust's, searched for where "' panicked at" is
 _REPORT_PHRASES = ("steps to reproduce", "expected behavior", "expected behaviour", "actual behavior",
                    "actual behaviour", "to reproduce:")
-_TEACH_ME = re.compile(r"(?:please\s+)?(?:explain|describe how|teach me|help me understand|walk me through)\b",
-                       re.IGNORECASE)
+# A request that opens by asking to be taught ("Explain ...", "Help the user learn how ...", "trying to get my head
+# around ..."): a question, though it has no question mark.
+_TEACH_ME = re.compile(r"(?:please\s+)?(?:explain|describe how|teach (?:me|us|the user)|walk (?:me|us|the user) through"
+                       r"|help (?:me|us|the user|them) (?:understand|learn|grasp)|the user wants to learn"
+                       r"|i(?: want| need| would like|'d like) to learn"
+                       r"|(?:i'm |i am )?trying to (?:learn|(?:get|wrap) (?:my|our) head around))\b", re.IGNORECASE)
 # "What is the best way to ..." asks how to get something done, not what a thing is.
 _BEST = r"(?:best|right|correct|proper|recommended|preferred|easiest|simplest|cleanest|fastest|safest)"
 # "What are the alternatives?" asks for a choice to make, not for a concept to learn.
@@ -50,6 +54,7 @@ _SOME_CHOICES = r"(?: [\w-]+){0,2} " + _CHOICES
 _FIT = r"(?:good|bad|right|wrong|better|best|safe|sane|viable|reasonable|fit|choice|option|solid|sensible)\b"
 # Asking to be taught: these make a question a learner's, whoever's code it is about.
 _LEARNING = re.compile(r"\b(?:explain|teach|tutorial|understand|concept|difference between|differences between"
+                       r"|(?:is|are) [\w.-]+(?: [\w.-]+){0,2} different from|head around"
                        r"|eli5|in simple terms|beginner|new to|learn(?:ing)?"
                        r"|what (?:is|are|does|do) (?:a|an|the)\b(?! " + _BEST + r" |" + _SOME_CHOICES + r"\b)"
                        r"|what(?:'s| is| are) the (?:point|purpose|meaning)|how does .{1,60}? work"
@@ -139,9 +144,10 @@ _DOCS_ABOUT = re.compile(r"\b(?:docs?|documentation|instructions?|javadocs?|jsdo
 # after it, to the end of the sentence, say what it runs, not the kind of work, as a docs' subject does.
 _RUNS = re.compile(r"\b(?:workflows?|pipelines?|jobs?|actions?|hooks?|ci)\s+"
                    r"(?P<on>(?:that|which|to)\s+(?:runs?|executes?))\b", re.IGNORECASE)
-# When a failure began, or when a check runs: "broken since the refactor", "after the Gradle upgrade", "before deploy".
+# When a failure began, or when a check runs: "broken since the refactor", "after the Gradle upgrade", "before deploy",
+# "since Tuesday's deploy".
 _TIMING = re.compile(r"\b(?:since|after|before)\s+(?:(?:the|our|a|an|my|last|yesterday's|today's|this|that|recent"
-                     r"|latest|every|each)\s+)?(?:[\w.-]+\s+)?(?P<w>upgrade|update|migration|refactor(?:ing)?"
+                     r"|latest|every|each)\s+)?(?:[\w.-]+(?:'s)?\s+)?(?P<w>upgrade|update|migration|refactor(?:ing)?"
                      r"|release|deploy(?:ment)?|merge|rewrite|bump|rollout)s?\b", re.IGNORECASE)
 # A word of a kind of work used in its everyday sense: "Build a settings screen" makes something, "Write a
 # Dockerfile" too; neither the build nor a database write is the work.
