@@ -8,7 +8,10 @@ from tests.test_selection_derive import LEXICON, agent
 from persona_mcp.catalog import Catalog, default_layers
 from persona_mcp.lexicon import Lexicon, LexiconEntry, builtin_lexicon
 from persona_mcp.selection import SelectionIndex, rank, read_request, select, tunables
+from persona_mcp.selection.domains import Found
 from persona_mcp.selection.files import read_path
+
+EMPTY = Found(0.0, ())
 
 
 def catalog() -> SelectionIndex:
@@ -71,6 +74,21 @@ def test_a_measured_duration_or_size_says_the_task_is_about_performance(task: st
                                   "Support Node 20 and Python 3.12"])
 def test_a_number_that_measures_nothing_slow_says_nothing_of_performance(task: str) -> None:
     assert "performance" not in catalog().domains.read(read_request(task, []))
+
+
+@pytest.mark.parametrize(("task", "choosing"), [
+    ("dynamodb global tables vs cockroachdb for the auth service", True),
+    ("postgres LISTEN/NOTIFY or just bring in kafka? 200 events a second today", True),
+    ("Should the image resizing run in the upload request or in a worker?", True),
+    ("When should I use inline styles vs. CSS?", False),  # a lesson: the difference is what to learn
+    ("Why does the worker crash or hang on start?", False),  # a failure's story
+    ("Add a retry or a timeout to the client", False),  # "or" outside a question is an instruction's
+])
+def test_alternatives_weighed_side_by_side_are_a_decision_about_the_system(task: str, choosing: bool) -> None:
+    request = read_request(task, [])
+    assert request.choosing is choosing
+    found = catalog().domains.read(request)
+    assert ("(alternatives weighed)" in found.get("architecture", EMPTY).matched) is choosing
 
 
 def test_a_design_write_up_is_about_architecture() -> None:

@@ -130,6 +130,8 @@ class Domains:
         self._opening_verb(tables, request, files, named_work, hits)
         if request.measured and t.MEASURED_DOMAIN in tables.kinds:
             hits.setdefault(t.MEASURED_DOMAIN, []).append((t.TASK_RELATED, request.measured))
+        if request.choosing and t.CHOICE_DOMAIN in tables.kinds:
+            hits.setdefault(t.CHOICE_DOMAIN, []).append((t.TASK_RELATED, "(alternatives weighed)"))
         if request.version_change and t.VERSION_DOMAIN in tables.kinds:
             hits.setdefault(t.VERSION_DOMAIN, []).append((t.TASK_TERM, request.version_change))
         result = {name: _gathered(named) for name, named in hits.items()}

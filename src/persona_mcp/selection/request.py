@@ -159,6 +159,10 @@ _LATER_QUESTION = re.compile(r"[.!?]\s+([^.!?\n]{3,200}\?)(?=\s|$)")
 _ASKS = re.compile(r"\b(?:how|why|what|which|where|when|could|can|would|should|is there|are there|does|do)\b",
                    re.IGNORECASE)
 _CHOICE = re.compile(r"\b(?:or|vs\.?|versus|should we|worth it)\b", re.IGNORECASE)  # a choice to weigh
+# Alternatives set side by side: "dynamodb global tables vs cockroachdb", or in a question "postgres LISTEN/NOTIFY or
+# just bring in kafka?" (`Request.choosing`).
+_VERSUS = re.compile(r"\b(?:vs\.?|versus)\s", re.IGNORECASE)
+_OR = re.compile(r"\w\s+or\s+(?:just\s+)?\w", re.IGNORECASE)
 _TEAM_DECISION = re.compile(r"\b(?:should|shall|do|can|could|must|will|would) we\b", re.IGNORECASE)
 
 SHAPE_TEXT = {
@@ -212,6 +216,14 @@ class Request:
         """Whether it is a question that weighs a choice in the asker's own work ("postgres LISTEN/NOTIFY or just
         bring in kafka?", "how should we do multi-tenancy: schema per tenant or shared tables?")."""
         return self.practical and bool(_CHOICE.search(self.head))
+
+    @cached_property
+    def choosing(self) -> bool:
+        """Whether it sets alternatives side by side ("Redis vs Postgres", or "X or Y" in a question) to weigh them,
+        rather than to be taught the difference or to tell of a failure."""
+        if self.teaching or "bug-report" in self.shapes or _FAILURE.search(self.head, 0, self.lead_chars):
+            return False
+        return bool(_VERSUS.search(self.head) or ("question" in self.shapes and _OR.search(self.head)))
 
     @cached_property
     def how_to(self) -> bool:
