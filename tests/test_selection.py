@@ -262,3 +262,4 @@ def test_a_phrase_and_its_own_word_count_once() -> None:
                             persona("persona-b", keywords=["condition"])])
     evidence = select(index, "a race condition", []).evidence
     assert [e.trigger for e in evidence] == ["race condition"]
+

@@ -249,3 +249,20 @@ def test_a_product_name_written_in_camel_case_in_a_title_stays_one_word() -> Non
     react = agent("react-helper", "Builds React components and pages.")
     index = SelectionIndex([nest, react], lexicon=lexicon)
     assert select(index, "How do I fetch data in Next.js?").persona != "server-helper"
+
+
+def test_a_word_a_lexicon_phrase_takes_in_another_sense_names_nothing_alone() -> None:
+    # "API reference" is documentation: its "api" is not the API of a server, as a task's words are read.
+    writer = agent("docs-writer", "Technical writer for READMEs, guides, API reference and changelogs.")
+    profile = Deriver(builtin_lexicon()).derive(writer)
+    terms = {term.text.lower() for term in profile.terms}
+    assert {"api reference", "reference", "readme"} <= terms
+    assert "api" not in terms
+    assert "api" not in profile.entries and "documentation" in profile.entries
+
+
+def test_a_derived_phrase_does_not_run_across_the_end_of_a_sentence() -> None:
+    terms = sources(agent("code-reviewer", "Reviews code for quality and maintainability. Use immediately after "
+                                           "writing code."))
+    assert "maintainability" in terms
+    assert not any("maintainability" in term and term != "maintainability" for term in terms)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 from tests.test_selection import persona
+from tests.test_selection_derive import agent
 
 from persona_mcp.catalog import Catalog, default_layers
+from persona_mcp.lexicon import builtin_lexicon
 from persona_mcp.model import Candidate
 from persona_mcp.selection import MIN_CONFIDENCE, MIN_SCORE, SelectionIndex, confidence, rank, select, tunables
 from persona_mcp.selection.result import rank_candidates
@@ -276,3 +278,17 @@ def test_a_version_bump_is_dependency_work_whatever_the_library_is_for() -> None
     assert bump.persona == "persona-devops"
     assert any(item.trigger == "dependencies" and "Bump Lucene from 9.7.0 to 9.8.0" in item.matched
                for item in bump.evidence)
+
+
+def test_a_phrase_derived_from_prose_matches_a_task_with_function_words_between_its_words() -> None:
+    # "fixing a failing test" is the term "fixing failing test": "Fix the failing test" says it too.
+    writer = agent("test-writer", "Writes unit tests. Use when the user asks for coverage or fixing a failing test.")
+    index = SelectionIndex([writer, agent("debugger", "Finds the root cause of crashes and failing builds.")],
+                           builtin_lexicon())
+    for task in ("Fix the failing test in test_orders.py", "Fixing a failing test in the cart"):
+        result = select(index, task, [])
+        assert result.persona == "test-writer", task
+        assert any(e.trigger == "fixing failing test" for e in result.evidence), task
+    # Too far apart, they are not one phrase.
+    far = select(index, "Fixing what is in the one failing test", [])
+    assert not any(e.trigger == "fixing failing test" for e in far.evidence)

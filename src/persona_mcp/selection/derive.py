@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import chain
 from typing import TYPE_CHECKING, NamedTuple
@@ -73,7 +74,9 @@ QUESTION_WORDS = frozenset({
     "do", "does", "did", "is", "are", "i", "my", "it", "there", "possible", "way", "difference", "mean",
     "means", "meaning",
 })
-_ITEM_SPLIT = re.compile(r"[,;:()\[\]]|\s+(?:or|and|/)\s+|\s+-\s+|\s+&\s+")
+# Where a stretch of prose splits into items: punctuation, the end of a sentence ("... maintainability. Use
+# immediately after writing ..." is two), and words that join items of a list.
+_ITEM_SPLIT = re.compile(r"[,;:()\[\]]|[.!?](?=\s|$)|\s+(?:or|and|/)\s+|\s+-\s+|\s+&\s+")
 _WORD = re.compile(r"[a-z][a-z0-9+#]*")
 _NAME_PARTS = re.compile(r"[-_.\s]+")  # the words of a persona's short name
 _NAME_SPLIT = re.compile(r"[^a-z0-9+#]+")  # the words of a name or title, as `name_entries` reads them
@@ -148,9 +151,11 @@ class _Phrases:
     the lexicon's names written as one word: "TypeScript" is read as the task reads it, one word.
     """
 
-    def __init__(self, known: frozenset[tuple[str, ...]] | None, names: frozenset[str]) -> None:
+    def __init__(self, known: frozenset[tuple[str, ...]] | None, names: frozenset[str],
+                 other_senses: Callable[[list[str]], frozenset[tuple[int, int]]] | None = None) -> None:
         self.known = known
         self.names = names
+        self.other_senses = other_senses  # `Lexical.other_senses`, when there is a lexicon
         self.read: dict[str, _Phrase] = {}
         self.terms: dict[tuple[str, float, str, str], Term] = {}
         self.items: dict[tuple[str, bool], tuple[tuple[str, bool], ...]] = {}  # (item, negative) -> `item`
@@ -166,7 +171,8 @@ class _Phrases:
         it is added as declared: worked out once per distinct item, as many personas write the same items.
 
         A short item is kept whole, as its content words in order ("identify performance bottlenecks"),
-        then each content word. What argues against is read as written: "UI-only fixes", not "fixes". A
+        then each content word but those a lexicon phrase of the item takes in another sense ("api" of "API
+        reference", as a task's words are read). What argues against is read as written: "UI-only fixes", not "fixes". A
         short item made only of question words ("how do I", "why does") is kept whole as well, as
         declared: it names a request shape.
         """
@@ -182,7 +188,9 @@ class _Phrases:
             found = ((" ".join(content), False),) if len(content) <= MAX_ITEM_WORDS else ()
         else:
             whole = ((" ".join(content[-3:]), False),) if 1 < len(content) <= MAX_ITEM_WORDS else ()
-            found = (*whole, *((word, False) for word in content))
+            senses = self.other_senses([stem(word) for word in content]) \
+                if self.other_senses is not None and len(content) > 1 else frozenset()
+            found = (*whole, *((word, False) for at, word in enumerate(content) if (at, at + 1) not in senses))
         self.items[(item, negative)] = found
         return found
 
@@ -267,7 +275,8 @@ class Deriver:
         self.tables: Lexical | None = lexical(lexicon) if lexicon is not None else None
         tables = self.tables
         self.phrases = _Phrases(tables.known if tables is not None else None,
-                                tables.one_word_terms if tables is not None else frozenset())
+                                tables.one_word_terms if tables is not None else frozenset(),
+                                tables.other_senses if tables is not None else None)
         self.body_pieces = _PieceStems()  # a piece of prose -> the stems of its words that count
         self.section_kind = functools.cache(section_kind)  # a heading -> what its section says (`sections`)
         self.file_triggers: dict[str, FileTrigger] = {}  # a declared glob -> its trigger, shared like terms

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from persona_mcp.selection import tunables as t
-from persona_mcp.selection.derive import Term
+from persona_mcp.selection.derive import Term, is_content
 from persona_mcp.selection.index import Posting, SelectionIndex
 from persona_mcp.selection.request import Request
 from persona_mcp.text import STOPWORDS
@@ -56,6 +56,7 @@ def find_hits(index: SelectionIndex, request: Request,
             for end in range(start + 3, min(start + 3 + t.PHRASE_GAP, count + 1)):
                 if stems[end - 1] in lasts:
                     places.append((start, end, t.GAP_FACTOR, index.postings[(first, stems[end - 1])]))
+    places += _without_function_words(index, request, other_senses)
     found: dict[int, list[Hit]] = {}
     for start, end, gap, postings in places:
         in_code = all(code[start:end])
@@ -77,6 +78,33 @@ def find_hits(index: SelectionIndex, request: Request,
             else:
                 hits.append(hit)
     return {persona: _settle(hits) for persona, hits in found.items()}
+
+
+def _without_function_words(index: SelectionIndex, request: Request,
+                            other_senses: frozenset[tuple[int, int]]) -> list[tuple[int, int, float, list[Posting]]]:
+    """Where a phrase of content words occurs with function words between them: a phrase derived from prose
+    leaves those out ("fixing a failing test" is the term "fixing failing test"), so it matches a task whose
+    words, theirs left out, read the same ("Fix the failing test"), with at most `PHRASE_GAP` of them between."""
+    task_words, stems = request.words, request.stems
+    kept = [at for at, word in enumerate(task_words) if is_content(word)]
+    if len(kept) == len(task_words):
+        return []  # nothing left out: every phrase was looked for as written
+    kept_stems = [stems[at] for at in kept]
+    places: list[tuple[int, int, float, list[Posting]]] = []
+    for first, stem_ in enumerate(kept_stems):
+        for length in index.lengths.get(stem_, ()):  # shortest first
+            last = first + length
+            if length < 2:
+                continue
+            if last > len(kept):
+                break
+            start, end = kept[first], kept[last - 1] + 1
+            if end - start == length or end - start > length + t.PHRASE_GAP or (start, end) in other_senses:
+                continue  # as written, it was looked for already; too far apart, it is not one phrase
+            postings = index.postings.get(tuple(kept_stems[first:last]))
+            if postings is not None:
+                places.append((start, end, 1.0, postings))
+    return places
 
 
 def _settle(hits: list[Hit]) -> list[Hit]:
