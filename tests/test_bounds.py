@@ -14,8 +14,9 @@ import pytest
 from mcp.shared.exceptions import MCPError
 from mcp_types import INVALID_PARAMS
 
+from persona_mcp.arguments import MAX_NAME_CHARS, MAX_SERVERS, MAX_TASK_CHARS
 from persona_mcp.catalog import Catalog, default_layers
-from persona_mcp.server import MAX_NAME_CHARS, MAX_SERVERS, MAX_TASK_CHARS, build_server
+from persona_mcp.server import build_server
 
 pytestmark = pytest.mark.anyio
 

@@ -544,3 +544,36 @@ def test_objects_a_program_froze_stay_frozen_through_a_load(tmp_path):
         assert gc.get_freeze_count() >= frozen > 0
     finally:
         gc.unfreeze()
+
+
+def test_a_layer_given_as_a_file_names_the_folder_that_holds_it(tmp_path):
+    # `--personas some/file.md`: a layer is a folder, and the fix is the folder the file is in.
+    folder = folder_with(tmp_path, "some", ("file.md", persona_text("persona-file")))
+    given = folder / "file.md"
+    catalog = Catalog.load([Layer("custom", given), Layer("env", given)])
+    assert catalog.names == []
+    assert [str(d) for d in catalog.diagnostics] == [
+        f"{given}: error: cannot read the persona folder of layer 'custom': it is a file, not a folder "
+        f"(fix: give the folder that holds it instead: --personas {folder})",
+        f"{given}: error: cannot read the persona folder of layer 'env': it is a file, not a folder "
+        f"(fix: give the folder that holds it instead, {folder}, in PERSONA_MCP_PATH)",
+    ]
+
+
+def test_a_user_folder_that_is_a_file_says_to_move_the_file_away(empty_user_config):
+    user = empty_user_config / "persona-mcp" / "personas"
+    user.parent.mkdir(parents=True)
+    user.write_text("not a folder\n", encoding="utf-8")
+    [diagnostic] = Catalog.load(default_layers(builtin=False, env="")).diagnostics
+    assert diagnostic.message == "cannot read the persona folder of layer 'user': it is a file, not a folder"
+    assert diagnostic.hint == "move the file away, and put persona files in a folder of that name"
+
+
+def test_a_layer_that_is_neither_a_file_nor_a_folder_keeps_the_general_fix(tmp_path):
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("named pipes are a POSIX thing")
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    [diagnostic] = Catalog.load([Layer("custom", pipe)]).diagnostics
+    assert diagnostic.message == "cannot read the persona folder of layer 'custom': it is not a folder"
+    assert diagnostic.hint == "fix the folder's permissions or path, or remove it"

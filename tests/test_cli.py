@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from persona_mcp.cli import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, frontmatter_schema, main
+from persona_mcp.authoring import frontmatter_schema
+from persona_mcp.cli import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, main
 
 GOOD = """---
 name: persona-data
@@ -20,7 +21,7 @@ trigger-keywords: [pipeline, warehouse]
 
 Guidance for data work.
 """
-BROKEN = "---\nname: Not_Valid\ndescription: x\n---\nbody\n"
+BROKEN = "---\nname: not?valid\ndescription: x\n---\nbody\n"
 
 
 @pytest.fixture
@@ -239,3 +240,78 @@ def test_a_reader_that_stops_early_gets_no_traceback(monkeypatch: pytest.MonkeyP
     with os.fdopen(write_end, "w") as broken:
         monkeypatch.setattr(sys, "stdout", broken)
         assert main(["list"]) == EXIT_OK
+
+
+def test_a_persona_file_given_as_a_folder_is_told_to_give_its_folder(capsys: pytest.CaptureFixture[str],
+                                                                      folder: Path) -> None:
+    given = folder / "persona-data.md"
+    code, out, err = run(capsys, "--no-builtin", "--no-user", "--personas", str(given), "list")
+    assert code == EXIT_OK
+    assert out == "0 personas\n"
+    assert (f"{given}: error: cannot read the persona folder of layer 'custom': it is a file, not a folder "
+            f"(fix: give the folder that holds it instead: --personas {folder})") in err
+    assert "permissions" not in err
+
+
+# ---------------------------------------------------------------- convert
+
+RULE = "---\ndescription: React component conventions.\nglobs: src/components/**\n---\n# React\n\nUse hooks.\n"
+
+
+@pytest.fixture
+def sources(tmp_path: Path) -> Path:
+    """A folder to convert: a persona of our format, whose converted file has its own name, and a Cursor rule."""
+    folder = tmp_path / "agents"
+    folder.mkdir()
+    (folder / "persona-data.md").write_text(GOOD, encoding="utf-8")
+    (folder / "react.mdc").write_text(RULE, encoding="utf-8")
+    return folder
+
+
+def test_convert_into_the_folder_it_converts_never_writes_over_a_source(capsys: pytest.CaptureFixture[str],
+                                                                         sources: Path) -> None:
+    source = sources / "persona-data.md"
+    code, out, err = run(capsys, "convert", str(sources), "--output", str(sources))
+    assert code == EXIT_FAILURE
+    assert out == ""
+    assert source.read_text(encoding="utf-8") == GOOD  # the user's file, untouched
+    assert (f"{source}: error: not written: it would overwrite {source}, one of the files being converted "
+            "(fix: choose another --output folder)\n") in err
+    assert f"wrote {sources / 'react.md'}\n" in err  # the other conversion is not lost
+    assert "trigger-files:" in (sources / "react.md").read_text(encoding="utf-8")
+
+
+def test_convert_never_writes_through_a_link_to_a_source(capsys: pytest.CaptureFixture[str], sources: Path,
+                                                         tmp_path: Path) -> None:
+    # The same file by another path: `--output` holds a symlink to a source, and a hard link to another.
+    out_dir = tmp_path / "converted"
+    out_dir.mkdir()
+    (out_dir / "persona-data.md").symlink_to(sources / "persona-data.md")
+    os.link(sources / "react.mdc", out_dir / "react.md")
+    code, _, err = run(capsys, "convert", str(sources / "persona-data.md"), str(sources), "--output", str(out_dir))
+    assert code == EXIT_FAILURE
+    assert (sources / "persona-data.md").read_text(encoding="utf-8") == GOOD
+    assert (sources / "react.mdc").read_text(encoding="utf-8") == RULE
+    assert f"it would overwrite {out_dir / 'persona-data.md'}, one of the files being converted" in err
+    assert f"it would overwrite {out_dir / 'react.md'}, one of the files being converted" in err
+    assert "wrote" not in err
+
+
+def test_convert_still_writes_over_an_unrelated_file_in_output(capsys: pytest.CaptureFixture[str], sources: Path,
+                                                                tmp_path: Path) -> None:
+    out_dir = tmp_path / "converted"
+    out_dir.mkdir()
+    (out_dir / "persona-data.md").write_text("an earlier conversion\n", encoding="utf-8")
+    code, _, err = run(capsys, "convert", str(sources), "--output", str(out_dir))
+    assert code == EXIT_OK
+    assert "error" not in err
+    assert (out_dir / "persona-data.md").read_text(encoding="utf-8").startswith("---\nname: persona-data\n")
+
+
+def test_convert_output_that_is_a_file_is_a_usage_error(capsys: pytest.CaptureFixture[str], sources: Path) -> None:
+    source = sources / "persona-data.md"
+    code, out, err = run(capsys, "convert", str(source), "--output", str(source))
+    assert code == EXIT_USAGE
+    assert out == ""
+    assert err.endswith(f"error: --output {source} is not a folder: give the folder to write the persona files to\n")
+    assert source.read_text(encoding="utf-8") == GOOD

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
+from persona_mcp.authoring import frontmatter_schema
 from persona_mcp.catalog import Catalog, Layer, builtin_dir, default_layers
-from persona_mcp.cli import frontmatter_schema
 from persona_mcp.loader import load_folder, load_persona_file, persona_files
 from persona_mcp.selection import select
 

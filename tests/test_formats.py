@@ -10,8 +10,9 @@ from typing import Any
 import mcp
 import pytest
 
+from persona_mcp.authoring import frontmatter_schema
 from persona_mcp.catalog import Catalog, Layer
-from persona_mcp.cli import frontmatter_schema, main
+from persona_mcp.cli import main
 from persona_mcp.formats import split_globs
 from persona_mcp.loader import LoadResult, load_folder, load_persona_file, parse_persona
 from persona_mcp.model import PersonaInfo, description_clauses

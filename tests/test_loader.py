@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pathspec import GitIgnoreSpec
 from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern
 
 from persona_mcp.folders import read_bounded
@@ -329,7 +330,7 @@ def test_blank_line_before_frontmatter_is_not_reported_as_unclosed():
 @pytest.mark.parametrize(
     ("extra", "field", "line", "hint"),
     [
-        ("trigger-keywords: a string\n", "trigger-keywords", 4, "YAML list"),
+        ("trigger-keywords: {a: 1}\n", "trigger-keywords", 4, "YAML list"),
         ("priority-hierarchy: 5\n", "priority-hierarchy", 4, "YAML list"),
         ("trigger-files:\n  - ok/**\n  - 7\n", "trigger-files[1]", 6, "text value"),
         ("trigger-keywords: ['']\n", "trigger-keywords[0]", 4, "non-empty"),
@@ -389,7 +390,7 @@ def test_a_display_name_is_read_as_a_persona_name_with_a_warning_on_its_line(tmp
     assert f"it is read as {read_as!r}" in diagnostic.message and f"name: {read_as}" in diagnostic.hint
 
 
-@pytest.mark.parametrize("name", ["Persona_Backend", "-x", "a" * 65, "Persona-x", "'*** ***'", "'   '"])
+@pytest.mark.parametrize("name", ["-x", "a" * 65, "'*** ***'", "'   '", "a?b", "'../x'", "Sécurité"])
 def test_any_other_bad_name_is_an_error_on_the_name_line(tmp_path, name):
     result = load_persona_file(write(tmp_path, "x.md", persona_text(name=name)))
     diagnostic = only(result)
@@ -401,6 +402,42 @@ def test_any_other_bad_name_is_an_error_on_the_name_line(tmp_path, name):
 def test_a_display_name_is_an_error_in_strict_mode(tmp_path):
     result = load_persona_file(write(tmp_path, "x.md", persona_text(name="Release Manager")), strict=True)
     assert result.personas == [] and [d.severity for d in result.diagnostics] == ["error"]
+
+
+@pytest.mark.parametrize(("name", "read_as"), [
+    ("CodeReviewer", "code-reviewer"), ("codeReviewer", "code-reviewer"), ("UPPER_case", "upper-case"),
+    ("Persona_Backend", "persona-backend"), ("HTTPServer", "http-server"), ("DotNet-4.8", "dot-net-4.8"),
+])
+def test_a_camel_case_or_capitalised_name_is_read_as_a_persona_name_with_a_warning(tmp_path, name, read_as):
+    result = load_persona_file(write(tmp_path, "x.md", persona_text(name=name)))
+    diagnostic = only(result)
+    (persona,) = result.personas
+    assert persona.name == read_as
+    assert persona.title == "X"  # an identifier is no display title: the body's heading still is the title
+    assert (diagnostic.severity, diagnostic.field, diagnostic.line) == ("warning", "name", 2)
+    assert diagnostic.message == f"{name!r} is not a persona name; it is read as {read_as!r}"
+    assert diagnostic.hint == f"write 'name: {read_as}': persona names are lowercase, with a dash between words"
+    assert load_persona_file(write(tmp_path, "y.md", persona_text(name=read_as))).diagnostics == []  # the fix
+
+
+def test_a_camel_case_name_is_an_error_in_strict_mode(tmp_path):
+    result = load_persona_file(write(tmp_path, "x.md", persona_text(name="CodeReviewer")), strict=True)
+    assert result.personas == [] and [d.severity for d in result.diagnostics] == ["error"]
+
+
+def test_a_bad_name_error_names_the_characters_at_fault_and_those_allowed(tmp_path):
+    diagnostic = only(load_persona_file(write(tmp_path, "x.md", persona_text(name="api/v2?"))))
+    assert diagnostic.message == ("'api/v2?' is not a valid persona name: it holds '/', '?', which a persona name "
+                                  "may not")
+    assert diagnostic.hint == ("use 1-64 lowercase letters a-z, digits 0-9, dots, underscores and dashes, starting "
+                               "with a letter or digit, such as persona-backend or dotnet-4.8")
+    # Every character the hint allows loads as it is, with no diagnostic.
+    allowed = load_persona_file(write(tmp_path, "y.md", persona_text(name="dotnet_4.8-x")))
+    assert allowed.diagnostics == [] and allowed.personas[0].name == "dotnet_4.8-x"
+    too_long = only(load_persona_file(write(tmp_path, "z.md", persona_text(name="a" * 65))))
+    assert "it has 65 characters, over 64" in too_long.message
+    dash_first = only(load_persona_file(write(tmp_path, "w.md", persona_text(name="-x"))))
+    assert "it must start with a letter or digit" in dash_first.message
 
 
 def test_name_of_64_characters_is_allowed(tmp_path):
@@ -423,7 +460,7 @@ def test_reserved_name_is_refused(tmp_path, name):
 @pytest.mark.parametrize(
     ("glob", "problem"),
     [
-        ("'!'", "Invalid git pattern"),
+        ("'/'", "can never match"),
         ("'a\\'", "Invalid git pattern"),
         ("'#comment'", "comment"),
     ],
@@ -442,10 +479,115 @@ def test_bad_glob_names_its_index_and_line(tmp_path, glob, problem):
 
 
 def test_every_bad_glob_is_reported(tmp_path):
-    extra = "trigger-files: ['!', ok, '#x']\n"
+    extra = "trigger-files: ['/', ok, '#x']\n"
     result = load_persona_file(write(tmp_path, "x.md", persona_text(extra=extra)))
     assert [d.field for d in result.diagnostics] == ["trigger-files[0]", "trigger-files[2]"]
     assert all(d.line == 4 for d in result.diagnostics)
+
+
+def test_braces_in_trigger_files_are_expanded_as_in_copilot_apply_to(tmp_path):
+    extra = "trigger-files: ['*.{ts,tsx}', 'src/{api,web}/**', '*.ts']\n"
+    result = load_persona_file(write(tmp_path, "x.md", persona_text(extra=extra)))
+    assert result.diagnostics == []
+    globs = result.personas[0].spec.trigger_files
+    assert globs == ["*.ts", "*.tsx", "src/api/**", "src/web/**"]  # each once
+    spec = GitIgnoreSpec.from_lines(globs)
+    assert spec.match_file("app/Button.tsx") and spec.match_file("src/web/index.html")
+    copilot = write(tmp_path, "ts.instructions.md", "---\napplyTo: '*.{ts,tsx}, src/{api,web}/**'\n---\nUse TS.\n")
+    assert load_persona_file(copilot).personas[0].spec.trigger_files == globs  # the same expansion
+
+
+@pytest.mark.parametrize(("written", "as_read", "read_as"), [
+    (r"'src\win\*.cs'", r"src\win\*.cs", "src/win/*.cs"),  # single-quoted YAML keeps each backslash
+    (r'"src\\win\\*.cs"', r"src\win\*.cs", "src/win/*.cs"),  # double-quoted YAML reads '\\' as one
+    (r"'src\\win\\*.cs'", r"src\\win\\*.cs", "src/win/*.cs"),  # a doubled one is a literal '\' to gitignore
+    (r"'**\*.cs'", r"**\*.cs", "**/*.cs"),
+])
+def test_a_trigger_glob_with_backslashes_between_folders_is_read_with_slashes_and_a_warning(
+        tmp_path, written, as_read, read_as):
+    extra = f"trigger-files:\n  - '**/api/**'\n  - {written}\n"
+    result = load_persona_file(write(tmp_path, "x.md", persona_text(extra=extra)))
+    diagnostic = only(result)
+    assert result.personas[0].spec.trigger_files == ["**/api/**", read_as]
+    assert (diagnostic.severity, diagnostic.field, diagnostic.line) == ("warning", "trigger-files[1]", 6)
+    assert diagnostic.message == (f"the glob '{as_read}' separates folders with '\\', but file paths are matched "
+                                  f"with '/'; it was read as '{read_as}'")
+    assert diagnostic.hint == f"write it with forward slashes: '{read_as}'"
+
+
+def test_a_backslash_that_escapes_a_glob_character_is_no_separator(tmp_path):
+    extra = r"trigger-files: ['**/\[id\]/*.ts', 'notes\#1.md']" + "\n"
+    result = load_persona_file(write(tmp_path, "x.md", persona_text(extra=extra)))
+    assert result.diagnostics == []
+    assert result.personas[0].spec.trigger_files == [r"**/\[id\]/*.ts", r"notes\#1.md"]
+
+
+def test_a_negated_trigger_glob_takes_files_back_but_one_that_takes_back_every_file_is_left_out(tmp_path):
+    kept = "trigger-files:\n  - 'docs/**'\n  - '!docs/internal/**'\n"
+    result = load_persona_file(write(tmp_path, "x.md", persona_text(extra=kept)))
+    assert not result.diagnostics
+    assert result.personas[0].spec.trigger_files == ["docs/**", "!docs/internal/**"]
+    extra = "trigger-files:\n  - 'docs/**'\n  - '!**'\n"
+    result = load_persona_file(write(tmp_path, "x.md", persona_text(extra=extra)))
+    diagnostic = only(result)
+    assert result.personas[0].spec.trigger_files == ["docs/**"]
+    assert (diagnostic.severity, diagnostic.field, diagnostic.line) == ("warning", "trigger-files[1]", 6)
+    assert str(diagnostic).endswith(
+        "warning: field 'trigger-files[1]': the glob '!**' takes back every file, so no file can select the persona; "
+        "it is left out (fix: negate only what the other globs should not claim, as '!docs/internal/**')")
+    strict = load_persona_file(write(tmp_path, "x.md", persona_text(extra=extra)), strict=True)
+    assert strict.personas == [] and only(strict).severity == "error"
+
+
+# One string where our format takes a list, for each list field of ours: the value as written, and as read.
+ONE_STRING = [
+    ("trigger-keywords", "code review", "code review"),
+    ("activity-keywords", "refactor", "refactor"),
+    ("negative-keywords", "CSS", "CSS"),
+    ("trigger-files", "'**/*.go'", "**/*.go"),
+    ("request-shapes", "question", "question"),
+    ("priority-hierarchy", "correctness", "correctness"),
+    ("companions", "persona-qa", "persona-qa"),
+    ("mcp-preference.avoid", "magic", "magic"),
+    ("routing-examples.select", "Review this diff", "Review this diff"),
+]
+
+
+@pytest.mark.parametrize(("field", "written", "item"), ONE_STRING)
+def test_one_string_for_a_list_field_is_read_as_a_list_of_one_item_with_a_warning(tmp_path, field, written, item):
+    parent, _, key = field.rpartition(".")
+    lines = f"{parent}:\n  {key}: {{}}\n" if parent else f"{key}: {{}}\n"  # a nested field on line 5, else 4
+    result = load_persona_file(write(tmp_path, "x.md", persona_text(extra=lines.format(written))))
+    diagnostic = only(result)
+    (persona,) = result.personas
+    read = persona.spec.model_dump(by_alias=True)
+    assert (read[parent][key] if parent else read[key]) == [item]
+    assert (diagnostic.severity, diagnostic.field, diagnostic.line) == ("warning", field, 5 if parent else 4)
+    assert diagnostic.message == "the value is one piece of text, not a list; it was read as a list of one item"
+    assert diagnostic.hint == f'write a list: {key}: ["{item}"]'
+    fixed = lines.replace(f"{key}: {{}}", diagnostic.hint.removeprefix("write a list: "))
+    assert load_persona_file(write(tmp_path, "y.md", persona_text(extra=fixed))).diagnostics == []  # the fix works
+
+
+def test_an_unquoted_glob_for_trigger_files_loads_with_one_warning_whose_fix_is_the_list(tmp_path):
+    result = load_persona_file(write(tmp_path, "x.md", persona_text(extra="trigger-files: **/*.go\n")))
+    diagnostic = only(result)  # not a second one about the list: this one shows it
+    assert result.personas[0].spec.trigger_files == ["**/*.go"]
+    assert (diagnostic.severity, diagnostic.field, diagnostic.line) == ("warning", "trigger-files", 4)
+    assert diagnostic.message.endswith("it was read as text, the one item of a list")
+    assert diagnostic.hint == 'write it as a list: trigger-files: ["**/*.go"]'
+    fixed = persona_text(extra=diagnostic.hint.removeprefix("write it as a list: ") + "\n")
+    assert load_persona_file(write(tmp_path, "y.md", fixed)).diagnostics == []  # following the fix loads cleanly
+
+
+def test_an_unquoted_colon_in_a_list_field_is_fixed_by_the_list_form(tmp_path):
+    diagnostic = only(load_persona_file(write(tmp_path, "x.md", persona_text(extra="trigger-keywords: fix: this\n"))))
+    assert diagnostic.hint == 'write it as a list: trigger-keywords: ["fix: this"]'
+
+
+def test_one_string_for_a_list_field_is_an_error_in_strict_mode(tmp_path):
+    result = load_persona_file(write(tmp_path, "x.md", persona_text(extra="trigger-files: '**/*.go'\n")), strict=True)
+    assert result.personas == [] and only(result).severity == "error"
 
 
 @pytest.mark.parametrize(
@@ -538,7 +680,7 @@ def test_empty_body_is_an_error_when_strict(tmp_path):
 
 
 def test_several_problems_in_one_file_are_all_reported(tmp_path):
-    text = "---\nname: Bad_Name\ndescription: ''\ntrigger-keywords: x\nfoo: 1\n---\nbody\n"
+    text = "---\nname: bad?name\ndescription: ''\ntrigger-keywords: 5\nfoo: 1\n---\nbody\n"
     result = load_persona_file(write(tmp_path, "x.md", text))
     assert result.personas == []
     by_field = {d.field: d for d in result.diagnostics}
@@ -576,9 +718,9 @@ def test_diagnostic_str_format(diagnostic, text):
 
 
 def test_diagnostic_str_of_a_real_problem(tmp_path):
-    path = write(tmp_path, "x.md", persona_text(extra="trigger-keywords: a string\n"))
+    path = write(tmp_path, "x.md", persona_text(extra="trigger-keywords: 5\n"))
     assert str(only(load_persona_file(path))) == (
-        f"{path}:4: error: field 'trigger-keywords': Input should be a valid list (got 'a string') "
+        f"{path}:4: error: field 'trigger-keywords': Input should be a valid list (got 5) "
         "(fix: write a YAML list, e.g. [api, database] or one '- item' per line)"
     )
 
@@ -592,7 +734,7 @@ def test_folder_loads_good_files_and_reports_each_broken_one(tmp_path):
     broken = {
         write(tmp_path, "no-frontmatter.md", "# nothing\n"),
         write(tmp_path, "bad-yaml.md", "---\nname: [\n---\nb\n"),
-        write(tmp_path, "bad-name.md", persona_text("Bad_Name")),
+        write(tmp_path, "bad-name.md", persona_text("bad?name")),
         write(tmp_path, "latin1.md", b"---\nname: caf\xe9\n---\n"),
     }
     result = load_folder(tmp_path, layer="custom")

@@ -12,9 +12,10 @@ from mcp.shared.exceptions import MCPError
 from mcp_types import INVALID_PARAMS, ResourceTemplateReference
 
 from persona_mcp import __version__
+from persona_mcp.arguments import MAX_FILES, MAX_PATH_CHARS, MAX_TASK_CHARS, MAX_TOP_K
 from persona_mcp.catalog import Catalog, Layer, default_layers
 from persona_mcp.model import PersonaDetail, PersonaList, Selection
-from persona_mcp.server import MAX_FILES, MAX_PATH_CHARS, MAX_TASK_CHARS, MAX_TOP_K, build_server
+from persona_mcp.server import build_server
 
 pytestmark = pytest.mark.anyio
 
@@ -357,6 +358,30 @@ async def test_an_argument_error_says_what_a_right_value_looks_like(server: Any)
                         f"Fix: pass a whole number from 1 to {MAX_TOP_K} (or leave it out: 3).")
         missing = await assert_error_result(client.call_tool("select_persona", {}), "task")
         assert "Field required" in missing
+
+
+@pytest.mark.parametrize(("tool", "arguments", "expected"), [
+    pytest.param("select_persona", {"task": "api", "top_k": 0},
+                 "select_persona: invalid argument 'top_k': Input should be greater than or equal to 1. "
+                 f"Fix: pass a whole number from 1 to {MAX_TOP_K} (or leave it out: 3).", id="select-top_k"),
+    pytest.param("get_persona", {"name": ""},
+                 "get_persona: invalid argument 'name': String should have at least 1 character. Fix: pass a "
+                 "persona name of at most 100 characters, full (persona-backend) or short (backend); "
+                 "list_personas lists them.", id="get-empty-name"),
+    pytest.param("get_persona", {"name": "widgt"},
+                 "get_persona: invalid argument 'name': no persona is called 'widgt'. Fix: pass one of widget.",
+                 id="get-unknown-name"),
+])
+async def test_every_tools_argument_errors_read_the_same_with_the_tool_named_once(
+    custom_server: Any, mode: str, tool: str, arguments: dict[str, Any], expected: str
+) -> None:
+    # The SDK puts "Error executing tool NAME: " before the text of a ToolError raised inside a tool; an
+    # unknown persona was told that way, with the tool named twice.
+    async with mcp.Client(custom_server, mode=mode) as client:
+        result = await client.call_tool(tool, arguments)
+    assert result.is_error is True
+    assert [content.text for content in result.content] == [expected]
+    assert expected.count(tool) == 1
 
 
 async def test_null_available_servers_is_taken_as_left_out(server: Any) -> None:
@@ -730,3 +755,17 @@ async def test_a_menu_shows_what_a_persona_is_not_how_it_is_routed(tmp_path: Pat
     assert prompts == {"db": "Schema-first database work.",
                        "regex": "Use this agent when you need to debug regular expressions.",
                        "perf": "Use PROACTIVELY for slow code.", "docs": "Writes docs. Examples: READMEs."}
+
+
+async def test_a_bad_persona_name_in_a_large_catalog_is_answered_with_the_closest_names(tmp_path: Path) -> None:
+    for number in range(30):
+        (tmp_path / f"widget-{number}.md").write_text(
+            f"---\nname: widget-{number}\ndescription: Widget number {number}.\n---\nGuidance.\n", encoding="utf-8")
+    server = build_server(Catalog.load([Layer("custom", tmp_path)]))
+    async with mcp.Client(server) as client:
+        result = await client.call_tool("get_persona", {"name": "wigdet-17"})
+    text = result.content[0].text
+    assert result.is_error
+    assert text.startswith("get_persona: invalid argument 'name': no persona is called 'wigdet-17'.")
+    assert "one of widget-17," in text and "another of the 30 that list_personas names" in text
+    assert "widget-5," not in text  # not every name of a large catalog

@@ -9,8 +9,8 @@ from typing import Any
 import mcp
 import pytest
 
+from persona_mcp.authoring import frontmatter_schema
 from persona_mcp.catalog import Catalog, default_layers
-from persona_mcp.cli import frontmatter_schema
 from persona_mcp.loader import load_persona_file
 from persona_mcp.model import Persona, Selection
 from persona_mcp.server import build_server

@@ -6,14 +6,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import os
+from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 import yaml
 
-from persona_mcp.formats import file_format, is_guidance_file
-from persona_mcp.loader import split_frontmatter
-from persona_mcp.model import FILE_KEYS, Diagnostic, Persona
+from persona_mcp.formats import KEPT_KEYS, file_format, is_guidance_file
+from persona_mcp.loader import persona_files, split_frontmatter
+from persona_mcp.model import FILE_KEYS, Diagnostic, Persona, PersonaSpec
 from persona_mcp.selection import SelectionIndex, describe, tunables
 from persona_mcp.selection.derive import DECLARED, Profile, Term
 
@@ -158,3 +160,44 @@ def _unique(texts: Iterable[str]) -> list[str]:
             seen.add(text.lower())
             out.append(text)
     return out
+
+
+def source_files(paths: Sequence[Path]) -> set[tuple[int, int]]:
+    """The files that loading `paths` reads (each file given, the persona files of each folder given), by identity."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            try:
+                files += persona_files(path)
+            except (OSError, ValueError, RuntimeError):  # the load reports the folder; RuntimeError: symlink loops
+                continue
+        else:
+            files.append(path)
+    return {identity for identity in map(file_identity, files) if identity is not None}
+
+
+def file_identity(path: Path) -> tuple[int, int] | None:
+    """The file a path leads to, as (device, inode): the same file however the path is spelled (`./x.md`, through a
+    symlink, a hard link, in another case on a file system that ignores case); None when there is none."""
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return info.st_dev, info.st_ino
+
+
+def frontmatter_schema() -> dict[str, Any]:
+    """The JSON Schema of a persona file's frontmatter, for editors and for `persona-mcp schema`."""
+    schema = PersonaSpec.model_json_schema(by_alias=True)
+    schema["title"] = "persona-mcp persona frontmatter"
+    schema["description"] = (
+        "YAML frontmatter of a persona file (markdown), or of another tool's guidance file that persona-mcp "
+        "reads (a Claude Code subagent, an Agent Skill, a Cursor rule, Copilot instructions). name and "
+        "description are required in a persona file; skills, Cursor rules and Copilot instructions may leave "
+        "them out (see the README). Unknown keys are reported as warnings by persona-mcp, and rejected in "
+        "strict mode."
+    )
+    schema.pop("required", None)  # which fields are required depends on the file's format, told by its name
+    schema["properties"].update({key: {"description": f"{meaning} (kept as written)."}
+                                 for key, meaning in KEPT_KEYS.items()})
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}

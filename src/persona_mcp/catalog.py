@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from persona_mcp.errors import PersonaNotFound
-from persona_mcp.folders import shown
+from persona_mcp.folders import A_FILE, folder_problem, shown_folder
 from persona_mcp.formats import TOOL_FOLDERS
 from persona_mcp.loader import LoadResult, load_folder, load_persona_file, persona_files
 from persona_mcp.model import Diagnostic, Persona, PersonaInfo, PersonaList, short_name
@@ -38,7 +38,6 @@ ENV_PROJECT_FORMATS = "PERSONA_MCP_PROJECT_FORMATS"
 # A file modified this recently may change again within the file system's timestamp granularity without
 # its mtime or size moving, so it is parsed again once it is older than this (git's "racy clean" rule).
 RACY_NS = 2_000_000_000
-SHOWN_PATH_CHARS = 300  # a path longer than this is cut in diagnostics and logs
 MAX_HINT_NAMES = 20  # how many persona names a hint lists
 MAX_ROOTS = 64  # workspace roots whose project folders are read; a host reporting more gets the first ones
 
@@ -241,28 +240,15 @@ def log_diagnostic(diagnostic: Diagnostic) -> None:
     logger.log(logging.ERROR if diagnostic.severity == "error" else logging.WARNING, "%s", diagnostic)
 
 
-def shown_folder(path: Path) -> str:
-    """A folder as diagnostics and logs show it: escaped like a file (`folders.shown`), and cut when very long."""
-    text = shown(path)
-    return text if len(text) <= SHOWN_PATH_CHARS else f"{text[:SHOWN_PATH_CHARS]}... ({len(text)} characters)"
-
-
-def folder_problem(folder: Path) -> str | None:
-    """Why a layer folder cannot be read ("missing" when it is not there at all), or None when it is a folder.
-
-    Only `stat` is used: nothing is opened, so a pipe or a device named like a folder cannot block.
-    """
-    try:
-        info = os.stat(folder)
-    except (FileNotFoundError, NotADirectoryError):
-        return "missing"
-    except OSError as exc:
-        return exc.strerror or str(exc)
-    except ValueError:  # a NUL character, which a host's root URI can carry as %00
-        return "the path holds a NUL character"
-    if not stat_module.S_ISDIR(info.st_mode):
-        return "it is not a folder"
-    return None
+def _file_hint(layer: Layer) -> str:
+    """The fix for a layer whose folder is a file: the folder that holds the file, where the user gave it."""
+    holder = shown_folder(layer.folder.parent)
+    if layer.name == "custom":
+        return f"give the folder that holds it instead: --personas {holder}"
+    if layer.name == "env":
+        return f"give the folder that holds it instead, {holder}, in {ENV_PATH}"
+    # The user's folder and the project folders are at fixed places, not given by the user.
+    return "move the file away, and put persona files in a folder of that name"
 
 
 # ---------------------------------------------------------------- reloading
@@ -451,8 +437,9 @@ class CatalogSource:
         folder = shown_folder(layer.folder)
         if problem != "missing":
             self._missing.discard(layer.folder)
+            hint = _file_hint(layer) if problem == A_FILE else "fix the folder's permissions or path, or remove it"
             return [Diagnostic(path=folder, message=f"cannot read the persona folder of layer '{layer.name}': "
-                               f"{problem}", hint="fix the folder's permissions or path, or remove it")]
+                               f"{problem}", hint=hint)]
         if not layer.optional:
             return [Diagnostic(path=folder, message=f"persona folder of layer '{layer.name}' does not exist",
                                hint="create it, or fix the path given with --personas or PERSONA_MCP_PATH")]

@@ -21,9 +21,9 @@ from persona_mcp.catalog import (
     log_diagnostic,
 )
 from persona_mcp.errors import ConfigError, PersonaError
-from persona_mcp.formats import KEPT_KEYS
+from persona_mcp.folders import shown
 from persona_mcp.loader import load_paths
-from persona_mcp.model import Persona, PersonaInfo, PersonaSpec
+from persona_mcp.model import Persona, PersonaInfo
 
 logger = logging.getLogger("persona_mcp")
 
@@ -34,23 +34,6 @@ EXIT_USAGE = 2
 
 class UsageError(Exception):
     """A command line that cannot be carried out as given (exit 2)."""
-
-
-def frontmatter_schema() -> dict[str, Any]:
-    """The JSON Schema of a persona file's frontmatter, for editors and for `persona-mcp schema`."""
-    schema = PersonaSpec.model_json_schema(by_alias=True)
-    schema["title"] = "persona-mcp persona frontmatter"
-    schema["description"] = (
-        "YAML frontmatter of a persona file (markdown), or of another tool's guidance file that persona-mcp "
-        "reads (a Claude Code subagent, an Agent Skill, a Cursor rule, Copilot instructions). name and "
-        "description are required in a persona file; skills, Cursor rules and Copilot instructions may leave "
-        "them out (see the README). Unknown keys are reported as warnings by persona-mcp, and rejected in "
-        "strict mode."
-    )
-    schema.pop("required", None)  # which fields are required depends on the file's format, told by its name
-    schema["properties"].update({key: {"description": f"{meaning} (kept as written)."}
-                                 for key, meaning in KEPT_KEYS.items()})
-    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
 
 
 def _common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
@@ -394,16 +377,24 @@ def _fit(catalog: Catalog, cases: Sequence[Any], out: TextIO) -> int:
 
 
 def cmd_convert(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from persona_mcp.authoring import converted, output_name
+    from persona_mcp.authoring import converted, file_identity, output_name, source_files
 
     missing = [p for p in args.files if not p.exists()]
     if missing:
         raise UsageError(f"no such file or folder: {missing[0]}")
+    sources = source_files(args.files) if args.output else set()  # before anything is written
     result = load_paths(args.files, strict=False)
     for diagnostic in result.diagnostics:
         err.write(f"{diagnostic}\n")
     if args.output:
-        args.output.mkdir(parents=True, exist_ok=True)
+        try:
+            args.output.mkdir(parents=True, exist_ok=True)
+        except FileExistsError:  # a file, or anything else that is not a folder, has that name
+            raise UsageError(f"--output {shown(args.output)} is not a folder: give the folder to write the "
+                             "persona files to") from None
+        except OSError as exc:
+            raise UsageError(f"cannot create the --output folder {shown(args.output)}: "
+                             f"{exc.strerror or exc}") from None
     first: dict[str, Persona] = {}
     for persona in result.personas:
         if persona.name in first:  # two files given that both name it: the first one is written
@@ -411,18 +402,26 @@ def cmd_convert(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                       "not written\n")
         first.setdefault(persona.name, persona)
     index = Catalog.from_personas(list(first.values())).index  # rarity as in the catalog they make together
+    refused = 0
     for persona in first.values():
         text = converted(persona, index.profile(persona.name), declare=args.declare)
         if args.output:
             target = args.output / output_name(persona.name)
+            if file_identity(target) in sources:  # `--output` is a folder being converted: never write over a source
+                refused += 1
+                err.write(f"{persona.path}: error: not written: it would overwrite {shown(target)}, one of "
+                          "the files being converted (fix: choose another --output folder)\n")
+                continue
             target.write_text(text, encoding="utf-8", newline="")
             err.write(f"wrote {target}\n")
         else:
             out.write(text if text.endswith("\n") else text + "\n")
-    return EXIT_FAILURE if result.errors or len(first) < len(result.personas) else EXIT_OK
+    return EXIT_FAILURE if result.errors or refused or len(first) < len(result.personas) else EXIT_OK
 
 
 def cmd_schema(args: argparse.Namespace, out: TextIO) -> int:
+    from persona_mcp.authoring import frontmatter_schema
+
     text = json.dumps(frontmatter_schema(), indent=2) + "\n"
     if args.output:
         args.output.write_text(text, encoding="utf-8")

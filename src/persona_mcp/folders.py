@@ -224,3 +224,36 @@ class _Walk:
             self.full = True
             self.refuse(path, f"stopped reading: {why}; the rest was not read",
                         "give the folders that hold personas as layers of their own (--personas DIR)")
+
+
+SHOWN_PATH_CHARS = 300  # a path longer than this is cut in diagnostics and logs
+
+
+def shown_folder(path: Path) -> str:
+    """A folder as diagnostics and logs show it: escaped like a file (`folders.shown`), and cut when very long."""
+    text = shown(path)
+    return text if len(text) <= SHOWN_PATH_CHARS else f"{text[:SHOWN_PATH_CHARS]}... ({len(text)} characters)"
+
+
+def folder_problem(folder: Path) -> str | None:
+    """Why a layer folder cannot be read ("missing" when it is not there at all), or None when it is a folder.
+
+    Only `stat` is used: nothing is opened, so a pipe or a device named like a folder cannot block.
+    """
+    try:
+        info = os.stat(folder)
+    except (FileNotFoundError, NotADirectoryError):
+        return "missing"
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    except ValueError:  # a NUL character, which a host's root URI can carry as %00
+        return "the path holds a NUL character"
+    if stat.S_ISREG(info.st_mode):
+        return A_FILE
+    if not stat.S_ISDIR(info.st_mode):
+        return "it is not a folder"
+    return None
+
+
+A_FILE = "it is a file, not a folder"
+"""What `folder_problem` says of a layer given as a file (a persona file itself, say): a layer is a folder."""

@@ -19,6 +19,7 @@ instructions, an OpenCode agent under `.opencode/` or a rule may have no frontma
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
@@ -221,6 +222,19 @@ def as_name(text: str) -> str | None:
     return name or None
 
 
+# The humps of "CodeReviewer" and "HTTPServer", split as `text.words` splits camelCase ("APIs" stays whole).
+_HUMP = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z]{2,})")
+
+
+def identifier_name(text: str) -> str | None:
+    """A name written as an identifier, in camelCase, PascalCase or capitals (`CodeReviewer`, `UPPER_case`), in
+    the form persona names take: lowercase, a dash between its words (`code-reviewer`, `upper-case`). None for
+    text that has no capital or holds more than letters, digits, dots, underscores and dashes."""
+    if text == text.lower() or not re.fullmatch(r"[A-Za-z0-9._-]+", text):
+        return None
+    return _HUMP.sub("-", text).replace("_", "-").lower()
+
+
 def derive_description(body: str) -> str | None:
     """The first heading and first paragraph of a body, on one line, as the description of a file with none."""
     heading = ""
@@ -265,7 +279,7 @@ def split_globs(value: Any) -> Any:
         if isinstance(item, str):
             item = item.strip()
             if item:
-                globs.extend(_expand_braces(item))
+                globs.extend(expand_braces(item))
         else:
             globs.append(item)
     return list(dict.fromkeys(globs)) if all(isinstance(g, str) for g in globs) else globs
@@ -288,8 +302,10 @@ def _split_commas(text: str) -> list[str]:
     return parts
 
 
-def _expand_braces(glob: str) -> list[str]:
-    """`*.{ts,tsx}` -> `*.ts`, `*.tsx` (gitignore patterns have no braces); unbalanced or huge ones stay as written."""
+def expand_braces(glob: str) -> list[str]:
+    """`*.{ts,tsx}` -> `*.ts`, `*.tsx` (gitignore patterns have no braces); unbalanced or huge ones stay as written.
+
+    Used for the other formats' globs (`split_globs`) and for a persona's own `trigger-files` (the loader)."""
     results = [glob]
     expanded: list[str] = []
     while results:
@@ -321,11 +337,12 @@ class Repair:
     key: str
     value: str  # its first line
     reason: Literal["colon", "indicator", "lines", "item"]
+    listed: bool = False  # the key is a list field of ours: the loader reads the one-line text as a one-item list
 
     @property
     def message(self) -> str:
         if self.reason == "colon":
-            return "the one-line value holds ': ', which strict YAML reads as a nested field; it was read as text"
+            return "the one-line value holds ': ', which strict YAML reads as a nested field; " + self._read_as
         if self.reason == "item":
             return (f"an item of the list starts with '{self.value[0]}', which strict YAML reserves (a bare '*' "
                     "starts an alias); it was read as text")
@@ -333,13 +350,19 @@ class Repair:
             return ("the value goes on over several lines that hold ': ' or start like YAML syntax ('- ', '#'), "
                     "which strict YAML reads as fields of their own; the lines were read as its text")
         return (f"the one-line value starts with '{self.value[0]}', which strict YAML reserves (a bare '*' starts "
-                "an alias); it was read as text")
+                "an alias); " + self._read_as)
+
+    @property
+    def _read_as(self) -> str:
+        return "it was read as text, the one item of a list" if self.listed else "it was read as text"
 
     @property
     def hint(self) -> str:
         if self.reason == "lines":
             return f"write it as a block: '{self.key}: |' then each of its lines indented by two spaces"
         shown = self.value if len(self.value) <= 60 else self.value[:50] + " ..."
+        if self.listed and self.reason != "item":
+            return f"write it as a list: {yaml_list(self.key, [shown])}"
         quoted = '"' + shown.replace("\\", "\\\\").replace('"', '\\"') + '"'
         if self.reason == "item":
             return f"quote the item: - {quoted}"
@@ -348,7 +371,8 @@ class Repair:
         return f"quote the value: {self.key}: {quoted}, or write it as a block: '{self.key}: >-' then indented lines"
 
 
-def repair_frontmatter(frontmatter: str, keys: AbstractSet[str] = frozenset()) -> tuple[str, list[Repair]]:
+def repair_frontmatter(frontmatter: str, keys: AbstractSet[str] = frozenset(),
+                       list_keys: AbstractSet[str] = frozenset()) -> tuple[str, list[Repair]]:
     """The frontmatter with each top-level plain value that strict YAML refuses put in single quotes.
 
     Claude Code and Cursor read `description: Use when: x` and `globs: **/*.ts, src/**` as text; strict
@@ -357,8 +381,9 @@ def repair_frontmatter(frontmatter: str, keys: AbstractSet[str] = frozenset()) -
     "- <example>"), indented or not: the lines up to the next field of `keys` (the fields the file's format
     knows) are the value's. Only a value not quoted, not a flow or block value, is rewritten, and its
     lines stay where they are, so line numbers hold. So is an item of a top-level key's list that starts with
-    a bare `*` (`paths:` then `- **/*.ts`, as Claude Code's and Cline's rules are often written). Linear in the
-    frontmatter's length.
+    a bare `*` (`paths:` then `- **/*.ts`, as Claude Code's and Cline's rules are often written). A value of one
+    of `list_keys` (our list fields, such as `trigger-files: **/*.go`) is repaired the same way, and its warning
+    shows the list to write (`Repair.listed`). Linear in the frontmatter's length.
     """
     lines = frontmatter.splitlines(keepends=True)
     ends = _value_ends(lines, keys)
@@ -377,7 +402,7 @@ def repair_frontmatter(frontmatter: str, keys: AbstractSet[str] = frozenset()) -
                 reason = _refusal(value)
                 if reason is not None:
                     lines[index] = f"{key}: {_quoted(value)}'{_ending(line)}"
-                    repairs.append(Repair(index, key, value, reason))
+                    repairs.append(Repair(index, key, value, reason, key in list_keys))
             elif value[0] not in "\"'[{|>&!" and any(_refusal(text) or _starts_like_syntax(text) for text in
                                                        [value, *_texts(lines[index + 1:end])]):
                 lines[index] = f"{key}: {_quoted(value)}{_ending(line)}"
@@ -389,6 +414,11 @@ def repair_frontmatter(frontmatter: str, keys: AbstractSet[str] = frozenset()) -
                 repairs.append(Repair(index, key, value, "lines"))
         index = end
     return "".join(lines), repairs
+
+
+def yaml_list(key: str, items: list[str]) -> str:
+    """The YAML line `key: ["a", "b"]`, each item double-quoted as JSON writes it (YAML reads that, `*` and all)."""
+    return f"{key}: [{', '.join(json.dumps(item, ensure_ascii=False) for item in items)}]"
 
 
 def _quote_items(lines: list[str], start: int, key: str, repairs: list[Repair]) -> int:

@@ -2,12 +2,17 @@
 
 `read_frontmatter` reads the YAML once (node tree and values from one parse, so problems have line
 numbers); when strict YAML refuses a one-line value that Claude Code or Cursor accept, it reads it
-again with those values quoted (`formats.repair_frontmatter`) and says which ones were.
+again with those values quoted (`formats.repair_frontmatter`) and says which ones were. When the
+values fail validation, `node_at` finds each problem's line, and `describe_error` and `error_hint` say
+what is wrong and how to fix it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import difflib
+import re
+import reprlib
+from collections.abc import Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -105,13 +110,14 @@ class Frontmatter:
     repairs: list[Repair]
 
 
-def read_frontmatter(frontmatter: str, offset: int, keys: AbstractSet[str] = frozenset()) -> Frontmatter | Problem:
+def read_frontmatter(frontmatter: str, offset: int, keys: AbstractSet[str] = frozenset(),
+                     list_keys: AbstractSet[str] = frozenset()) -> Frontmatter | Problem:
     """The frontmatter's values, or why it cannot be read. `offset` is the file line of its first line; `keys`
-    are the fields the file may give (see `repair_frontmatter`)."""
+    are the fields the file may give, and `list_keys` those of them that take a list (see `repair_frontmatter`)."""
     parsed = _read_yaml(frontmatter, offset)
     if isinstance(parsed, Problem) and parsed.repairable:
         # Claude Code and Cursor read some values that strict YAML refuses: read them as they do.
-        repaired, repairs = repair_frontmatter(frontmatter, keys)
+        repaired, repairs = repair_frontmatter(frontmatter, keys, list_keys)
         second = _read_yaml(repaired, offset) if repairs else parsed
         if not isinstance(second, Problem):
             return Frontmatter(*second, repairs)
@@ -172,3 +178,82 @@ def node_at(root: yaml.Node | None, loc: Sequence[str | int]) -> yaml.Node | Non
         else:
             return None
     return node
+
+
+def key_line(text: str, key: str) -> int | None:
+    """The line of a top-level frontmatter key, found again in the file's text."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.startswith(f"{key}:"):
+            return number
+    return None
+
+
+# ---------------------------------------------------------------- field problems, told
+
+
+def field_path(loc: Sequence[str | int]) -> str:
+    """A pydantic error location as the file spells the field: `mcp-preference.avoid[1]`."""
+    path = ""
+    for part in loc:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path
+
+
+def describe_error(error: Mapping[str, Any]) -> str:
+    """What a pydantic validation error of a frontmatter field says is wrong, with the value at fault."""
+    kind = error["type"]
+    if kind == "missing":
+        return "required field is missing"
+    if kind == "string_pattern_mismatch":  # only names have a pattern (`model.NAME_PATTERN`)
+        return f"{error.get('input')!r} is not a valid persona name: {_name_fault(str(error.get('input')))}"
+    return f"{error['msg']} (got {_SHORT.repr(error.get('input'))})"
+
+
+def _name_fault(name: str) -> str:
+    """Which rule of `model.NAME_PATTERN` a name breaks."""
+    wrong = [repr(char) for char in dict.fromkeys(re.sub(r"[a-z0-9._-]", "", name))]
+    if wrong:
+        return f"it holds {', '.join(wrong)}, which a persona name may not"
+    if len(name) > 64:
+        return f"it has {len(name)} characters, over 64"
+    return "it must start with a letter or digit"
+
+
+def _short_repr() -> reprlib.Repr:
+    """A repr that stays short however large the value (Python 3.11's Repr takes no keyword arguments)."""
+    short = reprlib.Repr()
+    short.maxlevel, short.maxlist, short.maxdict, short.maxstring, short.maxother = 2, 4, 4, 60, 60
+    return short
+
+
+_SHORT = _short_repr()
+
+
+def error_hint(error: Mapping[str, Any]) -> str:
+    """How to fix the field that a pydantic validation error is about."""
+    kind = error["type"]
+    loc = tuple(error["loc"])
+    if kind == "missing":
+        return f"add '{loc[-1]}: ...' to the frontmatter"
+    if kind == "string_pattern_mismatch":
+        return ("use 1-64 lowercase letters a-z, digits 0-9, dots, underscores and dashes, starting with a letter or "
+                "digit, such as persona-backend or dotnet-4.8")
+    if kind == "list_type":
+        return "write a YAML list, e.g. [api, database] or one '- item' per line"
+    if kind in ("string_type", "string_too_short"):
+        return "write a non-empty text value (quote it if it starts with * or @ or looks like a number)"
+    if kind in ("model_type", "dict_type"):
+        return "write a mapping, e.g. {primary: context7, secondary: sequential}"
+    return "see `persona-mcp schema` for the expected shape"
+
+
+def suggest_key(key: str, allowed: Sequence[str]) -> str:
+    """The field an unknown key probably means (`trigger_keywords` -> `trigger-keywords`), else the known ones."""
+    candidates = {key.replace("_", "-").lower(), key.lower()}
+    for candidate in candidates:
+        if candidate in allowed and candidate != key:
+            return f"did you mean '{candidate}'?"
+    close = difflib.get_close_matches(key.replace("_", "-").lower(), allowed, n=1, cutoff=0.6)
+    if close:
+        return f"did you mean '{close[0]}'?"
+    return f"known fields: {', '.join(allowed)}"

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import difflib
 import functools
 import json
 import logging
 import re
-import reprlib
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, get_origin
 
 from pydantic import ValidationError
 
@@ -26,14 +24,27 @@ from persona_mcp.formats import (
     content_format,
     default_name,
     derive_description,
+    expand_braces,
     file_format,
+    identifier_name,
     needs_frontmatter,
     rule_folder,
+    yaml_list,
 )
 from persona_mcp.frontmatter import MAX_YAML_VALUES as MAX_YAML_VALUES  # re-exported: tests and callers use it
-from persona_mcp.frontmatter import Problem, node_at, read_frontmatter
+from persona_mcp.frontmatter import (
+    Problem,
+    describe_error,
+    error_hint,
+    field_path,
+    key_line,
+    node_at,
+    read_frontmatter,
+    suggest_key,
+)
 from persona_mcp.frontmatter import split_frontmatter as split_frontmatter
 from persona_mcp.model import (
+    FORMAT_KEYS,
     FRONTMATTER_KEYS,
     NAME_PATTERN,
     RESERVED_NAMES,
@@ -56,6 +67,15 @@ _NESTED_KEYS: dict[str, tuple[str, ...]] = {
     "mcp-preference": tuple(McpPreference.model_fields),
     "routing-examples": tuple(RoutingExamples.model_fields),
 }
+# Our fields that take a list, by their path: ("trigger-files",), ("mcp-preference", "avoid"). A piece of text given
+# for one is read as a list of one item (`_one_item_lists`); the other formats' keys (`globs`...) read text anyway.
+_LIST_FIELDS: tuple[tuple[str, ...], ...] = tuple(
+    (*parent, field.alias or key)
+    for parent, model in (((), PersonaSpec), (("mcp-preference",), McpPreference),
+                          (("routing-examples",), RoutingExamples))
+    for key, field in model.model_fields.items()
+    if get_origin(field.annotation) is list and (field.alias or key) not in FORMAT_KEYS
+)
 
 
 @dataclass
@@ -101,7 +121,7 @@ def parse_persona(text: str, path: str, *, layer: str = "builtin", strict: bool 
         return result
     frontmatter, body, offset = parts or ("", text, 1)
 
-    parsed = read_frontmatter(frontmatter, offset, _KNOWN_KEYS)
+    parsed = read_frontmatter(frontmatter, offset, _KNOWN_KEYS, _LIST_KEYS)
     if isinstance(parsed, Problem):
         report(parsed.message, parsed.hint, line=parsed.line)
         return result
@@ -132,7 +152,7 @@ def parse_persona(text: str, path: str, *, layer: str = "builtin", strict: bool 
         report(f"field names must be text, got {key!r}", "quote the key or remove it", line=line_of(key))
         data.pop(key)
     for key in [k for k in data if k not in FRONTMATTER_KEYS and k not in KEPT_KEYS]:
-        report(f"unknown field {key!r}", _suggest(key, FRONTMATTER_KEYS), line=line_of(key), fld=key,
+        report(f"unknown field {key!r}", suggest_key(key, FRONTMATTER_KEYS), line=line_of(key), fld=key,
                severity="warning")
         data.pop(key)
     # Other tools' keys that mean nothing here are kept as written, as JSON values (a YAML date becomes text).
@@ -141,7 +161,7 @@ def parse_persona(text: str, path: str, *, layer: str = "builtin", strict: bool 
         nested = data.get(parent)
         if isinstance(nested, dict):
             for key in [k for k in nested if k not in allowed]:
-                report(f"unknown field {key!r}", _suggest(str(key), allowed), line=line_of(parent, key),
+                report(f"unknown field {key!r}", suggest_key(str(key), allowed), line=line_of(parent, key),
                        fld=f"{parent}.{key}", severity="warning")
                 nested.pop(key)
     if fmt == "copilot-agent":
@@ -149,27 +169,25 @@ def parse_persona(text: str, path: str, *, layer: str = "builtin", strict: bool 
     _fill_in(data, fmt, path, body)
     read_as = _display_name(data)
     if read_as and fmt != "rule":  # a rule's name is a display name in its own format (Continue's)
-        report(f"{read_as!r} is not a persona name; it is read as {data['name']!r}",
-               f"write 'name: {data['name']}' (and 'title: {read_as.strip()}' to show it as written)",
-               line=line_of("name"), fld="name", severity="warning")
+        written, fix = read_as
+        report(f"{written!r} is not a persona name; it is read as {data['name']!r}", fix, line=line_of("name"),
+               fld="name", severity="warning")
+    _one_item_lists(data, {repair.key for repair in parsed.repairs}, report, line_of)
 
     try:
         spec = PersonaSpec.model_validate(data)
     except ValidationError as exc:
         for error in exc.errors():
             loc = tuple(error["loc"])
-            report(_describe(error), _hint(error), line=line_of(*loc) or line_of(*loc[:1]) or offset,
-                   fld=_field_path(loc))
+            report(describe_error(error), error_hint(error), line=line_of(*loc) or line_of(*loc[:1]) or offset,
+                   fld=field_path(loc))
         return result
 
     if spec.name in RESERVED_NAMES:
         report(f"the name {spec.name!r} is reserved for the catalog index", "choose another name",
                line=line_of("name"), fld="name")
-    for index, glob in enumerate(spec.trigger_files):
-        glob_error = glob_problem(glob)
-        if glob_error:
-            report(f"bad glob {glob!r}: {glob_error}", "write a gitignore-style pattern such as '**/api/**' or '*.tf'",
-                   line=line_of("trigger-files", index), fld=f"trigger-files[{index}]")
+    if spec.trigger_files:
+        spec = spec.model_copy(update={"trigger_files": _trigger_files(spec.trigger_files, report, line_of)})
     # Copilot applies a file with no frontmatter to every file; so does a glob such as `**`.
     all_files = fmt == "copilot-instructions" and parts is None
     if fmt == "rule":
@@ -192,21 +210,44 @@ def parse_persona(text: str, path: str, *, layer: str = "builtin", strict: bool 
 
 
 _KNOWN_KEYS = frozenset(FRONTMATTER_KEYS) | frozenset(KEPT_KEYS)
+_LIST_KEYS = frozenset(path[0] for path in _LIST_FIELDS if len(path) == 1)
 
 
-def _display_name(data: dict[str, Any]) -> str | None:
-    """Read a display name ("Python DevOps/CI-CD Expert"), as some collections write, as a persona name shown with
-    that title, and return it. Only a name of words with spaces: any other name that is not a persona name stays an
-    error ("../x", "a?b")."""
+def _display_name(data: dict[str, Any]) -> tuple[str, str] | None:
+    """Read a name that plainly means a persona name as that name, and return it as written with the fix to show.
+
+    A display name of words with spaces ("Python DevOps/CI-CD Expert"), as some collections write, is shown with
+    that title; a name written as an identifier ("CodeReviewer", "UPPER_case") is that identifier's words in
+    lowercase, joined by dashes. Any other name that is not a persona name stays an error ("../x", "a?b")."""
     name = data.get("name")
-    if not isinstance(name, str) or " " not in name.strip() or re.fullmatch(NAME_PATTERN, name):
+    if not isinstance(name, str) or re.fullmatch(NAME_PATTERN, name):
         return None
-    read_as = as_name(name)
-    if read_as is None:
+    written = name.strip()
+    display = " " in written
+    read_as = as_name(written) if display else identifier_name(written)
+    if read_as is None or not re.fullmatch(NAME_PATTERN, read_as):
         return None
     data["name"] = read_as
-    data.setdefault("title", name.strip()[:120])
-    return name
+    if display:
+        data.setdefault("title", written[:120])
+        return name, f"write 'name: {read_as}' (and 'title: {written}' to show it as written)"
+    return name, f"write 'name: {read_as}': persona names are lowercase, with a dash between words"
+
+
+def _one_item_lists(data: dict[str, Any], repaired: set[str], report: Callable[..., None],
+                    line_of: Callable[..., int | None]) -> None:
+    """Read a piece of text given for one of our list fields (`trigger-files: "**/*.go"`) as a list of that one
+    item, with a warning that shows the list to write. A value that was quoted to be read (`trigger-files: **/*.go`)
+    has its warning already, which shows the list (`formats.Repair.listed`)."""
+    for *parents, key in _LIST_FIELDS:
+        holder: Any = data.get(parents[0]) if parents else data
+        value = holder.get(key) if isinstance(holder, dict) else None
+        if isinstance(value, str) and value.strip():
+            holder[key] = [value]
+            if parents or key not in repaired:
+                report("the value is one piece of text, not a list; it was read as a list of one item",
+                       f"write a list: {yaml_list(key, [value])}", line=line_of(*parents, key),
+                       fld=".".join((*parents, key)), severity="warning")
 
 
 def _name_as_title(data: dict[str, Any]) -> None:
@@ -267,6 +308,39 @@ def _check_rule_mode(spec: PersonaSpec, kept: dict[str, Any], mode: RuleMode | N
         report(f"{key}: {value} applies the rule to the files it names, but it names none",
                f"add the files as {mode.globs_key}: 'src/**/*.ts' (a glob or a list of them)",
                line=line_of(key), fld=key, severity="warning")
+
+
+# A `\` between folders (`src\win\*.cs`): one that escapes nothing (gitignore escapes `[]*?!# ` with it, and braces,
+# which trigger-files expand), one after `**`, or a doubled one (a literal `\`). A task's paths are matched with `/`
+# (their backslashes become `/`), so such a glob would never match.
+_BACKSLASH_SEPARATOR = re.compile(r"\\(?:\\|[^\[\]*?!# {}])|\*\*\\")
+
+
+def _trigger_files(globs: list[str], report: Callable[..., None], line_of: Callable[..., int | None]) -> list[str]:
+    """A persona's own trigger-files as selection reads them: a `{a,b}` choice expanded (`*.{ts,tsx}` is `*.ts` and
+    `*.tsx`, as in Copilot's `applyTo`); with a warning, a glob written with `\\` between folders read with `/`, and
+    one that takes back every file (`!**`) left out. An unusable glob is an error."""
+    kept: list[str] = []
+    for index, written in enumerate(globs):
+        # A one-item list read from text (`_one_item_lists`) has no item node: its line is the field's.
+        line = line_of("trigger-files", index) or line_of("trigger-files")
+        where: dict[str, Any] = {"line": line, "fld": f"trigger-files[{index}]"}
+        if written.startswith("!") and written.lstrip("!").strip().strip("/") in ("*", "**", "**/*"):
+            report(f"the glob {written!r} takes back every file, so no file can select the persona; it is left "
+                   "out", "negate only what the other globs should not claim, as '!docs/internal/**'",
+                   severity="warning", **where)
+            continue
+        glob = re.sub(r"\\+", "/", written) if _BACKSLASH_SEPARATOR.search(written) else written
+        if glob != written:  # shown as the file has it: a repr would double each backslash
+            report(f"the glob '{written}' separates folders with '\\', but file paths are matched with '/'; it was "
+                   f"read as '{glob}'", f"write it with forward slashes: '{glob}'", severity="warning", **where)
+        choices = expand_braces(glob)
+        problem = next((found for found in map(glob_problem, choices) if found), None)
+        if problem:
+            report(f"bad glob {written!r}: {problem}", "write a gitignore-style pattern such as '**/api/**' or '*.tf'",
+                   **where)
+        kept.extend(choices)
+    return list(dict.fromkeys(kept))
 
 
 def _file_globs(spec: PersonaSpec, report: Callable[..., None], line_of: Callable[..., int | None]) -> list[str]:
@@ -353,7 +427,7 @@ def load_folder(
             kept, dropped = same[0], same[1:]
             others = ", ".join(str(p.path) for p in dropped)
             result.diagnostics.append(Diagnostic(
-                path=str(dropped[0].path), line=_key_line(dropped[0].text, "name"), field="name",
+                path=str(dropped[0].path), line=key_line(dropped[0].text, "name"), field="name",
                 message=f"duplicate name {kept.name!r}: {kept.path} already defines it; also defined by {others}",
                 hint="rename all but one of them; the first file in path order is kept",
             ))
@@ -415,66 +489,5 @@ def glob_problem(glob: str) -> str | None:
     return None
 
 
-def _key_line(text: str, key: str) -> int | None:
-    """The line of a top-level frontmatter key, found again in the file's text."""
-    for number, line in enumerate(text.splitlines(), start=1):
-        if line.startswith(f"{key}:"):
-            return number
-    return None
-
-
 def _single(path: str, message: str, hint: str, *, line: int | None = None) -> LoadResult:
     return LoadResult(diagnostics=[Diagnostic(path=path, line=line, message=message, hint=hint)])
-
-
-def _field_path(loc: Sequence[str | int]) -> str:
-    path = ""
-    for part in loc:
-        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
-    return path
-
-
-def _describe(error: Mapping[str, Any]) -> str:
-    kind = error["type"]
-    if kind == "missing":
-        return "required field is missing"
-    if kind == "string_pattern_mismatch":
-        return f"{error.get('input')!r} is not a valid persona name"
-    return f"{error['msg']} (got {_SHORT.repr(error.get('input'))})"
-
-
-def _short_repr() -> reprlib.Repr:
-    """A repr that stays short however large the value (Python 3.11's Repr takes no keyword arguments)."""
-    short = reprlib.Repr()
-    short.maxlevel, short.maxlist, short.maxdict, short.maxstring, short.maxother = 2, 4, 4, 60, 60
-    return short
-
-
-_SHORT = _short_repr()
-
-
-def _hint(error: Mapping[str, Any]) -> str:
-    kind = error["type"]
-    loc = tuple(error["loc"])
-    if kind == "missing":
-        return f"add '{loc[-1]}: ...' to the frontmatter"
-    if kind == "string_pattern_mismatch":
-        return "use 1-64 lowercase letters, digits and dashes, starting with a letter or digit (e.g. persona-backend)"
-    if kind == "list_type":
-        return "write a YAML list, e.g. [api, database] or one '- item' per line"
-    if kind in ("string_type", "string_too_short"):
-        return "write a non-empty text value (quote it if it starts with * or @ or looks like a number)"
-    if kind in ("model_type", "dict_type"):
-        return "write a mapping, e.g. {primary: context7, secondary: sequential}"
-    return "see `persona-mcp schema` for the expected shape"
-
-
-def _suggest(key: str, allowed: Sequence[str]) -> str:
-    candidates = {key.replace("_", "-").lower(), key.lower()}
-    for candidate in candidates:
-        if candidate in allowed and candidate != key:
-            return f"did you mean '{candidate}'?"
-    close = difflib.get_close_matches(key.replace("_", "-").lower(), allowed, n=1, cutoff=0.6)
-    if close:
-        return f"did you mean '{close[0]}'?"
-    return f"known fields: {', '.join(allowed)}"

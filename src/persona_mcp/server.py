@@ -6,8 +6,8 @@ import base64
 import inspect
 import logging
 import re
-from collections.abc import Callable, Sequence
-from typing import Annotated, Any, Literal, TypeVar
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
 from weakref import WeakKeyDictionary
 
 import anyio
@@ -35,9 +35,27 @@ from mcp_types import (
 from mcp_types import Prompt as MCPPrompt
 from mcp_types import PromptArgument as MCPPromptArgument
 from mcp_types import Resource as MCPResource
-from pydantic import BeforeValidator, Field, ValidationError
+from pydantic import ValidationError
 
 from persona_mcp import __version__
+from persona_mcp.arguments import (
+    MAX_LIST_PAGE,
+    MAX_NAME_CHARS,
+    MAX_TASK_CHARS,
+    ArgumentProblem,
+    DetailLevel,
+    FilePaths,
+    ListLimit,
+    ListOffset,
+    PersonaName,
+    Servers,
+    TaskText,
+    TopK,
+    argument_problem,
+    invalid_params,
+    other_names,
+    validation_problem,
+)
 from persona_mcp.catalog import Catalog
 from persona_mcp.errors import InvalidArgument, PersonaNotFound
 from persona_mcp.hosts import Hosts, HostTracker
@@ -52,13 +70,6 @@ SERVER_TITLE = "Persona MCP"
 # pyproject.toml's [project.urls] Homepage, which tests/test_server.py checks it against. Written here rather than
 # read from the installed package's metadata, which took about 3 ms of every start-up (a scan of sys.path).
 HOMEPAGE = "https://github.com/persona-mcp/persona-mcp"
-MAX_TASK_CHARS = 20_000
-MAX_FILES = 1_000
-MAX_PATH_CHARS = 1_024
-MAX_SERVERS = 100
-MAX_TOP_K = 20
-MAX_NAME_CHARS = 100
-MAX_LIST_PAGE = 200  # personas in one list_personas answer: the SDK validates and serialises each answer whole
 MAX_PROMPT_DESCRIPTION = 200  # host menus cut longer ones; the routing detail is in list_personas
 
 INSTRUCTIONS = """\
@@ -80,55 +91,6 @@ ICON = Icon(src="data:image/svg+xml;base64," + base64.b64encode(ICON_SVG.encode(
 READ_ONLY = ToolAnnotations(read_only_hint=True, destructive_hint=False, idempotent_hint=True,
                             open_world_hint=False)
 
-
-def _null_as_empty(value: Any) -> Any:
-    return [] if value is None else value
-
-
-TaskText = Annotated[
-    str,
-    Field(min_length=1, max_length=MAX_TASK_CHARS, pattern=r"\S",
-          description="The task in the user's words: what is to be done, bug report, question or request."),
-]
-FilePaths = Annotated[
-    list[Annotated[str, Field(min_length=1, max_length=MAX_PATH_CHARS)]],
-    Field(max_length=MAX_FILES,
-          description="Paths of the files involved, relative to the workspace. Used as data; never opened."),
-]
-TopK = Annotated[int, Field(ge=1, le=MAX_TOP_K, description="How many ranked personas to return in all.")]
-# A plain array with a default, which hosts render (an anyOf with null shows as "unknown" in some);
-# null is still taken, as the same as leaving it out, for clients written against the older schema.
-Servers = Annotated[
-    list[Annotated[str, Field(min_length=1, max_length=200)]],
-    BeforeValidator(_null_as_empty),
-    Field(max_length=MAX_SERVERS,
-          description="Names of the MCP servers this host has; preferences are resolved against them. "
-                      "Empty or left out: not known."),
-]
-DetailLevel = Annotated[Literal["full", "summary"], Field(description="Return the full guidance or a summary.")]
-ListOffset = Annotated[int, Field(ge=0, le=1_000_000,
-                                  description="How many personas to skip, in name order (for the next page).")]
-ListLimit = Annotated[int, Field(ge=1, le=MAX_LIST_PAGE, description="How many personas to return at most.")]
-PersonaName = Annotated[
-    str,
-    Field(min_length=1, max_length=MAX_NAME_CHARS,
-          description="A persona name, full (persona-backend) or short (backend)."),
-]
-
-# What a correct value of each tool argument looks like: the second half of an argument error.
-ARGUMENT_FIXES = {
-    "task": f"the user's request as a string of 1 to {MAX_TASK_CHARS:,} characters, not only whitespace",
-    "files": f"a list of at most {MAX_FILES:,} file paths, each a string of 1 to {MAX_PATH_CHARS:,} characters "
-             "(or leave it out)",
-    "top_k": f"a whole number from 1 to {MAX_TOP_K} (or leave it out: 3)",
-    "available_servers": f"a list of at most {MAX_SERVERS} MCP server names, each a string of 1 to 200 characters "
-                         "(or leave it out)",
-    "detail": '"full" or "summary" (or leave it out: "full")',
-    "offset": "a whole number from 0 to 1,000,000 (or leave it out: 0)",
-    "limit": f"a whole number from 1 to {MAX_LIST_PAGE} (or leave it out: {MAX_LIST_PAGE})",
-    "name": f"a persona name of at most {MAX_NAME_CHARS} characters, full (persona-backend) or short (backend); "
-            "list_personas lists them",
-}
 
 
 CATALOG_METHODS = frozenset({"prompts/list", "prompts/get", "resources/list", "resources/read", "tools/call",
@@ -244,8 +206,12 @@ class PersonaServer(MCPServer[Any]):
         try:
             return await super().call_tool(name, arguments, context)
         except UnexpectedToolError as exc:
-            if isinstance(exc.__cause__, InvalidArgument):
-                raise ToolError(argument_problem(name, exc.__cause__.field, exc.__cause__.message)) from exc
+            # A tool reports a bad argument by raising InvalidArgument, not ToolError: the SDK would put its own
+            # "Error executing tool NAME: " before the text, and the tool would be named twice.
+            cause = exc.__cause__
+            if isinstance(cause, InvalidArgument):
+                fix = cause.fix if isinstance(cause, ArgumentProblem) else None
+                raise ToolError(argument_problem(name, cause.field, cause.message, fix=fix)) from exc
             raise
         except ToolError as exc:
             if isinstance(exc.__cause__, ValidationError):
@@ -297,29 +263,6 @@ class PersonaServer(MCPServer[Any]):
             for p in self.catalog.personas
         ]
 
-
-def invalid_params(field: str, message: str, *, known: Sequence[str] = ()) -> MCPError:
-    """The JSON-RPC invalid-params error of a prompt or resource, naming the field at fault."""
-    data: dict[str, Any] = {"field": field}
-    if known:
-        data["known"] = list(known)
-    return MCPError(code=INVALID_PARAMS, message=f"invalid '{field}': {message}", data=data)
-
-
-def argument_problem(tool: str, field: str, problem: str) -> str:
-    """The text of a tool result for a bad argument: the field, what is wrong, and what would be right."""
-    fix = ARGUMENT_FIXES.get(field.split(".")[0])
-    return f"{tool}: invalid argument '{field}': {problem.rstrip('.')}." + (f" Fix: pass {fix}." if fix else "")
-
-
-def validation_problem(tool: str, error: ValidationError) -> str:
-    """Every problem pydantic found (three at most), without echoing the values the caller sent."""
-    problems = error.errors(include_url=False, include_input=False)
-    lines = [argument_problem(tool, ".".join(str(part) for part in p["loc"]) or "arguments", p["msg"])
-             for p in problems[:3]]
-    if len(problems) > 3:
-        lines.append(f"({len(problems) - 3} more problems)")
-    return "\n".join(lines)
 
 
 # What a description says to route it, not what the persona is: a sentence that opens with one of these,
@@ -464,9 +407,7 @@ def build_server(catalog: Catalog | Callable[[], Catalog]) -> PersonaServer:
         try:
             persona = catalog.get(name)
         except PersonaNotFound as exc:
-            known = ", ".join(p.short_name for p in catalog.personas) or "none (the catalog is empty)"
-            raise ToolError(f"get_persona: invalid argument 'name': no persona is called {name!r}. "
-                            f"Fix: pass one of {known}.") from exc
+            raise ArgumentProblem("name", f"no persona is called {name!r}", fix=other_names(catalog, name)) from exc
         entry = catalog.entry(persona.name)
         guidance = persona.body if detail == "full" else persona.summary
         result = PersonaDetail(persona=PersonaInfo.of(persona, entry.overrides), detail=detail, guidance=guidance)
