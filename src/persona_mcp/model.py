@@ -78,7 +78,7 @@ class PersonaSpec(_Frontmatter):
     """The YAML frontmatter of a persona file."""
 
     name: Annotated[str, StringConstraints(pattern=NAME_PATTERN)] = Field(
-        description="Identifier: lowercase letters, digits and dashes, at most 64 characters."
+        description="Identifier: 1-64 lowercase letters, digits, dots, underscores, dashes; a letter or digit first."
     )
     description: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)] = Field(
         description='One paragraph. May contain "Auto-invoke when: a, b." and "Do NOT load for: x, y." clauses.'
