@@ -850,3 +850,22 @@ def test_an_unusable_glob_is_a_problem(glob: str) -> None:
 @pytest.mark.parametrize("glob", ["**/*.[jt]s", "src/\\[a", "docs/[ab]*.md"])
 def test_a_closed_or_escaped_bracket_is_no_problem(glob: str) -> None:
     assert glob_problem(glob) is None  # only a '[' that nothing closes is refused, whatever pathspec's version
+
+
+@pytest.mark.parametrize(("name", "title"), [
+    ("react-ui-dev", "React UI Dev"), ("k8s-operator", "K8s Operator"), ("sql-reviewer", "SQL Reviewer"),
+    ("ios-release_helper", "iOS Release Helper"), ("dotnet-4.8", "Dotnet 4.8"),
+])
+def test_a_title_made_from_a_name_writes_its_acronyms_as_their_owners_do(tmp_path, name, title):
+    result = load_persona_file(write(tmp_path, "x.md", persona_text(name, body="Guidance, with no heading.\n")))
+    assert not result.diagnostics
+    assert result.personas[0].title == title
+
+
+def test_a_first_heading_that_names_a_part_of_the_text_is_not_the_title(tmp_path):
+    body = "# Purpose\n\nGuidance.\n"
+    assert load_persona_file(write(tmp_path, "x.md", persona_text("api-helper", body=body))).personas[0].title \
+        == "API Helper"
+    body = "# Persona: The API helper\n\nGuidance.\n"
+    assert load_persona_file(write(tmp_path, "x.md", persona_text("api-helper", body=body))).personas[0].title \
+        == "The API helper"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import re
 import unicodedata
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -13,7 +12,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstr
 
 from persona_mcp.clauses import description_clauses
 from persona_mcp.formats import Format, split_globs
-from persona_mcp.markdown import prose_lines
+from persona_mcp.markdown import body_title, name_title
 
 NAME_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,63}$"
 """A persona name: 1-64 lowercase letters, digits, dots, underscores and dashes, starting with a letter or
@@ -254,29 +253,9 @@ class Persona(BaseModel):
         return _summary(self.body, tuple(self.spec.priority_hierarchy))
 
 
-# First headings that name a part of the text, not the persona ("# Purpose", "# Persona & Expertise", then
-# "## Instructions"): made only of these words (and "and", "&", "your", "the").
-_SECTION_WORDS = frozenset({"purpose", "overview", "introduction", "instructions", "role", "description", "summary",
-                            "usage", "context", "goal", "goals", "about", "persona", "expertise", "identity",
-                            "mission", "responsibilities", "capabilities", "objective", "objectives", "scope",
-                            "profile", "background"})
-_SECTION_FILLER = frozenset({"and", "&", "your", "the", "of"})
-
-
 def _title(title: str | None, body: str, short: str) -> str:
-    if title:
-        return printable(title)
-    for line in prose_lines(body):  # a "# comment" in a code example is not the title
-        if line.startswith("##"):
-            break  # a top heading below a section is part of the text (an example record), not its title
-        if line.startswith("# "):
-            heading = line[2:].strip()
-            heading = heading.split(":", 1)[1].strip() if heading.lower().startswith("persona:") else heading
-            words = [word for word in re.findall(r"[\w&]+", heading.lower()) if word not in _SECTION_FILLER]
-            if words and all(word in _SECTION_WORDS for word in words):
-                break
-            return printable(heading)
-    return short.replace("-", " ").title()
+    written = title or body_title(body)
+    return printable(written) if written else name_title(short)
 
 
 _KEPT_FORMAT_CHARACTERS = frozenset("\u200c\u200d")  # zero-width (non-)joiners, which emoji sequences need
