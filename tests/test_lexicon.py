@@ -424,7 +424,7 @@ def test_unreadable_files_are_reported(tmp_path: Path) -> None:
     assert "cannot read the file" in str(diagnostics[0]) and "not a regular file" in str(diagnostics[1])
     bad = tmp_path / "latin1.yaml"
     bad.write_bytes(b"version: 1\nentries: [\xe9]\n")
-    assert "not valid UTF-8" in str(load_lexicon([bad])[1][0])
+    assert "not valid UTF-8: byte 0xe9 at offset 21" in str(load_lexicon([bad])[1][0])
 
 
 def test_numbers_in_word_lists_are_read_as_words(tmp_path: Path) -> None:

@@ -228,7 +228,8 @@ def test_non_utf8_file_reports_the_line_of_the_bad_byte(tmp_path):
     diagnostic = only(load_persona_file(path))
     assert diagnostic.path == str(path)
     assert diagnostic.line == 8
-    assert "UTF-8" in diagnostic.message
+    offset = raw.index(b"\xff")
+    assert diagnostic.message == f"not valid UTF-8: byte 0xff at offset {offset}"  # the byte, and where it is
     assert "UTF-8" in diagnostic.hint
 
 

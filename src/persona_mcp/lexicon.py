@@ -354,7 +354,7 @@ def _load_file(path: Path, base: Lexicon) -> tuple[Lexicon, list[Diagnostic]]:
     try:
         text = raw.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as exc:
-        return fail(f"not valid UTF-8 (byte {exc.start})", "save the file as UTF-8")
+        return fail(f"not valid UTF-8: byte 0x{raw[exc.start]:02x} at offset {exc.start}", "save the file as UTF-8")
     return parse_lexicon(text, shown, base)
 
 

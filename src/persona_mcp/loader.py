@@ -379,7 +379,8 @@ def load_persona_file(path: Path, *, layer: str = "builtin", strict: bool = Fals
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        return _single(where, f"not valid UTF-8 (byte {exc.start})", "save the file as UTF-8", line=line)
+        return _single(where, f"not valid UTF-8: byte 0x{raw[exc.start]:02x} at offset {exc.start}",
+                       "save the file as UTF-8", line=line)
     return parse_persona(text, where, layer=layer, strict=strict)
 
 
