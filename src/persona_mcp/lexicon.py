@@ -28,6 +28,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from persona_mcp.frontmatter import field_path, node_at
 from persona_mcp.loader import glob_problem
 from persona_mcp.model import Diagnostic
 
@@ -226,7 +227,7 @@ def parse_lexicon(text: str, path: str, base: Lexicon) -> tuple[Lexicon, list[Di
         loader.dispose()
 
     def line_of(*loc: str | int) -> int | None:
-        node = _node_at(root, loc)
+        node = node_at(root, loc)
         return node.start_mark.line + 1 if node is not None else None
 
     try:
@@ -236,7 +237,7 @@ def parse_lexicon(text: str, path: str, base: Lexicon) -> tuple[Lexicon, list[Di
             loc = tuple(error["loc"])
             line = line_of(*loc) or line_of(*loc[:2]) or line_of(*loc[:1])
             report(_describe(error, data), "see the header of the shipped lexicon.yaml for the format",
-                   line=line, fld=_field_path(loc))
+                   line=line, fld=field_path(loc))
         return base, problems
 
     merged = _merge(base, parsed.entries, report, line_of)
@@ -374,28 +375,6 @@ def _has_alias(root: Any) -> bool:
         elif isinstance(node, yaml.MappingNode):
             stack += [part for pair in node.value for part in pair]
     return False
-
-
-def _node_at(root: Any, loc: Sequence[str | int]) -> Any:
-    """The YAML node at a location (keys and list indexes), to report its line."""
-    import yaml
-
-    node = root
-    for part in loc:
-        if isinstance(node, yaml.MappingNode):
-            node = next((value for key, value in node.value if key.value == str(part)), None)
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
-            node = node.value[part]
-        else:
-            return None
-    return node
-
-
-def _field_path(loc: Sequence[str | int]) -> str:
-    path = ""
-    for part in loc:
-        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
-    return path
 
 
 def _describe(error: Any, data: Any) -> str:
