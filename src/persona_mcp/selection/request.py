@@ -221,9 +221,9 @@ class Request:
     def choosing(self) -> bool:
         """Whether it sets alternatives side by side ("Redis vs Postgres", or "X or Y" in a question) to weigh them,
         rather than to be taught the difference or to tell of a failure."""
-        if self.teaching or "bug-report" in self.shapes or _FAILURE.search(self.head, 0, self.lead_chars):
-            return False
-        return bool(_VERSUS.search(self.head) or ("question" in self.shapes and _OR.search(self.head)))
+        if not (_VERSUS.search(self.head) or ("question" in self.shapes and _OR.search(self.head))):
+            return False  # most requests set nothing side by side: the costlier readings are skipped
+        return not (self.teaching or "bug-report" in self.shapes or _FAILURE.search(self.head, 0, self.lead_chars))
 
     @cached_property
     def how_to(self) -> bool:
