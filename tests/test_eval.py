@@ -118,6 +118,19 @@ def test_eval_fail_under_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == EXIT_FAILURE and "below --fail-under" in err
 
 
+def test_eval_fail_under_exits_1_when_a_case_selects_a_persona_it_must_not(capsys: pytest.CaptureFixture[str],
+                                                                           tmp_path: Path) -> None:
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text(json.dumps({"task": "Fix the XSS in the comment form", "expected": ["security"]}) + "\n"
+                     + json.dumps({"task": "Sanitize the HTML of user comments to stop XSS", "reject": ["security"]})
+                     + "\n", encoding="utf-8")
+    code, out, err = run(capsys, "eval", str(cases), "--fail-under", "0.5")
+    assert "reject cases passed: 0/1" in out
+    assert code == EXIT_FAILURE and "1 reject case(s) selected a persona they must not" in err
+    code, _, _ = run(capsys, "eval", str(cases))  # without --fail-under, a report only
+    assert code == EXIT_OK
+
+
 def test_eval_without_files_runs_the_catalog_examples(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "eval")
     assert code == EXIT_OK, err

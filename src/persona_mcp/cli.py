@@ -357,6 +357,9 @@ def cmd_eval(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.fail_under is not None and report.top1 < args.fail_under:
         err.write(f"top-1 {report.top1:.3f} is below --fail-under {args.fail_under}\n")
         return EXIT_FAILURE
+    if args.fail_under is not None and report.rejects_passed < report.rejects_total:  # a routing test that failed
+        err.write(f"{report.rejects_total - report.rejects_passed} reject case(s) selected a persona they must not\n")
+        return EXIT_FAILURE
     return EXIT_FAILURE if problems else EXIT_OK
 
 
