@@ -61,7 +61,9 @@ def test_a_verb_that_opens_an_instruction_says_what_kind_of_work_it_is() -> None
     assert "refactoring" not in domains.read(read_request("Remove what, exactly?", []))
 
 
-@pytest.mark.parametrize("task", ["The dashboard query takes 8s on big tables",
+@pytest.mark.parametrize("task", ["The dashboard query takes 8s on big tables", "GET /api/feed p95 is 2.3s",
+                                  "The product page has an LCP of 4.2s on mobile", "the spark job takes 3h",
+                                  "the pandas script eats 28GB of RAM",
                                   "Why does the app take 40 seconds to start?", "Alert when p99 is above 500ms",
                                   "Memory climbs to 3 GB during the export"])
 def test_a_measured_duration_or_size_says_the_task_is_about_performance(task: str) -> None:

@@ -110,10 +110,14 @@ _FAILURE = re.compile(r"\b(?:crash(?:es|ed|ing)?|segfaults?|panics?|hangs?|freez
                       r"|errors?|exceptions?|broken|regress(?:ed|ion)?)\b", re.IGNORECASE)
 # "Do not copy comments", "Don't create a regex in the loop": an instruction, not a question, without a "?".
 _PROHIBITION = re.compile(r"(?:do|does|did|should|must|will|can)(?:\s+not\b|n't)|won't|can't", re.IGNORECASE)
-# A duration or a size the task measures: "takes 40 seconds", "p99 above 500ms", "memory climbs to 3 GB".
-_MEASURED = re.compile(r"\b(?:takes?|took|taking|over|above|exceeds?|reach(?:es)?|climbs? to|grows? to|grew to|uses?"
-                       r"|using|consumes?)\s+~?\d[\d.,]*\s?(?:ms|milliseconds?|s|secs?|seconds?|minutes?|mins?|hours?"
-                       r"|[kmgt]i?b|%)(?!\w)", re.IGNORECASE)
+# A duration or a size the task measures: "takes 40 seconds", "p99 above 500ms", "memory climbs to 3 GB", "eats 28GB",
+# "takes 3h".
+_MEASURED = re.compile(r"\b(?:(?:takes?|took|taking|over|above|exceeds?|reach(?:es)?|climbs? to|grows? to|grew to|uses?"
+                       r"|using|consumes?|eats?)\s+~?\d[\d.,]*\s?(?:ms|milliseconds?|s|secs?|seconds?|minutes?|mins?|h|hrs?"
+                       r"|hours?|[kmgt]i?b|%)"
+                       # a duration said to be what something is: "p95 is 2.3s", "an LCP of 4.2s"
+                       r"|(?:is|of)\s+~?\d[\d.,]*\s?(?:ms|milliseconds?|s|secs?|seconds?))(?!\w)",
+                       re.IGNORECASE)
 # A change of a named thing's version: "Bump netty from 4.1.100 to 4.1.106", "Upgrade the Gradle wrapper to 8.10".
 _VERSION_CHANGE = re.compile(r"\b(?:bump(?:s|ed|ing)?|(?:up|down)grad(?:e|es|ed|ing)|updat(?:e|es|ed|ing)"
                              r"|pin(?:s|ned|ning)?)\b[^\n]{1,80}?\bto v?\d+(?:\.[\w-]+)+", re.IGNORECASE)
