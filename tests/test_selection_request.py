@@ -21,7 +21,7 @@ def test_word_families_meet_at_one_stem(word: str, same_as: str) -> None:
 
 def test_tokens_mark_words_that_come_from_code() -> None:
     text = "Rename `force` to optimizeDeps, fix reply.send in thollander/actions-comment and CI/CD"
-    found, code, _stems = analyse(text)
+    found, code = analyse(text)[:2]
     assert found == words(text)
     marked = dict(zip(found, code, strict=True))
     assert marked["rename"] is False and marked["fix"] is False and marked["ci"] is False
@@ -31,7 +31,7 @@ def test_tokens_mark_words_that_come_from_code() -> None:
 
 def test_words_are_cut_at_punctuation_and_spaces_and_lose_their_accents() -> None:
     text = "Done. Fix (the) café's render—fast, e.g. v1.2: see src/app.ts, $ref and C++!\n\tNext..."
-    found, code, _stems = analyse(text)
+    found, code = analyse(text)[:2]
     assert found == ["done", "fix", "the", "cafe", "s", "render", "fast", "e", "g", "v1", "2", "see", "src", "app",
                      "ts", "ref", "and", "c++", "next"]
     marked = dict(zip(found, code, strict=True))
@@ -50,7 +50,7 @@ def test_words_of_any_script_are_words() -> None:
 def test_a_name_written_as_one_word_stays_whole_in_camel_case() -> None:
     names = frozenset({"typescript", "github", "devop"})
     text = "Share TypeScript config across GitHub Actions and DevOps scripts, not in convertToJSValue"
-    found, code, _stems = analyse(text, names)
+    found, code = analyse(text, names)[:2]
     assert found[:3] == ["share", "typescript", "config"] and "github" in found and "devops" in found
     marked = dict(zip(found, code, strict=True))
     assert marked["typescript"] is False and marked["github"] is False  # a name in prose, not an identifier
@@ -62,7 +62,7 @@ def test_a_name_written_as_one_word_stays_whole_in_camel_case() -> None:
 def test_a_name_written_with_a_dot_stays_whole_and_is_not_code() -> None:
     # "Next.js" is one name: not "next" and "js" (which names JavaScript), and not a member access.
     names = frozenset({"nextj", "nodej"})
-    found, code, _stems = analyse("Fix hydration in Next.js pages on node.js, see lib/model.js", names)
+    found, code = analyse("Fix hydration in Next.js pages on node.js, see lib/model.js", names)[:2]
     assert found[:5] == ["fix", "hydration", "in", "nextjs", "pages"] and "nodejs" in found
     marked = dict(zip(found, code, strict=True))
     assert marked["nextjs"] is False and marked["nodejs"] is False
@@ -447,3 +447,11 @@ def test_a_request_to_be_taught_is_read_as_a_question_without_a_question_mark(ta
     assert ("question" in request.shapes) is question
     assert request.teaching is question
 
+
+
+def test_each_word_knows_where_its_run_of_characters_starts() -> None:
+    analysis = analyse("Fix `loadPage` in src/app.ts now.")
+    assert analysis.words == ["fix", "load", "page", "in", "src", "app", "ts", "now"]
+    assert analysis.starts == [0, 4, 4, 15, 18, 18, 18, 29]  # a span's and a path's words share its start
+    request = read_request("Fix `loadPage` in src/app.ts now. Then document it.", [])
+    assert request.words[request.lead:] == ["then", "document", "it"]

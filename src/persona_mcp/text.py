@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections.abc import Set as AbstractSet
 from functools import lru_cache
+from typing import NamedTuple
 
 # Split "useState" and "HTMLParser", but keep plurals of acronyms ("APIs") whole.
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z]{2,})")
@@ -224,44 +225,57 @@ _IDENTIFIER = re.compile(r"[a-z0-9][A-Z]|_[A-Za-z0-9]|[A-Za-z]{2}\.[A-Za-z]{2}|^
 _CODE_SPAN = re.compile(r"`([^`\n]*)`")
 
 
-def analyse(text: str, names: AbstractSet[str] = frozenset()) -> tuple[list[str], list[bool], list[str]]:
-    """The words of a text, whether each comes from code, and their stems.
+class Analysis(NamedTuple):
+    """A text's words (see `analyse`), whether each comes from code, their stems, and where each word's run of
+    characters starts in the text: how many words a part of the text holds is read from `starts`."""
+
+    words: list[str]
+    code: list[bool]
+    stems: list[str]
+    starts: list[int]
+
+
+def analyse(text: str, names: AbstractSet[str] = frozenset()) -> Analysis:
+    """The words of a (`fold`ed) text, whether each comes from code, their stems and where each starts.
 
     Words inside backticks, and the parts of identifiers (`optimizeDeps`, `load_tables`,
     `reply.send`), name things rather than say what the task is: the selector weighs the
     activity words among them less. A name written in camel case ("TypeScript", see `words`)
-    is a word of prose.
+    is a word of prose. The parts of one identifier, or of a span in backticks, share its start.
     """
     text = fold(text)
-    found: list[str] = []
-    code: list[bool] = []
+    found = Analysis([], [], [], [])
     at = 0
     for span in _CODE_SPAN.finditer(text):
-        _prose_words(text[at:span.start()], found, code, names)
+        _prose_words(text, at, span.start(), found, names)
         span_words = words(span.group(1))
-        found += span_words
-        code += [True] * len(span_words)
+        found.words.extend(span_words)
+        found.code.extend([True] * len(span_words))
+        found.starts.extend([span.start()] * len(span_words))
         at = span.end()
-    _prose_words(text[at:], found, code, names)
-    return found, code, [stem(word) for word in found]
+    _prose_words(text, at, len(text), found, names)
+    found.stems.extend(stem(word) for word in found.words)
+    return found
 
 
-def _prose_words(text: str, found: list[str], code: list[bool], names: AbstractSet[str]) -> None:
-    for raw in _RAW_WORD.findall(text):
-        word = raw.rstrip(".")  # the end of a sentence
+def _prose_words(text: str, start: int, end: int, found: Analysis, names: AbstractSet[str]) -> None:
+    for raw in _RAW_WORD.finditer(text, start, end):
+        word = raw.group(0).rstrip(".")  # the end of a sentence
         if word.isalpha() and (word.islower() or word.istitle()):  # most of prose: one word, nothing to split
-            found.append(word.lower())
-            code.append(False)
+            found.words.append(word.lower())
+            found.code.append(False)
+            found.starts.append(raw.start())
             continue
-        raw_words = words(raw)
+        raw_words = words(raw.group(0))
         if names and len(raw_words) > 1:
-            joined = words(raw, names)
+            joined = words(raw.group(0), names)
             a_name = len(joined) == 1  # "TypeScript", kept whole: a word of prose
             raw_words = joined
         else:
             a_name = False
-        found += raw_words
-        code += [bool(_IDENTIFIER.search(raw)) and not a_name] * len(raw_words)
+        found.words.extend(raw_words)
+        found.code.extend([bool(_IDENTIFIER.search(raw.group(0))) and not a_name] * len(raw_words))
+        found.starts.extend([raw.start()] * len(raw_words))
 
 
 def stem_key(text: str) -> tuple[str, ...]:

@@ -7,6 +7,7 @@ after spaces or tabs (never `\\s*`, which would run across a page of blank lines
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
@@ -288,19 +289,20 @@ def read_request(task: str, files: Iterable[str] = (), names: AbstractSet[str] =
     head = text
     if len(head) > t.READ_CHARS:
         head = head[: t.READ_CHARS].rsplit(None, 1)[0]
-    found, code, stems = analyse(head, names)
+    found, code, stems, starts = analyse(head, names)
     kept = [i for i, word in enumerate(found) if len(word) <= t.MAX_WORD_CHARS]
     if len(kept) < len(found):
         found, code, stems = [found[i] for i in kept], [code[i] for i in kept], [stems[i] for i in kept]
+        starts = [starts[i] for i in kept]
 
-    def count(start: str) -> int:  # how many of the words kept come from the head's `start`
-        return sum(len(word) <= t.MAX_WORD_CHARS for word in analyse(start, names)[0])
+    def count(chars: int) -> int:  # how many of the words kept start within the head's first `chars` characters
+        return bisect_left(starts, chars)
 
     end = _LEAD_END.search(head)
     lead_chars = end.end() if end is not None else len(head)
-    lead = len(found) if lead_chars >= len(head) - 1 else count(head[:lead_chars])
+    lead = len(found) if lead_chars >= len(head) - 1 else count(lead_chars)
     prefix = _PREFIX.match(head)
-    opening = count(prefix.group(0)) if prefix and prefix.end() < len(head) else 0
+    opening = count(prefix.end()) if prefix and prefix.end() < len(head) else 0
     if found[opening:opening + 1] == ["please"]:
         opening += 1
     paths = normalise_paths(files)
@@ -308,20 +310,20 @@ def read_request(task: str, files: Iterable[str] = (), names: AbstractSet[str] =
     shapes = request_shapes(text, lowered, paths, found, code)
     # The last word of each "with tests", and the tests asked for "also": a test or a doc that comes with the work,
     # never the work itself.
-    along = frozenset(count(head[:match.end()]) - 1 for match in _ALONG.finditer(head) if match.start() > 0)
+    along = frozenset(count(match.end()) - 1 for match in _ALONG.finditer(head) if match.start() > 0)
     if "also" in lowered:  # most requests ask for nothing besides: the search is skipped
-        along |= frozenset(count(head[:match.end(match.lastgroup or "w")]) - 1 for match in _ALSO.finditer(head))
+        along |= frozenset(count(match.end(match.lastgroup or "w")) - 1 for match in _ALSO.finditer(head))
     subject: set[int] = set()
     runs = _RUNS.search(head) if "run" in lowered or "execut" in lowered else None
     for about in (_DOCS_ABOUT.search(head), runs):
         if about is not None:  # to the end of its sentence
             end = _LEAD_END.search(head, about.end())
-            last = count(head[:end.end()]) if end is not None else len(found)
-            subject.update(range(count(head[:about.start("on")]), last))
-    timing = frozenset(count(head[:found_when.end("w")]) - 1 for found_when in _TIMING.finditer(head))
+            last = count(end.end()) if end is not None else len(found)
+            subject.update(range(count(about.start("on")), last))
+    timing = frozenset(count(found_when.end("w")) - 1 for found_when in _TIMING.finditer(head))
     everyday: frozenset[tuple[int, int]] = frozenset()
     if "build" in lowered or "writ" in lowered:  # most requests say no such word: the search is skipped
-        ends = (count(head[:match.end("w")]) for match in _EVERYDAY.finditer(head))
+        ends = (count(match.end("w")) for match in _EVERYDAY.finditer(head))
         everyday = frozenset((end - 1, end) for end in ends)
     return Request(text, head, lowered, found, stems, code, lead, lead_chars, min(opening, len(found)), paths, shapes,
                    along, frozenset(subject), timing, everyday)
