@@ -315,6 +315,11 @@ def test_a_plain_how_to_is_told_from_other_questions(task: str, how_to: bool) ->
     ("Is MobX a framework?", True),  # what kind of thing a tool is
     ("Is Kafka a message queue?", True),
     ("Is Redis a good fit for the session store?", False),  # a choice of the asker's to weigh
+    ("Is Kafka a log store like Pulsar?", True),
+    ("Does GraphQL replace REST?", True),  # what a tool takes the place of
+    ("Does our cache replace the CDN?", False),
+    ("Why should I avoid declaring components inside render?", True),  # the reason behind a practice
+    ("Why should we move to a monorepo?", False),  # a choice of one's own
     ("Is this a bug?", False),
     ("How is an ECS different from game objects in OOP?", True),  # how one idea differs from another
     ("trying to get my head around attention in transformers", True),

@@ -76,12 +76,20 @@ _LEARNING = re.compile(r"\b(?:explain|teach|tutorial|understand|concept|differen
                        r"|why (?:isn't|is not|aren't|are not) (?!(?:my|our|this|these|it)\b)[\w.-]+(?: [\w.-]+){0,3} "
                        r"(?:an? |the )?(?:built-?in|included|bundled|supported|(?:the )?default|part of))\b"
                        r"|^\s*what(?:'s| is| are) (?:[\w.-]+\s?){1,3}\?"
+                       # the reason behind a practice ("Why should I avoid declaring components in render?"); "we"
+                       # weighs a choice of one's own ("Why do we need a plugin system now?")
+                       r"|why (?:should|shouldn't|should not|would) (?:i|you|one)"
+                       r" (?:avoid|use|prefer|choose|pick|not|never|always)\b"
                        # when one tool or construct is the one to reach for ("When to use RxJS instead of MobX?")
                        r"|when (?:to|should (?:i|we|you|one)|would (?:i|we|you|one))"
                        r" (?:use|pick|choose|prefer|reach for)\b"
-                       # what kind of thing a tool is ("Is MobX a framework?"), not whether one's own thing is broken
+                       # what kind of thing a tool is ("Is MobX a framework?", "Is GraphQL a database language like
+                       # SQL?"), not whether one's own thing is broken
                        r"|^\s*is (?!(?:my|our|this|these|it|there|that|the)\b)[\w.-]+"
-                       r" an? (?!" + _FIT + r")[\w-]+(?: [\w-]+)?\s*\?",
+                       r" an? (?!" + _FIT + r")[\w-]+(?: [\w-]+)?(?: (?:like|such as) [\w.-]+)?\s*\?"
+                       # ... or what it takes the place of ("Does GraphQL replace REST?")
+                       r"|^\s*(?:does|do|can|will) (?!(?:i|we|you|my|our|this|these|it|that|the)\b)[\w.-]+"
+                       r"(?: [\w.-]+)? replace\b",
                        re.IGNORECASE)
 # A how-to about fixing or preventing something, or a decision in the asker's own work ("How should we
 # version the API?", "What is the best way to ...?"): the asker wants the work done, in its domain. A plain
