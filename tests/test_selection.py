@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 
 from persona_mcp.catalog import Catalog, default_layers
+from persona_mcp.lexicon import builtin_lexicon
 from persona_mcp.loader import parse_persona
 from persona_mcp.model import Persona
-from persona_mcp.selection import MIN_SCORE, SelectionIndex, normalise_path, rank, resolve_servers, select
+from persona_mcp.selection import MIN_SCORE, SelectionIndex, normalise_path, rank, resolve_servers, select, tunables
 from persona_mcp.text import stem, words
 
 
@@ -263,3 +264,23 @@ def test_a_phrase_and_its_own_word_count_once() -> None:
     evidence = select(index, "a race condition", []).evidence
     assert [e.trigger for e in evidence] == ["race condition"]
 
+
+
+def test_a_catalog_that_mixes_declared_and_derived_personas_ranks_them_on_one_scale() -> None:
+    # A team's persona with declared triggers beside an agent read only from its text (the built-ins beside a folder
+    # of Claude Code agents): the agent's lexicon evidence is on a larger scale, and counts its share of it there.
+    declared = persona("persona-db-migrations", keywords=["migration", "add column"], description="Schema migrations.")
+    derived = persona("perf-tuner", description="Performance tuning for slow database queries, latency and indexes.")
+    mixed = SelectionIndex([declared, derived], builtin_lexicon())
+    assert select(mixed, "Add a database migration for the merchants table", []).persona == "persona-db-migrations"
+    assert select(mixed, "The orders query is slow, profile it", []).persona == "perf-tuner"
+    assert mixed.weights == [tunables.MIXED_DERIVED_SCALE, 1.0]  # perf-tuner, then persona-db-migrations
+    assert SelectionIndex([derived], builtin_lexicon()).weights == [1.0]  # a catalog of one kind: as it was
+
+
+def test_a_persona_asked_for_by_name_wins_whatever_its_weight() -> None:
+    heavy = persona("persona-security", keywords=["token", "secret", "api key", "password", "rotate"],
+                    extra="weight: 2.0\n")
+    light = persona("persona-scribe", keywords=["docs"], extra="weight: 0.5\n")
+    result = select(SelectionIndex([heavy, light]), "@scribe rotate the token secret, the api key and the password", [])
+    assert result.persona == "persona-scribe"

@@ -84,7 +84,11 @@ class SelectionIndex:
         self.names = [p.name for p in self.personas]
         self.short_names = [p.short_name for p in self.personas]
         self.titles = [p.title for p in self.personas]
-        self.weights = [p.spec.weight for p in self.personas]
+        # What each persona's evidence is multiplied by: its declared `weight`, and in a catalog that mixes personas
+        # with declared triggers and personas read only from their text, `MIXED_DERIVED_SCALE` for the second kind.
+        mixed = len({profile.declared for profile in self.profiles}) == 2
+        self.weights = [p.spec.weight * (t.MIXED_DERIVED_SCALE if mixed and not profile.declared else 1.0)
+                        for p, profile in zip(self.personas, self.profiles, strict=True)]
         # Generalists of a language: personas whose name says only a programming language and a rank
         # (`typescript-pro`, `rust-engineer`); see `scoring._language`.
         self.generalists = frozenset(p for p, languages in self.domains.languages.items()

@@ -229,12 +229,14 @@ def _shapes(evidence: Evidence, index: SelectionIndex, request: Request) -> None
 
 def _explicit(evidence: Evidence, index: SelectionIndex, request: Request) -> int | None:
     """The persona the task asks for by name, if any: it gains `EXPLICIT_WEIGHT` over the best other persona's
-    evidence so far, so that it is the one selected whatever else the task says."""
+    evidence so far (each with its weight, `SelectionIndex.weights`), so that it is the one selected whatever else
+    the task says."""
     explicit = explicit_request(index, request.lowered)
     if explicit is not None:
-        totals = evidence.totals
-        best_other = max((total for persona, total in totals.items() if persona != explicit), default=0.0)
-        values = {explicit: t.EXPLICIT_WEIGHT + max(0.0, best_other - totals.get(explicit, 0.0))}
+        totals, weights = evidence.totals, index.weights
+        best_other = max((total * weights[p] for p, total in totals.items() if p != explicit), default=0.0)
+        own = totals.get(explicit, 0.0)
+        values = {explicit: (t.EXPLICIT_WEIGHT + max(0.0, best_other - own * weights[explicit])) / weights[explicit]}
         named = {explicit: [index.short_names[explicit]]}
         evidence.add(values, partial(_items, "explicit", index.names[explicit], named, values, "name"))
     return explicit
