@@ -269,10 +269,11 @@ def test_a_phrase_and_its_own_word_count_once() -> None:
 def test_a_catalog_that_mixes_declared_and_derived_personas_ranks_them_on_one_scale() -> None:
     # A team's persona with declared triggers beside an agent read only from its text (the built-ins beside a folder
     # of Claude Code agents): the agent's lexicon evidence is on a larger scale, and counts its share of it there.
-    declared = persona("persona-db-migrations", keywords=["migration", "add column"], description="Schema migrations.")
+    declared = persona("persona-db-migrations", keywords=["migration", "alembic", "add column"],
+                       description="Schema migrations.")
     derived = persona("perf-tuner", description="Performance tuning for slow database queries, latency and indexes.")
     mixed = SelectionIndex([declared, derived], builtin_lexicon())
-    assert select(mixed, "Add a database migration for the merchants table", []).persona == "persona-db-migrations"
+    assert select(mixed, "Add an alembic migration for the database", []).persona == "persona-db-migrations"
     assert select(mixed, "The orders query is slow, profile it", []).persona == "perf-tuner"
     assert mixed.weights == [tunables.MIXED_DERIVED_SCALE, 1.0]  # perf-tuner, then persona-db-migrations
     assert SelectionIndex([derived], builtin_lexicon()).weights == [1.0]  # a catalog of one kind: as it was
