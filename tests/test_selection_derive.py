@@ -91,8 +91,10 @@ def test_a_persona_named_for_a_domain_does_the_narrower_domains_that_belong_to_i
                                                                 globs=(".github/workflows/",), domains=("devops",))))
     found = Deriver(lexicon).derive(agent("devops-engineer", "Use this agent when releases need care.")).entries
     assert found["ci"] == (found["devops"][0] * tunables.SUBDOMAIN_SHARE, "name: devops (part of devops)")
-    # Only a domain the name names passes itself on: one named in passing does not.
+    # Only a domain the name names passes itself on: one named in passing does not, nor one a word before the
+    # name's head names (devops-metrics reports on devops work; it does not run the pipelines).
     assert "ci" not in Deriver(lexicon).derive(agent("helper", "Use this agent when devops work piles up.")).entries
+    assert "ci" not in Deriver(lexicon).derive(agent("devops-metrics", "Use this agent for reports.")).entries
     index = SelectionIndex([agent("devops-engineer", "Use this agent when releases need care."),
                             agent("tester", "Use this agent when continuous integration runs tests.")], lexicon)
     assert select(index, "Run the suite against Go 1.23", [".github/workflows/tests.yml"]).persona == "devops-engineer"

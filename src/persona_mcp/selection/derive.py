@@ -436,11 +436,14 @@ def _entries(build: _Builder, deriver: Deriver, short_name: str, title: str) -> 
             found[entry] = (weight, where)
 
     qualifiers = 0
+    heads: set[str] = set()  # the entries the name's head names: a word before it only qualifies them
     for source, text in (("name", short_name), ("title", title)):
         named, unnamed = deriver.name_entries(text)
         for entry, (share, words_) in named.items():
             name(entry, share, f"{source}: {words_}")  # the name says what the persona is about
             identity.add(entry)
+            if share == 1.0:
+                heads.add(entry)
         qualifiers = max(qualifiers, unnamed)
     for term in list(build.positive.values()):
         source = term.source
@@ -456,7 +459,7 @@ def _entries(build: _Builder, deriver: Deriver, short_name: str, title: str) -> 
     for entry in identity:  # a persona whose name names several things is less about each ("ui-ux-tester")
         weight, where = found[entry]
         found[entry] = (weight / (len(identity) + t.QUALIFIER_COUNT * qualifiers) ** t.IDENTITY_SPREAD, where)
-    for entry in identity:  # a persona named for a broad domain does its narrower ones (devops-engineer and CI)
+    for entry in identity & heads:  # a persona named for a broad domain does its narrower ones (devops-engineer and CI)
         weight, where = found[entry]
         for part in tables.subdomains.get(entry, ()):
             name(part, weight * t.SUBDOMAIN_SHARE, f"{where} (part of {entry})")

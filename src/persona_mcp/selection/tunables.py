@@ -61,7 +61,9 @@ NAME_PARENT_SHARE = 0.4
 # A persona whose name names a domain is about the narrower domains that belong to it this much
 # (devops-engineer does CI, deployment and infrastructure; frontend-developer does styling and
 # accessibility): its description may never name them. Any share from 0.5 to 0.85 did better than none
-# on the foreign catalogs; 1.0 lost answers in the 83-agent catalog.
+# on the foreign catalogs; 1.0 lost answers in the 83-agent catalog. Only the name's head passes it on: the
+# "frontend" of frontend-a11y says where its accessibility work is, not that it translates (read sets over nine
+# catalogs: top-1 +20, recall@3 -22; the blind ones: top-1 +3, recall@3 -1).
 SUBDOMAIN_SHARE = 0.7
 # What the task says: a term that names an entry, a related word, and all of the task's files
 # falling under an entry's globs (a file of a language entry, `*.ts`, counts `LANGUAGE_FILE_FACTOR`).
