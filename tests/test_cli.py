@@ -315,3 +315,16 @@ def test_convert_output_that_is_a_file_is_a_usage_error(capsys: pytest.CaptureFi
     assert out == ""
     assert err.endswith(f"error: --output {source} is not a folder: give the folder to write the persona files to\n")
     assert source.read_text(encoding="utf-8") == GOOD
+
+
+def test_validate_and_the_listing_report_a_broken_lexicon_extension(tmp_path: Path, capsys, monkeypatch) -> None:
+    from persona_mcp.catalog import Catalog, default_layers
+
+    extension = tmp_path / "lexicon.yaml"
+    extension.write_text("version: 1\nentries:\n  - {name: deploy-tool, kind: tool, terms: [terraform]}\n", "utf-8")
+    monkeypatch.setenv("PERSONA_MCP_LEXICON", str(extension))
+    code, out, err = run(capsys, "--no-user", "validate")
+    assert code == EXIT_FAILURE, out  # CI catches it: the file is skipped whole, so its entries never apply
+    assert "lexicon.yaml:3: error" in err and "'terraform' already names entry 'terraform'" in err
+    problems = Catalog.load(default_layers(user=False)).listing().problems  # what list_personas reports
+    assert any("lexicon.yaml" in problem for problem in problems), problems

@@ -25,6 +25,7 @@ from persona_mcp.loader import LoadResult, load_folder, load_persona_file, perso
 from persona_mcp.model import Diagnostic, Persona, PersonaInfo, PersonaList, short_name
 
 if TYPE_CHECKING:
+    from persona_mcp.lexicon import Lexicon
     from persona_mcp.selection import SelectionIndex
 
 logger = logging.getLogger(__name__)
@@ -185,13 +186,26 @@ class Catalog:
         self.__dict__["index"] = self._build_index(earlier)  # where `cached_property` keeps it
 
     def _build_index(self, earlier: SelectionIndex | None) -> SelectionIndex:
-        from persona_mcp.lexicon import load_lexicon  # imported when first needed, not at start-up
         from persona_mcp.selection import SelectionIndex
 
-        lexicon, problems = load_lexicon()  # the shipped lexicon and the user's extensions
+        return SelectionIndex(self.personas, self._lexicon[0], earlier=earlier)
+
+    @cached_property
+    def _lexicon(self) -> tuple[Lexicon, list[Diagnostic]]:
+        """The shipped lexicon and the user's extensions, read once per catalog; a problem of an extension file is
+        logged, and listed with the catalog's own problems."""
+        from persona_mcp.lexicon import load_lexicon  # imported when first needed, not at start-up
+
+        lexicon, problems = load_lexicon()
         for problem in problems:
             log_diagnostic(problem)
-        return SelectionIndex(self.personas, lexicon, earlier=earlier)
+        return lexicon, problems
+
+    @property
+    def lexicon_problems(self) -> list[Diagnostic]:
+        """The problems of the user's lexicon files (each is skipped whole), as `validate` and `list_personas`
+        report them."""
+        return self._lexicon[1]
 
     @cached_property
     def content(self) -> tuple[tuple[str, str, str, str, str | None], ...]:
@@ -211,7 +225,8 @@ class Catalog:
     @cached_property
     def _listing(self) -> PersonaList:
         infos = [PersonaInfo.of(self.entries[key].persona, self.entries[key].overrides) for key in sorted(self.entries)]
-        return PersonaList(count=len(infos), personas=infos, problems=[str(d) for d in self.diagnostics])
+        problems = [str(d) for d in (*self.diagnostics, *self.lexicon_problems)]
+        return PersonaList(count=len(infos), personas=infos, problems=problems)
 
     @cached_property
     def listing_json(self) -> str:

@@ -284,15 +284,16 @@ def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             raise UsageError(f"no such file or folder: {missing[0]}")
         result = load_paths(args.paths, strict=args.strict)
         names = [p.name for p in result.personas]
-        diagnostics = result.diagnostics
-        shared = Catalog.from_personas(result.personas).index.shared_triggers()
+        checked = Catalog.from_personas(result.personas)
+        diagnostics = [*result.diagnostics, *checked.lexicon_problems]
+        shared = checked.index.shared_triggers()
     else:
         catalog = _catalog(args)
-        names, diagnostics = catalog.names, catalog.diagnostics
+        names, diagnostics = catalog.names, [*catalog.diagnostics, *catalog.lexicon_problems]
         shared = catalog.index.shared_triggers()
     from persona_mcp.authoring import selectability
 
-    index = Catalog.from_personas(result.personas).index if args.paths else catalog.index
+    index = checked.index if args.paths else catalog.index
     diagnostics = [*diagnostics, *selectability(index)]
     errors = [d for d in diagnostics if d.severity == "error"]
     if args.json:
