@@ -400,7 +400,7 @@ def request_shapes(text: str, lowered: str, files: list[str], task_words: list[s
     lead = text[: end.end()] if end else text
     if has_trace(text):
         shapes["bug-report"] = 1.0
-    elif any(phrase in lowered for phrase in _REPORT_PHRASES):
+    elif any(phrase in lowered for phrase in _REPORT_PHRASES) or _ERROR_NAME.search(text, 0, t.READ_CHARS):
         shapes["bug-report"] = 0.7
     if lead.rstrip().endswith("?") or (_INTERROGATIVE.match(lead) and "?" in text):
         # "Which fixes should we backport?" plans the team's work; "How do I ...?" asks to learn;
