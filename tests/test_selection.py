@@ -118,7 +118,8 @@ def test_globs_match_regardless_of_case() -> None:
 
 
 def test_explicit_request_by_name_wins(small: SelectionIndex) -> None:
-    for task in ("@qa please look at the API", "use persona-qa for the API", "as the qa persona, check the API"):
+    for task in ("@qa please look at the API", "use persona-qa for the API", "as the qa persona, check the API",
+                 "use the qa agent to check the API", "have the qa subagent look at the API"):
         result = select(small, task, [])
         assert result.persona == "persona-qa", task
         assert any(e.kind == "explicit" for e in result.evidence)

@@ -32,6 +32,7 @@ from persona_mcp.selection.request import SHAPE_TEXT, Request
 _MENTION = re.compile(r"@([a-z0-9][a-z0-9._-]*)")
 _NAME = re.compile(r"[a-z0-9][a-z0-9._-]*")
 _NAME_CHARS = 80  # longer than any persona name
+_ROLE_WORD = re.compile(r"persona-|\b(?:persona|agent|subagent)\b")  # what a name asked for is written with
 
 
 @dataclass(slots=True)  # not frozen: a request makes up to a hundred or so, and a frozen dataclass is slow to build
@@ -269,7 +270,8 @@ def _items(kind: str, trigger: str, matched: dict[int, list[str]], values: dict[
 
 
 def explicit_request(index: SelectionIndex, lowered: str) -> int | None:
-    """A persona the task asks for by name: `@security`, `persona-security`, "as the security persona".
+    """A persona the task asks for by name: `@security`, `persona-security`, "as the security persona", "use the
+    code-reviewer agent" (or subagent, as Claude Code's are asked for).
 
     Each mention reads at most `_NAME_CHARS` characters around it, so the work stays linear in the text.
     """
@@ -278,16 +280,15 @@ def explicit_request(index: SelectionIndex, lowered: str) -> int | None:
         name = match.group(1)[:_NAME_CHARS].rstrip(".")
         if (at == 0 or lowered[at - 1] in " \t\n(") and name in index.position:
             return index.position[name]
-    at = lowered.find("persona")
-    while at != -1:
+    for match in _ROLE_WORD.finditer(lowered):
+        at = match.start()
         if lowered.startswith("persona-", at):  # persona-security
             name = _NAME.match(lowered, at, at + _NAME_CHARS)
             found = name.group(0).rstrip(".") if name else ""
-        else:  # the security persona
+        else:  # the security persona, the code-reviewer agent
             before = lowered[max(0, at - _NAME_CHARS):at]
             found = before.rstrip(" \t").rsplit(None, 1)[-1] if before.strip() and before[-1:] in " \t" else ""
             found = found.lstrip("(\"'`").rstrip(".")
         if found in index.position:
             return index.position[found]
-        at = lowered.find("persona", at + 1)
     return None
