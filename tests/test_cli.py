@@ -315,3 +315,29 @@ def test_convert_output_that_is_a_file_is_a_usage_error(capsys: pytest.CaptureFi
     assert out == ""
     assert err.endswith(f"error: --output {source} is not a folder: give the folder to write the persona files to\n")
     assert source.read_text(encoding="utf-8") == GOOD
+
+
+KAFKA = "---\nname: KafkaEvents\ndescription: Kafka producers and consumers.\n---\n# Kafka and events\n\nBe calm.\n"
+
+
+@pytest.mark.parametrize("name", ["KafkaEvents", "kafkaevents", "KAFKA_EVENTS", "Kafka Events", "kafka_events",
+                                  "kafkaEvents", "persona-kafka-events", "Persona-Kafka-Events"])
+def test_show_finds_a_persona_by_the_name_its_file_writes_in_any_form(capsys: pytest.CaptureFixture[str],
+                                                                       tmp_path: Path, name: str) -> None:
+    (tmp_path / "KafkaEvents.md").write_text(KAFKA, encoding="utf-8")
+    code, out, err = run(capsys, "--no-builtin", "--no-user", "--personas", str(tmp_path), "show", name)
+    assert (code, err) == (EXIT_OK, "")
+    assert out.startswith("# Kafka and events")
+
+
+def test_show_does_not_guess_between_two_personas_whose_names_differ_only_in_dashes(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    for name in ("data-base", "database"):
+        (tmp_path / f"{name}.md").write_text(f"---\nname: {name}\ndescription: d\n---\n# {name}\n", encoding="utf-8")
+    (tmp_path / "ab.md").write_text("---\nname: a-bc\ndescription: d\n---\n# a-bc\n", encoding="utf-8")
+    (tmp_path / "abc.md").write_text("---\nname: ab-c\ndescription: d\n---\n# ab-c\n", encoding="utf-8")
+    folder = ("--no-builtin", "--no-user", "--personas", str(tmp_path))
+    assert run(capsys, *folder, "show", "DataBase")[1].startswith("# data-base")
+    assert run(capsys, *folder, "show", "Database")[1].startswith("# database")
+    code, out, err = run(capsys, *folder, "show", "abc")
+    assert (code, out) == (EXIT_FAILURE, "") and err.startswith("error: unknown persona 'abc'")

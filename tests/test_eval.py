@@ -200,3 +200,17 @@ def test_a_catalog_of_agents_without_triggers_routes_its_tasks() -> None:
     assert report.top1 >= 0.7, [m.id for m in report.misses]
     assert report.recall_at_k >= 0.85, [m.id for m in report.misses]
     assert report.abstention_rate <= 0.05
+
+
+def test_eval_cases_may_name_a_persona_as_its_file_writes_it(capsys: pytest.CaptureFixture[str],
+                                                             tmp_path: Path) -> None:
+    folder = tmp_path / "personas"
+    folder.mkdir()
+    (folder / "KafkaEvents.md").write_text(
+        "---\nname: KafkaEvents\ndescription: Kafka producers and consumers.\ntrigger-keywords: [kafka]\n---\n"
+        "# Kafka\n\nBe idempotent.\n", encoding="utf-8")
+    cases = write_cases(tmp_path / "cases.jsonl", [
+        {"task": "Add a kafka consumer for refunds", "expected": [name]} for name in ("KafkaEvents", "kafkaevents")])
+    code, out, err = run(capsys, "--no-builtin", "--no-user", "--personas", str(folder), "eval", str(cases))
+    assert "not in the catalog" not in err
+    assert code == EXIT_OK and "top-1: 1.000" in out

@@ -23,6 +23,7 @@ from persona_mcp.folders import A_FILE, folder_problem, shown_folder
 from persona_mcp.formats import TOOL_FOLDERS
 from persona_mcp.loader import LoadResult, load_folder, load_persona_file, persona_files
 from persona_mcp.model import Diagnostic, Persona, PersonaInfo, PersonaList, short_name
+from persona_mcp.names import lookup_keys, loose_key
 
 if TYPE_CHECKING:
     from persona_mcp.selection import SelectionIndex
@@ -160,7 +161,7 @@ class Catalog:
                                                       else "")
         for entry in self.entries.values():
             for companion in entry.persona.spec.companions:
-                if short_name(companion) not in self.entries:
+                if companion not in self:
                     problems.append(Diagnostic(
                         path=str(entry.persona.path), field="companions", severity="warning",
                         message=f"companion {companion!r} is not in the catalog", hint=f"use one of: {known}",
@@ -218,12 +219,30 @@ class Catalog:
         """`listing()` as indented JSON, built once per catalog."""
         return self._listing.model_dump_json(indent=2)
 
+    def find(self, name: str) -> Persona | None:
+        """The persona that `name` means, or None: the name full (`persona-x`) or short (`x`), in any case, or as
+        its file writes it (`KafkaEvents`, `Kafka Events`, `kafka_events` for kafka-events). Every lookup by a
+        name that someone typed goes through here (see `names`)."""
+        for key in lookup_keys(name):
+            entry = self.entries.get(key)
+            if entry is not None:
+                return entry.persona
+        keys = self._loose_keys.get(loose_key(name), [])
+        return self.entries[keys[0]].persona if len(keys) == 1 else None
+
+    @cached_property
+    def _loose_keys(self) -> dict[str, list[str]]:
+        keys: dict[str, list[str]] = {}
+        for key in self.entries:
+            keys.setdefault(loose_key(key), []).append(key)
+        return keys
+
     def get(self, name: str) -> Persona:
-        """The persona answering to `name` (full `persona-x` or short `x`, any case); PersonaNotFound otherwise."""
-        entry = self.entries.get(short_name(name.strip().lower()))
-        if entry is None:
+        """The persona that `name` means (see `find`); PersonaNotFound otherwise."""
+        persona = self.find(name)
+        if persona is None:
             raise PersonaNotFound(name, self.names)
-        return entry.persona
+        return persona
 
     def entry(self, name: str) -> Entry:
         persona = self.get(name)
@@ -233,7 +252,7 @@ class Catalog:
         return len(self.entries)
 
     def __contains__(self, name: object) -> bool:
-        return isinstance(name, str) and short_name(name.strip().lower()) in self.entries
+        return isinstance(name, str) and self.find(name) is not None
 
 
 def log_diagnostic(diagnostic: Diagnostic) -> None:

@@ -324,7 +324,7 @@ def _write_overlaps(shared: dict[str, dict[str, list[str]]], out: TextIO, *, ver
 
 
 def cmd_eval(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from persona_mcp.evaluate import catalog_cases, evaluate, load_cases, render
+    from persona_mcp.evaluate import catalog_cases, evaluate, load_cases, named_in, render
 
     if args.top_k < 1:
         raise UsageError("--top-k must be at least 1")
@@ -340,6 +340,7 @@ def cmd_eval(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         for diagnostic in loaded.diagnostics:
             err.write(f"{diagnostic}\n")
         problems += len(loaded.diagnostics)
+    cases = named_in(catalog, cases)
     if not args.cases or args.examples:
         cases += catalog_cases(catalog)
     unknown = sorted({n for c in cases for n in (*c.expected, *c.reject)} - {p.short_name for p in catalog.personas})

@@ -6,6 +6,7 @@ Cases come from JSON Lines files in the bench format (`task`, `files`, `expected
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 import math
@@ -20,8 +21,8 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from persona_mcp.catalog import Catalog
-from persona_mcp.formats import as_name
 from persona_mcp.model import Diagnostic, short_name
+from persona_mcp.names import lookup_keys
 from persona_mcp.selection import MIN_CONFIDENCE, SelectionIndex, read_request, select
 from persona_mcp.selection.calibration import features
 from persona_mcp.selection.scoring import rank
@@ -54,8 +55,9 @@ def _names(value: Any) -> tuple[str, ...] | None:
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
         return None
-    # A persona named by its display name ("Release Manager") is the persona the loader reads it as.
-    return tuple(short_name(as_name(v) or v.strip().lower()) for v in value)
+    # A persona named as its file may write it ("Release Manager", "KafkaEvents") is the persona the loader reads
+    # it as; `named_in` then finds the personas of a catalog that the rest name.
+    return tuple(next(lookup_keys(v)) for v in value)
 
 
 def load_cases(path: Path) -> CaseSet:
@@ -105,6 +107,16 @@ def load_cases(path: Path) -> CaseSet:
         case_id = str(data.get("id") or f"{path.name}:{number}")
         result.cases.append(Case(case_id, task, tuple(files), expected, reject, source=f"{path}:{number}"))
     return result
+
+
+def named_in(catalog: Catalog, cases: Iterable[Case]) -> list[Case]:
+    """The cases with each persona they name as the catalog's short name for it (`kafkaevents` -> kafka-events);
+    a name the catalog does not know is left as it is."""
+
+    def names(written: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(p.short_name if (p := catalog.find(name)) else name for name in written)
+
+    return [dataclasses.replace(case, expected=names(case.expected), reject=names(case.reject)) for case in cases]
 
 
 def catalog_cases(catalog: Catalog) -> list[Case]:

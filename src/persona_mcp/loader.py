@@ -20,13 +20,11 @@ from persona_mcp.formats import (
     RULE_MODES,
     Format,
     RuleMode,
-    as_name,
     content_format,
     default_name,
     derive_description,
     expand_braces,
     file_format,
-    identifier_name,
     needs_frontmatter,
     rule_folder,
     yaml_list,
@@ -55,6 +53,7 @@ from persona_mcp.model import (
     RoutingExamples,
     short_name,
 )
+from persona_mcp.names import read_name
 
 # pathspec is imported where a glob is first checked, and PyYAML where a frontmatter is first read, not
 # with this module: the server answers `initialize` and `tools/list` before it reads any persona.
@@ -220,15 +219,11 @@ def _display_name(data: dict[str, Any]) -> tuple[str, str] | None:
     that title; a name written as an identifier ("CodeReviewer", "UPPER_case") is that identifier's words in
     lowercase, joined by dashes. Any other name that is not a persona name stays an error ("../x", "a?b")."""
     name = data.get("name")
-    if not isinstance(name, str) or re.fullmatch(NAME_PATTERN, name):
+    if not isinstance(name, str) or (read_as := read_name(name)) is None:
         return None
     written = name.strip()
-    display = " " in written
-    read_as = as_name(written) if display else identifier_name(written)
-    if read_as is None or not re.fullmatch(NAME_PATTERN, read_as):
-        return None
     data["name"] = read_as
-    if display:
+    if " " in written:
         data.setdefault("title", written[:120])
         return name, f"write 'name: {read_as}' (and 'title: {written}' to show it as written)"
     return name, f"write 'name: {read_as}': persona names are lowercase, with a dash between words"
