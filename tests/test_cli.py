@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -341,3 +342,13 @@ def test_show_does_not_guess_between_two_personas_whose_names_differ_only_in_das
     assert run(capsys, *folder, "show", "Database")[1].startswith("# database")
     code, out, err = run(capsys, *folder, "show", "abc")
     assert (code, out) == (EXIT_FAILURE, "") and err.startswith("error: unknown persona 'abc'")
+
+
+def test_validate_counts_a_skipped_project_file_as_a_note_not_a_problem(tmp_path: Path) -> None:
+    (tmp_path / "persona-data.md").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "AGENTS.md").write_text("# AGENTS.md\n\n- Conventional commits.\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "persona_mcp", "validate", "--strict", str(tmp_path)],
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == EXIT_OK, done.stderr
+    assert done.stdout.startswith("1 persona(s) valid, 0 error(s), 0 warning(s), 1 note(s)")
+    assert done.stderr.startswith(f"{tmp_path / 'AGENTS.md'}: info: skipped AGENTS.md")

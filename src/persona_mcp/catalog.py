@@ -256,7 +256,8 @@ class Catalog:
 
 
 def log_diagnostic(diagnostic: Diagnostic) -> None:
-    logger.log(logging.ERROR if diagnostic.severity == "error" else logging.WARNING, "%s", diagnostic)
+    levels = {"error": logging.ERROR, "warning": logging.WARNING, "info": logging.INFO}
+    logger.log(levels[diagnostic.severity], "%s", diagnostic)
 
 
 def _file_hint(layer: Layer) -> str:

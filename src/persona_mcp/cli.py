@@ -302,7 +302,9 @@ def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     else:
         for diagnostic in diagnostics:
             err.write(f"{diagnostic}\n")
-        summary = f"{len(names)} persona(s) valid, {len(errors)} error(s), {len(diagnostics) - len(errors)} warning(s)"
+        notes = sum(d.severity == "info" for d in diagnostics)
+        summary = (f"{len(names)} persona(s) valid, {len(errors)} error(s), "
+                   f"{len(diagnostics) - len(errors) - notes} warning(s)" + (f", {notes} note(s)" if notes else ""))
         out.write(summary + "\n")
         _write_overlaps(shared, out, verbose=args.verbose)
     return EXIT_FAILURE if errors else EXIT_OK

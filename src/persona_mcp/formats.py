@@ -68,6 +68,15 @@ RULE_MODES = {
 TOOL_FOLDERS = (".claude/agents", ".claude/skills", ".cursor/rules", ".cursor/agents", ".github/instructions",
                 ".github/agents", ".github/chatmodes", ".github/skills", ".agents/skills", ".opencode/agent",
                 ".opencode/agents", ".gemini/agents", *RULE_FOLDERS)
+PROJECT_FILES = frozenset({"agents.md", "agent.md", "claude.md", "claude.local.md", "gemini.md",
+                           "copilot-instructions.md", "contributing.md", "code_of_conduct.md", "security.md",
+                           "support.md", "governance.md", "changelog.md", "license.md"})
+"""A project's own markdown files, by name in lowercase: the instructions that coding agents read for the whole
+project (AGENTS.md, CLAUDE.md, GEMINI.md, Copilot's `.github/copilot-instructions.md`) and the files a repository
+keeps for people (CONTRIBUTING.md, SECURITY.md...). Without frontmatter such a file is not a persona: the loader
+skips it with a note. With frontmatter it is read as any other file."""
+FOLDER_PROJECT_FILES = {".github": frozenset({"copilot-instructions.md"})}
+"""The project files inside a hidden tool folder that the folder scan passes on, so that skipping them is noted."""
 CURSOR_SUFFIX = ".mdc"
 COPILOT_SUFFIX = ".instructions.md"
 COPILOT_AGENT_SUFFIXES = (".agent.md", ".chatmode.md")  # custom agents of VS Code and Copilot, and their former name

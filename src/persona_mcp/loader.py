@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import json
 import logging
 import re
@@ -17,6 +16,7 @@ from persona_mcp.folders import NotAFile, TooLarge, read_bounded, scan_folder, s
 from persona_mcp.formats import (
     KEPT_KEYS,
     MATCH_ALL,
+    PROJECT_FILES,
     RULE_MODES,
     Format,
     RuleMode,
@@ -41,6 +41,8 @@ from persona_mcp.frontmatter import (
     suggest_key,
 )
 from persona_mcp.frontmatter import split_frontmatter as split_frontmatter
+from persona_mcp.globs import MAX_GLOB_STARS as MAX_GLOB_STARS  # re-exported: callers and tests use them
+from persona_mcp.globs import glob_problem as glob_problem
 from persona_mcp.model import (
     FORMAT_KEYS,
     FRONTMATTER_KEYS,
@@ -407,11 +409,16 @@ def load_folder(
     result.diagnostics.extend(scan.diagnostics)
     by_name: dict[str, list[Persona]] = {}
     documents: list[Path] = []
+    project: list[Path] = []
     for path in scan.files:
         loaded = read(path) if read else load_persona_file(path, layer=layer, strict=strict)
-        if path.parent != folder and [d.message for d in loaded.diagnostics] == [NO_FRONTMATTER]:
-            documents.append(path)  # plain markdown deep in a tree (a plugin's GEMINI.md): documentation
-            continue
+        if [d.message for d in loaded.diagnostics] == [NO_FRONTMATTER]:
+            if path.name.lower() in PROJECT_FILES:  # AGENTS.md, CONTRIBUTING.md: a project's own file
+                project.append(path)
+                continue
+            if path.parent != folder:  # plain markdown deep in a tree (a plugin's docs page): documentation
+                documents.append(path)
+                continue
         result.diagnostics.extend(loaded.diagnostics)
         for persona in loaded.personas:
             same = by_name.setdefault(short_name(persona.name), [])
@@ -427,15 +434,28 @@ def load_folder(
                 message=f"duplicate name {kept.name!r}: {kept.path} already defines it; also defined by {others}",
                 hint="rename all but one of them; the first file in path order is kept",
             ))
+    if project:
+        result.diagnostics.append(Diagnostic(
+            path=shown(project[0] if len(project) == 1 else folder), severity="info",
+            message=f"skipped {_listed(folder, project)}: project instructions or guides for people (AGENTS.md, "
+            "CLAUDE.md, copilot-instructions.md, CONTRIBUTING.md...) without frontmatter, not personas",
+            hint="nothing to do; to serve such a file as a persona, give it frontmatter with a name and a description",
+        ))
     if documents:
-        more = f" and {len(documents) - 3} more" if len(documents) > 3 else ""
         result.diagnostics.append(Diagnostic(
             path=shown(folder), severity="warning",
             message=f"skipped {len(documents)} markdown file(s) in subfolders that have no frontmatter, as "
-            f"documentation: {', '.join(str(p.relative_to(folder)) for p in documents[:3])}{more}",
+            f"documentation: {_listed(folder, documents, count=False)}",
             hint="a persona file starts with a '---' frontmatter block; documentation needs nothing",
         ))
     return result
+
+
+def _listed(folder: Path, paths: list[Path], *, count: bool = True) -> str:
+    """The first three of `paths`, relative to `folder`, and how many more there are."""
+    more = f" and {len(paths) - 3} more" if len(paths) > 3 else ""
+    names = ", ".join(shown(p.relative_to(folder)) for p in paths[:3]) + more
+    return f"{len(paths)} files ({names})" if count and len(paths) > 1 else names
 
 
 def load_paths(paths: Iterable[Path], *, layer: str = "custom", strict: bool = False) -> LoadResult:
@@ -447,42 +467,6 @@ def load_paths(paths: Iterable[Path], *, layer: str = "custom", strict: bool = F
         else:
             result.extend(load_persona_file(path, layer=layer, strict=strict))
     return result
-
-
-MAX_GLOB_STARS = 4  # '*' wildcards in one name of a glob (the selection index applies the same bound)
-# A glob of plain names, `*` and `/` (`**/api/**`, `*.py`, `src/*_test.go`, `+page.svelte`), where any visible
-# ASCII character but `/` may be escaped (`**/\[...nextauth\]/`), that holds more than slashes is one pathspec
-# can always use (tests/test_loader.py checks this against pathspec), so it needs no translating: a catalog and a
-# lexicon of such globs load without importing pathspec.
-_PLAIN_GLOB = re.compile(r"[\w.*/+-]*(?:\\[!-.0-~][\w.*/+-]*)*", re.ASCII)
-_UNCLOSED_CLASS = re.compile(r"(?<!\\)\[[^\]/]*(?:/|$)")
-
-
-@functools.lru_cache(maxsize=4096)
-def glob_problem(glob: str) -> str | None:
-    """Why a trigger glob is unusable, or None when it is fine."""
-    if glob.startswith("#"):
-        return "a pattern starting with '#' is a comment and matches nothing"
-    # Most globs have no more '*' in all than one name may have (`**/tests/**`, `src/*_test.go`).
-    if glob.count("*") > MAX_GLOB_STARS and any(part.count("*") > MAX_GLOB_STARS for part in glob.split("/")
-                                                if part != "**"):
-        return (f"more than {MAX_GLOB_STARS} '*' in one name could take exponential time to match; "
-                "use fewer wildcards, e.g. '*x*' instead of '*x*x*x*x*x*'")
-    if _PLAIN_GLOB.fullmatch(glob) and glob.strip("/"):
-        return None
-    if _UNCLOSED_CLASS.search(glob):  # pathspec 1.0 reads it as a literal '[', later versions refuse it
-        return "a '[' that no ']' closes in the same name; close the set, or write '\\[' for a literal '['"
-    from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern
-
-    try:
-        # Translate only: compiling the regex costs far more, and the selection index compiles a
-        # glob when a request first needs it.
-        _regex, include = GitIgnoreSpecPattern.pattern_to_regex(glob)
-    except ValueError as exc:  # pathspec's pattern errors derive from ValueError
-        return str(exc)
-    if include is None:
-        return "this pattern can never match a file"
-    return None
 
 
 def _single(path: str, message: str, hint: str, *, line: int | None = None) -> LoadResult:

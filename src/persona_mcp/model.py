@@ -283,7 +283,9 @@ def _summary(body: str, priorities: tuple[str, ...]) -> str:
     return "\n".join(out).strip()
 
 
-Severity = Literal["error", "warning"]
+Severity = Literal["error", "warning", "info"]
+"""An error leaves the file out; a warning does not (`--strict` makes it an error); an info note says what was
+skipped and why, and is never an error."""
 
 
 class Diagnostic(BaseModel):
