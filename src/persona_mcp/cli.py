@@ -129,8 +129,9 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--fail-under", type=float, metavar="TOP1",
                           help="exit 1 when top-1 accuracy is below this (for CI)")
     evaluate.add_argument("--fit", action="store_true",
-                          help="fit the confidence curve to these cases and print its coefficients and calibration "
-                          "table (scripts/fit_calibration.py fits the shipped one)")
+                          help="judge the shipped confidence curve on these cases: fit a curve to them, and print "
+                          "its coefficients and both curves' calibration tables. persona-mcp cannot load the "
+                          "fitted coefficients; selection always uses the shipped curve")
     evaluate.add_argument("--json", action="store_true", help="print JSON")
 
     convert = command("convert", "write persona files of other tools' formats in persona-mcp's own, with the "
@@ -326,7 +327,7 @@ def _write_overlaps(shared: dict[str, dict[str, list[str]]], out: TextIO, *, ver
 
 
 def cmd_eval(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from persona_mcp.evaluate import catalog_cases, evaluate, load_cases, named_in, render
+    from persona_mcp.evaluate import catalog_cases, evaluate, fit_report, load_cases, named_in, render
 
     if args.top_k < 1:
         raise UsageError("--top-k must be at least 1")
@@ -351,7 +352,11 @@ def cmd_eval(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if not cases:
         raise UsageError("no cases to run: give a cases file, or add routing-examples to the persona files")
     if args.fit:
-        return _fit(catalog, cases, out)
+        try:
+            out.write(fit_report(catalog.index, cases))
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+        return EXIT_OK
     report = evaluate(catalog.index, cases, k=args.top_k)
     if args.json:
         _print_json(report.model_dump(mode="json"), out)
@@ -364,22 +369,6 @@ def cmd_eval(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         err.write(f"{report.rejects_total - report.rejects_passed} reject case(s) selected a persona they must not\n")
         return EXIT_FAILURE
     return EXIT_FAILURE if problems else EXIT_OK
-
-
-def _fit(catalog: Catalog, cases: Sequence[Any], out: TextIO) -> int:
-    from persona_mcp.evaluate import calibration, fit_points
-    from persona_mcp.selection.calibration import FEATURES, fit, probability
-
-    points = fit_points(catalog.index, cases)
-    if len(points) < 10:
-        raise UsageError(f"--fit needs at least 10 labelled cases with evidence, not {len(points)}")
-    coefficients = fit(points)
-    out.write(f"fitted on {len(points)} cases: " + ", ".join(
-        f"{name} {value:+.4f}" for name, value in zip(FEATURES, coefficients, strict=True)) + "\n")
-    out.write("confidence   cases  mean confidence  accuracy\n")
-    for b in calibration([(probability(x, coefficients), ok) for x, ok in points]):
-        out.write(f"{b.low:.1f}-{b.high:.1f}    {b.cases:6}  {b.mean_confidence:15.3f}  {b.accuracy:8.3f}\n")
-    return EXIT_OK
 
 
 def cmd_convert(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
