@@ -352,3 +352,18 @@ def test_validate_counts_a_skipped_project_file_as_a_note_not_a_problem(tmp_path
     assert done.returncode == EXIT_OK, done.stderr
     assert done.stdout.startswith("1 persona(s) valid, 0 error(s), 0 warning(s), 1 note(s)")
     assert done.stderr.startswith(f"{tmp_path / 'AGENTS.md'}: info: skipped AGENTS.md")
+
+
+def test_validate_strict_keeps_a_claude_code_agent_whose_description_holds_example_blocks(tmp_path: Path) -> None:
+    agents = tmp_path / ".claude" / "agents"
+    agents.mkdir(parents=True)
+    (agents / "code-reviewer.md").write_text(
+        "---\nname: code-reviewer\ndescription: Use this agent when a pull request or a diff needs review before "
+        "merge. Checks correctness and test coverage. Examples:\n  <example>\n  Context: user finished a feature\n"
+        '  user: "can you review my PR for the refund endpoint?"\n  assistant: "I\'ll use the code-reviewer agent '
+        'to review the refund endpoint changes"\n  </example>\ntools: Read, Grep, Glob, Bash\nmodel: sonnet\n'
+        "color: purple\n---\n\nYou are a senior reviewer.\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "persona_mcp", "--strict", "validate", str(tmp_path)],
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert (done.returncode, done.stderr) == (EXIT_OK, "")
+    assert done.stdout.startswith("1 persona(s) valid, 0 error(s), 0 warning(s)")

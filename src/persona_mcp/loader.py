@@ -126,9 +126,10 @@ def parse_persona(text: str, path: str, *, layer: str = "builtin", strict: bool 
     if isinstance(parsed, Problem):
         report(parsed.message, parsed.hint, line=parsed.line)
         return result
-    for repair in parsed.repairs:
-        report(repair.message, repair.hint, line=repair.line + offset, fld=repair.key, severity="warning")
     root, data = parsed.root, parsed.data
+    for repair in parsed.repairs:
+        if repair.listed or not _other_tools_file(path, fmt, data):  # another tool's value, read as it reads it
+            report(repair.message, repair.hint, line=repair.line + offset, fld=repair.key, severity="warning")
     if data is None and not needs_frontmatter(fmt):
         data = {}  # an empty frontmatter: a skill, Cursor rule or Copilot file needs no field
     if isinstance(data, str) and not needs_frontmatter(fmt):
@@ -212,6 +213,16 @@ def parse_persona(text: str, path: str, *, layer: str = "builtin", strict: bool 
 
 _KNOWN_KEYS = frozenset(FRONTMATTER_KEYS) | frozenset(KEPT_KEYS)
 _LIST_KEYS = frozenset(path[0] for path in _LIST_FIELDS if len(path) == 1)
+
+
+def _other_tools_file(path: str, fmt: Format, data: Any) -> bool:
+    """Whether a file is another tool's (a skill, a rule, a subagent of Claude Code, Cursor or Gemini CLI) rather
+    than a persona file of ours: a file of another format, one in an `agents` folder, or one that gives another
+    tool's keys (`tools`, `model`...). The values that tool reads as text, and strict YAML refuses, are not
+    faults in such a file (`formats.repair_frontmatter`)."""
+    if fmt != "persona" or "agents" in Path(path).parts[:-1]:
+        return True
+    return isinstance(data, dict) and any(key in FORMAT_KEYS or key in KEPT_KEYS for key in data)
 
 
 def _display_name(data: dict[str, Any]) -> tuple[str, str] | None:
