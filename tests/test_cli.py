@@ -367,3 +367,25 @@ def test_validate_strict_keeps_a_claude_code_agent_whose_description_holds_examp
                           capture_output=True, text=True, timeout=60, check=False)
     assert (done.returncode, done.stderr) == (EXIT_OK, "")
     assert done.stdout.startswith("1 persona(s) valid, 0 error(s), 0 warning(s)")
+
+
+def test_select_reads_an_absolute_path_under_the_current_folder_relative_to_it(tmp_path: Path) -> None:
+    personas, project = tmp_path / "personas", tmp_path / "ledgerly"
+    personas.mkdir()
+    (project / "web").mkdir(parents=True)
+    (personas / "react.md").write_text("---\nname: react-components\ndescription: React components.\n"
+                                       "trigger-files: [\"web/src/**/*.tsx\"]\n---\n# React\n", encoding="utf-8")
+    (tmp_path / "link").symlink_to(project, target_is_directory=True)
+
+    def select(path: Path, pwd: Path) -> str:
+        env = {**os.environ, "PWD": str(pwd)}
+        done = subprocess.run([sys.executable, "-m", "persona_mcp", "--no-builtin", "--no-user", "--personas",
+                               str(personas), "select", "Fix the focus order", "--file", str(path)],
+                              cwd=project, env=env, capture_output=True, text=True, timeout=60, check=True)
+        return done.stdout
+
+    page = Path("web/src/pages/Transactions.tsx")
+    assert "'web/src/**/*.tsx' <- web/src/pages/Transactions.tsx" in select(project / page, project)
+    # The shell's $PWD names the folder by a symlink: a path written through it is under the folder too.
+    assert "'web/src/**/*.tsx' <- web/src/pages/Transactions.tsx" in select(tmp_path / "link" / page,
+                                                                           tmp_path / "link")

@@ -248,14 +248,22 @@ def cmd_show(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_select(args: argparse.Namespace, out: TextIO) -> int:
-    from persona_mcp.selection import select
+    from persona_mcp.selection import select, within_roots
 
     if not args.task.strip():
         raise UsageError("the task text is empty")
     if args.top_k < 1:
         raise UsageError("--top-k must be at least 1")
     catalog = _catalog(args)
-    result = select(catalog.index, args.task, args.files, top_k=args.top_k, available_servers=args.servers,
+    # The current folder is the workspace root, as the server takes a host's roots: an absolute path under it is
+    # read relative to it. The shell's $PWD too, when it names the same folder by a symlink (macOS's /tmp). Not
+    # the file system's root, under which every path lies.
+    here = {Path.cwd()}
+    if os.environ.get("PWD") and os.path.isdir(os.environ["PWD"]) and os.path.samefile(os.environ["PWD"], "."):
+        here.add(Path(os.environ["PWD"]))
+    roots = sorted((root.as_posix() for root in here if root.parent != root), key=len, reverse=True)
+    files = [within_roots(path, roots) for path in args.files]
+    result = select(catalog.index, args.task, files, top_k=args.top_k, available_servers=args.servers,
                     detail="summary" if args.summary else "full")
     if args.json:
         _print_json(result.model_dump(mode="json"), out)
