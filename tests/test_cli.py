@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -328,3 +329,76 @@ def test_validate_and_the_listing_report_a_broken_lexicon_extension(tmp_path: Pa
     assert "lexicon.yaml:3: error" in err and "'terraform' already names entry 'terraform'" in err
     problems = Catalog.load(default_layers(user=False)).listing().problems  # what list_personas reports
     assert any("lexicon.yaml" in problem for problem in problems), problems
+
+
+KAFKA = "---\nname: KafkaEvents\ndescription: Kafka producers and consumers.\n---\n# Kafka and events\n\nBe calm.\n"
+
+
+@pytest.mark.parametrize("name", ["KafkaEvents", "kafkaevents", "KAFKA_EVENTS", "Kafka Events", "kafka_events",
+                                  "kafkaEvents", "persona-kafka-events", "Persona-Kafka-Events"])
+def test_show_finds_a_persona_by_the_name_its_file_writes_in_any_form(capsys: pytest.CaptureFixture[str],
+                                                                       tmp_path: Path, name: str) -> None:
+    (tmp_path / "KafkaEvents.md").write_text(KAFKA, encoding="utf-8")
+    code, out, err = run(capsys, "--no-builtin", "--no-user", "--personas", str(tmp_path), "show", name)
+    assert (code, err) == (EXIT_OK, "")
+    assert out.startswith("# Kafka and events")
+
+
+def test_show_does_not_guess_between_two_personas_whose_names_differ_only_in_dashes(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    for name in ("data-base", "database"):
+        (tmp_path / f"{name}.md").write_text(f"---\nname: {name}\ndescription: d\n---\n# {name}\n", encoding="utf-8")
+    (tmp_path / "ab.md").write_text("---\nname: a-bc\ndescription: d\n---\n# a-bc\n", encoding="utf-8")
+    (tmp_path / "abc.md").write_text("---\nname: ab-c\ndescription: d\n---\n# ab-c\n", encoding="utf-8")
+    folder = ("--no-builtin", "--no-user", "--personas", str(tmp_path))
+    assert run(capsys, *folder, "show", "DataBase")[1].startswith("# data-base")
+    assert run(capsys, *folder, "show", "Database")[1].startswith("# database")
+    code, out, err = run(capsys, *folder, "show", "abc")
+    assert (code, out) == (EXIT_FAILURE, "") and err.startswith("error: unknown persona 'abc'")
+
+
+def test_validate_counts_a_skipped_project_file_as_a_note_not_a_problem(tmp_path: Path) -> None:
+    (tmp_path / "persona-data.md").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "AGENTS.md").write_text("# AGENTS.md\n\n- Conventional commits.\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "persona_mcp", "validate", "--strict", str(tmp_path)],
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == EXIT_OK, done.stderr
+    assert done.stdout.startswith("1 persona(s) valid, 0 error(s), 0 warning(s), 1 note(s)")
+    assert done.stderr.startswith(f"{tmp_path / 'AGENTS.md'}: info: skipped AGENTS.md")
+
+
+def test_validate_strict_keeps_a_claude_code_agent_whose_description_holds_example_blocks(tmp_path: Path) -> None:
+    agents = tmp_path / ".claude" / "agents"
+    agents.mkdir(parents=True)
+    (agents / "code-reviewer.md").write_text(
+        "---\nname: code-reviewer\ndescription: Use this agent when a pull request or a diff needs review before "
+        "merge. Checks correctness and test coverage. Examples:\n  <example>\n  Context: user finished a feature\n"
+        '  user: "can you review my PR for the refund endpoint?"\n  assistant: "I\'ll use the code-reviewer agent '
+        'to review the refund endpoint changes"\n  </example>\ntools: Read, Grep, Glob, Bash\nmodel: sonnet\n'
+        "color: purple\n---\n\nYou are a senior reviewer.\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "persona_mcp", "--strict", "validate", str(tmp_path)],
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert (done.returncode, done.stderr) == (EXIT_OK, "")
+    assert done.stdout.startswith("1 persona(s) valid, 0 error(s), 0 warning(s)")
+
+
+def test_select_reads_an_absolute_path_under_the_current_folder_relative_to_it(tmp_path: Path) -> None:
+    personas, project = tmp_path / "personas", tmp_path / "ledgerly"
+    personas.mkdir()
+    (project / "web").mkdir(parents=True)
+    (personas / "react.md").write_text("---\nname: react-components\ndescription: React components.\n"
+                                       "trigger-files: [\"web/src/**/*.tsx\"]\n---\n# React\n", encoding="utf-8")
+    (tmp_path / "link").symlink_to(project, target_is_directory=True)
+
+    def select(path: Path, pwd: Path) -> str:
+        env = {**os.environ, "PWD": str(pwd)}
+        done = subprocess.run([sys.executable, "-m", "persona_mcp", "--no-builtin", "--no-user", "--personas",
+                               str(personas), "select", "Fix the focus order", "--file", str(path)],
+                              cwd=project, env=env, capture_output=True, text=True, timeout=60, check=True)
+        return done.stdout
+
+    page = Path("web/src/pages/Transactions.tsx")
+    assert "'web/src/**/*.tsx' <- web/src/pages/Transactions.tsx" in select(project / page, project)
+    # The shell's $PWD names the folder by a symlink: a path written through it is under the folder too.
+    assert "'web/src/**/*.tsx' <- web/src/pages/Transactions.tsx" in select(tmp_path / "link" / page,
+                                                                           tmp_path / "link")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,7 @@ from persona_mcp.evaluate import Case, calibration, catalog_cases, evaluate, loa
 from persona_mcp.selection import SelectionIndex
 
 BENCH = Path(__file__).parent / "data" / "bench-sample.jsonl"
+EXAMPLES = Path(__file__).parents[1] / "examples"
 
 
 def write_cases(path: Path, rows: list[object]) -> Path:
@@ -200,3 +203,34 @@ def test_a_catalog_of_agents_without_triggers_routes_its_tasks() -> None:
     assert report.top1 >= 0.7, [m.id for m in report.misses]
     assert report.recall_at_k >= 0.85, [m.id for m in report.misses]
     assert report.abstention_rate <= 0.05
+
+
+def test_eval_cases_may_name_a_persona_as_its_file_writes_it(capsys: pytest.CaptureFixture[str],
+                                                             tmp_path: Path) -> None:
+    folder = tmp_path / "personas"
+    folder.mkdir()
+    (folder / "KafkaEvents.md").write_text(
+        "---\nname: KafkaEvents\ndescription: Kafka producers and consumers.\ntrigger-keywords: [kafka]\n---\n"
+        "# Kafka\n\nBe idempotent.\n", encoding="utf-8")
+    cases = write_cases(tmp_path / "cases.jsonl", [
+        {"task": "Add a kafka consumer for refunds", "expected": [name]} for name in ("KafkaEvents", "kafkaevents")])
+    code, out, err = run(capsys, "--no-builtin", "--no-user", "--personas", str(folder), "eval", str(cases))
+    assert "not in the catalog" not in err
+    assert code == EXIT_OK and "top-1: 1.000" in out
+
+
+def test_eval_fit_sets_the_fitted_curve_beside_the_shipped_one_and_says_it_cannot_be_loaded(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from persona_mcp.selection.calibration import COEFFICIENTS
+
+    code, out, _ = run(capsys, "--no-user", "eval", "--fit", str(EXAMPLES / "tasks.jsonl"))
+
+    assert code == EXIT_OK
+    fitted, shipped = out.splitlines()[:2]
+    assert fitted.startswith("fitted curve (") and shipped.startswith("shipped curve:")
+    assert f"intercept {COEFFICIENTS[0]:+.4f}" in shipped
+    assert "confidence   shipped: cases  accuracy   fitted: cases  accuracy" in out
+    assert "persona-mcp cannot load them" in out
+    help_text = subprocess.run([sys.executable, "-m", "persona_mcp", "eval", "--help"], capture_output=True,
+                               text=True, timeout=60, check=True).stdout
+    assert "cannot load the fitted coefficients" in " ".join(help_text.split())

@@ -59,6 +59,7 @@ tools: Read, Bash
 
 Triage the alert before touching anything.
 """
+PERSONA_WITH_COLON = CLAUDE_AGENT_WITH_COLON.replace("tools: Read, Bash\n", "")  # no key of another tool: ours
 
 SKILL = """\
 ---
@@ -145,8 +146,18 @@ def test_a_claude_code_subagent_loads_without_warnings_and_keeps_its_keys(tmp_pa
     assert entry.title == "Schema Reviewer"
 
 
-def test_an_unquoted_colon_in_a_one_line_value_loads_with_a_warning_that_says_how_to_quote(tmp_path: Path) -> None:
-    path = write(tmp_path, "pager-triage.md", CLAUDE_AGENT_WITH_COLON)
+def test_an_unquoted_colon_in_a_claude_code_agent_is_read_as_claude_code_reads_it(tmp_path: Path) -> None:
+    for strict in (False, True):
+        result = load_persona_file(write(tmp_path, "pager-triage.md", CLAUDE_AGENT_WITH_COLON), strict=strict)
+
+        (persona,) = result.personas
+        assert persona.spec.description == "Use when an alert fires. Triggers on: 'pager', 'on-call', 'incident'"
+        assert result.diagnostics == []
+
+
+def test_an_unquoted_colon_in_a_persona_file_of_ours_loads_with_a_warning_that_says_how_to_quote(
+        tmp_path: Path) -> None:
+    path = write(tmp_path, "pager-triage.md", PERSONA_WITH_COLON)
 
     result = load_persona_file(path)
 
@@ -175,13 +186,23 @@ Review the migration.
 
 
 @pytest.mark.parametrize("indent", ["  ", ""])  # Claude Code agents write their examples both ways
-def test_a_description_over_several_lines_of_examples_is_read_as_text(indent: str) -> None:
-    result = parse_persona(AGENT_WITH_EXAMPLES.format(indent=indent), "schema-reviewer.md")
+@pytest.mark.parametrize("strict", [False, True])
+def test_a_description_over_several_lines_of_examples_is_read_as_text(indent: str, strict: bool) -> None:
+    result = parse_persona(AGENT_WITH_EXAMPLES.format(indent=indent), "schema-reviewer.md", strict=strict)
 
     (persona,) = result.personas
     assert persona.spec.description.startswith("Reviews schema changes. Use PROACTIVELY before a migration ships.")
     assert 'user: "I added the column, can it go out?"' in persona.spec.description
     assert persona.spec.tools == "Read, Grep"  # the next field is a field again
+    assert result.diagnostics == []  # as Claude Code reads it: nothing to fix, even with --strict
+
+
+def test_a_persona_file_of_ours_with_a_description_over_several_lines_is_warned_about() -> None:
+    text = AGENT_WITH_EXAMPLES.format(indent="  ").replace("tools: Read, Grep\n", "")
+
+    result = parse_persona(text, "schema-reviewer.md")
+
+    assert 'user: "I added the column, can it go out?"' in result.personas[0].spec.description
     (warning,) = result.diagnostics
     assert (warning.severity, warning.line, warning.field) == ("warning", 3, "description")
     assert "several lines" in warning.message and "description: |" in warning.hint
@@ -196,25 +217,30 @@ def test_lines_at_the_margin_that_are_all_fields_stay_fields() -> None:
     assert [d.field for d in result.diagnostics] == ["description", "foo"]
 
 
-def test_the_repaired_value_is_an_error_in_strict_mode(tmp_path: Path) -> None:
-    result = load_persona_file(write(tmp_path, "pager-triage.md", CLAUDE_AGENT_WITH_COLON), strict=True)
+def test_the_repaired_value_is_an_error_in_strict_mode_in_a_persona_file_of_ours(tmp_path: Path) -> None:
+    result = load_persona_file(write(tmp_path, "pager-triage.md", PERSONA_WITH_COLON), strict=True)
 
     assert result.personas == []
     assert [d.severity for d in result.diagnostics] == ["error"]
 
 
-def test_an_unquoted_glob_in_a_list_is_read_as_text_with_a_warning_on_its_line(tmp_path: Path) -> None:
+def test_an_unquoted_glob_in_a_list_is_read_as_text_with_a_warning_on_its_line_in_a_file_of_ours(
+        tmp_path: Path) -> None:
     text = ("---\npaths:\n  - **/*.ts\n  - 'src/**'\n  - *.tsx\nmetadata:\n  owner: web\n---\n# TypeScript\n\n"
             "Strict mode.\n")
 
-    result = load_persona_file(write(tmp_path, ".claude/rules/typescript.md", text))
+    rule = load_persona_file(write(tmp_path, ".claude/rules/typescript.md", text), strict=True)
+    assert rule.personas[0].spec.trigger_files == ["**/*.ts", "src/**", "*.tsx"]
+    assert rule.diagnostics == []  # a Claude Code rule, read as Claude Code reads it
 
+    ours = "---\nname: ts\ndescription: d\ntrigger-files:\n  - **/*.ts\n  - 'src/**'\n  - *.tsx\n---\nStrict.\n"
+    result = load_persona_file(write(tmp_path, "ts.md", ours))
     (persona,) = result.personas
     assert persona.spec.trigger_files == ["**/*.ts", "src/**", "*.tsx"]
-    assert [(d.severity, d.line, d.field) for d in result.diagnostics] == [("warning", 3, "paths"),
-                                                                            ("warning", 5, "paths")]
+    assert [(d.severity, d.line, d.field) for d in result.diagnostics] == [("warning", 5, "trigger-files"),
+                                                                            ("warning", 7, "trigger-files")]
     assert 'quote the item: - "**/*.ts"' in result.diagnostics[0].hint
-    assert load_persona_file(tmp_path / ".claude/rules/typescript.md", strict=True).personas == []
+    assert load_persona_file(tmp_path / "ts.md", strict=True).personas == []
 
 
 @pytest.mark.parametrize("frontmatter", [
@@ -324,16 +350,22 @@ def test_a_cursor_rule_takes_its_file_name_and_its_globs_become_file_triggers(tm
     assert PersonaInfo.of(persona).format_keys["alwaysApply"] is False
 
 
-def test_an_unquoted_glob_value_loads_with_a_warning(tmp_path: Path) -> None:
+def test_an_unquoted_glob_value_loads_as_cursor_writes_it_and_with_a_warning_in_a_key_of_ours(
+        tmp_path: Path) -> None:
     path = write(tmp_path, "ts.mdc", "---\ndescription: TypeScript\nglobs: **/web/**/*.ts, src/**\n---\nUse strict.\n")
 
-    result = load_persona_file(path)
+    result = load_persona_file(path, strict=True)
 
     assert result.personas[0].spec.trigger_files == ["**/web/**/*.ts", "src/**"]
-    (warning,) = result.diagnostics
-    assert (warning.severity, warning.line, warning.field) == ("warning", 3, "globs")
+    assert result.diagnostics == []  # Cursor writes its globs so
+
+    # A key of ours given as Cursor writes its globs still warns, in any file: the fix shows the list to write.
+    agent = write(tmp_path, "ts-agent.md", "---\nname: ts\ndescription: TypeScript\ntools: Read\n"
+                  "trigger-files: **/web/**/*.ts\n---\nx\n")
+    (warning,) = load_persona_file(agent).diagnostics
+    assert (warning.severity, warning.line, warning.field) == ("warning", 5, "trigger-files")
     assert "alias" in warning.message
-    assert warning.hint == 'quote the value: globs: "**/web/**/*.ts, src/**"'
+    assert warning.hint == 'write it as a list: trigger-files: ["**/web/**/*.ts"]'
 
 
 def test_always_apply_and_an_empty_globs_value(tmp_path: Path) -> None:

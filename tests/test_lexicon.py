@@ -418,6 +418,11 @@ def test_malformed_files_are_reported(tmp_path: Path, text: str, expected: str) 
     assert any(expected in line for line in problems(tmp_path, text))
 
 
+def test_an_unclosed_quote_in_a_lexicon_file_is_reported_at_its_line(tmp_path: Path) -> None:
+    found = problems(tmp_path, 'version: 1\nentries:\n  - name: "widget\n    kind: tool\n    terms: [widget]\n')
+    assert any(':3: error: invalid YAML: the quote opened on line 3 is never closed' in line for line in found), found
+
+
 def test_unreadable_files_are_reported(tmp_path: Path) -> None:
     lexicon, diagnostics = load_lexicon([tmp_path / "missing.yaml", tmp_path])
     assert lexicon == builtin_lexicon()

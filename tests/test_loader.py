@@ -291,9 +291,9 @@ def test_frontmatter_shape_problems_are_diagnostics(tmp_path, text, line, messag
 @pytest.mark.parametrize(
     ("frontmatter", "line"),
     [
-        ("name: persona-x\n\ndescription: d\nfoo: [a, b\nbar: c\n", 6),
+        ("name: persona-x\n\ndescription: d\nfoo: [a, b\nbar: c\n", 5),  # where the '[' opens, not where it fails
         ("name: persona-x\ndescription: d\ntrigger-keywords:\n  - a\n\t- b\n", 6),
-        ("name: persona-x\ndescription: d\ntitle: {a: b\n", 5),  # an unclosed flow mapping is not read as text
+        ("name: persona-x\ndescription: d\ntitle: {a: b\n", 4),  # an unclosed flow mapping is not read as text
     ],
 )
 def test_bad_yaml_reports_file_and_line(tmp_path, frontmatter, line):
@@ -305,6 +305,22 @@ def test_bad_yaml_reports_file_and_line(tmp_path, frontmatter, line):
     assert diagnostic.line == line
     assert diagnostic.message.startswith("invalid YAML")
     assert diagnostic.hint
+
+
+@pytest.mark.parametrize(("frontmatter", "line", "message"), [
+    ('applyTo: "web/**/*.tsx\ndescription: Accessibility checks\n', 2,
+     "invalid YAML: the quote opened on line 2 is never closed"),
+    ("name: x\ndescription: 'Helps\n", 3, "invalid YAML: the quote opened on line 3 is never closed"),
+    ("name: x\ndescription: d\ntrigger-keywords: [incident, 500, root cause\npriority-hierarchy:\n\t- stop\n", 4,
+     "invalid YAML: the '[' list opened on line 4 does not end as YAML expects: did not find expected ',' or ']' "
+     "on line 5"),
+])
+def test_an_unclosed_quote_or_list_is_reported_at_the_line_that_opens_it(tmp_path, frontmatter, line, message):
+    path = write(tmp_path, "a11y.instructions.md", f"---\n{frontmatter}---\nbody\n")
+    diagnostic = only(load_persona_file(path))
+    assert (diagnostic.line, diagnostic.severity) == (line, "error")
+    assert diagnostic.message == message
+    assert "close" in diagnostic.hint
 
 
 def test_control_character_in_frontmatter_is_a_diagnostic(tmp_path):

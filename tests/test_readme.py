@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sysconfig
 from dataclasses import dataclass, field
@@ -183,3 +184,17 @@ def test_readme_has_a_troubleshooting_section_and_states_test_time_and_downloads
     assert "\n## Troubleshooting\n" in README_TEXT
     assert re.search(r"\d+ MB", _section("Quick start"))
     assert re.search(r"\d+ (s|seconds|minutes)", _section("Quick start"))
+
+
+def test_the_inspector_exits_with_the_code_the_readme_gives_for_a_tool_error() -> None:
+    """Runs the README's out-of-bounds Inspector command when npx has an Inspector cached: it never downloads one."""
+    (command,) = [c for block in console_blocks(README_TEXT, "console") for c in block if "top_k=50" in c.line]
+    if shutil.which("npx") is None:
+        pytest.skip("no npx")
+    done = run(command.line.replace("npx ", "npx --offline --yes ", 1))
+    if '"isError"' not in done.stdout and ("missing packages" in done.stderr or "ENOTCACHED" in done.stderr):
+        pytest.skip("the Inspector is not in npm's cache")
+    assert '"isError": true' in done.stdout and "invalid argument 'top_k'" in done.stdout, done.stderr
+    said = README_TEXT[README_TEXT.index('If a tool argument is out of bounds, the Inspector'):
+                       README_TEXT.index(command.line)]
+    assert done.returncode in (0, 5) and f"exits {done.returncode}" in said, (done.returncode, said)

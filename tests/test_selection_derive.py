@@ -52,6 +52,17 @@ def test_boundaries_are_evidence_against_as_written() -> None:
     assert "fixes" not in negative  # one word of a boundary phrase argues against nothing by itself
 
 
+def test_an_aside_in_a_boundary_names_who_to_go_to_and_is_no_evidence_against() -> None:
+    body = "# Helper\n\n## Will not\n- write marketing copy (the scribe does)\n"
+    persona = agent("db-helper", "Schema changes. Auto-invoke when: ORM work (SQLAlchemy, Prisma). Do NOT load for: "
+                    "ORM queries in request handlers (backend), security audits (use the security persona).", body=body)
+    profile = Deriver(LEXICON).derive(persona)
+    negative = {t.text.lower() for t in profile.negative}
+    assert {"orm queries handlers", "security audits", "write marketing copy"} <= negative
+    assert not negative & {"backend", "security", "use security persona", "persona", "scribe"}, negative
+    assert {"sql alchemy", "prisma"} <= {t.text.lower() for t in profile.positive}  # an aside of examples counts
+
+
 def test_sections_that_say_when_a_persona_applies_are_read() -> None:
     body = ("# Helper\n\n## When to use\n- flaky suites\n- coverage gaps\n\n## Workflow\n- read the code\n\n"
             "## Will not\n- write marketing copy\n")

@@ -769,3 +769,18 @@ async def test_a_bad_persona_name_in_a_large_catalog_is_answered_with_the_closes
     assert text.startswith("get_persona: invalid argument 'name': no persona is called 'wigdet-17'.")
     assert "one of widget-17," in text and "another of the 30 that list_personas names" in text
     assert "widget-5," not in text  # not every name of a large catalog
+
+
+async def test_get_persona_prompts_and_resources_find_a_persona_by_the_name_its_file_writes(tmp_path: Path) -> None:
+    (tmp_path / "KafkaEvents.md").write_text(
+        "---\nname: KafkaEvents\ndescription: Kafka producers and consumers.\n---\n# Kafka\n\nBe idempotent.\n",
+        encoding="utf-8")
+    server = build_server(Catalog.load([Layer("custom", tmp_path)]))
+    async with mcp.Client(server, mode="legacy") as client:
+        tool = await client.call_tool("get_persona", {"name": "KafkaEvents"})
+        prompt = await client.get_prompt("Kafka Events")
+        resource = await client.read_resource("persona://kafkaevents")
+    assert not tool.is_error
+    assert PersonaDetail.model_validate(tool.structured_content).persona.name == "kafka-events"
+    assert "Be idempotent." in prompt.messages[0].content.text  # type: ignore[union-attr]
+    assert "name: KafkaEvents" in resource.contents[0].text  # type: ignore[union-attr]

@@ -128,7 +128,7 @@ def test_three_files_with_one_name_give_one_diagnostic(tmp_path: Path) -> None:
 def test_markdown_without_frontmatter_deep_in_a_tree_is_one_warning_not_an_error_each(tmp_path: Path) -> None:
     write(tmp_path, "plugins/a/agents/one.md", persona("one"))
     for plugin in ["a", "b", "c", "d"]:
-        write(tmp_path, f"plugins/{plugin}/GEMINI.md", "# Context for another tool\n")
+        write(tmp_path, f"plugins/{plugin}/USAGE.md", "# How to use the plugin\n")
     write(tmp_path, "top-level.md", "# no frontmatter at the top: an error, as ever\n")
 
     result = load_folder(tmp_path)
@@ -137,7 +137,7 @@ def test_markdown_without_frontmatter_deep_in_a_tree_is_one_warning_not_an_error
     error, warning = result.diagnostics
     assert (error.path, error.severity) == (str(tmp_path / "top-level.md"), "error")
     assert warning.severity == "warning" and warning.path == str(tmp_path)
-    assert "skipped 4 markdown file(s)" in warning.message and "plugins/a/GEMINI.md" in warning.message
+    assert "skipped 4 markdown file(s)" in warning.message and "plugins/a/USAGE.md" in warning.message
     assert "and 1 more" in warning.message
 
 
@@ -350,3 +350,29 @@ def test_hidden_files_and_editor_lock_links_are_not_read(tmp_path: Path) -> None
 
     assert [p.name for p in result.personas] == ["good"]
     assert result.diagnostics == []
+
+
+def test_a_projects_own_files_without_frontmatter_are_skipped_with_one_note(tmp_path: Path) -> None:
+    write(tmp_path, "one.md", persona("one"))
+    for name in ("AGENTS.md", "CLAUDE.md", "CONTRIBUTING.md", "plugins/a/GEMINI.md", ".github/copilot-instructions.md"):
+        write(tmp_path, name, "# Conventions\n\n- Small PRs.\n")
+    write(tmp_path, "changelog.md", persona("changelog-writer"))  # with frontmatter: a persona, whatever its name
+
+    for strict in (False, True):
+        result = load_folder(tmp_path, strict=strict)
+
+        assert sorted(p.name for p in result.personas) == ["changelog-writer", "one"]
+        (note,) = result.diagnostics
+        assert (note.severity, note.path) == ("info", str(tmp_path))
+        assert note.message.startswith("skipped 5 files (.github/copilot-instructions.md, AGENTS.md, CLAUDE.md and "
+                                       "2 more): project instructions")
+        assert "frontmatter" not in note.hint.split(";")[0]  # no advice to add frontmatter to AGENTS.md
+
+
+def test_a_single_project_file_is_noted_by_its_own_path(tmp_path: Path) -> None:
+    write(tmp_path, "one.md", persona("one"))
+    agents = write(tmp_path, "AGENTS.md", "# AGENTS.md\n\n## Setup\n- `uv sync`\n")
+
+    (note,) = load_folder(tmp_path).diagnostics
+
+    assert str(note).startswith(f"{agents}: info: skipped AGENTS.md: project instructions")

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import gc
 import itertools
 import logging
 import os
-import stat as stat_module
 import sys
 import threading
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import resources
@@ -23,6 +20,8 @@ from persona_mcp.folders import A_FILE, folder_problem, shown_folder
 from persona_mcp.formats import TOOL_FOLDERS
 from persona_mcp.loader import LoadResult, load_folder, load_persona_file, persona_files
 from persona_mcp.model import Diagnostic, Persona, PersonaInfo, PersonaList, short_name
+from persona_mcp.names import lookup_keys, loose_key
+from persona_mcp.stamps import Stamp, collector_paused, stamp
 
 if TYPE_CHECKING:
     from persona_mcp.lexicon import Lexicon
@@ -36,9 +35,6 @@ PROJECT_DIR = ".personas"
 PROJECT_FORMAT_DIRS = TOOL_FOLDERS
 """Other tools' folders that `--project-formats` (or PERSONA_MCP_PROJECT_FORMATS=1) adds to the project layer."""
 ENV_PROJECT_FORMATS = "PERSONA_MCP_PROJECT_FORMATS"
-# A file modified this recently may change again within the file system's timestamp granularity without
-# its mtime or size moving, so it is parsed again once it is older than this (git's "racy clean" rule).
-RACY_NS = 2_000_000_000
 MAX_HINT_NAMES = 20  # how many persona names a hint lists
 MAX_ROOTS = 64  # workspace roots whose project folders are read; a host reporting more gets the first ones
 
@@ -161,7 +157,7 @@ class Catalog:
                                                       else "")
         for entry in self.entries.values():
             for companion in entry.persona.spec.companions:
-                if short_name(companion) not in self.entries:
+                if companion not in self:
                     problems.append(Diagnostic(
                         path=str(entry.persona.path), field="companions", severity="warning",
                         message=f"companion {companion!r} is not in the catalog", hint=f"use one of: {known}",
@@ -233,12 +229,30 @@ class Catalog:
         """`listing()` as indented JSON, built once per catalog."""
         return self._listing.model_dump_json(indent=2)
 
+    def find(self, name: str) -> Persona | None:
+        """The persona that `name` means, or None: the name full (`persona-x`) or short (`x`), in any case, or as
+        its file writes it (`KafkaEvents`, `Kafka Events`, `kafka_events` for kafka-events). Every lookup by a
+        name that someone typed goes through here (see `names`)."""
+        for key in lookup_keys(name):
+            entry = self.entries.get(key)
+            if entry is not None:
+                return entry.persona
+        keys = self._loose_keys.get(loose_key(name), [])
+        return self.entries[keys[0]].persona if len(keys) == 1 else None
+
+    @cached_property
+    def _loose_keys(self) -> dict[str, list[str]]:
+        keys: dict[str, list[str]] = {}
+        for key in self.entries:
+            keys.setdefault(loose_key(key), []).append(key)
+        return keys
+
     def get(self, name: str) -> Persona:
-        """The persona answering to `name` (full `persona-x` or short `x`, any case); PersonaNotFound otherwise."""
-        entry = self.entries.get(short_name(name.strip().lower()))
-        if entry is None:
+        """The persona that `name` means (see `find`); PersonaNotFound otherwise."""
+        persona = self.find(name)
+        if persona is None:
             raise PersonaNotFound(name, self.names)
-        return entry.persona
+        return persona
 
     def entry(self, name: str) -> Entry:
         persona = self.get(name)
@@ -248,11 +262,12 @@ class Catalog:
         return len(self.entries)
 
     def __contains__(self, name: object) -> bool:
-        return isinstance(name, str) and short_name(name.strip().lower()) in self.entries
+        return isinstance(name, str) and self.find(name) is not None
 
 
 def log_diagnostic(diagnostic: Diagnostic) -> None:
-    logger.log(logging.ERROR if diagnostic.severity == "error" else logging.WARNING, "%s", diagnostic)
+    levels = {"error": logging.ERROR, "warning": logging.WARNING, "info": logging.INFO}
+    logger.log(levels[diagnostic.severity], "%s", diagnostic)
 
 
 def _file_hint(layer: Layer) -> str:
@@ -267,63 +282,6 @@ def _file_hint(layer: Layer) -> str:
 
 
 # ---------------------------------------------------------------- reloading
-
-Stamp = tuple[int, int, int, int, int, bool]
-"""What a file looks like without opening it: file type, mtime, ctime, size, inode, and whether it is racy."""
-
-
-def stamp(path: Path, *, now_ns: int | None = None) -> Stamp | None:
-    """The file's stamp from `stat` alone, or None when it cannot be looked at.
-
-    Nothing is opened, so a named pipe, a device or a `/proc/self/fd` link in a persona folder is
-    looked at without being read. A file changed twice within the file system's timestamp
-    granularity keeps its stamp, except for the racy flag: while the mtime is recent the flag is
-    set, and it clears once the file is older than RACY_NS, so the file is parsed again then.
-    """
-    try:
-        st = os.stat(path)
-    except (OSError, ValueError):
-        return None
-    racy = (now_ns if now_ns is not None else time.time_ns()) - st.st_mtime_ns < RACY_NS
-    return (stat_module.S_IFMT(st.st_mode), st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino, racy)
-
-
-_pause_lock = threading.Lock()
-_pausing = 0  # how many loads are running with the cyclic garbage collector paused
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while a catalog loads, then resume it.
-
-    A load makes hundreds of thousands of objects that live on and almost no garbage cycles, and the
-    collector would walk the growing heap again and again: about a fifth of the time of loading
-    1,000 personas. Reference counting still frees what the load drops. A collector that was off
-    stays off; loads in several threads resume it when the last of them ends.
-
-    On resuming, the objects made meanwhile are filed with the oldest generation at once (`gc.freeze`
-    then `gc.unfreeze` does that without walking them): they live as long as the catalog, and the
-    young collections would otherwise walk them all twice before concluding so (~80 ms at 1,000
-    personas, in the first collection after the load). The oldest generation's full collections
-    still look at them. A program that froze objects of its own keeps them frozen: then this is skipped.
-    """
-    global _pausing
-    with _pause_lock:
-        pause = _pausing > 0 or gc.isenabled()
-        if pause:
-            _pausing += 1
-            gc.disable()
-    try:
-        yield
-    finally:
-        if pause:
-            with _pause_lock:
-                _pausing -= 1
-                if _pausing == 0:
-                    if gc.get_freeze_count() == 0:
-                        gc.freeze()
-                        gc.unfreeze()
-                    gc.enable()
 
 
 @dataclass(frozen=True)
@@ -398,7 +356,7 @@ class CatalogSource:
 
     def load(self) -> Catalog:
         """A new catalog from the layers as they are now on disk."""
-        with self._lock, _collector_paused():
+        with self._lock, collector_paused():
             return self._load()
 
     def _load(self) -> Catalog:

@@ -32,7 +32,7 @@ def _clauses(description: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         is_positive = match["label"].lower().startswith("auto")
         target, known = (positive, seen[0]) if is_positive else (negative, seen[1])
         items = match["items"].strip().rstrip(".").strip()
-        items = _without_asides(items).replace('"', "")  # asides "(performance)" name no trigger
+        items = without_asides(items).replace('"', "")  # asides "(performance)" name no trigger
         for raw in re.split(r",|;|\bor\b|\band\b", items):
             phrase = _without_filler(" ".join(raw.split()).rstrip(".").strip())
             if phrase and phrase.lower() not in known:
@@ -41,7 +41,7 @@ def _clauses(description: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return tuple(positive), tuple(negative)
 
 
-def _without_asides(text: str) -> str:
+def without_asides(text: str) -> str:
     """The text without its parenthesised asides, nested ones included; an unclosed '(' is kept."""
     out: list[str] = []
     opened: list[int] = []

@@ -129,8 +129,9 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--fail-under", type=float, metavar="TOP1",
                           help="exit 1 when top-1 accuracy is below this (for CI)")
     evaluate.add_argument("--fit", action="store_true",
-                          help="fit the confidence curve to these cases and print its coefficients and calibration "
-                          "table (scripts/fit_calibration.py fits the shipped one)")
+                          help="judge the shipped confidence curve on these cases: fit a curve to them, and print "
+                          "its coefficients and both curves' calibration tables. persona-mcp cannot load the "
+                          "fitted coefficients; selection always uses the shipped curve")
     evaluate.add_argument("--json", action="store_true", help="print JSON")
 
     convert = command("convert", "write persona files of other tools' formats in persona-mcp's own, with the "
@@ -247,14 +248,22 @@ def cmd_show(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_select(args: argparse.Namespace, out: TextIO) -> int:
-    from persona_mcp.selection import select
+    from persona_mcp.selection import select, within_roots
 
     if not args.task.strip():
         raise UsageError("the task text is empty")
     if args.top_k < 1:
         raise UsageError("--top-k must be at least 1")
     catalog = _catalog(args)
-    result = select(catalog.index, args.task, args.files, top_k=args.top_k, available_servers=args.servers,
+    # The current folder is the workspace root, as the server takes a host's roots: an absolute path under it is
+    # read relative to it. The shell's $PWD too, when it names the same folder by a symlink (macOS's /tmp). Not
+    # the file system's root, under which every path lies.
+    here = {Path.cwd()}
+    if os.environ.get("PWD") and os.path.isdir(os.environ["PWD"]) and os.path.samefile(os.environ["PWD"], "."):
+        here.add(Path(os.environ["PWD"]))
+    roots = sorted((root.as_posix() for root in here if root.parent != root), key=len, reverse=True)
+    files = [within_roots(path, roots) for path in args.files]
+    result = select(catalog.index, args.task, files, top_k=args.top_k, available_servers=args.servers,
                     detail="summary" if args.summary else "full")
     if args.json:
         _print_json(result.model_dump(mode="json"), out)
@@ -303,7 +312,9 @@ def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     else:
         for diagnostic in diagnostics:
             err.write(f"{diagnostic}\n")
-        summary = f"{len(names)} persona(s) valid, {len(errors)} error(s), {len(diagnostics) - len(errors)} warning(s)"
+        notes = sum(d.severity == "info" for d in diagnostics)
+        summary = (f"{len(names)} persona(s) valid, {len(errors)} error(s), "
+                   f"{len(diagnostics) - len(errors) - notes} warning(s)" + (f", {notes} note(s)" if notes else ""))
         out.write(summary + "\n")
         _write_overlaps(shared, out, verbose=args.verbose)
     return EXIT_FAILURE if errors else EXIT_OK
@@ -325,7 +336,7 @@ def _write_overlaps(shared: dict[str, dict[str, list[str]]], out: TextIO, *, ver
 
 
 def cmd_eval(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from persona_mcp.evaluate import catalog_cases, evaluate, load_cases, render
+    from persona_mcp.evaluate import catalog_cases, evaluate, fit_report, load_cases, named_in, render
 
     if args.top_k < 1:
         raise UsageError("--top-k must be at least 1")
@@ -341,6 +352,7 @@ def cmd_eval(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         for diagnostic in loaded.diagnostics:
             err.write(f"{diagnostic}\n")
         problems += len(loaded.diagnostics)
+    cases = named_in(catalog, cases)
     if not args.cases or args.examples:
         cases += catalog_cases(catalog)
     unknown = sorted({n for c in cases for n in (*c.expected, *c.reject)} - {p.short_name for p in catalog.personas})
@@ -349,7 +361,11 @@ def cmd_eval(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if not cases:
         raise UsageError("no cases to run: give a cases file, or add routing-examples to the persona files")
     if args.fit:
-        return _fit(catalog, cases, out)
+        try:
+            out.write(fit_report(catalog.index, cases))
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+        return EXIT_OK
     report = evaluate(catalog.index, cases, k=args.top_k)
     if args.json:
         _print_json(report.model_dump(mode="json"), out)
@@ -362,22 +378,6 @@ def cmd_eval(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         err.write(f"{report.rejects_total - report.rejects_passed} reject case(s) selected a persona they must not\n")
         return EXIT_FAILURE
     return EXIT_FAILURE if problems else EXIT_OK
-
-
-def _fit(catalog: Catalog, cases: Sequence[Any], out: TextIO) -> int:
-    from persona_mcp.evaluate import calibration, fit_points
-    from persona_mcp.selection.calibration import FEATURES, fit, probability
-
-    points = fit_points(catalog.index, cases)
-    if len(points) < 10:
-        raise UsageError(f"--fit needs at least 10 labelled cases with evidence, not {len(points)}")
-    coefficients = fit(points)
-    out.write(f"fitted on {len(points)} cases: " + ", ".join(
-        f"{name} {value:+.4f}" for name, value in zip(FEATURES, coefficients, strict=True)) + "\n")
-    out.write("confidence   cases  mean confidence  accuracy\n")
-    for b in calibration([(probability(x, coefficients), ok) for x, ok in points]):
-        out.write(f"{b.low:.1f}-{b.high:.1f}    {b.cases:6}  {b.mean_confidence:15.3f}  {b.accuracy:8.3f}\n")
-    return EXIT_OK
 
 
 def cmd_convert(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

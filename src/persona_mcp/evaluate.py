@@ -6,6 +6,7 @@ Cases come from JSON Lines files in the bench format (`task`, `files`, `expected
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 import math
@@ -20,10 +21,10 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from persona_mcp.catalog import Catalog
-from persona_mcp.formats import as_name
 from persona_mcp.model import Diagnostic, short_name
+from persona_mcp.names import lookup_keys
 from persona_mcp.selection import MIN_CONFIDENCE, SelectionIndex, read_request, select
-from persona_mcp.selection.calibration import features
+from persona_mcp.selection.calibration import COEFFICIENTS, FEATURES, FITTED_SIZES, features, fit, probability
 from persona_mcp.selection.scoring import rank
 
 NONE = "none"
@@ -54,8 +55,9 @@ def _names(value: Any) -> tuple[str, ...] | None:
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
         return None
-    # A persona named by its display name ("Release Manager") is the persona the loader reads it as.
-    return tuple(short_name(as_name(v) or v.strip().lower()) for v in value)
+    # A persona named as its file may write it ("Release Manager", "KafkaEvents") is the persona the loader reads
+    # it as; `named_in` then finds the personas of a catalog that the rest name.
+    return tuple(next(lookup_keys(v)) for v in value)
 
 
 def load_cases(path: Path) -> CaseSet:
@@ -105,6 +107,16 @@ def load_cases(path: Path) -> CaseSet:
         case_id = str(data.get("id") or f"{path.name}:{number}")
         result.cases.append(Case(case_id, task, tuple(files), expected, reject, source=f"{path}:{number}"))
     return result
+
+
+def named_in(catalog: Catalog, cases: Iterable[Case]) -> list[Case]:
+    """The cases with each persona they name as the catalog's short name for it (`kafkaevents` -> kafka-events);
+    a name the catalog does not know is left as it is."""
+
+    def names(written: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(p.short_name if (p := catalog.find(name)) else name for name in written)
+
+    return [dataclasses.replace(case, expected=names(case.expected), reject=names(case.reject)) for case in cases]
 
 
 def catalog_cases(catalog: Catalog) -> list[Case]:
@@ -260,6 +272,36 @@ def fit_points(index: SelectionIndex, cases: Sequence[Case]) -> list[tuple[tuple
         points.append((features(score, ranked.other(0), len(index.personas)),
                        index.short_names[best] in case.expected))
     return points
+
+
+def fit_report(index: SelectionIndex, cases: Sequence[Case]) -> str:
+    """`eval --fit`: a confidence curve fitted to these cases, set beside the shipped one, for judging the shipped
+    curve on one's own catalog. Nothing loads the fitted curve: selection always uses the shipped one.
+    ValueError when fewer than 10 cases have evidence to fit on."""
+    points = fit_points(index, cases)
+    if len(points) < 10:
+        raise ValueError(f"--fit needs at least 10 labelled cases with evidence, not {len(points)}")
+    fitted = fit(points)
+    # The shipped curve reads a catalog of a size it was not fitted on as the nearest size it was (`confidence`).
+    size = math.log1p(min(max(len(index.personas), FITTED_SIZES[0]), FITTED_SIZES[1]))
+    shipped = {b.low: b for b in calibration((probability((*x[:3], size), COEFFICIENTS), ok) for x, ok in points)}
+    own = {b.low: b for b in calibration((probability(x, fitted), ok) for x, ok in points)}
+    lines = [f"{name + ':':<26}" + ", ".join(
+        f"{feature} {value:+.4f}" for feature, value in zip(FEATURES, curve, strict=True))
+        for name, curve in ((f"fitted curve ({len(points)} cases)", fitted), ("shipped curve", COEFFICIENTS))]
+    lines += ["", "accuracy of the first-ranked persona by band of confidence, on these cases:",
+              "confidence   shipped: cases  accuracy   fitted: cases  accuracy"]
+    for low, high in itertools.pairwise(CALIBRATION_BINS):
+        bands = (shipped.get(low), own.get(low))
+        if any(bands):
+            lines.append(f"{low:.1f}-{high:.1f}    " + "   ".join(
+                f"{b.cases:14}  {b.accuracy:8.3f}" if b else f"{0:14}  {'-':>8}" for b in bands))
+    lines += ["", "The coefficients are for judging the shipped curve on your catalog: persona-mcp cannot load "
+              "them, and select_persona, select and eval always report confidence by the shipped curve. Where "
+              "its accuracy in a band is far from the band, its confidence over- or understates how often your "
+              "catalog's answers are right. The fitted curve is measured on the cases it was fitted on, so its "
+              "table flatters it."]
+    return "\n".join(lines) + "\n"
 
 
 def calibration(points: Iterable[tuple[float, bool]], bins: Sequence[float] = CALIBRATION_BINS,

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 
-from persona_mcp.formats import SKILL_FILE, TOOL_FOLDERS, is_guidance_file
+from persona_mcp.formats import FOLDER_PROJECT_FILES, SKILL_FILE, TOOL_FOLDERS, is_guidance_file
 from persona_mcp.model import Diagnostic
 
 MAX_DEPTH = 8
@@ -162,8 +162,9 @@ class _Walk:
         if len(entries) > remaining:
             self.stop(path, f"the tree holds over {MAX_ENTRIES} files and folders")
             return
-        if only is not None:
-            entries = [e for e in entries if e.name in only and e.is_dir()]
+        if only is not None:  # a hidden folder: its tools' folders, and the project files to note (see formats)
+            files = FOLDER_PROJECT_FILES.get(path.name, frozenset())
+            entries = [e for e in entries if (e.name in only and e.is_dir()) or e.name in files]
         if any(e.name == SKILL_FILE for e in entries):  # a skill: SKILL.md is the persona, the rest its material
             entries = [e for e in entries if e.name == SKILL_FILE]
         for entry in entries:

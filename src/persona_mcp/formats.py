@@ -27,6 +27,7 @@ from pathlib import PurePath
 from typing import Any, Literal
 
 from persona_mcp.markdown import prose_lines
+from persona_mcp.names import as_name
 
 Format = Literal["persona", "skill", "cursor-rule", "copilot-instructions", "copilot-agent", "opencode-agent", "rule"]
 
@@ -67,6 +68,15 @@ RULE_MODES = {
 TOOL_FOLDERS = (".claude/agents", ".claude/skills", ".cursor/rules", ".cursor/agents", ".github/instructions",
                 ".github/agents", ".github/chatmodes", ".github/skills", ".agents/skills", ".opencode/agent",
                 ".opencode/agents", ".gemini/agents", *RULE_FOLDERS)
+PROJECT_FILES = frozenset({"agents.md", "agent.md", "claude.md", "claude.local.md", "gemini.md",
+                           "copilot-instructions.md", "contributing.md", "code_of_conduct.md", "security.md",
+                           "support.md", "governance.md", "changelog.md", "license.md"})
+"""A project's own markdown files, by name in lowercase: the instructions that coding agents read for the whole
+project (AGENTS.md, CLAUDE.md, GEMINI.md, Copilot's `.github/copilot-instructions.md`) and the files a repository
+keeps for people (CONTRIBUTING.md, SECURITY.md...). Without frontmatter such a file is not a persona: the loader
+skips it with a note. With frontmatter it is read as any other file."""
+FOLDER_PROJECT_FILES = {".github": frozenset({"copilot-instructions.md"})}
+"""The project files inside a hidden tool folder that the folder scan passes on, so that skipping them is noted."""
 CURSOR_SUFFIX = ".mdc"
 COPILOT_SUFFIX = ".instructions.md"
 COPILOT_AGENT_SUFFIXES = (".agent.md", ".chatmode.md")  # custom agents of VS Code and Copilot, and their former name
@@ -210,29 +220,6 @@ def default_name(path: str | PurePath, fmt: Format) -> str | None:
     else:
         return None
     return as_name(stem)
-
-
-def as_name(text: str) -> str | None:
-    """`text` as a persona name: lowercase letters, digits, dots, underscores and dashes, as a file name or a
-    display name ("Python DevOps/CI-CD Expert" -> python-devops-ci-cd-expert, "Revue de sécurité" ->
-    revue-de-securite) may hold anything."""
-    from persona_mcp.text import fold  # with the first catalog, as the selection's text handling (not at start-up)
-
-    name = re.sub(r"[^a-z0-9._-]+", "-", fold(text).strip().lower()).strip("._-")[:64].rstrip("._-")
-    return name or None
-
-
-# The humps of "CodeReviewer" and "HTTPServer", split as `text.words` splits camelCase ("APIs" stays whole).
-_HUMP = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z]{2,})")
-
-
-def identifier_name(text: str) -> str | None:
-    """A name written as an identifier, in camelCase, PascalCase or capitals (`CodeReviewer`, `UPPER_case`), in
-    the form persona names take: lowercase, a dash between its words (`code-reviewer`, `upper-case`). None for
-    text that has no capital or holds more than letters, digits, dots, underscores and dashes."""
-    if text == text.lower() or not re.fullmatch(r"[A-Za-z0-9._-]+", text):
-        return None
-    return _HUMP.sub("-", text).replace("_", "-").lower()
 
 
 def derive_description(body: str) -> str | None:

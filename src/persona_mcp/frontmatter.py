@@ -61,7 +61,7 @@ def _read_yaml(frontmatter: str, offset: int) -> tuple[yaml.Node | None, Any] | 
     """The frontmatter's node tree (for line numbers) and its values, or why it cannot be read."""
     import yaml
 
-    from persona_mcp.yaml_loader import Loader
+    from persona_mcp.yaml_loader import Loader, syntax_problem
 
     try:
         # One parse: compose the node tree (its marks give line numbers, and its size is checked
@@ -84,16 +84,14 @@ def _read_yaml(frontmatter: str, offset: int) -> tuple[yaml.Node | None, Any] | 
     except _SelfReference:
         return Problem("a YAML alias refers to the value that contains it", "write the fields out plainly", offset)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + offset if mark is not None else None
-        problem = exc.problem or exc.context or "invalid YAML"
-        if "nesting depth" in problem:  # libyaml's own limit, met before Python's recursion limit
+        found = syntax_problem(exc, offset)
+        if "nesting depth" in found.message:  # libyaml's own limit, met before Python's recursion limit
             return Problem("the frontmatter is nested too deeply", _FLAT, offset)
-        hint = "fix the YAML syntax (quote globs and values that start with * or @)"
-        if "mapping values are not allowed" in problem:
+        hint = found.hint or "fix the YAML syntax (quote globs and values that start with * or @)"
+        if "mapping values are not allowed" in found.message:
             hint = ("a value that contains ': ' must be quoted, or written as a block: "
                     "'description: >-' then indented lines")
-        return Problem(f"invalid YAML: {problem}", hint, line, repairable=True)
+        return Problem(f"invalid YAML: {found.message}", hint, found.line, repairable=True)
     except yaml.YAMLError as exc:  # reader errors (control characters) carry no mark
         return Problem(f"invalid YAML: {exc}", "remove control characters from the frontmatter", offset)
 

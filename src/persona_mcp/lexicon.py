@@ -198,7 +198,7 @@ def parse_lexicon(text: str, path: str, base: Lexicon) -> tuple[Lexicon, list[Di
     """`base` extended by the lexicon file's `text`, or `base` itself and the diagnostics when it has errors."""
     import yaml
 
-    from persona_mcp.yaml_loader import Loader
+    from persona_mcp.yaml_loader import Loader, syntax_problem
 
     problems: list[Diagnostic] = []
 
@@ -216,9 +216,9 @@ def parse_lexicon(text: str, path: str, base: Lexicon) -> tuple[Lexicon, list[Di
         report("the file is nested too deeply", "use the flat layout the shipped lexicon.yaml shows", line=1)
         return base, problems
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        report(f"invalid YAML: {exc.problem or exc.context or 'syntax error'}",
-               "fix the YAML syntax (quote globs that start with * or !)", line=mark.line + 1 if mark else None)
+        found = syntax_problem(exc, 1)
+        hint = found.hint or "fix the YAML syntax (quote globs that start with * or !)"
+        report(f"invalid YAML: {found.message}", hint, line=found.line)
         return base, problems
     except yaml.YAMLError as exc:
         report(f"invalid YAML: {exc}", "remove control characters from the file")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import json
 import logging
 import re
@@ -17,16 +16,15 @@ from persona_mcp.folders import NotAFile, TooLarge, read_bounded, scan_folder, s
 from persona_mcp.formats import (
     KEPT_KEYS,
     MATCH_ALL,
+    PROJECT_FILES,
     RULE_MODES,
     Format,
     RuleMode,
-    as_name,
     content_format,
     default_name,
     derive_description,
     expand_braces,
     file_format,
-    identifier_name,
     needs_frontmatter,
     rule_folder,
     yaml_list,
@@ -43,6 +41,8 @@ from persona_mcp.frontmatter import (
     suggest_key,
 )
 from persona_mcp.frontmatter import split_frontmatter as split_frontmatter
+from persona_mcp.globs import MAX_GLOB_STARS as MAX_GLOB_STARS  # re-exported: callers and tests use them
+from persona_mcp.globs import glob_problem as glob_problem
 from persona_mcp.model import (
     FORMAT_KEYS,
     FRONTMATTER_KEYS,
@@ -55,6 +55,7 @@ from persona_mcp.model import (
     RoutingExamples,
     short_name,
 )
+from persona_mcp.names import read_name
 
 # pathspec is imported where a glob is first checked, and PyYAML where a frontmatter is first read, not
 # with this module: the server answers `initialize` and `tools/list` before it reads any persona.
@@ -125,9 +126,10 @@ def parse_persona(text: str, path: str, *, layer: str = "builtin", strict: bool 
     if isinstance(parsed, Problem):
         report(parsed.message, parsed.hint, line=parsed.line)
         return result
-    for repair in parsed.repairs:
-        report(repair.message, repair.hint, line=repair.line + offset, fld=repair.key, severity="warning")
     root, data = parsed.root, parsed.data
+    for repair in parsed.repairs:
+        if repair.listed or not _other_tools_file(path, fmt, data):  # another tool's value, read as it reads it
+            report(repair.message, repair.hint, line=repair.line + offset, fld=repair.key, severity="warning")
     if data is None and not needs_frontmatter(fmt):
         data = {}  # an empty frontmatter: a skill, Cursor rule or Copilot file needs no field
     if isinstance(data, str) and not needs_frontmatter(fmt):
@@ -213,6 +215,16 @@ _KNOWN_KEYS = frozenset(FRONTMATTER_KEYS) | frozenset(KEPT_KEYS)
 _LIST_KEYS = frozenset(path[0] for path in _LIST_FIELDS if len(path) == 1)
 
 
+def _other_tools_file(path: str, fmt: Format, data: Any) -> bool:
+    """Whether a file is another tool's (a skill, a rule, a subagent of Claude Code, Cursor or Gemini CLI) rather
+    than a persona file of ours: a file of another format, one in an `agents` folder, or one that gives another
+    tool's keys (`tools`, `model`...). The values that tool reads as text, and strict YAML refuses, are not
+    faults in such a file (`formats.repair_frontmatter`)."""
+    if fmt != "persona" or "agents" in Path(path).parts[:-1]:
+        return True
+    return isinstance(data, dict) and any(key in FORMAT_KEYS or key in KEPT_KEYS for key in data)
+
+
 def _display_name(data: dict[str, Any]) -> tuple[str, str] | None:
     """Read a name that plainly means a persona name as that name, and return it as written with the fix to show.
 
@@ -220,15 +232,11 @@ def _display_name(data: dict[str, Any]) -> tuple[str, str] | None:
     that title; a name written as an identifier ("CodeReviewer", "UPPER_case") is that identifier's words in
     lowercase, joined by dashes. Any other name that is not a persona name stays an error ("../x", "a?b")."""
     name = data.get("name")
-    if not isinstance(name, str) or re.fullmatch(NAME_PATTERN, name):
+    if not isinstance(name, str) or (read_as := read_name(name)) is None:
         return None
     written = name.strip()
-    display = " " in written
-    read_as = as_name(written) if display else identifier_name(written)
-    if read_as is None or not re.fullmatch(NAME_PATTERN, read_as):
-        return None
     data["name"] = read_as
-    if display:
+    if " " in written:
         data.setdefault("title", written[:120])
         return name, f"write 'name: {read_as}' (and 'title: {written}' to show it as written)"
     return name, f"write 'name: {read_as}': persona names are lowercase, with a dash between words"
@@ -412,11 +420,16 @@ def load_folder(
     result.diagnostics.extend(scan.diagnostics)
     by_name: dict[str, list[Persona]] = {}
     documents: list[Path] = []
+    project: list[Path] = []
     for path in scan.files:
         loaded = read(path) if read else load_persona_file(path, layer=layer, strict=strict)
-        if path.parent != folder and [d.message for d in loaded.diagnostics] == [NO_FRONTMATTER]:
-            documents.append(path)  # plain markdown deep in a tree (a plugin's GEMINI.md): documentation
-            continue
+        if [d.message for d in loaded.diagnostics] == [NO_FRONTMATTER]:
+            if path.name.lower() in PROJECT_FILES:  # AGENTS.md, CONTRIBUTING.md: a project's own file
+                project.append(path)
+                continue
+            if path.parent != folder:  # plain markdown deep in a tree (a plugin's docs page): documentation
+                documents.append(path)
+                continue
         result.diagnostics.extend(loaded.diagnostics)
         for persona in loaded.personas:
             same = by_name.setdefault(short_name(persona.name), [])
@@ -432,15 +445,28 @@ def load_folder(
                 message=f"duplicate name {kept.name!r}: {kept.path} already defines it; also defined by {others}",
                 hint="rename all but one of them; the first file in path order is kept",
             ))
+    if project:
+        result.diagnostics.append(Diagnostic(
+            path=shown(project[0] if len(project) == 1 else folder), severity="info",
+            message=f"skipped {_listed(folder, project)}: project instructions or guides for people (AGENTS.md, "
+            "CLAUDE.md, copilot-instructions.md, CONTRIBUTING.md...) without frontmatter, not personas",
+            hint="nothing to do; to serve such a file as a persona, give it frontmatter with a name and a description",
+        ))
     if documents:
-        more = f" and {len(documents) - 3} more" if len(documents) > 3 else ""
         result.diagnostics.append(Diagnostic(
             path=shown(folder), severity="warning",
             message=f"skipped {len(documents)} markdown file(s) in subfolders that have no frontmatter, as "
-            f"documentation: {', '.join(str(p.relative_to(folder)) for p in documents[:3])}{more}",
+            f"documentation: {_listed(folder, documents, count=False)}",
             hint="a persona file starts with a '---' frontmatter block; documentation needs nothing",
         ))
     return result
+
+
+def _listed(folder: Path, paths: list[Path], *, count: bool = True) -> str:
+    """The first three of `paths`, relative to `folder`, and how many more there are."""
+    more = f" and {len(paths) - 3} more" if len(paths) > 3 else ""
+    names = ", ".join(shown(p.relative_to(folder)) for p in paths[:3]) + more
+    return f"{len(paths)} files ({names})" if count and len(paths) > 1 else names
 
 
 def load_paths(paths: Iterable[Path], *, layer: str = "custom", strict: bool = False) -> LoadResult:
@@ -452,42 +478,6 @@ def load_paths(paths: Iterable[Path], *, layer: str = "custom", strict: bool = F
         else:
             result.extend(load_persona_file(path, layer=layer, strict=strict))
     return result
-
-
-MAX_GLOB_STARS = 4  # '*' wildcards in one name of a glob (the selection index applies the same bound)
-# A glob of plain names, `*` and `/` (`**/api/**`, `*.py`, `src/*_test.go`, `+page.svelte`), where any visible
-# ASCII character but `/` may be escaped (`**/\[...nextauth\]/`), that holds more than slashes is one pathspec
-# can always use (tests/test_loader.py checks this against pathspec), so it needs no translating: a catalog and a
-# lexicon of such globs load without importing pathspec.
-_PLAIN_GLOB = re.compile(r"[\w.*/+-]*(?:\\[!-.0-~][\w.*/+-]*)*", re.ASCII)
-_UNCLOSED_CLASS = re.compile(r"(?<!\\)\[[^\]/]*(?:/|$)")
-
-
-@functools.lru_cache(maxsize=4096)
-def glob_problem(glob: str) -> str | None:
-    """Why a trigger glob is unusable, or None when it is fine."""
-    if glob.startswith("#"):
-        return "a pattern starting with '#' is a comment and matches nothing"
-    # Most globs have no more '*' in all than one name may have (`**/tests/**`, `src/*_test.go`).
-    if glob.count("*") > MAX_GLOB_STARS and any(part.count("*") > MAX_GLOB_STARS for part in glob.split("/")
-                                                if part != "**"):
-        return (f"more than {MAX_GLOB_STARS} '*' in one name could take exponential time to match; "
-                "use fewer wildcards, e.g. '*x*' instead of '*x*x*x*x*x*'")
-    if _PLAIN_GLOB.fullmatch(glob) and glob.strip("/"):
-        return None
-    if _UNCLOSED_CLASS.search(glob):  # pathspec 1.0 reads it as a literal '[', later versions refuse it
-        return "a '[' that no ']' closes in the same name; close the set, or write '\\[' for a literal '['"
-    from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern
-
-    try:
-        # Translate only: compiling the regex costs far more, and the selection index compiles a
-        # glob when a request first needs it.
-        _regex, include = GitIgnoreSpecPattern.pattern_to_regex(glob)
-    except ValueError as exc:  # pathspec's pattern errors derive from ValueError
-        return str(exc)
-    if include is None:
-        return "this pattern can never match a file"
-    return None
 
 
 def _single(path: str, message: str, hint: str, *, line: int | None = None) -> LoadResult:

@@ -13,12 +13,9 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstr
 from persona_mcp.clauses import description_clauses
 from persona_mcp.formats import Format, split_globs
 from persona_mcp.markdown import body_title, name_title
+from persona_mcp.names import NAME_PATTERN as NAME_PATTERN  # re-exported: the model's pattern
+from persona_mcp.names import short_name as short_name
 
-NAME_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,63}$"
-"""A persona name: 1-64 lowercase letters, digits, dots, underscores and dashes, starting with a letter or
-digit. Every one of those characters is unreserved in a URI (RFC 3986) and allowed in an MCP prompt or tool
-name, so `persona://NAME` and the prompt NAME need no escaping."""
-NAME_PREFIX = "persona-"
 # `persona://catalog` is the catalog index, so no persona may answer to that URI.
 RESERVED_NAMES = frozenset({"catalog", "persona-catalog"})
 
@@ -37,11 +34,6 @@ Tools = Annotated[str | list[Trigger] | None, WithJsonSchema({"anyOf": [
 
 RequestShape = Literal["question", "proposal", "bug-report"]
 REQUEST_SHAPES: tuple[RequestShape, ...] = ("question", "proposal", "bug-report")
-
-
-def short_name(name: str) -> str:
-    """The name without its `persona-` prefix: `persona-backend` -> `backend`."""
-    return name.removeprefix(NAME_PREFIX) if name != NAME_PREFIX else name
 
 
 class _Frontmatter(BaseModel):
@@ -291,7 +283,9 @@ def _summary(body: str, priorities: tuple[str, ...]) -> str:
     return "\n".join(out).strip()
 
 
-Severity = Literal["error", "warning"]
+Severity = Literal["error", "warning", "info"]
+"""An error leaves the file out; a warning does not (`--strict` makes it an error); an info note says what was
+skipped and why, and is never an error."""
 
 
 class Diagnostic(BaseModel):

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from itertools import chain
 from typing import TYPE_CHECKING, NamedTuple
 
+from persona_mcp.clauses import without_asides
 from persona_mcp.selection import tunables as t
 from persona_mcp.selection.authored import description_parts, section_kind, sections
 from persona_mcp.selection.files import FileTrigger
@@ -250,8 +251,13 @@ class _Builder:
         target[key] = self.phrases.term(phrase, weight, source, kind)
 
     def add_prose(self, text: str, source: str, kind: str, weight: float) -> None:
-        """The phrases of a stretch of prose: short list items whole, and every content word (`_Phrases.item`)."""
+        """The phrases of a stretch of prose: short list items whole, and every content word (`_Phrases.item`).
+
+        What argues against is read without its asides: in "ORM queries (backend)" or "styling (use the
+        frontend persona)" the aside names who does that work instead, which is no evidence against."""
         negative = kind == "negative"
+        if negative:
+            text = without_asides(text)
         for item in _ITEM_SPLIT.split(text):
             for phrase, declared in self.phrases.item(item, negative):
                 self.add(phrase, source, kind, weight, declared=declared)

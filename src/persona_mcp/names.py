@@ -1,0 +1,78 @@
+"""Persona names: how a name written in a file is read, and which persona a name that someone types means.
+
+A persona's name is lowercase words joined by dashes (`model.NAME_PATTERN`). Files and people write names
+otherwise: as identifiers (`KafkaEvents`, `UPPER_case`), as display names (`Python DevOps/CI-CD Expert`), in
+capitals, with spaces or underscores. The loader reads such a name with `read_name`; every lookup by name (the
+CLI's `show`, the `get_persona` tool, prompts, `persona://` resources, `companions`, the personas that eval
+cases name) goes through `Catalog.find`, which tries `lookup_keys` and then `loose_key`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+NAME_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,63}$"
+"""A persona name: 1-64 lowercase letters, digits, dots, underscores and dashes, starting with a letter or
+digit. Every one of those characters is unreserved in a URI (RFC 3986) and allowed in an MCP prompt or tool
+name, so `persona://NAME` and the prompt NAME need no escaping."""
+NAME_PREFIX = "persona-"
+
+# The humps of "CodeReviewer" and "HTTPServer", split as `text.words` splits camelCase ("APIs" stays whole).
+_HUMP = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z]{2,})")
+
+
+def short_name(name: str) -> str:
+    """The name without its `persona-` prefix: `persona-backend` -> `backend`."""
+    return name.removeprefix(NAME_PREFIX) if name != NAME_PREFIX else name
+
+
+def as_name(text: str) -> str | None:
+    """`text` as a persona name: lowercase letters, digits, dots, underscores and dashes, as a file name or a
+    display name ("Python DevOps/CI-CD Expert" -> python-devops-ci-cd-expert, "Revue de sécurité" ->
+    revue-de-securite) may hold anything."""
+    from persona_mcp.text import fold  # with the first catalog, as the selection's text handling (not at start-up)
+
+    name = re.sub(r"[^a-z0-9._-]+", "-", fold(text).strip().lower()).strip("._-")[:64].rstrip("._-")
+    return name or None
+
+
+def identifier_name(text: str) -> str | None:
+    """A name written as an identifier, in camelCase, PascalCase or capitals (`CodeReviewer`, `UPPER_case`), in
+    the form persona names take: lowercase, a dash between its words (`code-reviewer`, `upper-case`). None for
+    text that has no capital or holds more than letters, digits, dots, underscores and dashes."""
+    if text == text.lower() or not re.fullmatch(r"[A-Za-z0-9._-]+", text):
+        return None
+    return _HUMP.sub("-", text).replace("_", "-").lower()
+
+
+def read_name(written: str) -> str | None:
+    """The persona name that a `name:` written otherwise plainly means, as the loader reads it: a display name
+    with spaces is its words (`Python DevOps/CI-CD Expert` -> python-devops-ci-cd-expert), an identifier its
+    humps (`KafkaEvents` -> kafka-events). None for a persona name as it stands, and for text that reads as
+    no persona name."""
+    if re.fullmatch(NAME_PATTERN, written):
+        return None
+    written = written.strip()
+    read_as = as_name(written) if " " in written else identifier_name(written)
+    return read_as if read_as is not None and re.fullmatch(NAME_PATTERN, read_as) else None
+
+
+def lookup_keys(name: str) -> Iterator[str]:
+    """The short names that `name`, as someone types it, may mean, likeliest first: the name the loader reads it
+    as (`KafkaEvents` -> kafka-events), then the name in lowercase (`SECURITY`, `persona-Backend`), then its words
+    joined by dashes (`kafka events`, `Revue de sécurité`). Yielded one by one, so a plain name costs one look."""
+    written = name.strip()
+    read_as = read_name(written)
+    if read_as is not None:
+        yield short_name(read_as)
+    yield short_name(written.lower())
+    words = as_name(written)
+    if words is not None:
+        yield short_name(words)
+
+
+def loose_key(name: str) -> str:
+    """A name without its case, its `persona-` prefix and the marks between its words, so that `kafkaevents`,
+    `kafka_events` and `Kafka Events` meet `kafka-events`. Only a key that one persona has identifies it."""
+    return re.sub(r"[^a-z0-9]", "", short_name(as_name(name) or ""))
