@@ -217,9 +217,28 @@ def test_convert_declare_writes_the_derived_terms_as_trigger_keywords(
     code, _, _ = run(capsys, "convert", str(agents), "--output", str(out_dir), "--declare")
     assert code == EXIT_OK
     data = frontmatter((out_dir / "terraform-specialist.md").read_text(encoding="utf-8"))
-    assert isinstance(data["trigger-keywords"], list) and "terraform" in data["trigger-keywords"]
+    assert isinstance(data["trigger-keywords"], list) and "terraform modules" in data["trigger-keywords"]
     code, _, err = run(capsys, "--strict", "validate", str(out_dir))
     assert (code, err) == (EXIT_OK, "")
+
+
+def test_convert_declare_keeps_weak_terms_for_review_and_a_declared_list_as_it_was(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    source = tmp_path / "db-migrations.md"
+    source.write_text("---\nname: db-migrations\ndescription: Careful schema changes; old code still runs during "
+                      "a deploy, so keep the traffic in mind.\ntrigger-keywords: [migration, alembic]\n---\nGo.\n",
+                      encoding="utf-8")
+    code, out, _ = run(capsys, "convert", str(source), "--declare")
+    assert code == EXIT_OK
+    assert frontmatter(out)["trigger-keywords"] == ["migration", "alembic"]  # its prose counts a tenth: not added
+    assert "# - traffic  # description, " in out  # still listed, for the author to weigh
+    agent = tmp_path / "sql-tuner.md"
+    agent.write_text("---\nname: sql-tuner\ndescription: Use this agent when slow queries need an index. Careful "
+                     "and calm.\n---\nGo.\n", encoding="utf-8")
+    code, out, _ = run(capsys, "convert", str(agent), "--declare")
+    declared = frontmatter(out)["trigger-keywords"]
+    assert declared[0] == "slow queries index" and "sql" not in declared  # its trigger clause; a name counts anyway
+    assert "calm" not in declared and "# - calm  # description, " in out
 
 
 def test_convert_writes_the_boundaries_as_negative_keywords_to_review_or_declare(

@@ -24,6 +24,11 @@ from persona_mcp.selection.derive import DECLARED, Profile, Term
 MIN_EVIDENCE = 2.0
 # How many derived terms `convert` writes out, strongest first.
 CONVERT_TERMS = 40
+# `convert --declare` declares the derived terms at least this strong (a trigger clause's phrase, a section's
+# phrase); weaker ones (a description's filler words, the prose of a persona that declares keywords already,
+# which counts a tenth) stay commented out for the author to weigh, and so do the words of its name and title,
+# which count whatever it declares.
+DECLARE_MIN_WEIGHT = 0.5
 
 
 def evidence_lines(index: SelectionIndex, name: str) -> list[str]:
@@ -116,18 +121,24 @@ def converted(persona: Persona, profile: Profile, *, declare: bool = False) -> s
     against = [text for text in against if text.lower() not in {k.lower() for k in spec.negative_keywords}]
     against = against[:CONVERT_TERMS]
     source = {term.text: term for term in (*negative, *positive)}
-    if declare and derived:
-        data["trigger-keywords"] = [*spec.trigger_keywords, *derived]
-    if declare and against:
-        data["negative-keywords"] = [*spec.negative_keywords, *against]
+    if declare:  # the strong terms only: the others stay listed below, commented out, for the author to weigh
+        strong = [text for text in derived if source[text].weight >= DECLARE_MIN_WEIGHT
+                  and source[text].source not in ("name", "title")]  # a name's words count whatever is declared
+        derived = [text for text in derived if text not in strong]
+        if strong:
+            data["trigger-keywords"] = [*spec.trigger_keywords, *strong]
+        if against:
+            data["negative-keywords"] = [*spec.negative_keywords, *against]
+            against = []
     front = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
-    if derived and not declare:
+    if derived:
+        listed = "trigger-keywords" in data
         front += ("# Derived by persona-mcp from this file's text, strongest first (source, weight). Review them; to\n"
                   + ("# declare them, uncomment the list (declared keywords make the description count far less).\n"
-                     "# trigger-keywords:\n" if not spec.trigger_keywords else
+                     "# trigger-keywords:\n" if not listed else
                      "# declare them, add them to trigger-keywords above.\n"))
         front += _commented(derived, source)
-    if against and not declare:
+    if against:
         front += ("# Derived from its boundaries: what argues against it.\n"
                   + ("# negative-keywords:\n" if not spec.negative_keywords else
                      "# To declare them, add them to negative-keywords above.\n"))
