@@ -108,7 +108,7 @@ def test_select_abstains_when_nothing_fits(capsys: pytest.CaptureFixture[str]) -
     assert out.startswith("none\n")
 
 
-@pytest.mark.parametrize("argv", [["select", "   "], ["select", "x", "--top-k", "0"]])
+@pytest.mark.parametrize("argv", [["select", "   "], ["select", "x", "--top-k", "0"], ["select", "x", "--top-k", "21"]])
 def test_select_usage_errors_exit_2(capsys: pytest.CaptureFixture[str], argv: list[str]) -> None:
     code, _, err = run(capsys, *argv)
     assert code == EXIT_USAGE

@@ -16,6 +16,7 @@ from mcp_types import INVALID_PARAMS
 from pydantic import BeforeValidator, Field, ValidationError
 
 from persona_mcp.errors import InvalidArgument
+from persona_mcp.model import MAX_TOP_K
 
 if TYPE_CHECKING:
     from persona_mcp.catalog import Catalog
@@ -24,7 +25,6 @@ MAX_TASK_CHARS = 20_000
 MAX_FILES = 1_000
 MAX_PATH_CHARS = 1_024
 MAX_SERVERS = 100
-MAX_TOP_K = 20
 MAX_NAME_CHARS = 100
 MAX_LIST_PAGE = 200  # personas in one list_personas answer: the SDK validates and serialises each answer whole
 

@@ -23,7 +23,7 @@ from persona_mcp.catalog import (
 from persona_mcp.errors import ConfigError, PersonaError
 from persona_mcp.folders import shown
 from persona_mcp.loader import load_paths
-from persona_mcp.model import Persona, PersonaInfo
+from persona_mcp.model import MAX_TOP_K, Persona, PersonaInfo
 
 logger = logging.getLogger("persona_mcp")
 
@@ -252,8 +252,8 @@ def cmd_select(args: argparse.Namespace, out: TextIO) -> int:
 
     if not args.task.strip():
         raise UsageError("the task text is empty")
-    if args.top_k < 1:
-        raise UsageError("--top-k must be at least 1")
+    if not 1 <= args.top_k <= MAX_TOP_K:  # as select_persona bounds it
+        raise UsageError(f"--top-k must be from 1 to {MAX_TOP_K}")
     catalog = _catalog(args)
     # The current folder is the workspace root, as the server takes a host's roots: an absolute path under it is
     # read relative to it. The shell's $PWD too, when it names the same folder by a symlink (macOS's /tmp). Not

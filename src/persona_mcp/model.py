@@ -18,6 +18,7 @@ from persona_mcp.names import short_name as short_name
 
 # `persona://catalog` is the catalog index, so no persona may answer to that URI.
 RESERVED_NAMES = frozenset({"catalog", "persona-catalog"})
+MAX_TOP_K = 20  # the most ranked personas a selection may be asked for (select_persona and `select` alike)
 
 Trigger = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 ServerName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
