@@ -7,7 +7,7 @@ from tests.test_selection import persona
 
 from persona_mcp.catalog import Catalog, default_layers
 from persona_mcp.selection import SelectionIndex, normalise_path, read_request, select, tunables, within_roots
-from persona_mcp.text import analyse, stem, words
+from persona_mcp.text import analyse, fold, stem, words
 
 
 @pytest.mark.parametrize(("word", "same_as"), [
@@ -45,6 +45,17 @@ def test_words_of_any_script_are_words() -> None:
     found = analyse("Ускорить `loadPage` в src/страница.ts")[0]
     assert found == ["ускорить", "load", "page", "в", "src", "страница", "ts"]
     assert words("グ") == ["グ"]  # a kana's marks are its own
+
+
+@pytest.mark.parametrize(("text", "folded"), [
+    ("the cache\u2019s key \u2014 as is", "the cache\u2019s key \u2014 as is"),  # nothing to take off
+    ("cafe\u0301 and q\u0301", "cafe and q"),  # marks written apart, on letters with or without an accented form
+    ("q\u0301 \u2014", "q \u2014"),  # a mark that makes no accented letter, where nothing else changes
+    ("\u1100\u1161", "\uac00"),  # Hangul letters written apart make their syllable
+    ("\uff21\uff30\uff29 \u2014 ok", "API \u2014 ok"),  # a compatibility form beside a dash
+])
+def test_fold_takes_off_accents_and_makes_forms_plain_and_leaves_the_rest(text: str, folded: str) -> None:
+    assert fold(text) == folded
 
 
 def test_a_name_written_as_one_word_stays_whole_in_camel_case() -> None:

@@ -21,6 +21,7 @@ _ACRONYM_PLURAL = re.compile(r"\b([A-Z]{2,})s\b")
 _VOWELS = frozenset("aeiouy")
 _NAME_TOKEN = re.compile(r"[\w+#]+")
 _LAST_ACCENTED = "\u0530"  # Latin, Greek and Cyrillic letters come before it (`fold`)
+_NOT_ASCII = re.compile(r"[^\x00-\x7f]")
 MAX_NAME_PARTS = 3  # a camel-cased name of at most this many parts may be a name written as one word
 
 # English function words. Alone they say nothing about a task, and crude stems of some of
@@ -152,8 +153,9 @@ def fold(text: str) -> str:
     """The text with the accents of Latin, Greek and Cyrillic letters taken off and compatibility forms made
     plain ("Sécurité" -> "Securite", "naïve" -> "naive", a full-width API -> "API"), so that a word meets
     its spelling without them. Other scripts' marks are their letters' own (the kana "グ" stays itself)."""
-    if text.isascii():
-        return text
+    if text.isascii() or (unicodedata.is_normalized("NFKD", text) and unicodedata.is_normalized("NFC", text)
+                          and not any(unicodedata.combining(char) for char in _NOT_ASCII.findall(text))):
+        return text  # nothing to take off or make plain: typographic quotes and dashes, most other scripts
     kept: list[str] = []
     for char in unicodedata.normalize("NFKD", text):
         if unicodedata.combining(char) and kept and kept[-1] < _LAST_ACCENTED:
