@@ -266,6 +266,12 @@ def test_a_term_many_personas_claim_reaches_only_its_strongest_claimants(monkeyp
     ("Fix leak in spawned task handles", ["src/task/handle.rs"], "persona-analyzer"),
     ("Directory traversal now runs in parallel for faster scans", ["crates/walk/src/lib.rs"], "persona-performance"),
     ("Prevent directory traversal attack in the static file handler", ["server/static.go"], "persona-security"),
+    # A key, an input's mask and an embedded frame are UI; escaping output and an open redirect are attacks.
+    ("Make the modal close when the user presses Escape", [], "persona-frontend"),
+    ("Add an input mask for phone numbers in the signup form", [], "persona-frontend"),
+    ("Embed the YouTube video in an iframe on the landing page", [], "persona-frontend"),
+    ("Add HTML escaping to the comment renderer so user input cannot inject markup", [], "persona-security"),
+    ("Fix the open redirect in the login flow", [], "persona-security"),
 ])
 def test_homonyms_of_security_words_go_by_their_everyday_sense(task: str, files: list[str], persona: str) -> None:
     index = Catalog.load(default_layers(user=False)).index
