@@ -240,6 +240,33 @@ def test_garbage_body_gets_a_jsonrpc_parse_error_and_serving_goes_on(guarded: Ru
     assert client.post(guarded.url, headers=auth(), json=rpc("ping")).status_code == 200
 
 
+@pytest.mark.parametrize(("body", "answer_id", "message"), [
+    (b'{"jsonrpc": "2.0", "id": 1.5, "method": "ping"}', None, "'id' must be a string or an integer"),
+    (b'{"jsonrpc": "2.0", "id": true, "method": "ping"}', None, "'id' must be a string or an integer"),
+    (b'{"jsonrpc": "2.0", "id": null, "method": "ping"}', None, "'id' must be a string or an integer"),
+    (b'{"jsonrpc": "2.0", "id": [1], "method": "ping"}', None, "'id' must be a string or an integer"),
+    (b'{"foo": 1}', None, "Invalid Request: jsonrpc: Field required"),
+    (b'[{"jsonrpc": "2.0", "id": 1, "method": "ping"}]', None, "batches are not supported"),
+    (b'{"jsonrpc": "2.0", "id": 7, "method": 5}', 7, "Invalid Request: method:"),
+])
+def test_a_body_that_is_no_single_jsonrpc_message_gets_400_with_an_invalid_request_error(
+    guarded: RunningServer, client: httpx2.Client, body: bytes, answer_id: int | None, message: str,
+) -> None:
+    answer = client.post(guarded.url, headers=auth(), content=body)
+    assert answer.status_code == 400, answer.text
+    assert answer.headers["content-type"].startswith("application/json")
+    reply = answer.json()
+    assert reply["jsonrpc"] == "2.0" and reply["id"] == answer_id
+    assert reply["error"]["code"] == -32600
+    assert message in reply["error"]["message"] and "\n" not in reply["error"]["message"]
+    assert client.post(guarded.url, headers=auth(), json=rpc("ping")).status_code == 200
+
+
+def test_a_notification_is_still_accepted_with_202(guarded: RunningServer, client: httpx2.Client) -> None:
+    answer = client.post(guarded.url, headers=auth(), json={"jsonrpc": "2.0", "method": "notifications/initialized"})
+    assert answer.status_code == 202 and answer.content == b""
+
+
 def test_initialize_says_list_changed_is_not_pushed_over_stateless_http(guarded: RunningServer,
                                                                          client: httpx2.Client) -> None:
     answer = client.post(guarded.url, headers=auth(), json=rpc("initialize", {

@@ -14,7 +14,9 @@ Every HTTP request, on any path, is checked in this order before the MCP SDK see
 2. Origin header, when present, in the allowlist, else 403;
 3. bearer token, when one is configured, compared in constant time, else 401 with WWW-Authenticate;
 4. body size within the limit, else 413;
-5. `GET /mcp` gets 405: the endpoint is stateless and opens no event stream.
+5. `GET /mcp` gets 405: the endpoint is stateless and opens no event stream;
+6. a POST body that is no single JSON-RPC message the SDK can serve gets 400 with a JSON-RPC error
+   (`persona_mcp.http_body`).
 
 `persona-mcp serve --transport http` also bounds the connections themselves (see
 `persona_mcp.connections`): a deadline for each request head and each request, and a cap on open
@@ -38,7 +40,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mcp.server.transport_security import RequestBodyLimitMiddleware, TransportSecuritySettings
+from mcp.server.transport_security import TransportSecuritySettings
 from starlette.applications import Starlette
 from starlette.datastructures import Headers
 from starlette.requests import Request
@@ -55,6 +57,7 @@ from persona_mcp.connections import (
 )
 from persona_mcp.errors import ConfigError, PersonaError
 from persona_mcp.hosts import advertise_list_changed
+from persona_mcp.http_body import ReadBody
 from persona_mcp.live import live_catalog
 from persona_mcp.server import PersonaServer, build_server
 
@@ -218,7 +221,7 @@ class Guard:
     def __init__(self, app: ASGIApp, settings: HttpSettings, *, warn_open_bind: bool = True) -> None:
         self.app = app
         self.settings = settings
-        self.limited = RequestBodyLimitMiddleware(app, settings.max_body_bytes)
+        self.read_body = ReadBody(app, settings.max_body_bytes, mcp_path=MCP_PATH, too_large=self._too_large)
         self._token_digest = hashlib.sha256(settings.token.encode()).digest() if settings.token else None
         self._warned = not warn_open_bind
 
@@ -241,7 +244,7 @@ class Guard:
         if refusal is not None:
             await refusal(scope, receive, send)
             return
-        await self.limited(scope, receive, send)
+        await self.read_body(scope, receive, send)
 
     def refusal(self, headers: Headers, path: str) -> Response | None:
         """The response that refuses this request, or None when it may go on."""
@@ -265,8 +268,11 @@ class Guard:
                               {"WWW-Authenticate": f'{_REALM}, error="invalid_token"'})
         length = headers.get("content-length", "")
         if length.isdigit() and int(length) > self.settings.max_body_bytes:
-            return _error(413, "body_too_large", f"the request body is over {self.settings.max_body_bytes} bytes")
+            return self._too_large()
         return None
+
+    def _too_large(self) -> Response:
+        return _error(413, "body_too_large", f"the request body is over {self.settings.max_body_bytes} bytes")
 
     def _warn_once(self, scope: Scope) -> None:
         local = scope.get("server")
