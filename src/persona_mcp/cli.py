@@ -24,6 +24,7 @@ from persona_mcp.errors import ConfigError, PersonaError
 from persona_mcp.folders import shown
 from persona_mcp.loader import load_paths
 from persona_mcp.model import MAX_TOP_K, Persona, PersonaInfo
+from persona_mcp.output import write_output
 
 logger = logging.getLogger("persona_mcp")
 
@@ -428,7 +429,7 @@ def cmd_schema(args: argparse.Namespace, out: TextIO) -> int:
 
     text = json.dumps(frontmatter_schema(), indent=2) + "\n"
     if args.output:
-        args.output.write_text(text, encoding="utf-8")
+        write_output(args.output, text, "--output")
     else:
         out.write(text)
     return EXIT_OK
