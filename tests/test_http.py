@@ -439,6 +439,7 @@ def test_uvicorn_factory_as_documented_reads_its_settings_from_the_environment(
         (["serve", "--transport", "http", "--workers", "0"], "--workers must be between 1 and 64"),
         (["serve", "--workers", "2"], "--workers applies to --transport http"),
         (["serve", "--transport", "http", "--allow-host", "https://persona.example.com"], "is not a host name"),
+        (["serve", "--transport", "http", "--allow-origin", "*"], "list each origin instead"),
     ],
 )
 def test_bad_serve_options_are_usage_errors_that_say_the_fix(args: list[str], message: str) -> None:
@@ -446,6 +447,24 @@ def test_bad_serve_options_are_usage_errors_that_say_the_fix(args: list[str], me
     assert done.returncode == 2, done.stderr
     assert message in done.stderr
     assert done.stdout == ""
+
+
+def test_allowed_origins_from_the_environment_refuse_a_wildcard() -> None:
+    with pytest.raises(ConfigError, match="PERSONA_MCP_ALLOWED_ORIGINS") as info:
+        HttpSettings.from_env({"PERSONA_MCP_ALLOWED_ORIGINS": "https://app.example.com,*"})
+    assert "https://app.example.com" in str(info.value)
+
+
+def test_any_host_allowed_warns_at_start_and_serves_any_host(personas_dir: Path) -> None:
+    server = start([str(SCRIPT), "serve", "--transport", "http", "--port", "0", "--allow-host", "*"],
+                   r"serving MCP on (\S+)")
+    try:
+        with httpx2.Client(timeout=30) as http:
+            answer = http.post(server.url, headers={**HEADERS, "Host": "anything.example"}, json=rpc("ping"))
+            assert answer.status_code == 200
+    finally:
+        stop(server)
+    assert "--allow-host '*'" in server.log() and "behind a proxy that checks Host" in server.log()
 
 
 def test_token_given_in_the_environment_never_shows_in_the_log(personas_dir: Path) -> None:

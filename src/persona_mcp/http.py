@@ -115,7 +115,11 @@ class HttpSettings:
         allowed_hosts = [_host_entry(h) for h in allowed_hosts]
         allowed_origins = [*cls.allowed_origins, *_split(env.get(ENV_ALLOWED_ORIGINS, "")), *origins]
         for origin in allowed_origins:
-            if origin != "*" and not re.fullmatch(r"https?://[^/\s]+", origin):
+            if origin == "*":
+                raise ConfigError(f"allowed origin '*' (--allow-origin, {ENV_ALLOWED_ORIGINS}) would turn off the "
+                                  "Origin check that the MCP specification requires; list each origin instead, such "
+                                  "as https://app.example.com, or http://localhost:* for any port of one host")
+            if not re.fullmatch(r"https?://[^/\s]+", origin):
                 raise ConfigError(f"allowed origin {origin!r} is not an origin: write scheme://host[:port], "
                                   "such as https://app.example.com, or http://localhost:* for any port")
         token_path = token_file or (Path(env[ENV_TOKEN_FILE]) if env.get(ENV_TOKEN_FILE) else None)
@@ -147,7 +151,7 @@ class HttpSettings:
 
     def origin_allowed(self, origin: str | None) -> bool:
         """Browsers send Origin on cross-site requests; other clients usually send none, which is fine."""
-        if origin is None or "*" in self.allowed_origins:
+        if origin is None:
             return True
         origin = origin.lower()
         base, _, port = origin.rpartition(":")
@@ -333,6 +337,8 @@ def create_app(
     for diagnostic in catalog.diagnostics:
         log_diagnostic(diagnostic)
     server = build_server(catalog)
+    for warning in wildcard_warnings(settings) if warn_open_bind else ():  # `serve` has said it already
+        logger.warning("%s", warning)
     return Guard(mcp_app(server, source, settings), settings, warn_open_bind=warn_open_bind)
 
 
@@ -371,11 +377,20 @@ def endpoint_url(host: str, port: int) -> str:
     return f"http://{shown}:{port}{MCP_PATH}"
 
 
-def open_warnings(settings: HttpSettings, host: str) -> list[str]:
-    """What an operator should hear about a bind address before serving on it."""
-    if is_loopback(host):
+def wildcard_warnings(settings: HttpSettings) -> list[str]:
+    """What an operator should hear about a `*` in the Host allowlist, whatever the bind address."""
+    if "*" not in settings.allowed_hosts:
         return []
-    warnings = []
+    return [f"--allow-host '*' (or {ENV_ALLOWED_HOSTS}) turns the Host check off, so nothing here stops DNS "
+            "rebinding: only do this behind a proxy that checks Host itself; else list the names clients use with "
+            "--allow-host NAME"]
+
+
+def open_warnings(settings: HttpSettings, host: str) -> list[str]:
+    """What an operator should hear about the settings and the bind address before serving."""
+    warnings = wildcard_warnings(settings)
+    if is_loopback(host):
+        return warnings
     if settings.token is None:
         warnings.append(f"serving on {host} without a token: anyone who can reach this address can use the server; "
                         f"set --token-file or {ENV_TOKEN_FILE}")
