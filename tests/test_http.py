@@ -181,6 +181,7 @@ def test_forged_origin_is_rejected_with_403(guarded: RunningServer, client: http
     answer = client.post(guarded.url, headers=auth(Origin=origin), json=rpc("ping"))
     assert answer.status_code == 403
     assert answer.json()["error"] == "origin_not_allowed"
+    assert "--allow-origin" in answer.json()["message"] and "PERSONA_MCP_ALLOWED_ORIGINS" in answer.json()["message"]
 
 
 @pytest.mark.parametrize("origin", ["https://app.example.com", "http://localhost:5173", "http://127.0.0.1:8080"])
@@ -193,7 +194,7 @@ def test_missing_token_gets_401_with_a_bearer_challenge(guarded: RunningServer, 
     answer = client.post(guarded.url, headers=HEADERS, json=select_call(task="Add user registration"))
     assert answer.status_code == 401
     assert answer.headers["www-authenticate"] == 'Bearer realm="persona-mcp"'
-    assert "Authorization: Bearer" in answer.json()["message"]
+    assert "Authorization: Bearer" in answer.json()["message"] and "--token-file" in answer.json()["message"]
 
 
 @pytest.mark.parametrize("authorization", [f"Bearer {TOKEN}x", f"Bearer {TOKEN[:-1]}", "Bearer x", f"Basic {TOKEN}",
@@ -201,6 +202,7 @@ def test_missing_token_gets_401_with_a_bearer_challenge(guarded: RunningServer, 
 def test_wrong_token_gets_401(guarded: RunningServer, client: httpx2.Client, authorization: str) -> None:
     answer = client.post(guarded.url, headers={**HEADERS, "Authorization": authorization}, json=rpc("ping"))
     assert answer.status_code == 401
+    assert "--token-file" in answer.json()["message"]
     assert answer.headers["www-authenticate"].startswith("Bearer")
 
 
@@ -221,6 +223,7 @@ def test_oversized_body_gets_413(guarded: RunningServer, client: httpx2.Client) 
     answer = client.post(guarded.url, headers=auth(), content=body)
     assert answer.status_code == 413
     assert answer.json()["error"] == "body_too_large"
+    assert "--max-body-bytes" in answer.json()["message"] and "PERSONA_MCP_MAX_BODY_BYTES" in answer.json()["message"]
 
 
 def test_oversized_chunked_body_without_a_length_gets_413(guarded: RunningServer, client: httpx2.Client) -> None:
@@ -230,6 +233,7 @@ def test_oversized_chunked_body_without_a_length_gets_413(guarded: RunningServer
 
     answer = client.post(guarded.url, headers=auth(), content=chunks())
     assert answer.status_code == 413
+    assert answer.json()["error"] == "body_too_large" and "--max-body-bytes" in answer.json()["message"]
 
 
 def test_garbage_body_gets_a_jsonrpc_parse_error_and_serving_goes_on(guarded: RunningServer,

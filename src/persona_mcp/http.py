@@ -265,10 +265,12 @@ class Guard:
         if self._token_digest is not None and path != HEALTH_PATH:
             scheme, _, given = headers.get("authorization", "").partition(" ")
             if scheme.lower() != "bearer" or not given.strip():
-                return _error(401, "unauthorized", "send the token as 'Authorization: Bearer <token>'",
+                return _error(401, "unauthorized", "send the token as 'Authorization: Bearer <token>', with the "
+                              f"token the server reads from --token-file, {ENV_TOKEN_FILE} or {ENV_TOKEN}",
                               {"WWW-Authenticate": _REALM})
             if not hmac.compare_digest(hashlib.sha256(given.strip().encode()).digest(), self._token_digest):
-                return _error(401, "invalid_token", "the bearer token is not valid",
+                return _error(401, "invalid_token", "the bearer token is not valid: send the token the server "
+                              f"reads from --token-file, {ENV_TOKEN_FILE} or {ENV_TOKEN}",
                               {"WWW-Authenticate": f'{_REALM}, error="invalid_token"'})
         length = headers.get("content-length", "")
         if length.isdigit() and int(length) > self.settings.max_body_bytes:
@@ -276,7 +278,8 @@ class Guard:
         return None
 
     def _too_large(self) -> Response:
-        return _error(413, "body_too_large", f"the request body is over {self.settings.max_body_bytes} bytes")
+        return _error(413, "body_too_large", f"the request body is over {self.settings.max_body_bytes} bytes; raise "
+                      f"the limit with --max-body-bytes or {ENV_MAX_BODY_BYTES}")
 
     def _warn_once(self, scope: Scope) -> None:
         local = scope.get("server")
