@@ -168,7 +168,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from persona_mcp.live import serve_stdio  # the MCP SDK is only imported by commands that serve
     from persona_mcp.server import build_server
 
-    http_options = [f"--{name.replace('_', '-')}" for name in _HTTP_OPTIONS if getattr(args, name, None)]
+    http_options = [flag for name, flag in _HTTP_OPTIONS.items() if getattr(args, name, None)]
     if args.transport == "stdio" and http_options:
         raise UsageError(f"{http_options[0]} applies to --transport http")
     project_formats = args.project_formats or os.environ.get(ENV_PROJECT_FORMATS, "").strip().lower() in (
@@ -189,7 +189,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-_HTTP_OPTIONS = ("host", "port", "allow_hosts", "allow_origins", "token_file", "max_body_bytes", "workers")
+_HTTP_OPTIONS = {"host": "--host", "port": "--port", "allow_hosts": "--allow-host", "allow_origins": "--allow-origin",
+                 "token_file": "--token-file", "max_body_bytes": "--max-body-bytes", "workers": "--workers"}
 
 
 def _serve_http(args: argparse.Namespace, source: CatalogSource) -> int:
