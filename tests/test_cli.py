@@ -197,6 +197,14 @@ def test_schema_output_that_cannot_be_written_is_a_one_line_usage_error(tmp_path
     assert "Traceback" not in done.stderr and done.stdout == ""
 
 
+@pytest.mark.parametrize("argv", [["--log-level", "debug", "list"], ["list", "--log-level", "Debug"]])
+def test_log_level_is_taken_in_any_case(argv: list[str]) -> None:
+    done = subprocess.run([sys.executable, "-m", "persona_mcp", "--no-user", *argv], capture_output=True, text=True,
+                          timeout=60, env={**os.environ, "PERSONA_MCP_LOG_LEVEL": ""})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().endswith("personas")
+
+
 def test_env_path_adds_a_layer(capsys: pytest.CaptureFixture[str], folder: Path,
                                monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PERSONA_MCP_PATH", str(folder))

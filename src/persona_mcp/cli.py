@@ -54,8 +54,8 @@ def _common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
                         ".opencode/agent(s), .gemini/agents, .clinerules, .cline/rules, .windsurf/rules, "
                         ".kiro/steering, .continue/rules, .roo/rules, .amazonq/rules, .augment/rules) "
                         f"under the host's workspace roots (or set {ENV_PROJECT_FORMATS}=1)")
-    parser.add_argument("--log-level", choices=["DEBUG", "INFO", "WARNING", "ERROR"], default=default,
-                        help="log level on stderr (default WARNING)")
+    parser.add_argument("--log-level", choices=["DEBUG", "INFO", "WARNING", "ERROR"], type=str.upper,
+                        default=default, help="log level on stderr, in any case (default WARNING)")
 
 
 def build_parser() -> argparse.ArgumentParser:
