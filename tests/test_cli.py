@@ -180,6 +180,31 @@ def test_schema_prints_the_frontmatter_schema(capsys: pytest.CaptureFixture[str]
     assert json.loads(target.read_text(encoding="utf-8"))["properties"]["trigger-files"]
 
 
+@pytest.mark.parametrize(("where", "message"), [
+    ("missing/x.json", "the folder {tmp}/missing does not exist"),
+    ("", "it is a folder"),
+    ("afile/x.json", "is a file, not a folder"),
+])
+def test_schema_output_that_cannot_be_written_is_a_one_line_usage_error(tmp_path: Path, where: str,
+                                                                        message: str) -> None:
+    (tmp_path / "afile").write_text("", encoding="utf-8")
+    target = tmp_path / where if where else tmp_path
+    done = subprocess.run([sys.executable, "-m", "persona_mcp", "schema", "-o", str(target)],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith("error: cannot write --output ") and done.stderr.count("\n") == 1, done.stderr
+    assert message.format(tmp=tmp_path) in done.stderr
+    assert "Traceback" not in done.stderr and done.stdout == ""
+
+
+@pytest.mark.parametrize("argv", [["--log-level", "debug", "list"], ["list", "--log-level", "Debug"]])
+def test_log_level_is_taken_in_any_case(argv: list[str]) -> None:
+    done = subprocess.run([sys.executable, "-m", "persona_mcp", "--no-user", *argv], capture_output=True, text=True,
+                          timeout=60, env={**os.environ, "PERSONA_MCP_LOG_LEVEL": ""})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().endswith("personas")
+
+
 def test_env_path_adds_a_layer(capsys: pytest.CaptureFixture[str], folder: Path,
                                monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PERSONA_MCP_PATH", str(folder))

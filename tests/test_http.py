@@ -181,6 +181,7 @@ def test_forged_origin_is_rejected_with_403(guarded: RunningServer, client: http
     answer = client.post(guarded.url, headers=auth(Origin=origin), json=rpc("ping"))
     assert answer.status_code == 403
     assert answer.json()["error"] == "origin_not_allowed"
+    assert "--allow-origin" in answer.json()["message"] and "PERSONA_MCP_ALLOWED_ORIGINS" in answer.json()["message"]
 
 
 @pytest.mark.parametrize("origin", ["https://app.example.com", "http://localhost:5173", "http://127.0.0.1:8080"])
@@ -193,7 +194,7 @@ def test_missing_token_gets_401_with_a_bearer_challenge(guarded: RunningServer, 
     answer = client.post(guarded.url, headers=HEADERS, json=select_call(task="Add user registration"))
     assert answer.status_code == 401
     assert answer.headers["www-authenticate"] == 'Bearer realm="persona-mcp"'
-    assert "Authorization: Bearer" in answer.json()["message"]
+    assert "Authorization: Bearer" in answer.json()["message"] and "--token-file" in answer.json()["message"]
 
 
 @pytest.mark.parametrize("authorization", [f"Bearer {TOKEN}x", f"Bearer {TOKEN[:-1]}", "Bearer x", f"Basic {TOKEN}",
@@ -201,6 +202,7 @@ def test_missing_token_gets_401_with_a_bearer_challenge(guarded: RunningServer, 
 def test_wrong_token_gets_401(guarded: RunningServer, client: httpx2.Client, authorization: str) -> None:
     answer = client.post(guarded.url, headers={**HEADERS, "Authorization": authorization}, json=rpc("ping"))
     assert answer.status_code == 401
+    assert "--token-file" in answer.json()["message"]
     assert answer.headers["www-authenticate"].startswith("Bearer")
 
 
@@ -221,6 +223,7 @@ def test_oversized_body_gets_413(guarded: RunningServer, client: httpx2.Client) 
     answer = client.post(guarded.url, headers=auth(), content=body)
     assert answer.status_code == 413
     assert answer.json()["error"] == "body_too_large"
+    assert "--max-body-bytes" in answer.json()["message"] and "PERSONA_MCP_MAX_BODY_BYTES" in answer.json()["message"]
 
 
 def test_oversized_chunked_body_without_a_length_gets_413(guarded: RunningServer, client: httpx2.Client) -> None:
@@ -230,6 +233,7 @@ def test_oversized_chunked_body_without_a_length_gets_413(guarded: RunningServer
 
     answer = client.post(guarded.url, headers=auth(), content=chunks())
     assert answer.status_code == 413
+    assert answer.json()["error"] == "body_too_large" and "--max-body-bytes" in answer.json()["message"]
 
 
 def test_garbage_body_gets_a_jsonrpc_parse_error_and_serving_goes_on(guarded: RunningServer,
@@ -238,6 +242,33 @@ def test_garbage_body_gets_a_jsonrpc_parse_error_and_serving_goes_on(guarded: Ru
     assert answer.status_code == 400
     assert answer.json()["error"]["code"] == -32700
     assert client.post(guarded.url, headers=auth(), json=rpc("ping")).status_code == 200
+
+
+@pytest.mark.parametrize(("body", "answer_id", "message"), [
+    (b'{"jsonrpc": "2.0", "id": 1.5, "method": "ping"}', None, "'id' must be a string or an integer"),
+    (b'{"jsonrpc": "2.0", "id": true, "method": "ping"}', None, "'id' must be a string or an integer"),
+    (b'{"jsonrpc": "2.0", "id": null, "method": "ping"}', None, "'id' must be a string or an integer"),
+    (b'{"jsonrpc": "2.0", "id": [1], "method": "ping"}', None, "'id' must be a string or an integer"),
+    (b'{"foo": 1}', None, "Invalid Request: jsonrpc: Field required"),
+    (b'[{"jsonrpc": "2.0", "id": 1, "method": "ping"}]', None, "batches are not supported"),
+    (b'{"jsonrpc": "2.0", "id": 7, "method": 5}', 7, "Invalid Request: method:"),
+])
+def test_a_body_that_is_no_single_jsonrpc_message_gets_400_with_an_invalid_request_error(
+    guarded: RunningServer, client: httpx2.Client, body: bytes, answer_id: int | None, message: str,
+) -> None:
+    answer = client.post(guarded.url, headers=auth(), content=body)
+    assert answer.status_code == 400, answer.text
+    assert answer.headers["content-type"].startswith("application/json")
+    reply = answer.json()
+    assert reply["jsonrpc"] == "2.0" and reply["id"] == answer_id
+    assert reply["error"]["code"] == -32600
+    assert message in reply["error"]["message"] and "\n" not in reply["error"]["message"]
+    assert client.post(guarded.url, headers=auth(), json=rpc("ping")).status_code == 200
+
+
+def test_a_notification_is_still_accepted_with_202(guarded: RunningServer, client: httpx2.Client) -> None:
+    answer = client.post(guarded.url, headers=auth(), json={"jsonrpc": "2.0", "method": "notifications/initialized"})
+    assert answer.status_code == 202 and answer.content == b""
 
 
 def test_initialize_says_list_changed_is_not_pushed_over_stateless_http(guarded: RunningServer,
@@ -411,7 +442,12 @@ def test_uvicorn_factory_as_documented_reads_its_settings_from_the_environment(
         (["serve", "--transport", "http", "--max-body-bytes", "10"], "at least 1024 bytes"),
         (["serve", "--transport", "http", "--workers", "0"], "--workers must be between 1 and 64"),
         (["serve", "--workers", "2"], "--workers applies to --transport http"),
+        (["serve", "--allow-host", "x"], "error: --allow-host applies to --transport http"),
+        (["serve", "--allow-origin", "https://app.example.com"], "error: --allow-origin applies to --transport http"),
+        (["serve", "--max-body-bytes", "5000"], "error: --max-body-bytes applies to --transport http"),
+        (["serve", "--token-file", "token"], "error: --token-file applies to --transport http"),
         (["serve", "--transport", "http", "--allow-host", "https://persona.example.com"], "is not a host name"),
+        (["serve", "--transport", "http", "--allow-origin", "*"], "list each origin instead"),
     ],
 )
 def test_bad_serve_options_are_usage_errors_that_say_the_fix(args: list[str], message: str) -> None:
@@ -419,6 +455,24 @@ def test_bad_serve_options_are_usage_errors_that_say_the_fix(args: list[str], me
     assert done.returncode == 2, done.stderr
     assert message in done.stderr
     assert done.stdout == ""
+
+
+def test_allowed_origins_from_the_environment_refuse_a_wildcard() -> None:
+    with pytest.raises(ConfigError, match="PERSONA_MCP_ALLOWED_ORIGINS") as info:
+        HttpSettings.from_env({"PERSONA_MCP_ALLOWED_ORIGINS": "https://app.example.com,*"})
+    assert "https://app.example.com" in str(info.value)
+
+
+def test_any_host_allowed_warns_at_start_and_serves_any_host(personas_dir: Path) -> None:
+    server = start([str(SCRIPT), "serve", "--transport", "http", "--port", "0", "--allow-host", "*"],
+                   r"serving MCP on (\S+)")
+    try:
+        with httpx2.Client(timeout=30) as http:
+            answer = http.post(server.url, headers={**HEADERS, "Host": "anything.example"}, json=rpc("ping"))
+            assert answer.status_code == 200
+    finally:
+        stop(server)
+    assert "--allow-host '*'" in server.log() and "behind a proxy that checks Host" in server.log()
 
 
 def test_token_given_in_the_environment_never_shows_in_the_log(personas_dir: Path) -> None:

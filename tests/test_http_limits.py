@@ -146,6 +146,21 @@ def test_a_body_sent_too_slowly_is_cut_off(limited: Server) -> None:
     assert normal_request(limited)[0] == 200
 
 
+def test_each_closing_is_logged_with_the_setting_that_bounds_it() -> None:
+    server = start(LIMITS, "--log-level", "INFO")
+    try:
+        with connect(server) as sock:
+            sock.sendall(b"POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
+            assert closed_by_server(sock)
+        with connect(server) as sock:
+            sock.sendall(post_head(len(SELECT)) + SELECT[:10])
+            assert closed_by_server(sock)
+    finally:
+        stop(server)  # after the reader has seen the whole log
+    assert "no complete request head in time" in server.log() and "PERSONA_MCP_HEADER_TIMEOUT" in server.log()
+    assert "not read and answered" in server.log() and "PERSONA_MCP_REQUEST_TIMEOUT" in server.log()
+
+
 def test_an_idle_keep_alive_connection_is_closed(limited: Server) -> None:
     with connect(limited) as sock:
         sock.sendall(post_head(len(SELECT)) + SELECT)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import re
 import subprocess
 import sys
 import tomllib
@@ -162,6 +163,13 @@ def test_the_bundle_holds_the_manifest_the_entry_point_the_package_and_the_perso
     assert pyproject["build-system"] == PYPROJECT["build-system"]
     assert "dependency-groups" not in pyproject, "uv would install the dev tools"
     assert set(pyproject["tool"]) == {"hatch"}
+
+
+def test_the_readme_states_the_bundles_size(built: Path) -> None:
+    stated = re.search(r"MCP Bundle\]\([^)]*\) of about (\d+) KiB", (ROOT / "README.md").read_text(encoding="utf-8"))
+    assert stated, "the README no longer states the bundle's size"
+    size = built.stat().st_size / 1024
+    assert abs(int(stated.group(1)) - size) <= 0.1 * size, f"the bundle is {size:.0f} KiB"
 
 
 def test_the_bundle_is_reproducible(built: Path, tmp_path: Path) -> None:

@@ -142,7 +142,7 @@ def test_selection_never_raises_with_arbitrary_trigger_keywords(keywords: list[s
 def test_stdio_screens_any_line_into_one_the_sdk_parses_or_a_jsonrpc_error(line: bytes) -> None:
     from mcp_types import INVALID_REQUEST, PARSE_ERROR, jsonrpc_message_adapter
 
-    from persona_mcp.stdio import screen
+    from persona_mcp.jsonrpc import screen
 
     problem = screen(line, 1_000)
     if problem is None:

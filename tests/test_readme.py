@@ -198,3 +198,15 @@ def test_the_inspector_exits_with_the_code_the_readme_gives_for_a_tool_error() -
     said = README_TEXT[README_TEXT.index('If a tool argument is out of bounds, the Inspector'):
                        README_TEXT.index(command.line)]
     assert done.returncode in (0, 5) and f"exits {done.returncode}" in said, (done.returncode, said)
+
+
+def test_the_output_fields_table_lists_every_evidence_kind_and_field() -> None:
+    import typing
+
+    from persona_mcp.model import Evidence, EvidenceKind
+
+    row = next(line for line in README.read_text(encoding="utf-8").splitlines() if line.startswith("| `evidence` |"))
+    for kind in typing.get_args(EvidenceKind):
+        assert f"`{kind}`" in row, kind
+    fields = "{" + ", ".join(Evidence.__dataclass_fields__) + "}"
+    assert f"`{fields}`" in row

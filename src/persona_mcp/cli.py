@@ -24,6 +24,7 @@ from persona_mcp.errors import ConfigError, PersonaError
 from persona_mcp.folders import shown
 from persona_mcp.loader import load_paths
 from persona_mcp.model import MAX_TOP_K, Persona, PersonaInfo
+from persona_mcp.output import write_output
 
 logger = logging.getLogger("persona_mcp")
 
@@ -53,8 +54,8 @@ def _common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
                         ".opencode/agent(s), .gemini/agents, .clinerules, .cline/rules, .windsurf/rules, "
                         ".kiro/steering, .continue/rules, .roo/rules, .amazonq/rules, .augment/rules) "
                         f"under the host's workspace roots (or set {ENV_PROJECT_FORMATS}=1)")
-    parser.add_argument("--log-level", choices=["DEBUG", "INFO", "WARNING", "ERROR"], default=default,
-                        help="log level on stderr (default WARNING)")
+    parser.add_argument("--log-level", choices=["DEBUG", "INFO", "WARNING", "ERROR"], type=str.upper,
+                        default=default, help="log level on stderr, in any case (default WARNING)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -167,7 +168,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from persona_mcp.live import serve_stdio  # the MCP SDK is only imported by commands that serve
     from persona_mcp.server import build_server
 
-    http_options = [f"--{name.replace('_', '-')}" for name in _HTTP_OPTIONS if getattr(args, name, None)]
+    http_options = [flag for name, flag in _HTTP_OPTIONS.items() if getattr(args, name, None)]
     if args.transport == "stdio" and http_options:
         raise UsageError(f"{http_options[0]} applies to --transport http")
     project_formats = args.project_formats or os.environ.get(ENV_PROJECT_FORMATS, "").strip().lower() in (
@@ -188,7 +189,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-_HTTP_OPTIONS = ("host", "port", "allow_hosts", "allow_origins", "token_file", "max_body_bytes", "workers")
+_HTTP_OPTIONS = {"host": "--host", "port": "--port", "allow_hosts": "--allow-host", "allow_origins": "--allow-origin",
+                 "token_file": "--token-file", "max_body_bytes": "--max-body-bytes", "workers": "--workers"}
 
 
 def _serve_http(args: argparse.Namespace, source: CatalogSource) -> int:
@@ -428,7 +430,7 @@ def cmd_schema(args: argparse.Namespace, out: TextIO) -> int:
 
     text = json.dumps(frontmatter_schema(), indent=2) + "\n"
     if args.output:
-        args.output.write_text(text, encoding="utf-8")
+        write_output(args.output, text, "--output")
     else:
         out.write(text)
     return EXIT_OK

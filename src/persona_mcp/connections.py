@@ -99,7 +99,7 @@ class _Table:
         oldest = next(iter(self.waiting), None)
         if oldest is None:
             return False
-        oldest.close("replaced by a new connection at the connection limit")
+        oldest.close(f"replaced by a new connection at the connection limit ({ENV_MAX_CONNECTIONS})")
         return True
 
 
@@ -135,7 +135,8 @@ class BoundedHttpProtocol(asyncio.Protocol):
         peer = transport.get_extra_info("peername")
         self.peer = f"{peer[0]}:{peer[1]}" if isinstance(peer, tuple) and len(peer) >= 2 else "a client"
         if not self.table.make_room():
-            logger.info("refused a connection from %s: every connection is busy with a request", self.peer)
+            logger.info("refused a connection from %s: every connection is busy with a request (raise %s)", self.peer,
+                        ENV_MAX_CONNECTIONS)
             transport.abort()
             return
         self.accepted = True
@@ -168,7 +169,7 @@ class BoundedHttpProtocol(asyncio.Protocol):
     def request_started(self) -> None:
         """A request head arrived: the request now has `request_timeout` to be read and answered."""
         self.table.waiting.pop(self, None)
-        self._arm(self.table.limits.request_timeout, "the request was not read and answered")
+        self._arm(self.table.limits.request_timeout, "the request was not read and answered", ENV_REQUEST_TIMEOUT)
 
     def response_complete(self) -> None:
         """The response is sent: wait for the next request head (uvicorn closes the connection if none comes)."""
@@ -196,11 +197,11 @@ class BoundedHttpProtocol(asyncio.Protocol):
     def _await_request(self) -> None:
         self.table.waiting.pop(self, None)
         self.table.waiting[self] = None  # to the end: the latest to start waiting
-        self._arm(self.table.limits.header_timeout, "no complete request head in time")
+        self._arm(self.table.limits.header_timeout, "no complete request head in time", ENV_HEADER_TIMEOUT)
 
-    def _arm(self, seconds: float, reason: str) -> None:
+    def _arm(self, seconds: float, reason: str, setting: str) -> None:
         self._cancel_timer()
-        self.timer = self.loop.call_later(seconds, self.close, f"{reason} ({seconds:g} s)")
+        self.timer = self.loop.call_later(seconds, self.close, f"{reason} ({seconds:g} s, {setting})")
 
     def _cancel_timer(self) -> None:
         if self.timer is not None:

@@ -14,7 +14,9 @@ Every HTTP request, on any path, is checked in this order before the MCP SDK see
 2. Origin header, when present, in the allowlist, else 403;
 3. bearer token, when one is configured, compared in constant time, else 401 with WWW-Authenticate;
 4. body size within the limit, else 413;
-5. `GET /mcp` gets 405: the endpoint is stateless and opens no event stream.
+5. `GET /mcp` gets 405: the endpoint is stateless and opens no event stream;
+6. a POST body that is no single JSON-RPC message the SDK can serve gets 400 with a JSON-RPC error
+   (`persona_mcp.http_body`).
 
 `persona-mcp serve --transport http` also bounds the connections themselves (see
 `persona_mcp.connections`): a deadline for each request head and each request, and a cap on open
@@ -38,7 +40,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mcp.server.transport_security import RequestBodyLimitMiddleware, TransportSecuritySettings
+from mcp.server.transport_security import TransportSecuritySettings
 from starlette.applications import Starlette
 from starlette.datastructures import Headers
 from starlette.requests import Request
@@ -55,6 +57,7 @@ from persona_mcp.connections import (
 )
 from persona_mcp.errors import ConfigError, PersonaError
 from persona_mcp.hosts import advertise_list_changed
+from persona_mcp.http_body import ReadBody
 from persona_mcp.live import live_catalog
 from persona_mcp.server import PersonaServer, build_server
 
@@ -112,7 +115,11 @@ class HttpSettings:
         allowed_hosts = [_host_entry(h) for h in allowed_hosts]
         allowed_origins = [*cls.allowed_origins, *_split(env.get(ENV_ALLOWED_ORIGINS, "")), *origins]
         for origin in allowed_origins:
-            if origin != "*" and not re.fullmatch(r"https?://[^/\s]+", origin):
+            if origin == "*":
+                raise ConfigError(f"allowed origin '*' (--allow-origin, {ENV_ALLOWED_ORIGINS}) would turn off the "
+                                  "Origin check that the MCP specification requires; list each origin instead, such "
+                                  "as https://app.example.com, or http://localhost:* for any port of one host")
+            if not re.fullmatch(r"https?://[^/\s]+", origin):
                 raise ConfigError(f"allowed origin {origin!r} is not an origin: write scheme://host[:port], "
                                   "such as https://app.example.com, or http://localhost:* for any port")
         token_path = token_file or (Path(env[ENV_TOKEN_FILE]) if env.get(ENV_TOKEN_FILE) else None)
@@ -144,7 +151,7 @@ class HttpSettings:
 
     def origin_allowed(self, origin: str | None) -> bool:
         """Browsers send Origin on cross-site requests; other clients usually send none, which is fine."""
-        if origin is None or "*" in self.allowed_origins:
+        if origin is None:
             return True
         origin = origin.lower()
         base, _, port = origin.rpartition(":")
@@ -218,7 +225,7 @@ class Guard:
     def __init__(self, app: ASGIApp, settings: HttpSettings, *, warn_open_bind: bool = True) -> None:
         self.app = app
         self.settings = settings
-        self.limited = RequestBodyLimitMiddleware(app, settings.max_body_bytes)
+        self.read_body = ReadBody(app, settings.max_body_bytes, mcp_path=MCP_PATH, too_large=self._too_large)
         self._token_digest = hashlib.sha256(settings.token.encode()).digest() if settings.token else None
         self._warned = not warn_open_bind
 
@@ -241,7 +248,7 @@ class Guard:
         if refusal is not None:
             await refusal(scope, receive, send)
             return
-        await self.limited(scope, receive, send)
+        await self.read_body(scope, receive, send)
 
     def refusal(self, headers: Headers, path: str) -> Response | None:
         """The response that refuses this request, or None when it may go on."""
@@ -258,15 +265,21 @@ class Guard:
         if self._token_digest is not None and path != HEALTH_PATH:
             scheme, _, given = headers.get("authorization", "").partition(" ")
             if scheme.lower() != "bearer" or not given.strip():
-                return _error(401, "unauthorized", "send the token as 'Authorization: Bearer <token>'",
+                return _error(401, "unauthorized", "send the token as 'Authorization: Bearer <token>', with the "
+                              f"token the server reads from --token-file, {ENV_TOKEN_FILE} or {ENV_TOKEN}",
                               {"WWW-Authenticate": _REALM})
             if not hmac.compare_digest(hashlib.sha256(given.strip().encode()).digest(), self._token_digest):
-                return _error(401, "invalid_token", "the bearer token is not valid",
+                return _error(401, "invalid_token", "the bearer token is not valid: send the token the server "
+                              f"reads from --token-file, {ENV_TOKEN_FILE} or {ENV_TOKEN}",
                               {"WWW-Authenticate": f'{_REALM}, error="invalid_token"'})
         length = headers.get("content-length", "")
         if length.isdigit() and int(length) > self.settings.max_body_bytes:
-            return _error(413, "body_too_large", f"the request body is over {self.settings.max_body_bytes} bytes")
+            return self._too_large()
         return None
+
+    def _too_large(self) -> Response:
+        return _error(413, "body_too_large", f"the request body is over {self.settings.max_body_bytes} bytes; raise "
+                      f"the limit with --max-body-bytes or {ENV_MAX_BODY_BYTES}")
 
     def _warn_once(self, scope: Scope) -> None:
         local = scope.get("server")
@@ -327,6 +340,8 @@ def create_app(
     for diagnostic in catalog.diagnostics:
         log_diagnostic(diagnostic)
     server = build_server(catalog)
+    for warning in wildcard_warnings(settings) if warn_open_bind else ():  # `serve` has said it already
+        logger.warning("%s", warning)
     return Guard(mcp_app(server, source, settings), settings, warn_open_bind=warn_open_bind)
 
 
@@ -365,11 +380,20 @@ def endpoint_url(host: str, port: int) -> str:
     return f"http://{shown}:{port}{MCP_PATH}"
 
 
-def open_warnings(settings: HttpSettings, host: str) -> list[str]:
-    """What an operator should hear about a bind address before serving on it."""
-    if is_loopback(host):
+def wildcard_warnings(settings: HttpSettings) -> list[str]:
+    """What an operator should hear about a `*` in the Host allowlist, whatever the bind address."""
+    if "*" not in settings.allowed_hosts:
         return []
-    warnings = []
+    return [f"--allow-host '*' (or {ENV_ALLOWED_HOSTS}) turns the Host check off, so nothing here stops DNS "
+            "rebinding: only do this behind a proxy that checks Host itself; else list the names clients use with "
+            "--allow-host NAME"]
+
+
+def open_warnings(settings: HttpSettings, host: str) -> list[str]:
+    """What an operator should hear about the settings and the bind address before serving."""
+    warnings = wildcard_warnings(settings)
+    if is_loopback(host):
+        return warnings
     if settings.token is None:
         warnings.append(f"serving on {host} without a token: anyone who can reach this address can use the server; "
                         f"set --token-file or {ENV_TOKEN_FILE}")

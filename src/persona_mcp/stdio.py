@@ -1,7 +1,8 @@
 """stdio: the SDK's `stdio_server()` plus what it lacks (mcp 2.3), each with where it would go upstream.
 
 1. Error replies to lines it cannot use: -32700 not JSON; -32600 not JSON-RPC, over MAX_LINE_BYTES
-   (dropped as it comes), or an id that is no string or integer (the SDK takes it for a notification).
+   (dropped as it comes), or an id that is no string or integer (the SDK takes it for a notification);
+   `persona_mcp.jsonrpc.screen` tells them.
    Upstream: stdio_server's stdin_reader, where it parses a line and sends its exception on.
 2. Requests in flight when stdin closes are answered (DRAIN_SECONDS at most) before the server hears
    of the end. Upstream: the dispatcher letting its handlers finish at end of input.
@@ -14,7 +15,6 @@ file objects in worker threads, which poll to see a stop; `_claim` diverts fds 0
 from __future__ import annotations
 
 import io
-import json
 import logging
 import os
 import select
@@ -33,8 +33,8 @@ from anyio.abc import ObjectReceiveStream, ObjectSendStream
 from mcp.server.mcpserver import MCPServer
 from mcp.server.stdio import stdio_server
 from mcp.shared.message import ServerMessageMetadata, SessionMessage
-from pydantic import ValidationError
 
+from persona_mcp.jsonrpc import error_message, screen
 from persona_mcp.sdk_seams import run_server
 
 logger = logging.getLogger(__name__)
@@ -62,8 +62,7 @@ class _Lines(io.TextIOBase):
                 return line.decode("utf-8")
             if problem is not None and self.replies is not None:
                 logger.warning("stdin: %s", problem[1])
-                error = types.JSONRPCError(jsonrpc="2.0", id=problem[2], error=types.ErrorData(code=problem[0],
-                                                                                                message=problem[1]))
+                error = error_message(problem)
                 with suppress(anyio.BrokenResourceError, anyio.ClosedResourceError):
                     anyio.from_thread.run(self.replies.send, SessionMessage(error))
         return ""
@@ -90,26 +89,6 @@ class _Lines(io.TextIOBase):
             chunk = b"" if self.ended else os.read(self.fd, 65536)
             self.ended = self.ended or not chunk
             self.buffer += chunk
-
-
-def screen(line: bytes | None, limit: int) -> tuple[int, str, types.RequestId | None] | None:
-    """None for a line the SDK can serve, else the error to answer it with: code, message, id if usable."""
-    if line is None:
-        return types.INVALID_REQUEST, f"Invalid Request: the line is over the {limit}-byte limit", None
-    try:
-        message = types.jsonrpc_message_adapter.validate_json(line, by_name=False)
-    except ValidationError as exc:
-        first = exc.errors(include_url=False, include_input=False)[0]
-        if first["type"] == "json_invalid":  # invalid UTF-8 included
-            return types.PARSE_ERROR, f"Parse error: not valid JSON ({first.get('ctx', {}).get('error')})", None
-        data, where = json.loads(line), ".".join(map(str, first["loc"][1:]))  # the field, not the model tried
-        raw = data.get("id") if isinstance(data, dict) else None
-        batch = " (one message a line: batches are not supported)" if isinstance(data, list) else ""
-        id_ = raw if isinstance(raw, str) or (isinstance(raw, int) and not isinstance(raw, bool)) else None
-        return types.INVALID_REQUEST, f"Invalid Request: {where + ': ' if where else ''}{first['msg']}{batch}", id_
-    if isinstance(message, types.JSONRPCNotification) and b'"id"' in line and "id" in json.loads(line):
-        return types.INVALID_REQUEST, "Invalid Request: 'id' must be a string or an integer", None
-    return None
 
 
 class _Sink(io.TextIOBase):
