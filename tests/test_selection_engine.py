@@ -99,6 +99,16 @@ def test_a_practical_question_belongs_to_its_domain_not_to_the_teacher() -> None
     assert select(index, story, []).persona == "persona-frontend"
 
 
+def test_an_explanation_of_ones_own_failure_is_debugging_not_a_lesson() -> None:
+    # "Explain" and "help me understand" ask for a lesson unless what is to be explained is the asker's own failure.
+    index = Catalog.load(default_layers(user=False)).index
+    assert select(index, "Help me understand this stack trace", ["src/app.py"]).persona == "persona-analyzer"
+    assert select(index, "Help me understand why my query is slow", []).persona == "persona-performance"
+    assert select(index, "Explain this error: TypeError: Cannot read properties of undefined", []).persona \
+        == "persona-analyzer"
+    assert select(index, "Help me understand how the event loop schedules callbacks", []).persona == "persona-mentor"
+
+
 def test_a_plain_how_to_lets_the_teacher_compete_with_the_domain() -> None:
     # Strong domain evidence still wins a plain how-to; weak evidence does not outweigh the teacher.
     index = Catalog.load(default_layers(user=False)).index

@@ -335,6 +335,12 @@ def test_a_plain_how_to_is_told_from_other_questions(task: str, how_to: bool) ->
     ("Is this a bug?", False),
     ("How is an ECS different from game objects in OOP?", True),  # how one idea differs from another
     ("trying to get my head around attention in transformers", True),
+    ("Explain this panic: runtime error: index out of range", False),  # a failure of one's own, to be debugged
+    ("Help me understand why my query is slow", False),
+    ("Can you explain why this test fails on CI but passes locally?", False),
+    ("What does this warning mean: React Hook useEffect has a missing dependency", False),
+    ("Explain what this function does", True),  # code to be understood, no failure
+    ("Help me understand how the event loop schedules callbacks", True),
 ])
 def test_questions_asking_what_a_thing_means_or_why_a_project_chose_it_are_to_be_taught(task: str,
                                                                                         teaching: bool) -> None:

@@ -115,6 +115,12 @@ _OWN_CODE = re.compile(
     r"|won't|can't|cannot|keeps?)\b",
     re.IGNORECASE,
 )
+# An explanation asked of a failure of one's own ("Explain this panic: ...", "Help me understand why my query is
+# slow", "What does this error mean?") asks for it to be debugged, not for a lesson.
+_OWN_FAILURE = re.compile(r"\b(?:my|our|this|these)\s+(?:[\w.-]+\s+){0,2}?(?:errors?|exceptions?|stack ?traces?"
+                          r"|tracebacks?|panics?|crash(?:es)?|failures?|segfaults?|core dumps?|warnings?)\b"
+                          r"|\bwhy\s+(?:my|our|this|these|it|we|i)\b.{0,80}?\b(?:fail\w*|crash\w*|slow\w*|hang\w*"
+                          r"|break\w*|broke|leak\w*|times? out|timing out|panic\w*|errors?)\b", re.IGNORECASE)
 _FAILURE = re.compile(r"\b(?:crash(?:es|ed|ing)?|segfaults?|panics?|hangs?|freezes?|deadlocks?|leaks?|fail(?:s|ed|ing)?"
                       r"|errors?|exceptions?|broken|regress(?:ed|ion)?)\b", re.IGNORECASE)
 # "Do not copy comments", "Don't create a regex in the loop": an instruction, not a question, without a "?".
@@ -204,11 +210,14 @@ class Request:
     subject: frozenset[int] = frozenset()  # the words that say what docs are about, or what a pipeline runs
     timing: frozenset[int] = frozenset()  # a kind of work named to say when ("since the refactor")
     everyday: frozenset[tuple[int, int]] = frozenset()  # words of work used in their everyday sense ("Build a form")
+    explain: int = 0  # the words of an opening that asks for an explanation ("Explain", "Help me understand")
 
     # `teaching`, `practical` and `deciding` are worked out when a signal asks: most requests are not questions.
     @cached_property
     def teaching(self) -> bool:
         """Whether it asks to be taught or to have a concept explained ("what is", "explain", "difference between")."""
+        if _OWN_FAILURE.search(self.head, 0, self.lead_chars):
+            return False  # "Explain this stack trace", "Help me understand why my query is slow": debugging
         if _TEACH_ME.match(self.head):
             return True
         # "Add comments explaining the bit tricks" asks for docs that explain, not to be taught.
@@ -277,6 +286,8 @@ class Request:
         (`along`) or the subject of docs or of what a pipeline runs (`subject`) less, as does a kind of work named
         only to say when something began (`timing`)."""
         aside = 1.0
+        if at < self.explain and not self.teaching:  # "Explain this panic: ...": the asking, not the work
+            aside = t.PRACTICAL_SHAPE_FACTOR
         if self.along or self.subject or self.timing:
             span = range(at, max(end, at + 1))
             if any(i in self.along for i in span):
@@ -333,8 +344,10 @@ def read_request(task: str, files: Iterable[str] = (), names: AbstractSet[str] =
     if "build" in lowered or "writ" in lowered:  # most requests say no such word: the search is skipped
         ends = (count(match.end("w")) for match in _EVERYDAY.finditer(head))
         everyday = frozenset((end - 1, end) for end in ends)
+    asked = _TEACH_ME.match(head)
+    explain = count(asked.end()) if asked else 0
     return Request(text, head, lowered, found, stems, code, lead, lead_chars, min(opening, len(found)), paths, shapes,
-                   along, frozenset(subject), timing, everyday)
+                   along, frozenset(subject), timing, everyday, explain)
 
 
 # Folders that sit at a repository's top: an absolute path ("/home/me/app/.github/workflows/ci.yml", as hosts

@@ -253,7 +253,9 @@ SHAPE_DOMAIN_STRENGTH = 2.0
 # ... and a trigger made only of question words ("how do I", "why does") is a shape, not a domain: it
 # counts this share unless the question asks to be taught, and so does the shape when the question is
 # practical: about the asker's own code or system ("my", "we", "after I switch branches", a failure), or
-# about fixing or deciding something in it ("how do I stop ...", "how should we ...").
+# about fixing or deciding something in it ("how do I stop ...", "how should we ..."). The words of an opening
+# that asks for an explanation of a failure of one's own count this share too ("Explain this panic: ...", "Help me
+# understand why my query is slow"): they ask for the failure to be debugged, not for a lesson.
 PRACTICAL_SHAPE_FACTOR = 0.3
 # A question that is neither practical nor a request to be taught ("Why does useEffect run twice?") gives a
 # persona that answers questions this share of the shape's weight, and a plain how-to ("How do I add a column
