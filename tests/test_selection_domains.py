@@ -93,6 +93,14 @@ def test_alternatives_weighed_side_by_side_are_a_decision_about_the_system(task:
     assert ("(alternatives weighed)" in found.get("architecture", EMPTY).matched) is choosing
 
 
+@pytest.mark.parametrize("task", ["Folder structure for a Node.js project",
+                                  "What is the recommended project layout for a Go service?",
+                                  "How to organize a large Flask application?"])
+def test_how_a_project_is_laid_out_is_architecture(task: str) -> None:
+    domains = SelectionIndex([], builtin_lexicon()).domains  # the shipped lexicon's words for it
+    assert "architecture" in domains.read(read_request(task, []))
+
+
 def test_a_design_write_up_is_about_architecture() -> None:
     index = catalog()
     task = ("Plan caching in the runtime. Plans are immutable units of execution produced by lanes and consumed by "

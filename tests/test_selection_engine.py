@@ -120,6 +120,10 @@ def test_a_plain_how_to_lets_the_teacher_compete_with_the_domain() -> None:
     # A how-to asks to be shown how more than a question about a tool's behaviour does, on the same evidence.
     assert select(index, "How do I add a column to a join table?", []).persona == "persona-mentor"
     assert select(index, "Why does a join table get a second column?", []).persona == "persona-backend"
+    # A how-to that names a kind of work, or a tool of it, asks how that work is done.
+    assert select(index, "How to verify that a specific method was not called using Mockito?", []).persona \
+        == "persona-qa"
+    assert select(index, "How to reference a method in javadoc?", []).persona == "persona-scribe"
 
 
 def test_a_question_about_a_project_itself_asks_the_guide() -> None:

@@ -292,6 +292,12 @@ def names_work(request: Request, about: dict[str, Found]) -> bool:
         for name, found in about.items())
 
 
+def asks_for_work(about: dict[str, Found], least: float) -> bool:
+    """Whether a task's words name a kind of work (`WORK_DOMAINS`), at least `least` strong."""
+    return any(name in t.WORK_DOMAINS and found.strength >= least and _by_words(found)
+               for name, found in about.items())
+
+
 def _named_for_a_place(profile: Profile, context: frozenset[str]) -> bool:
     """Whether a persona's name says where work is done: the entries its name names, or takes in as their parts
     ("backend" takes in "api" and "database"), are context entries, none of them a kind of work (`devops`

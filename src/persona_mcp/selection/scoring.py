@@ -23,7 +23,7 @@ from functools import partial
 from operator import itemgetter
 
 from persona_mcp.selection import tunables as t
-from persona_mcp.selection.domains import FileReading, Found, names_work
+from persona_mcp.selection.domains import FileReading, Found, asks_for_work, names_work
 from persona_mcp.selection.files import FileEvidence, Glob, file_evidence
 from persona_mcp.selection.index import SelectionIndex
 from persona_mcp.selection.phrases import Hit, find_hits, text_score
@@ -88,7 +88,7 @@ def rank(index: SelectionIndex, request: Request) -> Ranking:
     _prior(evidence, index, request)
     _files(evidence, request, matched, files.shares, files.kinds)
     _area(evidence, index, request, about)
-    _shapes(evidence, index, request)  # after the others: a shape modifies the evidence a persona has
+    _shapes(evidence, index, request, about)  # after the others: a shape modifies the evidence a persona has
     explicit = _explicit(evidence, index, request)
     _language(evidence, index, files, about, explicit)  # last: it takes a share of what a persona has
     scores = {p: round(total * index.weights[p], 4) for p, total in evidence.totals.items() if total > 0}
@@ -210,13 +210,13 @@ def _files(evidence: Evidence, request: Request, matched: list[list[Glob]], shar
     evidence.add(found.scores, partial(_file_items, found))
 
 
-def _shapes(evidence: Evidence, index: SelectionIndex, request: Request) -> None:
+def _shapes(evidence: Evidence, index: SelectionIndex, request: Request, about: dict[str, Found]) -> None:
     """What the request's shape adds to the personas that declare it: in proportion to their other evidence, and
     at least `SHAPE_FLOOR` of it, which lists them among the alternatives but never selects them."""
     for shape, strength in request.shapes.items():
         value = t.SHAPE_WEIGHT[shape] * strength
         if shape == "question" and not request.teaching:
-            if request.practical:
+            if request.practical or (request.how_to and asks_for_work(about, t.HOW_TO_WORK_STRENGTH)):
                 value *= t.PRACTICAL_SHAPE_FACTOR
             else:
                 value *= t.HOW_TO_FACTOR if request.how_to else t.NEUTRAL_QUESTION_FACTOR
