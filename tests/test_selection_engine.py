@@ -124,6 +124,7 @@ def test_a_plain_how_to_lets_the_teacher_compete_with_the_domain() -> None:
     assert select(index, "How to verify that a specific method was not called using Mockito?", []).persona \
         == "persona-qa"
     assert select(index, "How to reference a method in javadoc?", []).persona == "persona-scribe"
+    assert select(index, "I found a bug, what should I do?", []).persona == "persona-mentor"  # what to do, not how
 
 
 def test_a_question_about_a_project_itself_asks_the_guide() -> None:

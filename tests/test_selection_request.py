@@ -300,6 +300,17 @@ def test_a_plain_how_to_is_told_from_other_questions(task: str, how_to: bool) ->
     assert read_request(task, []).how_to is how_to
 
 
+@pytest.mark.parametrize(("task", "how_to_do"), [
+    ("How do I mock a function that is imported in another module?", True),
+    ("How to reference a method in javadoc?", True),
+    ("I found a bug, what should I do?", False),  # what to do about a situation
+    ("Why does my mock never get called?", False),  # not a plain how-to
+])
+def test_a_how_to_that_asks_how_to_do_something_is_told_from_one_that_asks_what_to_do(task: str,
+                                                                                     how_to_do: bool) -> None:
+    assert read_request(task, []).how_to_do is how_to_do
+
+
 @pytest.mark.parametrize(("task", "teaching"), [
     ('What does "owner side" mean in a relation?', True),  # what a term means
     ("Why did Vuetify 3 change value to model-value?", True),  # a project's reasons for a decision

@@ -101,8 +101,9 @@ _FIXING = re.compile(r"\b(?:how (?:should|would) (?:i|we)\b|(?:how (?:do|can|cou
                      re.IGNORECASE)
 # A plain how-to opens the question ("How do I add a column to a join table?", "How to load relations?"), or
 # asks what to do ("I found a bug, what should I do?").
-_HOW_TO = re.compile(r"\s*how (?:do|can|could|would|should) (?:i|you|one)\b|\s*how to\b"
-                     r"|.{0,80}?\bwhat (?:should|do|can|must) (?:i|you|one) do\b", re.IGNORECASE)
+_ASKS_HOW = r"\s*how (?:do|can|could|would|should) (?:i|you|one)\b|\s*how to\b"
+_HOW_TO = re.compile(_ASKS_HOW + r"|.{0,80}?\bwhat (?:should|do|can|must) (?:i|you|one) do\b", re.IGNORECASE)
+_HOW_TO_DO = re.compile(_ASKS_HOW, re.IGNORECASE)  # how to do something, not what to do about a situation
 _ERROR_NAME = re.compile(r"[a-z](?:Error|Exception)\b")  # ModuleNotFoundError, NullPointerException
 # A question about the asker's own code or system: "my", "our", "we", or a failure or a symptom.
 _OWN_CODE = re.compile(
@@ -253,6 +254,12 @@ class Request:
         nor teaching ("How do I change a column name in the database?")."""
         return "question" in self.shapes and not self.teaching and not self.practical \
             and bool(_HOW_TO.match(self.head))
+
+    @cached_property
+    def how_to_do(self) -> bool:
+        """Whether it is a plain how-to that asks how to do something ("How do I mock ...?", "How to reference a
+        method in javadoc?"), not what to do about a situation ("I found a bug, what should I do?")."""
+        return self.how_to and bool(_HOW_TO_DO.match(self.head))
 
     @cached_property
     def measured(self) -> str:

@@ -216,7 +216,7 @@ def _shapes(evidence: Evidence, index: SelectionIndex, request: Request, about: 
     for shape, strength in request.shapes.items():
         value = t.SHAPE_WEIGHT[shape] * strength
         if shape == "question" and not request.teaching:
-            if request.practical or (request.how_to and asks_for_work(about, t.HOW_TO_WORK_STRENGTH)):
+            if request.practical or (request.how_to_do and asks_for_work(about, t.HOW_TO_WORK_STRENGTH)):
                 value *= t.PRACTICAL_SHAPE_FACTOR
             else:
                 value *= t.HOW_TO_FACTOR if request.how_to else t.NEUTRAL_QUESTION_FACTOR

@@ -266,11 +266,12 @@ PRACTICAL_SHAPE_FACTOR = 0.3
 # every neutral question would send "Why does useEffect run twice?".
 NEUTRAL_QUESTION_FACTOR = 0.5
 HOW_TO_FACTOR = 0.75
-# ... unless the how-to names a kind of work (`WORK_DOMAINS`), at least this strong: a tool of that work counts, with
-# its `PARENT_SHARE` ("How to verify that a method was not called using Mockito?", "How to reference a method in
-# javadoc?"). It asks how that work is done, as a practical question does, and counts `PRACTICAL_SHAPE_FACTOR`. On a
-# helper's set of 120 questions labelled by their askers' tags, top-1 +4 and the teacher's answers to questions of
-# other work from 19% to 12%; the dev tasks lost 2 of their FAQ how-tos ("How to use Webpack for the backend?").
+# ... unless the how-to asks how to do something and names a kind of work (`WORK_DOMAINS`), at least this strong: a
+# tool of that work counts, with its `PARENT_SHARE` ("How to verify that a method was not called using Mockito?",
+# "How to reference a method in javadoc?"). It asks how that work is done, as a practical question does, and counts
+# `PRACTICAL_SHAPE_FACTOR`. On a helper's set of 120 questions labelled by their askers' tags, top-1 +4 and the
+# teacher's answers to questions of other work from 19% to 12%; the dev tasks lost one FAQ how-to ("How to use Webpack
+# for the backend?"). "I found a bug, what should I do?" asks what to do about a situation, and stays the teacher's.
 HOW_TO_WORK_STRENGTH = 0.3
 PROPOSAL_WORDS = 30  # a write-up at least this long, with no files and no question, reads as a proposal ...
 # ... when it opens with a title of at most this many words: every design record, RFC and proposal of the labelled
