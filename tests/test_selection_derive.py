@@ -71,6 +71,14 @@ def test_sections_that_say_when_a_persona_applies_are_read() -> None:
     assert "read the code" not in terms  # an ordinary section says how, not when
 
 
+def test_the_items_of_a_section_that_says_when_a_persona_applies_name_what_it_is_about() -> None:
+    body = "# Helper\n\n## Focus areas\n- pytest suites\n- root cause of crashes\n\n## Workflow\n- performance\n"
+    entries = Deriver(LEXICON).derive(agent("helper", "A helper.", body=body)).entries
+    assert entries["pytest"] == (tunables.OTHER_REACH, "section: Focus areas: pytest")
+    assert entries["debugging"][1].startswith("section: Focus areas: ")
+    assert "performance" not in entries  # an ordinary section says how, not when
+
+
 def test_the_name_says_what_a_persona_is_about_through_the_lexicon() -> None:
     deriver = Deriver(LEXICON)
     assert set(deriver.derive(agent("debugger", "Finds bugs.")).entries) == {"debugging"}  # a role form of debug

@@ -101,6 +101,13 @@ def test_how_a_project_is_laid_out_is_architecture(task: str) -> None:
     assert "architecture" in domains.read(read_request(task, []))
 
 
+def test_a_workflow_file_is_ci_not_the_code_hosts_settings() -> None:
+    domains = SelectionIndex([], builtin_lexicon()).domains
+    found = domains.read(read_request("Check pedantic lints", [".github/workflows/ci.yml"]))
+    assert "ci" in found and "github" not in found and "version-control" not in found
+    assert "github" in domains.read(read_request("Add an issue form", [".github/ISSUE_TEMPLATE/bug.yml"]))
+
+
 def test_a_design_write_up_is_about_architecture() -> None:
     index = catalog()
     task = ("Plan caching in the runtime. Plans are immutable units of execution produced by lanes and consumed by "

@@ -453,7 +453,8 @@ def _entries(build: _Builder, deriver: Deriver, short_name: str, title: str) -> 
         qualifiers = max(qualifiers, unnamed)
     for term in list(build.positive.values()):
         source = term.source
-        if term.key not in tables.known or source not in t.LEXICON_REACH or source in ("name", "title"):
+        kind_of_source = source.partition(":")[0]  # a section's items come as "section: Focus areas"
+        if term.key not in tables.known or kind_of_source not in t.LEXICON_REACH or source in ("name", "title"):
             continue  # most of a persona's terms name no entry
         terms_of, related_of = tables.keys.get(term.key, ()), tables.related.get(term.key, ())
         written = min(len(term.key), len(term.text.split()))
