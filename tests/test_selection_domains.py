@@ -101,6 +101,13 @@ def test_how_a_project_is_laid_out_is_architecture(task: str) -> None:
     assert "architecture" in domains.read(read_request(task, []))
 
 
+@pytest.mark.parametrize("path", ["docs/architecture/adr-010-modular-antehandler.md", "docs/RFCS/20170608_cancel.md",
+                                  "design/36460-lazy-module-loading.md", "ADR-0007-event-bus.md"])
+def test_a_design_record_or_proposal_is_architecture_by_its_path(path: str) -> None:
+    domains = SelectionIndex([], builtin_lexicon()).domains
+    assert "architecture" in domains.read(read_request("Modular handlers", [path]))
+
+
 def test_a_workflow_file_is_ci_not_the_code_hosts_settings() -> None:
     domains = SelectionIndex([], builtin_lexicon()).domains
     found = domains.read(read_request("Check pedantic lints", [".github/workflows/ci.yml"]))
