@@ -287,9 +287,7 @@ def names_work(request: Request, about: dict[str, Found]) -> bool:
     """Whether the task's words name a kind of work (`WORK_DOMAINS`, at least `CONTEXT_WORK_STRENGTH`), which the
     technologies and areas it names then only locate (`CONTEXT_FACTOR`, `AREA_FACTOR`). A question does only when
     it weighs a choice in the asker's own work (`Request.deciding`): "How do I configure X in Y?" is about Y."""
-    return ("question" not in request.shapes or request.deciding) and any(
-        name in t.WORK_DOMAINS and found.strength >= t.CONTEXT_WORK_STRENGTH and _by_words(found)
-        for name, found in about.items())
+    return ("question" not in request.shapes or request.deciding) and asks_for_work(about, t.CONTEXT_WORK_STRENGTH)
 
 
 def asks_for_work(about: dict[str, Found], least: float) -> bool:
