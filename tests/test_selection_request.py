@@ -114,6 +114,9 @@ def test_tests_or_docs_that_come_with_the_work_count_for_less(task: str, along: 
      ["that", "explains", "how", "to", "run", "the", "tests"]),
     ("Set up a GitHub Actions workflow that runs the test suite",
      ["that", "runs", "the", "test", "suite"]),  # what a pipeline runs
+    ("Add a section about avoiding N+1 queries", ["about", "avoiding", "n+", "1", "queries"]),  # part of a document
+    ("add entry explaining prepared statements", ["explaining", "prepared", "statements"]),
+    ("Fix the hero section on mobile", []),  # a section of a page, not of a document
 ])
 def test_what_docs_are_about_is_their_subject_not_the_work(task: str, subject: list[str]) -> None:
     request = read_request(task, [])

@@ -160,6 +160,11 @@ _DOCS_ABOUT = re.compile(r"\b(?:docs?|documentation|instructions?|javadocs?|jsdo
                          r"|tutorials?|comments?|runbooks?|changelog|contributing(?:\.md)?)(?:\s+[\w-]+){0,2}?\s+"
                          r"(?P<on>about|on|for|of|regarding|explaining|describing|covering|showing"
                          r"|(?:that|which) (?:explains?|describes?|shows?|covers?))\b", re.IGNORECASE)
+# ... and a part of a document, when it says what it tells of ("Add a section about avoiding N+1 queries", "add an entry
+# explaining prepared statements"): a section or a page "for" or "on" something may be a screen's.
+_PART_ABOUT = re.compile(r"\b(?:sections?|entry|entries|pages?|notes?|paragraphs?|chapters?)(?:\s+[\w-]+){0,2}?\s+"
+                         r"(?P<on>about|regarding|explaining|describing|covering"
+                         r"|(?:that|which) (?:explains?|describes?|covers?))\b", re.IGNORECASE)
 # What a pipeline, a workflow or a hook runs ("a GitHub Actions workflow that runs the test suite"): the words
 # after it, to the end of the sentence, say what it runs, not the kind of work, as a docs' subject does.
 _RUNS = re.compile(r"\b(?:workflows?|pipelines?|jobs?|actions?|hooks?|ci)\s+"
@@ -341,7 +346,7 @@ def read_request(task: str, files: Iterable[str] = (), names: AbstractSet[str] =
         along |= frozenset(count(match.end(match.lastgroup or "w")) - 1 for match in _ALSO.finditer(head))
     subject: set[int] = set()
     runs = _RUNS.search(head) if "run" in lowered or "execut" in lowered else None
-    for about in (_DOCS_ABOUT.search(head), runs):
+    for about in (_DOCS_ABOUT.search(head), _PART_ABOUT.search(head), runs):
         if about is not None:  # to the end of its sentence
             end = _LEAD_END.search(head, about.end())
             last = count(end.end()) if end is not None else len(found)
