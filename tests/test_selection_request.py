@@ -263,6 +263,8 @@ WRITE_UP = ("Plan caching in the runtime. Plans are immutable units of execution
      "change the month, and Escape to close the picker and return focus to the field.", False),
     ("Accessible routing. When the user navigates to a new route, focus moves to the new content and a screen "
      "reader announces the change, as a full page load would have done.", True),  # "the user" as the design's
+    ("Add support for Express middlewares. This commit implements middlewares at the Engine.IO level, because the "
+     "Socket.IO ones are meant for namespace authorization and do not run during a plain HTTP request.", False),
 ])
 def test_a_long_write_up_is_a_design_proposal_only_under_a_title_and_without_a_failure(task: str,
                                                                                        proposal: bool) -> None:
