@@ -117,6 +117,9 @@ def test_tests_or_docs_that_come_with_the_work_count_for_less(task: str, along: 
     ("Add a section about avoiding N+1 queries", ["about", "avoiding", "n+", "1", "queries"]),  # part of a document
     ("add entry explaining prepared statements", ["explaining", "prepared", "statements"]),
     ("Fix the hero section on mobile", []),  # a section of a page, not of a document
+    ("update releasing instructions", ["releasing"]),  # what a doc named as the object is of
+    ("Fix the installation docs for Windows", ["installation", "for", "windows"]),
+    ("Fix the flaky docs build", []),  # the build is the object; the docs only qualify it
 ])
 def test_what_docs_are_about_is_their_subject_not_the_work(task: str, subject: list[str]) -> None:
     request = read_request(task, [])

@@ -164,6 +164,8 @@ _DOCS_ABOUT = re.compile(r"\b(?:docs?|documentation|instructions?|javadocs?|jsdo
                          r"|(?:that|which) (?:explains?|describes?|shows?|covers?))\b", re.IGNORECASE)
 # ... and a part of a document, when it says what it tells of ("Add a section about avoiding N+1 queries", "add an entry
 # explaining prepared statements"): a section or a page "for" or "on" something may be a screen's.
+_DOC_NOUNS = frozenset({"docs", "doc", "documentation", "instructions", "guide", "guides", "readme", "tutorial",
+                        "tutorials", "docstrings", "javadoc", "javadocs", "manual", "handbook", "faq", "wiki"})
 _PART_ABOUT = re.compile(r"\b(?:sections?|entry|entries|pages?|notes?|paragraphs?|chapters?)(?:\s+[\w-]+){0,2}?\s+"
                          r"(?P<on>about|regarding|explaining|describing|covering"
                          r"|(?:that|which) (?:explains?|describes?|covers?))\b", re.IGNORECASE)
@@ -353,6 +355,12 @@ def read_request(task: str, files: Iterable[str] = (), names: AbstractSet[str] =
             end = _LEAD_END.search(head, about.end())
             last = count(end.end()) if end is not None else len(found)
             subject.update(range(count(about.start("on")), last))
+    # ... and the words that qualify a doc named as the work's object: "update releasing instructions", "Fix the
+    # installation docs" are documentation of releasing and of installing.
+    for at in range(opening + 1, min(lead, opening + 4)):  # the doc is the verb's object: among its next 3 words
+        if found[at] in _DOC_NOUNS and (at + 1 >= lead or found[at + 1] in STOPWORDS):  # the phrase's head
+            subject.update(i for i in range(opening + 1, at) if found[i] not in STOPWORDS)
+            break
     timing = frozenset(count(found_when.end("w")) - 1 for found_when in _TIMING.finditer(head))
     everyday: frozenset[tuple[int, int]] = frozenset()
     if "build" in lowered or "writ" in lowered:  # most requests say no such word: the search is skipped
