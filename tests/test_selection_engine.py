@@ -99,6 +99,13 @@ def test_a_practical_question_belongs_to_its_domain_not_to_the_teacher() -> None
     assert select(index, story, []).persona == "persona-frontend"
 
 
+def test_a_file_named_in_the_task_does_not_make_its_words_the_work() -> None:
+    index = Catalog.load(default_layers(user=False)).index
+    task = ("Replace the callback-style fs calls in scripts/build.js with async/await and remove the duplicated "
+            "path-joining helpers.")
+    assert select(index, task, ["scripts/build.js"]).persona == "persona-refactorer"
+
+
 def test_an_explanation_of_ones_own_failure_is_debugging_not_a_lesson() -> None:
     # "Explain" and "help me understand" ask for a lesson unless what is to be explained is the asker's own failure.
     index = Catalog.load(default_layers(user=False)).index

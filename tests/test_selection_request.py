@@ -308,6 +308,15 @@ def test_a_plain_how_to_is_told_from_other_questions(task: str, how_to: bool) ->
     assert read_request(task, []).how_to is how_to
 
 
+def test_a_path_the_task_writes_out_among_its_files_counts_as_a_file_not_as_words() -> None:
+    task = "Replace the callback fs calls in scripts/build.js with async/await"
+    request = read_request(task, ["scripts/build.js"])
+    assert [request.words[at] for at in sorted(request.named_files)] == ["scripts", "build", "js"]
+    assert request.factor(request.words.index("build")) == tunables.NAMED_FILE_FACTOR
+    assert not read_request(task, []).named_files  # with no files, the words are all there is
+    assert not read_request(task, ["src/other.js"]).named_files
+
+
 @pytest.mark.parametrize(("task", "how_to_do"), [
     ("How do I mock a function that is imported in another module?", True),
     ("How to reference a method in javadoc?", True),

@@ -164,6 +164,8 @@ _DOCS_ABOUT = re.compile(r"\b(?:docs?|documentation|instructions?|javadocs?|jsdo
                          r"|(?:that|which) (?:explains?|describes?|shows?|covers?))\b", re.IGNORECASE)
 # ... and a part of a document, when it says what it tells of ("Add a section about avoiding N+1 queries", "add an entry
 # explaining prepared statements"): a section or a page "for" or "on" something may be a screen's.
+# A path or a file name written in the task ("scripts/build.js", "SECURITY.md"): its words name a file (`named_files`).
+_PATH_TOKEN = re.compile(r"[\w.@/-]+")  # a run of a path's characters, one match per run: linear in the text
 _DOC_NOUNS = frozenset({"docs", "doc", "documentation", "instructions", "guide", "guides", "readme", "tutorial",
                         "tutorials", "docstrings", "javadoc", "javadocs", "manual", "handbook", "faq", "wiki"})
 _PART_ABOUT = re.compile(r"\b(?:sections?|entry|entries|pages?|notes?|paragraphs?|chapters?)(?:\s+[\w-]+){0,2}?\s+"
@@ -221,6 +223,7 @@ class Request:
     timing: frozenset[int] = frozenset()  # a kind of work named to say when ("since the refactor")
     everyday: frozenset[tuple[int, int]] = frozenset()  # words of work used in their everyday sense ("Build a form")
     explain: int = 0  # the words of an opening that asks for an explanation ("Explain", "Help me understand")
+    named_files: frozenset[int] = frozenset()  # the words of a path the task names that is one of its files
 
     # `teaching`, `practical` and `deciding` are worked out when a signal asks: most requests are not questions.
     @cached_property
@@ -302,6 +305,8 @@ class Request:
         (`along`) or the subject of docs or of what a pipeline runs (`subject`) less, as does a kind of work named
         only to say when something began (`timing`)."""
         aside = 1.0
+        if at in self.named_files:  # "Replace the fs calls in scripts/build.js": the file says it, as a file
+            aside = t.NAMED_FILE_FACTOR
         if at < self.explain and not self.teaching:  # "Explain this panic: ...": the asking, not the work
             aside = t.PRACTICAL_SHAPE_FACTOR
         if self.along or self.subject or self.timing:
@@ -366,10 +371,16 @@ def read_request(task: str, files: Iterable[str] = (), names: AbstractSet[str] =
     if "build" in lowered or "writ" in lowered:  # most requests say no such word: the search is skipped
         ends = (count(match.end("w")) for match in _EVERYDAY.finditer(head))
         everyday = frozenset((end - 1, end) for end in ends)
+    named_files: set[int] = set()
+    if paths and ("/" in head or "." in head):  # a path of the task's own files, written out in its text
+        names = {path.rsplit("/", 1)[-1].lower() for path in paths}
+        for token in _PATH_TOKEN.finditer(head):
+            if token.group(0).rstrip(".").rsplit("/", 1)[-1].lower() in names:
+                named_files.update(range(count(token.start()), count(token.end())))
     asked = _TEACH_ME.match(head)
     explain = count(asked.end()) if asked else 0
     return Request(text, head, lowered, found, stems, code, lead, lead_chars, min(opening, len(found)), paths, shapes,
-                   along, frozenset(subject), timing, everyday, explain)
+                   along, frozenset(subject), timing, everyday, explain, frozenset(named_files))
 
 
 # Folders that sit at a repository's top: an absolute path ("/home/me/app/.github/workflows/ci.yml", as hosts
