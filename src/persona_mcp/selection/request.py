@@ -164,13 +164,14 @@ _DOCS_ABOUT = re.compile(r"\b(?:docs?|documentation|instructions?|javadocs?|jsdo
                          r"|(?:that|which) (?:explains?|describes?|shows?|covers?))\b", re.IGNORECASE)
 # ... and a part of a document, when it says what it tells of ("Add a section about avoiding N+1 queries", "add an entry
 # explaining prepared statements"): a section or a page "for" or "on" something may be a screen's.
-# A path or a file name written in the task ("scripts/build.js", "SECURITY.md"): its words name a file (`named_files`).
-_PATH_TOKEN = re.compile(r"[\w.@/-]+")  # a run of a path's characters, one match per run: linear in the text
-_DOC_NOUNS = frozenset({"docs", "doc", "documentation", "instructions", "guide", "guides", "readme", "tutorial",
-                        "tutorials", "docstrings", "javadoc", "javadocs", "manual", "handbook", "faq", "wiki"})
 _PART_ABOUT = re.compile(r"\b(?:sections?|entry|entries|pages?|notes?|paragraphs?|chapters?)(?:\s+[\w-]+){0,2}?\s+"
                          r"(?P<on>about|regarding|explaining|describing|covering"
                          r"|(?:that|which) (?:explains?|describes?|covers?))\b", re.IGNORECASE)
+# ... and the words before a doc named as the work's object ("update releasing instructions"): what it documents.
+_DOC_NOUNS = frozenset({"docs", "doc", "documentation", "instructions", "guide", "guides", "readme", "tutorial",
+                        "tutorials", "docstrings", "javadoc", "javadocs", "manual", "handbook", "faq", "wiki"})
+# A path or a file name written in the task ("scripts/build.js", "SECURITY.md"): its words name a file (`named_files`).
+_PATH_TOKEN = re.compile(r"[\w.@/-]+")  # a run of a path's characters, one match per run: linear in the text
 # What a pipeline, a workflow or a hook runs ("a GitHub Actions workflow that runs the test suite"): the words
 # after it, to the end of the sentence, say what it runs, not the kind of work, as a docs' subject does.
 _RUNS = re.compile(r"\b(?:workflows?|pipelines?|jobs?|actions?|hooks?|ci)\s+"
@@ -231,7 +232,7 @@ class Request:
         """Whether it asks to be taught or to have a concept explained ("what is", "explain", "difference between")."""
         if _OWN_FAILURE.search(self.head, 0, self.lead_chars):
             return False  # "Explain this stack trace", "Help me understand why my query is slow": debugging
-        if _TEACH_ME.match(self.head):
+        if self.explain:  # it opens by asking for an explanation (`_TEACH_ME`)
             return True
         # "Add comments explaining the bit tricks" asks for docs that explain, not to be taught.
         docs = [found.span() for found in _DOCS_ABOUT.finditer(self.head)]
