@@ -49,6 +49,10 @@ def test_a_two_word_phrase_matches_across_a_gap_of_a_few_words() -> None:
     assert near.score < rank(index, "Improve performance", [])[0].score
     assert rank(index, "Improve the whole save path's performance", []) == []  # too far apart
     assert rank(index, "It fails loudly on empty input", []) == []  # a phrase with a function word: as written
+    # A preposition between them ends the phrase: "in sql-orm-client" says where, the AST is what is built.
+    builds = SelectionIndex([persona("persona-sec", keywords=["builds SQL"])])
+    assert rank(builds, "Build the PN AST in sql-orm-client", []) == []
+    assert rank(builds, "It builds raw SQL from the form", [])[0].name == "persona-sec"
 
 
 def test_a_name_written_as_one_word_is_not_a_phrase() -> None:

@@ -165,11 +165,15 @@ def test_a_question_that_weighs_a_choice_in_the_askers_work_is_told(task: str, d
     ("Build the Docker image on tag", []),
     ("write a Dockerfile for the Django app", ["write"]),
     ("Batch the writes to the events table", []),
+    # A program that cleans up what it holds releases resources; cleaning up code is refactoring.
+    ("Ensure setup cleans up created pg pools when connect throws", ["cleans", "up"]),
+    ("Clean up event listeners when the component unmounts", ["clean", "up"]),
+    ("Clean up the connection handling code", []),
+    ("Clean up unused imports in the parser", []),
 ])
 def test_a_word_of_work_in_its_everyday_sense_is_marked(task: str, everyday: list[str]) -> None:
     request = read_request(task, [])
-    assert [request.words[start] for start, end in sorted(request.everyday)] == everyday
-    assert all(end == start + 1 for start, end in request.everyday)
+    assert [request.words[at] for start, end in sorted(request.everyday) for at in range(start, end)] == everyday
 
 
 @pytest.mark.parametrize(("task", "opening"), [

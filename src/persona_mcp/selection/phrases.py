@@ -10,6 +10,11 @@ from persona_mcp.selection.index import Posting, SelectionIndex
 from persona_mcp.selection.request import Request
 from persona_mcp.text import STOPWORDS
 
+# Words that end a phrase: with one of them between its two words, the second says where or what for, not what
+# the first acts on ("Build the AST in sql-orm-client" builds no SQL).
+_BREAKS = frozenset({"in", "on", "at", "for", "from", "to", "with", "by", "of", "into", "onto", "via", "under",
+                     "over", "after", "before", "within", "without", "across", "through", "between"})
+
 
 @dataclass(slots=True)  # not frozen: a request makes thousands, and a frozen dataclass is slow to build
 class Hit:
@@ -27,8 +32,8 @@ def find_hits(index: SelectionIndex, request: Request,
     """Every term that occurs in the task, per persona, with overlaps settled (see `_settle`).
 
     A term matches where the task's stems read the same, or, for a two-word phrase of content
-    words, with up to `PHRASE_GAP` words between its two words. A match counts `Request.factor`
-    of its weight by its place, and an activity word taken from code (`optimizeDeps`) counts
+    words, with up to `PHRASE_GAP` words between its two words (none of them a preposition, `_BREAKS`). A match
+    counts `Request.factor` of its weight by its place, and an activity word taken from code (`optimizeDeps`) counts
     `CODE_FACTOR`: it names something rather than asks for it. A lone function word never matches
     a one-word term. A term made only of question words ("why does") is a request shape: it counts
     `PRACTICAL_SHAPE_FACTOR` of its weight unless the request asks to be taught. Words that a longer
@@ -54,7 +59,7 @@ def find_hits(index: SelectionIndex, request: Request,
         lasts = index.gapped.get(first)
         if lasts is not None:
             for end in range(start + 3, min(start + 3 + t.PHRASE_GAP, count + 1)):
-                if stems[end - 1] in lasts:
+                if stems[end - 1] in lasts and not any(w in _BREAKS for w in task_words[start + 1:end - 1]):
                     places.append((start, end, t.GAP_FACTOR, index.postings[(first, stems[end - 1])]))
     places += _without_function_words(index, request, other_senses)
     found: dict[int, list[Hit]] = {}

@@ -182,8 +182,11 @@ _TIMING = re.compile(r"\b(?:since|after|before)\s+(?:(?:the|our|a|an|my|last|yes
                      r"|latest|every|each)\s+)?(?:[\w.-]+(?:'s)?\s+)?(?P<w>upgrade|update|migration|refactor(?:ing)?"
                      r"|release|deploy(?:ment)?|merge|rewrite|bump|rollout)s?\b", re.IGNORECASE)
 # A word of a kind of work used in its everyday sense: "Build a settings screen" makes something, "Write a
-# Dockerfile" too; neither the build nor a database write is the work.
-_EVERYDAY = re.compile(r"\b(?P<w>build(?:s|ing)?|writ(?:e|es|ing))\s+(?:a|an)\b", re.IGNORECASE)
+# Dockerfile" too, and "cleans up created pg pools" releases what a program holds: none of them is the work.
+_EVERYDAY = re.compile(r"\b(?:(?P<w>build(?:s|ing)?|writ(?:e|es|ing))\s+(?:a|an)|(?P<up>clean(?:s|ed|ing)?\s+up)"
+                       r"\s+(?:(?:the|any|all|its|their|created|open|opened|leaked|idle)\s+){0,3}(?:[\w-]+\s+)?(?:pool|connection"
+                       r"|socket|handle|listener|timer|subscription|process|goroutine|thread|resource|lock|worker|temp(?:orary)?"
+                       r" file)s?)\b(?!\s+(?:handling|code|logic|module|class|helper|util))", re.IGNORECASE)
 # A question asked after a first sentence that tells the story ("Typing in the field makes the input lose focus.
 # What can be used instead?", "I tried force-unlock. Could anyone give me a clue?"): a sentence that ends in "?"
 # and asks (`_ASKS`).
@@ -369,9 +372,9 @@ def read_request(task: str, files: Iterable[str] = (), names: AbstractSet[str] =
             break
     timing = frozenset(count(found_when.end("w")) - 1 for found_when in _TIMING.finditer(head))
     everyday: frozenset[tuple[int, int]] = frozenset()
-    if "build" in lowered or "writ" in lowered:  # most requests say no such word: the search is skipped
-        ends = (count(match.end("w")) for match in _EVERYDAY.finditer(head))
-        everyday = frozenset((end - 1, end) for end in ends)
+    if "build" in lowered or "writ" in lowered or "clean" in lowered:  # most requests say none: the search is skipped
+        spans = (match.span("w") if match.group("w") else match.span("up") for match in _EVERYDAY.finditer(head))
+        everyday = frozenset((count(start), count(end)) for start, end in spans)
     named_files: set[int] = set()
     if paths and ("/" in head or "." in head):  # a path of the task's own files, written out in its text
         names = {path.rsplit("/", 1)[-1].lower() for path in paths}
