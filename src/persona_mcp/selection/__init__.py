@@ -6,7 +6,8 @@ The package, one job per module, in the order a request meets them:
 - `derive`: a persona's profile from its own file and the lexicon (terms, globs, shapes, sources);
   `evidence`: the profile as lines to read.
 - `index`: the profiles of a catalog, filed for lookup; rarity across the catalog.
-- `request`: the task and files read once (words, stems, code marks, first sentence, paths, shape).
+- `request`: the task and files read once (words, stems, code marks, first sentence, paths, shape);
+  `paths`: the files' paths as data, relative to the repository's top.
 - `phrases`: the text signal; `files`: the file signal.
 - `scoring`: the signals added up and ranked; `calibration`: confidence, and fitting it.
 - `result`: the answer (reasons, companions, merged priorities, MCP servers).
@@ -16,7 +17,8 @@ from persona_mcp.selection.calibration import confidence
 from persona_mcp.selection.derive import Profile, Term
 from persona_mcp.selection.evidence import describe
 from persona_mcp.selection.index import SelectionIndex
-from persona_mcp.selection.request import Request, normalise_path, read_request, within_roots
+from persona_mcp.selection.paths import normalise_path, within_roots
+from persona_mcp.selection.request import Request, read_request
 from persona_mcp.selection.result import merge_priorities, rank_candidates, select
 from persona_mcp.selection.tunables import MIN_CONFIDENCE, MIN_SCORE
 from persona_mcp.servers import resolve_servers

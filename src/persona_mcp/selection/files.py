@@ -155,7 +155,7 @@ class FilePath:
 
 
 def read_path(path: str) -> FilePath:
-    """A path (normalised: see `request.normalise_path`) read for the glob tables."""
+    """A path (normalised: see `paths.normalise_path`) read for the glob tables."""
     lowered = path.lower()
     parts = lowered.split("/")
     return FilePath(path, lowered, parts, dict.fromkeys(_dotted_ends(parts)), parts[:-1])
@@ -363,7 +363,7 @@ class GlobTable:
                 bucket.tested.append(entry)
 
     def match(self, path: str) -> list[str]:
-        """The globs that match a path (normalised: see `request.normalise_path`), in a stable order."""
+        """The globs that match a path (normalised: see `paths.normalise_path`), in a stable order."""
         return [entry.glob for entry in self.matching(read_path(path))]
 
     def matching(self, file: FilePath) -> list[Glob]:

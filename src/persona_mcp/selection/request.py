@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import cached_property
 
 from persona_mcp.selection import tunables as t
 from persona_mcp.selection.files import FilePath, read_path
+from persona_mcp.selection.paths import normalise_paths
 from persona_mcp.text import STOPWORDS, analyse, fold
 
 _LEAD_END = re.compile(r"[.!?](?=\s|$)|\n")
@@ -182,8 +183,10 @@ _TIMING = re.compile(r"\b(?:since|after|before)\s+(?:(?:the|our|a|an|my|last|yes
                      r"|latest|every|each)\s+)?(?:[\w.-]+(?:'s)?\s+)?(?P<w>upgrade|update|migration|refactor(?:ing)?"
                      r"|release|deploy(?:ment)?|merge|rewrite|bump|rollout)s?\b", re.IGNORECASE)
 # A word of a kind of work used in its everyday sense: "Build a settings screen" makes something, "Write a
-# Dockerfile" too, and "cleans up created pg pools" releases what a program holds: none of them is the work.
-_EVERYDAY = re.compile(r"\b(?:(?P<w>build(?:s|ing)?|writ(?:e|es|ing))\s+(?:a|an)|(?P<up>clean(?:s|ed|ing)?\s+up)"
+# Dockerfile" too, "cleans up created pg pools" releases what a program holds, and "Fail loudly on an empty
+# name" says how code is to handle an error, which is no failure seen: none of them is the work.
+_EVERYDAY = re.compile(r"\b(?:(?P<w>build(?:s|ing)?|writ(?:e|es|ing))\s+(?:a|an)|(?P<fail>fail(?:s|ing)?)\s+"
+                       r"(?:loudly|fast|early|gracefully)\b|(?P<up>clean(?:s|ed|ing)?\s+up)"
                        r"\s+(?:(?:the|any|all|its|their|created|open|opened|leaked|idle)\s+){0,3}(?:[\w-]+\s+)?(?:pool|connection"
                        r"|socket|handle|listener|timer|subscription|process|goroutine|thread|resource|lock|worker|temp(?:orary)?"
                        r" file)s?)\b(?!\s+(?:handling|code|logic|module|class|helper|util))", re.IGNORECASE)
@@ -372,8 +375,8 @@ def read_request(task: str, files: Iterable[str] = (), names: AbstractSet[str] =
             break
     timing = frozenset(count(found_when.end("w")) - 1 for found_when in _TIMING.finditer(head))
     everyday: frozenset[tuple[int, int]] = frozenset()
-    if "build" in lowered or "writ" in lowered or "clean" in lowered:  # most requests say none: the search is skipped
-        spans = (match.span("w") if match.group("w") else match.span("up") for match in _EVERYDAY.finditer(head))
+    if "build" in lowered or "writ" in lowered or "clean" in lowered or "fail" in lowered:  # else skipped
+        spans = (match.span(match.lastgroup or 0) for match in _EVERYDAY.finditer(head))
         everyday = frozenset((count(start), count(end)) for start, end in spans)
     named_files: set[int] = set()
     if paths and ("/" in head or "." in head):  # a path of the task's own files, written out in its text
@@ -385,52 +388,6 @@ def read_request(task: str, files: Iterable[str] = (), names: AbstractSet[str] =
     explain = count(asked.end()) if asked else 0
     return Request(text, head, lowered, found, stems, code, lead, lead_chars, min(opening, len(found)), paths, shapes,
                    along, frozenset(subject), timing, everyday, explain, frozenset(named_files))
-
-
-# Folders that sit at a repository's top: an absolute path ("/home/me/app/.github/workflows/ci.yml", as hosts
-# often send) is read from the first of them, so that globs anchored there (`.github/workflows/`) match it.
-REPOSITORY_FOLDERS = frozenset({".github", ".gitlab", ".circleci", ".buildkite", ".azure-pipelines", ".tekton",
-                                ".cargo", ".config", ".husky", ".devcontainer", ".vscode", ".storybook",
-                                ".changeset", ".yarn", ".cursor", ".claude"})
-_ABSOLUTE = re.compile(r"/|~/|[A-Za-z]:/")
-
-
-def _posix(path: str) -> str:
-    """A path with forward slashes, without surrounding blanks or a `file://` scheme."""
-    path = path.replace("\\", "/").strip()
-    return path[len("file://"):] if path.startswith("file://") else path
-
-
-def normalise_path(path: str) -> str:
-    """Paths are data: forward slashes, no leading './' or '/'; never opened. An absolute path is read from
-    its first `REPOSITORY_FOLDERS` folder, when it has one."""
-    path = _posix(path)
-    while path.startswith("./"):
-        path = path[2:]
-    absolute = _ABSOLUTE.match(path)
-    if absolute:
-        path = path[absolute.end():]
-        parts = path.split("/")
-        top = next((at for at, part in enumerate(parts[:-1]) if part in REPOSITORY_FOLDERS), 0)
-        path = "/".join(parts[top:])
-    return path.lstrip("/")
-
-
-def within_roots(path: str, roots: Sequence[str]) -> str:
-    """A path relative to the workspace root it lies under (`roots`: the hosts' roots as posix paths, the
-    longest first), or the path as given. Hosts often send absolute paths; relative to its root, a path
-    meets the globs anchored at the repository's top (`docs/**`, `db/schema.rb`)."""
-    posix = _posix(path)
-    folded = posix.casefold()
-    for root in roots:
-        if folded.startswith(root.casefold() + "/"):
-            return posix[len(root) + 1:]
-    return path
-
-
-def normalise_paths(files: Iterable[str]) -> list[str]:
-    """`normalise_path` of each path, dropping those left empty and repeats."""
-    return list(dict.fromkeys(p for p in map(normalise_path, files) if p))
 
 
 def has_trace(text: str) -> bool:
