@@ -171,6 +171,9 @@ def test_a_question_that_weighs_a_choice_in_the_askers_work_is_told(task: str, d
     ("Clean up unused imports in the parser", []),
     # How code is to handle an error is no failure seen.
     ("Fail loudly on a whitespace-only dbName", ["fail"]), ("The export fails silently on empty input", []),
+    # Threading a value through calls passes it along; a thread runs code.
+    ("Lift the factory up, then thread the same instance into the builder", ["thread"]),
+    ("Make the cache safe to read from another thread", []),
 ])
 def test_a_word_of_work_in_its_everyday_sense_is_marked(task: str, everyday: list[str]) -> None:
     request = read_request(task, [])

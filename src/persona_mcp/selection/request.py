@@ -182,14 +182,19 @@ _RUNS = re.compile(r"\b(?:workflows?|pipelines?|jobs?|actions?|hooks?|ci)\s+"
 _TIMING = re.compile(r"\b(?:since|after|before)\s+(?:(?:the|our|a|an|my|last|yesterday's|today's|this|that|recent"
                      r"|latest|every|each)\s+)?(?:[\w.-]+(?:'s)?\s+)?(?P<w>upgrade|update|migration|refactor(?:ing)?"
                      r"|release|deploy(?:ment)?|merge|rewrite|bump|rollout)s?\b", re.IGNORECASE)
-# A word of a kind of work used in its everyday sense: "Build a settings screen" makes something, "Write a
-# Dockerfile" too, "cleans up created pg pools" releases what a program holds, and "Fail loudly on an empty
-# name" says how code is to handle an error, which is no failure seen: none of them is the work.
-_EVERYDAY = re.compile(r"\b(?:(?P<w>build(?:s|ing)?|writ(?:e|es|ing))\s+(?:a|an)|(?P<fail>fail(?:s|ing)?)\s+"
-                       r"(?:loudly|fast|early|gracefully)\b|(?P<up>clean(?:s|ed|ing)?\s+up)"
-                       r"\s+(?:(?:the|any|all|its|their|created|open|opened|leaked|idle)\s+){0,3}(?:[\w-]+\s+)?(?:pool|connection"
-                       r"|socket|handle|listener|timer|subscription|process|goroutine|thread|resource|lock|worker|temp(?:orary)?"
-                       r" file)s?)\b(?!\s+(?:handling|code|logic|module|class|helper|util))", re.IGNORECASE)
+# A word of a kind of work used in its everyday sense, which is not the work: each sense names its word.
+_EVERYDAY_SENSES = (
+    r"(?P<make>build(?:s|ing)?|writ(?:e|es|ing))\s+(?:a|an)\b",  # "Build a settings screen", "Write a Dockerfile"
+    # "cleans up created pg pools": releasing what a program holds, not cleaning up its code
+    r"(?P<release>clean(?:s|ed|ing)?\s+up)\s+(?:(?:the|any|all|its|their|created|open|opened|leaked|idle)\s+){0,3}"
+    r"(?:[\w-]+\s+)?(?:pool|connection|socket|handle|listener|timer|subscription|process|goroutine|thread|resource"
+    r"|lock|worker|temp(?:orary)? file)s?\b(?!\s+(?:handling|code|logic|module|class|helper|util))",
+    r"(?P<handle>fail(?:s|ing)?)\s+(?:loudly|fast|early|gracefully)\b",  # how code is to handle an error: none seen
+    r"(?P<pass>thread(?:s|ed|ing)?)\s+(?:the|it|them|this|that|its|their)\b",  # "thread the config into": pass along
+)
+_EVERYDAY = re.compile(r"\b(?:" + "|".join(_EVERYDAY_SENSES) + ")", re.IGNORECASE)
+_EVERYDAY_WORDS = ("build", "writ", "clean", "fail", "thread")  # the search runs only when the task says one
+
 # A question asked after a first sentence that tells the story ("Typing in the field makes the input lose focus.
 # What can be used instead?", "I tried force-unlock. Could anyone give me a clue?"): a sentence that ends in "?"
 # and asks (`_ASKS`).
@@ -375,7 +380,7 @@ def read_request(task: str, files: Iterable[str] = (), names: AbstractSet[str] =
             break
     timing = frozenset(count(found_when.end("w")) - 1 for found_when in _TIMING.finditer(head))
     everyday: frozenset[tuple[int, int]] = frozenset()
-    if "build" in lowered or "writ" in lowered or "clean" in lowered or "fail" in lowered:  # else skipped
+    if any(word in lowered for word in _EVERYDAY_WORDS):
         spans = (match.span(match.lastgroup or 0) for match in _EVERYDAY.finditer(head))
         everyday = frozenset((count(start), count(end)) for start, end in spans)
     named_files: set[int] = set()
