@@ -61,6 +61,16 @@ def test_a_verb_that_opens_an_instruction_says_what_kind_of_work_it_is() -> None
     assert "refactoring" not in domains.read(read_request("Remove what, exactly?", []))
 
 
+def test_use_a_instead_of_b_opens_as_a_replacement_and_instead_of_alone_names_no_work() -> None:
+    domains = SelectionIndex([], builtin_lexicon()).domains
+    replacing = domains.read(read_request("Use pathlib instead of os.path in the config loader", []))
+    assert replacing["refactoring"].matched == ("use",)
+    assert "refactoring" not in domains.read(read_request("Use pathlib in the config loader", []))
+    aside = domains.read(read_request("We need integration tests that hit a real Postgres instead of mocking the "
+                                      "repository", []))
+    assert "refactoring" not in aside and "testing" in aside
+
+
 @pytest.mark.parametrize("task", ["The dashboard query takes 8s on big tables", "GET /api/feed p95 is 2.3s",
                                   "The product page has an LCP of 4.2s on mobile", "the spark job takes 3h",
                                   "the pandas script eats 28GB of RAM",

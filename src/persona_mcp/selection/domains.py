@@ -205,7 +205,7 @@ class Domains:
         verb = t.OPENING_VERB * request.factor(opening)
         if request.paths and not files.languages:
             verb *= t.VERB_WITHOUT_CODE  # "Remove the stale-issues job" in a workflow file is not refactoring
-        verb_names = tables.verbs.get(request.stems[opening], ())
+        verb_names = tables.verbs.get(request.opening_verb, ())
         if not named_work.issubset(verb_names):
             verb *= t.VERB_OTHER_WORK  # "Change jsdoc of context" is documentation work, not refactoring
         for name in verb_names:

@@ -16,7 +16,7 @@ from functools import cached_property
 from persona_mcp.selection import tunables as t
 from persona_mcp.selection.files import FilePath, read_path
 from persona_mcp.selection.paths import normalise_paths
-from persona_mcp.text import STOPWORDS, analyse, fold
+from persona_mcp.text import STOPWORDS, analyse, fold, stem
 
 _LEAD_END = re.compile(r"[.!?](?=\s|$)|\n")
 _OWNED = re.compile(r"\b(?:my|our)\b", re.IGNORECASE)
@@ -179,6 +179,7 @@ _RUNS = re.compile(r"\b(?:workflows?|pipelines?|jobs?|actions?|hooks?|ci)\s+"
                    r"(?P<on>(?:that|which|to)\s+(?:runs?|executes?))\b", re.IGNORECASE)
 # When a failure began, or when a check runs: "broken since the refactor", "after the Gradle upgrade", "before deploy",
 # "since Tuesday's deploy".
+_INSTEAD = re.compile(r"\binstead of\b", re.IGNORECASE)
 _TIMING = re.compile(r"\b(?:since|after|before)\s+(?:(?:the|our|a|an|my|last|yesterday's|today's|this|that|recent"
                      r"|latest|every|each)\s+)?(?:[\w.-]+(?:'s)?\s+)?(?P<w>upgrade|update|migration|refactor(?:ing)?"
                      r"|release|deploy(?:ment)?|merge|rewrite|bump|rollout)s?\b", re.IGNORECASE)
@@ -284,6 +285,15 @@ class Request:
         """Whether it is a plain how-to that asks how to do something ("How do I mock ...?", "How to reference a
         method in javadoc?"), not what to do about a situation ("I found a bug, what should I do?")."""
         return self.how_to and bool(_HOW_TO_DO.match(self.head))
+
+    @cached_property
+    def opening_verb(self) -> str:
+        """The stem of the word that opens the work, read for the work it names: "Use A instead of B" replaces B."""
+        if self.opening >= len(self.stems):
+            return ""
+        if self.words[self.opening] in ("use", "prefer") and _INSTEAD.search(self.head, 0, self.lead_chars):
+            return stem("replace")
+        return self.stems[self.opening]
 
     @cached_property
     def measured(self) -> str:
