@@ -71,6 +71,14 @@ def test_use_a_instead_of_b_opens_as_a_replacement_and_instead_of_alone_names_no
     assert "refactoring" not in aside and "testing" in aside
 
 
+@pytest.mark.parametrize(("task", "entry"), [
+    ("Add a timeout to runSmokeTest", "performance"),  # a limit on waiting, not a speed
+    ("Spring Boot REST service exception handling", "debugging"),  # how code handles errors, not a failure seen
+])
+def test_words_that_name_no_kind_of_work_alone_say_nothing_of_it(task: str, entry: str) -> None:
+    assert entry not in SelectionIndex([], builtin_lexicon()).domains.read(read_request(task, []))
+
+
 @pytest.mark.parametrize("task", ["The dashboard query takes 8s on big tables", "GET /api/feed p95 is 2.3s",
                                   "The product page has an LCP of 4.2s on mobile", "the spark job takes 3h",
                                   "the pandas script eats 28GB of RAM",
