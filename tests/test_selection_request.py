@@ -169,6 +169,7 @@ def test_a_question_that_weighs_a_choice_in_the_askers_work_is_told(task: str, d
     ("Clean up event listeners when the component unmounts", ["clean", "up"]),
     ("Clean up the connection handling code", []),
     ("Clean up unused imports in the parser", []),
+    ("Don't iterate when cleaning up if nothing registered", ["cleaning", "up"]),
     # How code is to handle an error is no failure seen.
     ("Fail loudly on a whitespace-only dbName", ["fail"]), ("The export fails silently on empty input", []),
     # Threading a value through calls passes it along; a thread runs code.
