@@ -177,9 +177,10 @@ _PATH_TOKEN = re.compile(r"[\w.@/-]+")  # a run of a path's characters, one matc
 # after it, to the end of the sentence, say what it runs, not the kind of work, as a docs' subject does.
 _RUNS = re.compile(r"\b(?:workflows?|pipelines?|jobs?|actions?|hooks?|ci)\s+"
                    r"(?P<on>(?:that|which|to)\s+(?:runs?|executes?))\b", re.IGNORECASE)
+# "Use A instead of B" replaces B (`Request.opening_verb`).
+_INSTEAD = re.compile(r"\binstead of\b", re.IGNORECASE)
 # When a failure began, or when a check runs: "broken since the refactor", "after the Gradle upgrade", "before deploy",
 # "since Tuesday's deploy".
-_INSTEAD = re.compile(r"\binstead of\b", re.IGNORECASE)
 _TIMING = re.compile(r"\b(?:since|after|before)\s+(?:(?:the|our|a|an|my|last|yesterday's|today's|this|that|recent"
                      r"|latest|every|each)\s+)?(?:[\w.-]+(?:'s)?\s+)?(?P<w>upgrade|update|migration|refactor(?:ing)?"
                      r"|release|deploy(?:ment)?|merge|rewrite|bump|rollout)s?\b", re.IGNORECASE)
