@@ -71,6 +71,12 @@ def test_use_a_instead_of_b_opens_as_a_replacement_and_instead_of_alone_names_no
     assert "refactoring" not in aside and "testing" in aside
 
 
+@pytest.mark.parametrize("task", ["The CSV import is O(n^2) on large files", "Dedupe in O(n²) no more",
+                                  "Sort once in O(n log n) instead of per item"])
+def test_a_complexity_class_says_the_task_is_about_performance(task: str) -> None:
+    assert "performance" in SelectionIndex([], builtin_lexicon()).domains.read(read_request(task, []))
+
+
 @pytest.mark.parametrize(("task", "entry"), [
     ("Add a timeout to runSmokeTest", "performance"),  # a limit on waiting, not a speed
     ("Spring Boot REST service exception handling", "debugging"),  # how code handles errors, not a failure seen
