@@ -287,3 +287,12 @@ def test_a_derived_phrase_does_not_run_across_the_end_of_a_sentence() -> None:
                                            "writing code."))
     assert "maintainability" in terms
     assert not any("maintainability" in term and term != "maintainability" for term in terms)
+
+
+def test_an_agent_that_runs_exercises_or_builds_proofs_of_concept_is_not_about_learning() -> None:
+    deriver = Deriver(builtin_lexicon())
+    chaos = agent("chaos-engineer", "Use this agent when you need to conduct game day exercises.")
+    sales = agent("sales-engineer", "Use this agent for proof-of-concept development and technical demonstrations.")
+    tutor = agent("coding-tutor", "Use this agent when the user wants a concept explained step by step.")
+    assert "learning" not in deriver.derive(chaos).entries and "learning" not in deriver.derive(sales).entries
+    assert "learning" in deriver.derive(tutor).entries

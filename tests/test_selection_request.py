@@ -175,6 +175,10 @@ def test_a_question_that_weighs_a_choice_in_the_askers_work_is_told(task: str, d
     # Threading a value through calls passes it along; a thread runs code.
     ("Lift the factory up, then thread the same instance into the builder", ["thread"]),
     ("Make the cache safe to read from another thread", []),
+    # How something is told: "for example", "explain it with a simple example".
+    ("Explain how Rust lifetimes work with a simple example", ["example"]),
+    ("The parser fails on nested lists, for example in the changelog", ["example"]),
+    ("Add examples of the retry option to the README", []),
 ])
 def test_a_word_of_work_in_its_everyday_sense_is_marked(task: str, everyday: list[str]) -> None:
     request = read_request(task, [])

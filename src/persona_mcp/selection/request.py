@@ -194,9 +194,12 @@ _EVERYDAY_SENSES = (
     r"(?:when|while|during|after|before)\s+(?P<phase>clean(?:ing)?\s+up|cleanup)\b",  # a program's cleanup phase
     r"(?P<handle>fail(?:s|ing)?)\s+(?:loudly|fast|early|gracefully)\b",  # how code is to handle an error: none seen
     r"(?P<pass>thread(?:s|ed|ing)?)\s+(?:the|it|them|this|that|its|their)\b",  # "thread the config into": pass along
+    # "for example, ...", "explain it with a simple example": how something is told, not documentation work
+    r"for\s+(?P<instance>example)\b|with\s+(?:an?\s+|some\s+)?(?:(?:simple|small|short|concrete|minimal|quick|real"
+    r"|code)\s+)?(?P<shown>examples?)\b",
 )
 _EVERYDAY = re.compile(r"\b(?:" + "|".join(_EVERYDAY_SENSES) + ")", re.IGNORECASE)
-_EVERYDAY_WORDS = ("build", "writ", "clean", "fail", "thread")  # the search runs only when the task says one
+_EVERYDAY_WORDS = ("build", "writ", "clean", "fail", "thread", "example")  # the search runs only when the task says one
 
 # A question asked after a first sentence that tells the story ("Typing in the field makes the input lose focus.
 # What can be used instead?", "I tried force-unlock. Could anyone give me a clue?"): a sentence that ends in "?"
