@@ -296,3 +296,8 @@ def test_an_agent_that_runs_exercises_or_builds_proofs_of_concept_is_not_about_l
     tutor = agent("coding-tutor", "Use this agent when the user wants a concept explained step by step.")
     assert "learning" not in deriver.derive(chaos).entries and "learning" not in deriver.derive(sales).entries
     assert "learning" in deriver.derive(tutor).entries
+
+
+def test_container_orchestration_is_containers_work_not_data_pipelines() -> None:
+    found = Deriver(builtin_lexicon()).derive(agent("deployment-engineer", "Builds container orchestration.")).entries
+    assert "containers" in found and "data-engineering" not in found
