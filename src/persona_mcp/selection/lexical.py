@@ -98,8 +98,8 @@ class Lexical:
                     for last in range(first + 1, end + 1):
                         inner = self.readings.get(tuple(stems[first:last]))
                         if inner and last - first < length and not any(
-                                self._kin(entry, kept) or (tool and self.kinds[entry] in NAMED_KINDS)
-                                for entry, _related in inner):
+                                self._kin(entry, kept) or (tool and self.kinds[entry] in NAMED_KINDS and not related)
+                                for entry, related in inner):
                             spans.add((first, last))
         return frozenset(spans)
 
