@@ -200,7 +200,6 @@ _EVERYDAY_SENSES = (
 )
 _EVERYDAY = re.compile(r"\b(?:" + "|".join(_EVERYDAY_SENSES) + ")", re.IGNORECASE)
 _EVERYDAY_WORDS = ("build", "writ", "clean", "fail", "thread", "example")  # the search runs only when the task says one
-
 # A question asked after a first sentence that tells the story ("Typing in the field makes the input lose focus.
 # What can be used instead?", "I tried force-unlock. Could anyone give me a clue?"): a sentence that ends in "?"
 # and asks (`_ASKS`).
