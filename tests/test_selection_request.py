@@ -205,6 +205,7 @@ def test_the_first_word_of_the_work_follows_a_ticket_or_a_scope(task: str, openi
     ("Traceback (most recent call last):\n  File \"app.py\", line 3, in <module>\nKeyError: 'x'", [], "bug-report"),
     ("panic: runtime error: index out of range\n\ngoroutine 1 [running]:", [], "bug-report"),
     ("Why does the worker segfault on startup since v3.1?", [], "bug-report"),
+    ("Why does my Kotlin coroutine never complete?", [], "bug-report"),  # what never happens is a symptom too
     ("Sentry: KeyError 'currency' in refund_service.py since the 2.14 release", [], "bug-report"),  # an error's name
     ("Migrations as edges. Traditional migration systems rely on the order of files on disk to decide what to "
      "run next, which couples the history to file names and makes branches hard to merge; we propose to model "
