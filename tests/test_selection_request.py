@@ -206,6 +206,7 @@ def test_the_first_word_of_the_work_follows_a_ticket_or_a_scope(task: str, openi
     ("panic: runtime error: index out of range\n\ngoroutine 1 [running]:", [], "bug-report"),
     ("Why does the worker segfault on startup since v3.1?", [], "bug-report"),
     ("Why does my Kotlin coroutine never complete?", [], "bug-report"),  # what never happens is a symptom too
+    ("Why does my Tokio task never wake up after the sender is dropped?", [], "bug-report"),
     ("Sentry: KeyError 'currency' in refund_service.py since the 2.14 release", [], "bug-report"),  # an error's name
     ("Migrations as edges. Traditional migration systems rely on the order of files on disk to decide what to "
      "run next, which couples the history to file names and makes branches hard to merge; we propose to model "
@@ -383,6 +384,8 @@ def test_a_how_to_that_asks_how_to_do_something_is_told_from_one_that_asks_what_
     ("What does this warning mean: React Hook useEffect has a missing dependency", False),
     ("Explain what this function does", True),  # code to be understood, no failure
     ("Help me understand how the event loop schedules callbacks", True),
+    ("How do JavaScript closures work?", True), ("How do I make the login test work again?", False),
+    ("What exactly is RESTful programming?", True),
 ])
 def test_questions_asking_what_a_thing_means_or_why_a_project_chose_it_are_to_be_taught(task: str,
                                                                                         teaching: bool) -> None:

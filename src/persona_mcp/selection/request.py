@@ -62,6 +62,7 @@ _LEARNING = re.compile(r"\b(?:explain|teach|tutorial|understand|concept|differen
                        r"|eli5|in simple terms|beginner|new to|learn(?:ing)?"
                        r"|what (?:is|are|does|do) (?:a|an|the)\b(?! " + _BEST + r" |" + _SOME_CHOICES + r"\b)"
                        r"|what(?:'s| is| are) the (?:point|purpose|meaning)|how does .{1,60}? work"
+                       r"|how do (?!(?:i|we|you|one|my|our)\b).{1,60}? work\b"  # "How do JavaScript closures work?"
                        # how a tool or a runtime behaves ("How does React decide when to re-render?")
                        r"|how (?:does|do) (?!(?:i|we|you|one|my|our)\b)[\w.-]+(?: [\w.-]+){0,3} "
                        r"(?:decide|know|handle|order|schedule|resolve|determine|choose|compare|store|cache|load|find|pick)s?\b"
@@ -78,7 +79,7 @@ _LEARNING = re.compile(r"\b(?:explain|teach|tutorial|understand|concept|differen
                        # why a tool leaves something out ("Why isn't node-resolve a built-in feature?")
                        r"|why (?:isn't|is not|aren't|are not) (?!(?:my|our|this|these|it)\b)[\w.-]+(?: [\w.-]+){0,3} "
                        r"(?:an? |the )?(?:built-?in|included|bundled|supported|(?:the )?default|part of))\b"
-                       r"|^\s*what(?:'s| is| are) (?:[\w.-]+\s?){1,3}\?"
+                       r"|^\s*what(?: exactly)?(?:'s| is| are) (?:[\w.-]+\s?){1,3}\?"
                        # the reason behind a practice ("Why should I avoid declaring components in render?"); "we"
                        # weighs a choice of one's own ("Why do we need a plugin system now?")
                        r"|why (?:should|shouldn't|should not|would) (?:i|you|one)"
@@ -127,7 +128,7 @@ _OWN_FAILURE = re.compile(r"\b(?:my|our|this|these)\s+(?:[\w.-]+\s+){0,2}?(?:err
                           r"|break\w*|broke|leak\w*|times? out|timing out|panic\w*|errors?)\b", re.IGNORECASE)
 _FAILURE = re.compile(r"\b(?:crash(?:es|ed|ing)?|segfaults?|panics?|hangs?|freezes?|deadlocks?|leaks?|fail(?:s|ed|ing)?"
                       r"|errors?|exceptions?|broken|regress(?:ed|ion)?|never\s+(?:completes?|finish(?:es)?|returns?"
-                      r"|resolves?|fires?|gets\s+called))\b", re.IGNORECASE)
+                      r"|resolves?|fires?|gets\s+called|wakes?\s+up))\b", re.IGNORECASE)
 # "Do not copy comments", "Don't create a regex in the loop": an instruction, not a question, without a "?".
 _PROHIBITION = re.compile(r"(?:do|does|did|should|must|will|can)(?:\s+not\b|n't)|won't|can't", re.IGNORECASE)
 # A duration or a size the task measures: "takes 40 seconds", "p99 above 500ms", "memory climbs to 3 GB", "eats 28GB",
