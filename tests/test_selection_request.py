@@ -90,6 +90,7 @@ def test_the_first_sentence_is_the_lead() -> None:
     ("Throttle reworked with tests", ["tests"]),
     ("Add the retry option, with docs and unit tests", ["docs", "tests"]),
     ("Some sql injection prevention + tests", ["tests"]),
+    ("Document all config options; includes a unit test for verification", ["test"]),
     ("Add tests for the empty upload", []),  # the tests are the work
     ("Document the parser with examples", []),
     ("Plan the milestone with test-first sequencing", []),  # a way of working, not tests that come along

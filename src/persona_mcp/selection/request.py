@@ -150,8 +150,9 @@ _PROPOSAL_ID = re.compile(r"(?:\[[^\]\n]{1,40}\]\s*)*(?!STEP)(?:[A-Z]{1,4}EP|PIP
                           r"[- ]?#?\d+\s*[:\u2013\u2014-]\s+\w")
 # Tests or docs that come with the work ("Throttle reworked with tests", "Add the retry option and docs"): like
 # a test file beside the code it tests, they say less of what the change is about (`ACCOMPANYING_FACTOR`).
-_ALONG = re.compile(r"(?:\bwith|\band|\bplus|\bincluding|\+)\s+(?:(?:unit|regression|e2e|integration|more|new|some"
-                    r"|updated|the|its)\s+)?(?:tests?|specs?|docs|documentation)(?![\w-])", re.IGNORECASE)
+_ALONG = re.compile(r"(?:\bwith|\band|\bplus|\bincluding|\bincludes|\+)\s+(?:(?:a|an|unit|regression|e2e"
+                    r"|integration|more|new|some|updated|the|its)\s+){0,2}(?:tests?|specs?|docs|documentation)(?![\w-])",
+                    re.IGNORECASE)
 # ... also when a later sentence asks for them besides ("Unit tests for the parser are also needed", "Also add
 # tests for the retry"): the tests or docs word is the group that matched (`w` or `v`).
 _ALSO = re.compile(r"(?P<w>\b(?:tests?|specs?|docs|documentation))\b[^.;\n]{0,60}?\b(?:are|is)\s+also\s+"
