@@ -493,3 +493,12 @@ def test_each_word_knows_where_its_run_of_characters_starts() -> None:
     assert analysis.starts == [0, 4, 4, 15, 18, 18, 18, 29]  # a span's and a path's words share its start
     request = read_request("Fix `loadPage` in src/app.ts now. Then document it.", [])
     assert request.words[request.lead:] == ["then", "document", "it"]
+
+
+@pytest.mark.parametrize(("task", "failure"), [
+    ("How do you document error return values in a Go package so they show up in godoc?", False),
+    ("What is the cleanest exception handling style for a Spring REST service?", False),
+    ("Why do I get an error when the upload is over 2 MB?", True),
+])
+def test_an_error_named_as_a_kind_of_thing_is_no_failure_reported(task: str, failure: bool) -> None:
+    assert ("bug-report" in read_request(task, []).shapes) is failure

@@ -127,7 +127,9 @@ _OWN_FAILURE = re.compile(r"\b(?:my|our|this|these)\s+(?:[\w.-]+\s+){0,2}?(?:err
                           r"|\bwhy\s+(?:my|our|this|these|it|we|i)\b.{0,80}?\b(?:fail\w*|crash\w*|slow\w*|hang\w*"
                           r"|break\w*|broke|leak\w*|times? out|timing out|panic\w*|errors?)\b", re.IGNORECASE)
 _FAILURE = re.compile(r"\b(?:crash(?:es|ed|ing)?|segfaults?|panics?|hangs?|freezes?|deadlocks?|leaks?|fail(?:s|ed|ing)?"
-                      r"|errors?|exceptions?|broken|regress(?:ed|ion)?|never\s+(?:completes?|finish(?:es)?|returns?"
+                      r"|(?:errors?|exceptions?)(?!\s+(?:handling|handlers?|return|values?|types?|codes?|messages?|class"
+                      r"|pages?|boundar(?:y|ies)|states?|reporting|tracking|logging)\b)"
+                      r"|broken|regress(?:ed|ion)?|never\s+(?:completes?|finish(?:es)?|returns?"
                       r"|resolves?|fires?|gets\s+called|wakes?\s+up))\b", re.IGNORECASE)
 # "Do not copy comments", "Don't create a regex in the loop": an instruction, not a question, without a "?".
 _PROHIBITION = re.compile(r"(?:do|does|did|should|must|will|can)(?:\s+not\b|n't)|won't|can't", re.IGNORECASE)
