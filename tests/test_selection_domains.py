@@ -551,3 +551,14 @@ def test_the_lexicon_says_more_for_a_persona_found_only_through_its_own_text(mon
     after = lexicon_evidence()
     assert after["debugger"] == pytest.approx(2 * before["debugger"], rel=0.02)
     assert after["bug-hunter"] == pytest.approx(before["bug-hunter"])
+
+
+def test_a_design_record_in_a_docs_folder_is_first_of_all_a_design_record() -> None:
+    index = SelectionIndex([
+        agent("technical-writer", "Use this agent to write documentation, guides and READMEs."),
+        agent("architect-reviewer", "Use this agent to review architecture and design decisions."),
+    ], builtin_lexicon())
+    task = "Query cancellation. This feature adds the ability to cancel an in-progress query with a new statement."
+    assert select(index, task, ["docs/RFCS/20170608_query_cancellation.md"]).persona == "architect-reviewer"
+    assert select(index, "Update the install guide", ["docs/install.md"]).persona == "technical-writer"
+    assert select(index, "Fix typos in the guide", ["docs/adr/0007-event-bus.md"]).persona == "technical-writer"

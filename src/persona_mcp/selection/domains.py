@@ -71,10 +71,11 @@ class Domains:
             scale = rarity(count, spread[name])
             self.personas[name] = [(persona, weight * scale * domain_weight[persona], where)
                                    for weight, persona, where in found[: t.DOMAIN_POSTINGS]]
-        # The personas a test or a doc belongs to (`read_files`): the strongest about testing, or documentation.
+        # The personas a test or a doc belongs to (`read_files`): the strongest about testing, or documentation;
+        # and those a design record in a doc's place belongs to as well (`RECORD_DOMAINS`).
         self.kind_names = frozenset(t.ACCOMPANYING_DOMAINS)
         self.kind_owners: dict[str, frozenset[int]] = {}
-        for name in t.ACCOMPANYING_DOMAINS:
+        for name in (*t.ACCOMPANYING_DOMAINS, *t.RECORD_DOMAINS):
             found_owners = self.personas.get(name, [])
             if found_owners:
                 top = found_owners[0][1]
@@ -217,7 +218,8 @@ class Domains:
         A test or a doc is first of all that (`KIND_CLAIM`): an entry that claims it only by a folder it
         sits in (`components/` of `docs/.vitepress/theme/components/X.vue`) claims it `KIND_FOLDER_FACTOR`
         as strongly, as a persona does (`files.file_evidence`), and it belongs to the personas most about
-        its kind (`kind_owners`). A test beside the code it tests, or docs beside the code they document,
+        its kind (`kind_owners`); a design record in a doc's place is first of all a design record
+        (`RECORD_DOMAINS`). A test beside the code it tests, or docs beside the code they document,
         says `ACCOMPANYING_FACTOR` as much of what the change is about as any other file.
         """
         if self.tables is None:
@@ -235,7 +237,7 @@ class Domains:
                         owners = personas if owners is None else owners | personas
                 by_kind = self._strongest([entry for entry in entries if not entry.folder])
                 for name, claim in claims.items():
-                    if name not in self.accompanying:
+                    if name not in self.accompanying and name not in t.RECORD_DOMAINS:
                         claims[name] = max(by_kind.get(name, 0.0), claim * t.KIND_FOLDER_FACTOR)
             claimed.append(claims)
             kinds.append(owners)

@@ -226,6 +226,11 @@ TIMING_FACTOR = 0.3
 KIND_CLAIM = 0.75
 KIND_FOLDER_FACTOR = 0.5
 KIND_OWNER_SHARE = 0.5
+# A design record (an ADR, an RFC, a proposal) is a doc, and first of all a design record: the folders that
+# hold them (`adr/`, `rfcs/`, `docs/decisions/`) claim it in full for these entries, whose own personas it
+# belongs to as a doc belongs to the documentation's. "docs/RFCS/20170608_query_cancellation.md" was the
+# technical writer's in three catalogs out of four.
+RECORD_DOMAINS = ("architecture",)
 POPULAR_OWNERS = 16  # a glob shared by more personas adds only to this many of its strongest claimants
 BODY_WEIGHT = 0.2  # the weak prior from a persona's body prose: per distinctive word matched
 BODY_CAP = 0.5  # and at most this much in all
