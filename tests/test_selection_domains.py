@@ -562,3 +562,12 @@ def test_a_design_record_in_a_docs_folder_is_first_of_all_a_design_record() -> N
     assert select(index, task, ["docs/RFCS/20170608_query_cancellation.md"]).persona == "architect-reviewer"
     assert select(index, "Update the install guide", ["docs/install.md"]).persona == "technical-writer"
     assert select(index, "Fix typos in the guide", ["docs/adr/0007-event-bus.md"]).persona == "technical-writer"
+
+
+def test_a_bump_that_fixes_a_named_advisory_is_security_work() -> None:
+    domains = SelectionIndex([], builtin_lexicon()).domains
+    task = "Bump java-jwt to 3.19.3. Updates to v3.19.3 of java-jwt which includes fix for CVE-2022-42003."
+    assert read_request(task, []).advisory == "CVE-2022-42003"
+    assert domains.read(read_request(task, ["build.gradle"]))["security"].matched[-1] == "CVE-2022-42003"
+    assert read_request("Bump netty from 4.1.100 to 4.1.106", []).advisory == ""
+    assert read_request("See GHSA-5j4c-8p2g-v4jx for details", []).advisory == "GHSA-5j4c-8p2g-v4jx"

@@ -135,6 +135,8 @@ class Domains:
             hits.setdefault(t.CHOICE_DOMAIN, []).append((t.TASK_RELATED, "(alternatives weighed)"))
         if request.version_change and t.VERSION_DOMAIN in tables.kinds:
             hits.setdefault(t.VERSION_DOMAIN, []).append((t.TASK_TERM, request.version_change))
+        if request.advisory and t.ADVISORY_DOMAIN in tables.kinds:
+            hits.setdefault(t.ADVISORY_DOMAIN, []).append((t.TASK_TERM, request.advisory))
         result = {name: _gathered(named) for name, named in hits.items()}
         for name, found_files in self._files(request.files, files).items():
             before = result.get(name)

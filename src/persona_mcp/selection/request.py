@@ -144,6 +144,8 @@ _MEASURED = re.compile(r"\b(?:(?:takes?|took|taking|over|above|exceeds?|reach(?:
 # A change of a named thing's version: "Bump netty from 4.1.100 to 4.1.106", "Upgrade the Gradle wrapper to 8.10".
 _VERSION_CHANGE = re.compile(r"\b(?:bump(?:s|ed|ing)?|(?:up|down)grad(?:e|es|ed|ing)|updat(?:e|es|ed|ing)"
                              r"|pin(?:s|ned|ning)?)\b[^\n]{1,80}?\bto v?\d+(?:\.[\w-]+)+", re.IGNORECASE)
+# A security advisory named by its id: "fix for CVE-2022-42003", "GHSA-5j4c-8p2g-v4jx".
+_ADVISORY = re.compile(r"\b(?:CVE-\d{4}-\d{4,}|GHSA(?:-[0-9a-z]{4}){3})\b", re.IGNORECASE)
 # What every measure holds (its `\s+~?\d`): most tasks have none, and a case-blind search of the verbs is slow.
 _SPACED_NUMBER = re.compile(r"\s~?\d")
 # An enhancement proposal or a decision record named by its number ("KEP-2000: Graceful Node Shutdown",
@@ -303,6 +305,12 @@ class Request:
         if self.words[self.opening] in ("use", "prefer") and _INSTEAD.search(self.head, 0, self.lead_chars):
             return stem("replace")
         return self.stems[self.opening]
+
+    @cached_property
+    def advisory(self) -> str:
+        """A security advisory the task names by its id ("fix for CVE-2022-42003"), in any sentence, or ""."""
+        found = _ADVISORY.search(self.head) if "cve-" in self.lowered or "ghsa-" in self.lowered else None
+        return found.group(0) if found else ""
 
     @cached_property
     def measured(self) -> str:

@@ -97,6 +97,9 @@ CHOICE_DOMAIN = "architecture"
 # A change of a named thing's version in the first sentence ("Bump netty from 4.1.100 to 4.1.106", "Upgrade
 # the Gradle wrapper to 8.10") names this domain, as "dependency update" would.
 VERSION_DOMAIN = "dependencies"
+# A security advisory named by its id ("Bump java-jwt to 3.19.3 ... which includes fix for CVE-2022-42003"), in any
+# sentence, names this domain: a bump that fixes one is the security work, as a routine bump is not.
+ADVISORY_DOMAIN = "security"
 TASK_FILES = 1.5
 LANGUAGE_FILE_FACTOR = 0.2
 # The domains that name a kind of work rather than a place in a system: when the task's words name
