@@ -49,7 +49,8 @@ _TEACH_ME = re.compile(r"(?:please\s+)?(?:explain|describe how|teach (?:me|us|th
                        r"|i(?: want| need| would like|'d like) to learn"
                        r"|(?:i'm |i am )?trying to (?:learn|(?:get|wrap) (?:my|our) head around))\b", re.IGNORECASE)
 # "What is the best way to ..." asks how to get something done, not what a thing is.
-_BEST = r"(?:best|right|correct|proper|recommended|preferred|easiest|simplest|cleanest|fastest|safest)"
+_BEST = (r"(?:best|right|correct|proper|recommended|preferred|easiest|simplest|cleanest|fastest|safest|sensible|good"
+         r"|idiomatic|standard)")
 # "What are the alternatives?" asks for a choice to make, not for a concept to learn.
 _CHOICES = r"(?:alternatives?|options?|choices|trade-?offs|pros and cons|downsides|risks|steps|ways)"
 # ... also with a word or two before it: "what are the architectural options?"
