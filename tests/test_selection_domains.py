@@ -571,3 +571,11 @@ def test_a_bump_that_fixes_a_named_advisory_is_security_work() -> None:
     assert domains.read(read_request(task, ["build.gradle"]))["security"].matched[-1] == "CVE-2022-42003"
     assert read_request("Bump netty from 4.1.100 to 4.1.106", []).advisory == ""
     assert read_request("See GHSA-5j4c-8p2g-v4jx for details", []).advisory == "GHSA-5j4c-8p2g-v4jx"
+
+
+def test_stack_traces_sent_to_clients_are_a_disclosure_and_a_drained_battery_is_performance() -> None:
+    domains = SelectionIndex([], builtin_lexicon()).domains
+    disclosure = domains.read(read_request("Our API returns stack traces to clients in production, stop that", []))
+    assert "security" in disclosure and "debugging" not in disclosure
+    assert "debugging" in domains.read(read_request("Print the stack trace when the worker crashes", []))
+    assert "performance" in domains.read(read_request("The app drains the battery in the background", []))
