@@ -413,9 +413,9 @@ def read_request(task: str, files: Iterable[str] = (), names: AbstractSet[str] =
         everyday = frozenset((count(start), count(end)) for start, end in spans)
     named_files: set[int] = set()
     if paths and ("/" in head or "." in head):  # a path of the task's own files, written out in its text
-        names = {path.rsplit("/", 1)[-1].lower() for path in paths}
+        file_names = {path.rsplit("/", 1)[-1].lower() for path in paths}
         for token in _PATH_TOKEN.finditer(head):
-            if token.group(0).rstrip(".").rsplit("/", 1)[-1].lower() in names:
+            if token.group(0).rstrip(".").rsplit("/", 1)[-1].lower() in file_names:
                 named_files.update(range(count(token.start()), count(token.end())))
     asked = _TEACH_ME.match(head)
     explain = count(asked.end()) if asked else 0
