@@ -412,8 +412,9 @@ def read_request(task: str, files: Iterable[str] = (), names: AbstractSet[str] =
         spans = (match.span(match.lastgroup or 0) for match in _EVERYDAY.finditer(head))
         everyday = frozenset((count(start), count(end)) for start, end in spans)
     named_files: set[int] = set()
-    if paths and ("/" in head or "." in head):  # a path of the task's own files, written out in its text
-        file_names = {path.rsplit("/", 1)[-1].lower() for path in paths}
+    file_names = {path.rsplit("/", 1)[-1].lower() for path in paths}
+    head_lowered = head.lower()
+    if any(name in head_lowered for name in file_names):  # a path of the task's own files, written out in its text
         for token in _PATH_TOKEN.finditer(head):
             if token.group(0).rstrip(".").rsplit("/", 1)[-1].lower() in file_names:
                 named_files.update(range(count(token.start()), count(token.end())))
