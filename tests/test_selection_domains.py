@@ -218,6 +218,22 @@ def test_a_teacher_by_name_answers_a_request_to_be_taught_before_a_specialist_wh
     assert select(index, task, ["internal/store/orders.go"]).persona == "friendly-tutor"
 
 
+def test_without_a_teacher_a_request_to_be_taught_goes_to_the_persona_of_its_subject() -> None:
+    personas = [
+        agent("performance-engineer", "Performance strategy. Use this agent for bottlenecks and mentoring engineers."),
+        agent("security-auditor", "Use this agent for security reviews of authentication and tokens."),
+    ]
+    task = "Walk me through how JWT access tokens and refresh tokens work together"
+    index = SelectionIndex(personas, builtin_lexicon())
+    assert not index.domains.teaches
+    assert select(index, task, []).persona == "security-auditor"
+    # ... while a catalog with a teacher sends it to the teacher.
+    tutor = agent("code-tutor", "Use this agent when someone wants to learn how code works.")
+    with_tutor = SelectionIndex([*personas, tutor], builtin_lexicon())
+    assert with_tutor.domains.teaches
+    assert select(with_tutor, task, []).persona == "code-tutor"
+
+
 def test_a_camel_cased_identifier_that_is_a_related_word_stays_one_word() -> None:
     index = SelectionIndex([agent("react-specialist", "Use this agent for React hooks.")], builtin_lexicon())
     found = index.domains.read(read_request("Why does my useEffect fire twice?", [], index.one_word_terms))
@@ -494,7 +510,8 @@ def whole_strength(index: SelectionIndex, task: str, monkeypatch: pytest.MonkeyP
 
 
 def test_what_a_request_to_be_taught_names_is_the_lessons_subject(monkeypatch: pytest.MonkeyPatch) -> None:
-    index = SelectionIndex([agent("django-developer", "Use this agent when you build Django apps.")], builtin_lexicon())
+    index = SelectionIndex([agent("django-developer", "Use this agent when you build Django apps."),
+                            agent("code-tutor", "Use this agent when someone wants to learn.")], builtin_lexicon())
     task = "Help me understand conceptually how the Django ORM builds its queries"
     assert read_request(task, [], index.one_word_terms).teaching
     lesson = index.domains.read(read_request(task, [], index.one_word_terms))

@@ -109,6 +109,12 @@ class Domains:
         # entry (not one it takes in through another) is a context entry, and none of them is a kind of work.
         self.area = frozenset(persona for persona, profile in enumerate(profiles)
                               if _named_for_a_place(profile, self.context))
+        # Whether a persona is named for teaching (mentor, tutor): in a catalog without one, a request to be taught
+        # belongs to the persona of what it is about, not to those that mention mentoring others in passing.
+        learning = t.SHAPE_DOMAINS["question"]
+        self.teaches = any(where.startswith(("name:", "title:")) and "(" not in where
+                           for profile in profiles for name, (_weight, where) in profile.entries.items()
+                           if name == learning)
         # What a task's word says of an entry it names and of one it relates to (`_reading`).
         self.strengths: dict[str, tuple[float, float]] = {}
         if self.tables is not None:
@@ -146,7 +152,7 @@ class Domains:
                 result[name] = Found(before.strength + found_files.strength, before.matched + found_files.matched)
         for shape, strength in request.shapes.items():
             name = t.SHAPE_DOMAINS.get(shape, "")
-            if name in tables.kinds and (shape != "question" or request.teaching):
+            if name in tables.kinds and (shape != "question" or (request.teaching and self.teaches)):
                 # A request to be taught is about learning in full, whatever files it names: they are
                 # what the asker wants to understand.
                 value = (1.0 if shape == "question" else strength) * t.SHAPE_DOMAIN_STRENGTH
@@ -163,7 +169,7 @@ class Domains:
         factor = 1.0
         if names_work(request, result):
             factor = t.CONTEXT_FACTOR
-        elif t.SHAPE_DOMAINS["question"] in result and request.teaching:  # most tasks name no learning at all
+        elif t.SHAPE_DOMAINS["question"] in result and request.teaching and self.teaches:  # most tasks name none
             factor = t.LESSON_CONTEXT_FACTOR
         if factor != 1.0:
             result = {name: Found(found.strength * factor, found.matched) if name in self.context else found
