@@ -10,6 +10,8 @@ from persona_mcp.lexicon import Lexicon, LexiconEntry, builtin_lexicon
 from persona_mcp.selection import SelectionIndex, rank, read_request, select, tunables
 from persona_mcp.selection.domains import Found
 from persona_mcp.selection.files import read_path
+from persona_mcp.selection.lexical import lexical
+from persona_mcp.text import stem_key
 
 EMPTY = Found(0.0, ())
 
@@ -232,6 +234,16 @@ def test_without_a_teacher_a_request_to_be_taught_goes_to_the_persona_of_its_sub
     with_tutor = SelectionIndex([*personas, tutor], builtin_lexicon())
     assert with_tutor.domains.teaches
     assert select(with_tutor, task, []).persona == "code-tutor"
+
+
+def test_a_word_that_names_a_tool_and_relates_to_a_domain_says_both() -> None:
+    tables = lexical(builtin_lexicon())
+    assert tables.readings[stem_key("javadoc")] == (("api-doc-tools", False), ("documentation", True))
+    index = SelectionIndex([agent("technical-writer", "Use this agent for documentation."),
+                            agent("api-designer", "Use this agent to design REST APIs.")], builtin_lexicon())
+    task, files = "Javadoc improvements across the whole API", ["api/src/main/java/Account.java"]
+    assert index.domains.read(read_request(task, files))["documentation"].strength >= tunables.TASK_RELATED
+    assert select(index, task, files).persona == "technical-writer"
 
 
 def test_a_camel_cased_identifier_that_is_a_related_word_stays_one_word() -> None:

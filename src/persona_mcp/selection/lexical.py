@@ -42,10 +42,14 @@ class Lexical:
                 for parent in self.parents[entry.name]:
                     self.subdomains[parent] = (*self.subdomains.get(parent, ()), entry.name)
         self.keys = _file(entries, naming=True)  # stems of a naming term -> its entries
-        self.related = {key: names for key, names in _file(entries, naming=False).items() if key not in self.keys}
+        # A word may name one entry and relate to another ("javadoc" names a documentation tool and relates to
+        # documentation): both hold, the entry it names first.
+        self.related = {key: kept for key, names in _file(entries, naming=False).items()
+                        if (kept := tuple(name for name in names if name not in self.keys.get(key, ())))}
         # Both in one table, as a task is read: stems -> (entry, whether the words are only related to it).
         self.readings = {key: tuple((name, False) for name in names) for key, names in self.keys.items()}
-        self.readings.update({key: tuple((name, True) for name in names) for key, names in self.related.items()})
+        for key, names in self.related.items():
+            self.readings[key] = (*self.readings.get(key, ()), *((name, True) for name in names))
         # A domain's own name names it in a persona's name ("build-engineer"), where it is not a term
         # of a task's text ("build a form").
         self.domain_names = {key: (entry.name,) for entry in entries if entry.kind == "domain"
