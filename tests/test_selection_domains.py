@@ -539,6 +539,7 @@ def test_personas_named_for_where_work_is_done_are_told_from_those_named_for_the
         agent("react-specialist", "Use this agent when you build React apps."),
         agent("debugger", "Use this agent when a crash or a bug needs a root cause."),
         agent("devops-engineer", "Use this agent when you set up CI/CD pipelines."),  # its name takes in CI work
+        agent("deployment-engineer", "Use this agent for releases and rollouts."),  # deploying is work too
     ], builtin_lexicon())
     assert {index.names[p] for p in index.domains.area} == {"backend-developer", "react-specialist"}
     builtin = Catalog.load(default_layers(user=False)).index
