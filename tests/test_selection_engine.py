@@ -55,6 +55,23 @@ def test_a_two_word_phrase_matches_across_a_gap_of_a_few_words() -> None:
     assert rank(builds, "It builds raw SQL from the form", [])[0].name == "persona-sec"
 
 
+def test_a_word_inside_another_personas_longer_term_is_that_terms_word() -> None:
+    index = SelectionIndex([
+        persona("persona-db", keywords=["data type", "connection"]),
+        persona("persona-types", keywords=["type"], negative=["blocking"]),
+        persona("persona-sec", keywords=["block"]),
+        persona("persona-perf", keywords=["non-blocking"]),
+    ])
+    names = {c.name: c for c in rank(index, "Add the HSTORE data type and make the connection non-blocking", [])}
+    assert "persona-types" not in names and "persona-sec" not in names
+    assert set(names) == {"persona-db", "persona-perf"}
+    # Alone, the words are their own terms; and a term against a persona still argues against it.
+    assert rank(index, "Rename the type", [])[0].name == "persona-types"
+    assert rank(index, "Block the scraper", [])[0].name == "persona-sec"
+    against = {c.name: c.score for c in rank(index, "Rename the type and make the call non-blocking", [])}
+    assert against["persona-types"] < rank(index, "Rename the type", [])[0].score
+
+
 def test_a_name_written_as_one_word_is_not_a_phrase() -> None:
     index = SelectionIndex([persona("persona-db", keywords=["MySQL", "content type"]),
                             persona("persona-cache", keywords=["Redis"])])

@@ -37,7 +37,8 @@ def find_hits(index: SelectionIndex, request: Request,
     `CODE_FACTOR`: it names something rather than asks for it. A lone function word never matches
     a one-word term. A term made only of question words ("why does") is a request shape: it counts
     `PRACTICAL_SHAPE_FACTOR` of its weight unless the request asks to be taught. Words that a longer
-    phrase takes in another sense (`other_senses`: "injection" in "dependency injection") match no term for.
+    phrase takes in another sense (`other_senses`: "injection" in "dependency injection") match no term for,
+    and a word inside a longer term of one persona matches no one-word term of another (`_in_its_phrase`).
     """
     stems, task_words, code = request.stems, request.words, request.code
     count = len(stems)
@@ -61,9 +62,13 @@ def find_hits(index: SelectionIndex, request: Request,
             for end in range(start + 3, min(start + 3 + t.PHRASE_GAP, count + 1)):
                 if stems[end - 1] in lasts and not any(w in _BREAKS for w in task_words[start + 1:end - 1]):
                     places.append((start, end, t.GAP_FACTOR, index.postings[(first, stems[end - 1])]))
+    phrases = [(start, end, {posting[0] for posting in postings})
+               for start, end, gap, postings in places if end - start > 1 and gap == 1.0]
     places += _without_function_words(index, request, other_senses)
     found: dict[int, list[Hit]] = {}
     for start, end, gap, postings in places:
+        if end - start == 1 and phrases:
+            postings = _in_its_phrase(postings, start, phrases)
         in_code = all(code[start:end])
         place = request.factor(start, end) * gap
         matched = " ".join(task_words[start:end])
@@ -83,6 +88,19 @@ def find_hits(index: SelectionIndex, request: Request,
             else:
                 hits.append(hit)
     return {persona: _settle(hits) for persona, hits in found.items()}
+
+
+def _in_its_phrase(postings: list[Posting], at: int, phrases: list[tuple[int, int, set[int]]]) -> list[Posting]:
+    """The postings of a one-word term found at word `at`, less those of personas that do not name a longer term
+    written around it (`phrases`: where each occurs and whose it is): there the word is that term's ("type" in "data
+    type" is no typing work, "blocking" in "non-blocking" no blocked attacker). A term against a persona stays."""
+    owners: set[int] = set()
+    for start, end, personas in phrases:
+        if start <= at < end:
+            owners |= personas
+    if not owners:
+        return postings
+    return [posting for posting in postings if posting[0] in owners or posting[2].kind == "negative"]
 
 
 def _without_function_words(index: SelectionIndex, request: Request,
