@@ -294,6 +294,12 @@ def test_a_folder_says_less_of_a_test_or_a_doc_that_sits_in_it() -> None:
     assert doc["vue"] == claims("src/components/Banner.vue")["vue"]  # its extension names a kind of file: unchanged
     assert claims("pkg/api/client.go")["api"] == 1.0
     assert claims("tests/api/client_test.go")["api"] == tunables.KIND_FOLDER_FACTOR
+    # Documentation is prose: a source file in a docs folder (the docs site's server) is code there.
+    assert claims("docs/guide/intro.md")["documentation"] == 1.0
+    assert claims("packages/docs/server.js")["documentation"] == tunables.KIND_FOLDER_FACTOR
+    writers = SelectionIndex([agent("documentation-engineer", "Use this agent to write documentation."),
+                              agent("security-auditor", "Use this agent for security reviews.")], builtin_lexicon())
+    assert select(writers, "Fix reflected URL xss", ["packages/docs/server.js"]).persona == "security-auditor"
 
 
 def test_a_persona_about_one_language_says_less_of_a_change_in_another() -> None:

@@ -226,7 +226,8 @@ class Domains:
         A test or a doc is first of all that (`KIND_CLAIM`): an entry that claims it only by a folder it
         sits in (`components/` of `docs/.vitepress/theme/components/X.vue`) claims it `KIND_FOLDER_FACTOR`
         as strongly, as a persona does (`files.file_evidence`), and it belongs to the personas most about
-        its kind (`kind_owners`); a design record in a doc's place is first of all a design record
+        its kind (`kind_owners`); documentation so claims a source file in a docs folder (`PROSE_DOMAINS`);
+        a design record in a doc's place is first of all a design record
         (`RECORD_DOMAINS`). A test beside the code it tests, or docs beside the code they document,
         says `ACCOMPANYING_FACTOR` as much of what the change is about as any other file.
         """
@@ -244,8 +245,10 @@ class Domains:
                     if claims.get(name, 0.0) >= t.KIND_CLAIM:
                         owners = personas if owners is None else owners | personas
                 by_kind = self._strongest([entry for entry in entries if not entry.folder])
+                code = not self.code_languages.isdisjoint(by_kind)  # a source file by its own name
                 for name, claim in claims.items():
-                    if name not in self.accompanying and name not in t.RECORD_DOMAINS:
+                    if (name not in self.accompanying and name not in t.RECORD_DOMAINS) or \
+                            (code and name in t.PROSE_DOMAINS):
                         claims[name] = max(by_kind.get(name, 0.0), claim * t.KIND_FOLDER_FACTOR)
             claimed.append(claims)
             kinds.append(owners)

@@ -229,6 +229,10 @@ TIMING_FACTOR = 0.3
 # The lexicon's entries that claim such a file only by a folder claim it `KIND_FOLDER_FACTOR` as strongly too.
 KIND_CLAIM = 0.75
 KIND_FOLDER_FACTOR = 0.5
+# ... and a source file in a docs folder (`packages/docs/server.js`, the docs site's server) is code there: these
+# entries, which are written in prose, claim it only `KIND_FOLDER_FACTOR` as strongly by the folder, so that "Fix
+# reflected URL xss" in it is security work before documentation (they tied in volt).
+PROSE_DOMAINS = ("documentation",)
 KIND_OWNER_SHARE = 0.5
 # A design record (an ADR, an RFC, a proposal) is a doc, and first of all a design record: the folders that
 # hold them (`adr/`, `rfcs/`, `docs/decisions/`) claim it in full for these entries, whose own personas it
