@@ -570,6 +570,14 @@ def test_a_persona_named_for_where_work_is_done_says_less_of_a_task_that_names_t
     assert kept["backend-developer"] == pytest.approx(whole["backend-developer"] * factor, abs=1e-3)
     assert kept["debugger"] == whole["debugger"]
     assert kept_plain == whole_plain
+    # Without a persona named for the work, the place's persona keeps all of it: the crash is the backend's.
+    monkeypatch.setattr(tunables, "AREA_FACTOR", factor)
+    alone = SelectionIndex([agent("backend-developer", "Use this agent when you build server-side APIs and endpoints."),
+                            agent("code-reviewer", "Use this agent to review code for bugs and style.")],
+                           builtin_lexicon())
+    assert "debugging" not in alone.domains.named_work and "debugging" in index.domains.named_work
+    ranked = {candidate.name: candidate for candidate in rank(alone, task, [])}
+    assert not any(item.kind == "negative" for item in ranked["backend-developer"].evidence)
 
 
 

@@ -40,6 +40,7 @@ class FileReading:
 
 
 _CONTEXT_KINDS = ("domain", "technology", "tool", "language")  # entries of these kinds may be where work is done
+_NAMING_SOURCES = ("name:", "title:", "activity-keywords:")  # where a persona says what its own work is
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +110,10 @@ class Domains:
         # entry (not one it takes in through another) is a context entry, and none of them is a kind of work.
         self.area = frozenset(persona for persona, profile in enumerate(profiles)
                               if _named_for_a_place(profile, self.context))
+        # The kinds of work some persona is named for, or declares as its activity (debugger: debugging;
+        # devops-engineer: CI, through its parts): a task that names other work has no persona of its own (`area`).
+        self.named_work = frozenset(name for profile in profiles for name, (_weight, where) in profile.entries.items()
+                                    if name in t.WORK_DOMAINS and where.startswith(_NAMING_SOURCES))
         # Whether a persona is named for teaching (mentor, tutor): in a catalog without one, a request to be taught
         # belongs to the persona of what it is about, not to those that mention mentoring others in passing.
         learning = t.SHAPE_DOMAINS["question"]

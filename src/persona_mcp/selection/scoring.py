@@ -141,11 +141,14 @@ def _domains(evidence: Evidence, index: SelectionIndex, request: Request, files:
 
 def _area(evidence: Evidence, index: SelectionIndex, request: Request, about: dict[str, Found]) -> None:
     """A persona named for where work is done (`Domains.area`) says less of a task that names the work itself: it
-    keeps `AREA_FACTOR` of its evidence so far."""
+    keeps `AREA_FACTOR` of its evidence so far, where some persona is named for that work (`Domains.named_work`):
+    in a catalog without a debugger, a crash in server code is the backend developer's."""
     area = index.domains.area
     if not area or not names_work(request, about):
         return
-    work = [name for name in t.WORK_DOMAINS if name in about]
+    work = [name for name in t.WORK_DOMAINS if name in about and name in index.domains.named_work]
+    if not work:
+        return
     values = {persona: -total * (1 - t.AREA_FACTOR) for persona, total in evidence.totals.items()
               if persona in area and total > 0}
     evidence.add(values, partial(_items, "negative", "the task names its work", {p: work for p in values}, values,
