@@ -205,6 +205,7 @@ def test_the_first_word_of_the_work_follows_a_ticket_or_a_scope(task: str, openi
     ("Explain how the event loop schedules callbacks", [], "question"),
     ("Traceback (most recent call last):\n  File \"app.py\", line 3, in <module>\nKeyError: 'x'", [], "bug-report"),
     ("panic: runtime error: index out of range\n\ngoroutine 1 [running]:", [], "bug-report"),
+    ("Explain this panic: runtime error: index out of range", [], "bug-report"),  # Go's crash, quoted inline
     ("Why does the worker segfault on startup since v3.1?", [], "bug-report"),
     ("Why does my Kotlin coroutine never complete?", [], "bug-report"),  # what never happens is a symptom too
     ("Why does my Tokio task never wake up after the sender is dropped?", [], "bug-report"),

@@ -38,7 +38,8 @@ _INTERROGATIVE = re.compile(
 _TRACE_LINES = (r"[ \t]*File \"[^\"\n]+\", line \d+", r"[ \t]*at [\w$.<>/]+ ?\(?[^)\n]*:\d+", r"panic: ",
                 r"goroutine \d+ \[", r"[ \t]*\w+(?:Error|Exception): ", r"[ \t]*#\d+[ \t]+0x[0-9a-f]+")
 _TRACE_LINE = re.compile("|".join(_TRACE_LINES))  # matched at the start of each line (`has_trace`)
-_TRACE_MARKS = ("Traceback (most recent call last)", 'Exception in thread "', "Segmentation fault", "SIGSEGV")
+_TRACE_MARKS = ("Traceback (most recent call last)", 'Exception in thread "', "Segmentation fault", "SIGSEGV",
+                "panic: runtime error", "fatal error: all goroutines are asleep")  # the last two: Go's, quoted inline
 _PANIC = re.compile(r"thread '[^'\n]*' panicked at")  # Rust's, searched for where "' panicked at" is
 _REPORT_PHRASES = ("steps to reproduce", "expected behavior", "expected behaviour", "actual behavior",
                    "actual behaviour", "to reproduce:")
