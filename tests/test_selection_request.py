@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from tests.test_selection import persona
 
+from persona_mcp.lexicon import builtin_lexicon
 from persona_mcp.selection import SelectionIndex, read_request, select, tunables
 from persona_mcp.text import analyse, fold, stem, words
 
@@ -31,11 +32,19 @@ def test_tokens_mark_words_that_come_from_code() -> None:
 def test_words_are_cut_at_punctuation_and_spaces_and_lose_their_accents() -> None:
     text = "Done. Fix (the) café's render—fast, e.g. v1.2: see src/app.ts, $ref and C++!\n\tNext..."
     found, code = analyse(text)[:2]
-    assert found == ["done", "fix", "the", "cafe", "s", "render", "fast", "e", "g", "v1", "2", "see", "src", "app",
-                     "ts", "ref", "and", "c++", "next"]
+    assert found == ["done", "fix", "the", "cafe", "render", "fast", "e", "g", "v1", "2", "see", "src", "app",
+                     "ts", "ref", "and", "c++", "next"]  # "café's render" is the café render
     marked = dict(zip(found, code, strict=True))
     assert marked["done"] is False and marked["next"] is False  # a sentence's last word is prose, dot or not
     assert marked["src"] and marked["app"]  # a path is code
+
+def test_a_possessive_is_its_owners_word_alone() -> None:
+    for text in ("Check the user's role", "Check the user\u2019s role", "check the user role"):
+        assert words(text)[-3:] == ["the", "user", "role"] and analyse(text).words[-3:] == ["the", "user", "role"]
+    assert words("It's the users' list, isn't it")[:3] == ["it", "the", "users"]
+    domains = SelectionIndex([], builtin_lexicon()).domains
+    assert "authentication" in domains.read(read_request("Make sure the admin routes check the user's role", []))
+
 
 def test_words_of_any_script_are_words() -> None:
     assert words("Améliorer la SÉCURITÉ, naïve \uff21\uff30\uff29") == ["ameliorer", "la", "securite", "naive",

@@ -17,6 +17,7 @@ _UNSPACED = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
 # of a script written without spaces.
 _WORD = re.compile(rf"[{_UNSPACED}]+|[^\W_{_UNSPACED}]+[+#]*")
 _UNSPACED_RUN = re.compile(rf"[{_UNSPACED}]{{2,}}")
+_POSSESSIVE = re.compile(r"(?<=\w)['\u2019]s\b")  # "the user's role" is the user role
 _ACRONYM_PLURAL = re.compile(r"\b([A-Z]{2,})s\b")
 _VOWELS = frozenset("aeiouy")
 _NAME_TOKEN = re.compile(r"[\w+#]+")
@@ -172,6 +173,8 @@ def words(text: str, names: AbstractSet[str] = frozenset()) -> list[str]:
     does a name written with a dot ("Next.js", "node.js"): it is one name, not "next" and "js" (JavaScript).
     """
     text = fold(text)
+    if "'" in text or "\u2019" in text:
+        text = _POSSESSIVE.sub("", text)
     if names and "." in text:
         text = _DOTTED_NAME.sub(lambda match: _dotted(match, names), text)
     if text.islower() or not any(ch.isupper() for ch in text):  # nothing to split by case
@@ -263,6 +266,8 @@ def analyse(text: str, names: AbstractSet[str] = frozenset()) -> Analysis:
 def _prose_words(text: str, start: int, end: int, found: Analysis, names: AbstractSet[str]) -> None:
     for raw in _RAW_WORD.finditer(text, start, end):
         word = raw.group(0).rstrip(".")  # the end of a sentence
+        if word == "s" and raw.start() > 0 and text[raw.start() - 1] in "'\u2019":
+            continue  # the "'s" of "the user's role": the role is the user's
         if word.isalpha() and (word.islower() or word.istitle()):  # most of prose: one word, nothing to split
             found.words.append(word.lower())
             found.code.append(False)
