@@ -191,6 +191,16 @@ def test_a_language_is_not_a_role_the_work_on_server_code_decides() -> None:
     assert rejected.persona == "persona-security"
 
 
+def test_authentication_code_is_where_backend_work_happens_until_the_words_name_a_threat() -> None:
+    index = Catalog.load(default_layers(user=False)).index
+    cleared = select(index, "Fix the session store not being cleared after logout", ["lib/auth/session.js"])
+    assert cleared.persona == "persona-backend"
+    option = select(index, "Add a remember-me option to the login handler", ["src/authentication/login.ts"])
+    assert option.persona == "persona-backend"
+    forged = select(index, "Reject tokens signed with the none algorithm", ["src/auth/verify.ts"])
+    assert forged.persona == "persona-security"
+
+
 def test_a_vulnerability_class_named_in_server_code_is_security_work() -> None:
     index = Catalog.load(default_layers(user=False)).index
     task = "net/http: reject a request carrying two Content-Length headers, which allows HTTP desync"
