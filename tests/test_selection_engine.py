@@ -201,6 +201,15 @@ def test_authentication_code_is_where_backend_work_happens_until_the_words_name_
     assert forged.persona == "persona-security"
 
 
+def test_a_word_every_kind_of_work_uses_is_no_personas_trigger() -> None:
+    # "stale" is any data's or closure's ("stale tabindex"), not only the stale-issues bot's: devops says the bot.
+    index = Catalog.load(default_layers(user=False)).index
+    stale = select(index, "Stale tabindex caused incorrect typeahead value changes", ["select/internal/select.ts"])
+    assert stale.persona != "persona-devops"
+    bot = select(index, "Close stale issues after 30 days with the stale bot", [".github/workflows/stale.yml"])
+    assert bot.persona == "persona-devops"
+
+
 def test_a_vulnerability_class_named_in_server_code_is_security_work() -> None:
     index = Catalog.load(default_layers(user=False)).index
     task = "net/http: reject a request carrying two Content-Length headers, which allows HTTP desync"
