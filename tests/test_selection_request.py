@@ -397,6 +397,7 @@ def test_a_how_to_that_asks_how_to_do_something_is_told_from_one_that_asks_what_
     ("Help me understand how the event loop schedules callbacks", True),
     ("How do JavaScript closures work?", True), ("How do I make the login test work again?", False),
     ("What exactly is RESTful programming?", True),
+    ('What Is "tree-shaking?"', True), ("What is \u201chydration\u201d?", True),  # the term quoted
     ("What is the standard Python docstring format?", False),  # a convention to follow, not a concept
 ])
 def test_questions_asking_what_a_thing_means_or_why_a_project_chose_it_are_to_be_taught(task: str,

@@ -81,7 +81,9 @@ _LEARNING = re.compile(r"\b(?:explain|teach|tutorial|understand|concept|differen
                        # why a tool leaves something out ("Why isn't node-resolve a built-in feature?")
                        r"|why (?:isn't|is not|aren't|are not) (?!(?:my|our|this|these|it)\b)[\w.-]+(?: [\w.-]+){0,3} "
                        r"(?:an? |the )?(?:built-?in|included|bundled|supported|(?:the )?default|part of))\b"
-                       r"|^\s*what(?: exactly)?(?:'s| is| are) (?:[\w.-]+\s?){1,3}\?"
+                       # the term may be quoted: What is "tree-shaking"?
+                       r"|^\s*what(?: exactly)?(?:'s| is| are) "
+                       r"(?:[\"'`\u201c\u2018]?[\w.-]+[\"'`\u201d\u2019]?\s?){1,3}[\"'`\u201d\u2019]?\?"
                        # the reason behind a practice ("Why should I avoid declaring components in render?"); "we"
                        # weighs a choice of one's own ("Why do we need a plugin system now?")
                        r"|why (?:should|shouldn't|should not|would) (?:i|you|one)"
