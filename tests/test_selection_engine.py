@@ -10,6 +10,7 @@ from persona_mcp.catalog import Catalog, default_layers
 from persona_mcp.lexicon import builtin_lexicon
 from persona_mcp.model import Candidate
 from persona_mcp.selection import MIN_CONFIDENCE, MIN_SCORE, SelectionIndex, confidence, rank, select, tunables
+from persona_mcp.selection.files import read_path
 from persona_mcp.selection.result import rank_candidates
 from persona_mcp.selection.tunables import READ_CHARS
 
@@ -208,6 +209,14 @@ def test_a_word_every_kind_of_work_uses_is_no_personas_trigger() -> None:
     assert stale.persona != "persona-devops"
     bot = select(index, "Close stale issues after 30 days with the stale bot", [".github/workflows/stale.yml"])
     assert bot.persona == "persona-devops"
+
+
+def test_a_types_folder_holds_type_definitions_only_when_they_are_typescript() -> None:
+    index = Catalog.load(default_layers(user=False)).index
+    claims = {index.names[p] for glob in index.globs.matching(read_path("src/types/user.ts")) for p, _w in glob.owners}
+    assert "persona-refactorer" in claims
+    runtime = {index.names[p] for glob in index.globs.matching(read_path("lib/types/map.js")) for p, _w in glob.owners}
+    assert "persona-refactorer" not in runtime  # mongoose's runtime Map type, not a type definition
 
 
 def test_a_vulnerability_class_named_in_server_code_is_security_work() -> None:
