@@ -231,8 +231,9 @@ class Domains:
         A test or a doc is first of all that (`KIND_CLAIM`): an entry that claims it only by a folder it
         sits in (`components/` of `docs/.vitepress/theme/components/X.vue`) claims it `KIND_FOLDER_FACTOR`
         as strongly, as a persona does (`files.file_evidence`), and it belongs to the personas most about
-        its kind (`kind_owners`); documentation so claims a source file in a docs folder (`PROSE_DOMAINS`);
-        a design record in a doc's place is first of all a design record
+        its kind (`kind_owners`). Documentation claims a source file in a docs folder by that folder only as
+        strongly (`PROSE_DOMAINS`: the docs site's server is code). A design record in a doc's place is first of
+        all a design record
         (`RECORD_DOMAINS`). A test beside the code it tests, or docs beside the code they document,
         says `ACCOMPANYING_FACTOR` as much of what the change is about as any other file.
         """
