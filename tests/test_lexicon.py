@@ -145,6 +145,8 @@ SAMPLES = [
     ("go-libraries", "internal/store/mocks/store.go"), ("rust-fuzz", "fuzz/fuzz_targets/parse.rs"),
     ("coverage-tools", "codecov.yml"), ("pip", "requirements/base.txt"), ("python-packaging", ".pypirc"),
     ("api", "src/routes/users.js"), ("api", "routes/api.php"), ("api", "app/routes/orders.py"),
+    ("frontend", "jabgui/src/main/java/org/jabref/gui/preferences/PreferencesDialogView.java"),  # a desktop GUI
+    ("database", "packages/core/src/dialects/sqlite/data-types.ts"), ("database", "src/query-builder/Select.ts"),
 ]
 
 
