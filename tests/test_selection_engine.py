@@ -219,6 +219,14 @@ def test_a_types_folder_holds_type_definitions_only_when_they_are_typescript() -
     assert "persona-refactorer" not in runtime  # mongoose's runtime Map type, not a type definition
 
 
+def test_doc_comments_in_any_language_are_documentation_work() -> None:
+    index = Catalog.load(default_layers(user=False)).index
+    for task, path in [("Javadoc improvements across the whole API", "api/src/main/java/org/acme/api/Account.java"),
+                       ("Fill in the missing rustdoc on the public API", "src/api/mod.rs"),
+                       ("Add JSDoc to the exported API helpers", "src/api/helpers.ts")]:
+        assert select(index, task, [path]).persona == "persona-scribe", task
+
+
 def test_a_vulnerability_class_named_in_server_code_is_security_work() -> None:
     index = Catalog.load(default_layers(user=False)).index
     task = "net/http: reject a request carrying two Content-Length headers, which allows HTTP desync"
