@@ -209,6 +209,11 @@ def test_a_word_every_kind_of_work_uses_is_no_personas_trigger() -> None:
     assert stale.persona != "persona-devops"
     bot = select(index, "Close stale issues after 30 days with the stale bot", [".github/workflows/stale.yml"])
     assert bot.persona == "persona-devops"
+    # "find" is anyone's verb; an ORM's find methods are named as such.
+    assert select(index, "Find upstream remote when using ssh", ["git-cliff-core/src/repo.rs"]).persona \
+        != "persona-backend"
+    assert select(index, "Support nested relations in findOne", ["src/repository/Repository.ts"]).persona \
+        == "persona-backend"
 
 
 def test_a_types_folder_holds_type_definitions_only_when_they_are_typescript() -> None:
