@@ -209,6 +209,11 @@ def test_a_word_every_kind_of_work_uses_is_no_personas_trigger() -> None:
     assert stale.persona != "persona-devops"
     bot = select(index, "Close stale issues after 30 days with the stale bot", [".github/workflows/stale.yml"])
     assert bot.persona == "persona-devops"
+    # A handler is any code's (an event's, an error's, a click's), consistency any work's.
+    assert select(index, "How to factor out repeated boilerplate from Go HTTP handlers?", []).persona \
+        == "persona-refactorer"
+    consistent = rank_candidates(index, "Make the error messages consistent", [], limit=11)
+    assert not [e for c in consistent if c.name == "persona-architect" for e in c.evidence if e.trigger == "consistent"]
     # "find" is anyone's verb; an ORM's find methods are named as such.
     assert select(index, "Find upstream remote when using ssh", ["git-cliff-core/src/repo.rs"]).persona \
         != "persona-backend"
