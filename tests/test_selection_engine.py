@@ -237,6 +237,16 @@ def test_doc_comments_in_any_language_are_documentation_work() -> None:
         assert select(index, task, [path]).persona == "persona-scribe", task
 
 
+def test_a_component_library_names_its_folders_after_its_widgets() -> None:
+    index = Catalog.load(default_layers(user=False)).index
+    assert select(index, "Prevent internal selection and a frozen knob.", ["slider/internal/slider.ts"]).persona \
+        == "persona-frontend"
+    assert select(index, "Add disabled link support", ["button/internal/button.ts"]).persona == "persona-frontend"
+    # a payment card is no widget
+    assert select(index, "Retry the charge when the card is declined", ["src/payments/card/charge.ts"]).persona \
+        == "persona-backend"
+
+
 def test_a_vulnerability_class_named_in_server_code_is_security_work() -> None:
     index = Catalog.load(default_layers(user=False)).index
     task = "net/http: reject a request carrying two Content-Length headers, which allows HTTP desync"
