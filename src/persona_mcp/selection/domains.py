@@ -112,14 +112,10 @@ class Domains:
                               if _named_for_a_place(profile, self.context))
         # The kinds of work some persona is named for, or declares as its activity (debugger: debugging;
         # devops-engineer: CI, through its parts): a task that names other work has no persona of its own (`area`).
-        self.named_work = frozenset(name for profile in profiles for name, (_weight, where) in profile.entries.items()
-                                    if name in t.WORK_DOMAINS and where.startswith(_NAMING_SOURCES))
+        self.named_work = _named_entries(profiles, _NAMING_SOURCES).intersection(t.WORK_DOMAINS)
         # Whether a persona is named for teaching (mentor, tutor): in a catalog without one, a request to be taught
         # belongs to the persona of what it is about, not to those that mention mentoring others in passing.
-        learning = t.SHAPE_DOMAINS["question"]
-        self.teaches = any(where.startswith(("name:", "title:")) and "(" not in where
-                           for profile in profiles for name, (_weight, where) in profile.entries.items()
-                           if name == learning)
+        self.teaches = t.SHAPE_DOMAINS["question"] in _named_entries(profiles, ("name:", "title:"), own=True)
         # What a task's word says of an entry it names and of one it relates to (`_reading`).
         self.strengths: dict[str, tuple[float, float]] = {}
         if self.tables is not None:
@@ -313,6 +309,13 @@ def asks_for_work(about: dict[str, Found], least: float) -> bool:
     """Whether a task's words name a kind of work (`WORK_DOMAINS`), at least `least` strong."""
     return any(name in t.WORK_DOMAINS and found.strength >= least and _by_words(found)
                for name, found in about.items())
+
+
+def _named_entries(profiles: Sequence[Profile], sources: tuple[str, ...], own: bool = False) -> frozenset[str]:
+    """The entries some persona names in these sources (`where` starts with one of them); `own`: by itself, not
+    through another entry it names ("(via ...)", "(part of ...)")."""
+    return frozenset(name for profile in profiles for name, (_weight, where) in profile.entries.items()
+                     if where.startswith(sources) and not (own and "(" in where))
 
 
 def _named_for_a_place(profile: Profile, context: frozenset[str]) -> bool:

@@ -416,8 +416,7 @@ def read_request(task: str, files: Iterable[str] = (), names: AbstractSet[str] =
         everyday = frozenset((count(start), count(end)) for start, end in spans)
     named_files: set[int] = set()
     file_names = {path.rsplit("/", 1)[-1].lower() for path in paths}
-    head_lowered = head.lower()
-    if any(name in head_lowered for name in file_names):  # a path of the task's own files, written out in its text
+    if any(name in lowered for name in file_names):  # a path of the task's own files, written out in its text
         for token in _PATH_TOKEN.finditer(head):
             if token.group(0).rstrip(".").rsplit("/", 1)[-1].lower() in file_names:
                 named_files.update(range(count(token.start()), count(token.end())))
