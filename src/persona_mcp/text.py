@@ -264,25 +264,23 @@ def analyse(text: str, names: AbstractSet[str] = frozenset()) -> Analysis:
 
 
 def _prose_words(text: str, start: int, end: int, found: Analysis, names: AbstractSet[str]) -> None:
+    found_words, code, starts = found.words, found.code, found.starts
     for raw in _RAW_WORD.finditer(text, start, end):
-        word = raw.group(0).rstrip(".")  # the end of a sentence
-        if word == "s" and raw.start() > 0 and text[raw.start() - 1] in "'\u2019":
-            continue  # the "'s" of "the user's role": the role is the user's
+        token, at = raw.group(), raw.start()
+        word = token.rstrip(".")  # the end of a sentence
         if word.isalpha() and (word.islower() or word.istitle()):  # most of prose: one word, nothing to split
-            found.words.append(word.lower())
-            found.code.append(False)
-            found.starts.append(raw.start())
+            if word == "s" and at > 0 and text[at - 1] in "'\u2019":
+                continue  # the "'s" of "the user's role": the role is the user's
+            found_words.append(word.lower())
+            code.append(False)
+            starts.append(at)
             continue
-        raw_words = words(raw.group(0))
-        if names and len(raw_words) > 1:
-            joined = words(raw.group(0), names)
-            a_name = len(joined) == 1  # "TypeScript", kept whole: a word of prose
-            raw_words = joined
-        else:
-            a_name = False
-        found.words.extend(raw_words)
-        found.code.extend([bool(_IDENTIFIER.search(raw.group(0))) and not a_name] * len(raw_words))
-        found.starts.extend([raw.start()] * len(raw_words))
+        raw_words = words(token, names)
+        # "TypeScript", kept whole as a name: a word of prose
+        a_name = bool(names) and len(raw_words) == 1 and len(words(token)) > 1
+        found_words.extend(raw_words)
+        code.extend([not a_name and bool(_IDENTIFIER.search(token))] * len(raw_words))
+        starts.extend([at] * len(raw_words))
 
 
 def stem_key(text: str) -> tuple[str, ...]:

@@ -390,14 +390,17 @@ def read_request(task: str, files: Iterable[str] = (), names: AbstractSet[str] =
         opening += 1
     paths = normalise_paths(files)
     lowered = text.lower()
+    said = head.lower()  # what the searches below read: most are skipped where the head lacks the word they need
     shapes = request_shapes(text, lowered, paths, found, code)
     # The last word of each "with tests", and the tests asked for "also": a test or a doc that comes with the work,
     # never the work itself.
-    along = frozenset(count(match.end()) - 1 for match in _ALONG.finditer(head) if match.start() > 0)
-    if "also" in lowered:  # most requests ask for nothing besides: the search is skipped
+    along: frozenset[int] = frozenset()
+    if "test" in said or "spec" in said or "doc" in said:
+        along = frozenset(count(match.end()) - 1 for match in _ALONG.finditer(head) if match.start() > 0)
+    if "also" in said:  # most requests ask for nothing besides
         along |= frozenset(count(match.end(match.lastgroup or "w")) - 1 for match in _ALSO.finditer(head))
     subject: set[int] = set()
-    runs = _RUNS.search(head) if "run" in lowered or "execut" in lowered else None
+    runs = _RUNS.search(head) if "run" in said or "execut" in said else None
     for about in (_DOCS_ABOUT.search(head), _PART_ABOUT.search(head), runs):
         if about is not None:  # to the end of its sentence
             end = _LEAD_END.search(head, about.end())
@@ -411,12 +414,12 @@ def read_request(task: str, files: Iterable[str] = (), names: AbstractSet[str] =
             break
     timing = frozenset(count(found_when.end("w")) - 1 for found_when in _TIMING.finditer(head))
     everyday: frozenset[tuple[int, int]] = frozenset()
-    if any(word in lowered for word in _EVERYDAY_WORDS):
+    if any(word in said for word in _EVERYDAY_WORDS):
         spans = (match.span(match.lastgroup or 0) for match in _EVERYDAY.finditer(head))
         everyday = frozenset((count(start), count(end)) for start, end in spans)
     named_files: set[int] = set()
     file_names = {path.rsplit("/", 1)[-1].lower() for path in paths}
-    if any(name in lowered for name in file_names):  # a path of the task's own files, written out in its text
+    if any(name in said for name in file_names):  # a path of the task's own files, written out in its text
         for token in _PATH_TOKEN.finditer(head):
             if token.group(0).rstrip(".").rsplit("/", 1)[-1].lower() in file_names:
                 named_files.update(range(count(token.start()), count(token.end())))
