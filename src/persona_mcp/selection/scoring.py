@@ -283,6 +283,8 @@ def explicit_request(index: SelectionIndex, lowered: str) -> int | None:
         name = match.group(1)[:_NAME_CHARS].rstrip(".")
         if (at == 0 or lowered[at - 1] in " \t\n(") and name in index.position:
             return index.position[name]
+    if "persona" not in lowered and "agent" not in lowered:
+        return None  # most tasks ask for none by a role word: the search is skipped
     for match in _ROLE_WORD.finditer(lowered):
         at = match.start()
         if lowered.startswith("persona-", at):  # persona-security
