@@ -432,9 +432,13 @@ def test_a_phrase_that_names_an_entry_takes_its_words_from_their_other_senses() 
     assert taken("Add a Helm chart for the worker service") == ["chart"]
     assert taken("Changing testing process from Travis CI to GitHub Actions") == []  # CI: Travis CI's domain
     assert taken("CSS modules now default to exporting class names as-is") == []  # CSS: in the same domain
+    # A transaction's or a migration's rollback is the database's, not a deployment's.
+    assert taken("Do not reject the promise on transaction rollback") == ["rollback"]
+    assert taken("Fix the order of migration rollback") == ["rollback"]
     index = Catalog.load(default_layers(user=False)).index
     assert select(index, "What is dependency injection good for?", []).persona == "persona-mentor"
     assert select(index, "Fix the SQL injection in the search endpoint", []).persona == "persona-security"
+    assert select(index, "Do not reject the promise on transaction rollback", []).persona == "persona-backend"
 
 
 def test_an_opening_verb_says_less_when_the_task_names_another_kind_of_work() -> None:
