@@ -377,6 +377,15 @@ def test_homonyms_of_security_words_go_by_their_everyday_sense(task: str, files:
     assert select(index, task, files).persona == persona
 
 
+@pytest.mark.parametrize(("task", "files", "persona"), [
+    ("Release the memory of the arena after each file", ["crates/allocator/src/lib.rs"], "persona-performance"),
+    ("Release the v2.3.0 packages to npm", ["package.json"], "persona-devops"),
+])
+def test_releasing_what_a_program_holds_is_no_release_of_a_version(task: str, files: list[str], persona: str) -> None:
+    index = Catalog.load(default_layers(user=False)).index
+    assert select(index, task, files).persona == persona
+
+
 def test_a_version_bump_is_dependency_work_whatever_the_library_is_for() -> None:
     index = Catalog.load(default_layers(user=False)).index
     bump = select(index, "Bump Lucene from 9.7.0 to 9.8.0 (#4410)", ["buildSrc/version.properties"])

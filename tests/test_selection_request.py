@@ -180,6 +180,10 @@ def test_a_question_that_weighs_a_choice_in_the_askers_work_is_told(task: str, d
     ("Clean up the connection handling code", []),
     ("Clean up unused imports in the parser", []),
     ("Don't iterate when cleaning up if nothing registered", ["cleaning", "up"]),
+    # Releasing what a program holds frees it; a release ships a version.
+    ("Release the memory of the arena after each file", ["release"]),
+    ("Always release the held lock before awaiting", ["release"]), ("Release the GIL while reading", ["release"]),
+    ("Release the v2.3.0 packages to npm", []), ("Automate the release of the docker images", []),
     # How code is to handle an error is no failure seen.
     ("Fail loudly on a whitespace-only dbName", ["fail"]), ("The export fails silently on empty input", []),
     # Threading a value through calls passes it along; a thread runs code.

@@ -203,6 +203,10 @@ _EVERYDAY_SENSES = (
     r"(?:[\w-]+\s+)?(?:pool|connection|socket|handle|listener|timer|subscription|process|goroutine|thread|resource"
     r"|lock|worker|temp(?:orary)? file)s?\b(?!\s+(?:handling|code|logic|module|class|helper|util))",
     r"(?:when|while|during|after|before)\s+(?P<phase>clean(?:ing)?\s+up|cleanup)\b",  # a program's cleanup phase
+    # "Release the memory of the arena", "releases the GIL": freeing what a program holds, not shipping a version
+    r"(?P<free>releas(?:e|es|ed|ing))\s+(?:(?:the|any|all|its|their|our|a|an|held|unused|idle|pooled)\s+){0,2}"
+    r"(?:[\w-]+\s+)?(?:memory|lock|mutex|semaphore|gil|buffer|handle|connection|socket|resource|reference|pointer"
+    r"|file descriptor|fd|guard|permit)s?\b",
     r"(?P<handle>fail(?:s|ing)?)\s+(?:loudly|fast|early|gracefully)\b",  # how code is to handle an error: none seen
     r"(?P<pass>thread(?:s|ed|ing)?)\s+(?:the|it|them|this|that|its|their)\b",  # "thread the config into": pass along
     # "for example, ...", "explain it with a simple example": how something is told, not documentation work
@@ -210,7 +214,8 @@ _EVERYDAY_SENSES = (
     r"|code)\s+)?(?P<shown>examples?)\b",
 )
 _EVERYDAY = re.compile(r"\b(?:" + "|".join(_EVERYDAY_SENSES) + ")", re.IGNORECASE)
-_EVERYDAY_WORDS = ("build", "writ", "clean", "fail", "thread", "example")  # the search runs only when the task says one
+# The search runs only when the task says one of these.
+_EVERYDAY_WORDS = ("build", "writ", "clean", "fail", "thread", "example", "releas")
 # A question asked after a first sentence that tells the story ("Typing in the field makes the input lose focus.
 # What can be used instead?", "I tried force-unlock. Could anyone give me a clue?"): a sentence that ends in "?"
 # and asks (`_ASKS`).
