@@ -214,8 +214,7 @@ _EVERYDAY_SENSES = (
     r"|code)\s+)?(?P<shown>examples?)\b",
 )
 _EVERYDAY = re.compile(r"\b(?:" + "|".join(_EVERYDAY_SENSES) + ")", re.IGNORECASE)
-# The search runs only when the task says one of these.
-_EVERYDAY_WORDS = ("build", "writ", "clean", "fail", "thread", "example", "releas")
+_EVERYDAY_WORDS = ("build", "writ", "clean", "fail", "thread", "example", "releas")  # the search needs one
 # A question asked after a first sentence that tells the story ("Typing in the field makes the input lose focus.
 # What can be used instead?", "I tried force-unlock. Could anyone give me a clue?"): a sentence that ends in "?"
 # and asks (`_ASKS`).
