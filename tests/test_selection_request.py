@@ -1,4 +1,4 @@
-"""Reading a request once: words and code marks, the first sentence, paths, shapes, practical questions."""
+"""Reading a request once: words and code marks, the first sentence, paths, practical questions."""
 
 from __future__ import annotations
 
@@ -26,7 +26,6 @@ def test_tokens_mark_words_that_come_from_code() -> None:
     marked = dict(zip(found, code, strict=True))
     assert marked["rename"] is False and marked["fix"] is False and marked["ci"] is False
     assert marked["force"] and marked["optimize"] and marked["send"] and marked["comment"]
-
 
 
 def test_words_are_cut_at_punctuation_and_spaces_and_lose_their_accents() -> None:
@@ -210,98 +209,6 @@ def test_the_first_word_of_the_work_follows_a_ticket_or_a_scope(task: str, openi
     # The opening word counts more; a ticket or a scope before it says where, not what: it counts as any word.
     assert request.factor(request.opening) == tunables.FIRST_WORD_FACTOR
     assert all(request.factor(at) == 1.0 for at in range(request.opening))
-
-
-@pytest.mark.parametrize(("task", "files", "shape"), [
-    ("How do I set a default value for a column?", [], "question"),
-    ("Can I use Vuetify with Nuxt 3?", [], "question"),
-    ("Explain how the event loop schedules callbacks", [], "question"),
-    ("Traceback (most recent call last):\n  File \"app.py\", line 3, in <module>\nKeyError: 'x'", [], "bug-report"),
-    ("panic: runtime error: index out of range\n\ngoroutine 1 [running]:", [], "bug-report"),
-    ("Explain this panic: runtime error: index out of range", [], "bug-report"),  # Go's crash, quoted inline
-    ("Why does the worker segfault on startup since v3.1?", [], "bug-report"),
-    ("Why does my Kotlin coroutine never complete?", [], "bug-report"),  # what never happens is a symptom too
-    ("Why does my Tokio task never wake up after the sender is dropped?", [], "bug-report"),
-    ("Sentry: KeyError 'currency' in refund_service.py since the 2.14 release", [], "bug-report"),  # an error's name
-    ("Migrations as edges. Traditional migration systems rely on the order of files on disk to decide what to "
-     "run next, which couples the history to file names and makes branches hard to merge; we propose to model "
-     "each migration as an edge between two contract hashes instead.", [], "proposal"),
-    # a write-up that quotes code: its function words are counted outside the code
-    ("Pluggable schema sources. The loader must accept several inputs that converge on one pipeline: "
-     "`source (input) -> Contract -> validate/normalize -> canonicalize/hash -> emit`. We introduce "
-     "`config.contract.source: { inputs?: readonly string[]; load: (ctx: SourceContext) => Promise<Result<Contract, "
-     "SourceDiagnostics>> }` to keep the command line agnostic of where a schema comes from.", [], "proposal"),
-    ("Does the session cache survive a restart", [], "question"),
-    # a question asked after the story of what happened, long as the story may be
-    ("Typing in the name field triggers a rerender and the input loses focus because of the list item key. "
-     "What can be used as a key instead to avoid this?", [], "question"),
-    ("I need to unlock my Terraform state stored in DynamoDB; I tried force-unlock but I don't know how to get "
-     "the lock id from the error message it prints. Could anyone give me a clue?", [], "question"),
-])
-def test_request_shapes_are_recognised(task: str, files: list[str], shape: str) -> None:
-    assert shape in read_request(task, files).shapes
-
-
-@pytest.mark.parametrize(("task", "files"), [
-    ("Add pagination to the orders endpoint", []),
-    ("Which fixes should we backport to the LTS line?", []),  # a team decision, not a learner's question
-    ("api " * 200, []),  # a long list of terms is not a write-up
-    ("`" + "handler(request, response) " * 12 + "`", []),  # code, not a write-up
-    ("Fix the date parser for years before 1000 and add tests for the edge cases around them", ["src/date.py"]),
-    ("Do not copy comments when cloning the AST", []),  # an instruction, though it starts like a question
-    ("Don't create a regex inside the loop", []),
-    ("Drop the stale cache key before the retry. Why? The key outlived its entry.", []),  # an answer announced
-])
-def test_ordinary_requests_have_no_shape_or_a_weak_one(task: str, files: list[str]) -> None:
-    shapes = read_request(task, files).shapes
-    assert "proposal" not in shapes and shapes.get("question", 0.0) < 0.5
-
-
-@pytest.mark.parametrize(("task", "files"), [
-    ("KEP-2000: Graceful Node Shutdown", ["keps/sig-node/2000-graceful-node-shutdown/README.md"]),
-    ("PEP 703 \u2013 Making the Global Interpreter Lock Optional in CPython", ["peps/pep-0703.rst"]),
-    ("[feat][pip] PIP-460: Scalable Topics", ["pip/pip-460.md"]),
-    ("RFC 2394: async/await", []),
-    ("JEP 444: Virtual Threads", []),
-])
-def test_a_numbered_enhancement_proposal_is_a_design_write_up_whatever_its_files(task: str,
-                                                                                 files: list[str]) -> None:
-    assert read_request(task, files).shapes.get("proposal") == 1.0
-
-
-@pytest.mark.parametrize("task", [
-    "Implement RFC 7230 header folding",  # names a standard, is not one
-    "KAFKA-14524: Move the config to the server module",  # a ticket
-    "STEP 3: configure the build",
-])
-def test_a_ticket_or_a_standard_named_in_a_change_is_not_a_proposal(task: str) -> None:
-    assert "proposal" not in read_request(task, ["src/http/headers.py"]).shapes
-
-
-WRITE_UP = ("Plan caching in the runtime. Plans are immutable units of execution produced by lanes and consumed by "
-            "the runtime; we want to reuse them across requests without tying them to one connection.")
-
-
-@pytest.mark.parametrize(("task", "proposal"), [
-    (WRITE_UP, True),  # a design record opens with a title
-    ("The user wants to add a new REST endpoint POST /api/orders that validates the request payload, stores the "
-     "order in the database and returns the created order with its id. Unit tests are also needed.", False),
-    ("Our worker crashes on start. We deployed the new image this morning and since then the pods restart every "
-     "few minutes without any log line that explains why it happens.", False),  # a failure's story
-    ("Add a refund endpoint to our FastAPI app. Validate that the amount does not exceed the remaining balance and "
-     "insert the refund row in the same transaction as the update of the balance.", False),  # the asker's own app
-    ("Retried payment calls sometimes charge twice. The user wants idempotency keys: store the key and the cached "
-     "response, and return the stored response when the same key comes back within a day.", False),  # told for them
-    ("Custom date picker without a mouse. They want arrow keys to move between days, Page Up and Page Down to "
-     "change the month, and Escape to close the picker and return focus to the field.", False),
-    ("Accessible routing. When the user navigates to a new route, focus moves to the new content and a screen "
-     "reader announces the change, as a full page load would have done.", True),  # "the user" as the design's
-    ("Add support for Express middlewares. This commit implements middlewares at the Engine.IO level, because the "
-     "Socket.IO ones are meant for namespace authorization and do not run during a plain HTTP request.", False),
-])
-def test_a_long_write_up_is_a_design_proposal_only_under_a_title_and_without_a_failure(task: str,
-                                                                                       proposal: bool) -> None:
-    assert ("proposal" in read_request(task, []).shapes) is proposal
 
 
 @pytest.mark.parametrize(("task", "practical"), [
@@ -488,33 +395,9 @@ def test_a_script_written_without_spaces_is_read_in_pairs_of_characters() -> Non
     assert select(index, "マイグレーションの後でクエリが遅い", []).persona == "deta"
 
 
-@pytest.mark.parametrize(("task", "question"), [
-    ("Help the user learn how escape analysis decides heap versus stack allocation", True),
-    ("Walk us through how the scheduler picks a thread", True),
-    ("I'd like to learn how Raft elects a leader", True),
-    ("trying to wrap my head around lifetimes in Rust", True),
-    ("trying to find out why our worker crashes at midnight", False),  # a failure of the asker's, not a lesson
-    ("Help the user fix the failing login test", False),
-])
-def test_a_request_to_be_taught_is_read_as_a_question_without_a_question_mark(task: str, question: bool) -> None:
-    request = read_request(task, [])
-    assert ("question" in request.shapes) is question
-    assert request.teaching is question
-
-
-
 def test_each_word_knows_where_its_run_of_characters_starts() -> None:
     analysis = analyse("Fix `loadPage` in src/app.ts now.")
     assert analysis.words == ["fix", "load", "page", "in", "src", "app", "ts", "now"]
     assert analysis.starts == [0, 4, 4, 15, 18, 18, 18, 29]  # a span's and a path's words share its start
     request = read_request("Fix `loadPage` in src/app.ts now. Then document it.", [])
     assert request.words[request.lead:] == ["then", "document", "it"]
-
-
-@pytest.mark.parametrize(("task", "failure"), [
-    ("How do you document error return values in a Go package so they show up in godoc?", False),
-    ("What is the cleanest exception handling style for a Spring REST service?", False),
-    ("Why do I get an error when the upload is over 2 MB?", True),
-])
-def test_an_error_named_as_a_kind_of_thing_is_no_failure_reported(task: str, failure: bool) -> None:
-    assert ("bug-report" in read_request(task, []).shapes) is failure

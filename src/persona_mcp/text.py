@@ -259,7 +259,7 @@ def analyse(text: str, names: AbstractSet[str] = frozenset()) -> Analysis:
         found.starts.extend([span.start()] * len(span_words))
         at = span.end()
     _prose_words(text, at, len(text), found, names)
-    found.stems.extend(stem(word) for word in found.words)
+    found.stems.extend(map(stem, found.words))
     return found
 
 

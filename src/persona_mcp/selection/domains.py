@@ -22,7 +22,8 @@ from persona_mcp.selection import tunables as t
 from persona_mcp.selection.derive import Profile
 from persona_mcp.selection.files import FilePath, Glob, GlobTable, rarity
 from persona_mcp.selection.lexical import Lexical, lexical
-from persona_mcp.selection.request import SHAPE_TEXT, Request
+from persona_mcp.selection.request import Request
+from persona_mcp.selection.shapes import SHAPE_TEXT
 from persona_mcp.text import STOPWORDS
 
 if TYPE_CHECKING:

@@ -1,7 +1,6 @@
-"""The request read once: its words, stems and code marks, its first sentence, its paths and its shape.
+"""The request read once: its words, stems and code marks, its first sentence, its paths and its shape (`shapes`).
 
-Every pattern here runs in time linear in the text: a trace line is matched at the start of each line,
-after spaces or tabs (never `\\s*`, which would run across a page of blank lines from every one of them).
+Every pattern here runs in time linear in the text.
 """
 
 from __future__ import annotations
@@ -16,39 +15,12 @@ from functools import cached_property
 from persona_mcp.selection import tunables as t
 from persona_mcp.selection.files import FilePath, read_path
 from persona_mcp.selection.paths import normalise_paths
+from persona_mcp.selection.shapes import ERROR_NAME, FAILURE, LEAD_END, TEACH_ME, request_shapes
 from persona_mcp.text import STOPWORDS, analyse, fold, stem
 
-_LEAD_END = re.compile(r"[.!?](?=\s|$)|\n")
-_OWNED = re.compile(r"\b(?:my|our)\b", re.IGNORECASE)
-# A request told for someone, or by them ("The user wants ...", "help me ..."): a design write-up speaks of neither.
-_ASKED_FOR = re.compile(r"\bthe user(?:'s\b| (?:wants|needs|asks|would like|reports|noticed|discovered)\b)"
-                        r"|\b(?:they (?:want|need)|help me|i'm|i (?:want|need))\b"
-                        # a commit's or a pull request's own account of what it does
-                        r"|\bthis (?:commit|pr|pull request|patch)\b", re.IGNORECASE)
-_TITLE_END = re.compile(r"[.:!?](?=\s|$)|\n")  # a title ends as a sentence does, or at a colon ("Script setup: ...")
 # What a commit subject or a changelog line may open with before its first word of work: a ticket or a
 # scope ("KAFKA-14524: Move ...", "kubelet: fix ...", "fix(router): ...", "[SPARK-123][SQL] Add ...").
 _PREFIX = re.compile(r"(?:\[[^\]\n]{1,40}\]\s*|[A-Za-z][\w.\-/]{0,39}(?:\([^)\n]{0,40}\))?!?:[ \t]+)+")
-_INTERROGATIVE = re.compile(
-    r"(?:how|why|what|what's|when|where|which|who|can|could|is|are|was|does|do|did|should|shall|will|would|may"
-    r"|has|have|isn't|aren't|doesn't|don't|won't|can't)\b",
-    re.IGNORECASE,
-)
-# Lines that start a stack trace (Python, Java, JavaScript, Go, Rust, C), and marks of one anywhere.
-_TRACE_LINES = (r"[ \t]*File \"[^\"\n]+\", line \d+", r"[ \t]*at [\w$.<>/]+ ?\(?[^)\n]*:\d+", r"panic: ",
-                r"goroutine \d+ \[", r"[ \t]*\w+(?:Error|Exception): ", r"[ \t]*#\d+[ \t]+0x[0-9a-f]+")
-_TRACE_LINE = re.compile("|".join(_TRACE_LINES))  # matched at the start of each line (`has_trace`)
-_TRACE_MARKS = ("Traceback (most recent call last)", 'Exception in thread "', "Segmentation fault", "SIGSEGV",
-                "panic: runtime error", "fatal error: all goroutines are asleep")  # the last two: Go's, quoted inline
-_PANIC = re.compile(r"thread '[^'\n]*' panicked at")  # Rust's, searched for where "' panicked at" is
-_REPORT_PHRASES = ("steps to reproduce", "expected behavior", "expected behaviour", "actual behavior",
-                   "actual behaviour", "to reproduce:")
-# A request that opens by asking to be taught ("Explain ...", "Help the user learn how ...", "trying to get my head
-# around ..."): a question, though it has no question mark.
-_TEACH_ME = re.compile(r"(?:please\s+)?(?:explain|describe how|teach (?:me|us|the user)|walk (?:me|us|the user) through"
-                       r"|help (?:me|us|the user|them) (?:understand|learn|grasp)|the user wants to learn"
-                       r"|i(?: want| need| would like|'d like) to learn"
-                       r"|(?:i'm |i am )?trying to (?:learn|(?:get|wrap) (?:my|our) head around))\b", re.IGNORECASE)
 # "What is the best way to ..." asks how to get something done, not what a thing is.
 _BEST = (r"(?:best|right|correct|proper|recommended|preferred|easiest|simplest|cleanest|fastest|safest|sensible|good"
          r"|idiomatic|standard)")
@@ -112,7 +84,6 @@ _FIXING = re.compile(r"\b(?:how (?:should|would) (?:i|we)\b|(?:how (?:do|can|cou
 _ASKS_HOW = r"\s*how (?:do|can|could|would|should) (?:i|you|one)\b|\s*how to\b"
 _HOW_TO = re.compile(_ASKS_HOW + r"|.{0,80}?\bwhat (?:should|do|can|must) (?:i|you|one) do\b", re.IGNORECASE)
 _HOW_TO_DO = re.compile(_ASKS_HOW, re.IGNORECASE)  # how to do something, not what to do about a situation
-_ERROR_NAME = re.compile(r"[a-z](?:Error|Exception)\b")  # ModuleNotFoundError, NullPointerException
 # A question about the asker's own code or system: "my", "our", "we", or a failure or a symptom.
 _OWN_CODE = re.compile(
     r"\b(?:my|our|we|we're|we've|i'm|i've|i get|i got|i keep|i see|us|mine)\b"
@@ -130,13 +101,6 @@ _OWN_FAILURE = re.compile(r"\b(?:my|our|this|these)\s+(?:[\w.-]+\s+){0,2}?(?:err
                           r"|tracebacks?|panics?|crash(?:es)?|failures?|segfaults?|core dumps?|warnings?)\b"
                           r"|\bwhy\s+(?:my|our|this|these|it|we|i)\b.{0,80}?\b(?:fail\w*|crash\w*|slow\w*|hang\w*"
                           r"|break\w*|broke|leak\w*|times? out|timing out|panic\w*|errors?)\b", re.IGNORECASE)
-_FAILURE = re.compile(r"\b(?:crash(?:es|ed|ing)?|segfaults?|panics?|hangs?|freezes?|deadlocks?|leaks?|fail(?:s|ed|ing)?"
-                      r"|(?:errors?|exceptions?)(?!\s+(?:handling|handlers?|return|values?|types?|codes?|messages?|class"
-                      r"|pages?|boundar(?:y|ies)|states?|reporting|tracking|logging)\b)"
-                      r"|broken|regress(?:ed|ion)?|never\s+(?:completes?|finish(?:es)?|returns?"
-                      r"|resolves?|fires?|gets\s+called|wakes?\s+up))\b", re.IGNORECASE)
-# "Do not copy comments", "Don't create a regex in the loop": an instruction, not a question, without a "?".
-_PROHIBITION = re.compile(r"(?:do|does|did|should|must|will|can)(?:\s+not\b|n't)|won't|can't", re.IGNORECASE)
 # A duration or a size the task measures: "takes 40 seconds", "p99 above 500ms", "memory climbs to 3 GB", "eats 28GB",
 # "takes 3h".
 _MEASURED = re.compile(r"\b(?:(?:takes?|took|taking|over|above|exceeds?|reach(?:es)?|climbs? to|grows? to|grew to|uses?"
@@ -152,10 +116,6 @@ _VERSION_CHANGE = re.compile(r"\b(?:bump(?:s|ed|ing)?|(?:up|down)grad(?:e|es|ed|
 _ADVISORY = re.compile(r"\b(?:CVE-\d{4}-\d{4,}|GHSA(?:-[0-9a-z]{4}){3})\b", re.IGNORECASE)
 # What every measure holds (its `\s+~?\d`): most tasks have none, and a case-blind search of the verbs is slow.
 _SPACED_NUMBER = re.compile(r"\s~?\d")
-# An enhancement proposal or a decision record named by its number ("KEP-2000: Graceful Node Shutdown",
-# "PEP 703 - Making the GIL optional" with a dash of any kind, "RFC 2394: async/await"), after any [tags].
-_PROPOSAL_ID = re.compile(r"(?:\[[^\]\n]{1,40}\]\s*)*(?!STEP)(?:[A-Z]{1,4}EP|PIP|KIP|FLIP|SPIP|RFC|ADR)"
-                          r"[- ]?#?\d+\s*[:\u2013\u2014-]\s+\w")
 # Tests or docs that come with the work ("Throttle reworked with tests", "Add the retry option and docs"): like
 # a test file beside the code it tests, they say less of what the change is about (`ACCOMPANYING_FACTOR`).
 _ALONG = re.compile(r"(?:\bwith|\band|\bplus|\bincluding|\bincludes|\+)\s+(?:(?:a|an|unit|regression|e2e"
@@ -174,6 +134,10 @@ _DOCS_ABOUT = re.compile(r"\b(?:docs?|documentation|instructions?|javadocs?|jsdo
                          r"|tutorials?|comments?|runbooks?|changelog|contributing(?:\.md)?)(?:\s+[\w-]+){0,2}?\s+"
                          r"(?P<on>about|on|for|of|regarding|explaining|describing|covering|showing"
                          r"|(?:that|which) (?:explains?|describes?|shows?|covers?))\b", re.IGNORECASE)
+# One of these is in the text of every match of `_DOCS_ABOUT`, or of `_PART_ABOUT`: the search runs only where it is.
+_DOC_NOUN_TEXT = ("doc", "instruction", "readme", "guide", "tutorial", "comment", "runbook", "changelog",
+                  "contributing")
+_PART_JOINTS = ("about", "regarding", "explain", "describ", "cover")
 # ... and a part of a document, when it says what it tells of ("Add a section about avoiding N+1 queries", "add an entry
 # explaining prepared statements"): a section or a page "for" or "on" something may be a screen's.
 _PART_ABOUT = re.compile(r"\b(?:sections?|entry|entries|pages?|notes?|paragraphs?|chapters?)(?:\s+[\w-]+){0,2}?\s+"
@@ -215,24 +179,11 @@ _EVERYDAY_SENSES = (
 )
 _EVERYDAY = re.compile(r"\b(?:" + "|".join(_EVERYDAY_SENSES) + ")", re.IGNORECASE)
 _EVERYDAY_WORDS = ("build", "writ", "clean", "fail", "thread", "example", "releas")  # the search needs one
-# A question asked after a first sentence that tells the story ("Typing in the field makes the input lose focus.
-# What can be used instead?", "I tried force-unlock. Could anyone give me a clue?"): a sentence that ends in "?"
-# and asks (`_ASKS`).
-_LATER_QUESTION = re.compile(r"[.!?]\s+([^.!?\n]{3,200}\?)(?=\s|$)")
-_ASKS = re.compile(r"\b(?:how|why|what|which|where|when|could|can|would|should|is there|are there|does|do)\b",
-                   re.IGNORECASE)
 _CHOICE = re.compile(r"\b(?:or|vs\.?|versus|should we|worth it)\b", re.IGNORECASE)  # a choice to weigh
 # Alternatives set side by side: "dynamodb global tables vs cockroachdb", or in a question "postgres LISTEN/NOTIFY or
 # just bring in kafka?" (`Request.choosing`).
 _VERSUS = re.compile(r"\b(?:vs\.?|versus)\s", re.IGNORECASE)
 _OR = re.compile(r"\w\s+or\s+(?:just\s+)?\w", re.IGNORECASE)
-_TEAM_DECISION = re.compile(r"\b(?:should|shall|do|can|could|must|will|would) we\b", re.IGNORECASE)
-
-SHAPE_TEXT = {
-    "question": "the task is a question",
-    "proposal": "the task is a design write-up",
-    "bug-report": "the task carries a stack trace or a bug report",
-}
 
 
 @dataclass(frozen=True)
@@ -263,7 +214,7 @@ class Request:
         """Whether it asks to be taught or to have a concept explained ("what is", "explain", "difference between")."""
         if _OWN_FAILURE.search(self.head, 0, self.lead_chars):
             return False  # "Explain this stack trace", "Help me understand why my query is slow": debugging
-        if self.explain:  # it opens by asking for an explanation (`_TEACH_ME`)
+        if self.explain:  # it opens by asking for an explanation (`TEACH_ME`)
             return True
         # "Add comments explaining the bit tricks" asks for docs that explain, not to be taught.
         docs = [found.span() for found in _DOCS_ABOUT.finditer(self.head)]
@@ -276,7 +227,7 @@ class Request:
         it, and not one to be taught. A plain how-to is neither practical nor teaching."""
         head = self.head
         return ("question" in self.shapes and not self.teaching
-                and bool(_OWN_CODE.search(head) or _FIXING.search(head) or _ERROR_NAME.search(head)))
+                and bool(_OWN_CODE.search(head) or _FIXING.search(head) or ERROR_NAME.search(head)))
 
     @cached_property
     def deciding(self) -> bool:
@@ -290,7 +241,7 @@ class Request:
         rather than to be taught the difference or to tell of a failure."""
         if not (_VERSUS.search(self.head) or ("question" in self.shapes and _OR.search(self.head))):
             return False  # most requests set nothing side by side: the costlier readings are skipped
-        return not (self.teaching or "bug-report" in self.shapes or _FAILURE.search(self.head, 0, self.lead_chars))
+        return not (self.teaching or "bug-report" in self.shapes or FAILURE.search(self.head, 0, self.lead_chars))
 
     @cached_property
     def how_to(self) -> bool:
@@ -385,7 +336,7 @@ def read_request(task: str, files: Iterable[str] = (), names: AbstractSet[str] =
     def count(chars: int) -> int:  # how many of the words kept start within the head's first `chars` characters
         return bisect_left(starts, chars)
 
-    end = _LEAD_END.search(head)
+    end = LEAD_END.search(head)
     lead_chars = end.end() if end is not None else len(head)
     lead = len(found) if lead_chars >= len(head) - 1 else count(lead_chars)
     prefix = _PREFIX.match(head)
@@ -405,9 +356,11 @@ def read_request(task: str, files: Iterable[str] = (), names: AbstractSet[str] =
         along |= frozenset(count(match.end(match.lastgroup or "w")) - 1 for match in _ALSO.finditer(head))
     subject: set[int] = set()
     runs = _RUNS.search(head) if "run" in said or "execut" in said else None
-    for about in (_DOCS_ABOUT.search(head), _PART_ABOUT.search(head), runs):
+    docs = _DOCS_ABOUT.search(head) if any(noun in said for noun in _DOC_NOUN_TEXT) else None
+    part = _PART_ABOUT.search(head) if any(joint in said for joint in _PART_JOINTS) else None
+    for about in (docs, part, runs):
         if about is not None:  # to the end of its sentence
-            end = _LEAD_END.search(head, about.end())
+            end = LEAD_END.search(head, about.end())
             last = count(end.end()) if end is not None else len(found)
             subject.update(range(count(about.start("on")), last))
     # ... and the words that qualify a doc named as the work's object: "update releasing instructions", "Fix the
@@ -416,7 +369,9 @@ def read_request(task: str, files: Iterable[str] = (), names: AbstractSet[str] =
         if found[at] in _DOC_NOUNS and (at + 1 >= lead or found[at + 1] in STOPWORDS):  # the phrase's head
             subject.update(i for i in range(opening + 1, at) if found[i] not in STOPWORDS)
             break
-    timing = frozenset(count(found_when.end("w")) - 1 for found_when in _TIMING.finditer(head))
+    timing: frozenset[int] = frozenset()
+    if "since" in said or "after" in said or "before" in said:
+        timing = frozenset(count(found_when.end("w")) - 1 for found_when in _TIMING.finditer(head))
     everyday: frozenset[tuple[int, int]] = frozenset()
     if any(word in said for word in _EVERYDAY_WORDS):
         spans = (match.span(match.lastgroup or 0) for match in _EVERYDAY.finditer(head))
@@ -427,74 +382,8 @@ def read_request(task: str, files: Iterable[str] = (), names: AbstractSet[str] =
         for token in _PATH_TOKEN.finditer(head):
             if token.group(0).rstrip(".").rsplit("/", 1)[-1].lower() in file_names:
                 named_files.update(range(count(token.start()), count(token.end())))
-    asked = _TEACH_ME.match(head)
+    asked = TEACH_ME.match(head)
     explain = count(asked.end()) if asked else 0
     return Request(text, head, lowered, found, stems, code, lead, lead_chars, min(opening, len(found)), paths, shapes,
                    along, frozenset(subject), timing, everyday, explain, frozenset(named_files))
 
-
-def has_trace(text: str) -> bool:
-    """Whether the text carries a stack trace (Python, Java, JavaScript, Go, Rust, C) or a crash report."""
-    # Line by line: a search for "a line start, then ..." tries every character of the text.
-    if any(mark in text for mark in _TRACE_MARKS) or ("' panicked at" in text and _PANIC.search(text)):
-        return True
-    return any(_TRACE_LINE.match(line) for line in text.split("\n"))
-
-
-def request_shapes(text: str, lowered: str, files: list[str], task_words: list[str],
-                   code: list[bool]) -> dict[str, float]:
-    """The shapes the request has, each with a strength in (0, 1]; `code` says which words come from code
-    (`code spans` and identifiers): a write-up's function words are counted outside it."""
-    shapes: dict[str, float] = {}
-    end = _LEAD_END.search(text)
-    lead = text[: end.end()] if end else text
-    if has_trace(text):
-        shapes["bug-report"] = 1.0
-    elif any(phrase in lowered for phrase in _REPORT_PHRASES) or _ERROR_NAME.search(text, 0, t.READ_CHARS):
-        shapes["bug-report"] = 0.7
-    if lead.rstrip().endswith("?") or (_INTERROGATIVE.match(lead) and "?" in text):
-        # "Which fixes should we backport?" plans the team's work; "How do I ...?" asks to learn;
-        # "Why does the worker segfault?" reports a failure.
-        shapes["question"] = 0.4 if _TEAM_DECISION.search(lead) else (1.0 if not files else 0.5)
-        if _FAILURE.search(lead):
-            shapes["question"] = 0.4
-            shapes["bug-report"] = max(shapes.get("bug-report", 0.0), 0.7)
-    elif (_INTERROGATIVE.match(lead) and not _PROHIBITION.match(lead) and len(task_words) <= 25 and not files) \
-            or _TEACH_ME.match(lead):
-        shapes["question"] = 0.6
-    later = _LATER_QUESTION.finditer(text[: t.READ_CHARS])
-    if "question" not in shapes and any(_asks(found.group(1)) for found in later):
-        shapes["question"] = 0.6 if not files else 0.4  # a question asked after the story: as a short one
-    if _PROPOSAL_ID.match(text):
-        shapes["proposal"] = 1.0
-    elif not files and not shapes and len(task_words) >= t.PROPOSAL_WORDS and _is_prose(task_words, code) \
-            and _titled(text) and not _FAILURE.search(lead) and not _ERROR_NAME.search(lead) \
-            and not _ASKED_FOR.search(text, 0, t.READ_CHARS):
-        # A write-up whose first sentence reports a failure ("my tokio server just hangs forever after ...")
-        # tells a bug's story, not a design.
-        shapes["proposal"] = min(1.0, 0.5 + (len(task_words) - t.PROPOSAL_WORDS) / 100)
-    return shapes
-
-
-def _titled(text: str) -> bool:
-    """Whether a write-up opens with a title ("Plan caching in the runtime. Plans are ...", "Script setup: ..."), as
-    design records and proposals do; a request told at length ("The user wants to add an endpoint that validates
-    the payload, stores the order and ...") opens with a long sentence."""
-    end = _TITLE_END.search(text)
-    title = text[: end.start()] if end else text
-    # ... and a title names the work in general terms: "... endpoint to our FastAPI app." is the asker's own.
-    return len(title.split()) <= t.PROPOSAL_TITLE_WORDS and not _OWNED.search(title)
-
-
-def _asks(sentence: str) -> bool:
-    """Whether a sentence that ends in "?" asks something of the reader: a question word, and at least three words
-    ("Why? The key was stale." in a commit body only announces its answer)."""
-    return len(sentence.split()) >= 3 and bool(_ASKS.search(sentence))
-
-
-def _is_prose(task_words: list[str], code: list[bool]) -> bool:
-    """Sentences, not a list of terms: prose is about a third function words ("the", "of", "we"), counted
-    among the words outside code (a design write-up often quotes a signature), which are at least half."""
-    prose_words = [word for word, in_code in zip(task_words, code, strict=True) if not in_code]
-    return (2 * len(prose_words) >= len(task_words)
-            and sum(word in STOPWORDS for word in prose_words) >= t.PROSE_SHARE * len(prose_words))

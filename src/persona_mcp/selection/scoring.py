@@ -27,7 +27,8 @@ from persona_mcp.selection.domains import FileReading, Found, asks_for_work, nam
 from persona_mcp.selection.files import FileEvidence, Glob, file_evidence
 from persona_mcp.selection.index import SelectionIndex
 from persona_mcp.selection.phrases import Hit, find_hits, text_score
-from persona_mcp.selection.request import SHAPE_TEXT, Request
+from persona_mcp.selection.request import Request
+from persona_mcp.selection.shapes import SHAPE_TEXT
 
 _MENTION = re.compile(r"@([a-z0-9][a-z0-9._-]*)")
 _NAME = re.compile(r"[a-z0-9][a-z0-9._-]*")

@@ -1,0 +1,138 @@
+"""The shape of a request: a question, a bug report, or a design write-up (`request_shapes`), and the marks that
+tell them, which the reading of a request (`request.read_request`) shares: where its first sentence ends, a failure
+it reports, an error it names, a request to be taught.
+
+Every pattern here runs in time linear in the text: a trace line is matched at the start of each line,
+after spaces or tabs (never `\\s*`, which would run across a page of blank lines from every one of them).
+"""
+
+from __future__ import annotations
+
+import re
+
+from persona_mcp.selection import tunables as t
+from persona_mcp.text import STOPWORDS
+
+# Where a sentence ends: the first one is the lead, where a request says what it is.
+LEAD_END = re.compile(r"[.!?](?=\s|$)|\n")
+_OWNED = re.compile(r"\b(?:my|our)\b", re.IGNORECASE)
+# A request told for someone, or by them ("The user wants ...", "help me ..."): a design write-up speaks of neither.
+_ASKED_FOR = re.compile(r"\bthe user(?:'s\b| (?:wants|needs|asks|would like|reports|noticed|discovered)\b)"
+                        r"|\b(?:they (?:want|need)|help me|i'm|i (?:want|need))\b"
+                        # a commit's or a pull request's own account of what it does
+                        r"|\bthis (?:commit|pr|pull request|patch)\b", re.IGNORECASE)
+_TITLE_END = re.compile(r"[.:!?](?=\s|$)|\n")  # a title ends as a sentence does, or at a colon ("Script setup: ...")
+_INTERROGATIVE = re.compile(
+    r"(?:how|why|what|what's|when|where|which|who|can|could|is|are|was|does|do|did|should|shall|will|would|may"
+    r"|has|have|isn't|aren't|doesn't|don't|won't|can't)\b",
+    re.IGNORECASE,
+)
+# Lines that start a stack trace (Python, Java, JavaScript, Go, Rust, C), and marks of one anywhere.
+_TRACE_LINES = (r"[ \t]*File \"[^\"\n]+\", line \d+", r"[ \t]*at [\w$.<>/]+ ?\(?[^)\n]*:\d+", r"panic: ",
+                r"goroutine \d+ \[", r"[ \t]*\w+(?:Error|Exception): ", r"[ \t]*#\d+[ \t]+0x[0-9a-f]+")
+_TRACE_LINE = re.compile("|".join(_TRACE_LINES))  # matched at the start of each line (`has_trace`)
+_TRACE_MARKS = ("Traceback (most recent call last)", 'Exception in thread "', "Segmentation fault", "SIGSEGV",
+                "panic: runtime error", "fatal error: all goroutines are asleep")  # the last two: Go's, quoted inline
+_PANIC = re.compile(r"thread '[^'\n]*' panicked at")  # Rust's, searched for where "' panicked at" is
+_REPORT_PHRASES = ("steps to reproduce", "expected behavior", "expected behaviour", "actual behavior",
+                   "actual behaviour", "to reproduce:")
+# A request that opens by asking to be taught ("Explain ...", "Help the user learn how ...", "trying to get my head
+# around ..."): a question, though it has no question mark.
+TEACH_ME = re.compile(r"(?:please\s+)?(?:explain|describe how|teach (?:me|us|the user)|walk (?:me|us|the user) through"
+                       r"|help (?:me|us|the user|them) (?:understand|learn|grasp)|the user wants to learn"
+                       r"|i(?: want| need| would like|'d like) to learn"
+                       r"|(?:i'm |i am )?trying to (?:learn|(?:get|wrap) (?:my|our) head around))\b", re.IGNORECASE)
+# An error named as code names it: ModuleNotFoundError, NullPointerException.
+ERROR_NAME = re.compile(r"[a-z](?:Error|Exception)\b")
+# A failure reported: a crash, a hang, a leak, an error (not error handling), a regression.
+FAILURE = re.compile(r"\b(?:crash(?:es|ed|ing)?|segfaults?|panics?|hangs?|freezes?|deadlocks?|leaks?|fail(?:s|ed|ing)?"
+                      r"|(?:errors?|exceptions?)(?!\s+(?:handling|handlers?|return|values?|types?|codes?|messages?|class"
+                      r"|pages?|boundar(?:y|ies)|states?|reporting|tracking|logging)\b)"
+                      r"|broken|regress(?:ed|ion)?|never\s+(?:completes?|finish(?:es)?|returns?"
+                      r"|resolves?|fires?|gets\s+called|wakes?\s+up))\b", re.IGNORECASE)
+# "Do not copy comments", "Don't create a regex in the loop": an instruction, not a question, without a "?".
+_PROHIBITION = re.compile(r"(?:do|does|did|should|must|will|can)(?:\s+not\b|n't)|won't|can't", re.IGNORECASE)
+# An enhancement proposal or a decision record named by its number ("KEP-2000: Graceful Node Shutdown",
+# "PEP 703 - Making the GIL optional" with a dash of any kind, "RFC 2394: async/await"), after any [tags].
+_PROPOSAL_ID = re.compile(r"(?:\[[^\]\n]{1,40}\]\s*)*(?!STEP)(?:[A-Z]{1,4}EP|PIP|KIP|FLIP|SPIP|RFC|ADR)"
+                          r"[- ]?#?\d+\s*[:\u2013\u2014-]\s+\w")
+# A question asked after a first sentence that tells the story ("Typing in the field makes the input lose focus.
+# What can be used instead?", "I tried force-unlock. Could anyone give me a clue?"): a sentence that ends in "?"
+# and asks (`_ASKS`).
+_LATER_QUESTION = re.compile(r"[.!?]\s+([^.!?\n]{3,200}\?)(?=\s|$)")
+_ASKS = re.compile(r"\b(?:how|why|what|which|where|when|could|can|would|should|is there|are there|does|do)\b",
+                   re.IGNORECASE)
+_TEAM_DECISION = re.compile(r"\b(?:should|shall|do|can|could|must|will|would) we\b", re.IGNORECASE)
+
+SHAPE_TEXT = {
+    "question": "the task is a question",
+    "proposal": "the task is a design write-up",
+    "bug-report": "the task carries a stack trace or a bug report",
+}
+
+
+def has_trace(text: str) -> bool:
+    """Whether the text carries a stack trace (Python, Java, JavaScript, Go, Rust, C) or a crash report."""
+    # Line by line: a search for "a line start, then ..." tries every character of the text.
+    if any(mark in text for mark in _TRACE_MARKS) or ("' panicked at" in text and _PANIC.search(text)):
+        return True
+    return any(_TRACE_LINE.match(line) for line in text.split("\n"))
+
+
+def request_shapes(text: str, lowered: str, files: list[str], task_words: list[str],
+                   code: list[bool]) -> dict[str, float]:
+    """The shapes the request has, each with a strength in (0, 1]; `code` says which words come from code
+    (`code spans` and identifiers): a write-up's function words are counted outside it."""
+    shapes: dict[str, float] = {}
+    end = LEAD_END.search(text)
+    lead = text[: end.end()] if end else text
+    if has_trace(text):
+        shapes["bug-report"] = 1.0
+    elif any(phrase in lowered for phrase in _REPORT_PHRASES) or ERROR_NAME.search(text, 0, t.READ_CHARS):
+        shapes["bug-report"] = 0.7
+    if lead.rstrip().endswith("?") or (_INTERROGATIVE.match(lead) and "?" in text):
+        # "Which fixes should we backport?" plans the team's work; "How do I ...?" asks to learn;
+        # "Why does the worker segfault?" reports a failure.
+        shapes["question"] = 0.4 if _TEAM_DECISION.search(lead) else (1.0 if not files else 0.5)
+        if FAILURE.search(lead):
+            shapes["question"] = 0.4
+            shapes["bug-report"] = max(shapes.get("bug-report", 0.0), 0.7)
+    elif (_INTERROGATIVE.match(lead) and not _PROHIBITION.match(lead) and len(task_words) <= 25 and not files) \
+            or TEACH_ME.match(lead):
+        shapes["question"] = 0.6
+    later = _LATER_QUESTION.finditer(text[: t.READ_CHARS])
+    if "question" not in shapes and any(_asks(found.group(1)) for found in later):
+        shapes["question"] = 0.6 if not files else 0.4  # a question asked after the story: as a short one
+    if _PROPOSAL_ID.match(text):
+        shapes["proposal"] = 1.0
+    elif not files and not shapes and len(task_words) >= t.PROPOSAL_WORDS and _is_prose(task_words, code) \
+            and _titled(text) and not FAILURE.search(lead) and not ERROR_NAME.search(lead) \
+            and not _ASKED_FOR.search(text, 0, t.READ_CHARS):
+        # A write-up whose first sentence reports a failure ("my tokio server just hangs forever after ...")
+        # tells a bug's story, not a design.
+        shapes["proposal"] = min(1.0, 0.5 + (len(task_words) - t.PROPOSAL_WORDS) / 100)
+    return shapes
+
+
+def _titled(text: str) -> bool:
+    """Whether a write-up opens with a title ("Plan caching in the runtime. Plans are ...", "Script setup: ..."), as
+    design records and proposals do; a request told at length ("The user wants to add an endpoint that validates
+    the payload, stores the order and ...") opens with a long sentence."""
+    end = _TITLE_END.search(text)
+    title = text[: end.start()] if end else text
+    # ... and a title names the work in general terms: "... endpoint to our FastAPI app." is the asker's own.
+    return len(title.split()) <= t.PROPOSAL_TITLE_WORDS and not _OWNED.search(title)
+
+
+def _asks(sentence: str) -> bool:
+    """Whether a sentence that ends in "?" asks something of the reader: a question word, and at least three words
+    ("Why? The key was stale." in a commit body only announces its answer)."""
+    return len(sentence.split()) >= 3 and bool(_ASKS.search(sentence))
+
+
+def _is_prose(task_words: list[str], code: list[bool]) -> bool:
+    """Sentences, not a list of terms: prose is about a third function words ("the", "of", "we"), counted
+    among the words outside code (a design write-up often quotes a signature), which are at least half."""
+    prose_words = [word for word, in_code in zip(task_words, code, strict=True) if not in_code]
+    return (2 * len(prose_words) >= len(task_words)
+            and sum(word in STOPWORDS for word in prose_words) >= t.PROSE_SHARE * len(prose_words))
