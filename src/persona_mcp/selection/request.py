@@ -121,11 +121,14 @@ _SPACED_NUMBER = re.compile(r"\s~?\d")
 _ALONG = re.compile(r"(?:\bwith|\band|\bplus|\bincluding|\bincludes|\+)\s+(?:(?:a|an|unit|regression|e2e"
                     r"|integration|more|new|some|updated|the|its)\s+){0,2}(?:tests?|specs?|docs|documentation)(?![\w-])",
                     re.IGNORECASE)
+# Each search's `_NEEDS`: text that every match of it holds, so that it runs only where the head has some (`_says`).
+_ALONG_NEEDS = ("test", "spec", "doc")
 # ... also when a later sentence asks for them besides ("Unit tests for the parser are also needed", "Also add
 # tests for the retry"): the tests or docs word is the group that matched (`w` or `v`).
 _ALSO = re.compile(r"(?P<w>\b(?:tests?|specs?|docs|documentation))\b[^.;\n]{0,60}?\b(?:are|is)\s+also\s+"
                    r"(?:needed|required|wanted|welcome)|\balso\s+(?:add|write|update|include|cover)\s+(?:[\w-]+\s+){0,2}?"
                    r"(?P<v>(?:tests?|specs?|docs|documentation))(?![\w-])", re.IGNORECASE)
+_ALSO_NEEDS = ("also",)
 # What docs are about ("Add docs about async tests", "Improved Javadocs on the client API"): the words after it,
 # to the end of the sentence, name the docs' subject, not the kind of work (`DOCS_SUBJECT_FACTOR`).
 # The subject starts at the word that joins it ("explaining" of "comments explaining the bit tricks" says how the
@@ -134,15 +137,14 @@ _DOCS_ABOUT = re.compile(r"\b(?:docs?|documentation|instructions?|javadocs?|jsdo
                          r"|tutorials?|comments?|runbooks?|changelog|contributing(?:\.md)?)(?:\s+[\w-]+){0,2}?\s+"
                          r"(?P<on>about|on|for|of|regarding|explaining|describing|covering|showing"
                          r"|(?:that|which) (?:explains?|describes?|shows?|covers?))\b", re.IGNORECASE)
-# One of these is in the text of every match of `_DOCS_ABOUT`, or of `_PART_ABOUT`: the search runs only where it is.
-_DOC_NOUN_TEXT = ("doc", "instruction", "readme", "guide", "tutorial", "comment", "runbook", "changelog",
-                  "contributing")
-_PART_JOINTS = ("about", "regarding", "explain", "describ", "cover")
+_DOCS_ABOUT_NEEDS = ("doc", "instruction", "readme", "guide", "tutorial", "comment", "runbook", "changelog",
+                     "contributing")
 # ... and a part of a document, when it says what it tells of ("Add a section about avoiding N+1 queries", "add an entry
 # explaining prepared statements"): a section or a page "for" or "on" something may be a screen's.
 _PART_ABOUT = re.compile(r"\b(?:sections?|entry|entries|pages?|notes?|paragraphs?|chapters?)(?:\s+[\w-]+){0,2}?\s+"
                          r"(?P<on>about|regarding|explaining|describing|covering"
                          r"|(?:that|which) (?:explains?|describes?|covers?))\b", re.IGNORECASE)
+_PART_ABOUT_NEEDS = ("about", "regarding", "explain", "describ", "cover")
 # ... and the words before a doc named as the work's object ("update releasing instructions"): what it documents.
 _DOC_NOUNS = frozenset({"docs", "doc", "documentation", "instructions", "guide", "guides", "readme", "tutorial",
                         "tutorials", "docstrings", "javadoc", "javadocs", "manual", "handbook", "faq", "wiki"})
@@ -152,6 +154,7 @@ _PATH_TOKEN = re.compile(r"[\w.@/-]+")  # a run of a path's characters, one matc
 # after it, to the end of the sentence, say what it runs, not the kind of work, as a docs' subject does.
 _RUNS = re.compile(r"\b(?:workflows?|pipelines?|jobs?|actions?|hooks?|ci)\s+"
                    r"(?P<on>(?:that|which|to)\s+(?:runs?|executes?))\b", re.IGNORECASE)
+_RUNS_NEEDS = ("run", "execut")
 # "Use A instead of B" replaces B (`Request.opening_verb`).
 _INSTEAD = re.compile(r"\binstead of\b", re.IGNORECASE)
 # When a failure began, or when a check runs: "broken since the refactor", "after the Gradle upgrade", "before deploy",
@@ -159,6 +162,7 @@ _INSTEAD = re.compile(r"\binstead of\b", re.IGNORECASE)
 _TIMING = re.compile(r"\b(?:since|after|before)\s+(?:(?:the|our|a|an|my|last|yesterday's|today's|this|that|recent"
                      r"|latest|every|each)\s+)?(?:[\w.-]+(?:'s)?\s+)?(?P<w>upgrade|update|migration|refactor(?:ing)?"
                      r"|release|deploy(?:ment)?|merge|rewrite|bump|rollout)s?\b", re.IGNORECASE)
+_TIMING_NEEDS = ("since", "after", "before")
 # A word of a kind of work used in its everyday sense, which is not the work: each sense names its word.
 _EVERYDAY_SENSES = (
     r"(?P<make>build(?:s|ing)?|writ(?:e|es|ing))\s+(?:a|an)\b",  # "Build a settings screen", "Write a Dockerfile"
@@ -178,7 +182,7 @@ _EVERYDAY_SENSES = (
     r"|code)\s+)?(?P<shown>examples?)\b",
 )
 _EVERYDAY = re.compile(r"\b(?:" + "|".join(_EVERYDAY_SENSES) + ")", re.IGNORECASE)
-_EVERYDAY_WORDS = ("build", "writ", "clean", "fail", "thread", "example", "releas")  # the search needs one
+_EVERYDAY_NEEDS = ("build", "writ", "clean", "fail", "thread", "example", "releas")
 _CHOICE = re.compile(r"\b(?:or|vs\.?|versus|should we|worth it)\b", re.IGNORECASE)  # a choice to weigh
 # Alternatives set side by side: "dynamodb global tables vs cockroachdb", or in a question "postgres LISTEN/NOTIFY or
 # just bring in kafka?" (`Request.choosing`).
@@ -320,6 +324,12 @@ class Request:
         return t.FIRST_WORD_FACTOR * aside if at == self.opening else aside
 
 
+def _says(said: str, needs: tuple[str, ...]) -> bool:
+    """Whether the lowered head holds one of the texts every match of a search needs: most heads hold none, and
+    the search is skipped."""
+    return any(need in said for need in needs)
+
+
 def read_request(task: str, files: Iterable[str] = (), names: AbstractSet[str] = frozenset()) -> Request:
     """Read a task and its files once, for every signal; `names` as for `text.words`. The task is read without
     accents and with compatibility forms made plain (`text.fold`): a full-width question mark asks as "?" does."""
@@ -345,19 +355,19 @@ def read_request(task: str, files: Iterable[str] = (), names: AbstractSet[str] =
         opening += 1
     paths = normalise_paths(files)
     lowered = text.lower()
-    said = head.lower()  # what the searches below read: most are skipped where the head lacks the word they need
+    said = head.lower()  # what the searches below need in the head (`_says`)
     shapes = request_shapes(text, lowered, paths, found, code)
     # The last word of each "with tests", and the tests asked for "also": a test or a doc that comes with the work,
     # never the work itself.
     along: frozenset[int] = frozenset()
-    if "test" in said or "spec" in said or "doc" in said:
+    if _says(said, _ALONG_NEEDS):
         along = frozenset(count(match.end()) - 1 for match in _ALONG.finditer(head) if match.start() > 0)
-    if "also" in said:  # most requests ask for nothing besides
+    if _says(said, _ALSO_NEEDS):
         along |= frozenset(count(match.end(match.lastgroup or "w")) - 1 for match in _ALSO.finditer(head))
     subject: set[int] = set()
-    runs = _RUNS.search(head) if "run" in said or "execut" in said else None
-    docs = _DOCS_ABOUT.search(head) if any(noun in said for noun in _DOC_NOUN_TEXT) else None
-    part = _PART_ABOUT.search(head) if any(joint in said for joint in _PART_JOINTS) else None
+    runs = _RUNS.search(head) if _says(said, _RUNS_NEEDS) else None
+    docs = _DOCS_ABOUT.search(head) if _says(said, _DOCS_ABOUT_NEEDS) else None
+    part = _PART_ABOUT.search(head) if _says(said, _PART_ABOUT_NEEDS) else None
     for about in (docs, part, runs):
         if about is not None:  # to the end of its sentence
             end = LEAD_END.search(head, about.end())
@@ -370,10 +380,10 @@ def read_request(task: str, files: Iterable[str] = (), names: AbstractSet[str] =
             subject.update(i for i in range(opening + 1, at) if found[i] not in STOPWORDS)
             break
     timing: frozenset[int] = frozenset()
-    if "since" in said or "after" in said or "before" in said:
+    if _says(said, _TIMING_NEEDS):
         timing = frozenset(count(found_when.end("w")) - 1 for found_when in _TIMING.finditer(head))
     everyday: frozenset[tuple[int, int]] = frozenset()
-    if any(word in said for word in _EVERYDAY_WORDS):
+    if _says(said, _EVERYDAY_NEEDS):
         spans = (match.span(match.lastgroup or 0) for match in _EVERYDAY.finditer(head))
         everyday = frozenset((count(start), count(end)) for start, end in spans)
     named_files: set[int] = set()
