@@ -295,6 +295,14 @@ def test_a_kind_of_work_that_says_when_a_failure_began_is_not_the_work() -> None
                   []).persona == "persona-qa"
 
 
+def test_a_fix_told_with_its_cause_is_the_end_of_a_root_cause_analysis() -> None:
+    index = Catalog.load(default_layers(user=False)).index
+    pool = ["internal/pool/pool.go"]
+    assert select(index, "Avoid a double close of pooled sockets", pool).persona != "persona-analyzer"
+    assert select(index, "Avoid a double close of pooled sockets. Previously the pool closed each socket twice on "
+                         "shutdown.", pool).persona == "persona-analyzer"
+
+
 def test_to_build_a_thing_is_to_make_it_not_build_work() -> None:
     index = Catalog.load(default_layers(user=False)).index
     assert select(index, "The user is building a Blazor admin page and wants an editable grid", []).persona \

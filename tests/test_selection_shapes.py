@@ -120,3 +120,16 @@ def test_a_request_to_be_taught_is_read_as_a_question_without_a_question_mark(ta
 ])
 def test_an_error_named_as_a_kind_of_thing_is_no_failure_reported(task: str, failure: bool) -> None:
     assert ("bug-report" in read_request(task, []).shapes) is failure
+
+
+@pytest.mark.parametrize(("task", "report"), [
+    ("Fix stale totals in the invoice view. The cache key was built before the currency was set, so two "
+     "currencies shared one entry.", False),  # "so" tells an effect, not a cause
+    ("Fix stale totals in the invoice view. Totals were stale because the cache key ignored the currency.", True),
+    ("fix(worker): avoid a double close. Previously the pool closed each socket twice on shutdown.", True),
+    ("Avoid the watcher hang. The timeout is caused by a lock taken in two orders.", True),
+    ("Fix the docs link because it moved", False),  # a cause in the title only: a one-line fix
+    ("Add a retry to the upload. Previously a dropped connection lost the file.", False),  # no fix, a feature
+])
+def test_a_fix_told_with_its_cause_reads_as_a_bug_report(task: str, report: bool) -> None:
+    assert ("bug-report" in read_request(task, ["src/app.ts"]).shapes) is report

@@ -62,6 +62,14 @@ _PROPOSAL_ID = re.compile(r"(?:\[[^\]\n]{1,40}\]\s*)*(?!STEP)(?:[A-Z]{1,4}EP|PIP
 _LATER_QUESTION = re.compile(r"[.!?]\s+([^.!?\n]{3,200}\?)(?=\s|$)")
 _ASKS = re.compile(r"\b(?:how|why|what|which|where|when|could|can|would|should|is there|are there|does|do)\b",
                    re.IGNORECASE)
+# A fix told with its cause: it opens by fixing or avoiding something, and a later sentence says why it happened
+# ("Fix duplicate export errors. ... were incorrectly transformed", "Avoid watcher deadlock. The timeout is caused by
+# ..."). Such a change is the end of a root-cause analysis.
+_FIX_OPENING = re.compile(r"(?:[\w-]+(?:\([^)\n]*\))?!?:\s*)?(?:fix(?:es|ed)?|avoid|prevent|resolve[sd]?|correct)\b",
+                          re.IGNORECASE)
+_CAUSE = re.compile(r"\b(?:due to|caused by|because|root cause|the cause|turns out|the (?:problem|issue|bug) (?:is|was)"
+                    r"|this happens|previously|accidentally|incorrectly|wrongly|by mistake|race condition)\b",
+                    re.IGNORECASE)
 _TEAM_DECISION = re.compile(r"\b(?:should|shall|do|can|could|must|will|would) we\b", re.IGNORECASE)
 
 SHAPE_TEXT = {
@@ -103,6 +111,8 @@ def request_shapes(text: str, lowered: str, files: list[str], task_words: list[s
     later = _LATER_QUESTION.finditer(text[: t.READ_CHARS])
     if "question" not in shapes and any(_asks(found.group(1)) for found in later):
         shapes["question"] = 0.6 if not files else 0.4  # a question asked after the story: as a short one
+    if "bug-report" not in shapes and end and _FIX_OPENING.match(text) and _CAUSE.search(text, end.end(), t.READ_CHARS):
+        shapes["bug-report"] = t.EXPLAINED_FIX
     if _PROPOSAL_ID.match(text):
         shapes["proposal"] = 1.0
     elif not files and not shapes and len(task_words) >= t.PROPOSAL_WORDS and _is_prose(task_words, code) \
