@@ -295,6 +295,10 @@ def test_a_how_to_that_asks_how_to_do_something_is_told_from_one_that_asks_what_
     ("Is Kafka a log store like Pulsar?", True),
     ("Does GraphQL replace REST?", True),  # what a tool takes the place of
     ("Does our cache replace the CDN?", False),
+    ("Does Python have a ternary conditional operator?", True),  # what a tool can do
+    ("Does Java support default parameter values?", True),
+    ("Is Svelte compatible with Web Components?", True), ("Is there support for Deno?", True),
+    ("Does my app support dark mode?", False), ("Does the API support pagination?", False),  # things of one's own
     ("Why should I avoid declaring components inside render?", True),  # the reason behind a practice
     ("Why should we move to a monorepo?", False),  # a choice of one's own
     ("Is this a bug?", False),

@@ -69,7 +69,13 @@ _LEARNING = re.compile(r"\b(?:explain|teach|tutorial|understand|concept|differen
                        r" an? (?!" + _FIT + r")[\w-]+(?: [\w-]+)?(?: (?:like|such as) [\w.-]+)?\s*\?"
                        # ... or what it takes the place of ("Does GraphQL replace REST?")
                        r"|^\s*(?:does|do|can|will) (?!(?:i|we|you|my|our|this|these|it|that|the)\b)[\w.-]+"
-                       r"(?: [\w.-]+)? replace\b",
+                       r"(?: [\w.-]+)? replace\b"
+                       # ... or what it can do ("Does Immer support deep updates?", "Is Vuetify 3 compatible with
+                       # @vue/compat?", "Is there support for Nuxt 3?")
+                       r"|^\s*(?:does|do|can|will) (?!(?:i|we|you|my|our|this|these|it|that|the)\b)[\w.@/-]+"
+                       r"(?: [\w.@/-]+)? (?:support|have|provide|work (?:with|on|across|in)|run on|integrate with)\b"
+                       r"|^\s*is (?!(?:my|our|this|these|it|that|the)\b)[\w.@/-]+(?: [\w.@/-]+)?"
+                       r" (?:still )?(?:supported|compatible with)\b|^\s*is there (?:any )?support for\b",
                        re.IGNORECASE)
 # A how-to about fixing or preventing something, or a decision in the asker's own work ("How should we
 # version the API?", "What is the best way to ...?"): the asker wants the work done, in its domain. A plain
