@@ -93,6 +93,11 @@ WRITE_UP = ("Plan caching in the runtime. Plans are immutable units of execution
      "reader announces the change, as a full page load would have done.", True),  # "the user" as the design's
     ("Add support for Express middlewares. This commit implements middlewares at the Engine.IO level, because the "
      "Socket.IO ones are meant for namespace authorization and do not run during a plain HTTP request.", False),
+    # a title that names a problem is an issue's
+    ("Checkout page is slow on large carts. Each line item loads its own price rules and the page waits for all of "
+     "them before it renders anything, which takes several seconds for a cart of fifty items.", False),
+    ("Admin export bypass. The export endpoint answers any signed-in account and not only administrators, so a "
+     "reader of the shared workspace can download every single record that the workspace holds.", False),
 ])
 def test_a_long_write_up_is_a_design_proposal_only_under_a_title_and_without_a_failure(task: str,
                                                                                        proposal: bool) -> None:

@@ -70,6 +70,10 @@ _FIX_OPENING = re.compile(r"(?:[\w-]+(?:\([^)\n]*\))?!?:\s*)?(?:fix(?:es|ed)?|av
 _CAUSE = re.compile(r"\b(?:due to|caused by|because|root cause|the cause|turns out|the (?:problem|issue|bug) (?:is|was)"
                     r"|this happens|previously|accidentally|incorrectly|wrongly|by mistake|race condition)\b",
                     re.IGNORECASE)
+# A title that names a problem ("LIKE is way too slow", "Markdown rendering leaves an XSS vulnerability", "Docs out of
+# sync", "Login page bypass"): an issue's, not a design record's.
+_PROBLEM = re.compile(r"\b(?:slow\w*|vulnerab\w*|failures?|invalid|missing|out of sync|issues?|bypass|problems?"
+                      r"|bugs?|flaky|(?:does not|doesn't|not) work|bad|wrong|incorrect\w*)\b", re.IGNORECASE)
 _TEAM_DECISION = re.compile(r"\b(?:should|shall|do|can|could|must|will|would) we\b", re.IGNORECASE)
 
 SHAPE_TEXT = {
@@ -116,7 +120,8 @@ def request_shapes(text: str, lowered: str, files: list[str], task_words: list[s
     if _PROPOSAL_ID.match(text):
         shapes["proposal"] = 1.0
     elif not files and not shapes and len(task_words) >= t.PROPOSAL_WORDS and _is_prose(task_words, code) \
-            and _titled(text) and not FAILURE.search(lead) and not ERROR_NAME.search(lead) \
+            and _titled(text) and not FAILURE.search(lead) and not _PROBLEM.search(lead) \
+            and not ERROR_NAME.search(lead) \
             and not _ASKED_FOR.search(text, 0, t.READ_CHARS):
         # A write-up whose first sentence reports a failure ("my tokio server just hangs forever after ...")
         # tells a bug's story, not a design.
