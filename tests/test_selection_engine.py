@@ -287,6 +287,17 @@ def test_docs_about_a_kind_of_work_are_docs_work() -> None:
     assert select(index, "Add async tests", []).persona == "persona-qa"
 
 
+@pytest.mark.parametrize(("task", "persona"), [
+    ("Explain how the retry option works", "persona-mentor"),
+    ("Explain how the retry option works in the user guide, with an example", "persona-scribe"),
+    ("Explain the retry option in the README", "persona-scribe"),
+    ("Describe how tokens expire in the docs so support can answer customers", "persona-scribe"),
+    ("Explain this panic: runtime error in the docs build", "persona-analyzer"),  # no document: a build
+])
+def test_an_explanation_asked_for_a_document_is_docs_work_not_a_lesson(task: str, persona: str) -> None:
+    assert select(Catalog.load(default_layers(user=False)).index, task, []).persona == persona
+
+
 def test_a_kind_of_work_that_says_when_a_failure_began_is_not_the_work() -> None:
     index = Catalog.load(default_layers(user=False)).index
     assert select(index, "the app crashes on startup after the last deploy, figure out what changed",

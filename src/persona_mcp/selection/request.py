@@ -15,7 +15,7 @@ from functools import cached_property
 from persona_mcp.selection import tunables as t
 from persona_mcp.selection.files import FilePath, read_path
 from persona_mcp.selection.paths import normalise_paths
-from persona_mcp.selection.shapes import ERROR_NAME, FAILURE, LEAD_END, TEACH_ME, request_shapes
+from persona_mcp.selection.shapes import ERROR_NAME, FAILURE, LEAD_END, TEACH_ME, explained_in_docs, request_shapes
 from persona_mcp.text import STOPWORDS, analyse, fold, stem
 
 # What a commit subject or a changelog line may open with before its first word of work: a ticket or a
@@ -228,6 +228,9 @@ class Request:
             return True
         # "Add comments explaining the bit tricks" asks for docs that explain, not to be taught.
         docs = [found.span() for found in _DOCS_ABOUT.finditer(self.head)]
+        in_docs = explained_in_docs(self.head)
+        if in_docs is not None:
+            docs.append((0, in_docs.end()))
         return any(not any(start <= found.start() < end for start, end in docs)
                    for found in _LEARNING.finditer(self.head))
 
@@ -400,6 +403,10 @@ def read_request(task: str, files: Iterable[str] = (), names: AbstractSet[str] =
                 named_files.update(range(count(token.start()), count(token.end())))
     asked = TEACH_ME.match(head)
     explain = count(asked.end()) if asked else 0
+    in_docs = explained_in_docs(head) if asked else None
+    if in_docs is not None:  # "Explain the retry option in the README": docs work, about what is explained
+        subject.update(range(count(in_docs.start())))
+        explain = 0
     return Request(text, head, lowered, found, stems, code, lead, lead_chars, min(opening, len(found)), paths, shapes,
                    along, frozenset(subject), timing, everyday, explain, frozenset(named_files))
 

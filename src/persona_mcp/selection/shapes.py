@@ -42,6 +42,24 @@ TEACH_ME = re.compile(r"(?:please\s+)?(?:explain|describe how|teach (?:me|us|the
                        r"|help (?:me|us|the user|them) (?:understand|learn|grasp)|the user wants to learn"
                        r"|i(?: want| need| would like|'d like) to learn"
                        r"|(?:i'm |i am )?trying to (?:learn|(?:get|wrap) (?:my|our) head around))\b", re.IGNORECASE)
+# ... unless it says in which document the explanation goes ("Explain the retry option in the README", "Describe how
+# tokens expire in the user guide"): that is docs work, and what is explained is the docs' subject.
+_IN_DOCS = re.compile(r"\bin (?:the|a|an|our|its|this|each) (?:[\w.-]+ ){0,2}?(?:docs?|documentation|readme(?:\.md)?"
+                      r"|guides?|manual|wiki|faq|handbook|tutorial|changelog|comments?|docstrings?|javadoc|jsdoc)"
+                      # ... the document itself, not a thing named after it ("a crash in the docs build")
+                      r"(?=\s*(?:[.,;:!?)]|$)|\s+(?:and|or|so|for|with|to|that|which|where|when|of|about|on|as)\b)",
+                      re.IGNORECASE)
+
+
+def explained_in_docs(text: str) -> re.Match[str] | None:
+    """Where an opening that asks for an explanation names the document it goes in ("... in the README")."""
+    asked = TEACH_ME.match(text)
+    if asked is None:
+        return None
+    end = LEAD_END.search(text, asked.end())
+    return _IN_DOCS.search(text, asked.end(), end.end() if end else len(text))
+
+
 # An error named as code names it: ModuleNotFoundError, NullPointerException.
 ERROR_NAME = re.compile(r"[a-z](?:Error|Exception)\b")
 # A failure reported: a crash, a hang, a leak, an error (not error handling), a regression.
@@ -110,7 +128,7 @@ def request_shapes(text: str, lowered: str, files: list[str], task_words: list[s
             shapes["question"] = 0.4
             shapes["bug-report"] = max(shapes.get("bug-report", 0.0), 0.7)
     elif (_INTERROGATIVE.match(lead) and not _PROHIBITION.match(lead) and len(task_words) <= 25 and not files) \
-            or TEACH_ME.match(lead):
+            or (TEACH_ME.match(lead) and not explained_in_docs(lead)):
         shapes["question"] = 0.6
     later = _LATER_QUESTION.finditer(text[: t.READ_CHARS])
     if "question" not in shapes and any(_asks(found.group(1)) for found in later):
