@@ -287,6 +287,16 @@ def test_docs_about_a_kind_of_work_are_docs_work() -> None:
     assert select(index, "Add async tests", []).persona == "persona-qa"
 
 
+@pytest.mark.parametrize("task", [
+    "any logged-in user can delete other users' posts via the API",
+    "the admin panel is reachable without logging in",
+    "the upload endpoint accepts any file type and serves it from our domain",
+    "the search box renders the query unescaped on the results page",
+])
+def test_a_hole_in_access_control_or_escaping_told_plainly_is_security_work(task: str) -> None:
+    assert select(Catalog.load(default_layers(user=False)).index, task, []).persona == "persona-security"
+
+
 @pytest.mark.parametrize(("task", "persona"), [
     ("Explain how the retry option works", "persona-mentor"),
     ("Explain how the retry option works in the user guide, with an example", "persona-scribe"),
