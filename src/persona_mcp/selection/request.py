@@ -33,7 +33,7 @@ _FIT = r"(?:good|bad|right|wrong|better|best|safe|sane|viable|reasonable|fit|cho
 # Asking to be taught: these make a question a learner's, whoever's code it is about.
 _LEARNING = re.compile(r"\b(?:explain|teach|tutorial|understand|concept|difference between|differences between"
                        r"|(?:is|are) [\w.-]+(?: [\w.-]+){0,2} different from|head around"
-                       r"|eli5|in simple terms|beginner|new to|learn(?:ing)?"
+                       r"|eli5|in simple terms|in plain english|in layman's terms|beginner|new to|learn(?:ing)?"
                        r"|what (?:is|are|does|do) (?:a|an|the)\b(?! " + _BEST + r" |" + _SOME_CHOICES + r"\b)"
                        r"|what(?:'s| is| are) the (?:point|purpose|meaning)|how does .{1,60}? work"
                        r"|how do (?!(?:i|we|you|one|my|our)\b).{1,60}? work\b"  # "How do JavaScript closures work?"
