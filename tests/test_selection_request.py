@@ -185,6 +185,8 @@ def test_a_question_that_weighs_a_choice_in_the_askers_work_is_told(task: str, d
     ("Release the v2.3.0 packages to npm", []), ("Automate the release of the docker images", []),
     # How code is to handle an error is no failure seen.
     ("Fail loudly on a whitespace-only dbName", ["fail"]), ("The export fails silently on empty input", []),
+    ("Roll back the optimistic update if the PATCH fails", ["fails"]),  # what the code is to do then
+    ("Retry the upload in case the network call failed", ["failed"]), ("The job fails if the queue is empty", []),
     # Threading a value through calls passes it along; a thread runs code.
     ("Lift the factory up, then thread the same instance into the builder", ["thread"]),
     ("Make the cache safe to read from another thread", []),

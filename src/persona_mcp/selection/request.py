@@ -182,6 +182,8 @@ _EVERYDAY_SENSES = (
     r"(?:[\w-]+\s+)?(?:memory|lock|mutex|semaphore|gil|buffer|handle|connection|socket|resource|reference|pointer"
     r"|file descriptor|fd|guard|permit)s?\b",
     r"(?P<handle>fail(?:s|ing)?)\s+(?:loudly|fast|early|gracefully)\b",  # how code is to handle an error: none seen
+    # "roll back if the PATCH fails", "fall back to the cache in case the API fails": what the code is to do then
+    r"(?:if|in case|unless)\s+(?:(?:the|a|an|any|it|they|this|that)\s+)?(?:[\w.-]+\s+){0,2}?(?P<then>fail(?:s|ed)?)\b",
     r"(?P<pass>thread(?:s|ed|ing)?)\s+(?:the|it|them|this|that|its|their)\b",  # "thread the config into": pass along
     # "for example, ...", "explain it with a simple example": how something is told, not documentation work
     r"for\s+(?P<instance>example)\b|with\s+(?:an?\s+|some\s+)?(?:(?:simple|small|short|concrete|minimal|quick|real"
