@@ -300,6 +300,7 @@ def test_a_hole_in_access_control_or_escaping_told_plainly_is_security_work(task
 @pytest.mark.parametrize(("task", "persona"), [
     ("Explain how the retry option works", "persona-mentor"),
     ("Monads in plain English please. I write TypeScript, not Haskell.", "persona-mentor"),
+    ("Spring: @Component versus @Bean", "persona-mentor"),  # two things side by side, to be told apart
     ("Explain how the retry option works in the user guide, with an example", "persona-scribe"),
     ("Explain the retry option in the README", "persona-scribe"),
     ("Describe how tokens expire in the docs so support can answer customers", "persona-scribe"),

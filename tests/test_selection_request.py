@@ -313,6 +313,8 @@ def test_a_how_to_that_asks_how_to_do_something_is_told_from_one_that_asks_what_
     ("Explain what this function does", True),  # code to be understood, no failure
     ("Explain the retry option in the README", False),  # an explanation for the docs
     ("Monads in plain English please?", True),
+    ("Spring: @Component versus @Bean", True), ("Redis vs Memcached", True),  # two things side by side
+    ("Event sourcing vs plain CRUD for our ledger", False), ("our REST vs gRPC", False),  # a choice of one's own
     ("Describe how tokens expire in the user guide", False),
     ("Help me understand how the event loop schedules callbacks", True),
     ("How do JavaScript closures work?", True), ("How do I make the login test work again?", False),

@@ -15,7 +15,15 @@ from functools import cached_property
 from persona_mcp.selection import tunables as t
 from persona_mcp.selection.files import FilePath, read_path
 from persona_mcp.selection.paths import normalise_paths
-from persona_mcp.selection.shapes import ERROR_NAME, FAILURE, LEAD_END, TEACH_ME, explained_in_docs, request_shapes
+from persona_mcp.selection.shapes import (
+    ERROR_NAME,
+    FAILURE,
+    LEAD_END,
+    TEACH_ME,
+    bare_comparison,
+    explained_in_docs,
+    request_shapes,
+)
 from persona_mcp.text import STOPWORDS, analyse, fold, stem
 
 # What a commit subject or a changelog line may open with before its first word of work: a ticket or a
@@ -226,8 +234,8 @@ class Request:
         """Whether it asks to be taught or to have a concept explained ("what is", "explain", "difference between")."""
         if _OWN_FAILURE.search(self.head, 0, self.lead_chars):
             return False  # "Explain this stack trace", "Help me understand why my query is slow": debugging
-        if self.explain:  # it opens by asking for an explanation (`TEACH_ME`)
-            return True
+        if self.explain or bare_comparison(self.head):  # it opens by asking for an explanation (`TEACH_ME`), or it
+            return True  # only sets two things side by side
         # "Add comments explaining the bit tricks" asks for docs that explain, not to be taught.
         docs = [found.span() for found in _DOCS_ABOUT.finditer(self.head)]
         in_docs = explained_in_docs(self.head)

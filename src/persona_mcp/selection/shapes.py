@@ -60,6 +60,18 @@ def explained_in_docs(text: str) -> re.Match[str] | None:
     return _IN_DOCS.search(text, asked.end(), end.end() if end else len(text))
 
 
+# Two things set side by side and nothing else ("Interface vs Abstract Class (general OO)", "Spring: @Component versus
+# @Bean"): a request to be taught the difference. With a word of one's own or a context ("Event sourcing vs plain CRUD
+# for our ledger") it weighs a choice instead.
+_BARE_COMPARISON = re.compile(r"(?:[\w.-]+:\s+)?[\w.@#+/-]+(?: [\w.@#+/-]+){0,3} (?:vs\.?|versus) [\w.@#+/-]+"
+                              r"(?: [\w.@#+/-]+){0,3}(?: \([^()\n]{1,30}\))?\s*\??", re.IGNORECASE)
+
+
+def bare_comparison(text: str) -> bool:
+    """Whether the text only sets two things side by side (`_BARE_COMPARISON`)."""
+    return bool(_BARE_COMPARISON.fullmatch(text.strip())) and not _OWNED.search(text)
+
+
 # An error named as code names it: ModuleNotFoundError, NullPointerException.
 ERROR_NAME = re.compile(r"[a-z](?:Error|Exception)\b")
 # A failure reported: a crash, a hang, a leak, an error (not error handling), a regression.
@@ -128,7 +140,7 @@ def request_shapes(text: str, lowered: str, files: list[str], task_words: list[s
             shapes["question"] = 0.4
             shapes["bug-report"] = max(shapes.get("bug-report", 0.0), 0.7)
     elif (_INTERROGATIVE.match(lead) and not _PROHIBITION.match(lead) and len(task_words) <= 25 and not files) \
-            or (TEACH_ME.match(lead) and not explained_in_docs(lead)):
+            or (TEACH_ME.match(lead) and not explained_in_docs(lead)) or (not files and bare_comparison(text)):
         shapes["question"] = 0.6
     later = _LATER_QUESTION.finditer(text[: t.READ_CHARS])
     if "question" not in shapes and any(_asks(found.group(1)) for found in later):
