@@ -292,8 +292,9 @@ def test_docs_about_a_kind_of_work_are_docs_work() -> None:
     "the admin panel is reachable without logging in",
     "the upload endpoint accepts any file type and serves it from our domain",
     "the search box renders the query unescaped on the results page",
+    "Best way to store password in database",
 ])
-def test_a_hole_in_access_control_or_escaping_told_plainly_is_security_work(task: str) -> None:
+def test_security_work_told_in_plain_words_is_security_work(task: str) -> None:
     assert select(Catalog.load(default_layers(user=False)).index, task, []).persona == "persona-security"
 
 
