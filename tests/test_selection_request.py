@@ -381,6 +381,17 @@ def test_a_change_of_version_is_read_from_the_first_sentence(task: str, change: 
     assert read_request(task, []).version_change == change
 
 
+@pytest.mark.parametrize(("task", "measured"), [
+    ("Startup takes 40 seconds on a cold cache", "takes 40 seconds"),
+    ("Remove tryCatch from combineLatest, 156k -> 221k ops/sec", "221k ops/sec"),  # a rate
+    ("The game drops to 20 fps when the menu opens", "20 fps"),
+    ("We serve 12k req/s at peak", "12k req/s"),
+    ("Add 2 retries to the HTTP client", ""),  # a number, no measure
+])
+def test_a_duration_a_size_or_a_rate_is_a_measure(task: str, measured: str) -> None:
+    assert read_request(task, []).measured == measured
+
+
 def test_a_catalog_and_tasks_written_in_another_language_select_by_their_own_words() -> None:
     index = SelectionIndex([
         persona("securite", description="Use this agent when the task is about sécurité: authentification, "

@@ -125,7 +125,10 @@ _MEASURED = re.compile(r"\b(?:(?:takes?|took|taking|over|above|exceeds?|reach(?:
                        r"|using|consumes?|eats?)\s+~?\d[\d.,]*\s?(?:ms|milliseconds?|s|secs?|seconds?|minutes?|mins?|h|hrs?"
                        r"|hours?|[kmgt]i?b|%)"
                        # a duration said to be what something is: "p95 is 2.3s", "an LCP of 4.2s"
-                       r"|(?:is|of)\s+~?\d[\d.,]*\s?(?:ms|milliseconds?|s|secs?|seconds?))(?!\w)",
+                       r"|(?:is|of)\s+~?\d[\d.,]*\s?(?:ms|milliseconds?|s|secs?|seconds?)"
+                       # a rate: "156k -> 221k ops/sec", "12k req/s", "40 fps"
+                       r"|\d[\d.,]*\s?[kmb]?\s?(?:(?:ops?|requests?|reqs?|queries|msgs?|messages|events|rows|frames)"
+                       r"\s?(?:/|per\s)\s?(?:s|sec|second)|fps))(?!\w)",
                        re.IGNORECASE)
 # A change of a named thing's version: "Bump netty from 4.1.100 to 4.1.106", "Upgrade the Gradle wrapper to 8.10".
 _VERSION_CHANGE = re.compile(r"\b(?:bump(?:s|ed|ing)?|(?:up|down)grad(?:e|es|ed|ing)|updat(?:e|es|ed|ing)"
