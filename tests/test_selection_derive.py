@@ -301,3 +301,12 @@ def test_an_agent_that_runs_exercises_or_builds_proofs_of_concept_is_not_about_l
 def test_container_orchestration_is_containers_work_not_data_pipelines() -> None:
     found = Deriver(builtin_lexicon()).derive(agent("deployment-engineer", "Builds container orchestration.")).entries
     assert "containers" in found and "data-engineering" not in found
+
+
+def test_a_server_is_program_code_for_the_backend_not_a_machine_for_the_sre() -> None:
+    # "server" in a change is most often a server program ("rest.server.ts", "the REST server"): backend work.
+    index = SelectionIndex([agent("backend-developer", "Use this agent when building APIs and services."),
+                            agent("sre-engineer", "Use this agent when reliability and on-call need care.")],
+                           builtin_lexicon())
+    assert select(index, "Allow the REST server to be mounted on a path",
+                  ["packages/rest/src/rest.server.ts"]).persona == "backend-developer"
