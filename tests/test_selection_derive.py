@@ -310,3 +310,11 @@ def test_a_server_is_program_code_for_the_backend_not_a_machine_for_the_sre() ->
                            builtin_lexicon())
     assert select(index, "Allow the REST server to be mounted on a path",
                   ["packages/rest/src/rest.server.ts"]).persona == "backend-developer"
+
+
+def test_words_every_kind_of_code_uses_name_no_domain_of_their_own() -> None:
+    # A timeout, an option or a merge is in UI code as much as in a resilience design, a form or a data frame.
+    index = SelectionIndex([agent("architect-reviewer", "Use this agent when reviewing system design and resilience."),
+                            agent("frontend-developer", "Use this agent when building UI components and overlays.")],
+                           builtin_lexicon())
+    assert select(index, "Make the debounce timeout configurable", []).persona != "architect-reviewer"
