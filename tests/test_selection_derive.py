@@ -318,3 +318,10 @@ def test_words_every_kind_of_code_uses_name_no_domain_of_their_own() -> None:
                             agent("frontend-developer", "Use this agent when building UI components and overlays.")],
                            builtin_lexicon())
     assert select(index, "Make the debounce timeout configurable", []).persona != "architect-reviewer"
+
+
+def test_calls_to_functions_are_no_function_calling_of_a_language_model() -> None:
+    index = SelectionIndex([agent("llm-architect", "Use this agent when designing LLM apps and prompts."),
+                            agent("compiler-engineer", "Use this agent when working on code generation.")],
+                           builtin_lexicon())
+    assert select(index, "Emit arrow functions for pure function calls", []).persona != "llm-architect"
