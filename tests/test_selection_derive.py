@@ -325,3 +325,10 @@ def test_calls_to_functions_are_no_function_calling_of_a_language_model() -> Non
                             agent("compiler-engineer", "Use this agent when working on code generation.")],
                            builtin_lexicon())
     assert select(index, "Emit arrow functions for pure function calls", []).persona != "llm-architect"
+
+
+def test_a_mobile_browser_is_a_browser_not_a_mobile_app() -> None:
+    index = SelectionIndex([agent("mobile-developer", "Use this agent when building iOS and Android apps."),
+                            agent("frontend-developer", "Use this agent when building web pages and their styles.")],
+                           builtin_lexicon())
+    assert select(index, "The sticky header jumps when scrolling on iOS Safari", []).persona == "frontend-developer"
