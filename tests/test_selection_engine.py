@@ -302,6 +302,9 @@ def test_security_work_told_in_plain_words_is_security_work(task: str) -> None:
     ("Explain how the retry option works", "persona-mentor"),
     ("Monads in plain English please. I write TypeScript, not Haskell.", "persona-mentor"),
     ("Spring: @Component versus @Bean", "persona-mentor"),  # two things side by side, to be told apart
+    # whether one may do something with a tool is a question of that work; the teacher comes second
+    ("Can I mock a static method with Mockito?", "persona-qa"),
+    ("Can I disable CSRF for a single endpoint in Spring Security?", "persona-security"),
     ("Explain how the retry option works in the user guide, with an example", "persona-scribe"),
     ("Explain the retry option in the README", "persona-scribe"),
     ("Describe how tokens expire in the docs so support can answer customers", "persona-scribe"),

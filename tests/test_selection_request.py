@@ -301,9 +301,6 @@ def test_a_how_to_that_asks_how_to_do_something_is_told_from_one_that_asks_what_
     ("Does Java support default parameter values?", True),
     ("Is Svelte compatible with Web Components?", True), ("Is there support for Deno?", True),
     ("Does my app support dark mode?", False), ("Does the API support pagination?", False),  # things of one's own
-    ("Can I use semantic-release with Yarn?", True), ("Can I write unit tests with this library?", True),
-    ("can I make this query faster?", False), ("Can I make my build reproducible?", False),
-    ("Can I get a review of this PR?", False),  # a request, not a question of what one may do
     ("Why should I avoid declaring components inside render?", True),  # the reason behind a practice
     ("Why should we move to a monorepo?", False),  # a choice of one's own
     ("Is this a bug?", False),

@@ -83,11 +83,7 @@ _LEARNING = re.compile(r"\b(?:explain|teach|tutorial|understand|concept|differen
                        r"|^\s*(?:does|do|can|will) (?!(?:i|we|you|my|our|this|these|it|that|the)\b)[\w.@/-]+"
                        r"(?: [\w.@/-]+)? (?:support|have|provide|work (?:with|on|across|in)|run on|integrate with)\b"
                        r"|^\s*is (?!(?:my|our|this|these|it|that|the)\b)[\w.@/-]+(?: [\w.@/-]+)?"
-                       r" (?:still )?(?:supported|compatible with)\b|^\s*is there (?:any )?support for\b"
-                       # ... or what one may do with it ("Can I use semantic-release with Yarn?"), not with a thing of
-                       # one's own ("can I make my query faster?")
-                       r"|^\s*(?:can|could) (?:i|one) (?!(?:get|have|ask|request)\b)"
-                       r"(?![^?\n]*\b(?:my|our|faster|slow\w*)\b)\w+",
+                       r" (?:still )?(?:supported|compatible with)\b|^\s*is there (?:any )?support for\b",
                        re.IGNORECASE)
 # A how-to about fixing or preventing something, or a decision in the asker's own work ("How should we
 # version the API?", "What is the best way to ...?"): the asker wants the work done, in its domain. A plain
