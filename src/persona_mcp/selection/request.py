@@ -230,6 +230,7 @@ class Request:
     everyday: frozenset[tuple[int, int]] = frozenset()  # words of work used in their everyday sense ("Build a form")
     explain: int = 0  # the words of an opening that asks for an explanation ("Explain", "Help me understand")
     named_files: frozenset[int] = frozenset()  # the words of a path the task names that is one of its files
+    docs_told: int = 0  # the characters of an opening that asks for an explanation in a document ("... in the README")
 
     # `teaching`, `practical` and `deciding` are worked out when a signal asks: most requests are not questions.
     @cached_property
@@ -241,9 +242,8 @@ class Request:
             return True  # only sets two things side by side
         # "Add comments explaining the bit tricks" asks for docs that explain, not to be taught.
         docs = [found.span() for found in _DOCS_ABOUT.finditer(self.head)]
-        in_docs = explained_in_docs(self.head)
-        if in_docs is not None:
-            docs.append((0, in_docs.end()))
+        if self.docs_told:  # "Explain the retry option in the README" asks for docs too
+            docs.append((0, self.docs_told))
         return any(not any(start <= found.start() < end for start, end in docs)
                    for found in _LEARNING.finditer(self.head))
 
@@ -417,9 +417,10 @@ def read_request(task: str, files: Iterable[str] = (), names: AbstractSet[str] =
     asked = TEACH_ME.match(head)
     explain = count(asked.end()) if asked else 0
     in_docs = explained_in_docs(head) if asked else None
+    docs_told = in_docs.end() if in_docs else 0
     if in_docs is not None:  # "Explain the retry option in the README": docs work, about what is explained
         subject.update(range(count(in_docs.start())))
         explain = 0
     return Request(text, head, lowered, found, stems, code, lead, lead_chars, min(opening, len(found)), paths, shapes,
-                   along, frozenset(subject), timing, everyday, explain, frozenset(named_files))
+                   along, frozenset(subject), timing, everyday, explain, frozenset(named_files), docs_told)
 
