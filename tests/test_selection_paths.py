@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from tests.test_selection import persona
 
 from persona_mcp.catalog import Catalog, default_layers
-from persona_mcp.selection import normalise_path, select, within_roots
+from persona_mcp.lexicon import builtin_lexicon
+from persona_mcp.selection import SelectionIndex, normalise_path, rank, read_request, select, tunables, within_roots
 
 
 @pytest.mark.parametrize(("path", "expected"), [
@@ -37,3 +39,37 @@ def test_an_absolute_path_meets_the_globs_anchored_at_the_repository_top() -> No
 ])
 def test_a_path_under_a_workspace_root_is_read_relative_to_it(path: str, expected: str) -> None:
     assert within_roots(path, ["/home/me/app", "C:/Users/me/app"]) == expected
+
+
+def path_words(*paths: str) -> list[str]:
+    request = read_request("Only return matched nodes with values", paths)
+    return request.words[request.said:]
+
+
+def test_the_words_of_a_paths_folders_and_name_are_read_after_the_text() -> None:
+    assert path_words("packages/rest/src/router/trie.ts") == ["rest", "router", "trie"]  # layout words left out
+    assert path_words("lib/commands/query.js", "lib/commands/execute.js") == ["commands", "query", "execute"]
+    assert path_words("src/parsers/binaryParser.ts") == ["parsers", "binary", "parser"]  # identifiers split
+    # a test's, a doc's or a build's path says what is tested or told: its words are left to the globs
+    assert path_words("tests/router/trie_test.go", "docs/router.md", "src/router/trie.test.ts") == []
+    many = [f"src/area{chr(97 + i)}/name{chr(97 + i)}x.py" for i in range(26)]
+    assert len(path_words(*many)) == tunables.PATH_WORDS
+    assert read_request("Only return matched nodes", []).said == len(read_request("Only return matched nodes").words)
+
+
+def test_where_a_change_is_says_a_little_of_what_it_is() -> None:
+    index = SelectionIndex([persona("persona-backend", keywords=["router", "middleware", "session", "query"]),
+                            persona("persona-frontend", keywords=["component", "layout"])], builtin_lexicon())
+    task = "Only return matched nodes with values"
+    assert select(index, task, ["src/misc/trie.ts"]).persona is None  # the text names no work of either
+
+    def keywords(paths: list[str], text: str = task) -> list[float]:
+        best = rank(index, text, paths)[0]
+        assert best.name == "persona-backend"
+        return [e.weight for e in best.evidence if e.kind == "keyword"]
+
+    assert keywords(["packages/rest/src/router/trie.ts"]) == [pytest.approx(tunables.PATH_WORD_FACTOR)]
+    # a persona takes only its strongest match among a path's words, however many of its terms the path names
+    assert keywords(["src/router/middleware/session/query.ts"]) == [pytest.approx(tunables.PATH_WORD_FACTOR)]
+    # the text says it more strongly than a path does
+    assert keywords(["src/misc/trie.ts"], "Only return matched router nodes") == [pytest.approx(1.0)]

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
+
+from persona_mcp.selection import tunables as t
+from persona_mcp.text import STOPWORDS, words
 
 # Folders that sit at a repository's top: an absolute path ("/home/me/app/.github/workflows/ci.yml", as hosts
 # often send) is read from the first of them, so that globs anchored there (`.github/workflows/`) match it.
@@ -49,3 +53,34 @@ def within_roots(path: str, roots: Sequence[str]) -> str:
 def normalise_paths(files: Iterable[str]) -> list[str]:
     """`normalise_path` of each path, dropping those left empty and repeats."""
     return list(dict.fromkeys(p for p in map(normalise_path, files) if p))
+
+
+# Words of a repository's layout, which say nothing of the work ("src", "lib", "packages", "internal").
+_LAYOUT_WORDS = frozenset({"src", "lib", "libs", "pkg", "cmd", "internal", "packages", "package", "app", "apps",
+                           "index", "main", "mod", "init", "core", "common", "utils", "util", "helpers", "helper",
+                           "shared", "base", "source", "sources", "java", "com", "org", "io", "net", "dist", "js", "ts",
+                           "py"})
+# A path with one of these among its words is a test's, a doc's, an example's or a build's, which globs tell: its
+# other words say what is tested or told, not what the work is.
+_KIND_WORDS = frozenset({"test", "tests", "spec", "specs", "testing", "fixture", "fixtures", "mock", "mocks", "e2e",
+                         "docs", "doc", "documentation", "readme", "changelog", "example", "examples", "scripts",
+                         "script", "build", "github", "workflows", "config", "configs", "types", "typings"})
+
+
+def path_words(paths: Sequence[str], names: AbstractSet[str] = frozenset()) -> list[str]:
+    """The words of the folders and file names of a task's paths ("packages/rest/src/router/trie.ts": rest, router,
+    trie), each once and at most `PATH_WORDS`, without extensions, layout words and the paths of tests and docs;
+    `names` as for `text.words`."""
+    found: dict[str, None] = {}
+    for path in paths:
+        *folders, name = path.split("/")
+        if "." in name.strip("."):
+            name = name.rsplit(".", 1)[0]  # the extension says the language, as globs read it
+        said = [word for part in (*folders, name) for word in words(part, names)]
+        if not _KIND_WORDS.isdisjoint(said):
+            continue
+        found.update((word, None) for word in said if len(word) > 2 and word.isalpha()
+                     and word not in _LAYOUT_WORDS and word not in STOPWORDS)
+        if len(found) >= t.PATH_WORDS:
+            break
+    return list(found)[: t.PATH_WORDS]

@@ -69,7 +69,7 @@ def find_hits(index: SelectionIndex, request: Request,
     for start, end, gap, postings in places:
         if end - start == 1 and phrases:
             postings = _in_its_phrase(postings, start, phrases)
-        in_code = all(code[start:end])
+        in_code = all(code[start:end]) or start >= request.said  # a path's words name things, as identifiers do
         place = request.factor(start, end) * gap
         matched = " ".join(task_words[start:end])
         made: dict[tuple[int, float], Hit] = {}  # personas that share a term (`derive`) share its hit
@@ -87,7 +87,7 @@ def find_hits(index: SelectionIndex, request: Request,
                 found[persona] = [hit]
             else:
                 hits.append(hit)
-    return {persona: _settle(hits) for persona, hits in found.items()}
+    return {persona: _settle(hits, request.said) for persona, hits in found.items()}
 
 
 def _in_its_phrase(postings: list[Posting], at: int, phrases: list[tuple[int, int, set[int]]]) -> list[Posting]:
@@ -130,7 +130,7 @@ def _without_function_words(index: SelectionIndex, request: Request,
     return places
 
 
-def _settle(hits: list[Hit]) -> list[Hit]:
+def _settle(hits: list[Hit], said: int) -> list[Hit]:
     """One persona's hits, strongest first, less those that overlap a stronger one on their side or repeat its term.
 
     So "race condition" does not also fire a separate "race", and a term that occurs twice counts once.
@@ -141,11 +141,14 @@ def _settle(hits: list[Hit]) -> list[Hit]:
     covered = [0, 0]  # the words taken on each side (for, against), as bits
     seen: tuple[set[tuple[str, ...]], set[tuple[str, ...]]] = (set(), set())  # the terms kept on each side
     kept: list[Hit] = []
+    from_paths = False  # where the change is says one thing of a persona: the strongest hit on a path's words
     for hit in hits:
         side = hit.term.kind == "negative"
         span = ((1 << (hit.end - hit.start)) - 1) << hit.start
-        if covered[side] & span or hit.term.key in seen[side]:
+        on_path = hit.start >= said
+        if covered[side] & span or hit.term.key in seen[side] or (on_path and from_paths):
             continue
+        from_paths |= on_path
         covered[side] |= span
         seen[side].add(hit.term.key)
         kept.append(hit)

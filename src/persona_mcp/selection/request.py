@@ -14,7 +14,7 @@ from functools import cached_property
 
 from persona_mcp.selection import tunables as t
 from persona_mcp.selection.files import FilePath, read_path
-from persona_mcp.selection.paths import normalise_paths
+from persona_mcp.selection.paths import normalise_paths, path_words
 from persona_mcp.selection.shapes import (
     ERROR_NAME,
     FAILURE,
@@ -222,6 +222,7 @@ class Request:
     lead: int  # how many of the words belong to the first sentence
     lead_chars: int  # and how many characters of `head` it takes
     opening: int  # where the first word of the work is: after a ticket or a scope ("kubelet: fix ...") and "please"
+    said: int  # how many of the words are the text's: the words of its files' paths follow them (`paths.path_words`)
     paths: list[str]
     shapes: dict[str, float]  # shape -> strength in (0, 1]
     along: frozenset[int] = frozenset()  # the words of tests or docs that come with the work (`_ALONG`)
@@ -285,7 +286,7 @@ class Request:
     @cached_property
     def opening_verb(self) -> str:
         """The stem of the word that opens the work, read for the work it names: "Use A instead of B" replaces B."""
-        if self.opening >= len(self.stems):
+        if self.opening >= self.said:
             return ""
         if self.words[self.opening] in ("use", "prefer") and _INSTEAD.search(self.head, 0, self.lead_chars):
             return stem("replace")
@@ -328,6 +329,8 @@ class Request:
         words past the first sentence less, and a match that takes in a test or a doc that comes with the work
         (`along`) or the subject of docs or of what a pipeline runs (`subject`) less, as does a kind of work named
         only to say when something began (`timing`)."""
+        if at >= self.said:  # a word of a path: where the change is says a little of what it is
+            return t.PATH_WORD_FACTOR
         aside = 1.0
         if at in self.named_files:  # "Replace the fs calls in scripts/build.js": the file says it, as a file
             aside = t.NAMED_FILE_FACTOR
@@ -421,6 +424,9 @@ def read_request(task: str, files: Iterable[str] = (), names: AbstractSet[str] =
     if in_docs is not None:  # "Explain the retry option in the README": docs work, about what is explained
         subject.update(range(count(in_docs.start())))
         explain = 0
-    return Request(text, head, lowered, found, stems, code, lead, lead_chars, min(opening, len(found)), paths, shapes,
+    own = len(found)
+    where = path_words(paths, names)  # read after the text's words
+    found, stems, code = found + where, stems + [stem(word) for word in where], code + [False] * len(where)
+    return Request(text, head, lowered, found, stems, code, lead, lead_chars, min(opening, own), own, paths, shapes,
                    along, frozenset(subject), timing, everyday, explain, frozenset(named_files), docs_told)
 

@@ -195,8 +195,9 @@ def _prior(evidence: Evidence, index: SelectionIndex, request: Request) -> None:
     """The weak prior from persona prose: distinctive words of a persona's description and body."""
     totals: dict[int, float] = {}
     matched: dict[int, list[str]] = {}
-    first_word = dict(zip(reversed(request.stems), reversed(request.words), strict=True))
-    for key in sorted(set(request.stems) & index.prior.keys()):
+    said = request.said  # the text's words: a path's are not prose
+    first_word = dict(zip(reversed(request.stems[:said]), reversed(request.words[:said]), strict=True))
+    for key in sorted(first_word.keys() & index.prior.keys()):
         for persona, weight in index.prior[key]:
             totals[persona] = totals.get(persona, 0.0) + weight
             matched.setdefault(persona, []).append(first_word[key])
