@@ -293,6 +293,7 @@ def test_docs_about_a_kind_of_work_are_docs_work() -> None:
     "the upload endpoint accepts any file type and serves it from our domain",
     "the search box renders the query unescaped on the results page",
     "Best way to store password in database",
+    "Remove the hardcoded AWS keys from settings.py and load them from the environment",
 ])
 def test_security_work_told_in_plain_words_is_security_work(task: str) -> None:
     assert select(Catalog.load(default_layers(user=False)).index, task, []).persona == "persona-security"
@@ -309,6 +310,10 @@ def test_security_work_told_in_plain_words_is_security_work(task: str) -> None:
     ("Explain the retry option in the README", "persona-scribe"),
     ("Describe how tokens expire in the docs so support can answer customers", "persona-scribe"),
     ("Explain this panic: runtime error in the docs build", "persona-analyzer"),  # no document: a build
+    ("Explain this panic: index out of range in handler.go", "persona-analyzer"),  # "explain" asks, it is no work
+    # SQL's EXPLAIN shows a query plan: nothing to be taught
+    ("EXPLAIN shows a seq scan on users; the login query takes 2s", "persona-performance"),
+    ("explain analyze shows the sort spills to disk", "persona-performance"),
 ])
 def test_an_explanation_asked_for_a_document_is_docs_work_not_a_lesson(task: str, persona: str) -> None:
     assert select(Catalog.load(default_layers(user=False)).index, task, []).persona == persona
@@ -441,3 +446,12 @@ def test_a_phrase_derived_from_prose_matches_a_task_with_function_words_between_
     # Too far apart, they are not one phrase.
     far = select(index, "Fixing what is in the one failing test", [])
     assert not any(e.trigger == "fixing failing test" for e in far.evidence)
+
+
+def test_a_question_about_ones_own_service_is_answered_in_its_domain() -> None:
+    index = Catalog.load(default_layers(user=False)).index
+    assert select(index, "Why does our Java service have long GC pauses after the heap grows past 6GB?",
+                  []).persona == "persona-performance"
+    # a compiler's code for an error reports a failure, as an error's name does
+    assert select(index, "Fix the borrow checker error E0502 in the parser: cannot borrow self.tokens as mutable "
+                         "because it is also borrowed as immutable", ["src/parser.rs"]).persona == "persona-analyzer"

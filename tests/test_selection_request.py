@@ -45,6 +45,14 @@ def test_a_possessive_is_its_owners_word_alone() -> None:
     assert "authentication" in domains.read(read_request("Make sure the admin routes check the user's role", []))
 
 
+def test_go_written_capitalised_inside_a_sentence_is_the_language() -> None:
+    assert analyse("What is a channel in Go? Go and read the spec.").words == [
+        "what", "is", "a", "channel", "in", "golang", "go", "and", "read", "the", "spec"]
+    assert analyse("Our Go service: Go back to it later").words[:3] == ["our", "golang", "service"]
+    assert analyse("Our Go service: Go back to it later").words[3] == "go"  # after a colon, a sentence opens
+    assert analyse("let it go").words[-1] == "go"
+
+
 def test_words_of_any_script_are_words() -> None:
     assert words("Améliorer la SÉCURITÉ, naïve \uff21\uff30\uff29") == ["ameliorer", "la", "securite", "naive",
                                                                       "api"]  # a full-width API too
@@ -307,6 +315,8 @@ def test_a_how_to_that_asks_how_to_do_something_is_told_from_one_that_asks_what_
     ("How is an ECS different from game objects in OOP?", True),  # how one idea differs from another
     ("trying to get my head around attention in transformers", True),
     ("Explain this panic: runtime error: index out of range", False),  # a failure of one's own, to be debugged
+    ("EXPLAIN shows a seq scan on users", False), ("Why is it slow? EXPLAIN ANALYZE shows a seq scan", False),
+    ("explain plan for the report query", False),  # SQL's EXPLAIN: a query plan
     ("Help me understand why my query is slow", False),
     ("Can you explain why this test fails on CI but passes locally?", False),
     ("What does this warning mean: React Hook useEffect has a missing dependency", False),

@@ -18,6 +18,8 @@ from persona_mcp.selection import read_request
     ("Why does my Kotlin coroutine never complete?", [], "bug-report"),  # what never happens is a symptom too
     ("Why does my Tokio task never wake up after the sender is dropped?", [], "bug-report"),
     ("Sentry: KeyError 'currency' in refund_service.py since the 2.14 release", [], "bug-report"),  # an error's name
+    ("Fix the borrow checker error E0502 in the parser", ["src/parser.rs"], "bug-report"),  # a compiler's error code
+    ("TS2345 after upgrading zod", [], "bug-report"),
     ("Migrations as edges. Traditional migration systems rely on the order of files on disk to decide what to "
      "run next, which couples the history to file names and makes branches hard to merge; we propose to model "
      "each migration as an edge between two contract hashes instead.", [], "proposal"),

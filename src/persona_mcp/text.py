@@ -271,6 +271,8 @@ def _prose_words(text: str, start: int, end: int, found: Analysis, names: Abstra
         if word.isalpha() and (word.islower() or word.istitle()):  # most of prose: one word, nothing to split
             if word == "s" and at > 0 and text[at - 1] in "'\u2019":
                 continue  # the "'s" of "the user's role": the role is the user's
+            if word == "Go" and not _opens_sentence(text, at):
+                word = "golang"  # "a channel in Go", "our Go service": the verb is capitalised only opening a sentence
             found_words.append(word.lower())
             code.append(False)
             starts.append(at)
@@ -281,6 +283,14 @@ def _prose_words(text: str, start: int, end: int, found: Analysis, names: Abstra
         found_words.extend(raw_words)
         code.extend([not a_name and bool(_IDENTIFIER.search(token))] * len(raw_words))
         starts.extend([at] * len(raw_words))
+
+
+def _opens_sentence(text: str, at: int) -> bool:
+    """Whether the word at `at` opens the text or a sentence (after ".", "!", "?", ":" or a new line)."""
+    before = at - 1
+    while before >= 0 and text[before] in " \t":  # back over the blanks between it and the word before: linear
+        before -= 1
+    return before < 0 or text[before] in ".!?:\n"
 
 
 def stem_key(text: str) -> tuple[str, ...]:

@@ -19,6 +19,8 @@ from persona_mcp.selection.shapes import (
     ERROR_NAME,
     FAILURE,
     LEAD_END,
+    NOT_SQL_EXPLAIN,
+    SQL_EXPLAIN,
     TEACH_ME,
     bare_comparison,
     explained_in_docs,
@@ -39,7 +41,8 @@ _SOME_CHOICES = r"(?: [\w-]+){0,2} " + _CHOICES
 # ... and a choice of one's own to weigh: "Is Redis a good fit?"
 _FIT = r"(?:good|bad|right|wrong|better|best|safe|sane|viable|reasonable|fit|choice|option|solid|sensible)\b"
 # Asking to be taught: these make a question a learner's, whoever's code it is about.
-_LEARNING = re.compile(r"\b(?:explain|teach|tutorial|understand|concept|difference between|differences between"
+_LEARNING = re.compile(r"\b(?:" + NOT_SQL_EXPLAIN + r"explain|teach|tutorial|understand|concept|difference between"
+                       r"|differences between"
                        r"|(?:is|are) [\w.-]+(?: [\w.-]+){0,2} different from|head around"
                        r"|eli5|in simple terms|in plain english|in layman's terms|beginner|new to|learn(?:ing)?"
                        r"|what (?:is|are|does|do) (?:a|an|the)\b(?! " + _BEST + r" |" + _SOME_CHOICES + r"\b)"
@@ -193,6 +196,7 @@ _EVERYDAY_SENSES = (
     r"(?:[\w-]+\s+)?(?:memory|lock|mutex|semaphore|gil|buffer|handle|connection|socket|resource|reference|pointer"
     r"|file descriptor|fd|guard|permit)s?\b",
     r"(?P<handle>fail(?:s|ing)?)\s+(?:loudly|fast|early|gracefully)\b",  # how code is to handle an error: none seen
+    r"(?P<sql>" + SQL_EXPLAIN + ")",  # SQL's EXPLAIN: a query plan, not an explanation
     # "roll back if the PATCH fails", "fall back to the cache in case the API fails": what the code is to do then
     r"(?:if|in case|unless)\s+(?:(?:the|a|an|any|it|they|this|that)\s+)?(?:[\w.-]+\s+){0,2}?(?P<then>fail(?:s|ed)?)\b",
     r"(?P<pass>thread(?:s|ed|ing)?)\s+(?:the|it|them|this|that|its|their)\b",  # "thread the config into": pass along
@@ -201,7 +205,7 @@ _EVERYDAY_SENSES = (
     r"|code)\s+)?(?P<shown>examples?)\b",
 )
 _EVERYDAY = re.compile(r"\b(?:" + "|".join(_EVERYDAY_SENSES) + ")", re.IGNORECASE)
-_EVERYDAY_NEEDS = ("build", "writ", "clean", "fail", "thread", "example", "releas")
+_EVERYDAY_NEEDS = ("build", "writ", "clean", "fail", "thread", "example", "releas", "explain")
 _CHOICE = re.compile(r"\b(?:or|vs\.?|versus|should we|worth it)\b", re.IGNORECASE)  # a choice to weigh
 # Alternatives set side by side: "dynamodb global tables vs cockroachdb", or in a question "postgres LISTEN/NOTIFY or
 # just bring in kafka?" (`Request.choosing`).
@@ -334,8 +338,8 @@ class Request:
         aside = 1.0
         if at in self.named_files:  # "Replace the fs calls in scripts/build.js": the file says it, as a file
             aside = t.NAMED_FILE_FACTOR
-        if at < self.explain and not self.teaching:  # "Explain this panic: ...": the asking, not the work
-            aside = t.PRACTICAL_SHAPE_FACTOR
+        if at < self.explain and not self.teaching:  # "Explain this panic: ...": the asking, not the work,
+            return t.PRACTICAL_SHAPE_FACTOR  # nor its first word
         if self.along or self.subject or self.timing:
             span = range(at, max(end, at + 1))
             if any(i in self.along for i in span):

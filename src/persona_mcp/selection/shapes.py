@@ -36,9 +36,13 @@ _TRACE_MARKS = ("Traceback (most recent call last)", 'Exception in thread "', "S
 _PANIC = re.compile(r"thread '[^'\n]*' panicked at")  # Rust's, searched for where "' panicked at" is
 _REPORT_PHRASES = ("steps to reproduce", "expected behavior", "expected behaviour", "actual behavior",
                    "actual behaviour", "to reproduce:")
+# SQL's EXPLAIN ("EXPLAIN shows a seq scan", "explain analyze says ..."): a query plan, not a request to be taught.
+SQL_EXPLAIN = r"(?-i:EXPLAIN\b)|explain(?=\s+(?:analy[sz]e|plan|output|select|verbose)\b)"
+NOT_SQL_EXPLAIN = r"(?!" + SQL_EXPLAIN + ")"
 # A request that opens by asking to be taught ("Explain ...", "Help the user learn how ...", "trying to get my head
 # around ..."): a question, though it has no question mark.
-TEACH_ME = re.compile(r"(?:please\s+)?(?:explain|describe how|teach (?:me|us|the user)|walk (?:me|us|the user) through"
+TEACH_ME = re.compile(r"(?:please\s+)?(?:" + NOT_SQL_EXPLAIN + r"explain|describe how|teach (?:me|us|the user)"
+                       r"|walk (?:me|us|the user) through"
                        r"|help (?:me|us|the user|them) (?:understand|learn|grasp)|the user wants to learn"
                        r"|i(?: want| need| would like|'d like) to learn"
                        r"|(?:i'm |i am )?trying to (?:learn|(?:get|wrap) (?:my|our) head around))\b", re.IGNORECASE)
@@ -72,8 +76,9 @@ def bare_comparison(text: str) -> bool:
     return bool(_BARE_COMPARISON.fullmatch(text.strip())) and not _OWNED.search(text)
 
 
-# An error named as code names it: ModuleNotFoundError, NullPointerException.
-ERROR_NAME = re.compile(r"[a-z](?:Error|Exception)\b")
+# An error named as code names it: ModuleNotFoundError, NullPointerException; or by a compiler's code for it (rustc's
+# E0502, TypeScript's TS2345, C#'s CS0246).
+ERROR_NAME = re.compile(r"[a-z](?:Error|Exception)\b|\b(?:E|TS|CS)\d{4,5}\b")
 # A failure reported: a crash, a hang, a leak, an error (not error handling), a regression.
 FAILURE = re.compile(r"\b(?:crash(?:es|ed|ing)?|segfaults?|panics?|hangs?|freezes?|deadlocks?|leaks?|fail(?:s|ed|ing)?"
                       r"|(?:errors?|exceptions?)(?!\s+(?:handling|handlers?|return|values?|types?|codes?|messages?|class"
