@@ -455,3 +455,13 @@ def test_a_question_about_ones_own_service_is_answered_in_its_domain() -> None:
     # a compiler's code for an error reports a failure, as an error's name does
     assert select(index, "Fix the borrow checker error E0502 in the parser: cannot borrow self.tokens as mutable "
                          "because it is also borrowed as immutable", ["src/parser.rs"]).persona == "persona-analyzer"
+
+
+def test_evidence_too_small_to_read_is_not_listed() -> None:
+    index = Catalog.load(default_layers(user=False)).index
+    for task, files in [("Review the upload handler @security", []),
+                        ("Remove the hardcoded AWS keys from settings.py", ["app/settings.py"]),
+                        ("More regex improvements", ["packages/vite/src/node/plugins/html.ts"])]:
+        for found in rank(index, task, files, limit=4):
+            assert found.evidence, found.name  # a persona's strongest piece is listed however small
+            assert all(abs(item.weight) >= tunables.MIN_SHOWN_WEIGHT for item in found.evidence[1:]), found.evidence

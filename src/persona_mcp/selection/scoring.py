@@ -101,7 +101,8 @@ def strongest(index: SelectionIndex, ranking: Ranking, persona: int, limit: int)
     """A ranked persona's `limit` strongest pieces of evidence, with its declared `weight` applied (built on demand)."""
     weight = index.weights[persona]
     ordered = sorted(ranking.items(persona), key=lambda item: (-abs(item.weight), item.kind, item.trigger))
-    return [Item(i.kind, i.trigger, i.matched, i.weight * weight, i.source) for i in ordered[:limit]]  # `weight` > 0
+    items = [Item(i.kind, i.trigger, i.matched, i.weight * weight, i.source) for i in ordered[:limit]]  # `weight` > 0
+    return items[:1] + [item for item in items[1:] if abs(item.weight) >= t.MIN_SHOWN_WEIGHT]
 
 
 class Evidence:

@@ -324,4 +324,5 @@ MAX_COMPANIONS = 2  # companions found by evidence
 MAX_ALWAYS_COMPANIONS = 5
 MAX_EVIDENCE = 12  # signals listed for the best candidate
 MAX_EVIDENCE_OTHERS = 6  # and for each runner-up
+MIN_SHOWN_WEIGHT = 0.005  # evidence worth less (it prints as +0.00) is not listed, past a persona's strongest
 MAX_CONFLICTS = 5
