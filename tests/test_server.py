@@ -336,6 +336,7 @@ async def test_select_persona_accepts_arguments_at_their_bounds(server: Any) -> 
         pytest.param({}, "task", id="task-missing"),
         pytest.param({"task": "api", "top_k": 0}, "top_k", id="top_k-0"),
         pytest.param({"task": "api", "top_k": MAX_TOP_K + 1}, "top_k", id="top_k-21"),
+        pytest.param({"task": "api", "top_k": True}, "top_k", id="top_k-true"),  # not taken as 1
         pytest.param({"task": "api", "files": "app/main.py"}, "files", id="files-not-a-list"),
         pytest.param({"task": "api", "files": ["a" * (MAX_PATH_CHARS + 1)]}, "files", id="path-too-long"),
         pytest.param({"task": "api", "files": ["a.py"] * (MAX_FILES + 1)}, "files", id="too-many-files"),
@@ -356,6 +357,9 @@ async def test_an_argument_error_says_what_a_right_value_looks_like(server: Any)
         text = await assert_error_result(client.call_tool("select_persona", {"task": "api", "top_k": 0}), "top_k")
         assert text == ("select_persona: invalid argument 'top_k': Input should be greater than or equal to 1. "
                         f"Fix: pass a whole number from 1 to {MAX_TOP_K} (or leave it out: 3).")
+        truth = await assert_error_result(client.call_tool("select_persona", {"task": "api", "top_k": True}), "top_k")
+        assert truth == ("select_persona: invalid argument 'top_k': Input should be a whole number, not true or false. "
+                         f"Fix: pass a whole number from 1 to {MAX_TOP_K} (or leave it out: 3).")
         missing = await assert_error_result(client.call_tool("select_persona", {}), "task")
         assert "Field required" in missing
 
@@ -384,11 +388,14 @@ async def test_every_tools_argument_errors_read_the_same_with_the_tool_named_onc
     assert expected.count(tool) == 1
 
 
-async def test_null_available_servers_is_taken_as_left_out(server: Any) -> None:
+async def test_null_available_servers_or_files_is_taken_as_left_out(server: Any) -> None:
     async with mcp.Client(server, mode="legacy") as client:
         null = await select_ok(client, **REGISTRATION, available_servers=None)
         left_out = await select_ok(client, **REGISTRATION)
+        no_files = await select_ok(client, task=REGISTRATION["task"], files=None)
+        files_left_out = await select_ok(client, task=REGISTRATION["task"])
     assert null == left_out
+    assert no_files == files_left_out
 
 
 async def test_unknown_tool_is_invalid_params_listing_the_tools(server: Any, mode: str) -> None:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from mcp.shared.exceptions import MCPError
 from mcp_types import INVALID_PARAMS
 from pydantic import BeforeValidator, Field, ValidationError
+from pydantic_core import PydanticCustomError
 
 from persona_mcp.errors import InvalidArgument
 from persona_mcp.model import MAX_TOP_K
@@ -33,17 +34,27 @@ def _null_as_empty(value: Any) -> Any:
     return [] if value is None else value
 
 
+def _not_a_truth_value(value: Any) -> Any:
+    """A number argument refuses true and false, which pydantic would take as 1 and 0."""
+    if isinstance(value, bool):
+        raise PydanticCustomError("int_type", "Input should be a whole number, not true or false")
+    return value
+
+
 TaskText = Annotated[
     str,
     Field(min_length=1, max_length=MAX_TASK_CHARS, pattern=r"\S",
           description="The task in the user's words: what is to be done, bug report, question or request."),
 ]
+# null is taken as left out, as for `Servers`.
 FilePaths = Annotated[
     list[Annotated[str, Field(min_length=1, max_length=MAX_PATH_CHARS)]],
+    BeforeValidator(_null_as_empty),
     Field(max_length=MAX_FILES,
           description="Paths of the files involved, relative to the workspace. Used as data; never opened."),
 ]
-TopK = Annotated[int, Field(ge=1, le=MAX_TOP_K, description="How many ranked personas to return in all.")]
+TopK = Annotated[int, Field(ge=1, le=MAX_TOP_K, description="How many ranked personas to return in all."),
+                 BeforeValidator(_not_a_truth_value)]
 # A plain array with a default, which hosts render (an anyOf with null shows as "unknown" in some);
 # null is still taken, as the same as leaving it out, for clients written against the older schema.
 Servers = Annotated[
@@ -55,8 +66,10 @@ Servers = Annotated[
 ]
 DetailLevel = Annotated[Literal["full", "summary"], Field(description="Return the full guidance or a summary.")]
 ListOffset = Annotated[int, Field(ge=0, le=1_000_000,
-                                  description="How many personas to skip, in name order (for the next page).")]
-ListLimit = Annotated[int, Field(ge=1, le=MAX_LIST_PAGE, description="How many personas to return at most.")]
+                                  description="How many personas to skip, in name order (for the next page)."),
+                       BeforeValidator(_not_a_truth_value)]
+ListLimit = Annotated[int, Field(ge=1, le=MAX_LIST_PAGE, description="How many personas to return at most."),
+                      BeforeValidator(_not_a_truth_value)]
 PersonaName = Annotated[
     str,
     Field(min_length=1, max_length=MAX_NAME_CHARS,
