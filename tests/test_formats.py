@@ -413,7 +413,7 @@ def test_a_rule_whose_frontmatter_is_a_sentence_takes_it_as_its_description(tmp_
 
     assert [(d.severity, d.field) for d in rule.diagnostics] == [("warning", "description")]
     (persona,) = rule.personas
-    assert (persona.name, persona.title) == ("pr", "Pr")  # "# Description" names a part of the text
+    assert (persona.name, persona.title) == ("pr", "PR")  # "# Description" names a part of the text; "PR" as written
     assert persona.spec.description == "Write a PR description from the staged changes."
     assert ours.personas == [] and "mapping of fields" in ours.errors[0].message
 

@@ -879,6 +879,19 @@ def test_a_title_made_from_a_name_writes_its_acronyms_as_their_owners_do(tmp_pat
     assert result.personas[0].title == title
 
 
+@pytest.mark.parametrize(("name", "description", "title"), [
+    ("fastapi-helper", "Builds FastAPI services.", "FastAPI Helper"),
+    ("nextjs-dev", "Use this agent for Next.js 14 apps.", "Next.js Dev"),
+    ("wordpress-master", "Themes and plugins for WordPress sites.", "WordPress Master"),
+    ("redis-helper", "Use PROACTIVELY for caches in Redis.", "Redis Helper"),  # a plain capital says nothing new
+])
+def test_a_title_made_from_a_name_spells_its_words_as_the_description_does(tmp_path, name, description, title):
+    text = f"---\nname: {name}\ndescription: {description}\n---\nGuidance, with no heading.\n"
+    result = load_persona_file(write(tmp_path, "x.md", text))
+    assert not result.diagnostics
+    assert result.personas[0].title == title
+
+
 def test_a_first_heading_that_names_a_part_of_the_text_is_not_the_title(tmp_path):
     body = "# Purpose\n\nGuidance.\n"
     assert load_persona_file(write(tmp_path, "x.md", persona_text("api-helper", body=body))).personas[0].title \

@@ -59,10 +59,22 @@ def body_title(body: str) -> str | None:
 _TITLE_FORMS = {word.lower(): word for word in (
     "UI", "UX", "API", "APIs", "CI", "CD", "SQL", "DB", "AWS", "GCP", "ML", "AI", "QA", "CSS", "HTML", "JS", "TS",
     "K8s", "IaC", "SRE", "SEO", "LLM", "MCP", "CLI", "SDK", "JVM", "ORM", "GPU", "iOS", "macOS", "GraphQL", "DevOps",
-    "GitHub", "GitLab", "npm", "PHP", "ADR", "RFC", "DX", "E2E", "WCAG", "a11y", "i18n", "OAuth", "JWT", "gRPC")}
+    "GitHub", "GitLab", "npm", "PHP", "ADR", "RFC", "DX", "E2E", "WCAG", "a11y", "i18n", "OAuth", "JWT", "gRPC",
+    "MLOps", "NLP")}
 
 
-def name_title(name: str) -> str:
+# A word as a description writes it ("MLOps", "FastAPI", "Next.js", "NLP"), read for how a name's word is spelled.
+_WRITTEN = re.compile(r"[A-Za-z][\w.+#]*[\w+#]")
+
+
+def name_title(name: str, description: str = "") -> str:
     """A title made from a persona's name: its words capitalised, those of `_TITLE_FORMS` as their owners write
-    them ("react-ui-dev" is "React UI Dev", "dotnet-4.8" "Dotnet 4.8")."""
-    return " ".join(_TITLE_FORMS.get(word, word[:1].upper() + word[1:]) for word in re.split(r"[-_\s]+", name) if word)
+    them ("react-ui-dev" is "React UI Dev", "dotnet-4.8" "Dotnet 4.8"), and those the description spells otherwise
+    than capitalised as it spells them ("mlops-engineer" of "Expert MLOps engineer ..." is "MLOps Engineer",
+    "nextjs-developer" of "... Next.js 14 ..." "Next.js Developer")."""
+    spelled: dict[str, str] = {}
+    for written in _WRITTEN.findall(description):
+        if written[1:] != written[1:].lower() or "." in written:  # "MLOps", "Next.js": not a plain capital
+            spelled.setdefault(re.sub(r"[^a-z0-9+#]", "", written.lower()), written)
+    return " ".join(_TITLE_FORMS.get(word) or spelled.get(word) or word[:1].upper() + word[1:]
+                    for word in re.split(r"[-_\s]+", name) if word)

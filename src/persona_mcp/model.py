@@ -225,7 +225,7 @@ class Persona(BaseModel):
 
     @functools.cached_property
     def title(self) -> str:
-        return _title(self.spec.title, self.body, self.short_name)
+        return _title(self.spec.title, self.body, self.short_name, self.spec.description)
 
     @property
     def auto_invoke(self) -> list[str]:
@@ -246,9 +246,9 @@ class Persona(BaseModel):
         return _summary(self.body, tuple(self.spec.priority_hierarchy))
 
 
-def _title(title: str | None, body: str, short: str) -> str:
+def _title(title: str | None, body: str, short: str, description: str) -> str:
     written = title or body_title(body)
-    return printable(written) if written else name_title(short)
+    return printable(written or name_title(short, description))
 
 
 _KEPT_FORMAT_CHARACTERS = frozenset("\u200c\u200d")  # zero-width (non-)joiners, which emoji sequences need

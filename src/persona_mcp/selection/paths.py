@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from collections.abc import Set as AbstractSet
 
 from persona_mcp.selection import tunables as t
-from persona_mcp.text import STOPWORDS, words
+from persona_mcp.text import STOPWORDS
 
 # Folders that sit at a repository's top: an absolute path ("/home/me/app/.github/workflows/ci.yml", as hosts
 # often send) is read from the first of them, so that globs anchored there (`.github/workflows/`) match it.
@@ -67,20 +66,23 @@ _KIND_WORDS = frozenset({"test", "tests", "spec", "specs", "testing", "fixture",
                          "script", "build", "github", "workflows", "config", "configs", "types", "typings"})
 
 
-def path_words(paths: Sequence[str], names: AbstractSet[str] = frozenset()) -> list[str]:
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")  # "handlerFile", "HTMLParser": two words
+_LETTERS = re.compile(r"[^\W\d_]{3,}")  # a word of a path: three letters or more ("io", "v2" say nothing)
+
+
+def path_words(paths: Sequence[str]) -> list[str]:
     """The words of the folders and file names of a task's paths ("packages/rest/src/router/trie.ts": rest, router,
-    trie), each once and at most `PATH_WORDS`, without extensions, layout words and the paths of tests and docs;
-    `names` as for `text.words`."""
+    trie), each once and at most `PATH_WORDS`, without extensions, layout words and the paths of tests and docs.
+    `paths` is the sample a request reads (`Request.files`)."""
     found: dict[str, None] = {}
     for path in paths:
         *folders, name = path.split("/")
         if "." in name.strip("."):
             name = name.rsplit(".", 1)[0]  # the extension says the language, as globs read it
-        said = [word for part in (*folders, name) for word in words(part, names)]
+        said = _LETTERS.findall(_CAMEL.sub(" ", " ".join((*folders, name))).lower())
         if not _KIND_WORDS.isdisjoint(said):
             continue
-        found.update((word, None) for word in said if len(word) > 2 and word.isalpha()
-                     and word not in _LAYOUT_WORDS and word not in STOPWORDS)
+        found.update((word, None) for word in said if word not in _LAYOUT_WORDS and word not in STOPWORDS)
         if len(found) >= t.PATH_WORDS:
             break
     return list(found)[: t.PATH_WORDS]

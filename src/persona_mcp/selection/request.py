@@ -321,11 +321,7 @@ class Request:
         At most `MAX_FILES` of them, spread evenly over the list: what a larger change is about is read
         from a sample of its files, as a task is read from its start (`READ_CHARS`).
         """
-        paths = self.paths
-        if len(paths) > t.MAX_FILES:
-            step = len(paths) / t.MAX_FILES
-            paths = [paths[int(i * step)] for i in range(t.MAX_FILES)]
-        return [read_path(path) for path in paths]
+        return [read_path(path) for path in sampled(self.paths)]
 
     def factor(self, at: int, end: int = 0) -> float:
         """What a match at a place of the task (its words `at` to `end`) counts: the first word of the work more
@@ -351,6 +347,14 @@ class Request:
         if at >= self.lead:
             return t.REST_FACTOR * aside
         return t.FIRST_WORD_FACTOR * aside if at == self.opening else aside
+
+
+def sampled(paths: list[str]) -> list[str]:
+    """At most `MAX_FILES` of a request's paths, spread evenly over the list."""
+    if len(paths) <= t.MAX_FILES:
+        return paths
+    step = len(paths) / t.MAX_FILES
+    return [paths[int(i * step)] for i in range(t.MAX_FILES)]
 
 
 def _says(said: str, needs: tuple[str, ...]) -> bool:
@@ -429,7 +433,7 @@ def read_request(task: str, files: Iterable[str] = (), names: AbstractSet[str] =
         subject.update(range(count(in_docs.start())))
         explain = 0
     own = len(found)
-    where = path_words(paths, names)  # read after the text's words
+    where = path_words(sampled(paths))  # read after the text's words
     found, stems, code = found + where, stems + [stem(word) for word in where], code + [False] * len(where)
     return Request(text, head, lowered, found, stems, code, lead, lead_chars, min(opening, own), own, paths, shapes,
                    along, frozenset(subject), timing, everyday, explain, frozenset(named_files), docs_told)

@@ -202,11 +202,12 @@ MAX_WORD_CHARS = 40  # longer "words" (hashes, base64) are not words
 # answers (0.0 did the same) and none lost.
 NAMED_FILE_FACTOR = 0.4
 # The words of the folders and names of the task's files ("packages/rest/src/router/trie.ts": rest, router, trie;
-# `paths.path_words`) are read after its text's, at most `PATH_WORDS` of them. Where a change is says a little of
-# what it is: each counts `PATH_WORD_FACTOR`, an activity word among them counts as one in code, and a persona takes
-# only its strongest match among them. On the foreign catalogs' sets, top-1 +53 -7 answers; on the built-ins' +5 -2.
-# 0.2 gained less (+39 -4), 0.4 and 0.5 lost more of the dev tasks (-3, -4).
-PATH_WORDS = 24
+# `paths.path_words`, from the files a request reads) are read after its text's, at most `PATH_WORDS` of them. Where
+# a change is says a little of what it is: each counts `PATH_WORD_FACTOR`, an activity word among them counts as one
+# in code, and a persona takes only its strongest match among them. On the foreign catalogs' sets, top-1 +52 -8
+# answers; on the built-ins' +5 -2. 0.2 gained less (+39 -4), 0.4 and 0.5 lost more of the dev tasks (-3, -4);
+# 24 words did as 12 and cost more time, 8 as 12.
+PATH_WORDS = 12
 PATH_WORD_FACTOR = 0.3
 
 # ---------------------------------------------------------------- scoring
