@@ -465,3 +465,11 @@ def test_evidence_too_small_to_read_is_not_listed() -> None:
         for found in rank(index, task, files, limit=4):
             assert found.evidence, found.name  # a persona's strongest piece is listed however small
             assert all(abs(item.weight) >= tunables.MIN_SHOWN_WEIGHT for item in found.evidence[1:]), found.evidence
+
+
+def test_a_decision_told_is_architecture() -> None:
+    task = "Adopt pnpm workspaces. We have to choose a package manager for the monorepo and we chose pnpm."
+    assert select(Catalog.load(default_layers(user=False)).index, task, []).persona == "persona-architect"
+    agents = SelectionIndex([agent("architect-reviewer", "Reviews system designs and architectural decisions."),
+                             agent("build-engineer", "Builds and packages JavaScript projects.")], builtin_lexicon())
+    assert select(agents, task, []).persona == "architect-reviewer"  # through the lexicon, for any catalog
