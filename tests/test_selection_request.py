@@ -309,6 +309,8 @@ def test_a_how_to_that_asks_how_to_do_something_is_told_from_one_that_asks_what_
     ("Does Java support default parameter values?", True),
     ("Is Svelte compatible with Web Components?", True), ("Is there support for Deno?", True),
     ("Does my app support dark mode?", False), ("Does the API support pagination?", False),  # things of one's own
+    ("Does Immer use structural sharing?", True), ("Does Vite use esbuild for production builds?", True),
+    ("Do not use numbers in headings. How to render the first line?", False),  # an instruction, not a question
     ("Why should I avoid declaring components inside render?", True),  # the reason behind a practice
     ("Why should we move to a monorepo?", False),  # a choice of one's own
     ("Is this a bug?", False),

@@ -83,8 +83,8 @@ _LEARNING = re.compile(r"\b(?:" + NOT_SQL_EXPLAIN + r"explain|teach|tutorial|und
                        r"(?: [\w.-]+)? replace\b"
                        # ... or what it can do ("Does Immer support deep updates?", "Is Vuetify 3 compatible with
                        # @vue/compat?", "Is there support for Nuxt 3?")
-                       r"|^\s*(?:does|do|can|will) (?!(?:i|we|you|my|our|this|these|it|that|the)\b)[\w.@/-]+"
-                       r"(?: [\w.@/-]+)? (?:support|have|provide|work (?:with|on|across|in)|run on|integrate with)\b"
+                       r"|^\s*(?:does|do|can|will) (?!(?:i|we|you|my|our|this|these|it|that|the|not)\b)[\w.@/-]+"
+                       r"(?: [\w.@/-]+)? (?:support|have|provide|use|work (?:with|on|across|in)|run on|integrate with)\b"
                        r"|^\s*is (?!(?:my|our|this|these|it|that|the)\b)[\w.@/-]+(?: [\w.@/-]+)?"
                        r" (?:still )?(?:supported|compatible with)\b|^\s*is there (?:any )?support for\b",
                        re.IGNORECASE)
