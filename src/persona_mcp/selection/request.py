@@ -81,10 +81,11 @@ _LEARNING = re.compile(r"\b(?:" + NOT_SQL_EXPLAIN + r"explain|teach|tutorial|und
                        # ... or what it takes the place of ("Does GraphQL replace REST?")
                        r"|^\s*(?:does|do|can|will) (?!(?:i|we|you|my|our|this|these|it|that|the)\b)[\w.-]+"
                        r"(?: [\w.-]+)? replace\b"
-                       # ... or what it can do ("Does Immer support deep updates?", "Is Vuetify 3 compatible with
-                       # @vue/compat?", "Is there support for Nuxt 3?")
+                       # ... or what it can do or how it works ("Does Immer support deep updates?", "Does Vite use
+                       # esbuild?", "Is Vuetify 3 compatible with @vue/compat?", "Is there support for Nuxt 3?")
                        r"|^\s*(?:does|do|can|will) (?!(?:i|we|you|my|our|this|these|it|that|the|not)\b)[\w.@/-]+"
-                       r"(?: [\w.@/-]+)? (?:support|have|provide|use|work (?:with|on|across|in)|run on|integrate with)\b"
+                       r"(?: [\w.@/-]+)? (?:support|have|provide|use|work (?:with|on|across|in)|run on"
+                       r"|integrate with)\b"
                        r"|^\s*is (?!(?:my|our|this|these|it|that|the)\b)[\w.@/-]+(?: [\w.@/-]+)?"
                        r" (?:still )?(?:supported|compatible with)\b|^\s*is there (?:any )?support for\b",
                        re.IGNORECASE)
