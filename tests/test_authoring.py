@@ -290,7 +290,7 @@ alwaysApply: false
 - Prefer named exports.
 - No `any`.
 """
-COPILOT_ALL = "Answer in British English.\nCite the file you changed.\n"
+COPILOT_ALL = "---\napplyTo: '**'\n---\nAnswer in British English.\nCite the file you changed.\n"
 COPILOT_SOME = "---\napplyTo: 'terraform/**/*.tf'\n---\n\nPin every provider version.\n"
 
 
@@ -337,8 +337,8 @@ def test_convert_each_other_format(capsys: pytest.CaptureFixture[str], tmp_path:
     assert "Prefer named exports" in str(rule["description"])  # the rule had none: derived from the body
 
     english = written["english.md"]
-    assert frontmatter(english)["alwaysApply"] is True  # Copilot applies a file without frontmatter everywhere
-    assert body_of(english) == COPILOT_ALL
+    assert frontmatter(english)["alwaysApply"] is True  # applyTo '**': Copilot applies it to every file
+    assert body_of(english) == body_of(COPILOT_ALL)
     terraform = frontmatter(written["terraform.md"])
     assert terraform["trigger-files"] == ["terraform/**/*.tf"] and "applyTo" not in terraform
 

@@ -323,15 +323,75 @@ def test_convert_never_writes_through_a_link_to_a_source(capsys: pytest.CaptureF
     assert "wrote" not in err
 
 
-def test_convert_still_writes_over_an_unrelated_file_in_output(capsys: pytest.CaptureFixture[str], sources: Path,
-                                                                tmp_path: Path) -> None:
+@pytest.fixture
+def taken(tmp_path: Path) -> Path:
+    """An --output folder that already holds a file of the user's, under a name a conversion would write."""
     out_dir = tmp_path / "converted"
     out_dir.mkdir()
-    (out_dir / "persona-data.md").write_text("an earlier conversion\n", encoding="utf-8")
+    (out_dir / "persona-data.md").write_text("MINE\n", encoding="utf-8")
+    return out_dir
+
+
+def test_convert_never_writes_over_an_unrelated_file_and_then_writes_nothing(capsys: pytest.CaptureFixture[str],
+                                                                             sources: Path, taken: Path) -> None:
+    code, out, err = run(capsys, "convert", str(sources), "--output", str(taken))
+
+    assert code == EXIT_USAGE
+    assert out == ""
+    assert err == (f"error: not writing over {taken / 'persona-data.md'}: it exists and differs from what would be "
+                   "written, so nothing was written; give --force to overwrite, or choose another --output folder\n")
+    assert (taken / "persona-data.md").read_text(encoding="utf-8") == "MINE\n"
+    assert sorted(p.name for p in taken.iterdir()) == ["persona-data.md"]  # react.md, free to write, is not either
+
+
+def test_convert_force_writes_over_an_unrelated_file(capsys: pytest.CaptureFixture[str], sources: Path,
+                                                     taken: Path) -> None:
+    code, _, err = run(capsys, "convert", str(sources), "--output", str(taken), "--force")
+
+    assert code == EXIT_OK, err
+    assert (taken / "persona-data.md").read_text(encoding="utf-8").startswith("---\nname: persona-data\n")
+    assert sorted(p.name for p in taken.iterdir()) == ["persona-data.md", "react.md"]
+
+
+def test_convert_force_replaces_a_link_or_a_pipe_in_output_not_writing_into_it(sources: Path, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "notes.md"
+    elsewhere.write_text("the user's notes\n", encoding="utf-8")
+    out_dir = tmp_path / "converted"
+    out_dir.mkdir()
+    (out_dir / "react.md").symlink_to(elsewhere)
+    os.mkfifo(out_dir / "persona-data.md")  # nobody reads it: writing to it would wait for ever
+
+    def convert(*options: str) -> subprocess.CompletedProcess[str]:  # in a process, so a stuck write cannot hang pytest
+        return subprocess.run([sys.executable, "-m", "persona_mcp", "convert", str(sources), "--output", str(out_dir),
+                               *options], capture_output=True, text=True, timeout=60, check=False)
+
+    refused = convert()
+    assert refused.returncode == EXIT_USAGE
+    assert "(and 1 more)" in refused.stderr
+
+    forced = convert("--force")
+    assert forced.returncode == EXIT_OK, forced.stderr
+    assert elsewhere.read_text(encoding="utf-8") == "the user's notes\n"
+    assert not (out_dir / "react.md").is_symlink() and (out_dir / "persona-data.md").is_file()
+
+
+def test_convert_again_into_the_same_folder_is_no_overwrite(capsys: pytest.CaptureFixture[str], sources: Path,
+                                                            tmp_path: Path) -> None:
+    out_dir = tmp_path / "converted"
+    assert run(capsys, "convert", str(sources), "--output", str(out_dir))[0] == EXIT_OK
+    before = {p.name: p.read_bytes() for p in out_dir.iterdir()}
+
     code, _, err = run(capsys, "convert", str(sources), "--output", str(out_dir))
-    assert code == EXIT_OK
-    assert "error" not in err
-    assert (out_dir / "persona-data.md").read_text(encoding="utf-8").startswith("---\nname: persona-data\n")
+
+    assert code == EXIT_OK, err  # the files there hold exactly what would be written
+    assert {p.name: p.read_bytes() for p in out_dir.iterdir()} == before
+
+
+def test_convert_help_offers_force() -> None:
+    run_help = subprocess.run([sys.executable, "-m", "persona_mcp", "convert", "--help"], capture_output=True,
+                              text=True, timeout=30, check=False)
+    assert run_help.returncode == 0
+    assert "--force" in run_help.stdout and "hold something else" in run_help.stdout
 
 
 def test_convert_output_that_is_a_file_is_a_usage_error(capsys: pytest.CaptureFixture[str], sources: Path) -> None:

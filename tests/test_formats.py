@@ -344,8 +344,8 @@ def test_a_cursor_rule_takes_its_file_name_and_its_globs_become_file_triggers(tm
 
     assert messages(result) == []
     (persona,) = result.personas
-    assert (persona.name, persona.format, persona.always_apply, persona.all_files) == (
-        "billing", "cursor-rule", False, False)
+    assert (persona.name, persona.format, persona.always_apply, persona.always_because) == (
+        "billing", "cursor-rule", False, None)
     assert persona.spec.trigger_files == ["services/billing/**/*.go", "**/*_billing.go", "**/*_billing.sql"]
     assert PersonaInfo.of(persona).format_keys["alwaysApply"] is False
 
@@ -440,16 +440,34 @@ def test_copilot_instructions_take_their_name_and_apply_to_their_files(tmp_path:
     assert persona.spec.trigger_files == ["terraform/**/*.tf", "**/*.tfvars"]
 
 
-def test_copilot_instructions_without_frontmatter_apply_to_all_files(tmp_path: Path) -> None:
+def test_copilot_instructions_without_frontmatter_are_selected_by_their_text_not_applied_always(
+        tmp_path: Path) -> None:
     result = load_persona_file(write(tmp_path, "review.instructions.md", COPILOT_BARE))
 
     assert messages(result) == []
     (persona,) = result.personas
     assert persona.name == "review"
     assert persona.spec.description == "Review checklist. Check error handling and naming in every change."
-    assert persona.spec.trigger_files == []  # every file, so no file tells it apart: it applies always
-    assert persona.always_apply and persona.all_files
+    assert persona.spec.trigger_files == []
+    assert not persona.always_apply  # VS Code applies instructions without applyTo only when attached by hand
     assert persona.title == "Review checklist"
+
+
+@pytest.mark.parametrize("text", [
+    COPILOT_BARE,
+    "---\ndescription: Review checklist for error handling and naming\n---\nCheck every change.\n",
+    "---\nexcludeAgent: code-review\n---\n# Review checklist\n\nCheck error handling and naming.\n",
+], ids=["no frontmatter", "a description", "other keys"])
+def test_copilot_instructions_without_apply_to_are_ordinary_personas_however_written(tmp_path: Path,
+                                                                                     text: str) -> None:
+    write(tmp_path, "review.instructions.md", text)
+    write(tmp_path, "terraform.instructions.md", COPILOT)
+    index = Catalog.load([Layer("custom", tmp_path)]).index
+
+    assert index.always_apply == []
+    unrelated = select(index, "Pin the AWS provider version", ["terraform/main.tf"])
+    assert unrelated.persona == "terraform" and unrelated.companions == []
+    assert select(index, "Check the error handling in this change", []).persona == "review"
 
 
 @pytest.mark.parametrize("apply_to", ["'**'", "'**/*'", "['**', 'docs/**']", "'*'"])
@@ -459,7 +477,24 @@ def test_a_glob_that_matches_every_file_makes_it_apply_always_instead_of_a_file_
     (persona,) = parse_persona(text, "all.instructions.md").personas
 
     assert persona.always_apply and not persona.spec.always_apply
+    assert persona.always_reason.startswith("applyTo: '*") and persona.always_reason.endswith("matches every file")
     assert "**" not in persona.spec.trigger_files and "*" not in persona.spec.trigger_files
+
+
+def test_the_reason_an_always_applying_companion_gives_is_its_own(tmp_path: Path) -> None:
+    write(tmp_path, "english.instructions.md", "---\napplyTo: '**'\n---\nAnswer in plain English.\n")
+    write(tmp_path, ".windsurf/rules/brief.md", "---\ntrigger: always_on\n---\nBe brief.\n")
+    write(tmp_path, ".claude/rules/style.md", "Keep functions short.\n")
+    write(tmp_path, "terraform.instructions.md", COPILOT)
+
+    result = select(Catalog.load([Layer("custom", tmp_path)]).index, "Pin the AWS provider", ["terraform/main.tf"])
+
+    assert result.persona == "terraform"
+    assert {c.name: c.reason for c in result.companions} == {
+        "brief": "always applies (trigger: always_on in its rule).",
+        "english": "always applies (applyTo: '**' matches every file).",
+        "style": "always applies (a rule that names no files).",
+    }
 
 
 def test_an_opencode_agent_takes_its_file_name_and_reads_its_tools_mapping(tmp_path: Path) -> None:

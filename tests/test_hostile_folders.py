@@ -261,6 +261,45 @@ def test_a_symlink_loop_drops_only_its_own_file(tmp_path: Path) -> None:
     assert problem.path == str(folder / "persona-a.md")
 
 
+def folder_with_looping_links(tmp_path: Path) -> Path:
+    """A persona folder beside links that lead nowhere, under names that are not persona files'."""
+    folder = tmp_path / "personas"
+    folder.mkdir()
+    (folder / "widget.md").write_text(persona_text("persona-widget"), "utf-8")
+    (folder / "dira").symlink_to("dirb")
+    (folder / "dirb").symlink_to("dira")
+    (folder / "loopf").symlink_to("loopf")
+    return folder
+
+
+def test_looping_links_that_are_not_persona_files_do_not_take_the_folder_down(tmp_path: Path) -> None:
+    folder = folder_with_looping_links(tmp_path)
+
+    validate = subprocess.run([str(SCRIPT), "validate", str(folder)], capture_output=True, text=True,
+                              env=server_env(), timeout=WAIT, check=False)
+    listed = subprocess.run([str(SCRIPT), "list", "--json", "--no-builtin", "--personas", str(folder)],
+                            capture_output=True, text=True, env=server_env(), timeout=WAIT, check=False)
+
+    assert validate.returncode == 0, validate.stderr
+    assert "1 persona(s) valid, 0 error(s)" in validate.stdout + validate.stderr
+    assert listed.returncode == 0, listed.stderr
+    assert [p["name"] for p in json.loads(listed.stdout)] == ["persona-widget"]
+    assert listed.stderr == ""
+
+
+async def test_a_watched_folder_with_looping_links_still_reloads(tmp_path: Path) -> None:
+    folder = folder_with_looping_links(tmp_path)
+
+    async def body(host: RawHost) -> None:
+        assert await host.names() == ["persona-widget"]
+        (folder / "other.md").write_text(persona_text("persona-other"), "utf-8")
+        await host.until(lambda: _has(host, "persona-other"))
+        assert await host.problems() == []
+
+    host = await host_session(["--no-builtin", "--personas", str(folder)], [], body)
+    assert "Traceback" not in host.stderr.decode("utf-8", "replace")
+
+
 async def test_pipes_and_proc_links_in_a_watched_folder_are_never_read(tmp_path: Path) -> None:
     folder = tmp_path / "personas"
     folder.mkdir()

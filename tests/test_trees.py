@@ -242,7 +242,7 @@ def test_a_symlink_loop_is_a_diagnostic_for_that_file_alone(tmp_path: Path) -> N
     folder = good_folder(tmp_path)
     (folder / "loop.md").symlink_to(folder / "loop.md")
 
-    assert "loop.md: error: cannot read it" in only_good_loads(folder)
+    assert "loop.md: error: the symlink cannot be followed" in only_good_loads(folder)
     assert load_persona_file(folder / "loop.md").diagnostics[0].message.startswith("cannot read the file")
 
 
@@ -255,6 +255,34 @@ def test_a_two_step_symlink_loop_is_a_diagnostic_too(tmp_path: Path) -> None:
 
     assert [p.name for p in result.personas] == ["good"]
     assert len(result.diagnostics) == 2
+
+
+def test_a_looping_link_to_a_persona_file_says_how_to_fix_the_link(tmp_path: Path) -> None:
+    folder = good_folder(tmp_path)
+    (folder / "loop.md").symlink_to(folder / "loop.md")
+
+    (diagnostic,) = load_folder(folder).diagnostics
+
+    assert diagnostic.path == str(folder / "loop.md")
+    assert "Too many levels of symbolic links" in diagnostic.message
+    assert diagnostic.hint == "remove the link, or point it at a persona file inside the folder"
+
+
+def test_symlink_loops_whose_names_are_not_persona_files_are_skipped_and_the_folder_loads(tmp_path: Path) -> None:
+    folder = good_folder(tmp_path)
+    (folder / "dira").symlink_to("dirb")  # two links that lead to each other
+    (folder / "dirb").symlink_to("dira")
+    (folder / "loopf").symlink_to("loopf")  # a link to itself
+    write(folder, "plugins/a/agents/deep.md", persona("deep"))
+    (folder / "plugins/a/stale").symlink_to("stale")  # deeper in the tree
+    (folder / ".claude").mkdir()
+    (folder / ".claude/agents").symlink_to("agents")  # a tool's folder in a hidden one, where only folders are read
+
+    result = load_folder(folder)
+
+    assert sorted(p.name for p in result.personas) == ["deep", "good"]
+    assert result.diagnostics == []  # no more than a dangling link or any other file that is not a persona
+    assert [path.name for path in persona_files(folder)] == ["good.md", "deep.md"]
 
 
 @pytest.mark.skipif(not Path("/proc/self/fd/0").exists(), reason="needs /proc")

@@ -24,7 +24,7 @@ from persona_mcp.errors import ConfigError, PersonaError
 from persona_mcp.folders import shown
 from persona_mcp.loader import load_paths
 from persona_mcp.model import MAX_TOP_K, Persona, PersonaInfo
-from persona_mcp.output import write_output
+from persona_mcp.output import check_overwrites, make_folder, write_output
 
 logger = logging.getLogger("persona_mcp")
 
@@ -144,6 +144,8 @@ def build_parser() -> argparse.ArgumentParser:
                          "(this changes how the persona is selected; see the README)")
     convert.add_argument("--output", "-o", type=Path, metavar="DIR",
                          help="write each as DIR/NAME.md (default: print them to stdout)")
+    convert.add_argument("--force", action="store_true", help="write over files in DIR that hold something else; "
+                         "without it, such a file stops the command before it writes anything")
 
     schema = command("schema", "print the JSON Schema of the persona frontmatter")
     schema.add_argument("--output", "-o", type=Path, help="write it to this file instead of stdout")
@@ -393,14 +395,7 @@ def cmd_convert(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     for diagnostic in result.diagnostics:
         err.write(f"{diagnostic}\n")
     if args.output:
-        try:
-            args.output.mkdir(parents=True, exist_ok=True)
-        except FileExistsError:  # a file, or anything else that is not a folder, has that name
-            raise UsageError(f"--output {shown(args.output)} is not a folder: give the folder to write the "
-                             "persona files to") from None
-        except OSError as exc:
-            raise UsageError(f"cannot create the --output folder {shown(args.output)}: "
-                             f"{exc.strerror or exc}") from None
+        make_folder(args.output, "--output", "the persona files")
     first: dict[str, Persona] = {}
     for persona in result.personas:
         if persona.name in first:  # two files given that both name it: the first one is written
@@ -409,19 +404,24 @@ def cmd_convert(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         first.setdefault(persona.name, persona)
     index = Catalog.from_personas(list(first.values())).index  # rarity as in the catalog they make together
     refused = 0
+    writes: dict[Path, str] = {}
     for persona in first.values():
         text = converted(persona, index.profile(persona.name), declare=args.declare)
-        if args.output:
-            target = args.output / output_name(persona.name)
-            if file_identity(target) in sources:  # `--output` is a folder being converted: never write over a source
-                refused += 1
-                err.write(f"{persona.path}: error: not written: it would overwrite {shown(target)}, one of "
-                          "the files being converted (fix: choose another --output folder)\n")
-                continue
-            target.write_text(text, encoding="utf-8", newline="")
-            err.write(f"wrote {target}\n")
-        else:
+        if not args.output:
             out.write(text if text.endswith("\n") else text + "\n")
+            continue
+        target = args.output / output_name(persona.name)
+        if file_identity(target) in sources:  # `--output` is a folder being converted: never write over a source
+            refused += 1
+            err.write(f"{persona.path}: error: not written: it would overwrite {shown(target)}, one of "
+                      "the files being converted (fix: choose another --output folder)\n")
+            continue
+        writes[target] = text
+    if not args.force:
+        check_overwrites(writes, "--output folder")  # all of them before any is written
+    for target, text in writes.items():
+        write_output(target, text, "--output", newline="", replace=args.force)
+        err.write(f"wrote {target}\n")
     return EXIT_FAILURE if result.errors or refused or len(first) < len(result.personas) else EXIT_OK
 
 

@@ -14,7 +14,9 @@ A persona folder may hold a tree, such as a plugin collection (`plugins/*/agents
 - at most `MAX_DEPTH` folders deep, `MAX_FILES` files and `MAX_ENTRIES` folder entries in all;
 - never following a symlink out of the folder, never entering a folder twice, and never opening
   anything: kinds are judged with `lstat`/`stat`, so a named pipe, a device, a `/proc/self/fd` link or
-  a symlink loop is a diagnostic for that entry alone.
+  a symlink loop named as a persona file is a diagnostic for that entry alone. An entry whose kind cannot
+  be told (a dangling link, a symlink loop) under any other name is no folder to read, and is skipped like
+  any other file that is not a persona.
 
 `read_bounded` then opens a file without blocking and checks again, on the open file, that it is a
 regular file of bounded size.
@@ -138,6 +140,15 @@ def scan_folder(folder: Path) -> Scan:
     return walk.scan
 
 
+def _is_folder(entry: os.DirEntry[str]) -> bool:
+    """Whether an entry is a folder or a symlink to one. A symlink that leads nowhere (a loop, which `is_dir` raises
+    for, or a dangling link) is not one: that is a problem of the entry alone, never of the folder that lists it."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
 class _Walk:
     def __init__(self, root: str) -> None:
         self.root = root
@@ -164,7 +175,7 @@ class _Walk:
             return
         if only is not None:  # a hidden folder: its tools' folders, and the project files to note (see formats)
             files = FOLDER_PROJECT_FILES.get(path.name, frozenset())
-            entries = [e for e in entries if (e.name in only and e.is_dir()) or e.name in files]
+            entries = [e for e in entries if (e.name in only and _is_folder(e)) or e.name in files]
         if any(e.name == SKILL_FILE for e in entries):  # a skill: SKILL.md is the persona, the rest its material
             entries = [e for e in entries if e.name == SKILL_FILE]
         for entry in entries:
@@ -175,14 +186,16 @@ class _Walk:
     def entry(self, path: Path, entry: os.DirEntry[str], depth: int) -> None:
         name = entry.name
         guidance = is_guidance_file(name)
-        if (name.startswith(".") and name not in _TOOL_SUBFOLDERS) or not (guidance or entry.is_dir()):
-            return  # hidden, or neither a persona file nor a folder (is_dir never raises)
+        if (name.startswith(".") and name not in _TOOL_SUBFOLDERS) or not (guidance or _is_folder(entry)):
+            return  # hidden, or neither a persona file nor a folder
         problem = name_problem(name)
         if problem:
             self.refuse(path, problem, "rename it with printable characters only")
             return
+        link = False
         try:
-            if entry.is_symlink():
+            link = entry.is_symlink()
+            if link:
                 target = os.path.realpath(path)  # a loop resolves to itself here, and fails in stat below
                 if os.path.commonpath([self.root, target]) != self.root:
                     self.refuse(path, f"the symlink points outside the persona folder, to {shown(target)}",
@@ -192,8 +205,12 @@ class _Walk:
             else:
                 info = entry.stat(follow_symlinks=False)
         except (OSError, ValueError) as exc:  # ValueError: paths on two Windows drives have no common path
-            self.refuse(path, f"cannot read it: {getattr(exc, 'strerror', None) or exc}",
-                        "check that it exists and is readable")
+            reason = getattr(exc, "strerror", None) or exc
+            if link:  # it leads nowhere: a loop, or a target that is gone
+                self.refuse(path, f"the symlink cannot be followed: {reason}",
+                            "remove the link, or point it at a persona file inside the folder")
+            else:
+                self.refuse(path, f"cannot read it: {reason}", "check that it exists and is readable")
             return
         if stat.S_ISDIR(info.st_mode):
             self.subfolder(path, info, depth + 1, _TOOL_SUBFOLDERS.get(name))

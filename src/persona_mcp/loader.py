@@ -190,15 +190,17 @@ def parse_persona(text: str, path: str, *, layer: str = "builtin", strict: bool 
                line=line_of("name"), fld="name")
     if spec.trigger_files:
         spec = spec.model_copy(update={"trigger_files": _trigger_files(spec.trigger_files, report, line_of)})
-    # Copilot applies a file with no frontmatter to every file; so does a glob such as `**`.
-    all_files = fmt == "copilot-instructions" and parts is None
+    # Why the file applies to every task, if it does: its rule's own say, or a glob such as `**`. Copilot instructions
+    # without `applyTo` are not among them: VS Code attaches those only by hand, so their text selects them.
+    everywhere = None
     if fmt == "rule":
         mode = RULE_MODES.get(rule_folder(path) or "")
-        all_files = _rule_everywhere(spec, kept, mode)
+        everywhere = _rule_everywhere(spec, kept, mode)
         _check_rule_mode(spec, kept, mode, report, line_of)
     if "trigger_files" not in spec.model_fields_set and _scoped(spec):
         globs = _file_globs(spec, report, line_of)
-        all_files = all_files or any(glob in MATCH_ALL for glob in globs)
+        everywhere = everywhere or next((f"{key}: '{glob}' matches every file" for key, values in spec.file_keys()
+                                         for glob in values if glob in MATCH_ALL and glob in globs), None)
         spec = spec.model_copy(update={"trigger_files": [glob for glob in globs if glob not in MATCH_ALL]})
     if not body.strip():
         report("the body is empty, so the persona has no guidance to give",
@@ -207,7 +209,7 @@ def parse_persona(text: str, path: str, *, layer: str = "builtin", strict: bool 
 
     if not result.errors:
         result.personas.append(Persona(spec=spec, body=body.lstrip("\n"), text=text, path=Path(path), layer=layer,
-                                       format=fmt, kept_keys=kept, all_files=all_files))
+                                       format=fmt, kept_keys=kept, always_because=everywhere))
     return result
 
 
@@ -290,16 +292,16 @@ def _scoped(spec: PersonaSpec) -> bool:
     return any(globs for _key, globs in spec.file_keys())
 
 
-def _rule_everywhere(spec: PersonaSpec, kept: dict[str, Any], mode: RuleMode | None) -> bool:
-    """Whether a rule applies to every task, as its tool reads it: by the tool's own key for that (`RULE_MODES`:
-    Windsurf's `trigger: always_on`, Kiro's `inclusion: always`, Augment's `type: always_apply`); else when it
-    names no files (Claude Code, Cline, Kiro, Roo Code, Amazon Q), unless it says `alwaysApply: false` (Continue)
-    or its tool attaches such a rule only when asked (Augment): its description decides then."""
+def _rule_everywhere(spec: PersonaSpec, kept: dict[str, Any], mode: RuleMode | None) -> str | None:
+    """Why a rule applies to every task, as its tool reads it, or None when it does not: by the tool's own key for
+    that (`RULE_MODES`: Windsurf's `trigger: always_on`, Kiro's `inclusion: always`, Augment's `type: always_apply`);
+    else when it names no files (Claude Code, Cline, Kiro, Roo Code, Amazon Q), unless it says `alwaysApply: false`
+    (Continue) or its tool attaches such a rule only when asked (Augment): its description decides then."""
     if mode is not None and mode.key in kept:
-        return bool(kept[mode.key] == mode.everywhere)
+        return f"{mode.key}: {mode.everywhere} in its rule" if kept[mode.key] == mode.everywhere else None
     if "always_apply" in spec.model_fields_set and not spec.always_apply:
-        return False
-    return (mode is None or mode.default_everywhere) and not _scoped(spec)
+        return None
+    return "a rule that names no files" if (mode is None or mode.default_everywhere) and not _scoped(spec) else None
 
 
 def _check_rule_mode(spec: PersonaSpec, kept: dict[str, Any], mode: RuleMode | None, report: Callable[..., None],

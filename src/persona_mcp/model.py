@@ -201,9 +201,10 @@ class Persona(BaseModel):
                            "(Claude Code, Cline, Windsurf, Kiro, Continue, Roo Code, Amazon Q or Augment).")
     kept_keys: dict[str, Any] = Field(default_factory=dict, description="Other tools' keys that mean nothing to "
                                       "persona-mcp, as the file gives them (formats.KEPT_KEYS).")
-    all_files: bool = Field(default=False, description="It applies to every file: Copilot instructions with no "
-                            "frontmatter, a rule that names no files, or a `globs`/`applyTo`/`paths` such as `**` "
-                            "(formats.MATCH_ALL).")
+    always_because: str | None = Field(default=None, description="Why it applies to every task by its own tool's "
+                                       "rule, as a companion's reason says it: a rule that names no files, a rule "
+                                       "key such as `trigger: always_on`, or a `globs`/`applyTo`/`paths` such as "
+                                       "`**` (formats.MATCH_ALL); None when none of these holds.")
 
     @property
     def name(self) -> str:
@@ -212,9 +213,13 @@ class Persona(BaseModel):
     @property
     def always_apply(self) -> bool:
         """Whether it applies to every task: a Cursor rule with `alwaysApply: true`, or a file that applies to
-        every file (`all_files`: Copilot instructions with no frontmatter, `applyTo: "**"`, a rule that names no
-        files)."""
-        return self.spec.always_apply or self.all_files
+        every task by its tool's rule (`always_because`: `applyTo: "**"`, a rule that names no files...)."""
+        return self.spec.always_apply or self.always_because is not None
+
+    @property
+    def always_reason(self) -> str:
+        """Why it applies to every task, in the words of a companion's reason ("" when it does not)."""
+        return "alwaysApply: true in its rule" if self.spec.always_apply else self.always_because or ""
 
     @property
     def short_name(self) -> str:

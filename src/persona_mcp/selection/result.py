@@ -164,8 +164,8 @@ def _companions(index: SelectionIndex, persona: Persona, candidates: Iterable[Ca
 def _always_apply(index: SelectionIndex, persona: Persona | None, chosen: Sequence[Companion]) -> list[Companion]:
     """The personas that apply to every task, as companions of whatever was selected.
 
-    A Cursor rule with `alwaysApply: true`, or a file that applies to every file (Copilot
-    instructions with no frontmatter or `applyTo: "**"`, a rule that names no files), applies whatever the
+    A Cursor rule with `alwaysApply: true`, or a file that applies to every task by its tool's rule
+    (`applyTo: "**"`, a rule that names no files: `Persona.always_because`), applies whatever the
     task says: it is a companion of every selection (after the companions found by evidence, at most
     `MAX_ALWAYS_COMPANIONS` of them, by name), with confidence 1.0, since it applies by its own rule.
     When no persona is selected they are still returned, so a host still applies them.
@@ -177,10 +177,8 @@ def _always_apply(index: SelectionIndex, persona: Persona | None, chosen: Sequen
             break
         if other.name in taken:
             continue
-        why = ("alwaysApply: true in its rule" if other.spec.always_apply
-               else "it applies to every file: applyTo '**', or a rule that names no files")
         found.append(Companion(
-            name=other.name, title=other.title, confidence=1.0, reason=f"always applies ({why}).",
+            name=other.name, title=other.title, confidence=1.0, reason=f"always applies ({other.always_reason}).",
             priority_hierarchy=list(other.spec.priority_hierarchy), prompt=other.short_name,
             resource_uri=f"persona://{other.short_name}",
         ))
