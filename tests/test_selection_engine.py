@@ -294,6 +294,7 @@ def test_docs_about_a_kind_of_work_are_docs_work() -> None:
     "the search box renders the query unescaped on the results page",
     "Best way to store password in database",
     "Remove the hardcoded AWS keys from settings.py and load them from the environment",
+    "can a regular user escalate to admin through PATCH /users/:id? we pass req.body straight into update()",
 ])
 def test_security_work_told_in_plain_words_is_security_work(task: str) -> None:
     assert select(Catalog.load(default_layers(user=False)).index, task, []).persona == "persona-security"
@@ -473,3 +474,11 @@ def test_a_decision_told_is_architecture() -> None:
     agents = SelectionIndex([agent("architect-reviewer", "Reviews system designs and architectural decisions."),
                              agent("build-engineer", "Builds and packages JavaScript projects.")], builtin_lexicon())
     assert select(agents, task, []).persona == "architect-reviewer"  # through the lexicon, for any catalog
+
+
+def test_a_tools_name_and_a_numbers_plural_are_read_as_written() -> None:
+    index = Catalog.load(default_layers(user=False)).index
+    # the debug toolbar is Django's profiler, no debugging work; "the N+1s" are N+1 queries
+    ranked = [c.name for c in rank(index, "The /dashboard view takes 4s and debug toolbar shows 312 queries. "
+                                          "fix the N+1s", ["dashboard/views.py"], limit=3)]
+    assert "persona-analyzer" not in ranked and "persona-performance" in ranked

@@ -45,6 +45,11 @@ def test_a_possessive_is_its_owners_word_alone() -> None:
     assert "authentication" in domains.read(read_request("Make sure the admin routes check the user's role", []))
 
 
+def test_a_numbers_plural_is_the_number() -> None:
+    assert [stem(word) for word in words("fix the N+1s and the HTTP 500s")] == ["fix", "the", "n+", "1", "and",
+                                                                                 "the", "http", "500"]
+
+
 def test_go_written_capitalised_inside_a_sentence_is_the_language() -> None:
     assert analyse("What is a channel in Go? Go and read the spec.").words == [
         "what", "is", "a", "channel", "in", "golang", "go", "and", "read", "the", "spec"]

@@ -57,9 +57,12 @@ def stem(word: str) -> str:
     off only where the word had it ("validate", "validated"), never from "format" or "threat";
     a doubled l, s or z stays in a one-syllable word ("call", "roll", "fuzz"); "-eed" keeps its
     "ed" ("speed"); "-ment" comes off only a stem of two syllables or more ("deployment", not
-    "statement"). `_WHOLE_WORDS` lists the few words no rule can keep apart from an unrelated one.
+    "statement"); a number's plural is the number ("500s" -> "500"). `_WHOLE_WORDS` lists the few words no rule
+    can keep apart from an unrelated one.
     """
     w = word
+    if w[-1:] == "s" and w[:-1].isdigit():
+        return w[:-1]  # a number's plural: "the N+1s", "HTTP 500s"
     if len(w) <= 3 or not w.isalpha() or w in _WHOLE_WORDS:
         return w
     if w[-1] not in _SUFFIX_ENDS and w[-1] != w[-2]:  # no rule below applies: most words ending in a, o, k, m...
