@@ -314,6 +314,9 @@ def test_a_how_to_that_asks_how_to_do_something_is_told_from_one_that_asks_what_
     ("Does Java support default parameter values?", True),
     ("Is Svelte compatible with Web Components?", True), ("Is there support for Deno?", True),
     ("Does my app support dark mode?", False), ("Does the API support pagination?", False),  # things of one's own
+    ("Are @Bean and @Component annotations the same but for different targets in Spring?", True),  # one thing?
+    ("Is Promise.all equivalent to awaiting in a loop?", True), ("What and where are the stack and heap?", True),
+    ("Are these two configs the same?", False), ("Is the output the same after the refactor?", False),
     ("Does Immer use structural sharing?", True), ("Does Vite use esbuild for production builds?", True),
     ("Do not use numbers in headings. How to render the first line?", False),  # an instruction, not a question
     ("Why should I avoid declaring components inside render?", True),  # the reason behind a practice

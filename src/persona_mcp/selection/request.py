@@ -45,7 +45,11 @@ _LEARNING = re.compile(r"\b(?:" + NOT_SQL_EXPLAIN + r"explain|teach|tutorial|und
                        r"|differences between"
                        r"|(?:is|are) [\w.-]+(?: [\w.-]+){0,2} different from|head around"
                        r"|eli5|in simple terms|in plain english|in layman's terms|beginner|new to|learn(?:ing)?"
-                       r"|what (?:is|are|does|do) (?:a|an|the)\b(?! " + _BEST + r" |" + _SOME_CHOICES + r"\b)"
+                       r"|what(?: and (?:where|why|how|when))? (?:is|are|does|do) (?:a|an|the)\b"
+                       r"(?! " + _BEST + r" |" + _SOME_CHOICES + r"\b)"
+                       # whether two things are one ("Are @Bean and @Component the same?", "Is X equivalent to Y?")
+                       r"|^\s*(?:is|are) (?!(?:my|our|this|these|it|they|those|the)\b)[^?\n]{1,60}?"
+                       r" (?:the same|equivalent|interchangeable)\b"
                        r"|what(?:'s| is| are) the (?:point|purpose|meaning)|how does .{1,60}? work"
                        r"|how do (?!(?:i|we|you|one|my|our)\b).{1,60}? work\b"  # "How do JavaScript closures work?"
                        # how a tool or a runtime behaves ("How does React decide when to re-render?")
