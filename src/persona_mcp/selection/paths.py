@@ -64,8 +64,6 @@ _LAYOUT_WORDS = frozenset({"src", "lib", "libs", "pkg", "cmd", "internal", "pack
 _KIND_WORDS = frozenset({"test", "tests", "spec", "specs", "testing", "fixture", "fixtures", "mock", "mocks", "e2e",
                          "docs", "doc", "documentation", "readme", "changelog", "example", "examples", "scripts",
                          "script", "build", "github", "workflows", "config", "configs", "types", "typings"})
-
-
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")  # "handlerFile", "HTMLParser": two words
 _LETTERS = re.compile(r"[^\W\d_]{3,}")  # a word of a path: three letters or more ("io", "v2" say nothing)
 
