@@ -57,7 +57,7 @@ def find_hits(index: SelectionIndex, request: Request,
             if postings is not None and (length > 1 or task_words[start] not in STOPWORDS) \
                     and (start, end) not in other_senses:
                 places.append((start, end, 1.0, postings))
-        lasts = index.gapped.get(first)
+        lasts = index.gapped.get(first) if start < request.said else None  # a path's words are read as written
         if lasts is not None:
             for end in range(start + 3, min(start + 3 + t.PHRASE_GAP, count + 1)):
                 if stems[end - 1] in lasts and not any(w in _BREAKS for w in task_words[start + 1:end - 1]):
@@ -108,7 +108,7 @@ def _without_function_words(index: SelectionIndex, request: Request,
     """Where a phrase of content words occurs with function words between them: a phrase derived from prose
     leaves those out ("fixing a failing test" is the term "fixing failing test"), so it matches a task whose
     words, theirs left out, read the same ("Fix the failing test"), with at most `PHRASE_GAP` of them between."""
-    task_words, stems = request.words, request.stems
+    task_words, stems = request.words[:request.said], request.stems[:request.said]  # the text's: a path has no gaps
     kept = [at for at, word in enumerate(task_words) if is_content(word)]
     if len(kept) == len(task_words):
         return []  # nothing left out: every phrase was looked for as written
