@@ -7,7 +7,11 @@ import math
 import random
 from pathlib import Path
 
-from persona_mcp.selection import calibration
+from tests.test_selection import persona
+from tests.test_selection_derive import agent
+
+from persona_mcp.lexicon import builtin_lexicon
+from persona_mcp.selection import SelectionIndex, calibration, rank, tunables
 
 
 def test_the_shipped_coefficients_load_and_say_where_they_came_from() -> None:
@@ -47,3 +51,17 @@ def test_a_catalog_outside_the_fitted_sizes_counts_as_the_nearest_fitted_one() -
     # ... nor a huge one less sure than the largest; inside the range the size still counts.
     assert calibration.confidence(2.0, 1.0, 100_000) == calibration.confidence(2.0, 1.0, high)
     assert calibration.confidence(2.0, 1.0, low) != calibration.confidence(2.0, 1.0, high)
+
+
+def test_a_score_of_a_persona_read_only_from_its_text_is_read_on_the_declared_scale() -> None:
+    declared = persona("persona-db", keywords=["postgres"])
+    derived = agent("db-expert", "Postgres expert for query plans and indexes.")
+    alone = SelectionIndex([derived], builtin_lexicon())
+    mixed = SelectionIndex([declared, derived], builtin_lexicon())
+    assert alone.confidence_scales == [tunables.DERIVED_SCORE_RATIO]
+    scales = dict(zip(mixed.names, mixed.confidence_scales, strict=True))
+    assert scales == {"persona-db": 1.0, "db-expert": tunables.DERIVED_SCORE_RATIO / tunables.MIXED_DERIVED_SCALE}
+    found = rank(alone, "Speed up the slow postgres query plan", [])[0]
+    read_on_own_scale = calibration.confidence(found.score, 0.0, 1)
+    assert found.confidence == calibration.confidence(found.score * tunables.DERIVED_SCORE_RATIO, 0.0, 1)
+    assert found.confidence < read_on_own_scale  # a derived score of this size says less than a declared one

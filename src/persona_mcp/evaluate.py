@@ -269,7 +269,7 @@ def fit_points(index: SelectionIndex, cases: Sequence[Case]) -> list[tuple[tuple
         if not ranked:
             continue
         best, score = ranked.ranked[0]
-        points.append((features(score, ranked.other(0), len(index.personas)),
+        points.append((features(score, ranked.other(0), len(index.personas), index.confidence_scales[best]),
                        index.short_names[best] in case.expected))
     return points
 

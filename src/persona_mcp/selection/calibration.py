@@ -1,13 +1,13 @@
 """Confidence: the probability that a persona is an acceptable answer, fitted from labelled cases.
 
 A logistic curve over three features of a ranking: the strength of the best evidence (the log of
-its score), its lead over the runner-up ((best - other) / best), and the size of the catalog (the
-log of its personas: in a large catalog several personas often fit, and the best is less often
-the labelled one). A catalog smaller or larger than every catalog the curve was fitted on is read as
-the nearest of them: the curve has seen no such catalog, and extrapolating the size would make a
-three-persona catalog sure of answers that only one persona could give. The coefficients and the
-sizes fitted on live in `calibration.json` beside this module, written by `scripts/fit_calibration.py`;
-`persona-mcp eval --fit CASES...` fits a curve for one's own catalog and prints it.
+its score, read on the declared personas' scale: `DERIVED_SCORE_RATIO`), its lead over the runner-up
+((best - other) / best), and the size of the catalog (the log of its personas: in a large catalog several
+personas often fit, and the best is less often the labelled one). A catalog smaller or larger than every
+catalog the curve was fitted on is read as the nearest of them: the curve has seen no such catalog, and
+extrapolating the size would make a three-persona catalog sure of answers that only one persona could give.
+The coefficients and the sizes fitted on live in `calibration.json` beside this module, written by
+`scripts/fit_calibration.py`; `persona-mcp eval --fit CASES...` fits a curve for one's own catalog and prints it.
 """
 
 from __future__ import annotations
@@ -33,19 +33,21 @@ COEFFICIENTS, FITTED_SIZES = _load()
 Features = tuple[float, float, float, float]
 
 
-def features(score: float, other: float, personas: int) -> Features:
-    """The features of a candidate: its score, the best other candidate's score, the catalog's size."""
+def features(score: float, other: float, personas: int, scale: float = 1.0) -> Features:
+    """The features of a candidate: its score, read at `scale` (`SelectionIndex.confidence_scales`), the best other
+    candidate's score, the catalog's size."""
     lead = (score - other) / max(score, other) if max(score, other) > 0 else 0.0
-    return 1.0, math.log1p(max(score, 0.0)), lead, math.log1p(personas)
+    return 1.0, math.log1p(max(score * scale, 0.0)), lead, math.log1p(personas)
 
 
-def confidence(score: float, other: float, personas: int = 11) -> float:
+def confidence(score: float, other: float, personas: int = 11, scale: float = 1.0) -> float:
     """The probability, by the shipped curve, that a candidate with this score, against this best other score,
-    is right. The catalog's size is taken within the sizes that curve was fitted on (`FITTED_SIZES`)."""
+    is right; its score is read at `scale`, the declared personas' scale. The catalog's size is taken within the
+    sizes that curve was fitted on (`FITTED_SIZES`)."""
     if score <= 0:
         return 0.0
     within = min(max(personas, FITTED_SIZES[0]), FITTED_SIZES[1])
-    return round(probability(features(score, other, within), COEFFICIENTS), 4)
+    return round(probability(features(score, other, within, scale), COEFFICIENTS), 4)
 
 
 def probability(x: Sequence[float], coefficients: Sequence[float]) -> float:

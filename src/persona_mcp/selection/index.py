@@ -89,6 +89,10 @@ class SelectionIndex:
         mixed = len({profile.declared for profile in self.profiles}) == 2
         self.weights = [p.spec.weight * (t.MIXED_DERIVED_SCALE if mixed and not profile.declared else 1.0)
                         for p, profile in zip(self.personas, self.profiles, strict=True)]
+        # ... and what confidence reads each persona's score at: the declared personas' scale (`DERIVED_SCORE_RATIO`).
+        self.confidence_scales = [1.0 if profile.declared
+                                  else t.DERIVED_SCORE_RATIO / (t.MIXED_DERIVED_SCALE if mixed else 1.0)
+                                  for profile in self.profiles]
         # Generalists of a language: personas whose name says only a programming language and a rank
         # (`typescript-pro`, `rust-engineer`); see `scoring._language`.
         self.generalists = frozenset(p for p, languages in self.domains.languages.items()

@@ -76,7 +76,8 @@ def candidate(index: SelectionIndex, ranked: Ranking, position: int) -> Candidat
     evidence = [Evidence(item.kind, item.trigger, item.matched, round(item.weight, 4), item.source)  # type: ignore[arg-type]
                 for item in shown]
     return Candidate(index.names[p], index.short_names[p], index.titles[p], score,
-                     confidence(score, ranked.other(position), len(index.personas)), evidence)
+                     confidence(score, ranked.other(position), len(index.personas), index.confidence_scales[p]),
+                     evidence)
 
 
 def _runners(index: SelectionIndex, persona: Persona, ranked: Ranking, top_k: int) -> Iterator[Candidate]:
