@@ -180,8 +180,10 @@ def test_claude_code_settings_allow_the_servers_tools() -> None:
 
 
 FAKE_CLAUDE = """#!/usr/bin/env bash
-# A stand-in for Claude Code's `claude mcp`: logs each call; `add` of a registered name fails, as the real one does.
-echo "$*" >> "$CLAUDE_LOG"
+# A stand-in for Claude Code's `claude mcp`: logs each call, quoted as bash would need it, so that where one
+# argument ends shows; `add` of a registered name fails, as the real one does.
+call=$(printf '%q ' "$@")
+echo "${call% }" >> "$CLAUDE_LOG"
 state="$CLAUDE_STATE"
 case "$2" in
   add) grep -qx persona "$state" 2>/dev/null && { echo "MCP server persona already exists" >&2; exit 1; }
@@ -233,7 +235,7 @@ def test_claude_code_script_registers_the_command_and_is_safe_to_run_twice(claud
     second = _run_script(claude_code, "--personas", "/srv/team personas")
     assert first.returncode == 0, first.stderr
     assert second.returncode == 0, second.stderr
-    add = "mcp add --scope user persona -- persona-mcp --personas /srv/team personas"
+    add = r"mcp add --scope user persona -- persona-mcp --personas /srv/team\ personas"
     assert _calls(claude_code) == ["mcp remove --scope user persona", add, "mcp list"] * 2
     assert Path(claude_code["CLAUDE_STATE"]).read_text(encoding="utf-8").splitlines() == ["persona"]
 
@@ -245,6 +247,27 @@ def test_claude_code_script_splits_a_command_with_arguments(claude_code: dict[st
     claude_code["PERSONA_MCP"] = "uvx persona-mcp"
     assert _run_script(claude_code).returncode == 0
     assert "mcp add --scope user persona -- uvx persona-mcp" in _calls(claude_code)
+
+
+def test_claude_code_script_takes_a_path_with_spaces_as_one_command(claude_code: dict[str, str],
+                                                                     tmp_path: Path) -> None:
+    script = tmp_path / "my projects" / "persona mcp" / ".venv" / "bin" / "persona-mcp"
+    script.parent.mkdir(parents=True)
+    script.write_text("#!/bin/sh\nexit 0\n", encoding="utf-8")
+    script.chmod(0o755)
+    claude_code["PERSONA_MCP"] = str(script)
+    result = _run_script(claude_code, "--personas", "/srv/team personas")
+    assert result.returncode == 0, result.stderr
+    quoted = str(script).replace(" ", "\\ ")
+    assert f"mcp add --scope user persona -- {quoted} --personas /srv/team\\ personas" in _calls(claude_code)
+
+
+def test_claude_code_script_refuses_a_path_with_spaces_that_is_not_there(claude_code: dict[str, str],
+                                                                         tmp_path: Path) -> None:
+    claude_code["PERSONA_MCP"] = str(tmp_path / "my projects" / "persona-mcp")
+    result = _run_script(claude_code)
+    assert result.returncode == 2 and result.stderr.startswith("claude-code.sh: ")
+    assert _calls(claude_code) == []
 
 
 # ---------------------------------------------------------------- examples/tasks.jsonl

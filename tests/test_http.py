@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import queue
 import re
@@ -19,10 +20,13 @@ import mcp
 import pytest
 from mcp.client.streamable_http import streamable_http_client
 
+from persona_mcp.arguments import MAX_FILES, MAX_PATH_CHARS, MAX_SERVERS, MAX_TASK_CHARS
 from persona_mcp.errors import ConfigError
 from persona_mcp.http import DEFAULT_MAX_BODY_BYTES, HttpSettings, check_token
+from persona_mcp.model import MAX_TOP_K
 
 SCRIPT = Path(sys.executable).parent / "persona-mcp"
+README = Path(__file__).resolve().parents[1] / "README.md"
 TOKEN = "s3cret-token-for-the-http-tests-0123456789"
 STARTUP_SECONDS = 60
 WIDGET = """\
@@ -224,6 +228,41 @@ def test_oversized_body_gets_413(guarded: RunningServer, client: httpx2.Client) 
     assert answer.status_code == 413
     assert answer.json()["error"] == "body_too_large"
     assert "--max-body-bytes" in answer.json()["message"] and "PERSONA_MCP_MAX_BODY_BYTES" in answer.json()["message"]
+
+
+def largest_select(char: str, *, escaped: bool) -> bytes:
+    """A select_persona request with every argument at its bound, written with `char`: as UTF-8, or `\\u`-escaped."""
+    arguments = {"task": char * MAX_TASK_CHARS, "files": [char * MAX_PATH_CHARS] * MAX_FILES,
+                 "available_servers": [char * 200] * MAX_SERVERS, "top_k": MAX_TOP_K, "detail": "summary"}
+    return json.dumps(select_call(**arguments), ensure_ascii=escaped).encode("utf-8")
+
+
+# What the README's Security section says fits in the default limit, and what does not.
+@pytest.mark.parametrize(("char", "escaped", "fits"), [
+    ("a", False, True), ("é", False, True), ("漢", False, True),
+    ("😀", False, False), ("é", True, False), ("😀", True, False),
+])
+def test_the_largest_requests_within_the_argument_bounds_fit_the_default_limit_as_the_readme_says(
+    guarded: RunningServer, client: httpx2.Client, char: str, escaped: bool, fits: bool,
+) -> None:
+    answer = client.post(guarded.url, headers=auth(), content=largest_select(char, escaped=escaped))
+    if fits:
+        assert answer.status_code == 200 and answer.json()["result"]["isError"] is False
+    else:
+        assert answer.status_code == 413 and answer.json()["error"] == "body_too_large"
+
+
+def test_the_limit_the_readme_gives_lets_in_every_request_within_the_argument_bounds(personas_dir: Path) -> None:
+    stated = re.search(r"`--max-body-bytes (\d+)` lets in every request", README.read_text(encoding="utf-8"))
+    assert stated, "the README no longer says which limit lets in every request"
+    server = start([str(SCRIPT), "--personas", str(personas_dir), "serve", "--transport", "http", "--port", "0",
+                    "--max-body-bytes", stated.group(1)], r"serving MCP on (\S+)")
+    try:
+        with httpx2.Client(timeout=60) as http:
+            answer = http.post(server.url, headers=HEADERS, content=largest_select("😀", escaped=True))
+    finally:
+        stop(server)
+    assert answer.status_code == 200 and answer.json()["result"]["isError"] is False
 
 
 def test_oversized_chunked_body_without_a_length_gets_413(guarded: RunningServer, client: httpx2.Client) -> None:

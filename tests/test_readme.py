@@ -141,11 +141,12 @@ def _section(title: str) -> str:
     return README_TEXT[start:end]
 
 
-def test_quick_start_leads_with_the_one_line_installs_and_keeps_the_clone_second() -> None:
-    blocks = [[c.line for c in block] for block in console_blocks(_section("Quick start"), "console")]
-    assert blocks[0] == ["uvx persona-mcp"]
-    assert blocks[1] == ["pipx install persona-mcp", "persona-mcp"]
-    assert blocks.index([INSTALL_AND_SERVE]) > 1
+def test_quick_start_leads_with_the_clone_and_says_the_pypi_installs_wait_for_the_release() -> None:
+    quick_start = _section("Quick start")
+    blocks = [[c.line for c in block] for block in console_blocks(quick_start, "console")]
+    assert blocks[0] == [INSTALL_AND_SERVE]  # the route that works before the package is published
+    assert blocks[1:3] == [["uvx persona-mcp"], ["pipx install persona-mcp", "persona-mcp"]]
+    assert quick_start.index("not on PyPI yet") < quick_start.index("$ python3 -m venv")
 
 
 def test_every_host_example_runs_a_command_that_works_wherever_it_is_installed() -> None:
@@ -155,6 +156,10 @@ def test_every_host_example_runs_a_command_that_works_wherever_it_is_installed()
     for config in configs:
         for server in config.get("mcpServers", config.get("servers", {})).values():
             assert [server["command"], *server.get("args", [])][:2] in (["uvx", "persona-mcp"], ["persona-mcp"])
+    # Args written in the prose go with the snippets' command, uvx, which takes the package's name first.
+    inline = [json.loads(args) for args in re.findall(r'`"args": (\[[^`]*\])`', README_TEXT)]
+    assert len(inline) >= 3
+    assert all(args[0] == "persona-mcp" for args in inline), inline
     hosts = _section("Host configuration")
     assert "/ABSOLUTE/PATH" not in hosts
     assert "claude mcp add --scope user persona -- uvx persona-mcp" in hosts

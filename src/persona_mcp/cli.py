@@ -12,19 +12,13 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from persona_mcp import __version__
-from persona_mcp.catalog import (
-    ENV_PROJECT_FORMATS,
-    Catalog,
-    CatalogSource,
-    Layer,
-    default_layers,
-    log_diagnostic,
-)
+from persona_mcp.catalog import ENV_PROJECT_FORMATS, Catalog, CatalogSource, log_diagnostic
 from persona_mcp.errors import ConfigError, PersonaError
 from persona_mcp.folders import shown
 from persona_mcp.loader import load_paths
 from persona_mcp.model import MAX_TOP_K, Persona, PersonaInfo
 from persona_mcp.output import check_overwrites, make_folder, write_output
+from persona_mcp.settings import ENV_LOG_LEVEL, ENV_NO_BUILTIN, ENV_NO_USER, ENV_STRICT, CommonSettings
 
 logger = logging.getLogger("persona_mcp")
 
@@ -43,11 +37,12 @@ def _common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
                         default=argparse.SUPPRESS if suppress else [],
                         help="an extra persona folder, overriding earlier layers by name (repeatable)")
     parser.add_argument("--no-builtin", action="store_true", default=argparse.SUPPRESS if suppress else False,
-                        help="leave out the built-in personas")
+                        help=f"leave out the built-in personas (or set {ENV_NO_BUILTIN}=1)")
     parser.add_argument("--no-user", action="store_true", default=argparse.SUPPRESS if suppress else False,
-                        help="leave out the user's persona folder")
+                        help=f"leave out the user's persona folder (or set {ENV_NO_USER}=1)")
     parser.add_argument("--strict", action="store_true", default=argparse.SUPPRESS if suppress else False,
-                        help="treat warnings in persona files (unknown keys, empty bodies) as errors")
+                        help=f"treat warnings in persona files (unknown keys, empty bodies) as errors (or set "
+                        f"{ENV_STRICT}=1)")
     parser.add_argument("--project-formats", action="store_true", default=argparse.SUPPRESS if suppress else False,
                         help="also read other tools' folders (.claude/agents, skills and rules, .cursor/rules and "
                         "agents, .github/instructions, agents, chatmodes and skills, .agents/skills, "
@@ -55,7 +50,7 @@ def _common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
                         ".kiro/steering, .continue/rules, .roo/rules, .amazonq/rules, .augment/rules) "
                         f"under the host's workspace roots (or set {ENV_PROJECT_FORMATS}=1)")
     parser.add_argument("--log-level", choices=["DEBUG", "INFO", "WARNING", "ERROR"], type=str.upper,
-                        default=default, help="log level on stderr, in any case (default WARNING)")
+                        default=default, help=f"log level on stderr, in any case (default {ENV_LOG_LEVEL} or WARNING)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -153,11 +148,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _catalog(args: argparse.Namespace) -> Catalog:
-    return Catalog.load(_layers(args), strict=args.strict)
-
-
-def _layers(args: argparse.Namespace) -> list[Layer]:
-    return default_layers(args.personas, builtin=not args.no_builtin, user=not args.no_user)
+    return Catalog.load(args.settings.layers(), strict=args.settings.strict)
 
 
 def _print_json(data: Any, out: TextIO) -> None:
@@ -173,9 +164,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     http_options = [flag for name, flag in _HTTP_OPTIONS.items() if getattr(args, name, None)]
     if args.transport == "stdio" and http_options:
         raise UsageError(f"{http_options[0]} applies to --transport http")
-    project_formats = args.project_formats or os.environ.get(ENV_PROJECT_FORMATS, "").strip().lower() in (
-        "1", "true", "yes", "on")
-    source = CatalogSource(_layers(args), strict=args.strict, project_formats=project_formats)
+    source: CatalogSource = args.settings.source()
     if args.transport == "http":
         return _serve_http(args, source)
 
@@ -214,7 +203,7 @@ def _serve_http(args: argparse.Namespace, source: CatalogSource) -> int:
                                                                    else "") + "\n")
         sys.stderr.flush()
 
-    http.serve(settings, source, host=host, port=port, workers=workers, log_level=args.log_level or "WARNING",
+    http.serve(settings, source, host=host, port=port, workers=workers, log_level=args.settings.log_level,
                announce=announce)
     return EXIT_OK
 
@@ -295,7 +284,7 @@ def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         missing = [p for p in args.paths if not p.exists()]
         if missing:
             raise UsageError(f"no such file or folder: {missing[0]}")
-        result = load_paths(args.paths, strict=args.strict)
+        result = load_paths(args.paths, strict=args.settings.strict)
         names = [p.name for p in result.personas]
         checked = Catalog.from_personas(result.personas)
         diagnostics = [*result.diagnostics, *checked.lexicon_problems]
@@ -457,7 +446,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (0 ok, 1 failure, 2 usage)."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    _configure_logging(args.log_level)
+    args.settings = settings = CommonSettings.read(
+        personas=args.personas, no_builtin=args.no_builtin, no_user=args.no_user, strict=args.strict,
+        project_formats=args.project_formats, log_level=args.log_level)
+    _configure_logging(settings.log_level)
+    for problem in settings.problems:
+        logger.warning("%s", problem)
     out, err = sys.stdout, sys.stderr
     command = args.command or "serve"
     if command == "serve" and not hasattr(args, "transport"):
@@ -467,7 +461,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if command == "serve":
             return cmd_serve(args)
-        if not args.log_level:
+        if not settings.log_level_given:
             # validate prints every problem itself; the other commands answer from the good personas.
             logging.getLogger("persona_mcp.catalog").setLevel("CRITICAL" if command == "validate" else "ERROR")
         handlers = {

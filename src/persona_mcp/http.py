@@ -47,7 +47,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from persona_mcp.catalog import CatalogSource, Layer, default_layers, log_diagnostic
+from persona_mcp.catalog import CatalogSource, Layer, log_diagnostic
 from persona_mcp.connections import (
     KEEP_ALIVE_SECONDS,
     BoundedHttpProtocol,
@@ -60,6 +60,7 @@ from persona_mcp.hosts import advertise_list_changed
 from persona_mcp.http_body import ReadBody
 from persona_mcp.live import live_catalog
 from persona_mcp.server import PersonaServer, build_server
+from persona_mcp.settings import CommonSettings
 
 logger = logging.getLogger(__name__)
 
@@ -78,10 +79,6 @@ ENV_ALLOWED_ORIGINS = "PERSONA_MCP_ALLOWED_ORIGINS"
 ENV_TOKEN = "PERSONA_MCP_TOKEN"
 ENV_TOKEN_FILE = "PERSONA_MCP_TOKEN_FILE"
 ENV_MAX_BODY_BYTES = "PERSONA_MCP_MAX_BODY_BYTES"
-ENV_NO_BUILTIN = "PERSONA_MCP_NO_BUILTIN"
-ENV_NO_USER = "PERSONA_MCP_NO_USER"
-ENV_STRICT = "PERSONA_MCP_STRICT"
-ENV_LOG_LEVEL = "PERSONA_MCP_LOG_LEVEL"
 
 _B64TOKEN = re.compile(r"[A-Za-z0-9\-._~+/]+=*")  # RFC 6750's b64token: what a Bearer header can carry
 _REALM = 'Bearer realm="persona-mcp"'
@@ -309,33 +306,25 @@ def _configure_logging(level: str) -> None:
         logging.basicConfig(level=level.upper(), format="persona-mcp %(levelname)s %(name)s: %(message)s")
 
 
-def _flag(env: Mapping[str, str], name: str) -> bool:
-    return env.get(name, "").strip().lower() in ("1", "true", "yes", "on")
-
-
-def source_from_env(env: Mapping[str, str] | None = None) -> CatalogSource:
-    """The catalog layers for a worker: PERSONA_MCP_PATH folders, without the built-in or user layers when
-    PERSONA_MCP_NO_BUILTIN or PERSONA_MCP_NO_USER is set, strict when PERSONA_MCP_STRICT is."""
-    env = os.environ if env is None else env
-    layers = default_layers(builtin=not _flag(env, ENV_NO_BUILTIN), user=not _flag(env, ENV_NO_USER),
-                            env=env.get("PERSONA_MCP_PATH", ""))
-    return CatalogSource(layers, strict=_flag(env, ENV_STRICT))
-
-
 def create_app(
     settings: HttpSettings | None = None, source: CatalogSource | None = None, *, warn_open_bind: bool = True,
+    log_level: str | None = None,
 ) -> ASGIApp:
     """The ASGI application: MCP at /mcp (stateless, JSON responses), /healthz, behind the guard.
 
     With no arguments, everything comes from the environment, so that `uvicorn --factory
-    persona_mcp.http:create_app` works in every worker. The catalog is hot-reloaded while the app runs.
-    The bind address is the ASGI server's business, so the warning about serving a non-loopback
-    address without a token comes with the first request (`warn_open_bind`).
+    persona_mcp.http:create_app` works in every worker: the catalog and the log level as the command
+    line reads them (`CommonSettings`), the guard's settings from `HttpSettings.from_env`. The catalog
+    is hot-reloaded while the app runs. The bind address is the ASGI server's business, so the warning
+    about serving a non-loopback address without a token comes with the first request (`warn_open_bind`).
     """
-    _configure_logging(os.environ.get(ENV_LOG_LEVEL, "WARNING"))
+    common = CommonSettings.read()
+    _configure_logging(log_level or common.log_level)
+    for problem in common.problems:
+        logger.warning("%s", problem)
     settings = settings or HttpSettings.from_env()
     if source is None:
-        source = source_from_env()
+        source = common.source()
     catalog = source.load()
     for diagnostic in catalog.diagnostics:
         log_diagnostic(diagnostic)
@@ -429,9 +418,9 @@ def listen(host: str, port: int) -> socket.socket:
 
 
 def worker_app(settings: HttpSettings, layers: list[Layer], strict: bool, log_level: str) -> ASGIApp:
-    """The app of one worker process of `serve(workers=N)`: everything it needs comes pickled from the parent."""
-    os.environ.setdefault(ENV_LOG_LEVEL, log_level)
-    return create_app(settings, CatalogSource(layers, strict=strict), warn_open_bind=False)
+    """The app of one worker process of `serve(workers=N)`: everything it needs comes pickled from the parent,
+    which has already put the command line's flags over the environment."""
+    return create_app(settings, CatalogSource(layers, strict=strict), warn_open_bind=False, log_level=log_level)
 
 
 def serve(settings: HttpSettings, source: CatalogSource, *, host: str, port: int, workers: int = 1,

@@ -21,6 +21,7 @@ import anyio
 import anyio.to_thread
 
 from persona_mcp.catalog import Catalog, CatalogSource, log_diagnostic
+from persona_mcp.hosts import ROOTS_WAIT
 from persona_mcp.model import Diagnostic
 from persona_mcp.server import PersonaServer
 
@@ -71,11 +72,12 @@ class LiveCatalog:
     """Keeps `server.catalog` in step with the files of `source`; see `live_catalog`."""
 
     def __init__(self, server: PersonaServer, source: CatalogSource, *, interval: float = POLL_INTERVAL,
-                 look_timeout: float = LOOK_TIMEOUT) -> None:
+                 look_timeout: float = LOOK_TIMEOUT, roots_wait: float = ROOTS_WAIT) -> None:
         self.server = server
         self.source = source
         self.interval = interval
         self.look_timeout = look_timeout
+        self.roots_wait = roots_wait
         self.reloads = 0
         self.last_reload_seconds = 0.0
         self._lock = anyio.Lock()
@@ -140,8 +142,11 @@ class LiveCatalog:
 
     async def run(self, *, task_status: anyio.abc.TaskStatus[None] = anyio.TASK_STATUS_IGNORED) -> None:
         """Poll until cancelled. Started by `live_catalog`; `task_status` reports when watching began."""
+        hosts = self.server.hosts
         async with anyio.create_task_group() as fetches:
-            self.server.hosts.on_change = self.wake
+            hosts.on_change = self.wake
+            hosts.followed = True
+            hosts.roots_wait = self.roots_wait
             try:
                 try:
                     self._fingerprint = await self.in_thread(self.source.fingerprint)
@@ -156,8 +161,8 @@ class LiveCatalog:
                     with anyio.move_on_after(self.delay):
                         await self._wake.wait()
                     self._wake = anyio.Event()
-                    for connection in self.server.hosts.take_pending():
-                        fetches.start_soon(self.server.hosts.fetch_roots, connection)
+                    for connection in hosts.take_pending():
+                        fetches.start_soon(hosts.fetch_roots, connection)
                     try:
                         await self._poll()
                     except TooSlow:
@@ -165,7 +170,9 @@ class LiveCatalog:
                     except Exception as exc:  # the watcher's top level: a bad look at the disk must not stop watching
                         self._report_failure(exc)
             finally:
-                self.server.hosts.on_change = lambda: None
+                hosts.on_change = lambda: None
+                hosts.followed = False
+                hosts.release_all()
                 fetches.cancel_scope.cancel()
 
     def _report_failure(self, exc: Exception) -> None:
@@ -178,6 +185,15 @@ class LiveCatalog:
         logger.exception("persona reload failed; the server keeps the catalog it has")
 
     async def _poll(self) -> None:
+        """Look at the files and apply the hosts' roots; the hosts whose roots came in are settled after it,
+        whatever it found (a failed look was logged, and their requests wait no longer for it)."""
+        answered = self.server.hosts.take_answered()
+        try:
+            await self._look()
+        finally:
+            self.server.hosts.settle(answered)
+
+    async def _look(self) -> None:
         roots_changed = self.source.set_roots(self.server.hosts.roots())
         started = time.perf_counter()
         fingerprint = await self.in_thread(self.source.fingerprint)
@@ -190,8 +206,9 @@ class LiveCatalog:
             return
         if not changed:
             return
-        # Debounce: editors save in bursts (write a temporary file, rename, touch); reload once it is over.
-        deadline = time.monotonic() + SETTLE_MAX
+        # Debounce: editors save in bursts (write a temporary file, rename, touch); reload once it is over. New roots
+        # came from the host, not from a burst of writes, and requests may be waiting for them: no waiting then.
+        deadline = time.monotonic() + (0 if roots_changed else SETTLE_MAX)
         while time.monotonic() < deadline:
             await anyio.sleep(SETTLE_STEP)
             again = await self.in_thread(self.source.fingerprint)
@@ -226,7 +243,7 @@ class LiveCatalog:
 @asynccontextmanager
 async def live_catalog(
     server: PersonaServer, source: CatalogSource, *, interval: float = POLL_INTERVAL,
-    look_timeout: float = LOOK_TIMEOUT,
+    look_timeout: float = LOOK_TIMEOUT, roots_wait: float = ROOTS_WAIT,
 ) -> AsyncIterator[LiveCatalog]:
     """Hot-reload `server.catalog` from `source` while the block runs, whatever the transport.
 
@@ -235,7 +252,9 @@ async def live_catalog(
     created, edited, renamed or deleted persona file, or a folder that appears or goes, leads to a
     reload once the burst of writes settles: only changed files are parsed again, the index is built
     once, the new catalog is swapped in whole, and connected hosts get `list_changed` for prompts and
-    resources. A file that stops validating keeps its last good persona (see `CatalogSource`).
+    resources. A file that stops validating keeps its last good persona (see `CatalogSource`). A host
+    that announces roots has its requests that read the catalog wait for their project layer, for
+    `roots_wait` seconds at most (see `Hosts`).
 
     stdio::
 
@@ -252,7 +271,7 @@ async def live_catalog(
     The server should have been built from `source.load()`; on entry the catalog is checked once
     more, so a change made while the server was starting is not missed.
     """
-    live = LiveCatalog(server, source, interval=interval, look_timeout=look_timeout)
+    live = LiveCatalog(server, source, interval=interval, look_timeout=look_timeout, roots_wait=roots_wait)
     with collector_for_serving():
         async with anyio.create_task_group() as tg:
             await tg.start(live.run)

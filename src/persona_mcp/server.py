@@ -142,11 +142,15 @@ class PersonaServer(MCPServer[Any]):
         return self._catalog is not None
 
     async def _first_catalog(self, ctx: ServerRequestContext[Any, Any], call_next: CallNext) -> HandlerResult:
-        """Middleware: a request that needs the personas waits for the first catalog, loaded in a worker thread.
+        """Middleware: a request that needs the personas waits for the catalog, loaded in a worker thread.
 
-        So the event loop never reads persona files: `ping` and other requests are answered meanwhile.
+        So the event loop never reads persona files: `ping` and other requests are answered meanwhile. A
+        host that announced workspace roots has its requests wait for their project layer too (see `Hosts`).
         """
-        if self._catalog is None and ctx.method in CATALOG_METHODS:
+        if ctx.method not in CATALOG_METHODS:
+            return await call_next(ctx)
+        await self.hosts.wait_for_roots(ctx.lifespan_context)
+        if self._catalog is None:
             self._loading = self._loading or anyio.Lock()
             async with self._loading:
                 if self._catalog is None:
