@@ -55,6 +55,9 @@ def test_the_words_of_a_paths_folders_and_name_are_read_after_the_text() -> None
     many = [f"src/area{chr(97 + i)}/name{chr(97 + i)}x.py" for i in range(26)]
     assert len(path_words(*many)) == tunables.PATH_WORDS
     assert read_request("Only return matched nodes", []).said == len(read_request("Only return matched nodes").words)
+    long = " ".join(["word"] * (tunables.PATH_WORDS_UP_TO + 1))  # a long text says what it is itself
+    request = read_request(long, ["packages/rest/src/router/trie.ts"])
+    assert request.words[request.said:] == []
 
 
 def test_where_a_change_is_says_a_little_of_what_it_is() -> None:

@@ -438,7 +438,7 @@ def read_request(task: str, files: Iterable[str] = (), names: AbstractSet[str] =
         subject.update(range(count(in_docs.start())))
         explain = 0
     own = len(found)
-    where = path_words(sampled(paths))  # read after the text's words
+    where = path_words(sampled(paths)) if own <= t.PATH_WORDS_UP_TO else []  # read after the text's words
     found, stems, code = found + where, stems + [stem(word) for word in where], code + [False] * len(where)
     return Request(text, head, lowered, found, stems, code, lead, lead_chars, min(opening, own), own, paths, shapes,
                    along, frozenset(subject), timing, everyday, explain, frozenset(named_files), docs_told)
