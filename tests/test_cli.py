@@ -161,6 +161,14 @@ def test_validate_missing_path_is_a_usage_error(capsys: pytest.CaptureFixture[st
     code, _, err = run(capsys, "validate", str(tmp_path / "nope"))
     assert code == EXIT_USAGE
     assert "no such file" in err
+    (tmp_path / "loop-a").symlink_to(tmp_path / "loop-b")  # a path that is a link leading nowhere says so
+    (tmp_path / "loop-b").symlink_to(tmp_path / "loop-a")
+    (tmp_path / "gone").symlink_to(tmp_path / "nope")
+    for link in ("loop-a", "gone"):
+        for command in ("validate", "convert"):
+            code, _, err = run(capsys, command, str(tmp_path / link))
+            assert code == EXIT_USAGE
+            assert f"{tmp_path / link} is a symlink that cannot be followed" in err and "fix or remove it" in err
 
 
 def test_broken_file_does_not_hide_the_others(capsys: pytest.CaptureFixture[str], folder: Path) -> None:

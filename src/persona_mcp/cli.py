@@ -17,7 +17,7 @@ from persona_mcp.errors import ConfigError, PersonaError
 from persona_mcp.folders import shown
 from persona_mcp.loader import load_paths
 from persona_mcp.model import MAX_TOP_K, Persona, PersonaInfo
-from persona_mcp.output import check_overwrites, make_folder, write_output
+from persona_mcp.output import check_overwrites, make_folder, missing_path, write_output
 from persona_mcp.settings import ENV_LOG_LEVEL, ENV_NO_BUILTIN, ENV_NO_USER, ENV_STRICT, CommonSettings
 
 logger = logging.getLogger("persona_mcp")
@@ -281,9 +281,9 @@ def cmd_select(args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.paths:
-        missing = [p for p in args.paths if not p.exists()]
+        missing = missing_path(args.paths)
         if missing:
-            raise UsageError(f"no such file or folder: {missing[0]}")
+            raise UsageError(missing)
         result = load_paths(args.paths, strict=args.settings.strict)
         names = [p.name for p in result.personas]
         checked = Catalog.from_personas(result.personas)
@@ -376,9 +376,9 @@ def cmd_eval(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def cmd_convert(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from persona_mcp.authoring import converted, file_identity, output_name, source_files
 
-    missing = [p for p in args.files if not p.exists()]
+    missing = missing_path(args.files)
     if missing:
-        raise UsageError(f"no such file or folder: {missing[0]}")
+        raise UsageError(missing)
     sources = source_files(args.files) if args.output else set()  # before anything is written
     result = load_paths(args.files, strict=False)
     for diagnostic in result.diagnostics:

@@ -65,3 +65,14 @@ def _holds(path: Path, data: bytes) -> bool:
         return read_bounded(path, len(data)) == data
     except (OSError, NotAFile, TooLarge):
         return False
+
+
+def missing_path(paths: list[Path]) -> str | None:
+    """Why the first of `paths` that cannot be read as given is unusable, or None when all exist: not there at all, or
+    a symlink that leads nowhere (a loop, or a target that is gone)."""
+    for path in paths:
+        if not path.exists():
+            if path.is_symlink():
+                return f"{path} is a symlink that cannot be followed (a loop, or its target is gone): fix or remove it"
+            return f"no such file or folder: {path}"
+    return None
