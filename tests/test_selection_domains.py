@@ -627,3 +627,12 @@ def test_stack_traces_sent_to_clients_are_a_disclosure_and_a_drained_battery_is_
     assert "security" in disclosure and "debugging" not in disclosure
     assert "debugging" in domains.read(read_request("Print the stack trace when the worker crashes", []))
     assert "performance" in domains.read(read_request("The app drains the battery in the background", []))
+
+
+def test_a_bug_fixed_is_told_of_not_debugging_named() -> None:
+    # "Fixed a bug in <sl-select> where ..." fixes a component: the bug is a sign of debugging, not the work named
+    # (a component library's fixes went to a catalog's debugger for the word alone).
+    domains = SelectionIndex([], builtin_lexicon()).domains
+    fixed = domains.read(read_request("Fixed a bug in the dropdown menu layout", []))["debugging"].strength
+    named = domains.read(read_request("Fixed a crash in the dropdown menu layout", []))["debugging"].strength
+    assert fixed == pytest.approx(named * tunables.TASK_RELATED / tunables.TASK_TERM)
