@@ -43,7 +43,7 @@ def test_a_path_under_a_workspace_root_is_read_relative_to_it(path: str, expecte
 
 def path_words(*paths: str) -> list[str]:
     request = read_request("Only return matched nodes with values", paths)
-    return request.words[request.said:]
+    return request.words[request.text_words:]
 
 
 def test_the_words_of_a_paths_folders_and_name_are_read_after_the_text() -> None:
@@ -54,10 +54,11 @@ def test_the_words_of_a_paths_folders_and_name_are_read_after_the_text() -> None
     assert path_words("tests/router/trie_test.go", "docs/router.md", "src/router/trie.test.ts") == []
     many = [f"src/area{chr(97 + i)}/name{chr(97 + i)}x.py" for i in range(26)]
     assert len(path_words(*many)) == tunables.PATH_WORDS
-    assert read_request("Only return matched nodes", []).said == len(read_request("Only return matched nodes").words)
+    no_files = read_request("Only return matched nodes", [])
+    assert no_files.text_words == len(no_files.words)
     long = " ".join(["word"] * (tunables.PATH_WORDS_UP_TO + 1))  # a long text says what it is itself
     request = read_request(long, ["packages/rest/src/router/trie.ts"])
-    assert request.words[request.said:] == []
+    assert request.words[request.text_words:] == []
 
 
 def test_where_a_change_is_says_a_little_of_what_it_is() -> None:

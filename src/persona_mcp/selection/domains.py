@@ -211,7 +211,7 @@ class Domains:
         """The verb that opens a request ("Extract ...", "Memoize ...") names the kind of work it asks for
         (`OPENING_VERB`): less so in a change with no code, or when the first sentence names other work."""
         opening = request.opening
-        if opening >= request.said or request.shapes.get("question"):
+        if opening >= request.text_words or request.shapes.get("question"):
             return
         verb = t.OPENING_VERB * request.factor(opening)
         if request.paths and not files.languages:

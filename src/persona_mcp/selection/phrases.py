@@ -57,7 +57,7 @@ def find_hits(index: SelectionIndex, request: Request,
             if postings is not None and (length > 1 or task_words[start] not in STOPWORDS) \
                     and (start, end) not in other_senses:
                 places.append((start, end, 1.0, postings))
-        lasts = index.gapped.get(first) if start < request.said else None  # a path's words are read as written
+        lasts = index.gapped.get(first) if start < request.text_words else None  # a path's words are read as written
         if lasts is not None:
             for end in range(start + 3, min(start + 3 + t.PHRASE_GAP, count + 1)):
                 if stems[end - 1] in lasts and not any(w in _BREAKS for w in task_words[start + 1:end - 1]):
@@ -69,7 +69,7 @@ def find_hits(index: SelectionIndex, request: Request,
     for start, end, gap, postings in places:
         if end - start == 1 and phrases:
             postings = _in_its_phrase(postings, start, phrases)
-        in_code = all(code[start:end]) or start >= request.said  # a path's words name things, as identifiers do
+        in_code = all(code[start:end]) or start >= request.text_words  # a path's words name things, as identifiers do
         place = request.factor(start, end) * gap
         matched = " ".join(task_words[start:end])
         made: dict[tuple[int, float], Hit] = {}  # personas that share a term (`derive`) share its hit
@@ -87,7 +87,7 @@ def find_hits(index: SelectionIndex, request: Request,
                 found[persona] = [hit]
             else:
                 hits.append(hit)
-    return {persona: _settle(hits, request.said) for persona, hits in found.items()}
+    return {persona: _settle(hits, request.text_words) for persona, hits in found.items()}
 
 
 def _in_its_phrase(postings: list[Posting], at: int, phrases: list[tuple[int, int, set[int]]]) -> list[Posting]:
@@ -108,7 +108,8 @@ def _without_function_words(index: SelectionIndex, request: Request,
     """Where a phrase of content words occurs with function words between them: a phrase derived from prose
     leaves those out ("fixing a failing test" is the term "fixing failing test"), so it matches a task whose
     words, theirs left out, read the same ("Fix the failing test"), with at most `PHRASE_GAP` of them between."""
-    task_words, stems = request.words[:request.said], request.stems[:request.said]  # the text's: a path has no gaps
+    own = request.text_words  # the text's words: a path's words have no function words to leave out
+    task_words, stems = request.words[:own], request.stems[:own]
     kept = [at for at, word in enumerate(task_words) if is_content(word)]
     if len(kept) == len(task_words):
         return []  # nothing left out: every phrase was looked for as written
@@ -130,7 +131,7 @@ def _without_function_words(index: SelectionIndex, request: Request,
     return places
 
 
-def _settle(hits: list[Hit], said: int) -> list[Hit]:
+def _settle(hits: list[Hit], text_words: int) -> list[Hit]:
     """One persona's hits, strongest first, less those that overlap a stronger one on their side or repeat its term.
 
     So "race condition" does not also fire a separate "race", and a term that occurs twice counts once.
@@ -145,7 +146,7 @@ def _settle(hits: list[Hit], said: int) -> list[Hit]:
     for hit in hits:
         side = hit.term.kind == "negative"
         span = ((1 << (hit.end - hit.start)) - 1) << hit.start
-        on_path = hit.start >= said
+        on_path = hit.start >= text_words
         if covered[side] & span or hit.term.key in seen[side] or (on_path and from_paths):
             continue
         from_paths |= on_path

@@ -231,7 +231,7 @@ class Request:
     lead: int  # how many of the words belong to the first sentence
     lead_chars: int  # and how many characters of `head` it takes
     opening: int  # where the first word of the work is: after a ticket or a scope ("kubelet: fix ...") and "please"
-    said: int  # how many of the words are the text's: the words of its files' paths follow them (`paths.path_words`)
+    text_words: int  # how many of the words are the text's: the words of its files' paths follow (`paths.path_words`)
     paths: list[str]
     shapes: dict[str, float]  # shape -> strength in (0, 1]
     along: frozenset[int] = frozenset()  # the words of tests or docs that come with the work (`_ALONG`)
@@ -295,7 +295,7 @@ class Request:
     @cached_property
     def opening_verb(self) -> str:
         """The stem of the word that opens the work, read for the work it names: "Use A instead of B" replaces B."""
-        if self.opening >= self.said:
+        if self.opening >= self.text_words:
             return ""
         if self.words[self.opening] in ("use", "prefer") and _INSTEAD.search(self.head, 0, self.lead_chars):
             return stem("replace")
@@ -334,7 +334,7 @@ class Request:
         words past the first sentence less, and a match that takes in a test or a doc that comes with the work
         (`along`) or the subject of docs or of what a pipeline runs (`subject`) less, as does a kind of work named
         only to say when something began (`timing`)."""
-        if at >= self.said:  # a word of a path: where the change is says a little of what it is
+        if at >= self.text_words:  # a word of a path: where the change is says a little of what it is
             return t.PATH_WORD_FACTOR
         aside = 1.0
         if at in self.named_files:  # "Replace the fs calls in scripts/build.js": the file says it, as a file

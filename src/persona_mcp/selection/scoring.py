@@ -196,8 +196,8 @@ def _prior(evidence: Evidence, index: SelectionIndex, request: Request) -> None:
     """The weak prior from persona prose: distinctive words of a persona's description and body."""
     totals: dict[int, float] = {}
     matched: dict[int, list[str]] = {}
-    said = request.said  # the text's words: a path's are not prose
-    first_word = dict(zip(reversed(request.stems[:said]), reversed(request.words[:said]), strict=True))
+    own = request.text_words  # the text's words: a path's are not prose
+    first_word = dict(zip(reversed(request.stems[:own]), reversed(request.words[:own]), strict=True))
     for key in sorted(first_word.keys() & index.prior.keys()):
         for persona, weight in index.prior[key]:
             totals[persona] = totals.get(persona, 0.0) + weight
