@@ -163,6 +163,9 @@ def test_a_question_about_a_project_itself_asks_the_guide() -> None:
     assert select(index, "Which versions are still maintained?", []).persona == "persona-mentor"
     assert select(index, "Is the router production ready?", []).persona == "persona-mentor"
     assert select(index, "Can the state store be used with Vue?", []).persona == "persona-mentor"
+    # ... and so are whether a tool works with another, and why it is made the way it is
+    assert select(index, "Can I use shipit-release with any CI service?", []).persona == "persona-mentor"
+    assert select(index, "Why is there no HTTP keep-alive in the worker?", []).persona == "persona-mentor"
 
 
 def test_a_numbered_enhancement_proposal_goes_to_the_architect() -> None:

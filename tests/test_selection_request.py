@@ -318,6 +318,11 @@ def test_a_how_to_that_asks_how_to_do_something_is_told_from_one_that_asks_what_
     ("Is Promise.all equivalent to awaiting in a loop?", True), ("What and where are the stack and heap?", True),
     ("Are these two configs the same?", False), ("Is the output the same after the refactor?", False),
     ("Does Immer use structural sharing?", True), ("Does Vite use esbuild for production builds?", True),
+    ("Can I use Vuetify with server-side rendering?", True), ("Can I use pnpm to publish packages?", True),
+    ("Can I use my own logger with it?", False), ("Can we use the cache for sessions?", False),  # one's own
+    ("Why is there no HTTP keep-alive?", True), ("Why have hard links at all?", True),  # a tool's design
+    ("Why is there no output in my log?", False),
+    ("What kind of versioning scheme does Poetry use?", True), ("What kind of lock does our job use?", False),
     ("Do not use numbers in headings. How to render the first line?", False),  # an instruction, not a question
     ("Why should I avoid declaring components inside render?", True),  # the reason behind a practice
     ("Why should we move to a monorepo?", False),  # a choice of one's own

@@ -91,7 +91,16 @@ _LEARNING = re.compile(r"\b(?:" + NOT_SQL_EXPLAIN + r"explain|teach|tutorial|und
                        r"(?: [\w.@/-]+)? (?:support|have|provide|use|work (?:with|on|across|in)|run on"
                        r"|integrate with)\b"
                        r"|^\s*is (?!(?:my|our|this|these|it|that|the)\b)[\w.@/-]+(?: [\w.@/-]+)?"
-                       r" (?:still )?(?:supported|compatible with)\b|^\s*is there (?:any )?support for\b",
+                       r" (?:still )?(?:supported|compatible with)\b|^\s*is there (?:any )?support for\b"
+                       # ... or whether it works with another ("Can I use semantic-release with Yarn?")
+                       r"|^\s*can (?:i|we|you|one) use (?!(?:my|our|this|these|it|that|the)\b)[\w.@/-]+"
+                       r"(?: [\w.@/-]+)? (?:with|without|alongside|together with|to|for|in|on|inside)\b"
+                       # ... or why it is without something ("Why is there no HTTP Keep-Alive?")
+                       r"|^\s*why (?:(?:is|are) there no|(?:isn't|aren't|is not|are not) there|(?:have|use|need)"
+                       r"(?= [^?\n]{1,40}? at all\b))(?![^?\n]{0,80}?\b(?:my|our|we|i)\b)"
+                       # ... or what it uses ("What kind of versioning scheme does Poetry use?")
+                       r"|^\s*what (?:kind|type|sort)s? of (?:[\w-]+ ){1,3}(?:does|do) (?!(?:i|we|you|my|our)\b)"
+                       r"[\w.@/-]+ (?:use|support|follow)\b",
                        re.IGNORECASE)
 # A how-to about fixing or preventing something, or a decision in the asker's own work ("How should we
 # version the API?", "What is the best way to ...?"): the asker wants the work done, in its domain. A plain
