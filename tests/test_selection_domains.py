@@ -98,6 +98,16 @@ def test_a_measured_duration_or_size_says_the_task_is_about_performance(task: st
     assert select(catalog(), task, []).persona == "performance-engineer"
 
 
+@pytest.mark.parametrize("task", ["Remove tryCatch from combineLatest, 156k -> 221k ops/sec",
+                                  "p99 on the search API went from 120ms to 900ms",
+                                  "Report sizes with gzip: 30x faster"])
+def test_a_measure_that_changed_names_performance_work(task: str) -> None:
+    remover = agent("refactoring-specialist", "Use this agent to remove dead code.")
+    index = SelectionIndex([*catalog().personas, remover], LEXICON)
+    assert index.domains.read(read_request(task, []))["performance"].strength == pytest.approx(tunables.TASK_TERM)
+    assert select(index, task, []).persona == "performance-engineer"
+
+
 @pytest.mark.parametrize("task", ["Drain in-flight requests for up to 15 seconds", "Bump the retry count to 3",
                                   "Support Node 20 and Python 3.12"])
 def test_a_number_that_measures_nothing_slow_says_nothing_of_performance(task: str) -> None:

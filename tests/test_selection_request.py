@@ -414,6 +414,16 @@ def test_a_duration_a_size_or_a_rate_is_a_measure(task: str, measured: str) -> N
     assert read_request(task, []).measured == measured
 
 
+@pytest.mark.parametrize(("task", "change"), [
+    ("Remove tryCatch from combineLatest, 156k -> 221k ops/sec", "156k -> 221k ops/sec"),
+    ("p99 went from 120ms to 900ms after the deploy", "120ms to 900ms"),
+    ("~3x improvement in speed", "3x improvement"), ("Parsing is 40% faster", "40% faster"),
+    ("Bump netty from 4.1.100 to 4.1.106", ""), ("Retry 3 to 5 times", ""),  # a version, a count: no measure
+])
+def test_a_measure_that_changed_is_read(task: str, change: str) -> None:
+    assert read_request(task, []).measured_change == change
+
+
 def test_a_catalog_and_tasks_written_in_another_language_select_by_their_own_words() -> None:
     index = SelectionIndex([
         persona("securite", description="Use this agent when the task is about sécurité: authentification, "

@@ -137,7 +137,9 @@ class Domains:
             files = self.read_files([self.globs.matching(file) for file in request.files])
         hits, named_work = self._words(tables, request, files, other_senses)
         self._opening_verb(tables, request, files, named_work, hits)
-        if request.measured and t.MEASURED_DOMAIN in tables.kinds:
+        if request.measured_change and t.MEASURED_DOMAIN in tables.kinds:
+            hits.setdefault(t.MEASURED_DOMAIN, []).append((t.TASK_TERM, request.measured_change))
+        elif request.measured and t.MEASURED_DOMAIN in tables.kinds:
             hits.setdefault(t.MEASURED_DOMAIN, []).append((t.TASK_RELATED, request.measured))
         if request.choosing and t.CHOICE_DOMAIN in tables.kinds:
             hits.setdefault(t.CHOICE_DOMAIN, []).append((t.TASK_RELATED, "(alternatives weighed)"))

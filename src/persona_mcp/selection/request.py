@@ -143,6 +143,16 @@ _MEASURED = re.compile(r"\b(?:(?:takes?|took|taking|over|above|exceeds?|reach(?:
                        r"|\d[\d.,]*\s?[kmb]?\s?(?:(?:ops?|requests?|reqs?|queries|msgs?|messages|events|rows|frames)"
                        r"\s?(?:/|per\s)\s?(?:s|sec|second)|fps))(?!\w)",
                        re.IGNORECASE)
+# A measure that changed, or a speed-up told as a ratio ("156k -> 221k ops/sec", "p99 went from 120ms to 900ms", "30x
+# faster", "~3x improvement"): the result of work on performance, or its symptom.
+_UNIT = (r"(?:[kmgt]i?b|ms|secs?|seconds?|minutes?|s|%"
+         r"|[kmb]?\s?(?:ops?|req(?:uest)?s?)\s?(?:/|per\s)\s?(?:s|sec|second))")
+# ... a number starts the measure where no digit runs before it: a run of digits is tried once, not from each of them
+_MEASURED_CHANGE = re.compile(r"(?<![\d.,])\d[\d.,]*\s?(?:" + _UNIT + r"|[kmb])?\s*(?:->|\u2192|=>|\bto)"
+                              r"\s*~?\d[\d.,]*\s?" + _UNIT + r"(?!\w)"
+                              r"|\b\d+(?:\.\d+)?\s?(?:x|times|%)\s+(?:faster|slower|smaller|quicker|less memory"
+                              r"|fewer allocations|improvement|speed-?up)\b", re.IGNORECASE)
+_DIGIT = re.compile(r"\d")
 # A change of a named thing's version: "Bump netty from 4.1.100 to 4.1.106", "Upgrade the Gradle wrapper to 8.10".
 _VERSION_CHANGE = re.compile(r"\b(?:bump(?:s|ed|ing)?|(?:up|down)grad(?:e|es|ed|ing)|updat(?:e|es|ed|ing)"
                              r"|pin(?:s|ned|ning)?)\b[^\n]{1,80}?\bto v?\d+(?:\.[\w-]+)+", re.IGNORECASE)
@@ -320,6 +330,12 @@ class Request:
     def measured(self) -> str:
         """A duration or a size the task measures ("takes 40 seconds", "above 500ms"), or ""."""
         found = _MEASURED.search(self.head) if _SPACED_NUMBER.search(self.head) else None
+        return found.group(0) if found else ""
+
+    @cached_property
+    def measured_change(self) -> str:
+        """A measure that changed or a speed-up ("156k -> 221k ops/sec", "from 120ms to 900ms", "3x faster"), or ""."""
+        found = _MEASURED_CHANGE.search(self.head) if _DIGIT.search(self.head) else None
         return found.group(0) if found else ""
 
     @cached_property
