@@ -298,6 +298,8 @@ def test_docs_about_a_kind_of_work_are_docs_work() -> None:
     "Best way to store password in database",
     "Remove the hardcoded AWS keys from settings.py and load them from the environment",
     "can a regular user escalate to admin through PATCH /users/:id? we pass req.body straight into update()",
+    "Invite links are logged in clear text. Each invite prints its link in the worker's output, and those lines are "
+    "kept for a month on a disk that every operator of the cluster can read and copy.",
 ])
 def test_security_work_told_in_plain_words_is_security_work(task: str) -> None:
     assert select(Catalog.load(default_layers(user=False)).index, task, []).persona == "persona-security"

@@ -100,6 +100,8 @@ WRITE_UP = ("Plan caching in the runtime. Plans are immutable units of execution
      "them before it renders anything, which takes several seconds for a cart of fifty items.", False),
     ("Admin export bypass. The export endpoint answers any signed-in account and not only administrators, so a "
      "reader of the shared workspace can download every single record that the workspace holds.", False),
+    ("API keys are written to the log in clear text. Creating a key from the settings page prints the whole key in "
+     "the server log, and the log file is kept for a month on a disk that every operator can read.", False),
 ])
 def test_a_long_write_up_is_a_design_proposal_only_under_a_title_and_without_a_failure(task: str,
                                                                                        proposal: bool) -> None:

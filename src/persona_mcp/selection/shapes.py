@@ -108,6 +108,7 @@ _CAUSE = re.compile(r"\b(?:due to|caused by|because|root cause|the cause|turns o
 # A title that names a problem ("LIKE is way too slow", "Markdown rendering leaves an XSS vulnerability", "Docs out of
 # sync", "Login page bypass"): an issue's, not a design record's.
 _PROBLEM = re.compile(r"\b(?:slow\w*|vulnerab\w*|failures?|invalid|missing|out of sync|issues?|bypass|problems?"
+                      r"|exposed|in clear ?text|unencrypted"
                       r"|bugs?|flaky|(?:does not|doesn't|not) work|bad|wrong|incorrect\w*)\b", re.IGNORECASE)
 _TEAM_DECISION = re.compile(r"\b(?:should|shall|do|can|could|must|will|would) we\b", re.IGNORECASE)
 
