@@ -207,6 +207,10 @@ def test_a_question_that_weighs_a_choice_in_the_askers_work_is_told(task: str, d
     ("Explain how Rust lifetimes work with a simple example", ["example"]),
     ("The parser fails on nested lists, for example in the changelog", ["example"]),
     ("Add examples of the retry option to the README", []),
+    # Code migrated to a new form is moved; a schema migration changes the database.
+    ("Migrate Label to TypeScript", ["migrate"]),
+    ("migrate callbacks to async/await in the storage module", ["migrate"]),
+    ("Migrate the users table to the new schema", []), ("Add a migration for the orders table", []),
 ])
 def test_a_word_of_work_in_its_everyday_sense_is_marked(task: str, everyday: list[str]) -> None:
     request = read_request(task, [])
