@@ -288,6 +288,7 @@ def test_docs_about_a_kind_of_work_are_docs_work() -> None:
     index = Catalog.load(default_layers(user=False)).index
     assert select(index, "Add docs about async tests", []).persona == "persona-scribe"
     assert select(index, "Add async tests", []).persona == "persona-qa"
+    assert select(index, "Describe release/publish steps", ["docs/RELEASE.md"]).persona == "persona-scribe"
 
 
 @pytest.mark.parametrize("task", [

@@ -141,6 +141,9 @@ def test_tests_or_docs_that_come_with_the_work_count_for_less(task: str, along: 
     ("update releasing instructions", ["releasing"]),  # what a doc named as the object is of
     ("Fix the installation docs for Windows", ["installation", "for", "windows"]),
     ("Fix the flaky docs build", []),  # the build is the object; the docs only qualify it
+    ("Describe release/publish steps", ["release", "publish", "steps"]),  # after a verb of docs work
+    ("Document the retry option. It waits", ["the", "retry", "option"]),  # to the end of the first sentence
+    ("Describe how tokens expire", []),  # a request to be taught
 ])
 def test_what_docs_are_about_is_their_subject_not_the_work(task: str, subject: list[str]) -> None:
     request = read_request(task, [])
@@ -148,6 +151,11 @@ def test_what_docs_are_about_is_their_subject_not_the_work(task: str, subject: l
     for at in request.subject:  # a phrase that takes in a word of the subject counts less too
         assert request.factor(0, at + 1) == tunables.FIRST_WORD_FACTOR * tunables.DOCS_SUBJECT_FACTOR
         assert request.factor(at) == tunables.DOCS_SUBJECT_FACTOR
+
+
+def test_a_verb_of_docs_work_says_what_the_docs_tell_only_in_a_change_to_docs() -> None:
+    assert read_request("Describe release steps", ["docs/RELEASE.md"]).subject
+    assert not read_request("Clarify deprecation of orUpdate", ["src/query-builder/InsertQueryBuilder.ts"]).subject
 
 
 @pytest.mark.parametrize(("task", "timing"), [

@@ -192,6 +192,10 @@ _PART_ABOUT_NEEDS = ("about", "regarding", "explain", "describ", "cover")
 # ... and the words before a doc named as the work's object ("update releasing instructions"): what it documents.
 _DOC_NOUNS = frozenset({"docs", "doc", "documentation", "instructions", "guide", "guides", "readme", "tutorial",
                         "tutorials", "docstrings", "javadoc", "javadocs", "manual", "handbook", "faq", "wiki"})
+# ... and the words after a verb of docs work that opens the request ("Describe release/publish steps").
+_DOC_VERBS = frozenset({"document", "documented", "documents", "describe", "described", "describes", "clarify",
+                        "clarified", "clarifies", "reword", "reworded", "rephrase", "rephrased"})
+_DOC_ENDS = (".md", ".mdx", ".rst", ".txt", ".adoc")
 # A path or a file name written in the task ("scripts/build.js", "SECURITY.md"): its words name a file (`named_files`).
 _PATH_TOKEN = re.compile(r"[\w.@/-]+")  # a run of a path's characters, one match per run: linear in the text
 # What a pipeline, a workflow or a hook runs ("a GitHub Actions workflow that runs the test suite"): the words
@@ -446,6 +450,12 @@ def read_request(task: str, files: Iterable[str] = (), names: AbstractSet[str] =
         if found[at] in _DOC_NOUNS and (at + 1 >= lead or found[at + 1] in STOPWORDS):  # the phrase's head
             subject.update(i for i in range(opening + 1, at) if found[i] not in STOPWORDS)
             break
+    asked = TEACH_ME.match(head)
+    if found[opening:opening + 1] and found[opening] in _DOC_VERBS and not asked \
+            and all(path.lower().endswith(_DOC_ENDS) for path in paths):
+        # "Describe release/publish steps", "Document the retry option": what follows is what the docs tell, unless
+        # the change is to code ("Clarify deprecation of orUpdate" in a query builder)
+        subject.update(range(opening + 1, lead))
     timing: frozenset[int] = frozenset()
     if _says(said, _TIMING_NEEDS):
         timing = frozenset(count(found_when.end("w")) - 1 for found_when in _TIMING.finditer(head))
@@ -459,7 +469,6 @@ def read_request(task: str, files: Iterable[str] = (), names: AbstractSet[str] =
         for token in _PATH_TOKEN.finditer(head):
             if token.group(0).rstrip(".").rsplit("/", 1)[-1].lower() in file_names:
                 named_files.update(range(count(token.start()), count(token.end())))
-    asked = TEACH_ME.match(head)
     explain = count(asked.end()) if asked else 0
     in_docs = explained_in_docs(head) if asked else None
     docs_told = in_docs.end() if in_docs else 0
