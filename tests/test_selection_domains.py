@@ -408,6 +408,12 @@ def test_a_change_with_no_files_is_read_from_the_vocabulary_of_its_domain() -> N
         assert rank(index, task, [])[0].name == expected, task
 
 
+def test_a_name_changed_is_refactoring() -> None:
+    index = role_catalog("technical-writer", "backend-developer", "frontend-developer", "refactoring-specialist")
+    for task in ["`_findTarget` is now called `findControl` and returns the control", "Helpers renamed to utilities"]:
+        assert rank(index, task, [])[0].name == "refactoring-specialist", task
+
+
 def test_a_verb_of_code_work_says_less_of_a_change_without_code() -> None:
     domains = SelectionIndex([], builtin_lexicon()).domains
     task = "Remove the stale issues job"
