@@ -427,6 +427,19 @@ def test_homonyms_of_security_words_go_by_their_everyday_sense(task: str, files:
     assert select(index, task, files).persona == persona
 
 
+@pytest.mark.parametrize(("task", "files", "not_persona"), [
+    ("Review the change to the run engine", [], "persona-devops"),  # an engine, not package.json's "engines"
+    ("The cache key for user sessions ignores the tenant id, so users see other tenants' data", [],
+     "persona-devops"),  # a cache's key, not a CI cache's
+    ("Why does triggerAndWait throw here?", ["references/hello-world/src/trigger/parallel.ts"],
+     "persona-mentor"),  # a project's own folder named hello-world is no tutorial
+])
+def test_words_and_folders_of_a_project_are_read_in_their_own_sense(task: str, files: list[str],
+                                                                    not_persona: str) -> None:
+    index = Catalog.load(default_layers(user=False)).index
+    assert select(index, task, files).persona != not_persona
+
+
 @pytest.mark.parametrize(("task", "files", "persona"), [
     ("Release the memory of the arena after each file", ["crates/allocator/src/lib.rs"], "persona-performance"),
     ("Release the v2.3.0 packages to npm", ["package.json"], "persona-devops"),
