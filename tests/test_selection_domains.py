@@ -414,6 +414,16 @@ def test_a_name_changed_is_refactoring() -> None:
         assert rank(index, task, [])[0].name == "refactoring-specialist", task
 
 
+def test_a_code_reviewer_is_no_version_control_or_lint_expert_by_its_name() -> None:
+    # Reviewing code is its own work: the name claims neither git workflows nor linting.
+    index = SelectionIndex([agent("code-reviewer", "Use this agent to review code changes for quality."),
+                            agent("git-workflow-manager", "Use this agent for branching strategies and merges."),
+                            agent("dx-optimizer", "Use this agent for developer tooling and linters.")],
+                           builtin_lexicon())
+    assert not index.domains.read(read_request("code review", [])).keys() & {"version-control", "code-quality"}
+    assert rank(index, "Fix running eslint on Windows", ["script/lint.js"])[0].name == "dx-optimizer"
+
+
 def test_a_verb_of_code_work_says_less_of_a_change_without_code() -> None:
     domains = SelectionIndex([], builtin_lexicon()).domains
     task = "Remove the stale issues job"
