@@ -15,6 +15,15 @@ def test_description_parts_split_clauses_boundaries_and_prose() -> None:
     assert rest.strip() == "Checks web apps for holes."
 
 
+def test_what_an_author_sets_off_in_capitals_as_not_the_persona_is_a_boundary() -> None:
+    clauses, boundaries, rest = description_parts(
+        "Use this skill for Drizzle queries. Drizzle is NOT the main database, that's Prisma.")
+    assert [b.strip() for b in boundaries] == ["the main database, that's Prisma."]
+    assert "Prisma" not in rest and "Prisma" not in " ".join(clauses)
+    # ... an ordinary "not" is prose
+    assert description_parts("Reviews code, not only style.")[1] == []
+
+
 def test_sections_that_say_when_a_persona_applies_or_not_are_found() -> None:
     body = ("# Helper\n\n## When to use\n- flaky suites\n- coverage gaps\n\n## Workflow\n- read the code\n\n"
             "## Will not\n- write marketing copy\n")

@@ -332,3 +332,13 @@ def test_a_mobile_browser_is_a_browser_not_a_mobile_app() -> None:
                             agent("frontend-developer", "Use this agent when building web pages and their styles.")],
                            builtin_lexicon())
     assert select(index, "The sticky header jumps when scrolling on iOS Safari", []).persona == "frontend-developer"
+
+
+def test_what_a_description_sets_off_as_not_the_persona_argues_against_it() -> None:
+    index = SelectionIndex([
+        agent("drizzle", "Use this skill for Drizzle ORM queries in the analytics service. Drizzle is NOT the main "
+              "database, that's Prisma."),
+        agent("backend-developer", "Use this agent for server code, database models and migrations."),
+    ], builtin_lexicon())
+    assert select(index, "Add a Prisma migration for the users table", []).persona == "backend-developer"
+    assert select(index, "Speed up the Drizzle query of the analytics report", []).persona == "drizzle"

@@ -25,7 +25,9 @@ _TRIGGER_OPENER = re.compile(
 _BOUNDARY_OPENER = re.compile(
     r"\b(?:do\s+not\s+(?:load|use|invoke|trigger)(?:\s+(?:this|it))?\s*(?:for|when|if|on)?"
     r"|don'?t\s+use(?:\s+(?:this|it))?\s*(?:for|when|if)?|not\s+for|will\s+not|won'?t|never\s+use|not\s+suitable\s+for"
-    r"|instead\s+of|rather\s+than)\b\s*:?",
+    r"|instead\s+of|rather\s+than"
+    # an author's capitals set off what a persona is not ("Drizzle is NOT the main database, that's Prisma")
+    r"|(?-i:NOT))\b\s*:?",
     re.IGNORECASE,
 )
 _HEADING = re.compile(r"^(?:#{1,6}\s+(.+?)\s*#*\s*|\*\*(.+?)\*\*:?\s*|([A-Z][\w /&'-]{2,48}):)\s*$")
