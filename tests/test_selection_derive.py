@@ -105,6 +105,17 @@ def test_a_technology_passes_a_share_on_to_its_domain() -> None:
     assert "via pytest" in found["testing"][1]
 
 
+def test_a_narrower_domain_reached_from_the_name_leads_to_none_of_its_other_domains() -> None:
+    # Authentication is part of security and of backend work: a security persona does it, and is no backend one.
+    lexicon = Lexicon((entry("security", terms=("security",)), entry("backend", terms=("backend",)),
+                       entry("authentication", terms=("authentication",), domains=("security", "backend"))))
+    found = Deriver(lexicon).derive(agent("security", "Use this agent for audits.")).entries
+    assert "authentication" in found and "backend" not in found
+    # ... while a persona that names authentication itself passes a share on to both
+    found = Deriver(lexicon).derive(agent("auth-expert", "Use this agent for authentication flows.")).entries
+    assert {"security", "backend"} <= found.keys()
+
+
 def test_a_persona_named_for_a_domain_does_the_narrower_domains_that_belong_to_it() -> None:
     lexicon = Lexicon((entry("devops", terms=("devops",)), entry("ci", terms=("continuous integration",),
                                                                 globs=(".github/workflows/",), domains=("devops",))))

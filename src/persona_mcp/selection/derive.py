@@ -466,11 +466,16 @@ def _entries(build: _Builder, deriver: Deriver, short_name: str, title: str) -> 
     for entry in identity:  # a persona whose name names several things is less about each ("ui-ux-tester")
         weight, where = found[entry]
         found[entry] = (weight / (len(identity) + t.QUALIFIER_COUNT * qualifiers) ** t.IDENTITY_SPREAD, where)
+    parts: set[str] = set()
     for entry in identity & heads:  # a persona named for a broad domain does its narrower ones (devops-engineer and CI)
         weight, where = found[entry]
         for part in tables.subdomains.get(entry, ()):
-            name(part, weight * t.SUBDOMAIN_SHARE, f"{where} (part of {entry})")
+            name(part, weight * t.SUBDOMAIN_SHARE, down := f"{where} (part of {entry})")
+            if found[part][1] == down:
+                parts.add(part)
     for entry, (weight, where) in list(found.items()):
+        if entry in parts:
+            continue  # reached down from its domain, it leads nowhere up: security's authentication is no backend
         for parent in tables.parents.get(entry, ()):
             named_tool = entry in identity and tables.kinds.get(entry) in ("technology", "tool")
             name(parent, weight * (t.NAME_PARENT_SHARE if named_tool else t.PARENT_SHARE), f"{where} (via {entry})")
