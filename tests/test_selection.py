@@ -280,6 +280,20 @@ def test_a_catalog_that_mixes_declared_and_derived_personas_ranks_them_on_one_sc
     assert SelectionIndex([derived], builtin_lexicon()).weights == [1.0]  # a catalog of one kind: as it was
 
 
+def test_no_persona_ranked_lower_reads_as_surer_than_one_above_it() -> None:
+    # The built-ins beside an agent read only from its text: each confidence reads its own scale.
+    builtins = list(Catalog.load(default_layers(user=False)).index.personas)
+    polisher = persona("ui-polisher", description="Use this agent for CSS, layout, spacing and component styling.")
+    index = SelectionIndex([*builtins, polisher], builtin_lexicon())
+    task, files = "Children inherit theme from carousel's parent", ["src/components/VCarousel/VCarousel.ts"]
+    chosen = select(index, task, files, top_k=4)
+    confidences = [chosen.confidence] + [other.confidence for other in chosen.alternatives]
+    assert chosen.persona == "ui-polisher" and len(confidences) == 4
+    assert confidences == sorted(confidences, reverse=True)
+    ranked = rank(index, task, files)
+    assert [c.confidence for c in ranked] == sorted((c.confidence for c in ranked), reverse=True)
+
+
 def test_a_persona_asked_for_by_name_wins_whatever_its_weight() -> None:
     heavy = persona("persona-security", keywords=["token", "secret", "api key", "password", "rotate"],
                     extra="weight: 2.0\n")

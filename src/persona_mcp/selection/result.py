@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from itertools import chain
+from itertools import chain, pairwise
 from typing import Literal
 
 from persona_mcp.model import Candidate, Companion, Evidence, Persona, Selection
@@ -30,7 +30,7 @@ def select(
     request = read_request(task, files, index.one_word_terms)
     ranked = rank(index, request)
     top_k = max(top_k, 1)
-    candidates = [candidate(index, ranked, position) for position in range(min(top_k, len(ranked)))]
+    candidates = _in_rank_order([candidate(index, ranked, position) for position in range(min(top_k, len(ranked)))])
     best = candidates[0] if candidates else None
     if best is None or best.score < t.MIN_SCORE or best.confidence < t.MIN_CONFIDENCE:
         always = _always_apply(index, None, ())
@@ -40,7 +40,8 @@ def select(
         return Selection(persona=None, confidence=0.0, reason=reason, alternatives=candidates[:top_k],
                          companions=always)
     persona = index.persona(best.name)
-    companions = _companions(index, persona, chain(candidates, _runners(index, persona, ranked, top_k)))
+    runners = _runners(index, persona, ranked, top_k, candidates[-1].confidence)
+    companions = _companions(index, persona, chain(candidates, runners))
     companions += _always_apply(index, persona, companions)
     merged, conflicts = merge_priorities(persona, companions)
     return Selection(
@@ -66,7 +67,16 @@ def rank_candidates(index: SelectionIndex, task: str, files: Iterable[str] = (),
     """Personas with positive evidence, best first, as candidates (the first `limit` of them)."""
     ranked = rank(index, read_request(task, files, index.one_word_terms))
     count = len(ranked) if limit is None else min(limit, len(ranked))
-    return [candidate(index, ranked, position) for position in range(count)]
+    return _in_rank_order([candidate(index, ranked, position) for position in range(count)])
+
+
+def _in_rank_order(candidates: list[Candidate]) -> list[Candidate]:
+    """The candidates, none said to be likelier right than one ranked above it: a persona's confidence reads its
+    score on its own scale (a persona read only from its text scores on a larger one), so one ranked lower may
+    read as surer. Each is given at most the confidence of the one above."""
+    for above, below in pairwise(candidates):
+        below.confidence = min(below.confidence, above.confidence)
+    return candidates
 
 
 def candidate(index: SelectionIndex, ranked: Ranking, position: int) -> Candidate:
@@ -80,16 +90,19 @@ def candidate(index: SelectionIndex, ranked: Ranking, position: int) -> Candidat
                      evidence)
 
 
-def _runners(index: SelectionIndex, persona: Persona, ranked: Ranking, top_k: int) -> Iterator[Candidate]:
+def _runners(index: SelectionIndex, persona: Persona, ranked: Ranking, top_k: int,
+             ceiling: float) -> Iterator[Candidate]:
     """The runners-up past the `top_k` reported that have the share of the best's score a companion needs,
-    each built only when `_companions` comes to it."""
+    each built only when `_companions` comes to it, none surer than the last one reported (`ceiling`)."""
     best = ranked.ranked[0][1]
     for position in range(top_k, len(ranked)):  # best first: past the lower share, none can be a companion
         other, score = ranked.ranked[position]
         if score < min(t.COMPANION_SHARE, t.UNLINKED_SHARE) * best:
             return
         if score >= _companion_share(index, persona, index.names[other]) * best:
-            yield candidate(index, ranked, position)
+            runner = candidate(index, ranked, position)
+            runner.confidence = min(runner.confidence, ceiling)
+            yield runner
 
 
 def _abstention(best: Candidate | None, ranked: Ranking, index: SelectionIndex, has_files: bool) -> str:
