@@ -425,6 +425,15 @@ def test_a_code_reviewer_is_no_version_control_or_lint_expert_by_its_name() -> N
     assert rank(index, "Fix running eslint on Windows", ["script/lint.js"])[0].name == "dx-optimizer"
 
 
+def test_accessibility_named_is_the_work_and_a_frontend_persona_stays_one_of_the_ui() -> None:
+    index = SelectionIndex([agent("frontend-developer", "Use this agent for UI components, forms and styling."),
+                            agent("accessibility-tester", "Use this agent for accessibility audits and fixes.")],
+                           builtin_lexicon())
+    task = "Screen readers don't announce the cart count update; fix the accessibility of the header"
+    assert rank(index, task, ["web/src/components/Header.tsx"])[0].name == "accessibility-tester"
+    assert index.domains.area == {index.position["frontend-developer"]}  # a persona of a place all the same
+
+
 def test_a_verb_of_code_work_says_less_of_a_change_without_code() -> None:
     domains = SelectionIndex([], builtin_lexicon()).domains
     task = "Remove the stale issues job"

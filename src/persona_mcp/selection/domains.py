@@ -327,7 +327,7 @@ def _named_for_a_place(profile: Profile, context: frozenset[str]) -> bool:
     takes in "ci", so it is not)."""
     named = [name for name, (_weight, where) in profile.entries.items()
              if where.startswith("name:") and "(via " not in where]
-    return bool(named) and not any(name in t.WORK_DOMAINS for name in named) \
+    return bool(named) and not any(name in t.WORK_DOMAINS and name not in t.WORK_OF_A_PLACE for name in named) \
         and any(name in context for name in named)
 
 

@@ -107,7 +107,13 @@ LANGUAGE_FILE_FACTOR = 0.2
 # files are (`src/components/`), and the words count this much more. Deploying is such work as CI and building are:
 # a deployment-engineer is no persona of a place (`Domains.area`); in the public catalogs +5 -2 top-1.
 WORK_DOMAINS = ("performance", "refactoring", "testing", "security", "documentation", "debugging", "ci", "build",
-                "deployment", "architecture")
+                "deployment", "architecture", "accessibility")
+# ... of which these are done in one place: a persona whose name takes one in as its part is still a persona of that
+# place (a frontend developer does accessibility, and is a persona of the UI). Accessibility as a kind of work: "fix
+# the accessibility of the header" in `src/components/` went to a catalog's frontend developer over its accessibility
+# tester; as work and a place's, public catalogs top-1 +7 and nothing lost (as work only, frontend personas were no
+# persona of a place any more: answers moved both ways, the built-in dev tasks -2).
+WORK_OF_A_PLACE = ("accessibility",)
 WORK_TEXT_FACTOR = 1.5
 # A change whose files are all CI files (workflows, a pipeline's config: claimed for `PIPELINE_DOMAIN` or one of
 # its tools) is CI work: the words that name another kind of work than `PIPELINE_WORK` say what the pipeline runs
