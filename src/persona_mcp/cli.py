@@ -18,7 +18,14 @@ from persona_mcp.folders import shown
 from persona_mcp.loader import load_paths
 from persona_mcp.model import MAX_TOP_K, Persona, PersonaInfo
 from persona_mcp.output import check_overwrites, make_folder, missing_path, write_output
-from persona_mcp.settings import ENV_LOG_LEVEL, ENV_NO_BUILTIN, ENV_NO_USER, ENV_STRICT, CommonSettings
+from persona_mcp.settings import (
+    ENV_LOG_LEVEL,
+    ENV_NO_BUILTIN,
+    ENV_NO_USER,
+    ENV_STRICT,
+    CommonSettings,
+    current_folder_names,
+)
 
 logger = logging.getLogger("persona_mcp")
 
@@ -48,7 +55,7 @@ def _common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
                         "agents, .github/instructions, agents, chatmodes and skills, .agents/skills, "
                         ".opencode/agent(s), .gemini/agents, .clinerules, .cline/rules, .windsurf/rules, "
                         ".kiro/steering, .continue/rules, .roo/rules, .amazonq/rules, .augment/rules) "
-                        f"under the host's workspace roots (or set {ENV_PROJECT_FORMATS}=1)")
+                        f"under the workspace roots, the host's or the current folder (or set {ENV_PROJECT_FORMATS}=1)")
     parser.add_argument("--log-level", choices=["DEBUG", "INFO", "WARNING", "ERROR"], type=str.upper,
                         default=default, help=f"log level on stderr, in any case (default {ENV_LOG_LEVEL} or WARNING)")
 
@@ -148,7 +155,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _catalog(args: argparse.Namespace) -> Catalog:
-    return Catalog.load(args.settings.layers(), strict=args.settings.strict)
+    settings: CommonSettings = args.settings
+    return settings.command_catalog()  # with the current folder's project layer
 
 
 def _print_json(data: Any, out: TextIO) -> None:
@@ -249,13 +257,8 @@ def cmd_select(args: argparse.Namespace, out: TextIO) -> int:
         raise UsageError(f"--top-k must be from 1 to {MAX_TOP_K}")
     catalog = _catalog(args)
     # The current folder is the workspace root, as the server takes a host's roots: an absolute path under it is
-    # read relative to it. The shell's $PWD too, when it names the same folder by a symlink (macOS's /tmp). Not
-    # the file system's root, under which every path lies.
-    here = {Path.cwd()}
-    if os.environ.get("PWD") and os.path.isdir(os.environ["PWD"]) and os.path.samefile(os.environ["PWD"], "."):
-        here.add(Path(os.environ["PWD"]))
-    roots = sorted((root.as_posix() for root in here if root.parent != root), key=len, reverse=True)
-    files = [within_roots(path, roots) for path in args.files]
+    # read relative to it.
+    files = [within_roots(path, current_folder_names()) for path in args.files]
     result = select(catalog.index, args.task, files, top_k=args.top_k, available_servers=args.servers,
                     detail="summary" if args.summary else "full")
     if args.json:
