@@ -387,6 +387,56 @@ def test_an_empty_description_as_cursor_writes_it_is_taken_from_the_body(tmp_pat
     assert result.personas[0].spec.description == "Use strict null checks."
 
 
+@pytest.mark.parametrize(("relative", "scope"), [
+    ("go.mdc", "globs: ['**/*.go']"),  # Cursor's "auto attached" rule: globs and a body, no description
+    ("go.instructions.md", "applyTo: '**/*.go'"),
+])
+def test_a_rule_with_files_and_a_body_but_no_description_loads_without_a_word(tmp_path: Path, relative: str,
+                                                                              scope: str) -> None:
+    result = load_persona_file(write(tmp_path, relative, f"---\n{scope}\n---\n# Go\n\nWrap every error.\n"),
+                               strict=True)
+
+    assert messages(result) == []
+    assert [(p.name, p.spec.description, p.spec.trigger_files) for p in result.personas] == [
+        ("go", "Go. Wrap every error.", ["**/*.go"])]
+
+
+@pytest.mark.parametrize(("relative", "fields"), [
+    ("rust.mdc", "globs: ['**/*.rs']"),
+    ("rust.instructions.md", "applyTo: '**/*.rs'"),
+    ("rust/SKILL.md", "license: MIT"),
+])
+def test_a_file_with_neither_a_description_nor_a_body_is_skipped_with_a_warning_not_a_missing_field(
+        tmp_path: Path, relative: str, fields: str) -> None:
+    path = write(tmp_path, relative, f"---\n{fields}\n---\n\n")
+
+    result = load_persona_file(path)
+
+    assert result.personas == []
+    (warning,) = result.diagnostics
+    assert (warning.severity, warning.line, warning.field) == ("warning", 2, None)
+    assert warning.message == ("the file has neither a description nor a body, so it has no guidance to give; "
+                               "it is skipped")
+    assert warning.hint == "write its guidance as markdown below the frontmatter"
+    assert load_persona_file(path, strict=True).diagnostics[0].severity == "error"
+
+
+def test_a_rule_with_a_body_but_no_paragraph_is_described_by_its_name_with_a_warning(tmp_path: Path) -> None:
+    result = load_persona_file(write(tmp_path, "c-style.mdc", "---\nglobs: ['**/*.c']\n---\n```c\nint x;\n```\n"))
+
+    assert [p.spec.description for p in result.personas] == ["c style"]
+    (warning,) = result.diagnostics
+    assert (warning.severity, warning.field) == ("warning", "description")
+    assert warning.hint == "add 'description: ...', saying when it applies"
+
+
+def test_a_cursor_rule_with_a_description_and_no_body_loads_with_the_empty_body_warning(tmp_path: Path) -> None:
+    result = load_persona_file(write(tmp_path, "go.mdc", "---\ndescription: Go style\nglobs: '**/*.go'\n---\n"))
+
+    assert [p.name for p in result.personas] == ["go"]
+    assert [d.message for d in result.diagnostics] == ["the body is empty, so the persona has no guidance to give"]
+
+
 def test_our_trigger_files_keep_precedence_over_globs(tmp_path: Path) -> None:
     text = CURSOR_RULE.replace("alwaysApply: false\n", "alwaysApply: false\ntrigger-files: ['**/ledger/**']\n")
 

@@ -169,6 +169,15 @@ def parse_persona(text: str, path: str, *, layer: str = "builtin", strict: bool 
     if fmt == "copilot-agent":
         _name_as_title(data)
     _fill_in(data, fmt, path, body)
+    if fmt != "persona" and data.get("description") in (None, ""):  # nor a paragraph in the body to take it from
+        if not body.strip():  # a Cursor rule that is only its globs: Cursor accepts it, and it gives nothing
+            report("the file has neither a description nor a body, so it has no guidance to give; it is skipped",
+                   "write its guidance as markdown below the frontmatter", line=offset, severity="warning")
+            return result
+        if isinstance(data.get("name"), str):
+            data["description"] = data["name"].replace("-", " ")
+            report("no description, and no paragraph in the body to take one from; the name stands for it",
+                   "add 'description: ...', saying when it applies", line=offset, fld="description", severity="warning")
     read_as = _display_name(data)
     if read_as and fmt != "rule":  # a rule's name is a display name in its own format (Continue's)
         written, fix = read_as
