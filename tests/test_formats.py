@@ -437,6 +437,26 @@ def test_a_cursor_rule_with_a_description_and_no_body_loads_with_the_empty_body_
     assert [d.message for d in result.diagnostics] == ["the body is empty, so the persona has no guidance to give"]
 
 
+@pytest.mark.parametrize(("relative", "what", "named"), [
+    ("ドキュメント.mdc", "file", "ドキュメント.mdc"),
+    ("___.instructions.md", "file", "___.instructions.md"),
+    ("ドキュ/SKILL.md", "folder", "ドキュ"),
+])
+def test_a_file_name_that_gives_no_persona_name_is_named_as_the_problem(tmp_path: Path, relative: str, what: str,
+                                                                       named: str) -> None:
+    path = write(tmp_path, relative, "---\ndescription: Docs style\n---\nWrite plainly.\n")
+
+    result = load_persona_file(path)
+
+    assert result.personas == []
+    (error,) = result.diagnostics
+    assert (error.severity, error.field, error.line) == ("error", None, None)
+    assert error.message == f"the {what} name {named!r} gives no usable persona name"
+    assert error.hint == f"rename the {what} with letters a-z, digits and '-', or add 'name: ...' to the frontmatter"
+    path.write_text("---\nname: docs\ndescription: Docs style\n---\nWrite plainly.\n", encoding="utf-8")
+    assert [p.name for p in load_persona_file(path).personas] == ["docs"]
+
+
 def test_our_trigger_files_keep_precedence_over_globs(tmp_path: Path) -> None:
     text = CURSOR_RULE.replace("alwaysApply: false\n", "alwaysApply: false\ntrigger-files: ['**/ledger/**']\n")
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import PurePath
+from typing import Any
 
 NAME_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,63}$"
 """A persona name: 1-64 lowercase letters, digits, dots, underscores and dashes, starting with a letter or
@@ -76,3 +78,37 @@ def loose_key(name: str) -> str:
     """A name without its case, its `persona-` prefix and the marks between its words, so that `kafkaevents`,
     `kafka_events` and `Kafka Events` meet `kafka-events`. Only a key that one persona has identifies it."""
     return re.sub(r"[^a-z0-9]", "", short_name(as_name(name) or ""))
+
+
+def display_name(data: dict[str, Any]) -> tuple[str, str] | None:
+    """Read a name that plainly means a persona name as that name, and return it as written with the fix to show.
+
+    A display name of words with spaces ("Python DevOps/CI-CD Expert"), as some collections write, is shown with
+    that title; a name written as an identifier ("CodeReviewer", "UPPER_case") is that identifier's words in
+    lowercase, joined by dashes. Any other name that is not a persona name stays an error ("../x", "a?b")."""
+    name = data.get("name")
+    if not isinstance(name, str) or (read_as := read_name(name)) is None:
+        return None
+    written = name.strip()
+    data["name"] = read_as
+    if " " in written:
+        data.setdefault("title", written[:120])
+        return name, f"write 'name: {read_as}' (and 'title: {written}' to show it as written)"
+    return name, f"write 'name: {read_as}': persona names are lowercase, with a dash between words"
+
+
+def name_as_title(data: dict[str, Any]) -> None:
+    """A Copilot custom agent's `name` is what its picker shows ("Debug Mode Instructions", "CSharpExpert"); the
+    agent is its file. A name that is not a persona name becomes the title, and the file names the persona."""
+    name = data.get("name")
+    if isinstance(name, str) and not re.fullmatch(NAME_PATTERN, name.strip()):
+        data.setdefault("title", name.strip()[:120])
+        del data["name"]
+
+
+def unnamed_problem(path: str, *, by_folder: bool) -> tuple[str, str]:
+    """What to say of a file that its format names by its file name (a skill by its folder's) when that name holds
+    nothing a persona name is made of (`ドキュメント.mdc`), and the fix."""
+    what, name = ("folder", PurePath(path).parent.name) if by_folder else ("file", PurePath(path).name)
+    return (f"the {what} name {name!r} gives no usable persona name",
+            f"rename the {what} with letters a-z, digits and '-', or add 'name: ...' to the frontmatter")
