@@ -407,7 +407,7 @@ def test_a_display_name_is_read_as_a_persona_name_with_a_warning_on_its_line(tmp
     assert f"it is read as {read_as!r}" in diagnostic.message and f"name: {read_as}" in diagnostic.hint
 
 
-@pytest.mark.parametrize("name", ["-x", "a" * 65, "'*** ***'", "'   '", "a?b", "'../x'", "Sécurité"])
+@pytest.mark.parametrize("name", ["-x", "a" * 65, "'*** ***'", "'   '", "a?b", "'../x'", "ドキュメント"])
 def test_any_other_bad_name_is_an_error_on_the_name_line(tmp_path, name):
     result = load_persona_file(write(tmp_path, "x.md", persona_text(name=name)))
     diagnostic = only(result)
@@ -435,6 +435,20 @@ def test_a_camel_case_or_capitalised_name_is_read_as_a_persona_name_with_a_warni
     assert diagnostic.message == f"{name!r} is not a persona name; it is read as {read_as!r}"
     assert diagnostic.hint == f"write 'name: {read_as}': persona names are lowercase, with a dash between words"
     assert load_persona_file(write(tmp_path, "y.md", persona_text(name=read_as))).diagnostics == []  # the fix
+
+
+@pytest.mark.parametrize(("name", "read_as"), [
+    ("ünïcode-skill", "unicode-skill"), ("Sécurité", "securite"), ("persona-café", "persona-cafe"),
+    ("RévueCode", "revue-code"),
+])
+def test_accents_come_off_a_name_without_spaces_as_off_a_display_name(tmp_path, name, read_as):
+    result = load_persona_file(write(tmp_path, "x.md", persona_text(name=name)))
+    diagnostic = only(result)
+    assert [p.name for p in result.personas] == [read_as]
+    assert (diagnostic.severity, diagnostic.field, diagnostic.line) == ("warning", "name", 2)
+    assert diagnostic.message == f"{name!r} is not a persona name; it is read as {read_as!r}"
+    assert diagnostic.hint == f"write 'name: {read_as}': persona names are lowercase letters a-z, without accents"
+    assert load_persona_file(write(tmp_path, "x.md", persona_text(name=name)), strict=True).personas == []
 
 
 def test_a_camel_case_name_is_an_error_in_strict_mode(tmp_path):

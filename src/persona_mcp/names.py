@@ -51,12 +51,18 @@ def identifier_name(text: str) -> str | None:
 def read_name(written: str) -> str | None:
     """The persona name that a `name:` written otherwise plainly means, as the loader reads it: a display name
     with spaces is its words (`Python DevOps/CI-CD Expert` -> python-devops-ci-cd-expert), an identifier its
-    humps (`KafkaEvents` -> kafka-events). None for a persona name as it stands, and for text that reads as
-    no persona name."""
+    humps (`KafkaEvents` -> kafka-events); accents come off either, as off a file's name (`ünïcode-skill` ->
+    unicode-skill). None for a persona name as it stands, and for text that reads as no persona name."""
+    from persona_mcp.text import fold
+
     if re.fullmatch(NAME_PATTERN, written):
         return None
     written = written.strip()
-    read_as = as_name(written) if " " in written else identifier_name(written)
+    plain = fold(written)
+    if " " in written:
+        read_as = as_name(written)
+    else:
+        read_as = plain if re.fullmatch(NAME_PATTERN, plain) else identifier_name(plain)
     return read_as if read_as is not None and re.fullmatch(NAME_PATTERN, read_as) else None
 
 
@@ -94,7 +100,9 @@ def display_name(data: dict[str, Any]) -> tuple[str, str] | None:
     if " " in written:
         data.setdefault("title", written[:120])
         return name, f"write 'name: {read_as}' (and 'title: {written}' to show it as written)"
-    return name, f"write 'name: {read_as}': persona names are lowercase, with a dash between words"
+    if written.isascii():
+        return name, f"write 'name: {read_as}': persona names are lowercase, with a dash between words"
+    return name, f"write 'name: {read_as}': persona names are lowercase letters a-z, without accents"
 
 
 def name_as_title(data: dict[str, Any]) -> None:
