@@ -406,19 +406,20 @@ def test_a_rule_with_files_and_a_body_but_no_description_loads_without_a_word(tm
     ("rust.instructions.md", "applyTo: '**/*.rs'"),
     ("rust/SKILL.md", "license: MIT"),
 ])
-def test_a_file_with_neither_a_description_nor_a_body_is_skipped_with_a_warning_not_a_missing_field(
+def test_a_file_with_neither_a_description_nor_a_body_loads_with_warnings_not_a_missing_field(
         tmp_path: Path, relative: str, fields: str) -> None:
     path = write(tmp_path, relative, f"---\n{fields}\n---\n\n")
 
     result = load_persona_file(path)
 
-    assert result.personas == []
-    (warning,) = result.diagnostics
-    assert (warning.severity, warning.line, warning.field) == ("warning", 2, None)
-    assert warning.message == ("the file has neither a description nor a body, so it has no guidance to give; "
-                               "it is skipped")
-    assert warning.hint == "write its guidance as markdown below the frontmatter"
-    assert load_persona_file(path, strict=True).diagnostics[0].severity == "error"
+    assert [(p.name, p.spec.description) for p in result.personas] == [("rust", "rust")]
+    assert [(d.severity, d.field, d.message) for d in result.diagnostics] == [
+        ("warning", "description", "no description, and no paragraph in the body to take one from; the name stands "
+         "for it"),
+        ("warning", None, "the body is empty, so the persona has no guidance to give"),
+    ]
+    assert result.diagnostics[0].hint == "add 'description: ...', saying when it applies"
+    assert load_persona_file(path, strict=True).personas == []
 
 
 def test_a_rule_with_a_body_but_no_paragraph_is_described_by_its_name_with_a_warning(tmp_path: Path) -> None:

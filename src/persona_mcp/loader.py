@@ -168,15 +168,12 @@ def parse_persona(text: str, path: str, *, layer: str = "builtin", strict: bool 
     if fmt == "copilot-agent":
         name_as_title(data)
     _fill_in(data, fmt, path, body)
-    if fmt != "persona" and data.get("description") in (None, ""):  # nor a paragraph in the body to take it from
-        if not body.strip():  # a Cursor rule that is only its globs: Cursor accepts it, and it gives nothing
-            report("the file has neither a description nor a body, so it has no guidance to give; it is skipped",
-                   "write its guidance as markdown below the frontmatter", line=offset, severity="warning")
-            return result
-        if isinstance(data.get("name"), str):
-            data["description"] = data["name"].replace("-", " ")
-            report("no description, and no paragraph in the body to take one from; the name stands for it",
-                   "add 'description: ...', saying when it applies", line=offset, fld="description", severity="warning")
+    if fmt != "persona" and data.get("description") in (None, "") and isinstance(data.get("name"), str):
+        # Nor a paragraph in the body to take it from (a Cursor rule that is only its globs, or only code): these
+        # formats need no description, so the name stands for it, as the file name stands for a name.
+        data["description"] = data["name"].replace("-", " ")
+        report("no description, and no paragraph in the body to take one from; the name stands for it",
+               "add 'description: ...', saying when it applies", line=offset, fld="description", severity="warning")
     unnamed = fmt != "persona" and data.get("name") in (None, "")  # its file's name holds nothing usable
     if unnamed:
         report(*unnamed_problem(path, by_folder=fmt == "skill"))
