@@ -387,6 +387,20 @@ def test_missing_required_field_is_reported(tmp_path, frontmatter, field):
     assert diagnostic.line == 2
 
 
+@pytest.mark.parametrize(("relative", "frontmatter", "field", "length", "limit"), [
+    ("long/SKILL.md", "description: " + "word " * 1120, "description", 5599, 4000),
+    ("x.md", "name: x\ndescription: d\ntitle: " + "T" * 130, "title", 130, 120),
+    ("x.md", "name: x\ndescription: d\ntrigger-keywords: [" + "k" * 250 + "]", "trigger-keywords[0]", 250, 200),
+])
+def test_a_value_over_its_limit_names_its_length_and_the_limit_to_shorten_it_to(tmp_path, relative, frontmatter,
+                                                                               field, length, limit):
+    (tmp_path / relative).parent.mkdir(exist_ok=True)
+    diagnostic = only(load_persona_file(write(tmp_path, relative, f"---\n{frontmatter}\n---\nbody\n")))
+    assert diagnostic.field == field
+    assert diagnostic.message == f"the text has {length} characters, over the limit of {limit}"
+    assert diagnostic.hint == f"shorten it to at most {limit} characters"
+
+
 def test_missing_name_and_description_are_both_reported(tmp_path):
     result = load_persona_file(write(tmp_path, "x.md", "---\ntitle: T\n---\nbody\n"))
     assert sorted(d.field for d in result.diagnostics) == ["description", "name"]
