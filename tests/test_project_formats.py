@@ -169,7 +169,7 @@ def test_the_commands_take_the_current_folder_as_the_workspace_root(
     listing = json.loads(run_cli(root, *args, "list", "--json", env=env))
 
     assert [(p["name"], p["layer"]) for p in listing] == [(name, "project") for name in names]
-    assert run_cli(root, *args, "list", env=env).splitlines()[-2].split()[:3] == ["team", "Team", "[project]"]
+    assert run_cli(root, *args, "list", env=env).splitlines()[-2].startswith("team ")
 
 
 def test_select_show_and_validate_read_the_current_folders_tool_files(tmp_path: Path) -> None:
@@ -198,3 +198,18 @@ def test_a_command_in_a_deleted_folder_reads_no_project_layer(tmp_path: Path) ->
 
     assert (done.returncode, done.stderr) == (0, "")
     assert done.stdout.endswith("11 personas\n")
+
+
+def test_list_says_which_persona_a_project_rule_overrides_by_name(tmp_path: Path) -> None:
+    write(tmp_path, ".cursor/rules/security.mdc", "---\ndescription: Our auth rules\nglobs: '**/auth/**'\n---\nX.\n")
+    write(tmp_path, ".personas/go-style.md", "---\nname: go-style\ndescription: Ours.\n---\nOurs.\n")
+    write(tmp_path, ".cursor/rules/go-style.mdc", "---\ndescription: Go style\n---\nGofmt.\n")
+    environment = {k: v for k, v in os.environ.items() if k not in ("PERSONA_MCP_PATH", ENV_PROJECT_FORMATS)}
+
+    done = subprocess.run([str(SCRIPT), "--project-formats", "list"], cwd=tmp_path, env=environment,
+                          capture_output=True, text=True, encoding="utf-8", timeout=60, check=True)
+
+    lines = {line.split()[0]: line for line in done.stdout.splitlines()}
+    assert lines["security"].endswith("  Security  [project, overrides builtin persona-security.md]")
+    assert lines["go-style"].endswith("  [project, overrides project go-style.mdc]")
+    assert lines["backend"].endswith("[builtin]")

@@ -18,6 +18,7 @@ from persona_mcp.folders import shown
 from persona_mcp.loader import load_paths
 from persona_mcp.model import MAX_TOP_K, Persona, PersonaInfo
 from persona_mcp.output import check_overwrites, make_folder, missing_path, write_output
+from persona_mcp.report import catalog_lines, overlap_lines
 from persona_mcp.settings import (
     ENV_LOG_LEVEL,
     ENV_NO_BUILTIN,
@@ -217,14 +218,11 @@ def _serve_http(args: argparse.Namespace, source: CatalogSource) -> int:
 
 
 def cmd_list(args: argparse.Namespace, out: TextIO) -> int:
-    infos = _catalog(args).listing().personas
+    catalog = _catalog(args)
     if args.json:
-        _print_json([i.model_dump(mode="json") for i in infos], out)
-        return EXIT_OK
-    width = max((len(i.short_name) for i in infos), default=0)
-    for info in infos:
-        out.write(f"{info.short_name:<{width}}  {info.title}  [{info.layer}]\n")
-    out.write(f"{len(infos)} personas\n")
+        _print_json([i.model_dump(mode="json") for i in catalog.listing().personas], out)
+    else:
+        out.writelines(line + "\n" for line in catalog_lines(catalog))
     return EXIT_OK
 
 
@@ -312,23 +310,8 @@ def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         summary = (f"{len(names)} persona(s) valid, {len(errors)} error(s), "
                    f"{len(diagnostics) - len(errors) - notes} warning(s)" + (f", {notes} note(s)" if notes else ""))
         out.write(summary + "\n")
-        _write_overlaps(shared, out, verbose=args.verbose)
+        out.writelines(line + "\n" for line in overlap_lines(shared, verbose=args.verbose))
     return EXIT_FAILURE if errors else EXIT_OK
-
-
-def _write_overlaps(shared: dict[str, dict[str, list[str]]], out: TextIO, *, verbose: bool) -> None:
-    """Triggers that several personas claim: one summary line, or every one of them with `--verbose`."""
-    kinds = [kind for kind in ("keywords", "globs") if shared[kind]]
-    if not kinds:
-        return
-    if not verbose:
-        counts = " and ".join(f"{len(shared[kind])} {kind[:-1]}(s)" for kind in kinds)
-        out.write(f"{counts} claimed by several personas (normal for broad words); --verbose lists them\n")
-        return
-    for kind in kinds:
-        out.write(f"{len(shared[kind])} {kind[:-1]}(s) claimed by several personas (they tell them apart poorly):\n")
-        for trigger, owners in shared[kind].items():
-            out.write(f"  {trigger!r}: {', '.join(owners)}\n")
 
 
 def cmd_eval(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
