@@ -18,7 +18,7 @@ from persona_mcp.folders import shown
 from persona_mcp.loader import load_paths
 from persona_mcp.model import MAX_TOP_K, Persona, PersonaInfo
 from persona_mcp.output import check_overwrites, make_folder, missing_path, write_output
-from persona_mcp.report import catalog_lines, overlap_lines
+from persona_mcp.report import catalog_lines, empty_catalog, overlap_lines
 from persona_mcp.settings import (
     ENV_LOG_LEVEL,
     ENV_NO_BUILTIN,
@@ -259,6 +259,8 @@ def cmd_select(args: argparse.Namespace, out: TextIO) -> int:
     files = [within_roots(path, current_folder_names()) for path in args.files]
     result = select(catalog.index, args.task, files, top_k=args.top_k, available_servers=args.servers,
                     detail="summary" if args.summary else "full")
+    if not len(catalog):  # not that nothing matched: there was nothing to match
+        result = result.model_copy(update={"reason": empty_catalog(args.settings)})
     if args.json:
         _print_json(result.model_dump(mode="json"), out)
         return EXIT_OK

@@ -460,7 +460,13 @@ def load_paths(paths: Iterable[Path], *, layer: str = "custom", strict: bool = F
     result = LoadResult()
     for path in paths:
         if path.is_dir():
-            result.extend(load_folder(path, layer=layer, strict=strict))
+            loaded = load_folder(path, layer=layer, strict=strict)
+            if not loaded.personas and not loaded.diagnostics:  # nothing in it that could be one, nor any problem
+                loaded.diagnostics.append(Diagnostic(
+                    path=shown(path), severity="warning", message="the folder holds no persona files",
+                    hint="add NAME.md files that start with '---' frontmatter (or other tools' files: *.mdc, "
+                    "SKILL.md, ...), or give the folder that holds them"))
+            result.extend(loaded)
         else:
             result.extend(load_persona_file(path, layer=layer, strict=strict))
     return result

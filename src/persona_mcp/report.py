@@ -1,10 +1,12 @@
-"""The command line's text reports: the catalog as `list` prints it, and `validate`'s summary lines."""
+"""The command line's text reports: the catalog as `list` prints it, `validate`'s summary lines, and what to say
+of an empty catalog."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from persona_mcp.catalog import Catalog
+from persona_mcp.catalog import Catalog, user_dir
+from persona_mcp.settings import CommonSettings
 
 
 def catalog_lines(catalog: Catalog) -> list[str]:
@@ -33,3 +35,14 @@ def overlap_lines(shared: dict[str, dict[str, list[str]]], *, verbose: bool) -> 
         lines.append(f"{len(shared[kind])} {kind[:-1]}(s) claimed by several personas (they tell them apart poorly):")
         lines += [f"  {trigger!r}: {', '.join(owners)}" for trigger, owners in shared[kind].items()]
     return lines
+
+
+def empty_catalog(settings: CommonSettings) -> str:
+    """Why a command found no persona in a catalog that holds none, and where persona files would be read from."""
+    places = ["in .personas/ of the current folder", "in a folder given with --personas DIR"]
+    if settings.user:
+        places.append(f"in {user_dir()}")
+    builtin = ("" if settings.builtin
+               else "leave out --no-builtin (and PERSONA_MCP_NO_BUILTIN) for the built-in ones, or ")
+    return (f"The catalog has no personas. To add some, {builtin}put persona files {', '.join(places[:-1])} or "
+            f"{places[-1]}.")
