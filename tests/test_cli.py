@@ -529,3 +529,21 @@ def test_validate_of_a_folder_without_persona_files_says_so_and_exits_0(tmp_path
     assert done.stderr == ("empty: warning: the folder holds no persona files (fix: add NAME.md files that start "
                            "with '---' frontmatter (or other tools' files: *.mdc, SKILL.md, ...), or give the folder "
                            "that holds them)\n")
+
+
+def test_show_of_an_unknown_name_in_a_large_catalog_offers_the_closest_names(tmp_path: Path) -> None:
+    names = ["drizzle", "prisma", "postgres", "mysql", "redis", "kafka", "react", "vue", "svelte", "angular", "django",
+             "flask", "rails", "laravel", "spring", "go", "rust", "python", "java", "kotlin", "swift", "docker",
+             "kubernetes", "terraform", "ansible"]
+    for name in names:
+        (tmp_path / f"{name}.md").write_text(f"---\nname: {name}\ndescription: {name} work\n---\nBody.\n",
+                                             encoding="utf-8")
+    alone = ["--no-builtin", "--no-user", "--personas", str(tmp_path)]
+
+    typo = console(tmp_path, *alone, "show", "drizle")
+    unlike = console(tmp_path, *alone, "show", "qqqqq")
+
+    assert (typo.returncode, typo.stdout) == (EXIT_FAILURE, "")
+    assert typo.stderr == "error: unknown persona 'drizle'; the closest of the 25 known personas: drizzle\n"
+    first = ", ".join(sorted(names)[:20])
+    assert unlike.stderr == f"error: unknown persona 'qqqqq'; known personas: {first} and 5 more\n"

@@ -9,8 +9,9 @@ cases name) goes through `Catalog.find`, which tries `lookup_keys` and then `loo
 
 from __future__ import annotations
 
+import difflib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import PurePath
 from typing import Any
 
@@ -19,6 +20,9 @@ NAME_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,63}$"
 digit. Every one of those characters is unreserved in a URI (RFC 3986) and allowed in an MCP prompt or tool
 name, so `persona://NAME` and the prompt NAME need no escaping."""
 NAME_PREFIX = "persona-"
+NAMES_LISTED = 20
+"""A name that no persona has is answered with the catalog's names up to this many; a larger catalog's answer offers
+the closest names instead (`closest_names`)."""
 
 # The humps of "CodeReviewer" and "HTTPServer", split as `text.words` splits camelCase ("APIs" stays whole).
 _HUMP = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z]{2,})")
@@ -78,6 +82,14 @@ def lookup_keys(name: str) -> Iterator[str]:
     words = as_name(written)
     if words is not None:
         yield short_name(words)
+
+
+def closest_names(name: str, names: Sequence[str]) -> list[str]:
+    """The names of `names` closest to `name`, which no persona has, three at most and best first (compared without
+    `persona-`, so `drizle` meets `persona-drizzle`); none when none is close."""
+    shorts = {short_name(known): known for known in names}
+    close = difflib.get_close_matches(short_name(name.strip().lower()), list(shorts), n=3, cutoff=0.6)
+    return [shorts[match] for match in close]
 
 
 def loose_key(name: str) -> str:
