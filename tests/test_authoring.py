@@ -181,6 +181,37 @@ def test_validate_warns_about_a_persona_with_too_little_selectable_text(
     assert "trigger-keywords" in warning and "Use this agent when" in warning and "trigger-files" in warning
 
 
+@pytest.mark.parametrize(("relative", "scope"), [
+    (".cursor/rules/go.mdc", 'globs: ["**/*.go"]'),
+    (".github/instructions/go.instructions.md", "applyTo: '**/*.go'"),
+    ("go.md", "name: go\ntrigger-files: ['**/*.go']"),
+])
+def test_the_selectability_warning_of_a_persona_with_globs_does_not_ask_for_globs(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path, relative: str, scope: str) -> None:
+    path = tmp_path / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"---\ndescription: Go style\n{scope}\n---\nUse gofmt.\n", encoding="utf-8")
+    code, _, err = run(capsys, "validate", str(path))
+    assert code == EXIT_OK
+    (warning,) = err.splitlines()
+    assert "its file globs still bring it up for the files they match" in warning
+    assert "globs" not in warning.split("(fix: ")[1] and "applyTo" not in warning and "trigger-files" not in warning
+
+
+@pytest.mark.parametrize(("relative", "key"), [
+    (".cursor/rules/x.mdc", "globs"), (".github/instructions/x.instructions.md", "applyTo"), ("x.md", "trigger-files"),
+])
+def test_the_selectability_warning_of_a_persona_without_globs_names_its_formats_key_for_them(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path, relative: str, key: str) -> None:
+    path = tmp_path / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("---\nname: x\ndescription: The.\n---\nIt is.\n", encoding="utf-8")
+    code, _, err = run(capsys, "validate", str(path))
+    assert code == EXIT_OK
+    (warning,) = err.splitlines()
+    assert warning.endswith(f"a '## When to use' section, or {key} globs)")
+
+
 def test_validate_is_quiet_about_personas_with_enough_text(capsys: pytest.CaptureFixture[str], agents: Path) -> None:
     code, out, err = run(capsys, "validate", str(agents))
     assert code == EXIT_OK

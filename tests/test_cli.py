@@ -495,3 +495,55 @@ def test_select_reads_an_absolute_path_under_the_current_folder_relative_to_it(t
     # The shell's $PWD names the folder by a symlink: a path written through it is under the folder too.
     assert "'web/src/**/*.tsx' <- web/src/pages/Transactions.tsx" in select(tmp_path / "link" / page,
                                                                            tmp_path / "link")
+
+
+def console(cwd: Path, *argv: str) -> subprocess.CompletedProcess[str]:
+    """The installed console script, run in `cwd` as a user runs it."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PERSONA_MCP_")}
+    return subprocess.run([str(Path(sys.executable).parent / "persona-mcp"), *argv], cwd=cwd, env=env,
+                          capture_output=True, text=True, encoding="utf-8", timeout=60, check=False)
+
+
+def test_select_in_an_empty_catalog_says_the_catalog_is_empty_and_how_to_add_personas(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+
+    done = console(tmp_path, "--no-builtin", "--no-user", "--personas", "empty", "select", "Add an endpoint")
+
+    assert (done.returncode, done.stderr) == (EXIT_OK, "")
+    assert done.stdout == ("none\nThe catalog has no personas. To add some, leave out --no-builtin (and "
+                           "PERSONA_MCP_NO_BUILTIN) for the built-in ones, or put persona files in .personas/ of "
+                           "the current folder or in a folder given with --personas DIR.\n")
+    as_json = console(tmp_path, "--no-builtin", "--personas", "empty", "select", "Add an endpoint", "--json")
+    reason = json.loads(as_json.stdout)["reason"]
+    assert reason.startswith("The catalog has no personas.") and "persona-mcp" + os.sep + "personas" in reason
+
+
+def test_validate_of_a_folder_without_persona_files_says_so_and_exits_0(tmp_path: Path) -> None:
+    (tmp_path / "empty" / "notes").mkdir(parents=True)
+    (tmp_path / "empty" / "notes" / "todo.txt").write_text("not a persona\n", encoding="utf-8")
+
+    done = console(tmp_path, "validate", "empty")
+
+    assert done.returncode == EXIT_OK  # nothing is wrong with any file: there is none
+    assert done.stdout.startswith("0 persona(s) valid, 0 error(s), 1 warning(s)\n")
+    assert done.stderr == ("empty: warning: the folder holds no persona files (fix: add NAME.md files that start "
+                           "with '---' frontmatter (or other tools' files: *.mdc, SKILL.md, ...), or give the folder "
+                           "that holds them)\n")
+
+
+def test_show_of_an_unknown_name_in_a_large_catalog_offers_the_closest_names(tmp_path: Path) -> None:
+    names = ["drizzle", "prisma", "postgres", "mysql", "redis", "kafka", "react", "vue", "svelte", "angular", "django",
+             "flask", "rails", "laravel", "spring", "go", "rust", "python", "java", "kotlin", "swift", "docker",
+             "kubernetes", "terraform", "ansible"]
+    for name in names:
+        (tmp_path / f"{name}.md").write_text(f"---\nname: {name}\ndescription: {name} work\n---\nBody.\n",
+                                             encoding="utf-8")
+    alone = ["--no-builtin", "--no-user", "--personas", str(tmp_path)]
+
+    typo = console(tmp_path, *alone, "show", "drizle")
+    unlike = console(tmp_path, *alone, "show", "qqqqq")
+
+    assert (typo.returncode, typo.stdout) == (EXIT_FAILURE, "")
+    assert typo.stderr == "error: unknown persona 'drizle'; the closest of the 25 known personas: drizzle\n"
+    first = ", ".join(sorted(names)[:20])
+    assert unlike.stderr == f"error: unknown persona 'qqqqq'; known personas: {first} and 5 more\n"

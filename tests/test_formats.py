@@ -387,6 +387,77 @@ def test_an_empty_description_as_cursor_writes_it_is_taken_from_the_body(tmp_pat
     assert result.personas[0].spec.description == "Use strict null checks."
 
 
+@pytest.mark.parametrize(("relative", "scope"), [
+    ("go.mdc", "globs: ['**/*.go']"),  # Cursor's "auto attached" rule: globs and a body, no description
+    ("go.instructions.md", "applyTo: '**/*.go'"),
+])
+def test_a_rule_with_files_and_a_body_but_no_description_loads_without_a_word(tmp_path: Path, relative: str,
+                                                                              scope: str) -> None:
+    result = load_persona_file(write(tmp_path, relative, f"---\n{scope}\n---\n# Go\n\nWrap every error.\n"),
+                               strict=True)
+
+    assert messages(result) == []
+    assert [(p.name, p.spec.description, p.spec.trigger_files) for p in result.personas] == [
+        ("go", "Go. Wrap every error.", ["**/*.go"])]
+
+
+@pytest.mark.parametrize(("relative", "fields"), [
+    ("rust.mdc", "globs: ['**/*.rs']"),
+    ("rust.instructions.md", "applyTo: '**/*.rs'"),
+    ("rust/SKILL.md", "license: MIT"),
+])
+def test_a_file_with_neither_a_description_nor_a_body_loads_with_warnings_not_a_missing_field(
+        tmp_path: Path, relative: str, fields: str) -> None:
+    path = write(tmp_path, relative, f"---\n{fields}\n---\n\n")
+
+    result = load_persona_file(path)
+
+    assert [(p.name, p.spec.description) for p in result.personas] == [("rust", "rust")]
+    assert [(d.severity, d.field, d.message) for d in result.diagnostics] == [
+        ("warning", "description", "no description, and no paragraph in the body to take one from; the name stands "
+         "for it"),
+        ("warning", None, "the body is empty, so the persona has no guidance to give"),
+    ]
+    assert result.diagnostics[0].hint == "add 'description: ...', saying when it applies"
+    assert load_persona_file(path, strict=True).personas == []
+
+
+def test_a_rule_with_a_body_but_no_paragraph_is_described_by_its_name_with_a_warning(tmp_path: Path) -> None:
+    result = load_persona_file(write(tmp_path, "c-style.mdc", "---\nglobs: ['**/*.c']\n---\n```c\nint x;\n```\n"))
+
+    assert [p.spec.description for p in result.personas] == ["c style"]
+    (warning,) = result.diagnostics
+    assert (warning.severity, warning.field) == ("warning", "description")
+    assert warning.hint == "add 'description: ...', saying when it applies"
+
+
+def test_a_cursor_rule_with_a_description_and_no_body_loads_with_the_empty_body_warning(tmp_path: Path) -> None:
+    result = load_persona_file(write(tmp_path, "go.mdc", "---\ndescription: Go style\nglobs: '**/*.go'\n---\n"))
+
+    assert [p.name for p in result.personas] == ["go"]
+    assert [d.message for d in result.diagnostics] == ["the body is empty, so the persona has no guidance to give"]
+
+
+@pytest.mark.parametrize(("relative", "what", "named"), [
+    ("ドキュメント.mdc", "file", "ドキュメント.mdc"),
+    ("___.instructions.md", "file", "___.instructions.md"),
+    ("ドキュ/SKILL.md", "folder", "ドキュ"),
+])
+def test_a_file_name_that_gives_no_persona_name_is_named_as_the_problem(tmp_path: Path, relative: str, what: str,
+                                                                       named: str) -> None:
+    path = write(tmp_path, relative, "---\ndescription: Docs style\n---\nWrite plainly.\n")
+
+    result = load_persona_file(path)
+
+    assert result.personas == []
+    (error,) = result.diagnostics
+    assert (error.severity, error.field, error.line) == ("error", None, None)
+    assert error.message == f"the {what} name {named!r} gives no usable persona name"
+    assert error.hint == f"rename the {what} with letters a-z, digits and '-', or add 'name: ...' to the frontmatter"
+    path.write_text("---\nname: docs\ndescription: Docs style\n---\nWrite plainly.\n", encoding="utf-8")
+    assert [p.name for p in load_persona_file(path).personas] == ["docs"]
+
+
 def test_our_trigger_files_keep_precedence_over_globs(tmp_path: Path) -> None:
     text = CURSOR_RULE.replace("alwaysApply: false\n", "alwaysApply: false\ntrigger-files: ['**/ledger/**']\n")
 

@@ -387,6 +387,20 @@ def test_missing_required_field_is_reported(tmp_path, frontmatter, field):
     assert diagnostic.line == 2
 
 
+@pytest.mark.parametrize(("relative", "frontmatter", "field", "length", "limit"), [
+    ("long/SKILL.md", "description: " + "word " * 1120, "description", 5599, 4000),
+    ("x.md", "name: x\ndescription: d\ntitle: " + "T" * 130, "title", 130, 120),
+    ("x.md", "name: x\ndescription: d\ntrigger-keywords: [" + "k" * 250 + "]", "trigger-keywords[0]", 250, 200),
+])
+def test_a_value_over_its_limit_names_its_length_and_the_limit_to_shorten_it_to(tmp_path, relative, frontmatter,
+                                                                               field, length, limit):
+    (tmp_path / relative).parent.mkdir(exist_ok=True)
+    diagnostic = only(load_persona_file(write(tmp_path, relative, f"---\n{frontmatter}\n---\nbody\n")))
+    assert diagnostic.field == field
+    assert diagnostic.message == f"the text has {length} characters, over the limit of {limit}"
+    assert diagnostic.hint == f"shorten it to at most {limit} characters"
+
+
 def test_missing_name_and_description_are_both_reported(tmp_path):
     result = load_persona_file(write(tmp_path, "x.md", "---\ntitle: T\n---\nbody\n"))
     assert sorted(d.field for d in result.diagnostics) == ["description", "name"]
@@ -407,7 +421,7 @@ def test_a_display_name_is_read_as_a_persona_name_with_a_warning_on_its_line(tmp
     assert f"it is read as {read_as!r}" in diagnostic.message and f"name: {read_as}" in diagnostic.hint
 
 
-@pytest.mark.parametrize("name", ["-x", "a" * 65, "'*** ***'", "'   '", "a?b", "'../x'", "Sécurité"])
+@pytest.mark.parametrize("name", ["-x", "a" * 65, "'*** ***'", "'   '", "a?b", "'../x'", "ドキュメント"])
 def test_any_other_bad_name_is_an_error_on_the_name_line(tmp_path, name):
     result = load_persona_file(write(tmp_path, "x.md", persona_text(name=name)))
     diagnostic = only(result)
@@ -435,6 +449,20 @@ def test_a_camel_case_or_capitalised_name_is_read_as_a_persona_name_with_a_warni
     assert diagnostic.message == f"{name!r} is not a persona name; it is read as {read_as!r}"
     assert diagnostic.hint == f"write 'name: {read_as}': persona names are lowercase, with a dash between words"
     assert load_persona_file(write(tmp_path, "y.md", persona_text(name=read_as))).diagnostics == []  # the fix
+
+
+@pytest.mark.parametrize(("name", "read_as"), [
+    ("ünïcode-skill", "unicode-skill"), ("Sécurité", "securite"), ("persona-café", "persona-cafe"),
+    ("RévueCode", "revue-code"),
+])
+def test_accents_come_off_a_name_without_spaces_as_off_a_display_name(tmp_path, name, read_as):
+    result = load_persona_file(write(tmp_path, "x.md", persona_text(name=name)))
+    diagnostic = only(result)
+    assert [p.name for p in result.personas] == [read_as]
+    assert (diagnostic.severity, diagnostic.field, diagnostic.line) == ("warning", "name", 2)
+    assert diagnostic.message == f"{name!r} is not a persona name; it is read as {read_as!r}"
+    assert diagnostic.hint == f"write 'name: {read_as}': persona names are lowercase letters a-z, without accents"
+    assert load_persona_file(write(tmp_path, "x.md", persona_text(name=name)), strict=True).personas == []
 
 
 def test_a_camel_case_name_is_an_error_in_strict_mode(tmp_path):

@@ -1,8 +1,11 @@
-"""The opt-in that makes the project layer read other tools' folders under the host's workspace roots."""
+"""The project layer: `.personas/`, and with the opt-in other tools' folders, under the host's workspace roots or
+the current folder of a command."""
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -144,3 +147,69 @@ async def test_an_absolute_path_under_a_workspace_root_is_read_relative_to_it(tm
     assert absolute.structured_content is not None and elsewhere.structured_content is not None
     assert absolute.structured_content["persona"] == "schema-keeper"
     assert elsewhere.structured_content["persona"] is None  # not under a root: its top is not known
+
+
+def run_cli(cwd: Path, *argv: str, env: dict[str, str] | None = None) -> str:
+    environment = {k: v for k, v in os.environ.items() if k not in ("PERSONA_MCP_PATH", ENV_PROJECT_FORMATS)}
+    done = subprocess.run([str(SCRIPT), "--no-builtin", *argv], cwd=cwd, env={**environment, **(env or {})},
+                          capture_output=True, text=True, encoding="utf-8", timeout=60, check=True)
+    return done.stdout
+
+
+@pytest.mark.parametrize(("args", "env", "names"), [
+    ([], {}, ["team"]),
+    (["--project-formats"], {}, EVERY_FORMAT),
+    ([], {ENV_PROJECT_FORMATS: "1"}, EVERY_FORMAT),
+])
+def test_the_commands_take_the_current_folder_as_the_workspace_root(
+    tmp_path: Path, args: list[str], env: dict[str, str], names: list[str],
+) -> None:
+    root = workspace(tmp_path)
+
+    listing = json.loads(run_cli(root, *args, "list", "--json", env=env))
+
+    assert [(p["name"], p["layer"]) for p in listing] == [(name, "project") for name in names]
+    assert run_cli(root, *args, "list", env=env).splitlines()[-2].startswith("team ")
+
+
+def test_select_show_and_validate_read_the_current_folders_tool_files(tmp_path: Path) -> None:
+    root = workspace(tmp_path)
+
+    assert run_cli(root, "--project-formats", "select", "Fix this", "--file", "cmd/main.go").startswith("go-style ")
+    assert run_cli(root, "--project-formats", "show", "go-style").strip() == "Gofmt."
+    assert run_cli(root, "--project-formats", "validate").startswith("7 persona(s) valid, 0 error(s)")
+    assert "go-style" not in run_cli(root, "list")  # without the option, only .personas/
+
+
+async def test_serve_does_not_take_the_current_folder_as_a_workspace_root(tmp_path: Path) -> None:
+    root = workspace(tmp_path)
+    environment = {k: v for k, v in os.environ.items() if k not in ("PERSONA_MCP_PATH", ENV_PROJECT_FORMATS)}
+    params = StdioServerParameters(command=str(SCRIPT), args=["--no-builtin", "--project-formats", "serve"],
+                                   env=environment, cwd=root)
+    async with mcp.Client(params, mode="legacy") as client:  # a host that reports no roots
+        assert await prompt_names(client) == []
+
+
+def test_a_command_in_a_deleted_folder_reads_no_project_layer(tmp_path: Path) -> None:
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    done = subprocess.run(["bash", "-c", f'cd "{gone}" && rmdir "{gone}" && "{SCRIPT}" --no-user list'],
+                          capture_output=True, text=True, encoding="utf-8", timeout=60, check=False)
+
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout.endswith("11 personas\n")
+
+
+def test_list_says_which_persona_a_project_rule_overrides_by_name(tmp_path: Path) -> None:
+    write(tmp_path, ".cursor/rules/security.mdc", "---\ndescription: Our auth rules\nglobs: '**/auth/**'\n---\nX.\n")
+    write(tmp_path, ".personas/go-style.md", "---\nname: go-style\ndescription: Ours.\n---\nOurs.\n")
+    write(tmp_path, ".cursor/rules/go-style.mdc", "---\ndescription: Go style\n---\nGofmt.\n")
+    environment = {k: v for k, v in os.environ.items() if k not in ("PERSONA_MCP_PATH", ENV_PROJECT_FORMATS)}
+
+    done = subprocess.run([str(SCRIPT), "--project-formats", "list"], cwd=tmp_path, env=environment,
+                          capture_output=True, text=True, encoding="utf-8", timeout=60, check=True)
+
+    lines = {line.split()[0]: line for line in done.stdout.splitlines()}
+    assert lines["security"].endswith("  Security  [project, overrides builtin persona-security.md]")
+    assert lines["go-style"].endswith("  [project, overrides project go-style.mdc]")
+    assert lines["backend"].endswith("[builtin]")

@@ -7,7 +7,6 @@ what a right value looks like (`argument_problem`); prompts and resources answer
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
@@ -18,6 +17,7 @@ from pydantic_core import PydanticCustomError
 
 from persona_mcp.errors import InvalidArgument
 from persona_mcp.model import MAX_TOP_K
+from persona_mcp.names import NAMES_LISTED, closest_names
 
 if TYPE_CHECKING:
     from persona_mcp.catalog import Catalog
@@ -111,9 +111,6 @@ class ArgumentProblem(InvalidArgument):
         self.fix = fix
 
 
-NAMES_LISTED = 20  # a bad persona name's fix lists the catalog's names up to this many, else the closest
-
-
 def other_names(catalog: Catalog, name: str) -> str:
     """What to pass instead of a name no persona has: the catalog's names, or in a large catalog the closest ones."""
     names = [persona.short_name for persona in catalog.personas]
@@ -121,8 +118,7 @@ def other_names(catalog: Catalog, name: str) -> str:
         return "none (the catalog is empty)"
     if len(names) <= NAMES_LISTED:
         return "one of " + ", ".join(names)
-    close = difflib.get_close_matches(name.lower().removeprefix("persona-"), names, n=3, cutoff=0.6)
-    listed = ", ".join(close or names[:NAMES_LISTED])
+    listed = ", ".join(closest_names(name, names) or names[:NAMES_LISTED])
     return f"one of {listed}, or another of the {len(names)} that list_personas names"
 
 

@@ -72,15 +72,25 @@ def selectability(index: SelectionIndex) -> list[Diagnostic]:
         if persona.always_apply:
             continue
         strength = sum(term.weight for term in profile.positive) + sum(g.weight for g in profile.globs)
-        if strength < MIN_EVIDENCE:
-            found.append(Diagnostic(
-                path=str(persona.path or persona.name), severity="warning",
-                message=f"persona '{persona.name}' has too little selectable text to be chosen for a task "
-                        f"(evidence {strength:.2f}, needs {MIN_EVIDENCE})",
-                hint="add trigger-keywords, a sentence such as 'Use this agent when ...' naming the work to the "
-                     "description, a '## When to use' section, or trigger-files globs",
-            ))
+        if strength >= MIN_EVIDENCE:
+            continue
+        words = "add trigger-keywords, a sentence such as 'Use this agent when ...' naming the work to the description"
+        if any(glob.weight > 0 for glob in profile.globs):  # its globs (its own or its format's) bring it up already
+            message = (f"persona '{persona.name}' has too little selectable text to be chosen for a task that only "
+                       f"names its work (evidence {strength:.2f}, needs {MIN_EVIDENCE}); its file globs still bring "
+                       "it up for the files they match")
+            hint = f"{words}, or a '## When to use' section"
+        else:
+            message = (f"persona '{persona.name}' has too little selectable text to be chosen for a task "
+                       f"(evidence {strength:.2f}, needs {MIN_EVIDENCE})")
+            hint = f"{words}, a '## When to use' section, or {_GLOBS_KEY.get(persona.format, 'trigger-files')} globs"
+        found.append(Diagnostic(path=str(persona.path or persona.name), severity="warning", message=message,
+                                hint=hint))
     return found
+
+
+# The key that gives a persona file globs in its own format (our `trigger-files` works in any of them).
+_GLOBS_KEY = {"cursor-rule": "globs", "copilot-instructions": "applyTo"}
 
 
 # Other tools' keys that `convert` leaves out: what they said is written in our own keys instead (their globs

@@ -118,7 +118,8 @@ class Entry:
     """A persona in the catalog, with what it replaced from an earlier layer."""
 
     persona: Persona
-    overrides: str | None = None
+    overrides: str | None = None  # the file of the persona it replaced
+    overrides_layer: str | None = None  # and that persona's layer
 
 
 @dataclass(frozen=True, eq=False)
@@ -139,7 +140,8 @@ class Catalog:
         for persona in personas:
             key = short_name(persona.name)
             previous = entries.get(key)
-            entries[key] = Entry(persona, str(previous.persona.path) if previous else None)
+            entries[key] = (Entry(persona, str(previous.persona.path), previous.persona.layer) if previous
+                            else Entry(persona))
         return cls(entries, list(diagnostics))
 
     @classmethod

@@ -18,7 +18,15 @@ from persona_mcp.folders import shown
 from persona_mcp.loader import load_paths
 from persona_mcp.model import MAX_TOP_K, Persona, PersonaInfo
 from persona_mcp.output import check_overwrites, make_folder, missing_path, write_output
-from persona_mcp.settings import ENV_LOG_LEVEL, ENV_NO_BUILTIN, ENV_NO_USER, ENV_STRICT, CommonSettings
+from persona_mcp.report import catalog_lines, empty_catalog, overlap_lines
+from persona_mcp.settings import (
+    ENV_LOG_LEVEL,
+    ENV_NO_BUILTIN,
+    ENV_NO_USER,
+    ENV_STRICT,
+    CommonSettings,
+    current_folder_names,
+)
 
 logger = logging.getLogger("persona_mcp")
 
@@ -48,7 +56,7 @@ def _common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
                         "agents, .github/instructions, agents, chatmodes and skills, .agents/skills, "
                         ".opencode/agent(s), .gemini/agents, .clinerules, .cline/rules, .windsurf/rules, "
                         ".kiro/steering, .continue/rules, .roo/rules, .amazonq/rules, .augment/rules) "
-                        f"under the host's workspace roots (or set {ENV_PROJECT_FORMATS}=1)")
+                        f"under the workspace roots, the host's or the current folder (or set {ENV_PROJECT_FORMATS}=1)")
     parser.add_argument("--log-level", choices=["DEBUG", "INFO", "WARNING", "ERROR"], type=str.upper,
                         default=default, help=f"log level on stderr, in any case (default {ENV_LOG_LEVEL} or WARNING)")
 
@@ -148,7 +156,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _catalog(args: argparse.Namespace) -> Catalog:
-    return Catalog.load(args.settings.layers(), strict=args.settings.strict)
+    settings: CommonSettings = args.settings
+    return settings.command_catalog()  # with the current folder's project layer
 
 
 def _print_json(data: Any, out: TextIO) -> None:
@@ -209,14 +218,11 @@ def _serve_http(args: argparse.Namespace, source: CatalogSource) -> int:
 
 
 def cmd_list(args: argparse.Namespace, out: TextIO) -> int:
-    infos = _catalog(args).listing().personas
+    catalog = _catalog(args)
     if args.json:
-        _print_json([i.model_dump(mode="json") for i in infos], out)
-        return EXIT_OK
-    width = max((len(i.short_name) for i in infos), default=0)
-    for info in infos:
-        out.write(f"{info.short_name:<{width}}  {info.title}  [{info.layer}]\n")
-    out.write(f"{len(infos)} personas\n")
+        _print_json([i.model_dump(mode="json") for i in catalog.listing().personas], out)
+    else:
+        out.writelines(line + "\n" for line in catalog_lines(catalog))
     return EXIT_OK
 
 
@@ -249,15 +255,12 @@ def cmd_select(args: argparse.Namespace, out: TextIO) -> int:
         raise UsageError(f"--top-k must be from 1 to {MAX_TOP_K}")
     catalog = _catalog(args)
     # The current folder is the workspace root, as the server takes a host's roots: an absolute path under it is
-    # read relative to it. The shell's $PWD too, when it names the same folder by a symlink (macOS's /tmp). Not
-    # the file system's root, under which every path lies.
-    here = {Path.cwd()}
-    if os.environ.get("PWD") and os.path.isdir(os.environ["PWD"]) and os.path.samefile(os.environ["PWD"], "."):
-        here.add(Path(os.environ["PWD"]))
-    roots = sorted((root.as_posix() for root in here if root.parent != root), key=len, reverse=True)
-    files = [within_roots(path, roots) for path in args.files]
+    # read relative to it.
+    files = [within_roots(path, current_folder_names()) for path in args.files]
     result = select(catalog.index, args.task, files, top_k=args.top_k, available_servers=args.servers,
                     detail="summary" if args.summary else "full")
+    if not len(catalog):  # not that nothing matched: there was nothing to match
+        result = result.model_copy(update={"reason": empty_catalog(args.settings)})
     if args.json:
         _print_json(result.model_dump(mode="json"), out)
         return EXIT_OK
@@ -309,23 +312,8 @@ def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         summary = (f"{len(names)} persona(s) valid, {len(errors)} error(s), "
                    f"{len(diagnostics) - len(errors) - notes} warning(s)" + (f", {notes} note(s)" if notes else ""))
         out.write(summary + "\n")
-        _write_overlaps(shared, out, verbose=args.verbose)
+        out.writelines(line + "\n" for line in overlap_lines(shared, verbose=args.verbose))
     return EXIT_FAILURE if errors else EXIT_OK
-
-
-def _write_overlaps(shared: dict[str, dict[str, list[str]]], out: TextIO, *, verbose: bool) -> None:
-    """Triggers that several personas claim: one summary line, or every one of them with `--verbose`."""
-    kinds = [kind for kind in ("keywords", "globs") if shared[kind]]
-    if not kinds:
-        return
-    if not verbose:
-        counts = " and ".join(f"{len(shared[kind])} {kind[:-1]}(s)" for kind in kinds)
-        out.write(f"{counts} claimed by several personas (normal for broad words); --verbose lists them\n")
-        return
-    for kind in kinds:
-        out.write(f"{len(shared[kind])} {kind[:-1]}(s) claimed by several personas (they tell them apart poorly):\n")
-        for trigger, owners in shared[kind].items():
-            out.write(f"  {trigger!r}: {', '.join(owners)}\n")
 
 
 def cmd_eval(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

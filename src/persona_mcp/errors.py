@@ -22,10 +22,19 @@ class PersonaNotFound(PersonaError, LookupError):
     """No persona answers to `name`. Catch it where a user typed a name, to show `known`."""
 
     def __init__(self, name: str, known: Sequence[str]) -> None:
+        from persona_mcp.names import NAMES_LISTED, closest_names
+
         self.name = name
         self.known = list(known)
-        shown = ", ".join(self.known) if self.known else "none (the catalog is empty)"
-        super().__init__(f"unknown persona {name!r}; known personas: {shown}")
+        if not self.known:
+            told = "known personas: none (the catalog is empty)"
+        elif len(self.known) <= NAMES_LISTED:
+            told = f"known personas: {', '.join(self.known)}"
+        elif close := closest_names(name, self.known):
+            told = f"the closest of the {len(self.known)} known personas: {', '.join(close)}"
+        else:
+            told = f"known personas: {', '.join(self.known[:NAMES_LISTED])} and {len(self.known) - NAMES_LISTED} more"
+        super().__init__(f"unknown persona {name!r}; {told}")
 
 
 class InvalidArgument(PersonaError, ValueError):

@@ -204,7 +204,13 @@ def describe_error(error: Mapping[str, Any]) -> str:
         return "required field is missing"
     if kind == "string_pattern_mismatch":  # only names have a pattern (`model.NAME_PATTERN`)
         return f"{error.get('input')!r} is not a valid persona name: {_name_fault(str(error.get('input')))}"
+    if kind == "string_too_long":  # its value would say nothing that its length does not
+        return f"the text has {len(str(error.get('input')))} characters, over the limit of {_limit(error)}"
     return f"{error['msg']} (got {_SHORT.repr(error.get('input'))})"
+
+
+def _limit(error: Mapping[str, Any]) -> object:
+    return (error.get("ctx") or {}).get("max_length", "?")
 
 
 def _name_fault(name: str) -> str:
@@ -238,6 +244,8 @@ def error_hint(error: Mapping[str, Any]) -> str:
                 "digit, such as persona-backend or dotnet-4.8")
     if kind == "list_type":
         return "write a YAML list, e.g. [api, database] or one '- item' per line"
+    if kind == "string_too_long":
+        return f"shorten it to at most {_limit(error)} characters"
     if kind in ("string_type", "string_too_short"):
         return "write a non-empty text value (quote it if it starts with * or @ or looks like a number)"
     if kind in ("model_type", "dict_type"):

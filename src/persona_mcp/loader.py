@@ -46,7 +46,6 @@ from persona_mcp.globs import glob_problem as glob_problem
 from persona_mcp.model import (
     FORMAT_KEYS,
     FRONTMATTER_KEYS,
-    NAME_PATTERN,
     RESERVED_NAMES,
     Diagnostic,
     McpPreference,
@@ -55,7 +54,7 @@ from persona_mcp.model import (
     RoutingExamples,
     short_name,
 )
-from persona_mcp.names import read_name
+from persona_mcp.names import display_name, name_as_title, unnamed_problem
 
 # pathspec is imported where a glob is first checked, and PyYAML where a frontmatter is first read, not
 # with this module: the server answers `initialize` and `tools/list` before it reads any persona.
@@ -167,9 +166,18 @@ def parse_persona(text: str, path: str, *, layer: str = "builtin", strict: bool 
                        fld=f"{parent}.{key}", severity="warning")
                 nested.pop(key)
     if fmt == "copilot-agent":
-        _name_as_title(data)
+        name_as_title(data)
     _fill_in(data, fmt, path, body)
-    read_as = _display_name(data)
+    if fmt != "persona" and data.get("description") in (None, "") and isinstance(data.get("name"), str):
+        # Nor a paragraph in the body to take it from (a Cursor rule that is only its globs, or only code): these
+        # formats need no description, so the name stands for it, as the file name stands for a name.
+        data["description"] = data["name"].replace("-", " ")
+        report("no description, and no paragraph in the body to take one from; the name stands for it",
+               "add 'description: ...', saying when it applies", line=offset, fld="description", severity="warning")
+    unnamed = fmt != "persona" and data.get("name") in (None, "")  # its file's name holds nothing usable
+    if unnamed:
+        report(*unnamed_problem(path, by_folder=fmt == "skill"))
+    read_as = display_name(data)
     if read_as and fmt != "rule":  # a rule's name is a display name in its own format (Continue's)
         written, fix = read_as
         report(f"{written!r} is not a persona name; it is read as {data['name']!r}", fix, line=line_of("name"),
@@ -181,6 +189,8 @@ def parse_persona(text: str, path: str, *, layer: str = "builtin", strict: bool 
     except ValidationError as exc:
         for error in exc.errors():
             loc = tuple(error["loc"])
+            if unnamed and loc == ("name",):
+                continue  # said above, of the file's name
             report(describe_error(error), error_hint(error), line=line_of(*loc) or line_of(*loc[:1]) or offset,
                    fld=field_path(loc))
         return result
@@ -227,23 +237,6 @@ def _other_tools_file(path: str, fmt: Format, data: Any) -> bool:
     return isinstance(data, dict) and any(key in FORMAT_KEYS or key in KEPT_KEYS for key in data)
 
 
-def _display_name(data: dict[str, Any]) -> tuple[str, str] | None:
-    """Read a name that plainly means a persona name as that name, and return it as written with the fix to show.
-
-    A display name of words with spaces ("Python DevOps/CI-CD Expert"), as some collections write, is shown with
-    that title; a name written as an identifier ("CodeReviewer", "UPPER_case") is that identifier's words in
-    lowercase, joined by dashes. Any other name that is not a persona name stays an error ("../x", "a?b")."""
-    name = data.get("name")
-    if not isinstance(name, str) or (read_as := read_name(name)) is None:
-        return None
-    written = name.strip()
-    data["name"] = read_as
-    if " " in written:
-        data.setdefault("title", written[:120])
-        return name, f"write 'name: {read_as}' (and 'title: {written}' to show it as written)"
-    return name, f"write 'name: {read_as}': persona names are lowercase, with a dash between words"
-
-
 def _one_item_lists(data: dict[str, Any], repaired: set[str], report: Callable[..., None],
                     line_of: Callable[..., int | None]) -> None:
     """Read a piece of text given for one of our list fields (`trigger-files: "**/*.go"`) as a list of that one
@@ -258,15 +251,6 @@ def _one_item_lists(data: dict[str, Any], repaired: set[str], report: Callable[.
                 report("the value is one piece of text, not a list; it was read as a list of one item",
                        f"write a list: {yaml_list(key, [value])}", line=line_of(*parents, key),
                        fld=".".join((*parents, key)), severity="warning")
-
-
-def _name_as_title(data: dict[str, Any]) -> None:
-    """A Copilot custom agent's `name` is what its picker shows ("Debug Mode Instructions", "CSharpExpert"); the
-    agent is its file. A name that is not a persona name becomes the title, and the file names the persona."""
-    name = data.get("name")
-    if isinstance(name, str) and not re.fullmatch(NAME_PATTERN, name.strip()):
-        data.setdefault("title", name.strip()[:120])
-        del data["name"]
 
 
 def _fill_in(data: dict[str, Any], fmt: Format, path: str, body: str) -> None:
@@ -476,7 +460,13 @@ def load_paths(paths: Iterable[Path], *, layer: str = "custom", strict: bool = F
     result = LoadResult()
     for path in paths:
         if path.is_dir():
-            result.extend(load_folder(path, layer=layer, strict=strict))
+            loaded = load_folder(path, layer=layer, strict=strict)
+            if not loaded.personas and not loaded.diagnostics:  # nothing in it that could be one, nor any problem
+                loaded.diagnostics.append(Diagnostic(
+                    path=shown(path), severity="warning", message="the folder holds no persona files",
+                    hint="add NAME.md files that start with '---' frontmatter (or other tools' files: *.mdc, "
+                    "SKILL.md, ...), or give the folder that holds them"))
+            result.extend(loaded)
         else:
             result.extend(load_persona_file(path, layer=layer, strict=strict))
     return result

@@ -25,7 +25,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from persona_mcp.catalog import ENV_PATH, ENV_PROJECT_FORMATS, CatalogSource, Layer, default_layers
+from persona_mcp.catalog import (
+    ENV_PATH,
+    ENV_PROJECT_FORMATS,
+    Catalog,
+    CatalogSource,
+    Layer,
+    default_layers,
+    log_diagnostic,
+)
 
 ENV_NO_BUILTIN = "PERSONA_MCP_NO_BUILTIN"
 ENV_NO_USER = "PERSONA_MCP_NO_USER"
@@ -89,5 +97,39 @@ class CommonSettings:
         """Built-in, user, PERSONA_MCP_PATH's folders, then the --personas folders (see `default_layers`)."""
         return default_layers(self.folders, builtin=self.builtin, user=self.user, env=self.path)
 
-    def source(self) -> CatalogSource:
-        return CatalogSource(self.layers(), strict=self.strict, project_formats=self.project_formats)
+    def source(self, roots: Sequence[Path] = ()) -> CatalogSource:
+        """The catalog's source; `roots` are workspace roots whose project layer it reads from the start (the
+        current folder of a command that reads the catalog), as the server does for the roots a host reports."""
+        source = CatalogSource(self.layers(), strict=self.strict, project_formats=self.project_formats)
+        source.set_roots(roots)
+        return source
+
+    def command_catalog(self) -> Catalog:
+        """The catalog of a command that reads it (`list`, `select`, ...): the current folder is its workspace root,
+        whose project layer is read as the server reads a host's roots. Its problems are logged."""
+        here = current_folder()
+        catalog = self.source(roots=[here] if here is not None else []).load()
+        for diagnostic in catalog.diagnostics:
+            log_diagnostic(diagnostic)
+        return catalog
+
+
+def current_folder() -> Path | None:
+    """The current folder, which the commands that read the catalog take as their workspace root; None when it was
+    deleted (a shell still standing in it)."""
+    try:
+        return Path.cwd()
+    except OSError:
+        return None
+
+
+def current_folder_names() -> list[str]:
+    """The names of the current folder that a path given to `select` may start with, longest first: its real path,
+    and the shell's $PWD when that names the same folder by a symlink (macOS's /tmp). Not the file system's root,
+    under which every path lies."""
+    here = current_folder()
+    names = {here} if here is not None else set()
+    pwd = os.environ.get("PWD")
+    if pwd and os.path.isdir(pwd) and here is not None and os.path.samefile(pwd, here):
+        names.add(Path(pwd))
+    return sorted((name.as_posix() for name in names if name.parent != name), key=len, reverse=True)
