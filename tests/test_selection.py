@@ -88,6 +88,12 @@ def test_no_evidence_means_an_explained_abstention(small: SelectionIndex) -> Non
     assert result.guidance is None
 
 
+def test_an_empty_catalog_is_the_reason_given_not_that_nothing_matched() -> None:
+    result = select(SelectionIndex([], builtin_lexicon()), "Add a login form", [])
+    assert result.persona is None
+    assert "the catalog has no personas" in result.reason and "matched" not in result.reason
+
+
 def test_negative_trigger_lowers_the_score_and_is_reported(small: SelectionIndex) -> None:
     plain = rank(small, "API database work", [])
     excluded = rank(small, "API database stylesheet work", [])

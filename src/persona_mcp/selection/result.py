@@ -106,6 +106,9 @@ def _runners(index: SelectionIndex, persona: Persona, ranked: Ranking, top_k: in
 
 
 def _abstention(best: Candidate | None, ranked: Ranking, index: SelectionIndex, has_files: bool) -> str:
+    if not index.personas:
+        return ("No persona fits: the catalog has no personas. Give the server a folder of persona files "
+                "(--personas DIR, or a workspace's .personas/), or leave out --no-builtin for the built-in ones.")
     if best is None:
         return ("No persona fits: no trigger, description, section or lexicon term of any persona matched the task"
                 + (", and no persona's globs matched its files." if has_files else "."))
