@@ -434,6 +434,16 @@ def test_accessibility_named_is_the_work_and_a_frontend_persona_stays_one_of_the
     assert index.domains.area == {index.position["frontend-developer"]}  # a persona of a place all the same
 
 
+def test_a_question_that_reports_a_symptom_of_ones_own_names_its_work_and_the_places_only_locate_it() -> None:
+    index = SelectionIndex([agent("api-designer", "Use this agent to design REST and GraphQL APIs."),
+                            agent("performance-engineer", "Use this agent for performance work.")],
+                           builtin_lexicon())
+    task = "Why is /api/orders so slow? It takes 4 s with 10k orders; I suspect N+1 queries in the serializer"
+    assert rank(index, task, ["shop/api/serializers.py"])[0].name == "performance-engineer"
+    # ... while a how-to is about the place it names
+    assert rank(index, "How do I version the API?", ["shop/api/urls.py"])[0].name == "api-designer"
+
+
 def test_a_verb_of_code_work_says_less_of_a_change_without_code() -> None:
     domains = SelectionIndex([], builtin_lexicon()).domains
     task = "Remove the stale issues job"
@@ -553,8 +563,12 @@ def test_where_work_is_done_counts_less_than_the_work_it_names(monkeypatch: pyte
     assert read_request(choice, []).deciding
     assert index.domains.read(read_request(choice, [], index.one_word_terms))["api"].strength == pytest.approx(
         whole_strength(index, choice, monkeypatch) * tunables.CONTEXT_FACTOR)
-    # Without a word of work, the endpoint is what the task is about; a question is about what it names.
-    for other in ("Add a checkout endpoint with pagination", "How do I stop the checkout endpoint from crashing?"):
+    # ... and so is one that reports a failure of the asker's own ("how do I stop Y from crashing?" is debugging).
+    crashing = "How do I stop the checkout endpoint from crashing?"
+    assert index.domains.read(read_request(crashing, [], index.one_word_terms))["api"].strength == pytest.approx(
+        whole_strength(index, crashing, monkeypatch) * tunables.CONTEXT_FACTOR)
+    # Without a word of work, the endpoint is what the task is about; a how-to is about what it names.
+    for other in ("Add a checkout endpoint with pagination", "How do I add pagination to the checkout endpoint?"):
         found = index.domains.read(read_request(other, [], index.one_word_terms))
         monkeypatch.setattr(tunables, "CONTEXT_FACTOR", 1.0)
         assert index.domains.read(read_request(other, [], index.one_word_terms))["api"] == found["api"]

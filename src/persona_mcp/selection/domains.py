@@ -304,8 +304,11 @@ def _gathered(named: list[tuple[float, str]]) -> Found:
 def names_work(request: Request, about: dict[str, Found]) -> bool:
     """Whether the task's words name a kind of work (`WORK_DOMAINS`, at least `CONTEXT_WORK_STRENGTH`), which the
     technologies and areas it names then only locate (`CONTEXT_FACTOR`, `AREA_FACTOR`). A question does only when
-    it weighs a choice in the asker's own work (`Request.deciding`): "How do I configure X in Y?" is about Y."""
-    return ("question" not in request.shapes or request.deciding) and asks_for_work(about, t.CONTEXT_WORK_STRENGTH)
+    it weighs a choice in the asker's own work (`Request.deciding`), or reports a failure or slowness of the asker's
+    own ("Why is /api/orders so slow? ... N+1 queries"): "How do I configure X in Y?" is about Y."""
+    asks = "question" not in request.shapes or request.deciding or (request.practical and (
+        "bug-report" in request.shapes or bool(request.measured) or "slow" in request.head.lower()))
+    return asks and asks_for_work(about, t.CONTEXT_WORK_STRENGTH)
 
 
 def asks_for_work(about: dict[str, Found], least: float) -> bool:
