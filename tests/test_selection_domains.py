@@ -387,7 +387,8 @@ def test_an_opening_verb_says_what_kind_of_work_a_change_is() -> None:
                            ("Reuse the read buffers across requests", "performance-engineer"),
                            ("Cover the parser of postfixed paths", "test-automator"),
                            ("Migrate the callbacks to async/await", "refactoring-specialist"),
-                           ("Audit the session handling", "security-auditor")]:
+                           ("Audit the session handling", "security-auditor"),
+                           ("Deleted the `createWidget` utility function", "refactoring-specialist")]:
         assert rank(index, task, ["src/types.ts"])[0].name == expected, task
     # A verb is one piece of evidence: a form's field is validated in a component.
     assert rank(index, "Validate the email field of the signup form", ["src/components/SignupForm.vue"])[0].name \
