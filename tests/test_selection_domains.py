@@ -377,6 +377,11 @@ def role_catalog(*names: str) -> SelectionIndex:
     return SelectionIndex([agent(name, ROLES[name]) for name in names], builtin_lexicon())
 
 
+def described(*agents: tuple[str, str]) -> SelectionIndex:
+    """A catalog of agents, each a name and its description, with the shipped lexicon."""
+    return SelectionIndex([agent(name, description) for name, description in agents], builtin_lexicon())
+
+
 def test_an_opening_verb_says_what_kind_of_work_a_change_is() -> None:
     index = role_catalog("technical-writer", "backend-developer", "performance-engineer", "test-automator",
                          "refactoring-specialist", "security-auditor", "frontend-developer")
@@ -418,27 +423,24 @@ def test_a_name_changed_is_refactoring() -> None:
 
 def test_a_code_reviewer_is_no_version_control_or_lint_expert_by_its_name() -> None:
     # Reviewing code is its own work: the name claims neither git workflows nor linting.
-    index = SelectionIndex([agent("code-reviewer", "Use this agent to review code changes for quality."),
-                            agent("git-workflow-manager", "Use this agent for branching strategies and merges."),
-                            agent("dx-optimizer", "Use this agent for developer tooling and linters.")],
-                           builtin_lexicon())
+    index = described(("code-reviewer", "Use this agent to review code changes for quality."),
+                      ("git-workflow-manager", "Use this agent for branching strategies and merges."),
+                      ("dx-optimizer", "Use this agent for developer tooling and linters."))
     assert not index.domains.read(read_request("code review", [])).keys() & {"version-control", "code-quality"}
     assert rank(index, "Fix running eslint on Windows", ["script/lint.js"])[0].name == "dx-optimizer"
 
 
 def test_accessibility_named_is_the_work_and_a_frontend_persona_stays_one_of_the_ui() -> None:
-    index = SelectionIndex([agent("frontend-developer", "Use this agent for UI components, forms and styling."),
-                            agent("accessibility-tester", "Use this agent for accessibility audits and fixes.")],
-                           builtin_lexicon())
+    index = described(("frontend-developer", "Use this agent for UI components, forms and styling."),
+                      ("accessibility-tester", "Use this agent for accessibility audits and fixes."))
     task = "Screen readers don't announce the cart count update; fix the accessibility of the header"
     assert rank(index, task, ["web/src/components/Header.tsx"])[0].name == "accessibility-tester"
     assert index.domains.area == {index.position["frontend-developer"]}  # a persona of a place all the same
 
 
 def test_a_question_that_reports_a_symptom_of_ones_own_names_its_work_and_the_places_only_locate_it() -> None:
-    index = SelectionIndex([agent("api-designer", "Use this agent to design REST and GraphQL APIs."),
-                            agent("performance-engineer", "Use this agent for performance work.")],
-                           builtin_lexicon())
+    index = described(("api-designer", "Use this agent to design REST and GraphQL APIs."),
+                      ("performance-engineer", "Use this agent for performance work."))
     task = "Why is /api/orders so slow? It takes 4 s with 10k orders; I suspect N+1 queries in the serializer"
     assert rank(index, task, ["shop/api/serializers.py"])[0].name == "performance-engineer"
     # ... while a how-to is about the place it names
