@@ -99,6 +99,10 @@ def test_a_name_written_with_a_dot_stays_whole_and_is_not_code() -> None:
     assert marked["nextjs"] is False and marked["nodejs"] is False
     assert found[-3:] == ["lib", "model", "js"] and marked["model"]  # a file's name is not a product's
     assert words("Next.js") == ["next", "js"]  # with no names to keep whole
+    # ... and a word that ends in a file's extension is no name because its first word is one ("test.ts" is a test
+    # file, not "testts", read as "test")
+    found = analyse("Fix flaky user.test.ts on CI", names | {"test"})[0]
+    assert found == ["fix", "flaky", "user", "test", "ts", "on", "ci"]
 
 
 def test_the_first_sentence_is_the_lead() -> None:

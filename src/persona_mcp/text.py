@@ -218,7 +218,9 @@ _DOTTED_NAME = re.compile(r"\b([A-Za-z][A-Za-z0-9]*)\.([A-Za-z]{2,3})\b(?![.\w/]
 def _dotted(match: re.Match[str], names: AbstractSet[str]) -> str:
     """The dotted word joined up when that makes a name ("Next.js" -> "nextjs"), else as it was ("model.js")."""
     joined = (match.group(1) + match.group(2)).lower()
-    return joined if stem(joined) in names else match.group(0)
+    found = stem(joined)
+    # ... a name of its own, not its first word's with an ending ("test.ts" is a test file, not "test")
+    return joined if found in names and found != stem(match.group(1).lower()) else match.group(0)
 
 
 def _first_group(match: re.Match[str]) -> str:
