@@ -46,6 +46,11 @@ def test_list_shows_the_eleven_builtin_personas(capsys: pytest.CaptureFixture[st
         assert f"\n{name} " in "\n" + out
 
 
+def test_list_counts_one_persona_as_one(capsys: pytest.CaptureFixture[str], folder: Path) -> None:
+    code, out, _ = run(capsys, "--no-builtin", "--no-user", "--personas", str(folder), "list")
+    assert code == EXIT_OK and out.strip().endswith("\n1 persona")
+
+
 def test_list_json_includes_layer_and_path(capsys: pytest.CaptureFixture[str], folder: Path) -> None:
     code, out, _ = run(capsys, "--personas", str(folder), "list", "--json")
     assert code == EXIT_OK
@@ -59,7 +64,7 @@ def test_options_work_before_or_after_the_command(capsys: pytest.CaptureFixture[
     before = run(capsys, "--no-builtin", "--personas", str(folder), "list")
     after = run(capsys, "list", "--no-builtin", "--personas", str(folder))
     assert before == after
-    assert before[1].strip().endswith("1 personas")
+    assert before[1].strip().endswith("\n1 persona")
 
 
 def test_show_accepts_short_and_full_names(capsys: pytest.CaptureFixture[str]) -> None:

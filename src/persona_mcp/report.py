@@ -19,7 +19,7 @@ def catalog_lines(catalog: Catalog) -> list[str]:
         entry = catalog.entries[info.short_name]
         replaced = f", overrides {entry.overrides_layer} {Path(entry.overrides).name}" if entry.overrides else ""
         lines.append(f"{info.short_name:<{width}}  {info.title}  [{info.layer}{replaced}]")
-    return [*lines, f"{len(infos)} personas"]
+    return [*lines, f"{len(infos)} persona" + ("" if len(infos) == 1 else "s")]
 
 
 def overlap_lines(shared: dict[str, dict[str, list[str]]], *, verbose: bool) -> list[str]:
