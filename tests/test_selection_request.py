@@ -474,3 +474,11 @@ def test_each_word_knows_where_its_run_of_characters_starts() -> None:
     assert analysis.starts == [0, 4, 4, 15, 18, 18, 18, 29]  # a span's and a path's words share its start
     request = read_request("Fix `loadPage` in src/app.ts now. Then document it.", [])
     assert request.words[request.lead:] == ["then", "document", "it"]
+
+
+@pytest.mark.parametrize(("task", "troubled"), [
+    ("Why is /api/orders so slow?", True), ("Why does the worker crash on start?", True),
+    ("Why does startup take 40 seconds?", True), ("How do I version the API?", False),
+])
+def test_a_failure_or_slowness_reported_is_read(task: str, troubled: bool) -> None:
+    assert read_request(task, []).troubled is troubled

@@ -306,8 +306,7 @@ def names_work(request: Request, about: dict[str, Found]) -> bool:
     technologies and areas it names then only locate (`CONTEXT_FACTOR`, `AREA_FACTOR`). A question does only when
     it weighs a choice in the asker's own work (`Request.deciding`), or reports a failure or slowness of the asker's
     own ("Why is /api/orders so slow? ... N+1 queries"): "How do I configure X in Y?" is about Y."""
-    asks = "question" not in request.shapes or request.deciding or (request.practical and (
-        "bug-report" in request.shapes or bool(request.measured) or "slow" in request.head.lower()))
+    asks = "question" not in request.shapes or request.deciding or (request.practical and request.troubled)
     return asks and asks_for_work(about, t.CONTEXT_WORK_STRENGTH)
 
 

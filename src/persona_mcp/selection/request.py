@@ -341,6 +341,11 @@ class Request:
         return found.group(0) if found else ""
 
     @cached_property
+    def troubled(self) -> bool:
+        """Whether it reports a failure or slowness: a bug report's shape, a measure, or "slow" in what is read."""
+        return "bug-report" in self.shapes or bool(self.measured) or "slow" in self.head.lower()
+
+    @cached_property
     def measured_change(self) -> str:
         """A measure that changed or a speed-up ("156k -> 221k ops/sec", "from 120ms to 900ms", "3x faster"), or ""."""
         found = _MEASURED_CHANGE.search(self.head) if _DIGIT.search(self.head) else None
