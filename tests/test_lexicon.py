@@ -240,6 +240,9 @@ TEXTS = [
     ("archive extraction lets a zip slip write outside the folder", "security"),
     ("the release hung at pending-upgrade, another operation is in progress", "debugging"),
     ("the player falls through the floor after a reload", "debugging"),
+    ("Stop resolving the locale files every request", "performance"),
+    ("Double the read buffer size for uploads", "performance"),
+    ("Add guidelines for naming new plugins", "documentation"),
 ]
 
 
