@@ -79,6 +79,19 @@ def test_the_items_of_a_section_that_says_when_a_persona_applies_name_what_it_is
     assert "performance" not in entries  # an ordinary section says how, not when
 
 
+def test_a_phrase_of_the_lexicon_inside_a_longer_item_names_its_entry() -> None:
+    lexicon = Lexicon((*LEXICON.entries, entry("build", terms=("build system", "toolchain")),
+                       entry("config-files", kind="layout", terms=("configuration file",), globs=("config/",)),
+                       entry("terraform", kind="tool", terms=("terraform",), globs=("*.tf",))))
+    body = ("# Helper\n\n## Focus areas\n- build system enhancement and caching\n"
+            "- Write clean Terraform configuration files\n")
+    entries = Deriver(lexicon).derive(agent("helper", "A helper.", body=body)).entries
+    assert entries["build"][1] == "section: Focus areas: build system"
+    # ... unless a technology's name qualifies it: Terraform's configuration files are its .tf files
+    assert "terraform" in entries
+    assert "config-files" not in entries
+
+
 def test_the_name_says_what_a_persona_is_about_through_the_lexicon() -> None:
     deriver = Deriver(LEXICON)
     assert set(deriver.derive(agent("debugger", "Finds bugs.")).entries) == {"debugging"}  # a role form of debug
@@ -343,6 +356,16 @@ def test_a_mobile_browser_is_a_browser_not_a_mobile_app() -> None:
                             agent("frontend-developer", "Use this agent when building web pages and their styles.")],
                            builtin_lexicon())
     assert select(index, "The sticky header jumps when scrolling on iOS Safari", []).persona == "frontend-developer"
+
+
+def test_what_a_boundary_names_is_no_evidence_for_the_persona_through_the_lexicon() -> None:
+    # TypeORM and Prisma are terms of one lexicon entry: the boundary keeps Prisma's words out of it
+    index = SelectionIndex([
+        agent("orm-helper", "Use this agent for TypeORM entities and queries. Do NOT use it for Prisma."),
+        agent("docs-writer", "Use this agent for READMEs and guides."),
+    ], builtin_lexicon())
+    assert select(index, "Add a Prisma migration for the users table", []).persona is None
+    assert select(index, "Add a TypeORM migration for the users table", []).persona == "orm-helper"
 
 
 def test_what_a_description_sets_off_as_not_the_persona_argues_against_it() -> None:

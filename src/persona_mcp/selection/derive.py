@@ -15,7 +15,6 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import chain
 from typing import TYPE_CHECKING, NamedTuple
@@ -152,11 +151,10 @@ class _Phrases:
     the lexicon's names written as one word: "TypeScript" is read as the task reads it, one word.
     """
 
-    def __init__(self, known: frozenset[tuple[str, ...]] | None, names: frozenset[str],
-                 other_senses: Callable[[list[str]], frozenset[tuple[int, int]]] | None = None) -> None:
-        self.known = known
-        self.names = names
-        self.other_senses = other_senses  # `Lexical.other_senses`, when there is a lexicon
+    def __init__(self, tables: Lexical | None) -> None:
+        self.tables = tables
+        self.known = tables.known if tables is not None else None
+        self.names = tables.one_word_terms if tables is not None else frozenset()
         self.read: dict[str, _Phrase] = {}
         self.terms: dict[tuple[str, float, str, str], Term] = {}
         self.items: dict[tuple[str, bool], tuple[tuple[str, bool], ...]] = {}  # (item, negative) -> `item`
@@ -189,11 +187,24 @@ class _Phrases:
             found = ((" ".join(content), False),) if len(content) <= MAX_ITEM_WORDS else ()
         else:
             whole = ((" ".join(content[-3:]), False),) if 1 < len(content) <= MAX_ITEM_WORDS else ()
-            senses = self.other_senses([stem(word) for word in content]) \
-                if self.other_senses is not None and len(content) > 1 else frozenset()
-            found = (*whole, *((word, False) for at, word in enumerate(content) if (at, at + 1) not in senses))
+            stems = [stem(word) for word in content]
+            senses = self.tables.other_senses(stems) if self.tables is not None and len(content) > 1 else frozenset()
+            found = (*whole, *self._inner_phrases(content, stems),
+                     *((word, False) for at, word in enumerate(content) if (at, at + 1) not in senses))
         self.items[(item, negative)] = found
         return found
+
+    def _inner_phrases(self, content: list[str], stems: list[str]) -> list[tuple[str, bool]]:
+        """The lexicon's phrases written inside a longer item ("build system" in "build system enhancement"): a
+        phrase of the trade, as the lexicon writes it, says what the item is about; unless a technology's name
+        comes right before it, whose it is ("Terraform configuration files" are .tf files, not a config folder)."""
+        tables = self.tables
+        if tables is None:
+            return []
+        return [(" ".join(content[start:end]), False)
+                for start in range(len(stems)) for end in range(start + 2, len(stems) + 1)
+                if end - start < len(stems) and tuple(stems[start:end]) in tables.known
+                and not (start and tables.names_a_thing(stems[start - 1]))]
 
     def term(self, phrase: _Phrase, weight: float, source: str, kind: str) -> Term:
         made = (phrase.text, weight, source, kind)
@@ -280,9 +291,7 @@ class Deriver:
     def __init__(self, lexicon: Lexicon | None = None) -> None:
         self.tables: Lexical | None = lexical(lexicon) if lexicon is not None else None
         tables = self.tables
-        self.phrases = _Phrases(tables.known if tables is not None else None,
-                                tables.one_word_terms if tables is not None else frozenset(),
-                                tables.other_senses if tables is not None else None)
+        self.phrases = _Phrases(tables)
         self.body_pieces = _PieceStems()  # a piece of prose -> the stems of its words that count
         self.section_kind = functools.cache(section_kind)  # a heading -> what its section says (`sections`)
         self.file_triggers: dict[str, FileTrigger] = {}  # a declared glob -> its trigger, shared like terms

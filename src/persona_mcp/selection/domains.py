@@ -13,7 +13,7 @@ A persona's domain score is, over the entries both are about,
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import TYPE_CHECKING
@@ -24,7 +24,7 @@ from persona_mcp.selection.files import FilePath, Glob, GlobTable, rarity
 from persona_mcp.selection.lexical import Lexical, lexical
 from persona_mcp.selection.request import Request
 from persona_mcp.selection.shapes import SHAPE_TEXT
-from persona_mcp.text import STOPWORDS
+from persona_mcp.text import STOPWORDS, stem_key
 
 if TYPE_CHECKING:
     from persona_mcp.lexicon import Lexicon
@@ -73,6 +73,19 @@ class Domains:
             scale = rarity(count, spread[name])
             self.personas[name] = [(persona, weight * scale * domain_weight[persona], where)
                                    for weight, persona, where in found[: t.DOMAIN_POSTINGS]]
+        # What each persona's boundaries name ("Drizzle is NOT the main database, that's Prisma"): a task's words
+        # for an entry that only say what a boundary names are no evidence for that persona through the entry.
+        # Only the entries a boundary's words name or relate to, and their domains, are looked at (`evidence`).
+        # The phrases are filed by their first stem.
+        self.refused: dict[int, tuple[frozenset[str], dict[str, list[tuple[str, ...]]]]] = {}
+        for persona, profile in enumerate(profiles):
+            keys = frozenset(term.key for term in profile.negative)
+            entries = frozenset(self._named_by(keys))
+            if entries:
+                by_first: dict[str, list[tuple[str, ...]]] = {}
+                for key in keys:
+                    by_first.setdefault(key[0], []).append(key)
+                self.refused[persona] = (entries, by_first)
         # The personas a test or a doc belongs to (`read_files`): the strongest about testing, or documentation;
         # and those a design record in a doc's place belongs to as well (`RECORD_DOMAINS`).
         self.kind_names = frozenset(t.ACCOMPANYING_DOMAINS)
@@ -283,14 +296,39 @@ class Domains:
         count = max(len(files), 1)
         return {name: Found(t.TASK_FILES * value / count, tuple(named[name][:10])) for name, value in credit.items()}
 
-    def evidence(self, found: dict[str, Found]) -> dict[int, list[tuple[str, tuple[str, ...], float, str]]]:
-        """Per persona: (entry, the task's words or files, value, where the persona names it)."""
+    def evidence(self, found: dict[str, Found], paths: Iterable[str] = ()
+                 ) -> dict[int, list[tuple[str, tuple[str, ...], float, str]]]:
+        """Per persona: (entry, the task's words or files, value, where the persona names it). `paths`: the task's
+        files, which are never what a boundary names (`_all_refused`)."""
         out: dict[int, list[tuple[str, tuple[str, ...], float, str]]] = {}
+        stems: dict[str, tuple[str, ...]] = {path: () for path in paths}  # the task's words -> their stems, when read
         for name in sorted(found):
             task = found[name]
             for persona, weight, where in self.personas.get(name, ()):
-                out.setdefault(persona, []).append((name, task.matched, task.strength * weight, where))
+                refused = self.refused.get(persona)
+                if refused is None or name not in refused[0] or not _all_refused(task.matched, refused[1], stems):
+                    out.setdefault(persona, []).append((name, task.matched, task.strength * weight, where))
         return out
+
+    def _named_by(self, keys: frozenset[tuple[str, ...]]) -> set[str]:
+        """The entries these words name or relate to, and the domains those belong to."""
+        tables = self.tables
+        if tables is None:
+            return set()
+        named = {name for key in keys for name, _related in tables.readings.get(key, ())}
+        return named | {parent for name in named for parent in tables.parents.get(name, ())}
+
+
+def _all_refused(matched: tuple[str, ...], refused: dict[str, list[tuple[str, ...]]],
+                 read: dict[str, tuple[str, ...]]) -> bool:
+    """Whether each of a task's words or files for an entry holds a phrase a persona's boundary names."""
+    for text in matched:
+        stems = read.get(text)
+        if stems is None:
+            stems = read[text] = stem_key(text)
+        if not any(stems[at:at + len(key)] == key for at, first in enumerate(stems) for key in refused.get(first, ())):
+            return False
+    return True
 
 
 def _gathered(named: list[tuple[float, str]]) -> Found:

@@ -107,6 +107,10 @@ class Lexical:
                             spans.add((first, last))
         return frozenset(spans)
 
+    def names_a_thing(self, stem: str) -> bool:
+        """Whether a word is the name of a language, a technology or a tool ("terraform", "mocha")."""
+        return any(self.kinds[name] in NAMED_KINDS for name in self.keys.get((stem,), ()))
+
     def _kin(self, entry: str, kept: set[str]) -> bool:
         """Whether an entry is one of `kept` or belongs to one of them."""
         return entry in kept or not kept.isdisjoint(self.parents.get(entry, ()))

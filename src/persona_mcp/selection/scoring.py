@@ -132,7 +132,7 @@ def _domains(evidence: Evidence, index: SelectionIndex, request: Request, files:
     """The lexicon entries the task and the persona are both about, strongest first, with diminishing returns;
     returns the entries the task is about."""
     about = index.domains.read(request, files, other_senses)
-    found = index.domains.evidence(about)
+    found = index.domains.evidence(about, request.paths)
     values: dict[int, float] = {}
     for persona, entries in found.items():
         entries.sort(key=itemgetter(2), reverse=True)  # stable: equal values keep their order
