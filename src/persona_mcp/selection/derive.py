@@ -201,9 +201,10 @@ class _Phrases:
         tables = self.tables
         if tables is None:
             return []
-        return [(" ".join(content[start:end]), False)
-                for start in range(len(stems)) for end in range(start + 2, len(stems) + 1)
-                if end - start < len(stems) and tuple(stems[start:end]) in tables.known
+        return [(" ".join(content[start:start + length]), False)
+                for start in range(len(stems)) for length in reversed(tables.lengths.get(stems[start], ()))
+                if 1 < length < len(stems) and start + length <= len(stems)
+                and tuple(stems[start:start + length]) in tables.known
                 and not (start and tables.names_a_thing(stems[start - 1]))]
 
     def term(self, phrase: _Phrase, weight: float, source: str, kind: str) -> Term:
