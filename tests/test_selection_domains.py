@@ -193,6 +193,19 @@ def test_words_that_name_the_kind_of_work_outweigh_where_its_files_are(monkeypat
     assert select(SelectionIndex(personas, lexicon), task, files).persona == "frontend-developer"
 
 
+def test_a_task_that_opens_by_telling_of_a_bug_fixed_is_the_work_where_the_bug_was() -> None:
+    index = SelectionIndex([
+        agent("debugger", "Debugging specialist for errors, test failures and unexpected behavior. Use proactively "
+              "when encountering any issues."),
+        agent("frontend-developer", "Use this agent when building UI components, responsive layouts and client-side "
+              "state."),
+    ], builtin_lexicon())
+    assert select(index, "Fixed a bug where the dropdown closed when its scrollbar was clicked",
+                  []).persona == "frontend-developer"
+    assert select(index, "Find the bug that makes the dropdown close twice", []).persona == "debugger"
+    assert select(index, "The app crashes with a stack trace when the dropdown opens", []).persona == "debugger"
+
+
 def test_a_persona_named_for_a_broader_domain_gains_from_its_parts() -> None:
     lexicon = Lexicon((*LEXICON.entries,
                        LexiconEntry(name="devops", kind="domain", terms=("devops",), related=(), globs=(), domains=()),

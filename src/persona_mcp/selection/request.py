@@ -232,12 +232,17 @@ _EVERYDAY_SENSES = (
     # migration
     r"(?P<move>migrat(?:e|es|ed|ing))\s+(?![^.\n]{0,60}?\b(?:database|db|schemas?|tables?|columns?|rows|records|data)\b)"
     r"(?:[\w.@/`'-]+\s+){0,4}?(?:to|from)\b",
+    # "Fixed a bug where the dropdown ...", "Fix two rendering bugs in ...": a task that opens by telling of a fix,
+    # whose work is where the defect was; every kind of work has bugs ("find the bug" still hunts one, and "This
+    # fixes a bug where ..." in a commit's body leads to its cause)
+    r"\Afix(?:es|ed|ing)?\s+(?:(?:a|an|the|some|several|two|three|many|minor|small|\d+)\s+)?(?:[\w-]+\s+)?(?P<fixed>bugs?)\b"
+    r"|\A(?P<bugfix>bugs?)\s+fix(?:es)?\b",
     # "for example, ...", "explain it with a simple example": how something is told, not documentation work
     r"for\s+(?P<instance>example)\b|with\s+(?:an?\s+|some\s+)?(?:(?:simple|small|short|concrete|minimal|quick|real"
     r"|code)\s+)?(?P<shown>examples?)\b",
 )
 _EVERYDAY = re.compile(r"\b(?:" + "|".join(_EVERYDAY_SENSES) + ")", re.IGNORECASE)
-_EVERYDAY_NEEDS = ("build", "writ", "clean", "fail", "thread", "example", "releas", "explain", "migrat")
+_EVERYDAY_NEEDS = ("build", "writ", "clean", "fail", "thread", "example", "releas", "explain", "migrat", "bug")
 _CHOICE = re.compile(r"\b(?:or|vs\.?|versus|should we|worth it)\b", re.IGNORECASE)  # a choice to weigh
 # Alternatives set side by side: "dynamodb global tables vs cockroachdb", or in a question "postgres LISTEN/NOTIFY or
 # just bring in kafka?" (`Request.choosing`).
