@@ -75,8 +75,8 @@ class Domains:
                                    for weight, persona, where in found[: t.DOMAIN_POSTINGS]]
         # What each persona's boundaries name ("Drizzle is NOT the main database, that's Prisma"): a task's words
         # for an entry that only say what a boundary names are no evidence for that persona through the entry.
-        # Only the entries a boundary's words name or relate to, and their domains, are looked at (`evidence`).
-        # The phrases are filed by their first stem.
+        # Only the entries a boundary's words name or relate to, and their domains, are looked at (`evidence`); the
+        # boundary's phrases are filed by their first stem.
         self.refused: dict[int, tuple[frozenset[str], dict[str, list[tuple[str, ...]]]]] = {}
         for persona, profile in enumerate(profiles):
             keys = frozenset(term.key for term in profile.negative)
@@ -301,7 +301,8 @@ class Domains:
         """Per persona: (entry, the task's words or files, value, where the persona names it). `paths`: the task's
         files, which are never what a boundary names (`_all_refused`)."""
         out: dict[int, list[tuple[str, tuple[str, ...], float, str]]] = {}
-        stems: dict[str, tuple[str, ...]] = {path: () for path in paths}  # the task's words -> their stems, when read
+        # The task's words -> their stems, read when first needed; a file reads as none: no boundary names a file.
+        stems: dict[str, tuple[str, ...]] = {path: () for path in paths}
         for name in sorted(found):
             task = found[name]
             for persona, weight, where in self.personas.get(name, ()):
