@@ -254,6 +254,17 @@ def test_error_texts_and_api_names_reach_their_entry(task: str, name: str) -> No
     assert name in index.domains.read(read_request(task, [], index.one_word_terms))
 
 
+def test_what_is_scoped_per_request_is_no_performance_work() -> None:
+    """"Per request" says how a thing is scoped as often as what it costs: the cost names performance, not the scope."""
+    from persona_mcp.selection import SelectionIndex, read_request
+
+    index = SelectionIndex([], builtin_lexicon())
+    for task in ("Send custom per-request cookies even if the session jar is empty", "Open a session per request"):
+        assert "performance" not in index.domains.read(read_request(task, [], index.one_word_terms)), task
+    overhead = read_request("Reduce per-request overhead in the router", [], index.one_word_terms)
+    assert "performance" in index.domains.read(overhead)
+
+
 @pytest.mark.parametrize("path", ["x/y.zzz", "a/b/c/file.zzz", "foo/q/index.zzz", "Q/R.ZZZ"])
 def test_no_glob_claims_any_file_of_an_unknown_kind(path: str) -> None:
     for entry in builtin_lexicon().entries:
