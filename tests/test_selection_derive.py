@@ -92,6 +92,16 @@ def test_a_phrase_of_the_lexicon_inside_a_longer_item_names_its_entry() -> None:
     assert "config-files" not in entries
 
 
+def test_a_word_ending_in_ed_before_another_word_of_an_item_is_what_that_thing_is() -> None:
+    """"Compiled queries" are queries of a kind, not compiling: the item names no build work. The word alone is."""
+    lexicon = Lexicon((*LEXICON.entries, entry("build", terms=("compile", "build system"))))
+    deriver = Deriver(lexicon)
+    queries = deriver.derive(agent("orm-helper", "Helps with ORM code.", body="## Focus areas\n- Compiled queries\n"))
+    assert "build" not in queries.entries
+    compiled = deriver.derive(agent("compiler-helper", "Helps.", body="## Focus areas\n- Compiled\n- Compile\n"))
+    assert "build" in compiled.entries
+
+
 def test_the_name_says_what_a_persona_is_about_through_the_lexicon() -> None:
     deriver = Deriver(LEXICON)
     assert set(deriver.derive(agent("debugger", "Finds bugs.")).entries) == {"debugging"}  # a role form of debug

@@ -171,8 +171,9 @@ class _Phrases:
 
         A short item is kept whole, as its content words in order ("identify performance bottlenecks"),
         then each content word but those a lexicon phrase of the item takes in another sense ("api" of "API
-        reference", as a task's words are read). What argues against is read as written: "UI-only fixes", not "fixes". A
-        short item made only of question words ("how do I", "why does") is kept whole as well, as
+        reference", as a task's words are read) and a word ending in -ed before another, which says what kind of
+        thing that is ("Compiled queries" are no compiling). What argues against is read as written: "UI-only
+        fixes", not "fixes". A short item made only of question words ("how do I", "why does") is kept whole as well, as
         declared: it names a request shape.
         """
         found = self.items.get((item, negative))
@@ -190,7 +191,8 @@ class _Phrases:
             stems = [stem(word) for word in content]
             senses = self.tables.other_senses(stems) if self.tables is not None and len(content) > 1 else frozenset()
             found = (*whole, *self._inner_phrases(content, stems),
-                     *((word, False) for at, word in enumerate(content) if (at, at + 1) not in senses))
+                     *((word, False) for at, word in enumerate(content) if (at, at + 1) not in senses
+                       and not (at + 1 < len(content) and word.lower().endswith("ed"))))
         self.items[(item, negative)] = found
         return found
 
