@@ -9,7 +9,7 @@ import pytest
 from pathspec import GitIgnoreSpec
 
 from persona_mcp.lexicon import ENV_LEXICON, KINDS, Lexicon, builtin_lexicon, load_lexicon, user_lexicon_path
-from persona_mcp.text import words
+from persona_mcp.text import stem, words
 
 
 @pytest.fixture(autouse=True)
@@ -296,6 +296,27 @@ def test_ambiguous_words_are_never_a_whole_term() -> None:
     for word in AMBIGUOUS:
         if len(words(word)) == 1:
             assert word not in terms and word + "s" not in terms, word
+
+
+# Everyday words of code and of English that one technology also uses for one of its concepts (MSW's handlers,
+# Kustomize's bases, GitLab CI's rules, RSpec's describe and context, Symfony's bundles, Node's require).
+EVERYDAY_WORDS = ["handler", "base", "rule", "label", "router", "scope", "subscription", "operator", "collection",
+                  "environment", "match", "loader", "fragment", "figure", "series", "selector", "completion", "verify",
+                  "pin", "context", "describe", "factory", "bundle", "controller", "modifier", "preview", "scheme",
+                  "upstream", "override", "counter", "encode", "decode", "codec", "grid", "extra", "optional",
+                  "marker", "network", "annotation", "style", "repository", "register", "future", "aggregation",
+                  "require"]
+
+
+def test_no_technology_is_named_or_signalled_by_an_everyday_word_alone() -> None:
+    """A technology, tool, language or layout has everyday words only inside a phrase ("webpack loader"): alone
+    (in any form: "required", "based", "styled") they would make every task that uses them about it."""
+    everyday = {stem(word) for word in EVERYDAY_WORDS}
+    for entry in builtin_lexicon().entries:
+        if entry.kind != "domain":
+            for phrase in (*entry.terms, *entry.related):
+                found = words(phrase)
+                assert not (len(found) == 1 and stem(found[0]) in everyday), (entry.name, phrase)
 
 
 def test_domain_of_gives_an_entry_its_domains_and_a_domain_itself() -> None:
