@@ -703,3 +703,19 @@ def test_a_bug_fixed_is_told_of_not_debugging_named() -> None:
     fixed = domains.read(read_request("Fixed a bug in the dropdown menu layout", []))["debugging"].strength
     named = domains.read(read_request("Fixed a crash in the dropdown menu layout", []))["debugging"].strength
     assert fixed == pytest.approx(named * tunables.TASK_RELATED / tunables.TASK_TERM)
+
+
+def test_code_review_is_a_kind_of_work_that_a_reviewer_is_named_for() -> None:
+    # A code reviewer is in most public catalogs; "reviewer" alone names nothing, so an architecture reviewer
+    # stays a persona of architecture.
+    index = SelectionIndex([
+        agent("code-reviewer", "Use this agent when you need to conduct code reviews of quality and correctness."),
+        agent("architect-reviewer", "Use this agent when you need to evaluate system design decisions."),
+        agent("backend-developer", "Use this agent when building server-side APIs and services."),
+        agent("security-auditor", "Use this agent when you need vulnerability analysis of code."),
+    ], builtin_lexicon())
+    assert select(index, "Do a code review of src/auth/session.ts", []).persona == "code-reviewer"
+    assert select(index, "Can you review my changes to the payment service before I merge?", []).persona \
+        == "code-reviewer"
+    assert select(index, "Review the architecture of the billing service", []).persona == "architect-reviewer"
+    assert select(index, "Review the login handler for SQL injection", []).persona == "security-auditor"
