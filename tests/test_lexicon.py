@@ -263,6 +263,13 @@ OTHER_SENSES = [
     # to normalize is to make regular, of anything; normal forms are the database's
     ("Normalized label line-height and spacing within the panel", "database"),
     ("Normalize the paths before comparing them", "database"),
+    # a compiler's transforms are no data pipeline's, a CI matrix no scientist's, a bounce no email's
+    ("Flush transform onExit in reverse", "data-engineering"),
+    ("Add Node 20 to the test matrix", "scientific-computing"),
+    ("Add a bounce animation to the cart icon", "email"),
+    ("Mark the toast container as an aria-live region", "cloud"),
+    # a JWT is a token too
+    ("JWT token stored in localStorage, is that safe?", "llm"),
 ]
 
 
@@ -305,7 +312,7 @@ EVERYDAY_WORDS = ["handler", "base", "rule", "label", "router", "scope", "subscr
                   "pin", "context", "describe", "factory", "bundle", "controller", "modifier", "preview", "scheme",
                   "upstream", "override", "counter", "encode", "decode", "codec", "grid", "extra", "optional",
                   "marker", "network", "annotation", "style", "repository", "register", "future", "aggregation",
-                  "require"]
+                  "require", "token", "prompt"]
 
 
 def test_no_technology_is_named_or_signalled_by_an_everyday_word_alone() -> None:

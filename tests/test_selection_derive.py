@@ -110,6 +110,17 @@ def test_the_name_says_what_a_persona_is_about_through_the_lexicon() -> None:
     assert set(pentest.entries) == {"security"}  # the longest run of the name wins: not testing
 
 
+def test_a_name_may_end_a_word_in_its_version_and_may_be_a_role_of_two_fields() -> None:
+    deriver = Deriver(builtin_lexicon())
+    assert set(deriver.name_entries("nuxt4-pro")[0]) == {"nuxt"}
+    assert set(deriver.name_entries("vue3-expert")[0]) == {"vue"}
+    assert set(deriver.name_entries("web3-developer")[0]) == {"blockchain"}  # a name with its digits keeps them
+    assert set(deriver.name_entries("full-stack-developer")[0]) == {"frontend", "backend"}
+    assert set(deriver.name_entries("data-scientist")[0]) == {"data-science"}
+    assert set(deriver.name_entries("nlp-engineer")[0]) == {"machine-learning"}
+    assert set(deriver.name_entries("iot-engineer")[0]) == {"embedded"}
+
+
 def test_a_field_of_machine_learning_in_a_name_is_not_about_teaching() -> None:
     found = Deriver(builtin_lexicon()).derive(agent("reinforcement-learning-engineer", "Trains agents.")).entries
     assert "machine-learning" in found and "learning" not in found

@@ -324,7 +324,7 @@ class Deriver:
         found: dict[str, tuple[float, str]] = {}
         if tables is None:
             return found, 0
-        name_words = [w for w in _NAME_SPLIT.split(text.lower()) if w and w not in ROLE_WORDS]
+        name_words = [tables.unversioned(w) for w in _NAME_SPLIT.split(text.lower()) if w and w not in ROLE_WORDS]
         stems = [stem(w) for w in name_words]
         head_at = head_index(name_words)
         covered: set[int] = set()
@@ -420,8 +420,6 @@ class Deriver:
             body=self.body_counts(persona),
             declared=declared,
         )
-
-
 
 
 def head_index(name_words: list[str]) -> int:

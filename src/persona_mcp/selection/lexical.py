@@ -10,7 +10,7 @@ import functools
 from typing import TYPE_CHECKING
 
 from persona_mcp.selection.files import lexicon_globs
-from persona_mcp.text import stem_key
+from persona_mcp.text import stem, stem_key
 
 if TYPE_CHECKING:
     from persona_mcp.lexicon import Lexicon, LexiconEntry
@@ -114,6 +114,15 @@ class Lexical:
     def _kin(self, entry: str, kept: set[str]) -> bool:
         """Whether an entry is one of `kept` or belongs to one of them."""
         return entry in kept or not kept.isdisjoint(self.parents.get(entry, ()))
+
+    def unversioned(self, word: str) -> str:
+        """A name's word without the version it ends in ("nuxt4" of nuxt4-pro), when that word alone names an entry
+        and the word with its digits does not ("web3" does)."""
+        bare = word.rstrip("0123456789")
+        if bare != word and len(bare) > 2 and bare[-1].isalpha() and (stem(word),) not in self.known \
+                and (stem(bare),) in self.known:
+            return bare
+        return word
 
     def variants(self, stem: str) -> list[str]:
         """A name's role word and the one-word terms it extends by a short ending, or cuts short.
