@@ -719,3 +719,13 @@ def test_code_review_is_a_kind_of_work_that_a_reviewer_is_named_for() -> None:
         == "code-reviewer"
     assert select(index, "Review the architecture of the billing service", []).persona == "architect-reviewer"
     assert select(index, "Review the login handler for SQL injection", []).persona == "security-auditor"
+
+
+def test_containerising_is_work_wherever_it_is_done() -> None:
+    # "a Dockerfile for this Flask app" is container work on a Flask app: the app is where it is done
+    # (`WORK_DOMAINS`), as a deployment's or a pipeline's would be ...
+    index = Catalog.load(default_layers(user=False)).index
+    assert select(index, "Add a Dockerfile for this Flask app", []).persona == "persona-devops"
+    # ... and a UI's container is no container of software
+    domains = SelectionIndex([], builtin_lexicon()).domains
+    assert "containers" not in domains.read(read_request("Fix the spacing in the card container", []))

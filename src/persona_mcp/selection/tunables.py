@@ -105,9 +105,11 @@ LANGUAGE_FILE_FACTOR = 0.2
 # The domains that name a kind of work rather than a place in a system: when the task's words name
 # one ("Cache list VNode", "Prevent XSS in ..."), that says what the work is more than where its
 # files are (`src/components/`), and the words count this much more. Deploying is such work as CI and building are:
-# a deployment-engineer is no persona of a place (`Domains.area`); in the public catalogs +5 -2 top-1.
+# a deployment-engineer is no persona of a place (`Domains.area`); in the public catalogs +5 -2 top-1. So is putting
+# a program in a container ("Add a Dockerfile for this Flask app"): over every labelled set top-1 +9 -1, the
+# built-ins +2.
 WORK_DOMAINS = ("performance", "refactoring", "testing", "security", "documentation", "debugging", "ci", "build",
-                "deployment", "architecture", "accessibility")
+                "deployment", "architecture", "accessibility", "containers")
 # ... of which these are done in one place: a persona whose name takes one in as its part is still a persona of that
 # place (a frontend developer does accessibility, and is a persona of the UI). Accessibility as a kind of work: "fix
 # the accessibility of the header" in `src/components/` went to a catalog's frontend developer over its accessibility
