@@ -245,6 +245,9 @@ TEXTS = [
     ("Add guidelines for naming new plugins", "documentation"),
     ("Reduce per-request overhead in the router", "performance"),
     ("Bring the orders tables to third normal form", "database"),
+    ("The checkout breaks on mobile web", "frontend"),
+    ("Add a hero section to the landing page", "frontend"),
+    ("Fix the mobile layout of the settings screen", "styling"),
 ]
 
 
