@@ -214,10 +214,13 @@ _TIMING_NEEDS = ("since", "after", "before")
 # A word of a kind of work used in its everyday sense, which is not the work: each sense names its word.
 _EVERYDAY_SENSES = (
     r"(?P<make>build(?:s|ing)?|writ(?:e|es|ing))\s+(?:a|an)\b",  # "Build a settings screen", "Write a Dockerfile"
-    # "cleans up created pg pools": releasing what a program holds, not cleaning up its code
-    r"(?P<release>clean(?:s|ed|ing)?\s+up)\s+(?:(?:the|any|all|its|their|created|open|opened|leaked|idle)\s+){0,3}"
+    # "cleans up created pg pools", "clean up expired sessions": releasing what a program holds, or deleting the data
+    # it keeps, not cleaning up its code
+    r"(?P<release>clean(?:s|ed|ing)?\s+up)\s+(?:(?:the|any|all|its|their|created|open|opened|leaked|idle|expired|old"
+    r"|stale|orphaned|dangling)\s+){0,3}"
     r"(?:[\w-]+\s+)?(?:pool|connection|socket|handle|listener|timer|subscription|process|goroutine|thread|resource"
-    r"|lock|worker|temp(?:orary)? file)s?\b(?!\s+(?:handling|code|logic|module|class|helper|util))",
+    r"|lock|worker|temp(?:orary)? file|session|record|row|token|upload|artifact|backup|snapshot|log file"
+    r")s?\b(?!\s+(?:handling|code|logic|module|class|helper|util))",
     r"(?:when|while|during|after|before)\s+(?P<phase>clean(?:ing)?\s+up|cleanup)\b",  # a program's cleanup phase
     # "Release the memory of the arena", "releases the GIL": freeing what a program holds, not shipping a version
     r"(?P<free>releas(?:e|es|ed|ing))\s+(?:(?:the|any|all|its|their|our|a|an|held|unused|idle|pooled)\s+){0,2}"
