@@ -248,6 +248,7 @@ TEXTS = [
     ("The checkout breaks on mobile web", "frontend"),
     ("Add a hero section to the landing page", "frontend"),
     ("Fix the mobile layout of the settings screen", "styling"),
+    ("Vertically center the icon in the button", "styling"),
 ]
 
 
