@@ -249,6 +249,7 @@ TEXTS = [
     ("Add a hero section to the landing page", "frontend"),
     ("Fix the mobile layout of the settings screen", "styling"),
     ("Vertically center the icon in the button", "styling"),
+    ("The importer takes a lot of memory on big files", "performance"),
 ]
 
 
