@@ -319,7 +319,7 @@ EVERYDAY_WORDS = ["handler", "base", "rule", "label", "router", "scope", "subscr
                   "pin", "context", "describe", "factory", "bundle", "controller", "modifier", "preview", "scheme",
                   "upstream", "override", "counter", "encode", "decode", "codec", "grid", "extra", "optional",
                   "marker", "network", "annotation", "style", "repository", "register", "future", "aggregation",
-                  "require", "token", "prompt"]
+                  "require", "token", "prompt", "scale", "replica"]
 
 
 def test_no_technology_is_named_or_signalled_by_an_everyday_word_alone() -> None:
