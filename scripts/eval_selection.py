@@ -29,7 +29,7 @@ def main() -> int:
     if runs is None:
         return 2
     agents = Path(__file__).resolve().parents[1] / "examples" / "agent-catalog"
-    runs.append(("agents-24", Catalog.load([Layer("custom", agents / "agents")]), agents / "tasks.jsonl"))
+    runs.append(("agents-25", Catalog.load([Layer("custom", agents / "agents")]), agents / "tasks.jsonl"))
     for label, catalog, cases in runs:
         loaded = load_cases(cases).cases
         report = evaluate(catalog.index, loaded)

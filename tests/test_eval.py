@@ -195,10 +195,10 @@ def test_questions_go_to_their_domain_and_only_requests_to_be_taught_to_the_ment
 
 
 def test_a_catalog_of_agents_without_triggers_routes_its_tasks() -> None:
-    """examples/agent-catalog: 24 Claude Code agents with only a name, a description and a body."""
+    """examples/agent-catalog: 25 Claude Code agents with only a name, a description and a body."""
     folder = Path(__file__).parents[1] / "examples" / "agent-catalog"
     catalog = Catalog.load([Layer("custom", folder / "agents")], strict=True)
-    assert len(catalog) == 24
+    assert len(catalog) == 25
     report = evaluate(catalog.index, load_cases(folder / "tasks.jsonl").cases)
     assert report.top1 >= 0.7, [m.id for m in report.misses]
     assert report.recall_at_k >= 0.85, [m.id for m in report.misses]
