@@ -250,6 +250,8 @@ TEXTS = [
     ("Fix the mobile layout of the settings screen", "styling"),
     ("Vertically center the icon in the button", "styling"),
     ("The importer takes a lot of memory on big files", "performance"),
+    ("Add a migration for the orders table", "database"),
+    ("Write a migration that creates index invoices_due_idx", "database"),
 ]
 
 
