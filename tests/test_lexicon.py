@@ -252,6 +252,10 @@ TEXTS = [
     ("The importer takes a lot of memory on big files", "performance"),
     ("Add a migration for the orders table", "database"),
     ("Write a migration that creates index invoices_due_idx", "database"),
+    ("Why is reading lines from stdin much slower in C++ than Python?", "performance"),
+    ("Need to profile the start up process of the app", "performance"),
+    ("How do I profile a Python script?", "performance"),
+    ("The box keeps running out of swap space", "linux-admin"),
 ]
 
 
@@ -284,6 +288,8 @@ OTHER_SENSES = [
     ("Mock the fetch call in the Jest test", "jvm-test-libraries"),
     # a JWT is a token too
     ("JWT token stored in localStorage, is that safe?", "llm"),
+    # things swapped are not memory swapped out
+    ("Put a Repository interface in front of the gorm calls so storage can be swapped later", "linux-admin"),
 ]
 
 
