@@ -729,3 +729,27 @@ def test_containerising_is_work_wherever_it_is_done() -> None:
     # ... and a UI's container is no container of software
     domains = SelectionIndex([], builtin_lexicon()).domains
     assert "containers" not in domains.read(read_request("Fix the spacing in the card container", []))
+
+
+def test_a_place_of_a_kind_of_work_named_in_words_is_that_work() -> None:
+    # "e2e" names end-to-end tests, a place of testing: set up for a login flow, it is testing work, and the login
+    # is what is tested.
+    index = described(
+        ("qa-expert", "Use this agent when a change needs a test strategy."),
+        ("auth-specialist", "Use this agent for authentication and login work."),
+    )
+    assert select(index, "Set up Playwright e2e for the login flow", []).persona == "qa-expert"
+    said = index.domains.read(read_request("Set up e2e for the checkout", []))
+    assert said["testing"].strength == pytest.approx(said["e2e-tests"].strength * tunables.LAYOUT_WORK_SHARE)
+    # ... while a file of such a place passes on the usual share: a LICENSE is no documentation work.
+    filed = index.domains.read(read_request("Normalize the repository url", ["LICENSE"]))
+    assert filed["documentation"].strength == pytest.approx(filed["repo-docs"].strength * tunables.PARENT_SHARE)
+
+
+@pytest.mark.parametrize("path", ["app/src/main/java/com/example/gallery/GalleryAdapter.kt",
+                                  "src/main/java/com/example/demo/DemoApplication.java"])
+def test_a_java_package_named_example_holds_no_examples(path: str) -> None:
+    # com.example and com.example.demo are the placeholder packages of Android Studio and Spring Initializr
+    domains = SelectionIndex([], builtin_lexicon()).domains
+    assert "examples" not in domains.read(read_request("Fix the adapter", [path]))
+    assert "examples" in domains.read(read_request("Fix the sample", ["example/main.go"]))
