@@ -256,6 +256,9 @@ TEXTS = [
     ("Need to profile the start up process of the app", "performance"),
     ("How do I profile a Python script?", "performance"),
     ("The box keeps running out of swap space", "linux-admin"),
+    ("Users get logged out randomly after the last deploy", "authentication"),
+    ("Best way to store password in database", "security"),
+    ("Add soft delete to the Customer model", "database"),
 ]
 
 
@@ -290,6 +293,8 @@ OTHER_SENSES = [
     ("JWT token stored in localStorage, is that safe?", "llm"),
     # things swapped are not memory swapped out
     ("Put a Repository interface in front of the gorm calls so storage can be swapped later", "linux-admin"),
+    # a user logged out is no line written to a log
+    ("Users get logged out randomly after the last deploy", "observability"),
 ]
 
 

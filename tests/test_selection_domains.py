@@ -753,3 +753,11 @@ def test_a_java_package_named_example_holds_no_examples(path: str) -> None:
     domains = SelectionIndex([], builtin_lexicon()).domains
     assert "examples" not in domains.read(read_request("Fix the adapter", [path]))
     assert "examples" in domains.read(read_request("Fix the sample", ["example/main.go"]))
+
+
+def test_a_document_named_with_its_subject_is_documentation_work() -> None:
+    # "migration" is what the guide is about; "migration guide" names the guide (a phrase wholly inside what a doc
+    # is about counts as its subject, `DOCS_SUBJECT_FACTOR`)
+    index = role_catalog("technical-writer", "refactoring-specialist", "backend-developer")
+    task = "Write a migration guide for SDK users upgrading from v2 to v3. The breaking changes are the renamed options"
+    assert select(index, task, []).persona == "technical-writer"

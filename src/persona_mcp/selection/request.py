@@ -391,7 +391,7 @@ class Request:
             span = range(at, max(end, at + 1))
             if any(i in self.along for i in span):
                 aside = t.ACCOMPANYING_FACTOR
-            elif any(i in self.subject for i in span):
+            elif span[-1] in self.subject:  # by its last word: "migration guide" names a doc, "migration" its subject
                 aside = t.DOCS_SUBJECT_FACTOR
             elif all(i in self.timing for i in span):  # "since the upgrade" as a whole says when too, and more
                 aside = t.TIMING_FACTOR
