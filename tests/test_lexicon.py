@@ -293,6 +293,8 @@ OTHER_SENSES = [
     ("JWT token stored in localStorage, is that safe?", "llm"),
     # things swapped are not memory swapped out
     ("Put a Repository interface in front of the gorm calls so storage can be swapped later", "linux-admin"),
+    # Terraform manages state too
+    ("Terraform state management with remote backends and locking", "frontend"),
     # a user logged out is no line written to a log
     ("Users get logged out randomly after the last deploy", "observability"),
 ]
