@@ -259,6 +259,7 @@ TEXTS = [
     ("Users get logged out randomly after the last deploy", "authentication"),
     ("Best way to store password in database", "security"),
     ("Add soft delete to the Customer model", "database"),
+    ("Scan the images for known vulns", "security"),
 ]
 
 

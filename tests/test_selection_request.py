@@ -215,6 +215,10 @@ def test_a_question_that_weighs_a_choice_in_the_askers_work_is_told(task: str, d
     ("Fail loudly on a whitespace-only dbName", ["fail"]), ("The export fails silently on empty input", []),
     ("Roll back the optimistic update if the PATCH fails", ["fails"]),  # what the code is to do then
     ("Retry the upload in case the network call failed", ["failed"]), ("The job fails if the queue is empty", []),
+    # ... nor is a check that a pipeline is to fail, nor what the code is to undo then
+    ("fail the build in the pipeline if the image has critical vulns", ["fail"]), ("The build fails on CI", []),
+    ("Add optimistic updates and roll back if the PATCH fails", ["roll", "back", "fails"]),
+    ("Roll back the deploy if the health check fails", ["fails"]),
     # Threading a value through calls passes it along; a thread runs code.
     ("Lift the factory up, then thread the same instance into the builder", ["thread"]),
     ("Make the cache safe to read from another thread", []),

@@ -230,6 +230,10 @@ _EVERYDAY_SENSES = (
     r"(?P<sql>" + SQL_EXPLAIN + ")",  # SQL's EXPLAIN: a query plan, not an explanation
     # "roll back if the PATCH fails", "fall back to the cache in case the API fails": what the code is to do then
     r"(?:if|in case|unless)\s+(?:(?:the|a|an|any|it|they|this|that)\s+)?(?:[\w.-]+\s+){0,2}?(?P<then>fail(?:s|ed)?)\b",
+    # "fail the build if the image has critical vulns": a check that a pipeline runs, not a failure to debug
+    r"(?P<gate>fail(?:s|ing)?)\s+(?:the|a|an|our|its|any)\s+(?:[\w-]+\s+)?(?:build|job|pipeline|check|ci|step|workflow"
+    r"|run|pr|pull request|merge)s?\b",
+    r"(?P<undo>roll(?:s|ed|ing)?\s+back)(?=\s+(?:if|when|on|in case|unless)\b)",  # what code undoes, no rollout
     r"(?P<pass>thread(?:s|ed|ing)?)\s+(?:the|it|them|this|that|its|their)\b",  # "thread the config into": pass along
     # "Migrate Label to TypeScript", "migrate callbacks to async/await": code moved to a new form, not a schema
     # migration
@@ -245,7 +249,7 @@ _EVERYDAY_SENSES = (
     r"|code)\s+)?(?P<shown>examples?)\b",
 )
 _EVERYDAY = re.compile(r"\b(?:" + "|".join(_EVERYDAY_SENSES) + ")", re.IGNORECASE)
-_EVERYDAY_NEEDS = ("build", "writ", "clean", "fail", "thread", "example", "releas", "explain", "migrat", "bug")
+_EVERYDAY_NEEDS = ("build", "writ", "clean", "fail", "thread", "example", "releas", "explain", "migrat", "bug", "roll")
 _CHOICE = re.compile(r"\b(?:or|vs\.?|versus|should we|worth it)\b", re.IGNORECASE)  # a choice to weigh
 # Alternatives set side by side: "dynamodb global tables vs cockroachdb", or in a question "postgres LISTEN/NOTIFY or
 # just bring in kafka?" (`Request.choosing`).
