@@ -260,6 +260,8 @@ TEXTS = [
     ("Best way to store password in database", "security"),
     ("Add soft delete to the Customer model", "database"),
     ("Scan the images for known vulns", "security"),
+    ("Add replay protection to the webhook endpoint", "security"),
+    ("Move the docs site to a static hosting provider", "deployment"),
 ]
 
 
@@ -296,6 +298,9 @@ OTHER_SENSES = [
     ("Put a Repository interface in front of the gorm calls so storage can be swapped later", "linux-admin"),
     # Terraform manages state too
     ("Terraform state management with remote backends and locking", "frontend"),
+    # a request replayed for idempotency is no replay attack; a .NET hosted service is no hosting
+    ("keep the keys in redis and return the stored response on replay", "security"),
+    ("We inject the DbContext into a hosted service that runs every 30s", "deployment"),
     # a user logged out is no line written to a log
     ("Users get logged out randomly after the last deploy", "observability"),
 ]
