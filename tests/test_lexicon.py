@@ -261,6 +261,7 @@ TEXTS = [
     ("Add soft delete to the Customer model", "database"),
     ("Scan the images for known vulns", "security"),
     ("Add replay protection to the webhook endpoint", "security"),
+    ("The upload step is flakey on the Windows runners", "testing"),
     ("Move the docs site to a static hosting provider", "deployment"),
 ]
 
