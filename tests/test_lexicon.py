@@ -302,6 +302,11 @@ OTHER_SENSES = [
     # a request replayed for idempotency is no replay attack; a .NET hosted service is no hosting
     ("keep the keys in redis and return the stored response on replay", "security"),
     ("We inject the DbContext into a hosted service that runs every 30s", "deployment"),
+    # GraphQL's resolvers and federation are not every resolver or federation, nor a SaaS workspace a monorepo's
+    ("Prepare a parallel resolver for the module graph", "graphql"),
+    ("Use OIDC federation instead of long-lived keys in the pipeline", "graphql"),
+    ("Wrap the PyTorch dataloader in a prefetching iterator", "graphql"),
+    ("Add a mutation for archiving a workspace", "monorepo"),
     # a user logged out is no line written to a log
     ("Users get logged out randomly after the last deploy", "observability"),
 ]
@@ -345,7 +350,7 @@ EVERYDAY_WORDS = ["handler", "base", "rule", "label", "router", "scope", "subscr
                   "marker", "network", "annotation", "style", "repository", "register", "future", "aggregation",
                   "require", "token", "prompt", "scale", "replica", "entity", "extension", "patch", "binding", "mock",
                   "prototype", "await", "transition", "serialize", "serialization", "theme", "snapshot",
-                  "cancellation", "slot"]
+                  "cancellation", "slot", "resolver", "federation", "introspection", "workspace"]
 
 
 def test_no_technology_is_named_or_signalled_by_an_everyday_word_alone() -> None:
