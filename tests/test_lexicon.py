@@ -263,6 +263,7 @@ TEXTS = [
     ("Add replay protection to the webhook endpoint", "security"),
     ("The upload step is flakey on the Windows runners", "testing"),
     ("Move the docs site to a static hosting provider", "deployment"),
+    ("How to change the cursor into a hand when a user hovers over a list item?", "styling"),
 ]
 
 
