@@ -204,6 +204,8 @@ def test_a_question_that_weighs_a_choice_in_the_askers_work_is_told(task: str, d
     ("Clean up the connection handling code", []),
     ("Clean up unused imports in the parser", []),
     ("Don't iterate when cleaning up if nothing registered", ["cleaning", "up"]),
+    ("The idle timer did not clean up when the pool was closed", ["clean", "up"]),
+    ("Clean up when the dialog unmounts", ["clean", "up"]), ("Clean up the dialog code", []),
     # ... and so does one that deletes the data it keeps
     ("Add a cron job that cleans up expired sessions", ["cleans", "up"]),
     ("Clean up old uploads every night", ["clean", "up"]), ("Clean up the session handling code", []),

@@ -214,14 +214,15 @@ _TIMING_NEEDS = ("since", "after", "before")
 # A word of a kind of work used in its everyday sense, which is not the work: each sense names its word.
 _EVERYDAY_SENSES = (
     r"(?P<make>build(?:s|ing)?|writ(?:e|es|ing))\s+(?:a|an)\b",  # "Build a settings screen", "Write a Dockerfile"
-    # "cleans up created pg pools", "clean up expired sessions": releasing what a program holds, or deleting the data
-    # it keeps, not cleaning up its code
+    # "cleans up created pg pools", "clean up expired sessions": releasing what a program holds, or deleting its data
     r"(?P<release>clean(?:s|ed|ing)?\s+up)\s+(?:(?:the|any|all|its|their|created|open|opened|leaked|idle|expired|old"
     r"|stale|orphaned|dangling)\s+){0,3}"
     r"(?:[\w-]+\s+)?(?:pool|connection|socket|handle|listener|timer|subscription|process|goroutine|thread|resource"
     r"|lock|worker|temp(?:orary)? file|session|record|row|token|upload|artifact|backup|snapshot|log file"
     r")s?\b(?!\s+(?:handling|code|logic|module|class|helper|util))",
-    r"(?:when|while|during|after|before)\s+(?P<phase>clean(?:ing)?\s+up|cleanup)\b",  # a program's cleanup phase
+    # a program's cleanup phase: "when cleaning up", "did not clean up when the pool was closed"
+    r"(?:when|while|during|after|before)\s+(?P<phase>clean(?:ing)?\s+up|cleanup)\b|(?P<then_clean>clean(?:s|ed)?\s+up)"
+    r"(?=\s+(?:when|after|once|on\s+(?:close|exit|shutdown|unmount|dispose)))",
     # "Release the memory of the arena", "releases the GIL": freeing what a program holds, not shipping a version
     r"(?P<free>releas(?:e|es|ed|ing))\s+(?:(?:the|any|all|its|their|our|a|an|held|unused|idle|pooled)\s+){0,2}"
     r"(?:[\w-]+\s+)?(?:memory|lock|mutex|semaphore|gil|buffer|handle|connection|socket|resource|reference|pointer"
@@ -235,8 +236,7 @@ _EVERYDAY_SENSES = (
     r"|run|pr|pull request|merge)s?\b",
     r"(?P<undo>roll(?:s|ed|ing)?\s+back)(?=\s+(?:if|when|on|in case|unless)\b)",  # what code undoes, no rollout
     r"(?P<pass>thread(?:s|ed|ing)?)\s+(?:the|it|them|this|that|its|their)\b",  # "thread the config into": pass along
-    # "Migrate Label to TypeScript", "migrate callbacks to async/await": code moved to a new form, not a schema
-    # migration
+    # "Migrate Label to TypeScript", "migrate callbacks to async/await": code moved to a new form, no schema migration
     r"(?P<move>migrat(?:e|es|ed|ing))\s+(?![^.\n]{0,60}?\b(?:database|db|schemas?|tables?|columns?|rows|records|data)\b)"
     r"(?:[\w.@/`'-]+\s+){0,4}?(?:to|from)\b",
     # "Fixed a bug where the dropdown ...", "Fix two rendering bugs in ...": a task that opens by telling of a fix,
