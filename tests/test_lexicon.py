@@ -76,6 +76,7 @@ def test_every_glob_compiles_as_a_gitignore_pattern() -> None:
 # Realistic paths of the main ecosystems, and the entry whose globs must claim them.
 SAMPLES = [
     ("go", "cmd/server/main.go"), ("go", "go.mod"), ("go-tests", "internal/cache/lru_test.go"),
+    ("backend", "lib/server.js"), ("backend", "src/server.ts"), ("database", "lib/migrate/Migrator.js"),
     ("go-tests", "pkg/parser/testdata/input.txt"), ("go-benchmarks", "pkg/sort/bench_test.go"),
     ("golangci-lint", ".golangci.yml"), ("goreleaser", ".goreleaser.yaml"), ("protobuf", "api/v1/user.proto"),
     ("rust", "src/lib.rs"), ("cargo", "Cargo.toml"), ("cargo", "crates/core/build.rs"),
@@ -183,6 +184,7 @@ def test_globs_claim_the_real_files_of_their_ecosystem(name: str, path: str) -> 
     ("api", "src/routes/+page.svelte"), ("api", "app/routes/_index.tsx"),  # pages, not endpoints
     ("jest", "src/__tests__/sum.test.js"), ("playwright", "e2e/login.spec.ts"),  # every runner reads these
     ("nodejs", "package.json"),  # a browser app's manifest too: it says which packages, not which runtime
+    ("backend", "src/components/ServerStatus.vue"),  # a server's name in a UI component is no server code
 ])
 def test_globs_do_not_claim_unrelated_files(name: str, path: str) -> None:
     """A glob claims its own files only, whether matched as written or both lowercased."""
