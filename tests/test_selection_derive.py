@@ -100,6 +100,9 @@ def test_a_word_ending_in_ed_before_another_word_of_an_item_is_what_that_thing_i
     assert "build" not in queries.entries
     compiled = deriver.derive(agent("compiler-helper", "Helps.", body="## Focus areas\n- Compiled\n- Compile\n"))
     assert "build" in compiled.entries
+    # ... and "speed" or "need" ends in -ed without being one
+    fast = Deriver(Lexicon((*LEXICON.entries, entry("speed-work", terms=("speed",)))))
+    assert "speed-work" in fast.derive(agent("tuner", "Helps.", body="## Focus areas\n- Speed tuning\n")).entries
 
 
 def test_the_name_says_what_a_persona_is_about_through_the_lexicon() -> None:

@@ -80,6 +80,7 @@ _ITEM_SPLIT = re.compile(r"[,;:()\[\]]|[.!?](?=\s|$)|\s+(?:or|and|/)\s+|\s+-\s+|
 _WORD = re.compile(r"[a-z][a-z0-9+#]*")
 _NAME_PARTS = re.compile(r"[-_.\s]+")  # the words of a persona's short name
 _NAME_SPLIT = re.compile(r"[^a-z0-9+#]+")  # the words of a name or title, as `name_entries` reads them
+_PARTICIPLE = re.compile(r"[a-z]{2,}[^e]ed")  # "compiled", "shared"; not "speed", "need", "seed"
 DECLARED = ("activity-keywords", "trigger-keywords", "negative-keywords")  # the author's own trigger fields
 MAX_ITEM_WORDS = 5  # a list item of up to this many content words is also kept whole, as a phrase
 
@@ -192,7 +193,7 @@ class _Phrases:
             senses = self.tables.other_senses(stems) if self.tables is not None and len(content) > 1 else frozenset()
             found = (*whole, *self._inner_phrases(content, stems),
                      *((word, False) for at, word in enumerate(content) if (at, at + 1) not in senses
-                       and not (at + 1 < len(content) and word.lower().endswith("ed"))))
+                       and not (at + 1 < len(content) and _PARTICIPLE.fullmatch(word))))
         self.items[(item, negative)] = found
         return found
 

@@ -161,7 +161,8 @@ class Domains:
         if request.advisory and t.ADVISORY_DOMAIN in tables.kinds:
             hits.setdefault(t.ADVISORY_DOMAIN, []).append((t.TASK_TERM, request.advisory))
         result = {name: _gathered(named) for name, named in hits.items()}
-        worded = dict(result)  # what the words say, before the files add theirs (`LAYOUT_WORK_SHARE`)
+        # the places of work the words name, before the files add theirs (`LAYOUT_WORK_SHARE`)
+        places = {name: found.strength for name, found in result.items() if tables.kinds[name] == "layout"}
         for name, found_files in self._files(request.files, files).items():
             before = result.get(name)
             if before is None:
@@ -179,8 +180,8 @@ class Domains:
         for name, found in list(result.items()):
             for parent in tables.parents.get(name, ()):
                 share = found.strength * t.PARENT_SHARE
-                if name in worded and tables.kinds[name] == "layout" and parent in t.WORK_DOMAINS:
-                    share = max(share, worded[name].strength * t.LAYOUT_WORK_SHARE)
+                if name in places and parent in t.WORK_DOMAINS:
+                    share = max(share, places[name] * t.LAYOUT_WORK_SHARE)
                 before = result.get(parent)
                 if before is None or before.strength < share:
                     result[parent] = Found(share, found.matched)
