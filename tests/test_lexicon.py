@@ -6,9 +6,18 @@ import os
 from pathlib import Path
 
 import pytest
+import yaml
 from pathspec import GitIgnoreSpec
 
-from persona_mcp.lexicon import ENV_LEXICON, KINDS, Lexicon, builtin_lexicon, load_lexicon, user_lexicon_path
+from persona_mcp.lexicon import (
+    ENV_LEXICON,
+    KINDS,
+    Lexicon,
+    builtin_lexicon,
+    builtin_path,
+    load_lexicon,
+    user_lexicon_path,
+)
 from persona_mcp.text import stem, words
 
 
@@ -57,6 +66,14 @@ def test_entries_point_only_at_domains_and_words_are_clean() -> None:
         for word in entry.terms + entry.related:
             assert word == " ".join(word.lower().split()), (entry.name, word)
         assert entry.terms, entry.name
+
+
+def test_the_shipped_file_lists_no_word_twice_in_an_entry() -> None:
+    """The loader reads a word listed twice as once; the file says it once, so that an edit removes it for good."""
+    shipped = yaml.safe_load(builtin_path().read_text(encoding="utf-8"))
+    for entry in shipped["entries"]:
+        listed = [str(word).lower() for field in ("terms", "related") for word in entry.get(field, [])]
+        assert len(set(listed)) == len(listed), (entry["name"], sorted(w for w in set(listed) if listed.count(w) > 1))
 
 
 def test_words_keep_their_meaning_once_punctuation_is_gone() -> None:
