@@ -92,7 +92,7 @@ def test_a_phrase_of_the_lexicon_inside_a_longer_item_names_its_entry() -> None:
     assert "config-files" not in entries
 
 
-def test_a_word_ending_in_ed_before_another_word_of_an_item_is_what_that_thing_is() -> None:
+def test_a_participle_before_another_word_of_an_item_is_what_that_thing_is() -> None:
     """"Compiled queries" are queries of a kind, not compiling: the item names no build work. The word alone is."""
     lexicon = Lexicon((*LEXICON.entries, entry("build", terms=("compile", "build system"))))
     deriver = Deriver(lexicon)

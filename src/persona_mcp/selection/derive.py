@@ -172,7 +172,7 @@ class _Phrases:
 
         A short item is kept whole, as its content words in order ("identify performance bottlenecks"),
         then each content word but those a lexicon phrase of the item takes in another sense ("api" of "API
-        reference", as a task's words are read) and a word ending in -ed before another, which says what kind of
+        reference", as a task's words are read) and a participle before another word, which says what kind of
         thing that is ("Compiled queries" are no compiling). What argues against is read as written: "UI-only
         fixes", not "fixes". A short item made only of question words ("how do I", "why does") is kept whole as well, as
         declared: it names a request shape.
