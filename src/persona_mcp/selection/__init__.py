@@ -8,6 +8,7 @@ The package, one job per module, in the order a request meets them:
 - `index`: the profiles of a catalog, filed for lookup; rarity across the catalog.
 - `request`: the task and files read once (words, stems, code marks, first sentence, paths, shape);
   `shapes`: the request's shape (a question, a bug report, a design write-up);
+  `asides`: the words that name a kind of work without asking for it ("with tests", "Build a form");
   `paths`: the files' paths as data, relative to the repository's top, and the words of their folders and names.
 - `phrases`: the text signal; `files`: the file signal.
 - `scoring`: the signals added up and ranked; `calibration`: confidence, and fitting it.

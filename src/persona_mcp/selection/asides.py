@@ -1,0 +1,176 @@
+"""The words of a request that name a kind of work without asking for it (`read_asides`), which
+`Request.factor` weighs down: tests or docs that come with the work, what docs are about or what a pipeline
+runs, a kind of work named to say when something began, a word in its everyday sense ("Build a form"), and a
+path of the task's own files written out in its text.
+
+Every pattern here runs in time linear in the text, and only where the text holds what each of its matches
+needs (its `_NEEDS`): most requests have none of these.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from dataclasses import dataclass
+
+from persona_mcp.selection.shapes import LEAD_END, SQL_EXPLAIN
+from persona_mcp.text import STOPWORDS
+
+# Tests or docs that come with the work ("Throttle reworked with tests", "Add the retry option and docs"): like
+# a test file beside the code it tests, they say less of what the change is about (`ACCOMPANYING_FACTOR`).
+_ALONG = re.compile(r"(?:\bwith|\band|\bplus|\bincluding|\bincludes|\+)\s+(?:(?:a|an|unit|regression|e2e"
+                    r"|integration|more|new|some|updated|the|its)\s+){0,2}(?:tests?|specs?|docs|documentation)(?![\w-])",
+                    re.IGNORECASE)
+# Each search's `_NEEDS`: text that every match of it holds, so that it runs only where the head has some (`_says`).
+_ALONG_NEEDS = ("test", "spec", "doc")
+# ... also when a later sentence asks for them besides ("Unit tests for the parser are also needed", "Also add
+# tests for the retry"): the tests or docs word is the group that matched (`w` or `v`).
+_ALSO = re.compile(r"(?P<w>\b(?:tests?|specs?|docs|documentation))\b[^.;\n]{0,60}?\b(?:are|is)\s+also\s+"
+                   r"(?:needed|required|wanted|welcome)|\balso\s+(?:add|write|update|include|cover)\s+(?:[\w-]+\s+){0,2}?"
+                   r"(?P<v>(?:tests?|specs?|docs|documentation))(?![\w-])", re.IGNORECASE)
+_ALSO_NEEDS = ("also",)
+# What docs are about ("Add docs about async tests", "Improved Javadocs on the client API"): the words after it,
+# to the end of the sentence, name the docs' subject, not the kind of work (`DOCS_SUBJECT_FACTOR`).
+# The subject starts at the word that joins it ("explaining" of "comments explaining the bit tricks" says how the
+# docs relate to their subject, not that anyone asks to be taught).
+DOCS_ABOUT = re.compile(r"\b(?:docs?|documentation|instructions?|javadocs?|jsdoc|tsdoc|docstrings?|readme|guides?"
+                         r"|tutorials?|comments?|runbooks?|changelog|contributing(?:\.md)?)(?:\s+[\w-]+){0,2}?\s+"
+                         r"(?P<on>about|on|for|of|regarding|explaining|describing|covering|showing"
+                         r"|(?:that|which) (?:explains?|describes?|shows?|covers?))\b", re.IGNORECASE)
+_DOCS_ABOUT_NEEDS = ("doc", "instruction", "readme", "guide", "tutorial", "comment", "runbook", "changelog",
+                     "contributing")
+# ... and a part of a document, when it says what it tells of ("Add a section about avoiding N+1 queries", "add an entry
+# explaining prepared statements"): a section or a page "for" or "on" something may be a screen's.
+_PART_ABOUT = re.compile(r"\b(?:sections?|entry|entries|pages?|notes?|paragraphs?|chapters?)(?:\s+[\w-]+){0,2}?\s+"
+                         r"(?P<on>about|regarding|explaining|describing|covering"
+                         r"|(?:that|which) (?:explains?|describes?|covers?))\b", re.IGNORECASE)
+_PART_ABOUT_NEEDS = ("about", "regarding", "explain", "describ", "cover")
+# ... and the words before a doc named as the work's object ("update releasing instructions"): what it documents.
+_DOC_NOUNS = frozenset({"docs", "doc", "documentation", "instructions", "guide", "guides", "readme", "tutorial",
+                        "tutorials", "docstrings", "javadoc", "javadocs", "manual", "handbook", "faq", "wiki"})
+# ... and the words after a verb of docs work that opens the request ("Describe release/publish steps").
+_DOC_VERBS = frozenset({"document", "documented", "documents", "describe", "described", "describes", "clarify",
+                        "clarified", "clarifies", "reword", "reworded", "rephrase", "rephrased"})
+_DOC_ENDS = (".md", ".mdx", ".rst", ".txt", ".adoc")
+# A path or a file name written in the task ("scripts/build.js", "SECURITY.md"): its words name a file (`named_files`).
+_PATH_TOKEN = re.compile(r"[\w.@/-]+")  # a run of a path's characters, one match per run: linear in the text
+# What a pipeline, a workflow or a hook runs ("a GitHub Actions workflow that runs the test suite"): the words
+# after it, to the end of the sentence, say what it runs, not the kind of work, as a docs' subject does.
+_RUNS = re.compile(r"\b(?:workflows?|pipelines?|jobs?|actions?|hooks?|ci)\s+"
+                   r"(?P<on>(?:that|which|to)\s+(?:runs?|executes?))\b", re.IGNORECASE)
+_RUNS_NEEDS = ("run", "execut")
+# When a failure began, or when a check runs: "broken since the refactor", "after the Gradle upgrade", "before deploy",
+# "since Tuesday's deploy".
+_TIMING = re.compile(r"\b(?:since|after|before)\s+(?:(?:the|our|a|an|my|last|yesterday's|today's|this|that|recent"
+                     r"|latest|every|each)\s+)?(?:[\w.-]+(?:'s)?\s+)?(?P<w>upgrade|update|migration|refactor(?:ing)?"
+                     r"|release|deploy(?:ment)?|merge|rewrite|bump|rollout)s?\b", re.IGNORECASE)
+_TIMING_NEEDS = ("since", "after", "before")
+# A word of a kind of work used in its everyday sense, which is not the work: each sense names its word.
+_EVERYDAY_SENSES = (
+    r"(?P<make>build(?:s|ing)?|writ(?:e|es|ing))\s+(?:a|an)\b",  # "Build a settings screen", "Write a Dockerfile"
+    # "cleans up created pg pools", "clean up expired sessions": releasing what a program holds, or deleting its data
+    r"(?P<release>clean(?:s|ed|ing)?\s+up)\s+(?:(?:the|any|all|its|their|created|open|opened|leaked|idle|expired|old"
+    r"|stale|orphaned|dangling)\s+){0,3}"
+    r"(?:[\w-]+\s+)?(?:pool|connection|socket|handle|listener|timer|subscription|process|goroutine|thread|resource"
+    r"|lock|worker|temp(?:orary)? file|session|record|row|token|upload|artifact|backup|snapshot|log file"
+    r")s?\b(?!\s+(?:handling|code|logic|module|class|helper|util))",
+    # a program's cleanup phase: "when cleaning up", "did not clean up when the pool was closed"
+    r"(?:when|while|during|after|before)\s+(?P<phase>clean(?:ing)?\s+up|cleanup)\b|(?P<then_clean>clean(?:s|ed)?\s+up)"
+    r"(?=\s+(?:when|after|once|on\s+(?:close|exit|shutdown|unmount|dispose)))",
+    # "Release the memory of the arena", "releases the GIL": freeing what a program holds, not shipping a version
+    r"(?P<free>releas(?:e|es|ed|ing))\s+(?:(?:the|any|all|its|their|our|a|an|held|unused|idle|pooled)\s+){0,2}"
+    r"(?:[\w-]+\s+)?(?:memory|lock|mutex|semaphore|gil|buffer|handle|connection|socket|resource|reference|pointer"
+    r"|file descriptor|fd|guard|permit)s?\b",
+    r"(?P<handle>fail(?:s|ing)?)\s+(?:loudly|fast|early|gracefully)\b",  # how code is to handle an error: none seen
+    r"(?P<sql>" + SQL_EXPLAIN + ")",  # SQL's EXPLAIN: a query plan, not an explanation
+    # "roll back if the PATCH fails", "fall back to the cache in case the API fails": what the code is to do then
+    r"(?:if|in case|unless)\s+(?:(?:the|a|an|any|it|they|this|that)\s+)?(?:[\w.-]+\s+){0,2}?(?P<then>fail(?:s|ed)?)\b",
+    # "fail the build if the image has critical vulns": a check that a pipeline runs, not a failure to debug
+    r"(?P<gate>fail(?:s|ing)?)\s+(?:the|a|an|our|its|any)\s+(?:[\w-]+\s+)?(?:build|job|pipeline|check|ci|step|workflow"
+    r"|run|pr|pull request|merge)s?\b",
+    r"(?P<undo>roll(?:s|ed|ing)?\s+back)(?=\s+(?:if|when|on|in case|unless)\b)",  # what code undoes, no rollout
+    r"(?P<pass>thread(?:s|ed|ing)?)\s+(?:the|it|them|this|that|its|their)\b",  # "thread the config into": pass along
+    # "Migrate Label to TypeScript", "migrate callbacks to async/await": code moved to a new form, no schema migration
+    r"(?P<move>migrat(?:e|es|ed|ing))\s+(?![^.\n]{0,60}?\b(?:database|db|schemas?|tables?|columns?|rows|records|data)\b)"
+    r"(?:[\w.@/`'-]+\s+){0,4}?(?:to|from)\b",
+    # "Fixed a bug where the dropdown ...", "Fix two rendering bugs in ...": a task that opens by telling of a fix,
+    # whose work is where the defect was; every kind of work has bugs ("find the bug" still hunts one, and "This
+    # fixes a bug where ..." in a commit's body leads to its cause)
+    r"\Afix(?:es|ed|ing)?\s+(?:(?:a|an|the|some|several|two|three|many|minor|small|\d+)\s+)?(?:[\w-]+\s+)?(?P<fixed>bugs?)\b"
+    r"|\A(?P<bugfix>bugs?)\s+fix(?:es)?\b",
+    # "for example, ...", "explain it with a simple example": how something is told, not documentation work
+    r"for\s+(?P<instance>example)\b|with\s+(?:an?\s+|some\s+)?(?:(?:simple|small|short|concrete|minimal|quick|real"
+    r"|code)\s+)?(?P<shown>examples?)\b",
+)
+_EVERYDAY = re.compile(r"\b(?:" + "|".join(_EVERYDAY_SENSES) + ")", re.IGNORECASE)
+_EVERYDAY_NEEDS = ("build", "writ", "clean", "fail", "thread", "example", "releas", "explain", "migrat", "bug", "roll")
+
+
+@dataclass(frozen=True)
+class Asides:
+    """What `read_asides` found, as the places of the words (their index in the request's words)."""
+
+    along: frozenset[int] = frozenset()  # the words of tests or docs that come with the work (`_ALONG`, `_ALSO`)
+    subject: frozenset[int] = frozenset()  # the words that say what docs are about, or what a pipeline runs
+    timing: frozenset[int] = frozenset()  # a kind of work named to say when ("since the refactor")
+    everyday: frozenset[tuple[int, int]] = frozenset()  # words of work in their everyday sense ("Build a form")
+    named_files: frozenset[int] = frozenset()  # the words of a path the task names that is one of its files
+
+
+def read_asides(head: str, words: list[str], starts: list[int], opening: int, lead: int, paths: list[str],
+                asked: bool) -> Asides:
+    """Read the asides of a request's start (`head`), whose words are `words`, starting at the characters
+    `starts`; the work opens at word `opening`, the first sentence has `lead` words, and `asked` tells whether
+    it opens by asking for an explanation (`shapes.TEACH_ME`)."""
+
+    def count(chars: int) -> int:  # how many of the words start within the head's first `chars` characters
+        return bisect_left(starts, chars)
+
+    said = head.lower()  # what the searches need in the head (`_says`)
+    # The last word of each "with tests", and the tests asked for "also": a test or a doc that comes with the work,
+    # never the work itself.
+    along: frozenset[int] = frozenset()
+    if _says(said, _ALONG_NEEDS):
+        along = frozenset(count(match.end()) - 1 for match in _ALONG.finditer(head) if match.start() > 0)
+    if _says(said, _ALSO_NEEDS):
+        along |= frozenset(count(match.end(match.lastgroup or "w")) - 1 for match in _ALSO.finditer(head))
+    subject: set[int] = set()
+    runs = _RUNS.search(head) if _says(said, _RUNS_NEEDS) else None
+    docs = DOCS_ABOUT.search(head) if _says(said, _DOCS_ABOUT_NEEDS) else None
+    part = _PART_ABOUT.search(head) if _says(said, _PART_ABOUT_NEEDS) else None
+    for about in (docs, part, runs):
+        if about is not None:  # to the end of its sentence
+            end = LEAD_END.search(head, about.end())
+            last = count(end.end()) if end is not None else len(words)
+            subject.update(range(count(about.start("on")), last))
+    # ... and the words that qualify a doc named as the work's object: "update releasing instructions", "Fix the
+    # installation docs" are documentation of releasing and of installing.
+    for at in range(opening + 1, min(lead, opening + 4)):  # the doc is the verb's object: among its next 3 words
+        if words[at] in _DOC_NOUNS and (at + 1 >= lead or words[at + 1] in STOPWORDS):  # the phrase's head
+            subject.update(i for i in range(opening + 1, at) if words[i] not in STOPWORDS)
+            break
+    if words[opening:opening + 1] and words[opening] in _DOC_VERBS and not asked \
+            and all(path.lower().endswith(_DOC_ENDS) for path in paths):
+        # "Describe release/publish steps", "Document the retry option": what follows is what the docs tell, unless
+        # the change is to code ("Clarify deprecation of orUpdate" in a query builder)
+        subject.update(range(opening + 1, lead))
+    timing: frozenset[int] = frozenset()
+    if _says(said, _TIMING_NEEDS):
+        timing = frozenset(count(found_when.end("w")) - 1 for found_when in _TIMING.finditer(head))
+    everyday: frozenset[tuple[int, int]] = frozenset()
+    if _says(said, _EVERYDAY_NEEDS):
+        spans = (match.span(match.lastgroup or 0) for match in _EVERYDAY.finditer(head))
+        everyday = frozenset((count(start), count(end)) for start, end in spans)
+    named_files: set[int] = set()
+    file_names = {path.rsplit("/", 1)[-1].lower() for path in paths}
+    if any(name in said for name in file_names):  # a path of the task's own files, written out in its text
+        for token in _PATH_TOKEN.finditer(head):
+            if token.group(0).rstrip(".").rsplit("/", 1)[-1].lower() in file_names:
+                named_files.update(range(count(token.start()), count(token.end())))
+    return Asides(along, frozenset(subject), timing, everyday, frozenset(named_files))
+
+
+def _says(said: str, needs: tuple[str, ...]) -> bool:
+    """Whether the lowered head holds one of the texts every match of a search needs: most heads hold none, and
+    the search is skipped."""
+    return any(need in said for need in needs)
