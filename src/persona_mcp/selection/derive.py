@@ -97,8 +97,6 @@ class Term:
     shape_only: bool = False  # made only of question words ("how do I"): a request shape, not a domain
 
 
-
-
 @dataclass(frozen=True)
 class Profile:
     """Everything selection knows about one persona, and where each piece came from."""
