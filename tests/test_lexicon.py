@@ -283,6 +283,10 @@ TEXTS = [
     ("The upload step is flakey on the Windows runners", "testing"),
     ("Move the docs site to a static hosting provider", "deployment"),
     ("How to change the cursor into a hand when a user hovers over a list item?", "styling"),
+    ("Falsy href handling on MenuItem", "frontend"),
+    ("Prevent internal selection and a frozen knob on the slider", "frontend"),
+    ("Close the context menu when a radio button is picked", "frontend"),
+    ("Stale tabindex caused incorrect focus changes", "accessibility"),
 ]
 
 
