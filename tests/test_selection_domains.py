@@ -373,6 +373,25 @@ def test_a_generalist_of_a_language_gives_way_to_the_persona_of_the_work() -> No
     assert named["typescript-pro"] > named["debugger"]
 
 
+
+def test_a_generalist_keeps_less_where_only_the_files_say_its_language() -> None:
+    # A .ts change says nothing of the work ("Add strict option for the trie router" is a router's); a task whose
+    # words name the language asks about it ("... the TypeScript router types").
+    index = SelectionIndex([
+        agent("typescript-pro", "Use PROACTIVELY for TypeScript code: types, generics and module resolution."),
+        agent("backend-developer", "Builds server-side services in Node.js and Go."),
+    ], builtin_lexicon())
+
+    def kept(task: str) -> float:
+        generalist = next(c for c in rank(index, task, ["src/router/trie-router.ts"]) if c.name == "typescript-pro")
+        against = sum(e.weight for e in generalist.evidence if e.kind == "negative")
+        return generalist.score / (generalist.score - against)
+
+    assert kept("Add strict option for the trie router") == pytest.approx(tunables.GENERALIST_UNNAMED_FACTOR)
+    assert kept("Add a strict option to the TypeScript router types") == pytest.approx(tunables.GENERALIST_FACTOR)
+    assert tunables.GENERALIST_UNNAMED_FACTOR < tunables.GENERALIST_FACTOR
+
+
 # Agents of a foreign catalog that say only their role, as many public collections' agents do.
 ROLES = {
     "technical-writer": "Use this agent for documentation work.",

@@ -91,7 +91,7 @@ def rank(index: SelectionIndex, request: Request) -> Ranking:
     _area(evidence, index, request, about)
     _shapes(evidence, index, request, about)  # after the others: a shape modifies the evidence a persona has
     explicit = _explicit(evidence, index, request)
-    _language(evidence, index, files, about, explicit)  # last: it takes a share of what a persona has
+    _language(evidence, index, request, files, about, explicit)  # last: it takes a share of what a persona has
     scores = {p: round(total * index.weights[p], 4) for p, total in evidence.totals.items() if total > 0}
     order = sorted((-score, p) for p, score in scores.items() if score > 0)  # personas are numbered in name order
     return Ranking([(p, scores[p]) for _, p in order], evidence.explain)
@@ -157,13 +157,15 @@ def _area(evidence: Evidence, index: SelectionIndex, request: Request, about: di
                                  "name"))
 
 
-def _language(evidence: Evidence, index: SelectionIndex, files: FileReading, about: dict[str, Found],
-              explicit: int | None) -> None:
+def _language(evidence: Evidence, index: SelectionIndex, request: Request, files: FileReading,
+              about: dict[str, Found], explicit: int | None) -> None:
     """A persona about one programming language (its name says "ruby") says less of a change whose code is
     in others, and that the task does not name: it keeps `LANGUAGE_MISMATCH_FACTOR` of its evidence. A
-    generalist (`typescript-pro`) keeps `GENERALIST_FACTOR` of it, unless the task asks for it by name."""
+    generalist (`typescript-pro`) keeps `GENERALIST_FACTOR` of it where the task's words name its language,
+    `GENERALIST_UNNAMED_FACTOR` where they do not, unless the task asks for it by name."""
     values: dict[int, float] = {}
     reasons: dict[int, list[str]] = {}
+    paths = set(request.paths)
     for persona, languages in index.domains.languages.items():
         total = evidence.totals.get(persona, 0.0)
         if total <= 0:
@@ -172,7 +174,8 @@ def _language(evidence: Evidence, index: SelectionIndex, files: FileReading, abo
         if files.languages and languages.isdisjoint(about):
             kept, reasons[persona] = t.LANGUAGE_MISMATCH_FACTOR, [f"code in {', '.join(sorted(files.languages))}"]
         if persona in index.generalists and persona != explicit:
-            kept *= t.GENERALIST_FACTOR
+            named = any(word not in paths for name in languages if name in about for word in about[name].matched)
+            kept *= t.GENERALIST_FACTOR if named else t.GENERALIST_UNNAMED_FACTOR
             reasons.setdefault(persona, []).append("a name that says only the language")
         if kept < 1.0:
             values[persona] = -total * (1 - kept)
