@@ -669,3 +669,14 @@ def test_real_families_meet_at_one_stem(family: str) -> None:
     from persona_mcp.text import stem
 
     assert len({stem(word) for word in family.split()}) == 1, {word: stem(word) for word in family.split()}
+
+
+def test_a_folder_of_crates_is_a_rust_workspace_not_dependency_work() -> None:
+    # "crates/" holds a Rust workspace's code: a change in it is Rust, not work on cargo or its dependencies.
+    from persona_mcp.selection import SelectionIndex, read_request
+
+    index = SelectionIndex([], builtin_lexicon())
+    files = ["crates/oxc_parser/src/lexer/trivia_builder.rs"]
+    about = index.domains.read(read_request("Do not copy comments", files, index.one_word_terms))
+    assert "rust" in about and "cargo" not in about and "dependencies" not in about
+    assert "cargo" in entries_read("Publish the parser to crates.io")
