@@ -287,6 +287,8 @@ TEXTS = [
     ("Prevent internal selection and a frozen knob on the slider", "frontend"),
     ("Close the context menu when a radio button is picked", "frontend"),
     ("Stale tabindex caused incorrect focus changes", "accessibility"),
+    ("Ignore a second click while the request is pending", "frontend"),
+    ("Keep the list where it was when the user scrolls back up", "frontend"),
 ]
 
 
