@@ -289,6 +289,8 @@ TEXTS = [
     ("Stale tabindex caused incorrect focus changes", "accessibility"),
     ("Ignore a second click while the request is pending", "frontend"),
     ("Keep the list where it was when the user scrolls back up", "frontend"),
+    ("Users sometimes get signed out a minute after signing in", "debugging"),
+    ("The nightly export occasionally writes an empty file", "debugging"),
 ]
 
 
