@@ -291,6 +291,7 @@ TEXTS = [
     ("Keep the list where it was when the user scrolls back up", "frontend"),
     ("Users sometimes get signed out a minute after signing in", "debugging"),
     ("The nightly export occasionally writes an empty file", "debugging"),
+    ("Make the API shut down gracefully on SIGTERM", "backend"),
 ]
 
 
