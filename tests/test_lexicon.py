@@ -291,7 +291,8 @@ TEXTS = [
     ("Keep the list where it was when the user scrolls back up", "frontend"),
     ("Users sometimes get signed out a minute after signing in", "debugging"),
     ("The nightly export occasionally writes an empty file", "debugging"),
-    ("Make the API shut down gracefully on SIGTERM", "backend"),
+    ("Make the daemon shut down gracefully", "backend"),
+    ("Let in-flight requests finish before the process exits", "backend"),
 ]
 
 
