@@ -12,6 +12,7 @@ from tests.test_selection import persona
 from tests.test_selection_derive import LEXICON
 
 from persona_mcp.catalog import Catalog, default_layers
+from persona_mcp.lexicon import builtin_lexicon
 from persona_mcp.loader import glob_problem
 from persona_mcp.selection import SelectionIndex, rank, read_request, select, tunables
 from persona_mcp.selection.files import MAX_UNKEYED, FileTrigger, GlobTable, specificity
@@ -82,7 +83,17 @@ def test_a_test_beside_the_code_it_tests_counts_less_for_the_persona_that_claims
                            LEXICON)
     alone = {c.name: c.score for c in rank(index, "change", ["tests/header_test.go"])}
     beside = {c.name: c.score for c in rank(index, "change", ["pkg/header.go", "tests/header_test.go"])}
-    assert beside["persona-qa"] == pytest.approx(alone["persona-qa"] * tunables.ACCOMPANYING_FACTOR / 2, abs=1e-3)
+    # a fix comes with its regression test: the test says a tenth of what it says alone, shared with the code file
+    assert beside["persona-qa"] == pytest.approx(alone["persona-qa"] * tunables.TEST_BESIDE_CODE_FACTOR / 2, abs=1e-3)
+
+
+def test_docs_beside_the_code_they_document_count_less_but_more_than_a_test_does() -> None:
+    index = SelectionIndex([persona("persona-docs", files=["docs/**"]), persona("persona-web", files=["pkg/**"])],
+                           builtin_lexicon())
+    alone = {c.name: c.score for c in rank(index, "change", ["docs/header.md"])}
+    beside = {c.name: c.score for c in rank(index, "change", ["pkg/header.go", "docs/header.md"])}
+    assert beside["persona-docs"] == pytest.approx(alone["persona-docs"] * tunables.ACCOMPANYING_FACTOR / 2, abs=1e-3)
+    assert tunables.TEST_BESIDE_CODE_FACTOR < tunables.ACCOMPANYING_FACTOR
 
 
 def test_a_folder_says_less_of_a_test_that_sits_in_it_than_the_test_persona_does(monkeypatch) -> None:

@@ -100,12 +100,15 @@ class Domains:
         # accompany others (`_files`): worked out once, not for every file of every request.
         self.file_claims: dict[str, list[tuple[str, float]]] = {}
         self.accompanying: frozenset[str] = frozenset()
+        self.tests: frozenset[str] = frozenset()  # ... of which those of tests (`TEST_BESIDE_CODE_FACTOR`)
         if self.tables is not None:
             tables = self.tables
             for glob, entry in tables.globs.items():
                 self.file_claims[glob] = [(name, _file_claim(entry.specificity, tables.kinds.get(name)))
                                           for name in entry.about]
             self.accompanying = frozenset(name for name in tables.names if _accompanies(tables, name))
+            self.tests = frozenset(name for name in self.accompanying
+                                   if t.TESTS_DOMAIN in (name, *tables.parents.get(name, ())))
         # The programming languages code is written in (not `DATA_LANGUAGES`), and the personas whose name
         # names one (ruby-pro): see `read_files` and `scoring._language`.
         kinds = self.tables.kinds if self.tables is not None else {}
@@ -250,8 +253,8 @@ class Domains:
         its kind (`kind_owners`). Documentation claims a source file in a docs folder by that folder only as
         strongly (`PROSE_DOMAINS`: the docs site's server is code). A design record in a doc's place is first of
         all a design record
-        (`RECORD_DOMAINS`). A test beside the code it tests, or docs beside the code they document,
-        says `ACCOMPANYING_FACTOR` as much of what the change is about as any other file.
+        (`RECORD_DOMAINS`). Docs beside the code they document say `ACCOMPANYING_FACTOR` as much of what the
+        change is about as any other file, and a test beside the code it tests `TEST_BESIDE_CODE_FACTOR`.
         """
         if self.tables is None:
             return FileReading([{} for _file in matched], [None] * len(matched), [1.0] * len(matched))
@@ -275,7 +278,10 @@ class Domains:
             claimed.append(claims)
             kinds.append(owners)
         beside = [not self.accompanying.isdisjoint(claims) for claims in claimed]
-        shares = [1.0] * len(claimed) if all(beside) else [t.ACCOMPANYING_FACTOR if aside else 1.0 for aside in beside]
+        shares = [1.0] * len(claimed)
+        if not all(beside):
+            shares = [(t.TEST_BESIDE_CODE_FACTOR if not self.tests.isdisjoint(claims) else t.ACCOMPANYING_FACTOR)
+                      if aside else 1.0 for aside, claims in zip(beside, claimed, strict=True)]
         languages = frozenset(name for claims in claimed for name in claims if name in self.code_languages)
         return FileReading(claimed, kinds, shares, languages)
 
