@@ -293,6 +293,7 @@ TEXTS = [
     ("The nightly export occasionally writes an empty file", "debugging"),
     ("Make the daemon shut down gracefully", "backend"),
     ("Let in-flight requests finish before the process exits", "backend"),
+    ("Copy a file from the host into a running container", "containers"),
 ]
 
 
