@@ -294,6 +294,7 @@ TEXTS = [
     ("Make the daemon shut down gracefully", "backend"),
     ("Let in-flight requests finish before the process exits", "backend"),
     ("Copy a file from the host into a running container", "containers"),
+    ("The report job is consuming huge amounts of memory on big exports", "performance"),
 ]
 
 
