@@ -295,6 +295,8 @@ TEXTS = [
     ("Let in-flight requests finish before the process exits", "backend"),
     ("Copy a file from the host into a running container", "containers"),
     ("The report job is consuming huge amounts of memory on big exports", "performance"),
+    ("This constructor takes too many parameters", "refactoring"),
+    ("The dispatcher is one huge switch statement", "refactoring"),
 ]
 
 
