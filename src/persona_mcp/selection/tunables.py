@@ -252,7 +252,8 @@ FULL_CLAIM = 2.0  # a claim this strong (a declared folder or file name glob) gi
 # says this share of what it would say alone about what the change is about (domains.py): the
 # change is about the code. So do the words of tests or docs that a task says come with the work
 # ("Throttle reworked with tests", `Request.along`). 0.5 lost answers of the foreign catalogs to their testing
-# agents where a fix came with its test (0.25 to 0.35 did alike; 0.2 began to lose the tests' own changes).
+# agents where a fix came with its test (0.25 to 0.35 did alike; 0.2 for words and files alike began to lose the
+# tests' own changes). A test file beside code now counts `TEST_BESIDE_CODE_FACTOR` instead; words keep this.
 ACCOMPANYING_DOMAINS = ("testing", "documentation")
 ACCOMPANYING_FACTOR = 0.25
 # ... and a test file beside code this much: a fix comes with its regression test as a rule, and in a catalog of
