@@ -262,7 +262,7 @@ ACCOMPANYING_FACTOR = 0.25
 # catalogs' dev tasks and lost 1 (+9 -1 in recall@3, and the built-ins' +1), where 0.15 gained 8 and lost none
 # (+6 in recall@3); docs at 0.1 as well cost the built-ins a dev answer. A change made only of tests is testing.
 TEST_BESIDE_CODE_FACTOR = 0.1
-TESTS_DOMAIN = "testing"
+TESTS_DOMAIN = "testing"  # the domain whose files (and its narrower domains') are tests, for the factor above
 # The words that say what docs are about ("Add docs about async tests", "Improved Javadocs on the client API":
 # `Request.subject`) name the docs' subject, not the work, and count this much. At 0.5 "Add docs about async
 # tests" still went to the tester; at 0.3 and 0.2 the same answers changed on every labelled set.
