@@ -373,7 +373,6 @@ def test_a_generalist_of_a_language_gives_way_to_the_persona_of_the_work() -> No
     assert named["typescript-pro"] > named["debugger"]
 
 
-
 def test_a_generalist_keeps_less_where_only_the_files_say_its_language() -> None:
     # A .ts change says nothing of the work ("Add strict option for the trie router" is a router's); a task whose
     # words name the language asks about it ("... the TypeScript router types").
@@ -668,7 +667,6 @@ def test_a_persona_named_for_where_work_is_done_says_less_of_a_task_that_names_t
     assert "debugging" not in alone.domains.named_work and "debugging" in index.domains.named_work
     ranked = {candidate.name: candidate for candidate in rank(alone, task, [])}
     assert not any(item.kind == "negative" for item in ranked["backend-developer"].evidence)
-
 
 
 def test_the_lexicon_says_more_for_a_persona_found_only_through_its_own_text(monkeypatch: pytest.MonkeyPatch) -> None:

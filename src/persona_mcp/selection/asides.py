@@ -10,7 +10,7 @@ needs (its `_NEEDS`): most requests have none of these.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from persona_mcp.selection.shapes import LEAD_END, SQL_EXPLAIN
@@ -117,15 +117,11 @@ class Asides:
     named_files: frozenset[int] = frozenset()  # the words of a path the task names that is one of its files
 
 
-def read_asides(head: str, words: list[str], starts: list[int], opening: int, lead: int, paths: list[str],
-                asked: bool) -> Asides:
-    """Read the asides of a request's start (`head`), whose words are `words`, starting at the characters
-    `starts`; the work opens at word `opening`, the first sentence has `lead` words, and `asked` tells whether
-    it opens by asking for an explanation (`shapes.TEACH_ME`)."""
-
-    def count(chars: int) -> int:  # how many of the words start within the head's first `chars` characters
-        return bisect_left(starts, chars)
-
+def read_asides(head: str, words: list[str], count: Callable[[int], int], opening: int, lead: int,
+                paths: list[str], asked: bool) -> Asides:
+    """Read the asides of a request's start (`head`), whose words are `words`; `count(chars)` tells how many of
+    them start within its first `chars` characters. The work opens at word `opening`, the first sentence has
+    `lead` words, and `asked` tells whether it opens by asking for an explanation (`shapes.TEACH_ME`)."""
     said = head.lower()  # what the searches need in the head (`_says`)
     # The last word of each "with tests", and the tests asked for "also": a test or a doc that comes with the work,
     # never the work itself.

@@ -353,7 +353,7 @@ def read_request(task: str, files: Iterable[str] = (), names: AbstractSet[str] =
     lowered = text.lower()
     shapes = request_shapes(text, lowered, paths, found, code)
     asked = TEACH_ME.match(head)
-    asides = read_asides(head, found, starts, opening, lead, paths, asked is not None)
+    asides = read_asides(head, found, count, opening, lead, paths, asked is not None)
     subject = asides.subject
     explain = count(asked.end()) if asked else 0
     in_docs = explained_in_docs(head) if asked else None
