@@ -244,6 +244,7 @@ TEXTS = [
     ("someone could enumerate user ids through the profile URL (IDOR)", "security"),
     ("Add skeleton loaders while the profile data is fetched", "frontend"),
     ("our onboarding guide is outdated, update it", "documentation"),
+    ("Fix the apostrophes and the punctuation in proper nouns", "documentation"),
     ("the export behaves differently in prod, what is going on?", "debugging"),
     ("the worker runs out of memory on big files", "performance"),
     ("this class does too many things and is full of magic numbers", "refactoring"),

@@ -44,6 +44,13 @@ def test_tests_or_docs_that_come_with_the_work_count_for_less(task: str, along: 
     ("Describe release/publish steps", ["release", "publish", "steps"]),  # after a verb of docs work
     ("Document the retry option. It waits", ["the", "retry", "option"]),  # to the end of the first sentence
     ("Describe how tokens expire", []),  # a request to be taught
+    # Tests named as what CI runs: the pipeline is the work.
+    ("Run unit tests in ci", ["unit", "tests"]),
+    ("Add testing workflow", ["testing"]),
+    ("Add workflow to test examples", ["to", "test", "examples"]),
+    ("Drop the e2e test job on Windows", ["e2e", "test"]),
+    ("Run the test suite on GitHub Actions", ["test", "suite"]),
+    ("Fix flaky tests in the parser", []),  # the tests are the work
 ])
 def test_what_docs_are_about_is_their_subject_not_the_work(task: str, subject: list[str]) -> None:
     request = read_request(task, [])

@@ -57,8 +57,16 @@ _PATH_TOKEN = re.compile(r"[\w.@/-]+")  # a run of a path's characters, one matc
 # What a pipeline, a workflow or a hook runs ("a GitHub Actions workflow that runs the test suite"): the words
 # after it, to the end of the sentence, say what it runs, not the kind of work, as a docs' subject does.
 _RUNS = re.compile(r"\b(?:workflows?|pipelines?|jobs?|actions?|hooks?|ci)\s+"
-                   r"(?P<on>(?:that|which|to)\s+(?:runs?|executes?))\b", re.IGNORECASE)
-_RUNS_NEEDS = ("run", "execut")
+                   r"(?P<on>(?:that|which|to)\s+(?:runs?|executes?|test(?:s|ing)?)(?![\w-]))", re.IGNORECASE)
+_RUNS_NEEDS = ("run", "execut", "test")
+# ... and tests named as what CI runs ("Add testing workflow", "Run unit tests in CI", "drop the e2e test job"): the
+# change is to the pipeline, and the tests' words say what it runs.
+_CI_TESTS = re.compile(r"\b(?P<on>(?:(?:unit|e2e|end-to-end|integration|regression|smoke)\s+)?(?:tests?|testing|specs?)"
+                       r"(?:\s+suites?)?)\s+(?:(?:workflows?|pipelines?|jobs?|matrix|matrices|runners?|ci)\b"
+                       r"|(?:in|on|via|under|using|with|through)\s+(?:the\s+|our\s+)?(?:ci|github\s+actions"
+                       r"|gitlab(?:\s+ci)?|circle\s?ci|travis(?:\s+ci)?|jenkins|buildkite|azure\s+pipelines"
+                       r"|pipelines?|workflows?)\b)", re.IGNORECASE)
+_CI_TESTS_NEEDS = ("test", "spec")
 # When a failure began, or when a check runs: "broken since the refactor", "after the Gradle upgrade", "before deploy",
 # "since Tuesday's deploy".
 _TIMING = re.compile(r"\b(?:since|after|before)\s+(?:(?:the|our|a|an|my|last|yesterday's|today's|this|that|recent"
@@ -139,6 +147,9 @@ def read_asides(head: str, words: list[str], count: Callable[[int], int], openin
             end = LEAD_END.search(head, about.end())
             last = count(end.end()) if end is not None else len(words)
             subject.update(range(count(about.start("on")), last))
+    if _says(said, _CI_TESTS_NEEDS):
+        for run_by_ci in _CI_TESTS.finditer(head):
+            subject.update(range(count(run_by_ci.start("on")), count(run_by_ci.end("on"))))
     # ... and the words that qualify a doc named as the work's object: "update releasing instructions", "Fix the
     # installation docs" are documentation of releasing and of installing.
     for at in range(opening + 1, min(lead, opening + 4)):  # the doc is the verb's object: among its next 3 words
