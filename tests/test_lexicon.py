@@ -315,6 +315,8 @@ def test_error_texts_and_api_names_reach_their_entry(task: str, name: str) -> No
 
 
 OTHER_SENSES = [
+    # a status only Kubernetes gives a pod is its name, not a crash to debug
+    ("Pods stuck in CrashLoopBackOff", "debugging"),
     # "per request" says how a thing is scoped as often as what it costs
     ("Send custom per-request cookies even if the session jar is empty", "performance"),
     ("Open a session per request", "performance"),

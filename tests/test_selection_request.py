@@ -244,6 +244,8 @@ def test_a_how_to_that_asks_how_to_do_something_is_told_from_one_that_asks_what_
     ("Describe how tokens expire in the user guide", False),
     ("Help me understand how the event loop schedules callbacks", True),
     ("How do JavaScript closures work?", True), ("How do I make the login test work again?", False),
+    ("Can someone describe how JavaScript closures work?", True), ("WTF is currying?", True),  # in other words
+    ("What the heck is hoisting?", True), ("WTF is this error on startup?", False),
     ("What exactly is RESTful programming?", True),
     ('What Is "tree-shaking?"', True), ("What is \u201chydration\u201d?", True),  # the term quoted
     ("What is the standard Python docstring format?", False),  # a convention to follow, not a concept

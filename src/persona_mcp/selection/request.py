@@ -57,6 +57,8 @@ _LEARNING = re.compile(r"\b(?:" + NOT_SQL_EXPLAIN + r"explain|teach|tutorial|und
                        r"|how (?:does|do) (?!(?:i|we|you|one|my|our)\b)[\w.-]+(?: [\w.-]+){0,3} "
                        r"(?:decide|know|handle|order|schedule|resolve|determine|choose|compare|store|cache|load|find|pick)s?\b"
                        r"|what (?:does|do) .{1,60}? mean|what is meant by"
+                       # asked in other words ("Can someone describe how closures work?", "WTF is currying?")
+                       r"|describe how .{1,60}? works?\b|(?:wtf|what the (?:heck|hell|fuck)) (?:is|are)\b"
                        # how a thing is done by the tools ("How are Electron binaries downloaded?")
                        r"|how (?:is|are) (?!(?:my|our|this|these)\b)(?:[\w.-]+ ){1,4}\w+(?:ed|wn|en)(?=\s*\?)"
                        # a project's reasons for a decision ("Why did Vuetify 3 change value to model-value?")
