@@ -245,6 +245,7 @@ TEXTS = [
     ("Add skeleton loaders while the profile data is fetched", "frontend"),
     ("our onboarding guide is outdated, update it", "documentation"),
     ("Fix the apostrophes and the punctuation in proper nouns", "documentation"),
+    ("The table header with position sticky scrolls away in Safari", "styling"),
     ("the export behaves differently in prod, what is going on?", "debugging"),
     ("the worker runs out of memory on big files", "performance"),
     ("this class does too many things and is full of magic numbers", "refactoring"),
