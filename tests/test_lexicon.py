@@ -246,6 +246,7 @@ TEXTS = [
     ("our onboarding guide is outdated, update it", "documentation"),
     ("Fix the apostrophes and the punctuation in proper nouns", "documentation"),
     ("The table header with position sticky scrolls away in Safari", "styling"),
+    ("Typing in the editor is laggy", "performance"), ("Use a binary search to find the insertion point", "performance"),
     ("the export behaves differently in prod, what is going on?", "debugging"),
     ("the worker runs out of memory on big files", "performance"),
     ("this class does too many things and is full of magic numbers", "refactoring"),
