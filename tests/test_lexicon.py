@@ -247,6 +247,12 @@ TEXTS = [
     ("Fix the apostrophes and the punctuation in proper nouns", "documentation"),
     ("The table header with position sticky scrolls away in Safari", "styling"),
     ("Typing in the editor is laggy", "performance"),
+    ("Cache node modules between GHA jobs", "github-actions"), ("the api keeps crashlooping", "kubernetes"),
+    ("thenReturn does not intercept call but thenAnswer does", "jvm-test-libraries"),
+    ("maximum recursion depth exceeded in comparison", "debugging"),
+    ("RangeError: Maximum call stack size exceeded", "debugging"),
+    ("c.ShouldBindJSON returns EOF on the second read", "go-web-frameworks"),
+    ("echo.Bind() Error", "go-web-frameworks"),
     ("Use a binary search to find the insertion point", "performance"),
     ("the export behaves differently in prod, what is going on?", "debugging"),
     ("the worker runs out of memory on big files", "performance"),
@@ -318,6 +324,8 @@ def test_error_texts_and_api_names_reach_their_entry(task: str, name: str) -> No
 
 
 OTHER_SENSES = [
+    # the secrets a workflow reads are its settings, not a leak
+    ("How to add github secrets to env variables", "security"),
     # a status only Kubernetes gives a pod is its name, not a crash to debug
     ("Pods stuck in CrashLoopBackOff", "debugging"),
     # "per request" says how a thing is scoped as often as what it costs
