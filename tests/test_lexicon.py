@@ -250,6 +250,8 @@ TEXTS = [
     ("Cache node modules between GHA jobs", "github-actions"), ("the api keeps crashlooping", "kubernetes"),
     ("thenReturn does not intercept call but thenAnswer does", "jvm-test-libraries"),
     ("maximum recursion depth exceeded in comparison", "debugging"),
+    ("Should the repository interfaces live in the domain layer?", "architecture"),
+    ("Discussion: the tech stack of the queue system", "architecture"),
     ("RangeError: Maximum call stack size exceeded", "debugging"),
     ("c.ShouldBindJSON returns EOF on the second read", "go-web-frameworks"),
     ("echo.Bind() Error", "go-web-frameworks"),
@@ -328,6 +330,8 @@ OTHER_SENSES = [
     ("How to add github secrets to env variables", "security"),
     # a status only Kubernetes gives a pod is its name, not a crash to debug
     ("Pods stuck in CrashLoopBackOff", "debugging"),
+    # a layer of an application's design is no server's
+    ("Which code belongs in the infrastructure layer?", "infrastructure"),
     # "per request" says how a thing is scoped as often as what it costs
     ("Send custom per-request cookies even if the session jar is empty", "performance"),
     ("Open a session per request", "performance"),
