@@ -254,6 +254,7 @@ TEXTS = [
     ("Discussion: the tech stack of the queue system", "architecture"),
     ("The listener stays attached on unmount", "frontend"),
     ("run beforeRouteEnter with app context", "client-routing"),
+    ("Express 4.4.3 req returns undefined.", "express"), ("app.post - res.body returns undefined", "express"),
     ("compositionend fires twice with a Japanese IME", "frontend"),
     ("RangeError: Maximum call stack size exceeded", "debugging"),
     ("c.ShouldBindJSON returns EOF on the second read", "go-web-frameworks"),
@@ -333,6 +334,7 @@ OTHER_SENSES = [
     ("How to add github secrets to env variables", "security"),
     # a status only Kubernetes gives a pod is its name, not a crash to debug
     ("Pods stuck in CrashLoopBackOff", "debugging"),
+    ("webpack-dev-server proxy does not work", "backend"),  # a bundler's server for development
     # a layer of an application's design is no server's
     ("Which code belongs in the infrastructure layer?", "infrastructure"),
     # "per request" says how a thing is scoped as often as what it costs
