@@ -257,6 +257,9 @@ TEXTS = [
     ("Express 4.4.3 req returns undefined.", "express"), ("app.post - res.body returns undefined", "express"),
     ("compositionend fires twice with a Japanese IME", "frontend"),
     ("RangeError: Maximum call stack size exceeded", "debugging"),
+    # an error message's own words, whatever the language
+    ("'NoneType' object is not subscriptable", "debugging"),
+    ("Object reference not set to an instance of an object", "debugging"),
     ("c.ShouldBindJSON returns EOF on the second read", "go-web-frameworks"),
     ("echo.Bind() Error", "go-web-frameworks"),
     ("Use a binary search to find the insertion point", "performance"),
