@@ -173,6 +173,27 @@ def test_declared_triggers_stay_the_strongest_evidence() -> None:
     assert term.source == "trigger-keywords" and term.weight == 1.0
 
 
+def test_a_declared_keyword_that_names_an_entry_brings_the_entrys_other_names() -> None:
+    lexicon = Lexicon((*LEXICON.entries,
+                       entry("sqlite", kind="technology", terms=("sqlite", "sqlite3", "libsql")),
+                       entry("go-libraries", kind="technology", terms=("gorm", "cobra", "testify"))))
+    keywords = "trigger-keywords: [SQLite, GORM]\n"
+    terms = {t.text: t for t in Deriver(lexicon).derive(agent("data", "Stores data.", extra=keywords)).terms}
+    assert terms["libsql"].kind == "keyword" and terms["libsql"].source == "lexicon: names of SQLite (trigger-keywords)"
+    assert terms["libsql"].weight == tunables.SOURCE_WEIGHT["trigger-keywords"] * tunables.SYNONYM_SHARE
+    assert terms["SQLite"].source == "trigger-keywords"  # the author's own word keeps its place and weight
+    # GORM is one of several things an entry groups, not that entry's own name: it lends no other names
+    assert "cobra" not in terms and "testify" not in terms
+    index = SelectionIndex([agent("data", "Stores data.", extra=keywords),
+                            agent("docs", "Writes docs.", extra="trigger-keywords: [documentation]\n")], lexicon)
+    assert select(index, "Add libsql support").persona == "data"
+    # an entry's terms may be siblings rather than one thing's names: the persona that declares the word wins
+    index = SelectionIndex([agent("sqlite-fan", "Stores data.", extra="trigger-keywords: [SQLite]\n"),
+                            agent("turso-fan", "Stores data.", extra="trigger-keywords: [libSQL]\n")], lexicon)
+    assert select(index, "Add libsql support").persona == "turso-fan"
+    assert select(index, "Add sqlite3 support").persona == "sqlite-fan"
+
+
 def test_the_profile_is_described_with_its_sources() -> None:
     index = SelectionIndex([agent("debugger", "Use this agent when a crash needs a root cause.")], LEXICON)
     lines = list(describe(index.profile("debugger")))

@@ -374,10 +374,17 @@ class Deriver:
         spec = persona.spec
         build = _Builder(self.phrases)
         w = t.SOURCE_WEIGHT
-        for text in spec.activity_keywords:
-            build.add(text, "activity-keywords", "activity", w["activity-keywords"], declared=True)
-        for text in spec.trigger_keywords:
-            build.add(text, "trigger-keywords", "keyword", w["trigger-keywords"], declared=True)
+        keywords = (("activity-keywords", "activity", spec.activity_keywords),
+                    ("trigger-keywords", "keyword", spec.trigger_keywords))
+        for source, kind, texts in keywords:
+            for text in texts:
+                build.add(text, source, kind, w[source], declared=True)
+        synonyms = self.tables.synonyms if self.tables is not None else {}
+        for source, kind, texts in keywords:  # ... and the other names of the lexicon entries they name
+            for text in texts:
+                for synonym in synonyms.get(self.phrases(text).key, ()):
+                    build.add(synonym, f"lexicon: names of {text} ({source})", kind, w[source] * t.SYNONYM_SHARE,
+                              declared=True)
         for text in spec.negative_keywords:
             build.add(text, "negative-keywords", "negative", w["negative-keywords"], declared=True)
         for source, name_words in (("name", _NAME_PARTS.split(persona.short_name.lower())),
@@ -409,12 +416,13 @@ class Deriver:
         entries = _entries(build, self, persona.short_name, persona.title) if self.tables is not None else {}
         if prose != 1.0:  # declared triggers say when the persona applies; the lexicon only adds to them
             entries = {name: (weight * prose, where) for name, (weight, where) in entries.items()}
-        shapes, shape_source = _shapes(persona)
         return Profile(
             terms=tuple(build.positive.values()) + tuple(build.negative.values()),
             globs=tuple(globs),
-            shapes=shapes,
-            shape_source=shape_source,
+            # The request shapes it declares (one that declares none still gains from a request's shape through the
+            # domain it stands for: see `SHAPE_DOMAINS`).
+            shapes=frozenset(spec.request_shapes),
+            shape_source="declared",
             entries=entries,
             body=self.body_counts(persona),
             declared=declared,
@@ -490,8 +498,3 @@ def _entries(build: _Builder, deriver: Deriver, short_name: str, title: str) -> 
             name(parent, weight * (t.NAME_PARENT_SHARE if named_tool else t.PARENT_SHARE), f"{where} (via {entry})")
     return found
 
-
-def _shapes(persona: Persona) -> tuple[frozenset[str], str]:
-    """The request shapes a persona declares. (A persona that declares none still gains from a
-    request's shape through the domain it stands for: see `SHAPE_DOMAINS`.)"""
-    return frozenset(persona.spec.request_shapes), "declared"

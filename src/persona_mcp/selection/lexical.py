@@ -50,6 +50,13 @@ class Lexical:
         self.readings = {key: tuple((name, False) for name in names) for key, names in self.keys.items()}
         for key, names in self.related.items():
             self.readings[key] = (*self.readings.get(key, ()), *((name, True) for name in names))
+        # An entry named by its own name ("sqlite", "graphql", "database"), filed by its stems -> its other terms, as
+        # written ("sqlite3", "libsql"): other names of one thing (`derive`, `SYNONYM_SHARE`). A term that holds the
+        # name ("sqlite database") says it already. An entry whose name no term says ("go-libraries") groups
+        # things, and a term other than its name ("Aurora" of aws) names a part of it: neither lends its terms.
+        self.synonyms = {key: tuple(term for term in entry.terms if not set(key) <= set(stem_key(term)))
+                         for entry in entries
+                         if (key := stem_key(entry.name.replace("-", " "))) and entry.name in self.keys.get(key, ())}
         # A domain's own name names it in a persona's name ("build-engineer"), where it is not a term
         # of a task's text ("build a form").
         self.domain_names = {key: (entry.name,) for entry in entries if entry.kind == "domain"

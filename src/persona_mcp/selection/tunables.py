@@ -22,6 +22,9 @@ SOURCE_WEIGHT: dict[str, float] = {
     "negative-keywords": 1.0,  # declared: argues against the persona
     "boundary": 0.6,  # "Do NOT load for: ...", "Will not ...": prose, so it argues more softly
 }
+# A declared keyword that names a lexicon entry ("SQLite") names it by any of the entry's terms ("libsql"): each
+# of them is the persona's term too, at this share of the keyword's weight.
+SYNONYM_SHARE = 0.7
 # A persona with declared trigger keywords has said when it applies: what its prose adds counts this share.
 DECLARED_PROSE_FACTOR = 0.1
 # A word of a persona's prose (description, trigger clause, section) that the lexicon does not know
