@@ -102,6 +102,12 @@ WRITE_UP = ("Plan caching in the runtime. Plans are immutable units of execution
      "reader of the shared workspace can download every single record that the workspace holds.", False),
     ("API keys are written to the log in clear text. Creating a key from the settings page prints the whole key in "
      "the server log, and the log file is kept for a month on a disk that every operator can read.", False),
+    # an issue form's headings file a report or a request, whatever its title says
+    ("Order totals ignore the coupon. **Describe the bug** When an order is placed with a coupon, the total that "
+     "the summary page shows is the price before the discount, and the invoice that is sent later has it right.",
+     False),
+    ("Saved filters for the audit view. **Is your feature request related to a problem?** The audit view forgets "
+     "the filters on every visit, and the people who read it every morning type the same filters again.", False),
 ])
 def test_a_long_write_up_is_a_design_proposal_only_under_a_title_and_without_a_failure(task: str,
                                                                                        proposal: bool) -> None:

@@ -110,6 +110,11 @@ _CAUSE = re.compile(r"\b(?:due to|caused by|because|root cause|the cause|turns o
 _PROBLEM = re.compile(r"\b(?:slow\w*|vulnerab\w*|failures?|invalid|missing|out of sync|issues?|bypass|problems?"
                       r"|exposed|in clear ?text|unencrypted"
                       r"|bugs?|flaky|(?:does not|doesn't|not) work|bad|wrong|incorrect\w*)\b", re.IGNORECASE)
+# The headings of an issue form ("Describe the bug", "What did you expect to see?", "Is your feature request related to
+# a problem?"): a report or a request filed in an issue tracker, not a design write-up.
+_ISSUE_FORM = re.compile(r"\b(?:describe the (?:bug|problem|issue|solution)|bug (?:description|report)\b"
+                         r"|problem description|current behaviou?r|what happened|what did you (?:do|expect|see)"
+                         r"|is there an existing issue|is your feature request|describe alternatives)", re.IGNORECASE)
 _TEAM_DECISION = re.compile(r"\b(?:should|shall|do|can|could|must|will|would) we\b", re.IGNORECASE)
 
 SHAPE_TEXT = {
@@ -157,7 +162,7 @@ def request_shapes(text: str, lowered: str, files: list[str], task_words: list[s
         shapes["proposal"] = 1.0
     elif not files and not shapes and len(task_words) >= t.PROPOSAL_WORDS and _is_prose(task_words, code) \
             and _titled(text) and not FAILURE.search(lead) and not _PROBLEM.search(lead) \
-            and not ERROR_NAME.search(lead) \
+            and not ERROR_NAME.search(lead) and not _ISSUE_FORM.search(text, 0, t.READ_CHARS) \
             and not _ASKED_FOR.search(text, 0, t.READ_CHARS):
         # A write-up whose first sentence reports a failure ("my tokio server just hangs forever after ...")
         # tells a bug's story, not a design.
