@@ -108,6 +108,11 @@ WRITE_UP = ("Plan caching in the runtime. Plans are immutable units of execution
      False),
     ("Saved filters for the audit view. **Is your feature request related to a problem?** The audit view forgets "
      "the filters on every visit, and the people who read it every morning type the same filters again.", False),
+    # a title that opens with the kind of a change is a change's or an issue's
+    ("refactor(billing): split the invoice module. The module holds the tax rules, the rendering of the invoice "
+     "and the mailing of it, and each of the three parts changes for reasons of its own.", False),
+    ("[Feature] Export the chart as SVG. The chart can only be saved as a PNG image today, which blurs when it is "
+     "printed or when it is scaled up on a slide of a presentation.", False),
 ])
 def test_a_long_write_up_is_a_design_proposal_only_under_a_title_and_without_a_failure(task: str,
                                                                                        proposal: bool) -> None:

@@ -115,6 +115,9 @@ _PROBLEM = re.compile(r"\b(?:slow\w*|vulnerab\w*|failures?|invalid|missing|out o
 _ISSUE_FORM = re.compile(r"\b(?:describe the (?:bug|problem|issue|solution)|bug (?:description|report)\b"
                          r"|problem description|current behaviou?r|what happened|what did you (?:do|expect|see)"
                          r"|is there an existing issue|is your feature request|describe alternatives)", re.IGNORECASE)
+# A title that opens with the kind of a change ("fix(ui): ...", "refactor: ...", "[Feature] ..."): a change or an issue.
+_CHANGE_KIND = re.compile(r"\[?(?:fix|bugfix|hotfix|bug|feat|feature|refactor|chore|perf|tests?|build|ci|style|revert"
+                          r"|docs?)(?:\([^)\n]{0,40}\)|\])?!?:?\s", re.IGNORECASE)
 _TEAM_DECISION = re.compile(r"\b(?:should|shall|do|can|could|must|will|would) we\b", re.IGNORECASE)
 
 SHAPE_TEXT = {
@@ -163,6 +166,7 @@ def request_shapes(text: str, lowered: str, files: list[str], task_words: list[s
     elif not files and not shapes and len(task_words) >= t.PROPOSAL_WORDS and _is_prose(task_words, code) \
             and _titled(text) and not FAILURE.search(lead) and not _PROBLEM.search(lead) \
             and not ERROR_NAME.search(lead) and not _ISSUE_FORM.search(text, 0, t.READ_CHARS) \
+            and not _CHANGE_KIND.match(text) \
             and not _ASKED_FOR.search(text, 0, t.READ_CHARS):
         # A write-up whose first sentence reports a failure ("my tokio server just hangs forever after ...")
         # tells a bug's story, not a design.
