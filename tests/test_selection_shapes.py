@@ -108,6 +108,11 @@ WRITE_UP = ("Plan caching in the runtime. Plans are immutable units of execution
      False),
     ("Saved filters for the audit view. **Is your feature request related to a problem?** The audit view forgets "
      "the filters on every visit, and the people who read it every morning type the same filters again.", False),
+    # ... and so is one that says what does not happen, or is not as it should be
+    ("The tooltip does not close on touch screens. After a tap on a point of the chart the tooltip of that point "
+     "stays on the screen until the page is scrolled, and it covers the legend of the chart below it.", False),
+    ("Misaligned icons in the sidebar. The icons of the sidebar sit two pixels lower than the labels next to them "
+     "in every browser that we support, and the gap grows when the text is made larger.", False),
     # a title that opens with the kind of a change is a change's or an issue's
     ("refactor(billing): split the invoice module. The module holds the tax rules, the rendering of the invoice "
      "and the mailing of it, and each of the three parts changes for reasons of its own.", False),
