@@ -369,3 +369,13 @@ def test_each_word_knows_where_its_run_of_characters_starts() -> None:
 ])
 def test_a_failure_or_slowness_reported_is_read(task: str, troubled: bool) -> None:
     assert read_request(task, []).troubled is troubled
+
+
+def test_what_an_issue_forms_template_asks_is_not_read_as_the_reporters_words() -> None:
+    report = ("Crash when saving a draft. **Describe the bug** A clear and concise description of what the bug is. "
+              "The editor crashes when a draft is saved twice. **Screenshots** If applicable, add screenshots to help "
+              "explain your problem. **Desktop (please complete the following information):** - OS: [e.g. iOS] - "
+              "Browser [e.g. chrome, safari] **Additional context** Add any other context about the problem here.")
+    found = set(read_request(report).words)
+    assert {"crashes", "draft", "saved", "describe", "bug"} <= found
+    assert found.isdisjoint({"concise", "description", "applicable", "chrome", "safari", "ios", "information"})

@@ -32,6 +32,12 @@ from persona_mcp.text import analyse, fold, stem
 # What a commit subject or a changelog line may open with before its first word of work: a ticket or a
 # scope ("KAFKA-14524: Move ...", "kubelet: fix ...", "fix(router): ...", "[SPARK-123][SQL] Add ...").
 _PREFIX = re.compile(r"(?:\[[^\]\n]{1,40}\]\s*|[A-Za-z][\w.\-/]{0,39}(?:\([^)\n]{0,40}\))?!?:[ \t]+)+")
+# What an issue form's template asks its author, left in the report: no word of it is the author's. GitHub's default
+# forms ask for "A clear and concise description of what the bug is", screenshots, "any other context", and the
+# reporter's "Desktop (please complete the following information): - OS: [e.g. iOS] - Browser [e.g. chrome, safari]".
+_TEMPLATE = re.compile(r"a clear and concise description of[^.\n]*[.\n]?|if applicable, add screenshots[^.\n]*[.\n]?"
+                       r"|add any other context[^.\n]*[.\n]?|\((?:please )?complete the following information\):?"
+                       r"|\[e\.g\.?[^\]\n]{0,60}\]", re.IGNORECASE)
 # "What is the best way to ..." asks how to get something done, not what a thing is.
 _BEST = (r"(?:best|right|correct|proper|recommended|preferred|easiest|simplest|cleanest|fastest|safest|sensible|good"
          r"|idiomatic|standard)")
@@ -331,7 +337,7 @@ def sampled(paths: list[str]) -> list[str]:
 def read_request(task: str, files: Iterable[str] = (), names: AbstractSet[str] = frozenset()) -> Request:
     """Read a task and its files once, for every signal; `names` as for `text.words`. The task is read without
     accents and with compatibility forms made plain (`text.fold`): a full-width question mark asks as "?" does."""
-    text = fold(task.strip())
+    text = _TEMPLATE.sub(" ", fold(task.strip())).strip()
     head = text
     if len(head) > t.READ_CHARS:
         head = head[: t.READ_CHARS].rsplit(None, 1)[0]
