@@ -113,6 +113,13 @@ WRITE_UP = ("Plan caching in the runtime. Plans are immutable units of execution
      "stays on the screen until the page is scrolled, and it covers the legend of the chart below it.", False),
     ("Misaligned icons in the sidebar. The icons of the sidebar sit two pixels lower than the labels next to them "
      "in every browser that we support, and the gap grows when the text is made larger.", False),
+    # headings say what kind of document it is: an issue's or a pull request's, or a design record's
+    ("Export of bookings as CSV. ## Description The admin dashboard shows the bookings of the month, and the people "
+     "who run the books copy them by hand into a sheet at the end of every month to reconcile them.", False),
+    ("Export of bookings as CSV. The admin dashboard shows the bookings of the month, and the people who run the "
+     "books copy them by hand into a sheet. - [ ] an endpoint for the export - [ ] a button on the dashboard", False),
+    ("Bookings exported as CSV. ## Context The admin dashboard shows the bookings of the month, and the people "
+     "who run the books copy them by hand. ## Decision The export is a streamed endpoint of the bookings API.", True),
     # a title that opens with the kind of a change is a change's or an issue's
     ("refactor(billing): split the invoice module. The module holds the tax rules, the rendering of the invoice "
      "and the mailing of it, and each of the three parts changes for reasons of its own.", False),

@@ -119,6 +119,26 @@ _PROBLEM = re.compile(r"\b(?:slow\w*|vulnerab\w*|failures?|invalid|missing|out o
 _ISSUE_FORM = re.compile(r"\b(?:describe the (?:bug|problem|issue|solution)|bug (?:description|report)\b"
                          r"|problem description|current behaviou?r|what happened|what did you (?:do|expect|see)"
                          r"|is there an existing issue|is your feature request|describe alternatives)", re.IGNORECASE)
+# A document's headings say what kind of document it is: a design record's are its context, decision and
+# consequences, a proposal's its motivation, goals, design and alternatives (the headings of Nygard's and MADR's
+# decision records, of RFCs and KEPs). A write-up whose headings are all others ("## Description", "## Problem",
+# "## Steps", "## Acceptance criteria") is an issue or a pull request; so is one with a task list ("- [ ] ...").
+_HEADING = re.compile(r"(?:^|(?<=\s))#{1,6}[ \t]+(\w[\w -]{0,30})")
+_DESIGN_HEADING = re.compile(r"(?:context|decision|status|consequences|motivation|background|goals|non-goals|proposal"
+                             r"|(?:detailed |proposed |technical )?design|alternatives|drawbacks|rationale|prior art"
+                             r"|unresolved|considered options|options considered|abstract|specification|future "
+                             r"possibilities|guide-level|reference-level|problem statement|requirements|scope)\b",
+                             re.IGNORECASE)
+_TASK_LIST = re.compile(r"(?:^|\s)[-*] \[[ xX]\] ")
+
+
+def _ticket(text: str) -> bool:
+    """Whether a write-up has the structure of an issue or a pull request rather than a design record's."""
+    head = text[: t.READ_CHARS]
+    headings = [found.group(1) for found in _HEADING.finditer(head)]
+    return bool(_TASK_LIST.search(head)) or (bool(headings) and not any(_DESIGN_HEADING.match(h) for h in headings))
+
+
 # A title that opens with the kind of a change ("fix(ui): ...", "refactor: ...", "[Feature] ..."): a change or an issue.
 _CHANGE_KIND = re.compile(r"\[?(?:fix|bugfix|hotfix|bug|feat|feature|refactor|chore|perf|tests?|build|ci|style|revert"
                           r"|docs?)(?:\([^)\n]{0,40}\)|\])?!?:?\s", re.IGNORECASE)
@@ -170,7 +190,7 @@ def request_shapes(text: str, lowered: str, files: list[str], task_words: list[s
     elif not files and not shapes and len(task_words) >= t.PROPOSAL_WORDS and _is_prose(task_words, code) \
             and _titled(text) and not FAILURE.search(lead) and not _PROBLEM.search(lead) \
             and not ERROR_NAME.search(lead) and not _ISSUE_FORM.search(text, 0, t.READ_CHARS) \
-            and not _CHANGE_KIND.match(text) \
+            and not _CHANGE_KIND.match(text) and not _ticket(text) \
             and not _ASKED_FOR.search(text, 0, t.READ_CHARS):
         # A write-up whose first sentence reports a failure ("my tokio server just hangs forever after ...")
         # tells a bug's story, not a design.
