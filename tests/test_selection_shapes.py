@@ -120,6 +120,11 @@ WRITE_UP = ("Plan caching in the runtime. Plans are immutable units of execution
      "books copy them by hand into a sheet. - [ ] an endpoint for the export - [ ] a button on the dashboard", False),
     ("Bookings exported as CSV. ## Context The admin dashboard shows the bookings of the month, and the people "
      "who run the books copy them by hand. ## Decision The export is a streamed endpoint of the bookings API.", True),
+    # a title that asks for a task to be done is a ticket's; one that states a decision is a design record's
+    ("Update the installation guide for Windows. The guide still tells people to install the old runtime by hand, "
+     "and most of the people who try it give up before the first build of the project finishes.", False),
+    ("Adopt PostgreSQL for the event store. The events of every aggregate are kept in one table keyed by the stream "
+     "and the version, and the projections read them in the order of a global sequence.", True),
     # a title that opens with the kind of a change is a change's or an issue's
     ("refactor(billing): split the invoice module. The module holds the tax rules, the rendering of the invoice "
      "and the mailing of it, and each of the three parts changes for reasons of its own.", False),

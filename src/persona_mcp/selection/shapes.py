@@ -132,6 +132,14 @@ _DESIGN_HEADING = re.compile(r"(?:context|decision|status|consequences|motivatio
 _TASK_LIST = re.compile(r"(?:^|\s)[-*] \[[ xX]\] ")
 
 
+# A title that asks for a task to be done ("Update the installation guide for Windows.", "Reduce cyclomatic
+# complexity.", "Pin third-party actions to commit SHAs."): a ticket's. A design record's title states a decision
+# ("Adopt PostgreSQL for the event store", "Replace X with Y", "Use Z"), and a proposal's ends in a colon.
+_TASK_TITLE = re.compile(r"(?:please )?(?:add|update|fix|set ?up|rename|reduce|lower|improve|clean ?up|enable|disable"
+                         r"|pin|bump|upgrade|document|write|ensure|warn|validate|rework|prevent|avoid|check|investigate"
+                         r"|automate|automatically|test)\b[^.:!?\n]*\.(?=\s|$)", re.IGNORECASE)
+
+
 def _ticket(text: str) -> bool:
     """Whether a write-up has the structure of an issue or a pull request rather than a design record's."""
     head = text[: t.READ_CHARS]
@@ -190,7 +198,7 @@ def request_shapes(text: str, lowered: str, files: list[str], task_words: list[s
     elif not files and not shapes and len(task_words) >= t.PROPOSAL_WORDS and _is_prose(task_words, code) \
             and _titled(text) and not FAILURE.search(lead) and not _PROBLEM.search(lead) \
             and not ERROR_NAME.search(lead) and not _ISSUE_FORM.search(text, 0, t.READ_CHARS) \
-            and not _CHANGE_KIND.match(text) and not _ticket(text) \
+            and not _CHANGE_KIND.match(text) and not _ticket(text) and not _TASK_TITLE.match(text) \
             and not _ASKED_FOR.search(text, 0, t.READ_CHARS):
         # A write-up whose first sentence reports a failure ("my tokio server just hangs forever after ...")
         # tells a bug's story, not a design.
