@@ -125,6 +125,10 @@ WRITE_UP = ("Plan caching in the runtime. Plans are immutable units of execution
      "and most of the people who try it give up before the first build of the project finishes.", False),
     ("Adopt PostgreSQL for the event store. The events of every aggregate are kept in one table keyed by the stream "
      "and the version, and the projections read them in the order of a global sequence.", True),
+    ("Too low contrast on the pricing cards. The grey text of the cards sits on a light grey background, and people "
+     "who read the page on a phone outside cannot make out the prices of the plans at all.", False),
+    ("Map markers not loading after a zoom. The markers of the map appear only after the tiles of the new level have "
+     "all been fetched, and on a phone the map then stays empty for half a minute or more.", False),
     # a title that opens with the kind of a change is a change's or an issue's
     ("refactor(billing): split the invoice module. The module holds the tax rules, the rendering of the invoice "
      "and the mailing of it, and each of the three parts changes for reasons of its own.", False),

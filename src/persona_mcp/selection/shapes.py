@@ -113,7 +113,9 @@ _PROBLEM = re.compile(r"\b(?:slow\w*|vulnerab\w*|failures?|invalid|missing|out o
                       # ... or says what does not happen, or is not as it should be ("Dropdown does not show the
                       # ellipsis", "Misaligned labels on mobile")
                       r"|(?:does|do|did|is|are|was|were|can|could|will|would)(?: not|n't)|cannot|unable to"
-                      r"|misalign\w*|glitch\w*|typos?|outdated|inconsistent\w*|confusing|unclear)\b", re.IGNORECASE)
+                      r"|misalign\w*|glitch\w*|typos?|outdated|inconsistent\w*|confusing|unclear"
+                      r"|too (?:low|high|small|big|large|long|short|many|few|much|little|slow|fast)|not \w+ing)\b",
+                      re.IGNORECASE)
 # The headings of an issue form ("Describe the bug", "What did you expect to see?", "Is your feature request related to
 # a problem?"): a report or a request filed in an issue tracker, not a design write-up.
 _ISSUE_FORM = re.compile(r"\b(?:describe the (?:bug|problem|issue|solution)|bug (?:description|report)\b"
