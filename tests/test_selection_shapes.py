@@ -132,6 +132,8 @@ WRITE_UP = ("Plan caching in the runtime. Plans are immutable units of execution
     # a title that opens with the kind of a change is a change's or an issue's
     ("refactor(billing): split the invoice module. The module holds the tax rules, the rendering of the invoice "
      "and the mailing of it, and each of the three parts changes for reasons of its own.", False),
+    ("Feature flags service. We need one place where the flags of every service are kept, read at start and "
+     "refreshed every minute, so that a flag can be turned off without a deploy of the service.", True),  # no kind
     ("[Feature] Export the chart as SVG. The chart can only be saved as a PNG image today, which blurs when it is "
      "printed or when it is scaled up on a slide of a presentation.", False),
 ])

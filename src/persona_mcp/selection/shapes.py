@@ -150,8 +150,8 @@ def _ticket(text: str) -> bool:
 
 
 # A title that opens with the kind of a change ("fix(ui): ...", "refactor: ...", "[Feature] ..."): a change or an issue.
-_CHANGE_KIND = re.compile(r"\[?(?:fix|bugfix|hotfix|bug|feat|feature|refactor|chore|perf|tests?|build|ci|style|revert"
-                          r"|docs?)(?:\([^)\n]{0,40}\)|\])?!?:?\s", re.IGNORECASE)
+_KINDS = r"(?:fix|bugfix|hotfix|bug|feat|feature|refactor|chore|perf|tests?|build|ci|style|revert|docs?)"
+_CHANGE_KIND = re.compile(r"(?:\[" + _KINDS + r"\]|" + _KINDS + r"(?:\([^)\n]{0,40}\))?!?:)\s", re.IGNORECASE)
 _TEAM_DECISION = re.compile(r"\b(?:should|shall|do|can|could|must|will|would) we\b", re.IGNORECASE)
 
 SHAPE_TEXT = {
