@@ -129,6 +129,8 @@ WRITE_UP = ("Plan caching in the runtime. Plans are immutable units of execution
      "who read the page on a phone outside cannot make out the prices of the plans at all.", False),
     ("Map markers not loading after a zoom. The markers of the map appear only after the tiles of the new level have "
      "all been fetched, and on a phone the map then stays empty for half a minute or more.", False),
+    ("Test strategy for the payments service. Every change to the service runs the contract tests of its three "
+     "consumers, and the end-to-end suite runs once a night against a copy of the production data.", True),
     # a title that opens with the kind of a change is a change's or an issue's
     ("refactor(billing): split the invoice module. The module holds the tax rules, the rendering of the invoice "
      "and the mailing of it, and each of the three parts changes for reasons of its own.", False),
