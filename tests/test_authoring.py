@@ -257,11 +257,12 @@ def test_convert_declare_keeps_weak_terms_for_review_and_a_declared_list_as_it_w
         capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     source = tmp_path / "db-migrations.md"
     source.write_text("---\nname: db-migrations\ndescription: Careful schema changes; old code still runs during "
-                      "a deploy, so keep the traffic in mind.\ntrigger-keywords: [migration, alembic]\n---\nGo.\n",
-                      encoding="utf-8")
+                      "a deploy, so keep the traffic in mind.\ntrigger-keywords: [migration, alembic, SQLite]\n---\n"
+                      "Go.\n", encoding="utf-8")
     code, out, _ = run(capsys, "convert", str(source), "--declare")
     assert code == EXIT_OK
-    assert frontmatter(out)["trigger-keywords"] == ["migration", "alembic"]  # its prose counts a tenth: not added
+    assert frontmatter(out)["trigger-keywords"] == ["migration", "alembic", "SQLite"]  # its prose counts a tenth
+    assert "libsql" not in out  # SQLite's other names come with it from the lexicon: not written out
     assert "# - traffic  # description, " in out  # still listed, for the author to weigh
     agent = tmp_path / "sql-tuner.md"
     agent.write_text("---\nname: sql-tuner\ndescription: Use this agent when slow queries need an index. Careful "

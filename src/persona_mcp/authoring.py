@@ -17,7 +17,7 @@ from persona_mcp.formats import KEPT_KEYS, file_format, is_guidance_file
 from persona_mcp.loader import persona_files, split_frontmatter
 from persona_mcp.model import FILE_KEYS, Diagnostic, Persona, PersonaSpec
 from persona_mcp.selection import SelectionIndex, describe, tunables
-from persona_mcp.selection.derive import DECLARED, Profile, Term
+from persona_mcp.selection.derive import DECLARED, SYNONYMS, Profile, Term
 
 # A persona needs at least this much selectable evidence (summed weights of its distinct terms,
 # and globs) to be chosen for a task that names its work; below it `validate` warns.
@@ -123,7 +123,9 @@ def converted(persona: Persona, profile: Profile, *, declare: bool = False) -> s
         data["alwaysApply"] = True
     positive = sorted(profile.positive, key=lambda term: (-term.weight, term.text.lower()))
     declared = {text.lower() for text in (*spec.trigger_keywords, *spec.activity_keywords)}
-    derived = _unique(term.text for term in positive if term.source not in DECLARED)
+    # The other names of what a declared keyword names come with the keyword, from the lexicon: not the file's own.
+    derived = _unique(term.text for term in positive
+                      if term.source not in DECLARED and not term.source.startswith(SYNONYMS))
     derived = [text for text in derived if text.lower() not in declared][:CONVERT_TERMS]
     # What argues against the persona: its boundaries ("Do NOT use for ...", a "Will not" section).
     negative = sorted(profile.negative, key=lambda term: (-term.weight, term.text.lower()))

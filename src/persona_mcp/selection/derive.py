@@ -82,6 +82,7 @@ _NAME_PARTS = re.compile(r"[-_.\s]+")  # the words of a persona's short name
 _NAME_SPLIT = re.compile(r"[^a-z0-9+#]+")  # the words of a name or title, as `name_entries` reads them
 _PARTICIPLE = re.compile(r"[a-z]{2,}[^e]ed")  # "compiled", "shared"; not "speed", "need", "seed"
 DECLARED = ("activity-keywords", "trigger-keywords", "negative-keywords")  # the author's own trigger fields
+SYNONYMS = "lexicon: names of"  # the source of the other names of what a declared keyword names (`SYNONYM_SHARE`)
 MAX_ITEM_WORDS = 5  # a list item of up to this many content words is also kept whole, as a phrase
 
 
@@ -382,9 +383,8 @@ class Deriver:
         synonyms = self.tables.synonyms if self.tables is not None else {}
         for source, kind, texts in keywords:  # ... and the other names of the lexicon entries they name
             for text in texts:
-                for synonym in synonyms.get(self.phrases(text).key, ()):
-                    build.add(synonym, f"lexicon: names of {text} ({source})", kind, w[source] * t.SYNONYM_SHARE,
-                              declared=True)
+                for other in synonyms.get(self.phrases(text).key, ()):
+                    build.add(other, f"{SYNONYMS} {text} ({source})", kind, w[source] * t.SYNONYM_SHARE, declared=True)
         for text in spec.negative_keywords:
             build.add(text, "negative-keywords", "negative", w["negative-keywords"], declared=True)
         for source, name_words in (("name", _NAME_PARTS.split(persona.short_name.lower())),
