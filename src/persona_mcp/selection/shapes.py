@@ -116,43 +116,44 @@ _PROBLEM = re.compile(r"\b(?:slow\w*|vulnerab\w*|failures?|invalid|missing|out o
                       r"|misalign\w*|glitch\w*|typos?|outdated|inconsistent\w*|confusing|unclear"
                       r"|too (?:low|high|small|big|large|long|short|many|few|much|little|slow|fast)|not \w+ing)\b",
                       re.IGNORECASE)
-# The headings of an issue form ("Describe the bug", "What did you expect to see?", "Is your feature request related to
-# a problem?"): a report or a request filed in an issue tracker, not a design write-up.
+# What marks an issue, a ticket or a pull request (`_ticket`), which a design write-up is not:
+# the headings of an issue form ("Describe the bug", "What did you expect to see?", "Is your feature request related to
+# a problem?");
 _ISSUE_FORM = re.compile(r"\b(?:describe the (?:bug|problem|issue|solution)|bug (?:description|report)\b"
                          r"|problem description|current behaviou?r|what happened|what did you (?:do|expect|see)"
                          r"|is there an existing issue|is your feature request|describe alternatives)", re.IGNORECASE)
-# A document's headings say what kind of document it is: a design record's are its context, decision and
-# consequences, a proposal's its motivation, goals, design and alternatives (the headings of Nygard's and MADR's
-# decision records, of RFCs and KEPs). A write-up whose headings are all others ("## Description", "## Problem",
-# "## Steps", "## Acceptance criteria") is an issue or a pull request; so is one with a task list ("- [ ] ...").
+# a change's kind before the title ("fix(ui): ...", "refactor: ...", "[Feature] ...");
+_KINDS = r"(?:fix|bugfix|hotfix|bug|feat|feature|refactor|chore|perf|tests?|build|ci|style|revert|docs?)"
+_CHANGE_KIND = re.compile(r"(?:\[" + _KINDS + r"\]|" + _KINDS + r"(?:\([^)\n]{0,40}\))?!?:)\s", re.IGNORECASE)
+# a title that asks for a task to be done ("Update the installation guide for Windows.", "Reduce cyclomatic
+# complexity.", "Pin third-party actions to commit SHAs."), where a design record's states a decision ("Adopt
+# PostgreSQL for the event store", "Replace X with Y", "Use Z") and a proposal's ends in a colon (verbs that also name
+# things, "Test strategy ...", "Document store ...", "Upgrade path ...", are left out);
+_TASK_TITLE = re.compile(r"(?:please )?(?:add|update|fix|set ?up|rename|reduce|lower|improve|clean ?up|enable|disable"
+                         r"|pin|bump|ensure|warn|validate|rework|prevent|avoid|investigate|automate|automatically)\b"
+                         r"[^.:!?\n]*\.(?=\s|$)", re.IGNORECASE)
+# a task list ("- [ ] ..."); or headings that are all others than a design record's ("## Description", "## Problem",
+# "## Steps", "## Acceptance criteria"). A design record's are its context, decision and consequences, a proposal's
+# its motivation, goals, design and alternatives (the headings of Nygard's and MADR's decision records, of RFCs and
+# KEPs).
+_TASK_LIST = re.compile(r"(?:^|\s)[-*] \[[ xX]\] ")
 _HEADING = re.compile(r"(?:^|(?<=\s))#{1,6}[ \t]+(\w[\w -]{0,30})")
 _DESIGN_HEADING = re.compile(r"(?:context|decision|status|consequences|motivation|background|goals|non-goals|proposal"
                              r"|(?:detailed |proposed |technical )?design|alternatives|drawbacks|rationale|prior art"
                              r"|unresolved|considered options|options considered|abstract|specification|future "
                              r"possibilities|guide-level|reference-level|problem statement|requirements|scope)\b",
                              re.IGNORECASE)
-_TASK_LIST = re.compile(r"(?:^|\s)[-*] \[[ xX]\] ")
-
-
-# A title that asks for a task to be done ("Update the installation guide for Windows.", "Reduce cyclomatic
-# complexity.", "Pin third-party actions to commit SHAs."): a ticket's. A design record's title states a decision
-# ("Adopt PostgreSQL for the event store", "Replace X with Y", "Use Z"), and a proposal's ends in a colon.
-# (Verbs that also name things, "Test strategy ...", "Document store ...", "Upgrade path ...", are left out.)
-_TASK_TITLE = re.compile(r"(?:please )?(?:add|update|fix|set ?up|rename|reduce|lower|improve|clean ?up|enable|disable"
-                         r"|pin|bump|ensure|warn|validate|rework|prevent|avoid|investigate|automate|automatically)\b"
-                         r"[^.:!?\n]*\.(?=\s|$)", re.IGNORECASE)
 
 
 def _ticket(text: str) -> bool:
-    """Whether a write-up has the structure of an issue or a pull request rather than a design record's."""
+    """Whether a write-up reads as an issue, a ticket or a pull request rather than a design record."""
     head = text[: t.READ_CHARS]
+    if _ISSUE_FORM.search(head) or _CHANGE_KIND.match(head) or _TASK_TITLE.match(head) or _TASK_LIST.search(head):
+        return True
     headings = [found.group(1) for found in _HEADING.finditer(head)]
-    return bool(_TASK_LIST.search(head)) or (bool(headings) and not any(_DESIGN_HEADING.match(h) for h in headings))
+    return bool(headings) and not any(_DESIGN_HEADING.match(heading) for heading in headings)
 
 
-# A title that opens with the kind of a change ("fix(ui): ...", "refactor: ...", "[Feature] ..."): a change or an issue.
-_KINDS = r"(?:fix|bugfix|hotfix|bug|feat|feature|refactor|chore|perf|tests?|build|ci|style|revert|docs?)"
-_CHANGE_KIND = re.compile(r"(?:\[" + _KINDS + r"\]|" + _KINDS + r"(?:\([^)\n]{0,40}\))?!?:)\s", re.IGNORECASE)
 _TEAM_DECISION = re.compile(r"\b(?:should|shall|do|can|could|must|will|would) we\b", re.IGNORECASE)
 
 SHAPE_TEXT = {
@@ -200,9 +201,7 @@ def request_shapes(text: str, lowered: str, files: list[str], task_words: list[s
         shapes["proposal"] = 1.0
     elif not files and not shapes and len(task_words) >= t.PROPOSAL_WORDS and _is_prose(task_words, code) \
             and _titled(text) and not FAILURE.search(lead) and not _PROBLEM.search(lead) \
-            and not ERROR_NAME.search(lead) and not _ISSUE_FORM.search(text, 0, t.READ_CHARS) \
-            and not _CHANGE_KIND.match(text) and not _ticket(text) and not _TASK_TITLE.match(text) \
-            and not _ASKED_FOR.search(text, 0, t.READ_CHARS):
+            and not ERROR_NAME.search(lead) and not _ticket(text) and not _ASKED_FOR.search(text, 0, t.READ_CHARS):
         # A write-up whose first sentence reports a failure ("my tokio server just hangs forever after ...")
         # tells a bug's story, not a design.
         shapes["proposal"] = min(1.0, 0.5 + (len(task_words) - t.PROPOSAL_WORDS) / 100)

@@ -22,8 +22,8 @@ SOURCE_WEIGHT: dict[str, float] = {
     "negative-keywords": 1.0,  # declared: argues against the persona
     "boundary": 0.6,  # "Do NOT load for: ...", "Will not ...": prose, so it argues more softly
 }
-# A declared keyword that names a lexicon entry ("SQLite") names it by any of the entry's terms ("libsql"): each
-# of them is the persona's term too, at this share of the keyword's weight.
+# A declared keyword that is a lexicon entry's own name ("SQLite") brings the entry's other terms ("libsql",
+# "sqlite3": `Lexical.synonyms`) as the persona's terms too, at this share of the keyword's weight.
 SYNONYM_SHARE = 0.7
 # A persona with declared trigger keywords has said when it applies: what its prose adds counts this share.
 DECLARED_PROSE_FACTOR = 0.1
