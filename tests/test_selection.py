@@ -306,3 +306,20 @@ def test_a_persona_asked_for_by_name_wins_whatever_its_weight() -> None:
     light = persona("persona-scribe", keywords=["docs"], extra="weight: 0.5\n")
     result = select(SelectionIndex([heavy, light]), "@scribe rotate the token secret, the api key and the password", [])
     assert result.persona == "persona-scribe"
+
+
+def test_a_bug_report_from_an_issue_form_goes_to_the_area_that_broke() -> None:
+    report = ("Dropdown menu misaligned on the settings page. **Describe the bug** The dropdown renders under the "
+              "header in Safari. **To Reproduce** Open the settings page and click the menu. **Expected behavior** "
+              "The dropdown opens below the button.")
+    index = Catalog.load(default_layers(user=False)).index
+    assert select(index, report).persona == "persona-frontend"
+
+
+@pytest.mark.parametrize(("task", "expected"), [
+    ("Investigate the flaky integration tests in CI", "persona-qa"),
+    ("Investigate high garbage collection pause times on the API servers", "persona-performance"),
+    ("Investigate why the worker segfaults after the upgrade", "persona-analyzer"),
+])
+def test_an_investigation_is_the_work_of_what_it_investigates(task: str, expected: str) -> None:
+    assert select(Catalog.load(default_layers(user=False)).index, task).persona == expected

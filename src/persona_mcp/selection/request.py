@@ -38,6 +38,27 @@ _PREFIX = re.compile(r"(?:\[[^\]\n]{1,40}\]\s*|[A-Za-z][\w.\-/]{0,39}(?:\([^)\n]
 _TEMPLATE = re.compile(r"a clear and concise description of[^.\n]*[.\n]?|if applicable, add screenshots[^.\n]*[.\n]?"
                        r"|add any other context[^.\n]*[.\n]?|\((?:please )?complete the following information\):?"
                        r"|\[e\.g\.?[^\]\n]{0,60}\]", re.IGNORECASE)
+# An issue form's headings ("**Describe the bug**", "### Steps to reproduce", "Expected behavior:"): the form's words,
+# not the reporter's. They make the text a bug report (`shapes`, which reads them) and are read for nothing else: a
+# report from a form would otherwise always say "bug" and "reproduce", whatever broke. The form's own phrases are
+# headings wherever they stand; words that a reporter also writes ("Environment", "What happened") only as a heading:
+# after "#", in bold, or on a line of their own.
+_FORM_PHRASES = (r"describe the (?:bug|problem|issue)(?: you(?:'| a)re (?:seeing|facing))?|(?:a )?(?:bug|issue) "
+                 r"(?:description|report|summary)|steps to reproduce(?: the (?:bug|issue|behaviou?r|problem))?"
+                 r"|reproduction steps|(?:expected|actual|observed) (?:behaviou?r|results?)"
+                 r"|is there an existing issue for this|what did you expect to (?:see|happen)")
+_FORM_WORDS = (r"bug|to reproduce|reproduction|current behaviou?r|what happened|additional (?:context|information)"
+               r"|screenshots?(?: or logs)?|environment|logs?|version")
+# A defect's kind before an issue's or a change's title ("[Bug] ...", "BUG: ...", "fix(api): ..."): it says that
+# something is mended, as work of every kind does; the title says what. Its scope stays, as the prefix it was.
+_DEFECT = r"(?:bug|bugfix|hotfix|fix)"
+_DEFECT_KIND = re.compile(r"\A(?:\[" + _DEFECT + r"\]:?|" + _DEFECT + r"(?:\((?P<scope>[^)\n]{1,40})\))?!?:)[ \t]*",
+                          re.IGNORECASE)
+_FORM_HEADING = re.compile(r"(?:#{1,6}[ \t]*|\*\*|__)?\b(?:" + _FORM_PHRASES + r")\b[?:]?(?:\*\*|__)?"
+                           r"|(?:^|(?<=\n))[ \t]*(?:#{1,6}[ \t]*|\*\*|__)?(?:" + _FORM_WORDS
+                           + r")[?:]?(?:\*\*|__)?[ \t]*(?=\n|$)"
+                           r"|(?:#{1,6}[ \t]*|\*\*|__)(?:" + _FORM_WORDS + r")[?:]?(?:\*\*|__)?",
+                           re.IGNORECASE)
 # "What is the best way to ..." asks how to get something done, not what a thing is.
 _BEST = (r"(?:best|right|correct|proper|recommended|preferred|easiest|simplest|cleanest|fastest|safest|sensible|good"
          r"|idiomatic|standard)")
@@ -326,6 +347,10 @@ class Request:
         return t.FIRST_WORD_FACTOR * aside if at == self.opening else aside
 
 
+def _scope(kind: re.Match[str]) -> str:
+    return f"{kind.group('scope')}: " if kind.group("scope") else ""
+
+
 def sampled(paths: list[str]) -> list[str]:
     """At most `MAX_FILES` of a request's paths, spread evenly over the list."""
     if len(paths) <= t.MAX_FILES:
@@ -338,7 +363,7 @@ def read_request(task: str, files: Iterable[str] = (), names: AbstractSet[str] =
     """Read a task and its files once, for every signal; `names` as for `text.words`. The task is read without
     accents and with compatibility forms made plain (`text.fold`): a full-width question mark asks as "?" does."""
     text = _TEMPLATE.sub(" ", fold(task.strip())).strip()
-    head = text
+    head = _DEFECT_KIND.sub(_scope, _FORM_HEADING.sub(" ", text).strip())
     if len(head) > t.READ_CHARS:
         head = head[: t.READ_CHARS].rsplit(None, 1)[0]
     found, code, stems, starts = analyse(head, names)
