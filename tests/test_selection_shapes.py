@@ -138,6 +138,15 @@ WRITE_UP = ("Plan caching in the runtime. Plans are immutable units of execution
      "refreshed every minute, so that a flag can be turned off without a deploy of the service.", True),  # no kind
     ("[Feature] Export the chart as SVG. The chart can only be saved as a PNG image today, which blurs when it is "
      "printed or when it is scaled up on a slide of a presentation.", False),
+    # a title that asks for a task, ending in its own full stop before the one that joins it to the text
+    ("Add a service layer between the controllers and the repositories.. As the project grows, the controllers hold "
+     "more and more of the rules of the domain, and the same checks are written in several places of the code base.",
+     False),
+    # a tracker's label in brackets is an issue's
+    ("[Technical Debt] Remove the use of the legacy HTTP client. The client is deprecated and every service that "
+     "still calls it holds its own copy of the retry rules, which have drifted apart over the years.", False),
+    ("[accessibility]: trap focus in the modal. When the modal is open, the tab key moves the focus to the page "
+     "behind it, and people who use a keyboard lose their place in the form they were filling in.", False),
 ])
 def test_a_long_write_up_is_a_design_proposal_only_under_a_title_and_without_a_failure(task: str,
                                                                                        proposal: bool) -> None:
