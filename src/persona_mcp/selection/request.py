@@ -49,16 +49,15 @@ _FORM_PHRASES = (r"describe the (?:bug|problem|issue)(?: you(?:'| a)re (?:seeing
                  r"|is there an existing issue for this|what did you expect to (?:see|happen)")
 _FORM_WORDS = (r"bug|to reproduce|reproduction|current behaviou?r|what happened|additional (?:context|information)"
                r"|screenshots?(?: or logs)?|environment|logs?|version")
+_FORM_PHRASE = re.compile(r"\b(?:" + _FORM_PHRASES + r")\b", re.IGNORECASE)
+_FORM_PHRASE_NEEDS = ("describe the", "bug", "issue", "reproduc", "behavio", "result", "what did you expect")
+_FORM_WORD = re.compile(r"^[ \t]*(?:#{1,6}[ \t]*|\*\*|__)?(?:" + _FORM_WORDS + r")[?:]?(?:\*\*|__)?[ \t]*$"
+                        r"|(?:#{1,6}[ \t]*|\*\*|__)(?:" + _FORM_WORDS + r")\b", re.IGNORECASE | re.MULTILINE)
 # A defect's kind before an issue's or a change's title ("[Bug] ...", "BUG: ...", "fix(api): ..."): it says that
 # something is mended, as work of every kind does; the title says what. Its scope stays, as the prefix it was.
 _DEFECT = r"(?:bug|bugfix|hotfix|fix)"
 _DEFECT_KIND = re.compile(r"\A(?:\[" + _DEFECT + r"\]:?|" + _DEFECT + r"(?:\((?P<scope>[^)\n]{1,40})\))?!?:)[ \t]*",
                           re.IGNORECASE)
-_FORM_HEADING = re.compile(r"(?:#{1,6}[ \t]*|\*\*|__)?\b(?:" + _FORM_PHRASES + r")\b[?:]?(?:\*\*|__)?"
-                           r"|(?:^|(?<=\n))[ \t]*(?:#{1,6}[ \t]*|\*\*|__)?(?:" + _FORM_WORDS
-                           + r")[?:]?(?:\*\*|__)?[ \t]*(?=\n|$)"
-                           r"|(?:#{1,6}[ \t]*|\*\*|__)(?:" + _FORM_WORDS + r")[?:]?(?:\*\*|__)?",
-                           re.IGNORECASE)
 # "What is the best way to ..." asks how to get something done, not what a thing is.
 _BEST = (r"(?:best|right|correct|proper|recommended|preferred|easiest|simplest|cleanest|fastest|safest|sensible|good"
          r"|idiomatic|standard)")
@@ -347,6 +346,15 @@ class Request:
         return t.FIRST_WORD_FACTOR * aside if at == self.opening else aside
 
 
+def _without_form_headings(text: str) -> str:
+    """The text with an issue form's headings blanked out (`_FORM_PHRASES`, `_FORM_WORDS`): read from the start of a
+    task only, as its words are, and the phrases only where a word they all hold is in it."""
+    lowered = text.lower()
+    if any(need in lowered for need in _FORM_PHRASE_NEEDS):
+        text = _FORM_PHRASE.sub(" ", text)
+    return _FORM_WORD.sub(" ", text)
+
+
 def _scope(kind: re.Match[str]) -> str:
     return f"{kind.group('scope')}: " if kind.group("scope") else ""
 
@@ -363,7 +371,7 @@ def read_request(task: str, files: Iterable[str] = (), names: AbstractSet[str] =
     """Read a task and its files once, for every signal; `names` as for `text.words`. The task is read without
     accents and with compatibility forms made plain (`text.fold`): a full-width question mark asks as "?" does."""
     text = _TEMPLATE.sub(" ", fold(task.strip())).strip()
-    head = _DEFECT_KIND.sub(_scope, _FORM_HEADING.sub(" ", text).strip())
+    head = _DEFECT_KIND.sub(_scope, _without_form_headings(text[: 2 * t.READ_CHARS]).strip())
     if len(head) > t.READ_CHARS:
         head = head[: t.READ_CHARS].rsplit(None, 1)[0]
     found, code, stems, starts = analyse(head, names)
