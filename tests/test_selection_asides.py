@@ -104,6 +104,8 @@ def test_work_named_to_say_when_something_began_is_not_the_work(task: str, timin
     ("Release the memory of the arena after each file", ["release"]),
     ("Always release the held lock before awaiting", ["release"]), ("Release the GIL while reading", ["release"]),
     ("Release the v2.3.0 packages to npm", []), ("Automate the release of the docker images", []),
+    ("The lock was released before the map was cleared", ["released"]),  # ... also said of what was held
+    ("The connection is never released on error", ["released"]), ("The fix was released in 2.4.1", []),
     # How code is to handle an error is no failure seen.
     ("Fail loudly on a whitespace-only dbName", ["fail"]), ("The export fails silently on empty input", []),
     ("Roll back the optimistic update if the PATCH fails", ["fails"]),  # what the code is to do then

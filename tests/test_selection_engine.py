@@ -443,6 +443,8 @@ def test_words_and_folders_of_a_project_are_read_in_their_own_sense(task: str, f
 @pytest.mark.parametrize(("task", "files", "persona"), [
     ("Release the memory of the arena after each file", ["crates/allocator/src/lib.rs"], "persona-performance"),
     ("Release the v2.3.0 packages to npm", ["package.json"], "persona-devops"),
+    ("Fix NPE when the bean factory is closed concurrently. The singleton lock was released before the map was "
+     "cleared.", ["src/main/java/org/acme/beans/SingletonRegistry.java"], "persona-analyzer"),
 ])
 def test_releasing_what_a_program_holds_is_no_release_of_a_version(task: str, files: list[str], persona: str) -> None:
     index = Catalog.load(default_layers(user=False)).index

@@ -89,6 +89,10 @@ _EVERYDAY_SENSES = (
     r"(?P<free>releas(?:e|es|ed|ing))\s+(?:(?:the|any|all|its|their|our|a|an|held|unused|idle|pooled)\s+){0,2}"
     r"(?:[\w-]+\s+)?(?:memory|lock|mutex|semaphore|gil|buffer|handle|connection|socket|resource|reference|pointer"
     r"|file descriptor|fd|guard|permit)s?\b",
+    # ... and said of what was held: "the lock was released before the map was cleared"
+    r"(?:memory|lock|mutex|semaphore|gil|buffer|handle|connection|socket|resource|reference|pointer|guard|permit)s?"
+    r"\s+(?:is|are|was|were|gets|got|(?:has|have|had)\s+been|being)\s+(?:(?:\w+ly|not|never|already|always|also)\s+)?"
+    r"(?P<freed>releas(?:ed|ing))\b",
     r"(?P<handle>fail(?:s|ing)?)\s+(?:loudly|fast|early|gracefully)\b",  # how code is to handle an error: none seen
     r"(?P<sql>" + SQL_EXPLAIN + ")",  # SQL's EXPLAIN: a query plan, not an explanation
     # "roll back if the PATCH fails", "fall back to the cache in case the API fails": what the code is to do then
