@@ -402,6 +402,8 @@ def test_words_an_issue_form_uses_as_headings_are_read_in_the_reporters_own_sent
     found = set(read_request("Reproduce the crash in a clean environment and bump the version. The logs show it.")
                 .words)
     assert {"reproduce", "environment", "version", "logs"} <= found
+    found = set(read_request("Set the **environment** variable and pin the **version**s, see #bug").words)
+    assert {"environment", "version", "bug"} <= found  # bold in a sentence, a tag: the reporter's words
 
 
 @pytest.mark.parametrize(("task", "first"), [

@@ -42,7 +42,8 @@ _TEMPLATE = re.compile(r"a clear and concise description of[^.\n]*[.\n]?|if appl
 # not the reporter's. They make the text a bug report (`shapes`, which reads them) and are read for nothing else: a
 # report from a form would otherwise always say "bug" and "reproduce", whatever broke. The form's own phrases are
 # headings wherever they stand; words that a reporter also writes ("Environment", "What happened") only as a heading:
-# after "#", in bold, or on a line of their own.
+# on a line of their own, after "#", or in bold where no sentence goes on after them ("**To Reproduce** Open the
+# menu", "**Version:** 1.2"; not "the **environment** variable").
 _FORM_PHRASES = (r"describe the (?:bug|problem|issue)(?: you(?:'| a)re (?:seeing|facing))?|(?:a )?(?:bug|issue) "
                  r"(?:description|report|summary)|steps to reproduce(?: the (?:bug|issue|behaviou?r|problem))?"
                  r"|reproduction steps|(?:expected|actual|observed) (?:behaviou?r|results?)"
@@ -52,7 +53,9 @@ _FORM_WORDS = (r"bug|to reproduce|reproduction|current behaviou?r|what happened|
 _FORM_PHRASE = re.compile(r"\b(?:" + _FORM_PHRASES + r")\b", re.IGNORECASE)
 _FORM_PHRASE_NEEDS = ("describe the", "bug", "issue", "reproduc", "behavio", "result", "what did you expect")
 _FORM_WORD = re.compile(r"^[ \t]*(?:#{1,6}[ \t]*|\*\*|__)?(?:" + _FORM_WORDS + r")[?:]?(?:\*\*|__)?[ \t]*$"
-                        r"|(?:#{1,6}[ \t]*|\*\*|__)(?:" + _FORM_WORDS + r")\b", re.IGNORECASE | re.MULTILINE)
+                        r"|#{1,6}[ \t]+(?:" + _FORM_WORDS + r")\b"
+                        r"|(?:\*\*|__)(?:" + _FORM_WORDS + r")[?:]?(?:\*\*|__):?(?![ \t]*(?-i:[a-z]))",
+                        re.IGNORECASE | re.MULTILINE)
 # A defect's kind before an issue's or a change's title ("[Bug] ...", "BUG: ...", "fix(api): ..."): it says that
 # something is mended, as work of every kind does; the title says what. Its scope stays, as the prefix it was.
 _DEFECT = r"(?:bug|bugfix|hotfix|fix)"
