@@ -440,6 +440,11 @@ def test_words_and_folders_of_a_project_are_read_in_their_own_sense(task: str, f
     assert select(index, task, files).persona != not_persona
 
 
+def test_a_migration_to_add_a_column_is_database_work() -> None:
+    index = Catalog.load(default_layers(user=False)).index
+    assert select(index, "Write a migration to add a status column to orders").persona == "persona-backend"
+
+
 @pytest.mark.parametrize(("task", "files", "persona"), [
     ("Release the memory of the arena after each file", ["crates/allocator/src/lib.rs"], "persona-performance"),
     ("Release the v2.3.0 packages to npm", ["package.json"], "persona-devops"),
