@@ -359,6 +359,7 @@ def _without_form_headings(text: str) -> str:
 
 
 def _scope(kind: re.Match[str]) -> str:
+    """What stays of a defect's kind before a title (`_DEFECT_KIND`): its scope, as a prefix ("fix(api):" -> "api:")."""
     return f"{kind.group('scope')}: " if kind.group("scope") else ""
 
 
@@ -374,6 +375,7 @@ def read_request(task: str, files: Iterable[str] = (), names: AbstractSet[str] =
     """Read a task and its files once, for every signal; `names` as for `text.words`. The task is read without
     accents and with compatibility forms made plain (`text.fold`): a full-width question mark asks as "?" does."""
     text = _TEMPLATE.sub(" ", fold(task.strip())).strip()
+    # The words are read from the task's start, less an issue form's headings and a defect's kind before its title.
     head = _DEFECT_KIND.sub(_scope, _without_form_headings(text[: 2 * t.READ_CHARS]).strip())
     if len(head) > t.READ_CHARS:
         head = head[: t.READ_CHARS].rsplit(None, 1)[0]
