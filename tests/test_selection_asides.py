@@ -127,6 +127,7 @@ def test_work_named_to_say_when_something_began_is_not_the_work(task: str, timin
     ("Migrate the users table to the new schema", []), ("Add a migration for the orders table", []),
     # ... and a migration to add a column is a schema migration and what it is for
     ("Write a migration to add a status column to orders", ["write", "migration", "to"]), ("Migration to Vite 5", []),
+    ("Continue the migration to make the app use ES modules", []),  # code moved to a new form after all
 ])
 def test_a_word_of_work_in_its_everyday_sense_is_marked(task: str, everyday: list[str]) -> None:
     request = read_request(task, [])

@@ -398,12 +398,34 @@ def test_an_issue_forms_headings_are_not_read_as_the_reporters_words(report: str
     assert "bug-report" in request.shapes  # the headings still say what the text is
 
 
-def test_words_an_issue_form_uses_as_headings_are_read_in_the_reporters_own_sentences() -> None:
-    found = set(read_request("Reproduce the crash in a clean environment and bump the version. The logs show it.")
-                .words)
-    assert {"reproduce", "environment", "version", "logs"} <= found
-    found = set(read_request("Set the **environment** variable and pin the **version**s, see #bug").words)
-    assert {"environment", "version", "bug"} <= found  # bold in a sentence, a tag: the reporter's words
+@pytest.mark.parametrize(("task", "kept"), [
+    ("Reproduce the crash in a clean environment and bump the version. The logs show it.",
+     {"reproduce", "environment", "version", "logs"}),
+    ("Set the **environment** variable and pin the **version**s, see #bug", {"environment", "version", "bug"}),
+    ("This is a **bug**, not a feature", {"bug"}),  # bold in a sentence that goes on
+    ("Steps to reproduce are in the README", {"steps", "reproduce"}),  # the form's phrases in a sentence
+    ("Describe the problem you are facing with the cache", {"describe", "problem"}),
+    ("Add a bug report template to .github", {"bug", "report"}),
+    ("Document the expected behavior of retries", {"expected", "behavior"}),
+    ("Upgrade the C# version to 12", {"version"}), ("Set __version__ = '1.2.0'", {"version"}),  # no heading marks
+    ("# Bug in the parser when input is empty", {"bug"}),  # a title of the reporter's own
+])
+def test_words_an_issue_form_uses_as_headings_are_read_in_the_reporters_own_sentences(task: str,
+                                                                                       kept: set[str]) -> None:
+    assert kept <= set(read_request(task).words)
+
+
+def test_the_first_sentence_follows_an_issue_forms_heading() -> None:
+    for report in ("**Describe the bug**\nCrash on save when the file is large. The editor hangs.",
+                   "### Describe the bug\n\nCrash on save when the file is large. The editor hangs."):
+        request = read_request(report)
+        assert request.words[request.opening] == "crash"
+        assert request.words[: request.lead] == ["crash", "on", "save", "when", "the", "file", "is", "large"]
+
+
+def test_a_task_is_read_to_a_whole_word_whatever_the_headings_take() -> None:
+    request = read_request("Bug\n" + "\n" * 650 + "refactoring the parser " * 100)
+    assert set(request.words) == {"refactoring", "the", "parser"}
 
 
 @pytest.mark.parametrize(("task", "first"), [

@@ -145,6 +145,9 @@ WRITE_UP = ("Plan caching in the runtime. Plans are immutable units of execution
     # a tracker's label in brackets is an issue's
     ("[Technical Debt] Remove the use of the legacy HTTP client. The client is deprecated and every service that "
      "still calls it holds its own copy of the retry rules, which have drifted apart over the years.", False),
+    # ... but for a design's own
+    ("[RFC] Plan caching in the runtime. Plans are immutable units of execution that the lanes produce, and we want "
+     "to cache them per statement shape so that repeated queries skip planning and memory stays bounded.", True),
     ("[accessibility]: trap focus in the modal. When the modal is open, the tab key moves the focus to the page "
      "behind it, and people who use a keyboard lose their place in the form they were filling in.", False),
 ])

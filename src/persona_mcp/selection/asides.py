@@ -107,7 +107,8 @@ _EVERYDAY_SENSES = (
     r"(?:[\w.@/`'-]+\s+){0,4}?(?:to|from)\b",
     # "Write a migration to add a status column": a schema migration and what it is for, no code moved to a new form
     r"(?P<purpose>migrations?\s+to)\s+(?:add|drop|remove|rename|create|alter|change|backfill|populate|index|make|set"
-    r"|convert|split|merge|move)\s+(?:an?|the|its|new|missing|\w+_\w+)\b",
+    r"|convert|split|merge|move)\s+(?=[^.\n]{0,60}?\b(?:columns?|tables?|index(?:es)?|schemas?|fields?|rows?"
+    r"|constraints?|keys?|db|database)\b)",
     # "Fixed a bug where the dropdown ...", "Fix two rendering bugs in ...": a task that opens by telling of a fix,
     # whose work is where the defect was; every kind of work has bugs ("find the bug" still hunts one, and "This
     # fixes a bug where ..." in a commit's body leads to its cause)

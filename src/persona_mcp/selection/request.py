@@ -40,22 +40,31 @@ _TEMPLATE = re.compile(r"a clear and concise description of[^.\n]*[.\n]?|if appl
                        r"|\[e\.g\.?[^\]\n]{0,60}\]", re.IGNORECASE)
 # An issue form's headings ("**Describe the bug**", "### Steps to reproduce", "Expected behavior:"): the form's words,
 # not the reporter's. They make the text a bug report (`shapes`, which reads them) and are read for nothing else: a
-# report from a form would otherwise always say "bug" and "reproduce", whatever broke. The form's own phrases are
-# headings wherever they stand; words that a reporter also writes ("Environment", "What happened") only as a heading:
-# on a line of their own, after "#", or in bold where no sentence goes on after them ("**To Reproduce** Open the
-# menu", "**Version:** 1.2"; not "the **environment** variable").
+# report from a form would otherwise always say "bug" and "reproduce", whatever broke. A heading stands on a line of
+# its own, in bold where no sentence goes on after it ("**To Reproduce** Open the menu"; not "a **bug**, not a
+# feature"), or as a label that opens a line ("Version: 1.2"); the form's own phrases also as a label that opens a
+# sentence ("... on mobile. Steps to reproduce: open the menu") or after "#" in a text run together on one line.
 _FORM_PHRASES = (r"describe the (?:bug|problem|issue)(?: you(?:'| a)re (?:seeing|facing))?|(?:a )?(?:bug|issue) "
                  r"(?:description|report|summary)|steps to reproduce(?: the (?:bug|issue|behaviou?r|problem))?"
                  r"|reproduction steps|(?:expected|actual|observed) (?:behaviou?r|results?)"
                  r"|is there an existing issue for this|what did you expect to (?:see|happen)")
 _FORM_WORDS = (r"bug|to reproduce|reproduction|current behaviou?r|what happened|additional (?:context|information)"
                r"|screenshots?(?: or logs)?|environment|logs?|version")
-_FORM_PHRASE = re.compile(r"\b(?:" + _FORM_PHRASES + r")\b", re.IGNORECASE)
+
+
+def _form_headings(names: str, *, in_text: bool) -> re.Pattern[str]:
+    """The headings made of `names` (see above); `in_text`: also a label opening a sentence, and after "#"."""
+    name = "(?:" + names + ")"
+    own_line = r"^[ \t]*(?:#{1,6}[ \t]*|\*\*)?" + name + r"[ \t]*[?:]?[ \t]*(?:\*\*)?:?[ \t]*$"
+    bold = r"\*\*[ \t]*" + name + r"[ \t]*[?:]?[ \t]*\*\*:?(?=[ \t]*(?:$|[-*>#0-9(\[]|(?-i:[A-Z])))"
+    label = (r"(?:^|(?<=[.!?:*] ))" if in_text else "^") + r"[ \t]*" + name + r"[ \t]*:"
+    forms = [own_line, bold, label] + ([r"(?:^|(?<=\s))#{1,6}[ \t]+" + name + r"\b[?:]?"] if in_text else [])
+    return re.compile("|".join(forms), re.IGNORECASE | re.MULTILINE)
+
+
+_FORM_PHRASE = _form_headings(_FORM_PHRASES, in_text=True)
 _FORM_PHRASE_NEEDS = ("describe the", "bug", "issue", "reproduc", "behavio", "result", "what did you expect")
-_FORM_WORD = re.compile(r"^[ \t]*(?:#{1,6}[ \t]*|\*\*|__)?(?:" + _FORM_WORDS + r")[?:]?(?:\*\*|__)?[ \t]*$"
-                        r"|#{1,6}[ \t]+(?:" + _FORM_WORDS + r")\b"
-                        r"|(?:\*\*|__)(?:" + _FORM_WORDS + r")[?:]?(?:\*\*|__):?(?![ \t]*(?-i:[a-z]))",
-                        re.IGNORECASE | re.MULTILINE)
+_FORM_WORD = _form_headings(_FORM_WORDS, in_text=False)
 # A defect's kind before an issue's or a change's title ("[Bug] ...", "BUG: ...", "fix(api): ..."): it says that
 # something is mended, as work of every kind does; the title says what. Its scope stays, as the prefix it was.
 _DEFECT = r"(?:bug|bugfix|hotfix|fix)"
@@ -376,8 +385,9 @@ def read_request(task: str, files: Iterable[str] = (), names: AbstractSet[str] =
     accents and with compatibility forms made plain (`text.fold`): a full-width question mark asks as "?" does."""
     text = _TEMPLATE.sub(" ", fold(task.strip())).strip()
     # The words are read from the task's start, less an issue form's headings and a defect's kind before its title.
-    head = _DEFECT_KIND.sub(_scope, _without_form_headings(text[: 2 * t.READ_CHARS]).strip())
-    if len(head) > t.READ_CHARS:
+    region = text[: 2 * t.READ_CHARS]
+    head = _DEFECT_KIND.sub(_scope, _without_form_headings(region).strip())
+    if head and (len(head) > t.READ_CHARS or len(region) < len(text)):  # a whole word last
         head = head[: t.READ_CHARS].rsplit(None, 1)[0]
     found, code, stems, starts = analyse(head, names)
     kept = [i for i, word in enumerate(found) if len(word) <= t.MAX_WORD_CHARS]

@@ -123,16 +123,18 @@ _ISSUE_FORM = re.compile(r"\b(?:describe the (?:bug|problem|issue|solution)|bug 
                          r"|problem description|current behaviou?r|what happened|what did you (?:do|expect|see)"
                          r"|is there an existing issue|is your feature request|describe alternatives)", re.IGNORECASE)
 # a change's kind before the title ("fix(ui): ...", "refactor: ...") or a tracker's label in brackets ("[Feature] ...",
-# "[Technical Debt] ...", "[accessibility]: ..."), which a design record's title never carries;
+# "[Technical Debt] ...", "[accessibility]: ..."), but for a design's own ("[RFC] ...", "[Proposal] ...");
 _KINDS = r"(?:fix|bugfix|hotfix|bug|feat|feature|refactor|chore|perf|tests?|build|ci|style|revert|docs?)"
-_CHANGE_KIND = re.compile(r"(?:\[[^\]\n]{1,40}\]:?|" + _KINDS + r"(?:\([^)\n]{0,40}\))?!?:)\s", re.IGNORECASE)
+_DESIGN_LABEL = r"(?:rfc|pre-rfc|proposal|design|adr|kep|spec|draft|wip)\b"
+_CHANGE_KIND = re.compile(r"(?:\[(?!" + _DESIGN_LABEL + r")[^\]\n]{1,40}\]:?|" + _KINDS
+                          + r"(?:\([^)\n]{0,40}\))?!?:)\s", re.IGNORECASE)
 # a title that asks for a task to be done ("Update the installation guide for Windows.", "Reduce cyclomatic
 # complexity.", "Pin third-party actions to commit SHAs."), where a design record's states a decision ("Adopt
 # PostgreSQL for the event store", "Replace X with Y", "Use Z") and a proposal's ends in a colon (verbs that also name
 # things, "Test strategy ...", "Document store ...", "Upgrade path ...", are left out);
 _TASK_TITLE = re.compile(r"(?:please )?(?:add|update|fix|set ?up|rename|reduce|lower|improve|clean ?up|enable|disable"
                          r"|pin|bump|ensure|warn|validate|rework|prevent|avoid|investigate|automate|automatically)\b"
-                         r"[^.:!?\n]*\.+(?=\s|$)", re.IGNORECASE)
+                         r"[^.:!?\n]*\.{1,2}(?=\s|$)", re.IGNORECASE)
 # a task list ("- [ ] ..."); or headings that are all others than a design record's ("## Description", "## Problem",
 # "## Steps", "## Acceptance criteria"). A design record's are its context, decision and consequences, a proposal's
 # its motivation, goals, design and alternatives (the headings of Nygard's and MADR's decision records, of RFCs and
