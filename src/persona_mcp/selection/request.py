@@ -18,6 +18,7 @@ from persona_mcp.selection.asides import DOCS_ABOUT, read_asides
 from persona_mcp.selection.files import FilePath, read_path
 from persona_mcp.selection.paths import normalise_paths, path_words
 from persona_mcp.selection.shapes import (
+    DEFECT_KINDS,
     ERROR_NAME,
     FAILURE,
     LEAD_END,
@@ -63,13 +64,11 @@ def _form_headings(names: str, *, in_text: bool) -> re.Pattern[str]:
 
 
 _FORM_PHRASE = _form_headings(_FORM_PHRASES, in_text=True)
-_FORM_PHRASE_NEEDS = ("describe the", "bug", "issue", "reproduc", "behavio", "result", "what did you expect")
 _FORM_WORD = _form_headings(_FORM_WORDS, in_text=False)
 # A defect's kind before an issue's or a change's title ("[Bug] ...", "BUG: ...", "fix(api): ..."): it says that
 # something is mended, as work of every kind does; the title says what. Its scope stays, as the prefix it was.
-_DEFECT = r"(?:bug|bugfix|hotfix|fix)"
-_DEFECT_KIND = re.compile(r"\A(?:\[" + _DEFECT + r"\]:?|" + _DEFECT + r"(?:\((?P<scope>[^)\n]{1,40})\))?!?:)[ \t]*",
-                          re.IGNORECASE)
+_DEFECT_KIND = re.compile(r"\A(?:\[" + DEFECT_KINDS + r"\]:?|" + DEFECT_KINDS
+                          + r"(?:\((?P<scope>[^)\n]{1,40})\))?!?:)[ \t]*", re.IGNORECASE)
 # "What is the best way to ..." asks how to get something done, not what a thing is.
 _BEST = (r"(?:best|right|correct|proper|recommended|preferred|easiest|simplest|cleanest|fastest|safest|sensible|good"
          r"|idiomatic|standard)")
@@ -359,12 +358,8 @@ class Request:
 
 
 def _without_form_headings(text: str) -> str:
-    """The text with an issue form's headings blanked out (`_FORM_PHRASES`, `_FORM_WORDS`): read from the start of a
-    task only, as its words are, and the phrases only where a word they all hold is in it."""
-    lowered = text.lower()
-    if any(need in lowered for need in _FORM_PHRASE_NEEDS):
-        text = _FORM_PHRASE.sub(" ", text)
-    return _FORM_WORD.sub(" ", text)
+    """The text with an issue form's headings blanked out (`_FORM_PHRASES`, `_FORM_WORDS`)."""
+    return _FORM_WORD.sub(" ", _FORM_PHRASE.sub(" ", text))
 
 
 def _scope(kind: re.Match[str]) -> str:

@@ -124,7 +124,8 @@ _ISSUE_FORM = re.compile(r"\b(?:describe the (?:bug|problem|issue|solution)|bug 
                          r"|is there an existing issue|is your feature request|describe alternatives)", re.IGNORECASE)
 # a change's kind before the title ("fix(ui): ...", "refactor: ...") or a tracker's label in brackets ("[Feature] ...",
 # "[Technical Debt] ...", "[accessibility]: ..."), but for a design's own ("[RFC] ...", "[Proposal] ...");
-_KINDS = r"(?:fix|bugfix|hotfix|bug|feat|feature|refactor|chore|perf|tests?|build|ci|style|revert|docs?)"
+DEFECT_KINDS = r"(?:fix|bugfix|hotfix|bug)"  # the kinds of a change or an issue that mend a defect
+_KINDS = r"(?:" + DEFECT_KINDS + r"|feat|feature|refactor|chore|perf|tests?|build|ci|style|revert|docs?)"
 _DESIGN_LABEL = r"(?:rfc|pre-rfc|proposal|design|adr|kep|spec|draft|wip)\b"
 _CHANGE_KIND = re.compile(r"(?:\[(?!" + _DESIGN_LABEL + r")[^\]\n]{1,40}\]:?|" + _KINDS
                           + r"(?:\([^)\n]{0,40}\))?!?:)\s", re.IGNORECASE)
