@@ -446,6 +446,20 @@ def test_a_change_with_no_files_is_read_from_the_vocabulary_of_its_domain() -> N
         assert rank(index, task, [])[0].name == expected, task
 
 
+def test_efficiency_is_performance_work_and_a_workflow_that_runs_checks_is_ci() -> None:
+    # "More efficient" says a change makes something cost less; a testing or lint workflow is the pipeline's.
+    index = described(("performance-engineer", "Use this agent for performance work."),
+                      ("devops-engineer", "Use this agent for CI/CD pipelines and deployments."),
+                      ("test-automator", "Use this agent for testing work."),
+                      ("code-reviewer", "Use this agent to review code quality and lint findings."),
+                      ("backend-developer", "Use this agent for server code and APIs."))
+    for task, expected in [("More efficient number parsing", "performance-engineer"),
+                           ("Parse headers efficiently", "performance-engineer"),
+                           ("Add testing workflow", "devops-engineer"),
+                           ("Add lint workflow for pushes to main", "devops-engineer")]:
+        assert rank(index, task, [])[0].name == expected, task
+
+
 def test_a_name_changed_is_refactoring() -> None:
     index = role_catalog("technical-writer", "backend-developer", "frontend-developer", "refactoring-specialist")
     for task in ["`_findTarget` is now called `findControl` and returns the control", "Helpers renamed to utilities"]:
