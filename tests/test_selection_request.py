@@ -249,6 +249,14 @@ def test_a_how_to_that_asks_how_to_do_something_is_told_from_one_that_asks_what_
     ("What exactly is RESTful programming?", True),
     ('What Is "tree-shaking?"', True), ("What is \u201chydration\u201d?", True),  # the term quoted
     ("What is the standard Python docstring format?", False),  # a convention to follow, not a concept
+    ("Why is the sort a function and not a method?", True),  # why a tool was designed one way and not another
+    ("Why build a registry rather than use GitHub?", True), ("Why not Httplib2?", True),
+    ("Why must self be passed explicitly?", True), ("Why can't lambdas hold statements?", True),
+    ("Why does my job use threads and not processes?", False), ("Why can't I log in?", False),  # one's own
+    ("Why can't the server start?", False),
+    ("Is Django stable?", True), ("Does Django scale?", True), ("Does Cargo handle cross-compilation?", True),
+    ("Can Prometheus be made highly available?", True),  # what a tool can do
+    ("Is our API stable?", False), ("Does the cluster scale?", False), ("Can the worker be restarted?", False),
 ])
 def test_questions_asking_what_a_thing_means_or_why_a_project_chose_it_are_to_be_taught(task: str,
                                                                                         teaching: bool) -> None:

@@ -67,6 +67,24 @@ def test_a_numbered_enhancement_proposal_is_a_design_write_up_whatever_its_files
 
 
 @pytest.mark.parametrize("task", [
+    "Throttle transform. This RFC proposes a transform that limits the rate of events through a topology.",
+    "Data classes. This PEP describes an addition to the standard library.",
+    "Subtests. This proposal introduces programmatic subtests to the testing package.",
+    "API comment conventions. This is a conventions RFC, giving guidance on documenting APIs.",
+])
+def test_a_write_up_that_says_it_is_a_proposal_is_one(task: str) -> None:
+    assert read_request(task, []).shapes.get("proposal") == 1.0
+
+
+@pytest.mark.parametrize("task", [
+    "Add the retry flag. This PR introduces a retry flag to the client.",  # a change, not a proposal
+    "Logging guide. This document describes how to configure logging.",  # a doc of the docs
+])
+def test_a_change_or_a_doc_that_says_what_it_does_is_no_proposal(task: str) -> None:
+    assert read_request(task, []).shapes.get("proposal", 0.0) < 1.0
+
+
+@pytest.mark.parametrize("task", [
     "Implement RFC 7230 header folding",  # names a standard, is not one
     "KAFKA-14524: Move the config to the server module",  # a ticket
     "STEP 3: configure the build",

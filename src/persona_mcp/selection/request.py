@@ -128,16 +128,26 @@ _LEARNING = re.compile(r"\b(?:" + NOT_SQL_EXPLAIN + r"explain|teach|tutorial|und
                        # ... or what it can do or how it works ("Does Immer support deep updates?", "Does Vite use
                        # esbuild?", "Is Vuetify 3 compatible with @vue/compat?", "Is there support for Nuxt 3?")
                        r"|^\s*(?:does|do|can|will) (?!(?:i|we|you|my|our|this|these|it|that|the|not)\b)[\w.@/-]+"
-                       r"(?: [\w.@/-]+)? (?:support|have|provide|use|work (?:with|on|across|in)|run on"
+                       r"(?: [\w.@/-]+)? (?:support|have|provide|use|scale|handle|work (?:with|on|across|in)|run on"
                        r"|integrate with)\b"
                        r"|^\s*is (?!(?:my|our|this|these|it|that|the)\b)[\w.@/-]+(?: [\w.@/-]+)?"
-                       r" (?:still )?(?:supported|compatible with)\b|^\s*is there (?:any )?support for\b"
+                       r" (?:still )?(?:supported|compatible with|stable|mature|production[- ]ready|thread[- ]safe)\b"
+                       r"|^\s*is there (?:any )?support for\b"
+                       # ... or whether it can be put to a use ("Can Cargo be used inside of make?")
+                       r"|^\s*can (?!(?:i|we|you|my|our|this|these|it|that|the)\b)[\w.@/-]+(?: [\w.@/-]+)?"
+                       r" be (?:used|made|run|deployed|configured|extended|embedded)\b"
                        # ... or whether it works with another ("Can I use semantic-release with Yarn?")
                        r"|^\s*can (?:i|we|you|one) use (?!(?:my|our|this|these|it|that|the)\b)[\w.@/-]+"
                        r"(?: [\w.@/-]+)? (?:with|without|alongside|together with|to|for|in|on|inside)\b"
                        # ... or why it is without something ("Why is there no HTTP Keep-Alive?")
                        r"|^\s*why (?:(?:is|are) there no|(?:isn't|aren't|is not|are not) there|(?:have|use|need)"
                        r"(?= [^?\n]{1,40}? at all\b))(?![^?\n]{0,80}?\b(?:my|our|we|i)\b)"
+                       # ... or why it was designed one way and not another ("Why is len a function and not a
+                       # method?", "Why build crates.io rather than use GitHub?", "Why not Httplib2?", "Why must
+                       # 'self' be used explicitly?"), not why one's own thing is as it is
+                       r"|why\b(?![^?\n]{0,80}?\b(?:my|our|we|i|me|us)\b)[^?\n]{1,80}?"
+                       r"(?:,? (?:and|but) not|\brather than|\binstead of)\b|^\s*why not [\w.@/-]+(?: [\w.@/-]+)?\s*\?"
+                       r"|why (?:must|can't|cannot|can not) (?!(?:i|we|you|my|our|this|these|it|the)\b)"
                        # ... or what it uses ("What kind of versioning scheme does Poetry use?")
                        r"|^\s*what (?:kind|type|sort)s? of (?:[\w-]+ ){1,3}(?:does|do) (?!(?:i|we|you|my|our)\b)"
                        r"[\w.@/-]+ (?:use|support|follow)\b",

@@ -91,6 +91,11 @@ _PROHIBITION = re.compile(r"(?:do|does|did|should|must|will|can)(?:\s+not\b|n't)
 # "PEP 703 - Making the GIL optional" with a dash of any kind, "RFC 2394: async/await"), after any [tags].
 _PROPOSAL_ID = re.compile(r"(?:\[[^\]\n]{1,40}\]\s*)*(?!STEP)(?:[A-Z]{1,4}EP|PIP|KIP|FLIP|SPIP|RFC|ADR)"
                           r"[- ]?#?\d+\s*[:\u2013\u2014-]\s+\w")
+# ... or one that says what it is ("This RFC proposes ...", "This PEP describes ...", "This is a conventions RFC"): a
+# pull request or a commit that "introduces" something does not, nor a document of the docs ("This document ...").
+_SELF_NAMED = re.compile(r"\bthis (?:rfc|pep|kep|jep|adr|proposal|design(?: doc(?:ument)?)?|enhancement(?: proposal)?)"
+                         r"(?: \w+){0,2}? (?:proposes|describes|introduces|specifies|defines|outlines|records|presents"
+                         r"|suggests|adds)\b|\bthis is an? (?:[\w-]+ ){0,2}(?:rfc|proposal|pep|kep)\b", re.IGNORECASE)
 # A question asked after a first sentence that tells the story ("Typing in the field makes the input lose focus.
 # What can be used instead?", "I tried force-unlock. Could anyone give me a clue?"): a sentence that ends in "?"
 # and asks (`_ASKS`).
@@ -201,7 +206,7 @@ def request_shapes(text: str, lowered: str, files: list[str], task_words: list[s
         shapes["question"] = 0.6 if not files else 0.4  # a question asked after the story: as a short one
     if "bug-report" not in shapes and end and _FIX_OPENING.match(text) and _CAUSE.search(text, end.end(), t.READ_CHARS):
         shapes["bug-report"] = t.EXPLAINED_FIX
-    if _PROPOSAL_ID.match(text):
+    if _PROPOSAL_ID.match(text) or _SELF_NAMED.search(text, 0, t.READ_CHARS):
         shapes["proposal"] = 1.0
     elif not files and not shapes and len(task_words) >= t.PROPOSAL_WORDS and _is_prose(task_words, code) \
             and _titled(text) and not FAILURE.search(lead) and not _PROBLEM.search(lead) \
