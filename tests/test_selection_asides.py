@@ -17,6 +17,8 @@ from persona_mcp.selection import read_request, tunables
     ("Plan the milestone with test-first sequencing", []),  # a way of working, not tests that come along
     ("Add a POST /orders endpoint. Unit tests for the validation are also needed.", ["tests"]),  # asked besides
     ("Add the retry option. Also add unit tests for it.", ["tests"]),
+    ("Move the helpers out of main.go, pure moves with their doc comments", ["comments"]),  # comments come along
+    ("Add comments to the retry loop", []),  # the comments are the work
 ])
 def test_tests_or_docs_that_come_with_the_work_count_for_less(task: str, along: list[str]) -> None:
     request = read_request(task, [])
@@ -51,6 +53,8 @@ def test_tests_or_docs_that_come_with_the_work_count_for_less(task: str, along: 
     ("Drop the e2e test job on Windows", ["e2e", "test"]),
     ("Run the test suite on GitHub Actions", ["test", "suite"]),
     ("Fix flaky tests in the parser", []),  # the tests are the work
+    ("Add a GitHub Actions workflow (unit tests, lint, debug build)", ["unit", "tests", "lint", "debug", "build"]),
+    ("Fix the parser (tests included)", []),  # a parenthesis, but after no pipeline
 ])
 def test_what_docs_are_about_is_their_subject_not_the_work(task: str, subject: list[str]) -> None:
     request = read_request(task, [])

@@ -460,6 +460,16 @@ def test_efficiency_is_performance_work_and_a_workflow_that_runs_checks_is_ci() 
         assert rank(index, task, [])[0].name == expected, task
 
 
+def test_an_android_screen_is_ui_work_and_kotlin_alone_is_no_mobile_app() -> None:
+    # An Activity or a Fragment is a screen of an Android app; mobile apps are client work, as the frontend's is.
+    index = role_catalog("backend-developer", "frontend-developer", "refactoring-specialist")
+    screen = "app/src/main/java/org/example/events/EventDetailsFragment.kt"
+    assert rank(index, "Open search results in new activity", [screen])[0].name == "frontend-developer"
+    assert "mobile" in index.domains.read(read_request("Open the details", [screen]))
+    server = "exposed-core/src/main/kotlin/org/example/sql/Upsert.kt"  # Kotlin is server code as often
+    assert "mobile" not in index.domains.read(read_request("Quote the where clause of upserts", [server]))
+
+
 def test_a_name_changed_is_refactoring() -> None:
     index = role_catalog("technical-writer", "backend-developer", "frontend-developer", "refactoring-specialist")
     for task in ["`_findTarget` is now called `findControl` and returns the control", "Helpers renamed to utilities"]:

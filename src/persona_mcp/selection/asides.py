@@ -19,10 +19,11 @@ from persona_mcp.text import STOPWORDS
 # Tests or docs that come with the work ("Throttle reworked with tests", "Add the retry option and docs"): like
 # a test file beside the code it tests, they say less of what the change is about (`ACCOMPANYING_FACTOR`).
 _ALONG = re.compile(r"(?:\bwith|\band|\bplus|\bincluding|\bincludes|\+)\s+(?:(?:a|an|unit|regression|e2e"
-                    r"|integration|more|new|some|updated|the|its)\s+){0,2}(?:tests?|specs?|docs|documentation)(?![\w-])",
+                    r"|integration|more|new|some|updated|the|its|their)\s+){0,2}(?:tests?|specs?|docs|documentation"
+                    r"|doc\s+comments|comments|docstrings|javadocs?)(?![\w-])",
                     re.IGNORECASE)
 # Each search's `_NEEDS`: text that every match of it holds, so that it runs only where the head has some (`_says`).
-_ALONG_NEEDS = ("test", "spec", "doc")
+_ALONG_NEEDS = ("test", "spec", "doc", "comment")
 # ... also when a later sentence asks for them besides ("Unit tests for the parser are also needed", "Also add
 # tests for the retry"): the tests or docs word is the group that matched (`w` or `v`).
 _ALSO = re.compile(r"(?P<w>\b(?:tests?|specs?|docs|documentation))\b[^.;\n]{0,60}?\b(?:are|is)\s+also\s+"
@@ -57,8 +58,10 @@ _PATH_TOKEN = re.compile(r"[\w.@/-]+")  # a run of a path's characters, one matc
 # What a pipeline, a workflow or a hook runs ("a GitHub Actions workflow that runs the test suite"): the words
 # after it, to the end of the sentence, say what it runs, not the kind of work, as a docs' subject does.
 _RUNS = re.compile(r"\b(?:workflows?|pipelines?|jobs?|actions?|hooks?|ci)\s+"
-                   r"(?P<on>(?:that|which|to)\s+(?:runs?|executes?|test(?:s|ing)?)(?![\w-]))", re.IGNORECASE)
-_RUNS_NEEDS = ("run", "execut", "test")
+                   r"(?P<on>(?:that|which|to)\s+(?:runs?|executes?|test(?:s|ing)?)(?![\w-])"
+                   # ... or what it runs listed after it ("Add a GitHub Actions workflow (unit tests, lint, build)")
+                   r"|\()", re.IGNORECASE)
+_RUNS_NEEDS = ("run", "execut", "test", "(")
 # ... and tests named as what CI runs ("Add testing workflow", "Run unit tests in CI", "drop the e2e test job"): the
 # change is to the pipeline, and the tests' words say what it runs.
 _CI_TESTS = re.compile(r"\b(?P<on>(?:(?:unit|e2e|end-to-end|integration|regression|smoke)\s+)?(?:tests?|testing|specs?)"
