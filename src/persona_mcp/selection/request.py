@@ -121,7 +121,8 @@ _LEARNING = re.compile(r"\b(?:" + NOT_SQL_EXPLAIN + r"explain|teach|tutorial|und
                        # what kind of thing a tool is ("Is MobX a framework?", "Is GraphQL a database language like
                        # SQL?"), not whether one's own thing is broken
                        r"|^\s*is (?!(?:my|our|this|these|it|there|that|the)\b)[\w.-]+"
-                       r" an? (?!" + _FIT + r")[\w-]+(?: [\w-]+)?(?: (?:like|such as) [\w.-]+)?\s*\?"
+                       r" an? (?!" + _FIT + r")[\w-]+(?: [\w-]+)?(?: (?:like|such as) [\w.-]+)?"
+                       r"(?: \([^)\n]{1,20}\))?\s*\?"
                        # ... or what it takes the place of ("Does GraphQL replace REST?")
                        r"|^\s*(?:does|do|can|will) (?!(?:i|we|you|my|our|this|these|it|that|the)\b)[\w.-]+"
                        r"(?: [\w.-]+)? replace\b"
@@ -148,9 +149,14 @@ _LEARNING = re.compile(r"\b(?:" + NOT_SQL_EXPLAIN + r"explain|teach|tutorial|und
                        r"|why\b(?![^?\n]{0,80}?\b(?:my|our|we|i|me|us)\b)[^?\n]{1,80}?"
                        r"(?:,? (?:and|but) not|\brather than|\binstead of)\b|^\s*why not [\w.@/-]+(?: [\w.@/-]+)?\s*\?"
                        r"|why (?:must|can't|cannot|can not) (?!(?:i|we|you|my|our|this|these|it|the)\b)"
-                       # ... or what it uses ("What kind of versioning scheme does Poetry use?")
-                       r"|^\s*what (?:kind|type|sort)s? of (?:[\w-]+ ){1,3}(?:does|do) (?!(?:i|we|you|my|our)\b)"
-                       r"[\w.@/-]+ (?:use|support|follow)\b",
+                       # ... or what it uses ("What kind of versioning scheme does Poetry use?", "What dependencies
+                       # does Prometheus have?")
+                       r"|^\s*what (?:(?:kind|type|sort)s? of )?(?:[\w-]+ ){1,3}(?:does|do) (?!(?:i|we|you|my|our|this"
+                       r"|these|it|the)\b)[\w.@/-]+ (?:use|support|follow|have|need|require)\b"
+                       # ... or how it can work ("How can Cargo work offline?"), and why it is as it is ("Why TOML?")
+                       r"|how (?:can|could) (?!(?:i|we|you|one|my|our|this|these|it|the)\b)[\w.@/-]+(?: [\w.@/-]+)?"
+                       r" work\b"
+                       r"|^\s*why (?!(?:not|my|our|this|it|me|us)\b)[`\"'\u201c]?[\w.@/-]+[`\"'\u201d]?\s*\?",
                        re.IGNORECASE)
 # A how-to about fixing or preventing something, or a decision in the asker's own work ("How should we
 # version the API?", "What is the best way to ...?"): the asker wants the work done, in its domain. A plain
