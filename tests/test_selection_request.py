@@ -260,7 +260,8 @@ def test_a_how_to_that_asks_how_to_do_something_is_told_from_one_that_asks_what_
     ("Is Django a content-management-system (CMS)?", True), ("What dependencies does Prometheus have?", True),
     ("How can Cargo work offline?", True), ("Why `Cargo.toml`?", True),  # what a tool is, has, can do, chose
     ("What dependencies does the service have?", False), ("How can the worker work offline?", False),
-    ("Why this?", False),
+    ("Why this?", False), ("Which template engines does Express support?", True),
+    ("Which versions does the service support?", False),
 ])
 def test_questions_asking_what_a_thing_means_or_why_a_project_chose_it_are_to_be_taught(task: str,
                                                                                         teaching: bool) -> None:

@@ -150,9 +150,10 @@ _LEARNING = re.compile(r"\b(?:" + NOT_SQL_EXPLAIN + r"explain|teach|tutorial|und
                        r"(?:,? (?:and|but) not|\brather than|\binstead of)\b|^\s*why not [\w.@/-]+(?: [\w.@/-]+)?\s*\?"
                        r"|why (?:must|can't|cannot|can not) (?!(?:i|we|you|my|our|this|these|it|the)\b)"
                        # ... or what it uses ("What kind of versioning scheme does Poetry use?", "What dependencies
-                       # does Prometheus have?")
-                       r"|^\s*what (?:(?:kind|type|sort)s? of )?(?:[\w-]+ ){1,3}(?:does|do) (?!(?:i|we|you|my|our|this"
-                       r"|these|it|the)\b)[\w.@/-]+ (?:use|support|follow|have|need|require)\b"
+                       # does Prometheus have?", "Which template engines does Express support?")
+                       r"|^\s*(?:what|which) (?:(?:kind|type|sort)s? of )?(?:[\w-]+ ){1,3}(?:does|do)"
+                       r" (?!(?:i|we|you|my|our|this|these|it|the)\b)[\w.@/-]+"
+                       r" (?:use|support|follow|have|need|require)\b"
                        # ... or how it can work ("How can Cargo work offline?"), and why it is as it is ("Why TOML?")
                        r"|how (?:can|could) (?!(?:i|we|you|one|my|our|this|these|it|the)\b)[\w.@/-]+(?: [\w.@/-]+)?"
                        r" work\b"
