@@ -55,6 +55,7 @@ def test_tests_or_docs_that_come_with_the_work_count_for_less(task: str, along: 
     ("Fix flaky tests in the parser", []),  # the tests are the work
     ("Add a GitHub Actions workflow (unit tests, lint, debug build)", ["unit", "tests", "lint", "debug", "build"]),
     ("Fix the parser (tests included)", []),  # a parenthesis, but after no pipeline
+    ("go vet + go test on PRs", ["test"]), ("Run the unit tests on every push", ["unit", "tests"]),  # CI's triggers
 ])
 def test_what_docs_are_about_is_their_subject_not_the_work(task: str, subject: list[str]) -> None:
     request = read_request(task, [])

@@ -62,13 +62,14 @@ _RUNS = re.compile(r"\b(?:workflows?|pipelines?|jobs?|actions?|hooks?|ci)\s+"
                    # ... or what it runs listed after it ("Add a GitHub Actions workflow (unit tests, lint, build)")
                    r"|\()", re.IGNORECASE)
 _RUNS_NEEDS = ("run", "execut", "test", "(")
-# ... and tests named as what CI runs ("Add testing workflow", "Run unit tests in CI", "drop the e2e test job"): the
-# change is to the pipeline, and the tests' words say what it runs.
+# ... and tests named as what CI runs ("Add testing workflow", "Run unit tests in CI", "drop the e2e test job",
+# "go test on PRs"): the change is to the pipeline, and the tests' words say what it runs.
 _CI_TESTS = re.compile(r"\b(?P<on>(?:(?:unit|e2e|end-to-end|integration|regression|smoke)\s+)?(?:tests?|testing|specs?)"
                        r"(?:\s+suites?)?)\s+(?:(?:workflows?|pipelines?|jobs?|matrix|matrices|runners?|ci)\b"
                        r"|(?:in|on|via|under|using|with|through)\s+(?:the\s+|our\s+)?(?:ci|github\s+actions"
                        r"|gitlab(?:\s+ci)?|circle\s?ci|travis(?:\s+ci)?|jenkins|buildkite|azure\s+pipelines"
-                       r"|pipelines?|workflows?)\b)", re.IGNORECASE)
+                       r"|pipelines?|workflows?|(?:every\s+|each\s+)?(?:prs?|pull\s+requests?|push(?:es)?))\b)",
+                       re.IGNORECASE)
 _CI_TESTS_NEEDS = ("test", "spec")
 # When a failure began, or when a check runs: "broken since the refactor", "after the Gradle upgrade", "before deploy",
 # "since Tuesday's deploy".
