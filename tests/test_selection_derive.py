@@ -275,6 +275,15 @@ def test_a_name_word_the_lexicon_does_not_know_qualifies_what_the_name_names() -
     assert kind == other < 1.0  # a word that names the same thing again qualifies it too
 
 
+def test_a_word_of_rank_or_reach_in_a_title_qualifies_nothing() -> None:
+    # "Universal API Architect", "Principal Security Engineer": the persona is no narrower for it.
+    deriver = Deriver(LEXICON)
+    plain = deriver.derive(agent("architect-reviewer", "Reviews designs.")).entries["architecture"][0]
+    for title in ("Universal Architect Reviewer", "Principal Architect Reviewer", "Staff Architect Reviewer"):
+        titled = deriver.derive(agent("architect-reviewer", "Reviews designs.", body=f"# {title}\n\nReviews.\n"))
+        assert titled.entries["architecture"][0] == plain, title
+
+
 def test_the_words_before_a_names_head_say_less_as_terms() -> None:
     profile = Deriver(LEXICON).derive(agent("growth-loops", "Designs loops."))
     weight = {term.text: term.weight for term in profile.terms if term.source == "name"}

@@ -59,7 +59,7 @@ ROLE_WORDS = frozenset({
     "engineer", "developer", "dev", "expert", "specialist", "pro", "agent", "assistant", "persona", "senior",
     "lead", "master", "guru", "helper", "bot", "wizard", "consultant", "advisor", "adviser", "professional", "skill",
     "rule", "rules", "hunter", "fixer", "builder", "crafter", "craftsman", "artisan", "wrangler", "whisperer", "ninja",
-    "steward", "instructions", "instruction",
+    "steward", "instructions", "instruction", "universal", "principal", "staff", "chief",
 })
 # Last words of a name that say who checks the words before them, or that they are checked:
 # "architect-reviewer" and "architect-review" are about architecture, so their head is "architect". An
