@@ -19,6 +19,7 @@ from persona_mcp.selection import read_request, tunables
     ("Add the retry option. Also add unit tests for it.", ["tests"]),
     ("Move the helpers out of main.go, pure moves with their doc comments", ["comments"]),  # comments come along
     ("Add comments to the retry loop", []),  # the comments are the work
+    ("Annotate the config loader with comments", []), ("Handle lines with comments in the YAML lexer", []),
 ])
 def test_tests_or_docs_that_come_with_the_work_count_for_less(task: str, along: list[str]) -> None:
     request = read_request(task, [])
@@ -56,6 +57,10 @@ def test_tests_or_docs_that_come_with_the_work_count_for_less(task: str, along: 
     ("Add a GitHub Actions workflow (unit tests, lint, debug build)", ["unit", "tests", "lint", "debug", "build"]),
     ("Fix the parser (tests included)", []),  # a parenthesis, but after no pipeline
     ("go vet + go test on PRs", ["test"]), ("Run the unit tests on every push", ["unit", "tests"]),  # CI's triggers
+    ("Run tests on pushes to main", ["tests"]),
+    ("Add unit tests on push notifications", []), ("Write unit tests on pull request merge logic", []),
+    ("Fix the nightly job (it leaks memory and gets OOM killed)", []),  # a parenthesis that lists no checks
+    ("Use Server Actions (Next.js 14) for the signup form", []),
 ])
 def test_what_docs_are_about_is_their_subject_not_the_work(task: str, subject: list[str]) -> None:
     request = read_request(task, [])

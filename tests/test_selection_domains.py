@@ -469,6 +469,9 @@ def test_an_android_screen_is_ui_work_and_kotlin_alone_is_no_mobile_app() -> Non
     assert "mobile" in index.domains.read(read_request("Open the details", [screen]))
     server = "exposed-core/src/main/kotlin/org/example/sql/Upsert.kt"  # Kotlin is server code as often
     assert "mobile" not in index.domains.read(read_request("Quote the where clause of upserts", [server]))
+    entity = "backend/src/main/java/com/acme/fitness/WorkoutActivity.java"  # an entity named for an activity
+    found = index.domains.read(read_request("Persist workouts to Postgres", [entity]))
+    assert entity not in found.get("android-sdk", EMPTY).matched  # no glob claims it (its word "activity" relates)
 
 
 def test_a_name_changed_is_refactoring() -> None:

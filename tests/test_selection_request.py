@@ -249,19 +249,21 @@ def test_a_how_to_that_asks_how_to_do_something_is_told_from_one_that_asks_what_
     ("What exactly is RESTful programming?", True),
     ('What Is "tree-shaking?"', True), ("What is \u201chydration\u201d?", True),  # the term quoted
     ("What is the standard Python docstring format?", False),  # a convention to follow, not a concept
-    ("Why is the sort a function and not a method?", True),  # why a tool was designed one way and not another
-    ("Why build a registry rather than use GitHub?", True), ("Why not Httplib2?", True),
-    ("Why must self be passed explicitly?", True), ("Why can't lambdas hold statements?", True),
+    ("Why is len a function and not a method?", True),  # why a tool was designed one way and not another
+    ("Why build a registry rather than use GitHub?", True),
     ("Why does my job use threads and not processes?", False), ("Why can't I log in?", False),  # one's own
-    ("Why can't the server start?", False),
+    ("Why is the build failing on CI but not locally?", False), ("Why is the test flaky on CI and not locally?", False),
+    ("Why is this endpoint returning 500 and not 404?", False),  # a failure of one's own
+    ("The page returns 500. Find out why the handler returns None instead of raising.", False),  # not the opening
+    ("Why can't users log in?", False), ("Why Redis?", False), ("Why not merge it?", False),
     ("Is Django stable?", True), ("Does Django scale?", True), ("Does Cargo handle cross-compilation?", True),
-    ("Can Prometheus be made highly available?", True),  # what a tool can do
+    ("Can Prometheus be made highly available?", True), ("What dependencies does Prometheus have?", True),
+    ("How can Cargo work offline?", True), ("Which template engines does Express support?", True),  # a tool's
+    ("Is Django a content-management-system (CMS)?", True),
     ("Is our API stable?", False), ("Does the cluster scale?", False), ("Can the worker be restarted?", False),
-    ("Is Django a content-management-system (CMS)?", True), ("What dependencies does Prometheus have?", True),
-    ("How can Cargo work offline?", True), ("Why `Cargo.toml`?", True),  # what a tool is, has, can do, chose
+    ("Is staging stable?", False), ("Is OrderRepository thread-safe?", False),  # one's own, as names are written
+    ("Does UserService handle null ids?", False), ("Which tables does OrderService use?", False),
     ("What dependencies does the service have?", False), ("How can the worker work offline?", False),
-    ("Why this?", False), ("Which template engines does Express support?", True),
-    ("Which versions does the service support?", False),
 ])
 def test_questions_asking_what_a_thing_means_or_why_a_project_chose_it_are_to_be_taught(task: str,
                                                                                         teaching: bool) -> None:

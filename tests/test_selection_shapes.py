@@ -79,6 +79,10 @@ def test_a_write_up_that_says_it_is_a_proposal_is_one(task: str) -> None:
 @pytest.mark.parametrize("task", [
     "Add the retry flag. This PR introduces a retry flag to the client.",  # a change, not a proposal
     "Logging guide. This document describes how to configure logging.",  # a doc of the docs
+    "Add dark mode tokens. This design system introduces new color tokens.",  # a thing named "design ..."
+    "Add a retry option. This enhancement adds exponential backoff.",
+    "Parse timestamps. This RFC 3339 parser adds fractional seconds.",  # a standard named, not a proposal
+    "Clean up the utils module. This is a PEP 8 cleanup with no behaviour change.",
 ])
 def test_a_change_or_a_doc_that_says_what_it_does_is_no_proposal(task: str) -> None:
     assert read_request(task, []).shapes.get("proposal", 0.0) < 1.0

@@ -20,10 +20,10 @@ from persona_mcp.text import STOPWORDS
 # a test file beside the code it tests, they say less of what the change is about (`ACCOMPANYING_FACTOR`).
 _ALONG = re.compile(r"(?:\bwith|\band|\bplus|\bincluding|\bincludes|\+)\s+(?:(?:a|an|unit|regression|e2e"
                     r"|integration|more|new|some|updated|the|its|their)\s+){0,2}(?:tests?|specs?|docs|documentation"
-                    r"|doc\s+comments|comments|docstrings|javadocs?)(?![\w-])",
+                    r"|doc\s+comments|docstrings|javadocs?)(?![\w-])",
                     re.IGNORECASE)
 # Each search's `_NEEDS`: text that every match of it holds, so that it runs only where the head has some (`_says`).
-_ALONG_NEEDS = ("test", "spec", "doc", "comment")
+_ALONG_NEEDS = ("test", "spec", "doc")
 # ... also when a later sentence asks for them besides ("Unit tests for the parser are also needed", "Also add
 # tests for the retry"): the tests or docs word is the group that matched (`w` or `v`).
 _ALSO = re.compile(r"(?P<w>\b(?:tests?|specs?|docs|documentation))\b[^.;\n]{0,60}?\b(?:are|is)\s+also\s+"
@@ -58,9 +58,11 @@ _PATH_TOKEN = re.compile(r"[\w.@/-]+")  # a run of a path's characters, one matc
 # What a pipeline, a workflow or a hook runs ("a GitHub Actions workflow that runs the test suite"): the words
 # after it, to the end of the sentence, say what it runs, not the kind of work, as a docs' subject does.
 _RUNS = re.compile(r"\b(?:workflows?|pipelines?|jobs?|actions?|hooks?|ci)\s+"
-                   r"(?P<on>(?:that|which|to)\s+(?:runs?|executes?|test(?:s|ing)?)(?![\w-])"
-                   # ... or what it runs listed after it ("Add a GitHub Actions workflow (unit tests, lint, build)")
-                   r"|\()", re.IGNORECASE)
+                   r"(?P<on>(?:that|which|to)\s+(?:runs?|executes?|test(?:s|ing)?)(?![\w-]))"
+                   # ... or the checks it runs listed after it ("Add a GitHub Actions workflow (unit tests, lint,
+                   # build)"; not "the nightly job (it leaks memory)")
+                   r"|\b(?:workflows?|pipelines?|jobs?|ci)\s+(?P<listed>\((?=[^)\n]{0,80}?\b(?:tests?|lint\w*|checks?"
+                   r"|builds?|coverage|typecheck\w*|format\w*)\b))", re.IGNORECASE)
 _RUNS_NEEDS = ("run", "execut", "test", "(")
 # ... and tests named as what CI runs ("Add testing workflow", "Run unit tests in CI", "drop the e2e test job",
 # "go test on PRs"): the change is to the pipeline, and the tests' words say what it runs.
@@ -68,7 +70,8 @@ _CI_TESTS = re.compile(r"\b(?P<on>(?:(?:unit|e2e|end-to-end|integration|regressi
                        r"(?:\s+suites?)?)\s+(?:(?:workflows?|pipelines?|jobs?|matrix|matrices|runners?|ci)\b"
                        r"|(?:in|on|via|under|using|with|through)\s+(?:the\s+|our\s+)?(?:ci|github\s+actions"
                        r"|gitlab(?:\s+ci)?|circle\s?ci|travis(?:\s+ci)?|jenkins|buildkite|azure\s+pipelines"
-                       r"|pipelines?|workflows?|(?:every\s+|each\s+)?(?:prs?|pull\s+requests?|push(?:es)?))\b)",
+                       r"|pipelines?|workflows?|(?:every|each)\s+(?:prs?|pull\s+requests?|push(?:es)?)"
+                       r"|(?:prs?|pull\s+requests?)(?=\s*(?:[.,;:!?)]|$))|push(?:es)?\s+to)\b)",
                        re.IGNORECASE)
 _CI_TESTS_NEEDS = ("test", "spec")
 # When a failure began, or when a check runs: "broken since the refactor", "after the Gradle upgrade", "before deploy",
@@ -158,7 +161,7 @@ def read_asides(head: str, words: list[str], count: Callable[[int], int], openin
         if about is not None:  # to the end of its sentence
             end = LEAD_END.search(head, about.end())
             last = count(end.end()) if end is not None else len(words)
-            subject.update(range(count(about.start("on")), last))
+            subject.update(range(count(about.start(about.lastgroup or "on")), last))
     if _says(said, _CI_TESTS_NEEDS):
         for run_by_ci in _CI_TESTS.finditer(head):
             subject.update(range(count(run_by_ci.start("on")), count(run_by_ci.end("on"))))

@@ -78,6 +78,8 @@ _CHOICES = r"(?:alternatives?|options?|choices|trade-?offs|pros and cons|downsid
 _SOME_CHOICES = r"(?: [\w-]+){0,2} " + _CHOICES
 # ... and a choice of one's own to weigh: "Is Redis a good fit?"
 _FIT = r"(?:good|bad|right|wrong|better|best|safe|sane|viable|reasonable|fit|choice|option|solid|sensible)\b"
+# A tool's name as names are written: capitalised, and not in camel case, which one's own code is ("OrderService").
+_TOOL = r"(?-i:[A-Z][a-z0-9]+(?:[.-][A-Za-z0-9]+)*)"
 # Asking to be taught: these make a question a learner's, whoever's code it is about.
 _LEARNING = re.compile(r"\b(?:" + NOT_SQL_EXPLAIN + r"explain|teach|tutorial|understand|concept|difference between"
                        r"|differences between"
@@ -129,35 +131,33 @@ _LEARNING = re.compile(r"\b(?:" + NOT_SQL_EXPLAIN + r"explain|teach|tutorial|und
                        # ... or what it can do or how it works ("Does Immer support deep updates?", "Does Vite use
                        # esbuild?", "Is Vuetify 3 compatible with @vue/compat?", "Is there support for Nuxt 3?")
                        r"|^\s*(?:does|do|can|will) (?!(?:i|we|you|my|our|this|these|it|that|the|not)\b)[\w.@/-]+"
-                       r"(?: [\w.@/-]+)? (?:support|have|provide|use|scale|handle|work (?:with|on|across|in)|run on"
+                       r"(?: [\w.@/-]+)? (?:support|have|provide|use|work (?:with|on|across|in)|run on"
                        r"|integrate with)\b"
                        r"|^\s*is (?!(?:my|our|this|these|it|that|the)\b)[\w.@/-]+(?: [\w.@/-]+)?"
-                       r" (?:still )?(?:supported|compatible with|stable|mature|production[- ]ready|thread[- ]safe)\b"
+                       r" (?:still )?(?:supported|compatible with)\b"
                        r"|^\s*is there (?:any )?support for\b"
-                       # ... or whether it can be put to a use ("Can Cargo be used inside of make?")
-                       r"|^\s*can (?!(?:i|we|you|my|our|this|these|it|that|the)\b)[\w.@/-]+(?: [\w.@/-]+)?"
-                       r" be (?:used|made|run|deployed|configured|extended|embedded)\b"
-                       # ... or whether it works with another ("Can I use semantic-release with Yarn?")
+                       # ... or whether it can be put to a use ("Can I use semantic-release with Yarn?")
                        r"|^\s*can (?:i|we|you|one) use (?!(?:my|our|this|these|it|that|the)\b)[\w.@/-]+"
                        r"(?: [\w.@/-]+)? (?:with|without|alongside|together with|to|for|in|on|inside)\b"
                        # ... or why it is without something ("Why is there no HTTP Keep-Alive?")
                        r"|^\s*why (?:(?:is|are) there no|(?:isn't|aren't|is not|are not) there|(?:have|use|need)"
                        r"(?= [^?\n]{1,40}? at all\b))(?![^?\n]{0,80}?\b(?:my|our|we|i)\b)"
-                       # ... or why it was designed one way and not another ("Why is len a function and not a
-                       # method?", "Why build crates.io rather than use GitHub?", "Why not Httplib2?", "Why must
-                       # 'self' be used explicitly?"), not why one's own thing is as it is
-                       r"|why\b(?![^?\n]{0,80}?\b(?:my|our|we|i|me|us)\b)[^?\n]{1,80}?"
-                       r"(?:,? (?:and|but) not|\brather than|\binstead of)\b|^\s*why not [\w.@/-]+(?: [\w.@/-]+)?\s*\?"
-                       r"|why (?:must|can't|cannot|can not) (?!(?:i|we|you|my|our|this|these|it|the)\b)"
-                       # ... or what it uses ("What kind of versioning scheme does Poetry use?", "What dependencies
-                       # does Prometheus have?", "Which template engines does Express support?")
-                       r"|^\s*(?:what|which) (?:(?:kind|type|sort)s? of )?(?:[\w-]+ ){1,3}(?:does|do)"
-                       r" (?!(?:i|we|you|my|our|this|these|it|the)\b)[\w.@/-]+"
-                       r" (?:use|support|follow|have|need|require)\b"
-                       # ... or how it can work ("How can Cargo work offline?"), and why it is as it is ("Why TOML?")
-                       r"|how (?:can|could) (?!(?:i|we|you|one|my|our|this|these|it|the)\b)[\w.@/-]+(?: [\w.@/-]+)?"
-                       r" work\b"
-                       r"|^\s*why (?!(?:not|my|our|this|it|me|us)\b)[`\"'\u201c]?[\w.@/-]+[`\"'\u201d]?\s*\?",
+                       # ... or what it uses ("What kind of versioning scheme does Poetry use?")
+                       r"|^\s*what (?:kind|type|sort)s? of (?:[\w-]+ ){1,3}(?:does|do) (?!(?:i|we|you|my|our)\b)"
+                       r"[\w.@/-]+ (?:use|support|follow)\b"
+                       # ... or, of a tool named as a name is written ("Django", "Node.js", not "staging" nor one's
+                       # own "OrderService"), whether it is stable or scales, can be put to a use, what it has or
+                       # needs, how it can work ("Is Django stable?", "Does Cargo handle cross-compilation?", "Can
+                       # Prometheus be made highly available?", "Which template engines does Express support?")
+                       r"|^\s*(?:is " + _TOOL + r" (?:stable|mature|production[- ]ready)|(?:does|do) " + _TOOL
+                       + r" (?:scale|handle)|can " + _TOOL + r" be (?:used|made|run|deployed|configured|extended"
+                       r"|embedded)|(?:what|which) (?:[\w-]+ ){1,3}(?:does|do) " + _TOOL
+                       + r" (?:use|support|have|need|require)|how (?:can|could) " + _TOOL + r" work)\b"
+                       # ... or why it was designed one way and not another ("Why is len a function and not a method?",
+                       # "Why build crates.io rather than use GitHub?"), of no one's own thing and of no failure ("Why
+                       # is the build failing on CI but not locally?")
+                       r"|^\s*why\b(?![^?\n]{0,80}?\b(?:my|our|we|i|me|us|this|these|the|it|its|fail\w*|flak\w*|errors?"
+                       r"|broken|crash\w*|slow\w*)\b)[^?\n]{1,80}?(?:,? (?:and|but) not|\brather than|\binstead of)\b",
                        re.IGNORECASE)
 # A how-to about fixing or preventing something, or a decision in the asker's own work ("How should we
 # version the API?", "What is the best way to ...?"): the asker wants the work done, in its domain. A plain

@@ -93,9 +93,10 @@ _PROPOSAL_ID = re.compile(r"(?:\[[^\]\n]{1,40}\]\s*)*(?!STEP)(?:[A-Z]{1,4}EP|PIP
                           r"[- ]?#?\d+\s*[:\u2013\u2014-]\s+\w")
 # ... or one that says what it is ("This RFC proposes ...", "This PEP describes ...", "This is a conventions RFC"): a
 # pull request or a commit that "introduces" something does not, nor a document of the docs ("This document ...").
-_SELF_NAMED = re.compile(r"\bthis (?:rfc|pep|kep|jep|adr|proposal|design(?: doc(?:ument)?)?|enhancement(?: proposal)?)"
-                         r"(?: \w+){0,2}? (?:proposes|describes|introduces|specifies|defines|outlines|records|presents"
-                         r"|suggests|adds)\b|\bthis is an? (?:[\w-]+ ){0,2}(?:rfc|proposal|pep|kep)\b", re.IGNORECASE)
+_SELF_NAMED = re.compile(r"\bthis (?:rfc|pep|kep|jep|adr|proposal|design doc(?:ument)?|enhancement proposal)"
+                         r" (?:proposes|describes|introduces|specifies|defines|outlines|records|presents|suggests"
+                         r"|adds)\b"
+                         r"|\bthis is an? (?:[\w-]+ ){0,2}(?:rfc|proposal|pep|kep)\b(?!\s*\d)", re.IGNORECASE)
 # A question asked after a first sentence that tells the story ("Typing in the field makes the input lose focus.
 # What can be used instead?", "I tried force-unlock. Could anyone give me a clue?"): a sentence that ends in "?"
 # and asks (`_ASKS`).
