@@ -20,6 +20,9 @@ from persona_mcp.selection import read_request, tunables
     ("Move the helpers out of main.go, pure moves with their doc comments", ["comments"]),  # comments come along
     ("Add comments to the retry loop", []),  # the comments are the work
     ("Annotate the config loader with comments", []), ("Handle lines with comments in the YAML lexer", []),
+    ("Split the router file; every declaration keeps its doc comment", ["comment"]),  # kept as it was
+    ("Rewrite the parser, keeping all tests green", ["tests"]),
+    ("Keep the docs in sync with the API", []),  # the docs are the work
 ])
 def test_tests_or_docs_that_come_with_the_work_count_for_less(task: str, along: list[str]) -> None:
     request = read_request(task, [])

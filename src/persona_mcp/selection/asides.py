@@ -16,11 +16,13 @@ from dataclasses import dataclass
 from persona_mcp.selection.shapes import LEAD_END, SQL_EXPLAIN
 from persona_mcp.text import STOPWORDS
 
-# Tests or docs that come with the work ("Throttle reworked with tests", "Add the retry option and docs"): like
-# a test file beside the code it tests, they say less of what the change is about (`ACCOMPANYING_FACTOR`).
-_ALONG = re.compile(r"(?:\bwith|\band|\bplus|\bincluding|\bincludes|\+)\s+(?:(?:a|an|unit|regression|e2e"
-                    r"|integration|more|new|some|updated|the|its|their)\s+){0,2}(?:tests?|specs?|docs|documentation"
-                    r"|doc\s+comments|docstrings|javadocs?)(?![\w-])",
+# Tests or docs that come with the work ("Throttle reworked with tests", "Add the retry option and docs"), or that it
+# keeps as they were ("every declaration keeps its doc comment"): like a test file beside the code it tests, they say
+# less of what the change is about (`ACCOMPANYING_FACTOR`).
+_ALONG = re.compile(r"(?:\bwith|\band|\bplus|\bincluding|\bincludes|\+|\bkeeps?|\bkeeping|\bpreserv(?:es|ing)"
+                    r"|\bretain(?:s|ing)?)\s+(?:(?:a|an|unit|regression|e2e|integration|more|new|some|updated|the|its"
+                    r"|their|existing|all)\s+){0,2}(?:tests?|specs?|docs|documentation|doc\s+comments?|docstrings|javadocs?)"
+                    r"(?![\w-])",
                     re.IGNORECASE)
 # Each search's `_NEEDS`: text that every match of it holds, so that it runs only where the head has some (`_says`).
 _ALONG_NEEDS = ("test", "spec", "doc")
