@@ -474,6 +474,20 @@ def test_an_android_screen_is_ui_work_and_kotlin_alone_is_no_mobile_app() -> Non
     assert entity not in found.get("android-sdk", EMPTY).matched  # no glob claims it (its word "activity" relates)
 
 
+def test_an_architect_named_for_a_technology_is_less_of_a_fit_for_a_design_that_never_names_it() -> None:
+    index = described(("api-architect", "Use this agent to design APIs and their contracts."),
+                      ("react-component-architect", "Use this agent for React component architecture, rendering "
+                       "performance and refactoring."),
+                      ("vue-component-architect", "Use this agent for Vue component architecture, rendering "
+                       "performance and refactoring."))
+    design = ("Remove the runtime. This RFC proposes to remove the runtime system from the standard library, which "
+              "today lets code run on either green or native threads, and to move what is left into crates.")
+    assert rank(index, design, [])[0].name == "api-architect"
+    react = ("Server components in React. Components that render only on the server would let an app read its data"
+             " where it lives and send the browser less code; this proposal sets out how they compose with the rest.")
+    assert rank(index, react, [])[0].name == "react-component-architect"
+
+
 def test_a_name_changed_is_refactoring() -> None:
     index = role_catalog("technical-writer", "backend-developer", "frontend-developer", "refactoring-specialist")
     for task in ["`_findTarget` is now called `findControl` and returns the control", "Helpers renamed to utilities"]:

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from persona_mcp.selection import tunables as t
 from persona_mcp.selection.derive import Profile
 from persona_mcp.selection.files import FilePath, Glob, GlobTable, rarity
-from persona_mcp.selection.lexical import Lexical, lexical
+from persona_mcp.selection.lexical import NAMED_KINDS, Lexical, lexical
 from persona_mcp.selection.request import Request
 from persona_mcp.selection.shapes import SHAPE_TEXT
 from persona_mcp.text import STOPWORDS, stem_key
@@ -120,6 +120,14 @@ class Domains:
                      if name in self.code_languages and where.startswith("name:")]
             if named:
                 self.languages[persona] = frozenset(named)
+        # The technologies, tools and languages a persona's name names (react-component-architect: React), for
+        # `DESIGN_ELSEWHERE_FACTOR`.
+        self.name_technologies: dict[int, frozenset[str]] = {}
+        for persona, profile in enumerate(profiles):
+            named_tech = frozenset(name for name, (_weight, where) in profile.entries.items()
+                                   if where.startswith("name:") and kinds.get(name) in NAMED_KINDS)
+            if named_tech:
+                self.name_technologies[persona] = named_tech
         # The entries that say where work is done, not what work it is (`CONTEXT_FACTOR`).
         self.context = frozenset(name for name, kind in kinds.items() if kind in _CONTEXT_KINDS
                                  and name not in t.WORK_DOMAINS and name != t.SHAPE_DOMAINS["question"])
@@ -315,10 +323,15 @@ class Domains:
         stems: dict[str, tuple[str, ...]] = {path: () for path in paths}
         for name in sorted(found):
             task = found[name]
+            design = name == t.SHAPE_DOMAINS["proposal"]
             for persona, weight, where in self.personas.get(name, ()):
                 refused = self.refused.get(persona)
                 if refused is None or name not in refused[0] or not _all_refused(task.matched, refused[1], stems):
-                    out.setdefault(persona, []).append((name, task.matched, task.strength * weight, where))
+                    value = task.strength * weight
+                    named_tech = self.name_technologies.get(persona) if design else None
+                    if named_tech and named_tech.isdisjoint(found):
+                        value *= t.DESIGN_ELSEWHERE_FACTOR  # the React architect, of a design that names no React
+                    out.setdefault(persona, []).append((name, task.matched, value, where))
         return out
 
     def _named_by(self, keys: frozenset[tuple[str, ...]]) -> set[str]:

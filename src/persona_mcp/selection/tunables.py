@@ -151,6 +151,10 @@ LESSON_CONTEXT_FACTOR = 0.3
 # requests, top-1 of every public catalog rose (+3 to +31 answers; 0.6 and 0.7 gained more there but lost more
 # answers in the top three of the labelled sets).
 AREA_FACTOR = 0.8
+# A persona whose name is about a technology before its role (react-component-architect) keeps this much of its
+# architecture evidence for a design that names none of its name's technologies: a design of the Go runtime is no
+# React architect's.
+DESIGN_ELSEWHERE_FACTOR = 0.7
 # A language named in the task's words counts this share (it says the language more than the work),
 # and a term found inside code (an identifier such as `convertToJSValue`) counts `CODE_FACTOR`.
 LANGUAGE_TEXT_FACTOR = 0.5
