@@ -78,6 +78,13 @@ def test_a_verb_of_docs_work_says_what_the_docs_tell_only_in_a_change_to_docs() 
     assert not read_request("Clarify deprecation of orUpdate", ["src/query-builder/InsertQueryBuilder.ts"]).subject
 
 
+def test_a_part_of_a_document_named_in_a_change_to_docs_is_docs_of_what_qualifies_it() -> None:
+    request = read_request("add testing section", ["docs/misc/testing.md"])
+    assert [request.words[at] for at in request.subject] == ["testing"]
+    assert not read_request("Fix the hero section on mobile", ["src/components/Hero.vue"]).subject  # a page's
+    assert not read_request("add testing section", []).subject  # nothing says it is a document's
+
+
 @pytest.mark.parametrize(("task", "timing"), [
     ("the app crashes on startup after the last deploy, figure out what changed", ["deploy"]),
     ("Auth module coverage dropped to 41% after the refactor", ["refactor"]),

@@ -49,6 +49,7 @@ _PART_ABOUT = re.compile(r"\b(?:sections?|entry|entries|pages?|notes?|paragraphs
                          r"|(?:that|which) (?:explains?|describes?|covers?))\b", re.IGNORECASE)
 _PART_ABOUT_NEEDS = ("about", "regarding", "explain", "describ", "cover")
 # ... and the words before a doc named as the work's object ("update releasing instructions"): what it documents.
+_DOC_PARTS = frozenset({"section", "sections", "page", "pages", "chapter", "chapters", "paragraph", "entry"})
 _DOC_NOUNS = frozenset({"docs", "doc", "documentation", "instructions", "guide", "guides", "readme", "tutorial",
                         "tutorials", "docstrings", "javadoc", "javadocs", "manual", "handbook", "faq", "wiki"})
 # ... and the words after a verb of docs work that opens the request ("Describe release/publish steps").
@@ -168,13 +169,15 @@ def read_asides(head: str, words: list[str], count: Callable[[int], int], openin
         for run_by_ci in _CI_TESTS.finditer(head):
             subject.update(range(count(run_by_ci.start("on")), count(run_by_ci.end("on"))))
     # ... and the words that qualify a doc named as the work's object: "update releasing instructions", "Fix the
-    # installation docs" are documentation of releasing and of installing.
+    # installation docs" are documentation of releasing and of installing; so is a part of a document in a change made
+    # only of documents ("add testing section" to docs/testing.md), where a page's section may be a screen's.
+    in_docs = bool(paths) and all(path.lower().endswith(_DOC_ENDS) for path in paths)
+    doc_nouns = _DOC_NOUNS | _DOC_PARTS if in_docs else _DOC_NOUNS
     for at in range(opening + 1, min(lead, opening + 4)):  # the doc is the verb's object: among its next 3 words
-        if words[at] in _DOC_NOUNS and (at + 1 >= lead or words[at + 1] in STOPWORDS):  # the phrase's head
+        if words[at] in doc_nouns and (at + 1 >= lead or words[at + 1] in STOPWORDS):  # the phrase's head
             subject.update(i for i in range(opening + 1, at) if words[i] not in STOPWORDS)
             break
-    if words[opening:opening + 1] and words[opening] in _DOC_VERBS and not asked \
-            and all(path.lower().endswith(_DOC_ENDS) for path in paths):
+    if words[opening:opening + 1] and words[opening] in _DOC_VERBS and not asked and (in_docs or not paths):
         # "Describe release/publish steps", "Document the retry option": what follows is what the docs tell, unless
         # the change is to code ("Clarify deprecation of orUpdate" in a query builder)
         subject.update(range(opening + 1, lead))
