@@ -455,6 +455,7 @@ def test_efficiency_is_performance_work_and_a_workflow_that_runs_checks_is_ci() 
                       ("backend-developer", "Use this agent for server code and APIs."))
     for task, expected in [("More efficient number parsing", "performance-engineer"),
                            ("Parse headers efficiently", "performance-engineer"),
+                           ("Add gzip compression to the API", "performance-engineer"),
                            ("Add testing workflow", "devops-engineer"),
                            ("Add lint workflow for pushes to main", "devops-engineer"),
                            ("Check formatting on every pull request", "devops-engineer")]:
