@@ -71,6 +71,7 @@ def test_a_numbered_enhancement_proposal_is_a_design_write_up_whatever_its_files
     "Data classes. This PEP describes an addition to the standard library.",
     "Subtests. This proposal introduces programmatic subtests to the testing package.",
     "API comment conventions. This is a conventions RFC, giving guidance on documenting APIs.",
+    "Feature discovery. This RFC provides a way for clients to learn which features a server supports.",
 ])
 def test_a_write_up_that_says_it_is_a_proposal_is_one(task: str) -> None:
     assert read_request(task, []).shapes.get("proposal") == 1.0

@@ -95,7 +95,7 @@ _PROPOSAL_ID = re.compile(r"(?:\[[^\]\n]{1,40}\]\s*)*(?!STEP)(?:[A-Z]{1,4}EP|PIP
 # pull request or a commit that "introduces" something does not, nor a document of the docs ("This document ...").
 _SELF_NAMED = re.compile(r"\bthis (?:rfc|pep|kep|jep|adr|proposal|design doc(?:ument)?|enhancement proposal)"
                          r" (?:proposes|describes|introduces|specifies|defines|outlines|records|presents|suggests"
-                         r"|adds)\b"
+                         r"|adds|provides|explores|discusses|aims)\b"
                          r"|\bthis is an? (?:[\w-]+ ){0,2}(?:rfc|proposal|pep|kep)\b(?!\s*\d)", re.IGNORECASE)
 # A question asked after a first sentence that tells the story ("Typing in the field makes the input lose focus.
 # What can be used instead?", "I tried force-unlock. Could anyone give me a clue?"): a sentence that ends in "?"
