@@ -49,9 +49,10 @@ _PART_ABOUT = re.compile(r"\b(?:sections?|entry|entries|pages?|notes?|paragraphs
                          r"|(?:that|which) (?:explains?|describes?|covers?))\b", re.IGNORECASE)
 _PART_ABOUT_NEEDS = ("about", "regarding", "explain", "describ", "cover")
 # ... and the words before a doc named as the work's object ("update releasing instructions"): what it documents.
-_DOC_PARTS = frozenset({"section", "sections", "page", "pages", "chapter", "chapters", "paragraph", "entry"})
 _DOC_NOUNS = frozenset({"docs", "doc", "documentation", "instructions", "guide", "guides", "readme", "tutorial",
                         "tutorials", "docstrings", "javadoc", "javadocs", "manual", "handbook", "faq", "wiki"})
+# ... and the parts of a document that are named so in a change made only of documents ("add testing section").
+_DOC_PARTS = frozenset({"section", "sections", "page", "pages", "chapter", "chapters", "paragraph", "entry"})
 # ... and the words after a verb of docs work that opens the request ("Describe release/publish steps").
 _DOC_VERBS = frozenset({"document", "documented", "documents", "describe", "described", "describes", "clarify",
                         "clarified", "clarifies", "reword", "reworded", "rephrase", "rephrased"})

@@ -109,25 +109,21 @@ class Domains:
             self.accompanying = frozenset(name for name in tables.names if _accompanies(tables, name))
             self.tests = frozenset(name for name in self.accompanying
                                    if t.TESTS_DOMAIN in (name, *tables.parents.get(name, ())))
-        # The programming languages code is written in (not `DATA_LANGUAGES`), and the personas whose name
-        # names one (ruby-pro): see `read_files` and `scoring._language`.
+        # The technologies, tools and languages each persona's name names (react-component-architect: React), for
+        # `DESIGN_ELSEWHERE_FACTOR`; the programming languages code is written in (not `DATA_LANGUAGES`), and those
+        # a persona's name names (ruby-pro): see `read_files` and `scoring._language`.
         kinds = self.tables.kinds if self.tables is not None else {}
         self.code_languages = frozenset(name for name, kind in kinds.items()
                                         if kind == "language" and name not in t.DATA_LANGUAGES)
+        self.name_technologies: dict[int, frozenset[str]] = {}
         self.languages: dict[int, frozenset[str]] = {}
         for persona, profile in enumerate(profiles):
-            named = [name for name, (_weight, where) in profile.entries.items()
-                     if name in self.code_languages and where.startswith("name:")]
+            named = frozenset(name for name, (_weight, where) in profile.entries.items()
+                              if where.startswith("name:") and kinds.get(name) in NAMED_KINDS)
             if named:
-                self.languages[persona] = frozenset(named)
-        # The technologies, tools and languages a persona's name names (react-component-architect: React), for
-        # `DESIGN_ELSEWHERE_FACTOR`.
-        self.name_technologies: dict[int, frozenset[str]] = {}
-        for persona, profile in enumerate(profiles):
-            named_tech = frozenset(name for name, (_weight, where) in profile.entries.items()
-                                   if where.startswith("name:") and kinds.get(name) in NAMED_KINDS)
-            if named_tech:
-                self.name_technologies[persona] = named_tech
+                self.name_technologies[persona] = named
+            if named & self.code_languages:
+                self.languages[persona] = named & self.code_languages
         # The entries that say where work is done, not what work it is (`CONTEXT_FACTOR`).
         self.context = frozenset(name for name, kind in kinds.items() if kind in _CONTEXT_KINDS
                                  and name not in t.WORK_DOMAINS and name != t.SHAPE_DOMAINS["question"])
