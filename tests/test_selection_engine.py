@@ -511,3 +511,11 @@ def test_a_tools_name_and_a_numbers_plural_are_read_as_written() -> None:
     ranked = [c.name for c in rank(index, "The /dashboard view takes 4s and debug toolbar shows 312 queries. "
                                           "fix the N+1s", ["dashboard/views.py"], limit=3)]
     assert "persona-analyzer" not in ranked and "persona-performance" in ranked
+
+
+def test_a_title_and_the_sentence_after_it_say_what_the_work_is_and_the_rest_its_background() -> None:
+    task = ("Split scheduler.go into concern files. It had grown to 1,900 lines of queueing, leasing and retries in "
+            "one file. The package's test files were already split by concern, but the production code was one wall.")
+    index = Catalog.load(default_layers(user=False)).index
+    files = ["internal/scheduler/scheduler.go", "internal/scheduler/lease.go"]
+    assert select(index, task, files).persona == "persona-refactorer"

@@ -111,6 +111,19 @@ def test_the_first_sentence_is_the_lead() -> None:
     assert request.factor(0) > request.factor(1) > request.factor(request.lead)
 
 
+@pytest.mark.parametrize("task", [
+    "Adjust the table layout. Widths were fixed. Tests pass.",
+    "Adjust the table layout\n\nWidths were fixed.\n\nTests pass.",  # a title's blank line ends no sentence
+    "Adjust the table layout.\n\nWidths were fixed. Tests pass.",
+])
+def test_words_past_the_second_sentence_count_less_than_the_second(task: str) -> None:
+    request = read_request(task, [])
+    assert request.words[request.lead:request.second] == ["widths", "were", "fixed"]
+    assert request.factor(request.lead) == tunables.REST_FACTOR
+    assert request.factor(request.second) == tunables.LATER_FACTOR < tunables.REST_FACTOR
+    assert read_request("Adjust the table layout. Widths were fixed", []).second == 7  # to the end
+
+
 @pytest.mark.parametrize(("task", "deciding"), [
     ("postgres LISTEN/NOTIFY or just bring in kafka for our events?", True),
     ("How should we do multi-tenancy for our SaaS: schema per tenant or shared tables?", True),

@@ -237,6 +237,7 @@ class Request:
     stems: list[str]
     code: list[bool]  # whether each word comes from code
     lead: int  # how many of the words belong to the first sentence
+    second: int  # and to the first two
     lead_chars: int  # and how many characters of `head` it takes
     opening: int  # where the first word of the work is: after a ticket or a scope ("kubelet: fix ...") and "please"
     text_words: int  # how many of the words are the text's: the words of its files' paths follow (`paths.path_words`)
@@ -351,9 +352,9 @@ class Request:
     def factor(self, at: int, end: int = 0) -> float:
         """What a match at a place of the task (its words `at` to `end`) counts: the first word of the work more
         (after a ticket or a scope that opens a commit subject, which count as any word: they say where, not what),
-        words past the first sentence less, and a match that takes in a test or a doc that comes with the work
-        (`along`) or the subject of docs or of what a pipeline runs (`subject`) less, as does a kind of work named
-        only to say when something began (`timing`)."""
+        words past the first sentence less and past the second still less, and a match that takes in a test or a
+        doc that comes with the work (`along`) or the subject of docs or of what a pipeline runs (`subject`) less, as
+        does a kind of work named only to say when something began (`timing`)."""
         if at >= self.text_words:  # a word of a path: where the change is says a little of what it is
             return t.PATH_WORD_FACTOR
         aside = 1.0
@@ -370,7 +371,7 @@ class Request:
             elif all(i in self.timing for i in span):  # "since the upgrade" as a whole says when too, and more
                 aside = t.TIMING_FACTOR
         if at >= self.lead:
-            return t.REST_FACTOR * aside
+            return (t.REST_FACTOR if at < self.second else t.LATER_FACTOR) * aside
         return t.FIRST_WORD_FACTOR * aside if at == self.opening else aside
 
 
@@ -413,6 +414,11 @@ def read_request(task: str, files: Iterable[str] = (), names: AbstractSet[str] =
     end = LEAD_END.search(head)
     lead_chars = end.end() if end is not None else len(head)
     lead = len(found) if lead_chars >= len(head) - 1 else count(lead_chars)
+    second = len(found)  # the words of the first two sentences: the second is the next one with words in it
+    for later_end in LEAD_END.finditer(head, lead_chars):
+        if count(later_end.end()) > lead:
+            second = count(later_end.end())
+            break
     prefix = _PREFIX.match(head)
     opening = count(prefix.end()) if prefix and prefix.end() < len(head) else 0
     if found[opening:opening + 1] == ["please"]:
@@ -432,6 +438,7 @@ def read_request(task: str, files: Iterable[str] = (), names: AbstractSet[str] =
     own = len(found)
     where = path_words(sampled(paths)) if own <= t.PATH_WORDS_UP_TO else []  # read after the text's words
     found, stems, code = found + where, stems + [stem(word) for word in where], code + [False] * len(where)
-    return Request(text, head, lowered, found, stems, code, lead, lead_chars, min(opening, own), own, paths, shapes,
-                   asides.along, subject, asides.timing, asides.everyday, asides.named_files, explain, docs_told)
+    return Request(text, head, lowered, found, stems, code, lead, second, lead_chars, min(opening, own), own, paths,
+                   shapes, asides.along, subject, asides.timing, asides.everyday, asides.named_files, explain,
+                   docs_told)
 
