@@ -173,6 +173,11 @@ WRITE_UP = ("Plan caching in the runtime. Plans are immutable units of execution
      "to cache them per statement shape so that repeated queries skip planning and memory stays bounded.", True),
     ("[accessibility]: trap focus in the modal. When the modal is open, the tab key moves the focus to the page "
      "behind it, and people who use a keyboard lose their place in the form they were filling in.", False),
+    # a write-up that asks for work to be done is a request ("Please write ...", "please add ...")
+    ("Checkout coverage. Search and checkout each have an end-to-end test of their own. Please write one test that "
+     "goes through search and checkout in turn, with the cart held between the two of them.", False),
+    ("Checkout coverage. Search and checkout each have an end-to-end test of their own. One test should go through "
+     "search and checkout in turn, with the cart held between the two of them.", True),
 ])
 def test_a_long_write_up_is_a_design_proposal_only_under_a_title_and_without_a_failure(task: str,
                                                                                        proposal: bool) -> None:

@@ -19,6 +19,8 @@ _OWNED = re.compile(r"\b(?:my|our)\b", re.IGNORECASE)
 # A request told for someone, or by them ("The user wants ...", "help me ..."): a design write-up speaks of neither.
 _ASKED_FOR = re.compile(r"\bthe user(?:'s\b| (?:wants|needs|asks|would like|reports|noticed|discovered)\b)"
                         r"|\b(?:they (?:want|need)|help me|i'm|i (?:want|need))\b"
+                        # work asked for: a proposal argues for a design, it does not ask a reader to do work
+                        r"|\bplease (?:write|add|fix|implement|create|make|update|remove|investigate)\b"
                         # a commit's or a pull request's own account of what it does
                         r"|\bthis (?:commit|pr|pull request|patch)\b", re.IGNORECASE)
 _TITLE_END = re.compile(r"[.:!?](?=\s|$)|\n")  # a title ends as a sentence does, or at a colon ("Script setup: ...")
