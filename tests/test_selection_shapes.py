@@ -178,6 +178,17 @@ WRITE_UP = ("Plan caching in the runtime. Plans are immutable units of execution
      "goes through search and checkout in turn, with the cart held between the two of them.", False),
     ("Checkout coverage. Search and checkout each have an end-to-end test of their own. One test should go through "
      "search and checkout in turn, with the cart held between the two of them.", True),
+    # an issue's headings in bold are an issue's, as its markdown headings are ...
+    ("Constant-time token check. **Problem.** The agent token is compared with a plain equality operator, which "
+     "tells an attacker how much of a guess was right from the time each comparison takes on the server.", False),
+    # ... but for a design record's own
+    ("Constant-time token check. **Motivation.** The agent token is compared with a plain equality operator, which "
+     "tells an attacker how much of a guess was right from the time each comparison takes on the server.", True),
+    # the asker's own story is an issue's
+    ("Resizable settings window. I have a laptop whose screen is 768 pixels high, and the settings window neither "
+     "fits on it nor scrolls, so the buttons at the bottom of the window cannot be reached at all.", False),
+    ("Resizable settings window. A laptop whose screen is 768 pixels high cannot show the whole settings window, "
+     "which neither fits on it nor scrolls, so the buttons at the bottom of the window cannot be reached.", True),
 ])
 def test_a_long_write_up_is_a_design_proposal_only_under_a_title_and_without_a_failure(task: str,
                                                                                        proposal: bool) -> None:

@@ -22,7 +22,10 @@ _ASKED_FOR = re.compile(r"\bthe user(?:'s\b| (?:wants|needs|asks|would like|repo
                         # work asked for: a proposal argues for a design, it does not ask a reader to do work
                         r"|\bplease (?:write|add|fix|implement|create|make|update|remove|investigate)\b"
                         # a commit's or a pull request's own account of what it does
-                        r"|\bthis (?:commit|pr|pull request|patch)\b", re.IGNORECASE)
+                        r"|\bthis (?:commit|pr|pull request|patch)\b"
+                        # the asker's own story ("I have a laptop with ...", "I tried ..."): a design argues for itself
+                        r"|(?:^|[.!?]\s+|\n)I (?:have|get|got|tried|am|was|noticed|see|saw|ran|run|use|found|can't"
+                        r"|cannot)\b", re.IGNORECASE)
 _TITLE_END = re.compile(r"[.:!?](?=\s|$)|\n")  # a title ends as a sentence does, or at a colon ("Script setup: ...")
 _INTERROGATIVE = re.compile(
     r"(?:how|why|what|what's|when|where|which|who|can|could|is|are|was|does|do|did|should|shall|will|would|may"
@@ -144,12 +147,13 @@ _CHANGE_KIND = re.compile(r"(?:\[(?!" + _DESIGN_LABEL + r")[^\]\n]{1,40}\]:?|" +
 _TASK_TITLE = re.compile(r"(?:please )?(?:add|update|fix|set ?up|rename|reduce|lower|improve|clean ?up|enable|disable"
                          r"|pin|bump|ensure|warn|validate|rework|prevent|avoid|investigate|automate|automatically)\b"
                          r"[^.:!?\n]*\.{1,2}(?=\s|$)", re.IGNORECASE)
-# a task list ("- [ ] ..."); or headings that are all others than a design record's ("## Description", "## Problem",
+# a task list ("- [ ] ..."); or headings that are all others than a design record's ("## Description", "**Problem.**",
 # "## Steps", "## Acceptance criteria"). A design record's are its context, decision and consequences, a proposal's
 # its motivation, goals, design and alternatives (the headings of Nygard's and MADR's decision records, of RFCs and
 # KEPs).
 _TASK_LIST = re.compile(r"(?:^|\s)[-*] \[[ xX]\] ")
-_HEADING = re.compile(r"(?:^|(?<=\s))#{1,6}[ \t]+(\w[\w -]{0,30})")
+_HEADING = re.compile(r"(?:^|(?<=\s))#{1,6}[ \t]+(\w[\w -]{0,30})"  # "## Problem"
+                      r"|(?:^|(?<=[\n.!?:]))[ \t]*\*\*(\w[^*\n]{0,60})\*\*")  # bold, opening a line or a sentence
 _DESIGN_HEADING = re.compile(r"(?:context|decision|status|consequences|motivation|background|goals|non-goals|proposal"
                              r"|(?:detailed |proposed |technical )?design|alternatives|drawbacks|rationale|prior art"
                              r"|unresolved|considered options|options considered|abstract|specification|future "
@@ -162,7 +166,7 @@ def _ticket(text: str) -> bool:
     head = text[: t.READ_CHARS]
     if _ISSUE_FORM.search(head) or _CHANGE_KIND.match(head) or _TASK_TITLE.match(head) or _TASK_LIST.search(head):
         return True
-    headings = [found.group(1) for found in _HEADING.finditer(head)]
+    headings = [found.group(1) or found.group(2) for found in _HEADING.finditer(head)]
     return bool(headings) and not any(_DESIGN_HEADING.match(heading) for heading in headings)
 
 
