@@ -178,6 +178,9 @@ WRITE_UP = ("Plan caching in the runtime. Plans are immutable units of execution
      "goes through search and checkout in turn, with the cart held between the two of them.", False),
     ("Checkout coverage. Search and checkout each have an end-to-end test of their own. One test should go through "
      "search and checkout in turn, with the cart held between the two of them.", True),
+    # a title that asks for a task may name a file: a dot inside a word ends no title
+    ("Update the upload limits in settings.py. The limits of the upload handler were set when files were small, "
+     "and the photos people send from their phones today are larger than the limit of the form allows.", False),
     # an issue's headings in bold are an issue's, as its markdown headings are ...
     ("Constant-time token check. **Problem.** The agent token is compared with a plain equality operator, which "
      "tells an attacker how much of a guess was right from the time each comparison takes on the server.", False),

@@ -143,10 +143,11 @@ _CHANGE_KIND = re.compile(r"(?:\[(?!" + _DESIGN_LABEL + r")[^\]\n]{1,40}\]:?|" +
 # a title that asks for a task to be done ("Update the installation guide for Windows.", "Reduce cyclomatic
 # complexity.", "Pin third-party actions to commit SHAs."), where a design record's states a decision ("Adopt
 # PostgreSQL for the event store", "Replace X with Y", "Use Z") and a proposal's ends in a colon (verbs that also name
-# things, "Test strategy ...", "Document store ...", "Upgrade path ...", are left out);
+# things, "Test strategy ...", "Document store ...", "Upgrade path ...", are left out; a dot inside a word, as in
+# "settings.py", ends no title);
 _TASK_TITLE = re.compile(r"(?:please )?(?:add|update|fix|set ?up|rename|reduce|lower|improve|clean ?up|enable|disable"
                          r"|pin|bump|ensure|warn|validate|rework|prevent|avoid|investigate|automate|automatically)\b"
-                         r"[^.:!?\n]*\.{1,2}(?=\s|$)", re.IGNORECASE)
+                         r"(?:[^.:!?\n]|[.:](?=\S))*\.{1,2}(?=\s|$)", re.IGNORECASE)
 # a task list ("- [ ] ..."); or headings that are all others than a design record's ("## Description", "**Problem.**",
 # "## Steps", "## Acceptance criteria"). A design record's are its context, decision and consequences, a proposal's
 # its motivation, goals, design and alternatives (the headings of Nygard's and MADR's decision records, of RFCs and
