@@ -412,6 +412,11 @@ def test_what_an_issue_forms_template_asks_is_not_read_as_the_reporters_words() 
     assert found.isdisjoint({"concise", "description", "applicable", "chrome", "safari", "ios", "information"})
 
 
+@pytest.mark.parametrize("marker", ["[skip ci]", "[ci skip]", "[no ci]", "[Skip CI]", "[skip actions]"])
+def test_a_commits_marker_that_skips_ci_is_not_ci_work(marker: str) -> None:
+    assert read_request(f"Update the install steps in README.md {marker}", []).words[-2:] == ["readme", "md"]
+
+
 @pytest.mark.parametrize("report", [
     "Sidebar labels overlap on mobile. **Describe the bug** The labels overlap. **To Reproduce** Open the menu. "
     "**Expected behavior** They line up.",

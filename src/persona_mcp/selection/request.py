@@ -38,7 +38,9 @@ _PREFIX = re.compile(r"(?:\[[^\]\n]{1,40}\]\s*|[A-Za-z][\w.\-/]{0,39}(?:\([^)\n]
 # reporter's "Desktop (please complete the following information): - OS: [e.g. iOS] - Browser [e.g. chrome, safari]".
 _TEMPLATE = re.compile(r"a clear and concise description of[^.\n]*[.\n]?|if applicable, add screenshots[^.\n]*[.\n]?"
                        r"|add any other context[^.\n]*[.\n]?|\((?:please )?complete the following information\):?"
-                       r"|\[e\.g\.?[^\]\n]{0,60}\]", re.IGNORECASE)
+                       r"|\[e\.g\.?[^\]\n]{0,60}\]"
+                       # ... and a commit's marker that asks CI not to run ("Update README.md [skip ci]"): no CI work
+                       r"|\[(?:skip ci|ci skip|no ci|skip actions|actions skip)\]", re.IGNORECASE)
 # An issue form's headings ("**Describe the bug**", "### Steps to reproduce", "Expected behavior:"): the form's words,
 # not the reporter's. They make the text a bug report (`shapes`, which reads them) and are read for nothing else: a
 # report from a form would otherwise always say "bug" and "reproduce", whatever broke. A heading stands on a line of
