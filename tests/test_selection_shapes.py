@@ -150,6 +150,12 @@ WRITE_UP = ("Plan caching in the runtime. Plans are immutable units of execution
      "and the version, and the projections read them in the order of a global sequence.", True),
     ("Too low contrast on the pricing cards. The grey text of the cards sits on a light grey background, and people "
      "who read the page on a phone outside cannot make out the prices of the plans at all.", False),
+    ("Search button has no text label. The button that opens the search of the site shows only an icon, and a "
+     "screen reader announces it as a plain button, so people who cannot see the icon never learn what it does.",
+     False),
+    ("A 500 status on an empty request body. A client that sends a POST with a declared JSON type and no body at "
+     "all gets an internal error back from the handler, where the answer should say which field the body lacks.",
+     False),
     ("Map markers not loading after a zoom. The markers of the map appear only after the tiles of the new level have "
      "all been fetched, and on a phone the map then stays empty for half a minute or more.", False),
     ("Test strategy for the payments service. Every change to the service runs the contract tests of its three "

@@ -125,7 +125,9 @@ _PROBLEM = re.compile(r"\b(?:slow\w*|vulnerab\w*|failures?|invalid|missing|out o
                       # ellipsis", "Misaligned labels on mobile")
                       r"|(?:does|do|did|is|are|was|were|can|could|will|would)(?: not|n't)|cannot|unable to"
                       r"|misalign\w*|glitch\w*|typos?|outdated|inconsistent\w*|confusing|unclear"
-                      r"|too (?:low|high|small|big|large|long|short|many|few|much|little|slow|fast)|not \w+ing)\b",
+                      r"|too (?:low|high|small|big|large|long|short|many|few|much|little|slow|fast)|not \w+ing"
+                      # ... or what it lacks, or an HTTP error it answers with ("has no text label", "A 500 status")
+                      r"|(?:has|have|had) no|lacks?|[45]\d\d (?:status|error|response)(?:es|s)?)\b",
                       re.IGNORECASE)
 # What marks an issue, a ticket or a pull request (`_ticket`), which a design write-up is not:
 # the headings of an issue form ("Describe the bug", "What did you expect to see?", "Is your feature request related to
