@@ -28,6 +28,13 @@ def test_tokens_mark_words_that_come_from_code() -> None:
     assert marked["force"] and marked["optimize"] and marked["send"] and marked["comment"]
 
 
+def test_a_links_path_is_read_as_code_and_its_host_and_query_are_left_out() -> None:
+    text = "Modals overflow, see the [docs](https://ui.example.com/documents/modals?mode=doc#top) and https://x.io."
+    found, code = analyse(text)[:2]
+    assert found == ["modals", "overflow", "see", "the", "docs", "documents", "modals", "and"]
+    assert code == [False] * 5 + [True, True] + [False]
+
+
 def test_words_are_cut_at_punctuation_and_spaces_and_lose_their_accents() -> None:
     text = "Done. Fix (the) café's render—fast, e.g. v1.2: see src/app.ts, $ref and C++!\n\tNext..."
     found, code = analyse(text)[:2]

@@ -232,7 +232,10 @@ _RAW_WORD = re.compile(r"[\w$.+#/-]+")
 # A run of characters that is code rather than prose: camelCase, snake_case, `a.b` member access,
 # a `$variable` or a path.
 _IDENTIFIER = re.compile(r"[a-z0-9][A-Z]|_[A-Za-z0-9]|[A-Za-z]{2}\.[A-Za-z]{2}|^\$|[\w-]{3}/[\w-]{3}")
-_CODE_SPAN = re.compile(r"`([^`\n]*)`")
+# A span in backticks, or a link's address, whose words are those of its path ("https://host/api/users?mode=doc": "api",
+# "users"): the host and the query name no work.
+_CODE_SPAN = re.compile(r"`([^`\n]*)`|\b(?:https?|ftp)://[^/\s<>()\[\]`\"']*(?P<path>[^\s<>()\[\]`\"'?#]*)"
+                        r"[^\s<>()\[\]`\"']*")
 
 
 class Analysis(NamedTuple):
@@ -248,17 +251,17 @@ class Analysis(NamedTuple):
 def analyse(text: str, names: AbstractSet[str] = frozenset()) -> Analysis:
     """The words of a (`fold`ed) text, whether each comes from code, their stems and where each starts.
 
-    Words inside backticks, and the parts of identifiers (`optimizeDeps`, `load_tables`,
-    `reply.send`), name things rather than say what the task is: the selector weighs the
-    activity words among them less. A name written in camel case ("TypeScript", see `words`)
-    is a word of prose. The parts of one identifier, or of a span in backticks, share its start.
+    Words inside backticks, of a link's path, and the parts of identifiers (`optimizeDeps`, `load_tables`,
+    `reply.send`), name things rather than say what the task is: the selector weighs the activity words among
+    them less; a link's host and query are left out. A name written in camel case ("TypeScript", see `words`)
+    is a word of prose. The parts of one identifier, or of a span in backticks or a link, share its start.
     """
     text = fold(text)
     found = Analysis([], [], [], [])
     at = 0
     for span in _CODE_SPAN.finditer(text):
         _prose_words(text, at, span.start(), found, names)
-        span_words = words(span.group(1))
+        span_words = words(span.group(1) if span.group("path") is None else span.group("path"))
         found.words.extend(span_words)
         found.code.extend([True] * len(span_words))
         found.starts.extend([span.start()] * len(span_words))
