@@ -680,6 +680,7 @@ def test_stems_never_merge_words_of_unrelated_entries() -> None:
     ("buildkite", "buildkit"), ("lite", "lit"), ("same", "sam"), ("idle", "idl"), ("documentation", "documents"),
     ("specification", "specific"), ("foundation", "found"), ("presentation", "present"), ("information", "inform"),
     ("profiling", "profiles"), ("fastly", "fast"), ("costly", "cost"), ("nightly", "night"),
+    ("pipelining", "pipeline"), ("pipelined", "pipelines"),
 ])
 def test_unrelated_words_keep_apart(one: str, other: str) -> None:
     from persona_mcp.text import stem

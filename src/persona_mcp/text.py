@@ -124,6 +124,7 @@ _WHOLE_WORDS = frozenset({
     "profiling", "profiler", "profilers",  # performance work; would meet "profile" (a user's, Spring's, helm's)
     "nightly",  # builds and releases of every night; would meet "night" ("the job ran twice last night")
     "documents",  # records (search, MongoDB, ~20M documents); would meet the verb "document"
+    "pipelining", "pipelined",  # requests sent without waiting for replies (HTTP, Redis); would meet a CI "pipeline"
 })
 
 
