@@ -821,3 +821,18 @@ def test_a_document_named_with_its_subject_is_documentation_work() -> None:
     index = role_catalog("technical-writer", "refactoring-specialist", "backend-developer")
     task = "Write a migration guide for SDK users upgrading from v2 to v3. The breaking changes are the renamed options"
     assert select(index, task, []).persona == "technical-writer"
+
+
+def test_a_bug_reports_form_leaves_the_work_where_it_failed_and_a_stack_trace_makes_it_debugging() -> None:
+    index = SelectionIndex([
+        agent("debugger", "Debugging specialist for errors, test failures and unexpected behavior. Use proactively "
+              "when encountering any issues."),
+        agent("api-developer", "Use this agent when building REST endpoints, pagination and request validation."),
+    ], builtin_lexicon())
+    report = ("Orders listed twice across pages. **Describe the bug**\nThe orders endpoint returns the same orders on "
+              "page 2 as on page 1 when the pagination cursor is set.\n**Expected behavior**\nEach order once.")
+    assert "bug-report" in read_request(report).shapes
+    assert select(index, report, []).persona == "api-developer"
+    trace = ("Orders listed twice across pages.\nTraceback (most recent call last):\n  File \"app/orders.py\", "
+             "line 12, in list_orders\n    cursor = decode(token)\nValueError: bad cursor")
+    assert select(index, trace, []).persona == "debugger"

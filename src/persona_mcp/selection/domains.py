@@ -178,6 +178,8 @@ class Domains:
                 result[name] = Found(before.strength + found_files.strength, before.matched + found_files.matched)
         for shape, strength in request.shapes.items():
             name = t.SHAPE_DOMAINS.get(shape, "")
+            if shape == "bug-report" and strength < 1.0:
+                continue  # only a stack trace says the work is debugging (`SHAPE_DOMAINS`)
             if name in tables.kinds and (shape != "question" or (request.teaching and self.teaches)):
                 # A request to be taught is about learning in full, whatever files it names: they are
                 # what the asker wants to understand.
