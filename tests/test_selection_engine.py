@@ -519,3 +519,9 @@ def test_a_title_and_the_sentence_after_it_say_what_the_work_is_and_the_rest_its
     index = Catalog.load(default_layers(user=False)).index
     files = ["internal/scheduler/scheduler.go", "internal/scheduler/lease.go"]
     assert select(index, task, files).persona == "persona-refactorer"
+
+
+@pytest.mark.parametrize("task", ["Fix navbar",
+                                  "Fix the nav bar. At lower resolutions it can cover part of the content."])
+def test_the_navigation_bar_is_a_part_of_the_interface(task: str) -> None:
+    assert select(Catalog.load(default_layers(user=False)).index, task, []).persona == "persona-frontend"
