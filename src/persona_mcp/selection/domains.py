@@ -122,8 +122,8 @@ class Domains:
                               if where.startswith("name:") and kinds.get(name) in NAMED_KINDS)
             if named:
                 self.name_technologies[persona] = named
-            if named & self.code_languages:
-                self.languages[persona] = named & self.code_languages
+            if languages := named & self.code_languages:
+                self.languages[persona] = languages
         # The entries that say where work is done, not what work it is (`CONTEXT_FACTOR`).
         self.context = frozenset(name for name, kind in kinds.items() if kind in _CONTEXT_KINDS
                                  and name not in t.WORK_DOMAINS and name != t.SHAPE_DOMAINS["question"])
@@ -178,8 +178,8 @@ class Domains:
                 result[name] = Found(before.strength + found_files.strength, before.matched + found_files.matched)
         for shape, strength in request.shapes.items():
             name = t.SHAPE_DOMAINS.get(shape, "")
-            if shape == "bug-report" and strength < 1.0:
-                continue  # only a stack trace says the work is debugging (`SHAPE_DOMAINS`)
+            if strength < t.SHAPE_DOMAIN_MIN_STRENGTH.get(shape, 0.0):
+                continue  # a bug report without a stack trace (`SHAPE_DOMAIN_MIN_STRENGTH`)
             if name in tables.kinds and (shape != "question" or (request.teaching and self.teaches)):
                 # A request to be taught is about learning in full, whatever files it names: they are
                 # what the asker wants to understand.

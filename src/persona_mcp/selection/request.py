@@ -418,8 +418,8 @@ def read_request(task: str, files: Iterable[str] = (), names: AbstractSet[str] =
     lead = len(found) if lead_chars >= len(head) - 1 else count(lead_chars)
     second = len(found)  # the words of the first two sentences: the second is the next one with words in it
     for later_end in LEAD_END.finditer(head, lead_chars):
-        if count(later_end.end()) > lead:
-            second = count(later_end.end())
+        if (reached := count(later_end.end())) > lead:
+            second = reached
             break
     prefix = _PREFIX.match(head)
     opening = count(prefix.end()) if prefix and prefix.end() < len(head) else 0

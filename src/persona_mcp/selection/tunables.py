@@ -326,11 +326,14 @@ SHAPE_FLOOR = 0.02
 # domain gains from it through the domain signal, like any other evidence that the task is about it.
 # A question says it is about learning only when it asks to be taught, and then in full, whatever files
 # it names (they are what the asker wants to understand).
-# A bug report names debugging only with a stack trace: a report's form or an error's name says that something
-# failed, and the work is where it failed, as the report's own words say ("**Describe the bug** Get requests with
-# pagination return duplicate objects" is the API's work). Over the labelled sets and catalogs, +25 top-1 answers
-# (issues labelled by their area that went to a debugging persona) and 5 lost (error messages asked about).
 SHAPE_DOMAINS: dict[str, str] = {"proposal": "architecture", "question": "learning", "bug-report": "debugging"}
+# The least strength at which a shape names its domain. A bug report has full strength only with a stack trace
+# (`shapes.request_shapes`; 0.7 from a form's headings, a report's phrases or an error's name), and only then names
+# debugging: a report's form says that something failed, and the work is where it failed, as its own words say
+# ("**Describe the bug** Get requests with pagination return duplicate objects" is the API's work). Over the labelled
+# sets and catalogs, +25 top-1 answers (issues labelled by their area that went to a debugging persona) and 5 lost
+# (error messages asked about).
+SHAPE_DOMAIN_MIN_STRENGTH: dict[str, float] = {"bug-report": 1.0}
 SHAPE_DOMAIN_STRENGTH = 2.0
 # ... and a trigger made only of question words ("how do I", "why does") is a shape, not a domain: it
 # counts this share unless the question asks to be taught, and so does the shape when the question is
