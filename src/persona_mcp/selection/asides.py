@@ -24,7 +24,7 @@ _ALONG = re.compile(r"(?:\bwith|\band|\bplus|\bincluding|\bincludes|\+|\bkeeps?|
                     r"|their|existing|all)\s+){0,2}(?:tests?|specs?|docs|documentation|doc\s+comments?|docstrings|javadocs?)"
                     r"(?![\w-])",
                     re.IGNORECASE)
-# Each search's `_NEEDS`: text that every match of it holds, so that it runs only where the head has some (`_says`).
+# Each search's `_NEEDS`: text that every match of it holds, so that it runs only where the head has some (`says`).
 _ALONG_NEEDS = ("test", "spec", "doc")
 # ... also when a later sentence asks for them besides ("Unit tests for the parser are also needed", "Also add
 # tests for the retry"): the tests or docs word is the group that matched (`w` or `v`).
@@ -149,24 +149,24 @@ def read_asides(head: str, words: list[str], count: Callable[[int], int], openin
     """Read the asides of a request's start (`head`), whose words are `words`; `count(chars)` tells how many of
     them start within its first `chars` characters. The work opens at word `opening`, the first sentence has
     `lead` words, and `asked` tells whether it opens by asking for an explanation (`shapes.TEACH_ME`)."""
-    said = head.lower()  # what the searches need in the head (`_says`)
+    said = head.lower()  # what the searches need in the head (`says`)
     # The last word of each "with tests", and the tests asked for "also": a test or a doc that comes with the work,
     # never the work itself.
     along: frozenset[int] = frozenset()
-    if _says(said, _ALONG_NEEDS):
+    if says(said, _ALONG_NEEDS):
         along = frozenset(count(match.end()) - 1 for match in _ALONG.finditer(head) if match.start() > 0)
-    if _says(said, _ALSO_NEEDS):
+    if says(said, _ALSO_NEEDS):
         along |= frozenset(count(match.end(match.lastgroup or "w")) - 1 for match in _ALSO.finditer(head))
     subject: set[int] = set()
-    runs = _RUNS.search(head) if _says(said, _RUNS_NEEDS) else None
-    docs = DOCS_ABOUT.search(head) if _says(said, _DOCS_ABOUT_NEEDS) else None
-    part = _PART_ABOUT.search(head) if _says(said, _PART_ABOUT_NEEDS) else None
+    runs = _RUNS.search(head) if says(said, _RUNS_NEEDS) else None
+    docs = DOCS_ABOUT.search(head) if says(said, _DOCS_ABOUT_NEEDS) else None
+    part = _PART_ABOUT.search(head) if says(said, _PART_ABOUT_NEEDS) else None
     for about in (docs, part, runs):
         if about is not None:  # to the end of its sentence
             end = LEAD_END.search(head, about.end())
             last = count(end.end()) if end is not None else len(words)
             subject.update(range(count(about.start(about.lastgroup or "on")), last))
-    if _says(said, _CI_TESTS_NEEDS):
+    if says(said, _CI_TESTS_NEEDS):
         for run_by_ci in _CI_TESTS.finditer(head):
             subject.update(range(count(run_by_ci.start("on")), count(run_by_ci.end("on"))))
     # ... and the words that qualify a doc named as the work's object: "update releasing instructions", "Fix the
@@ -183,10 +183,10 @@ def read_asides(head: str, words: list[str], count: Callable[[int], int], openin
         # the change is to code ("Clarify deprecation of orUpdate" in a query builder)
         subject.update(range(opening + 1, lead))
     timing: frozenset[int] = frozenset()
-    if _says(said, _TIMING_NEEDS):
+    if says(said, _TIMING_NEEDS):
         timing = frozenset(count(found_when.end("w")) - 1 for found_when in _TIMING.finditer(head))
     everyday: frozenset[tuple[int, int]] = frozenset()
-    if _says(said, _EVERYDAY_NEEDS):
+    if says(said, _EVERYDAY_NEEDS):
         spans = (match.span(match.lastgroup or 0) for match in _EVERYDAY.finditer(head))
         everyday = frozenset((count(start), count(end)) for start, end in spans)
     named_files: set[int] = set()
@@ -198,7 +198,7 @@ def read_asides(head: str, words: list[str], count: Callable[[int], int], openin
     return Asides(along, frozenset(subject), timing, everyday, frozenset(named_files))
 
 
-def _says(said: str, needs: tuple[str, ...]) -> bool:
-    """Whether the lowered head holds one of the texts every match of a search needs: most heads hold none, and
+def says(said: str, needs: tuple[str, ...]) -> bool:
+    """Whether a lowered text holds one of the texts every match of a search needs: most texts hold none, and
     the search is skipped."""
     return any(need in said for need in needs)

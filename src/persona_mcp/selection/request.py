@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from persona_mcp.selection import tunables as t
-from persona_mcp.selection.asides import DOCS_ABOUT, read_asides
+from persona_mcp.selection.asides import DOCS_ABOUT, read_asides, says
 from persona_mcp.selection.files import FilePath, read_path
 from persona_mcp.selection.paths import normalise_paths, path_words
 from persona_mcp.selection.shapes import (
@@ -41,6 +41,13 @@ _TEMPLATE = re.compile(r"a clear and concise description of[^.\n]*[.\n]?|if appl
                        r"|\[e\.g\.?[^\]\n]{0,60}\]"
                        # ... and a commit's marker that asks CI not to run ("Update README.md [skip ci]"): no CI work
                        r"|\[(?:skip ci|ci skip|no ci|skip actions|actions skip)\]", re.IGNORECASE)
+# Text that every match of `_TEMPLATE` holds, and of `_FORM_PHRASE` and `_FORM_WORD`: each search runs only where its
+# text has some (`asides.says`).
+_TEMPLATE_NEEDS = ("a clear and concise", "if applicable", "add any other context", "complete the following", "[e.g",
+                   "skip", "no ci")
+_FORM_PHRASE_NEEDS = ("describe the", "bug ", "issue ", "reproduc", "expected", "actual", "observed", "what did you")
+_FORM_WORD_NEEDS = ("bug", "reproduc", "current behav", "what happened", "additional", "screenshot", "environment",
+                    "log", "version")
 # An issue form's headings ("**Describe the bug**", "### Steps to reproduce", "Expected behavior:"): the form's words,
 # not the reporter's. They make the text a bug report (`shapes`, which reads them) and are read for nothing else: a
 # report from a form would otherwise always say "bug" and "reproduce", whatever broke. A heading stands on a line of
@@ -379,7 +386,10 @@ class Request:
 
 def _without_form_headings(text: str) -> str:
     """The text with an issue form's headings blanked out (`_FORM_PHRASES`, `_FORM_WORDS`)."""
-    return _FORM_WORD.sub(" ", _FORM_PHRASE.sub(" ", text))
+    lowered = text.lower()
+    if says(lowered, _FORM_PHRASE_NEEDS):
+        text = _FORM_PHRASE.sub(" ", text)
+    return _FORM_WORD.sub(" ", text) if says(lowered, _FORM_WORD_NEEDS) else text
 
 
 def _scope(kind: re.Match[str]) -> str:
@@ -398,7 +408,9 @@ def sampled(paths: list[str]) -> list[str]:
 def read_request(task: str, files: Iterable[str] = (), names: AbstractSet[str] = frozenset()) -> Request:
     """Read a task and its files once, for every signal; `names` as for `text.words`. The task is read without
     accents and with compatibility forms made plain (`text.fold`): a full-width question mark asks as "?" does."""
-    text = _TEMPLATE.sub(" ", fold(task.strip())).strip()
+    text = fold(task.strip()).strip()
+    if says(text.lower(), _TEMPLATE_NEEDS):
+        text = _TEMPLATE.sub(" ", text).strip()
     # The words are read from the task's start, less an issue form's headings and a defect's kind before its title.
     region = text[: 2 * t.READ_CHARS]
     head = _DEFECT_KIND.sub(_scope, _without_form_headings(region).strip())
