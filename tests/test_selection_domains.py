@@ -757,12 +757,29 @@ def test_stack_traces_sent_to_clients_are_a_disclosure_and_a_drained_battery_is_
 
 
 def test_a_bug_fixed_is_told_of_not_debugging_named() -> None:
-    # "Fixed a bug in <sl-select> where ..." fixes a component: the bug is a sign of debugging, not the work named
-    # (a component library's fixes went to a catalog's debugger for the word alone).
+    # "Fixed a bug in <sl-select> where ..." fixes a component: a bug is a sign that something is wrong, not the work
+    # named (a component library's fixes went to a catalog's debugger for the word alone); a crash is debugging's.
     domains = SelectionIndex([], builtin_lexicon()).domains
-    fixed = domains.read(read_request("Fixed a bug in the dropdown menu layout", []))["debugging"].strength
-    named = domains.read(read_request("Fixed a crash in the dropdown menu layout", []))["debugging"].strength
-    assert fixed == pytest.approx(named * tunables.TASK_RELATED / tunables.TASK_TERM)
+    assert "debugging" not in domains.read(read_request("Fixed a bug in the dropdown menu layout", []))
+    assert "debugging" in domains.read(read_request("Fixed a crash in the dropdown menu layout", []))
+
+
+def test_a_failure_told_of_is_the_work_where_it_failed() -> None:
+    # "not working", "is broken", "fails", "a bug": that something is wrong, which every kind of work has; where it
+    # is wrong says what work mends it. Debugging is named by its own words: a crash, a stack trace, a root cause.
+    index = SelectionIndex([
+        agent("debugger", "Debugging specialist for errors, test failures and unexpected behavior. Use proactively "
+              "when encountering any issues."),
+        agent("devops-engineer", "Use this agent for CI/CD pipelines, Jenkins and GitHub Actions workflows."),
+        agent("frontend-developer", "Use this agent when building UI components, responsive layouts and client-side "
+              "state."),
+    ], builtin_lexicon())
+    for task in ("SSHAgent not working in Jenkins", "The GitHub Actions release workflow is broken",
+                 "Nightly Jenkins build fails"):
+        assert select(index, task, []).persona == "devops-engineer", task
+    assert select(index, "Position sticky failing on a flexbox element in the sidebar component", []).persona \
+        == "frontend-developer"
+    assert select(index, "Jenkins agent crashes with a stack trace, find the root cause", []).persona == "debugger"
 
 
 def test_code_review_is_a_kind_of_work_that_a_reviewer_is_named_for() -> None:
