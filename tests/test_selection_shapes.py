@@ -198,6 +198,18 @@ WRITE_UP = ("Plan caching in the runtime. Plans are immutable units of execution
      "fits on it nor scrolls, so the buttons at the bottom of the window cannot be reached at all.", False),
     ("Resizable settings window. A laptop whose screen is 768 pixels high cannot show the whole settings window, "
      "which neither fits on it nor scrolls, so the buttons at the bottom of the window cannot be reached.", True),
+    # a wish is a feature request's
+    ("Routes loaded on demand. It would be great to cut the first download of the app down to the shell and the "
+     "home page, and to fetch the code of every other route only when people open that route for the first time.",
+     False),
+    ("Routes loaded on demand. The first download of the app holds the shell and the home page only, and the code "
+     "of every other route is fetched when people open that route for the first time, from the same bundle host.",
+     True),
+    # a title that names a resource used too much, or a quality lacking, is an issue's
+    ("High idle CPU usage on the map page. The map page keeps one core busy while nothing moves on it, and the fans "
+     "of the laptops that leave it open in a tab spin up within a minute of the page being opened.", False),
+    ("Dashboards are heavy and not performant. Every widget of the dashboard asks the server for its own data, and "
+     "the page then waits for the slowest of the twenty answers before it draws anything at all.", False),
 ])
 def test_a_long_write_up_is_a_design_proposal_only_under_a_title_and_without_a_failure(task: str,
                                                                                        proposal: bool) -> None:

@@ -21,6 +21,8 @@ _ASKED_FOR = re.compile(r"\bthe user(?:'s\b| (?:wants|needs|asks|would like|repo
                         r"|\b(?:they (?:want|need)|help me|i'm|i (?:want|need))\b"
                         # work asked for: a proposal argues for a design, it does not ask a reader to do work
                         r"|\bplease (?:write|add|fix|implement|create|make|update|remove|investigate)\b"
+                        # ... or wished for ("It would be great to reduce the initial bundle size")
+                        r"|\bwould be (?:great|nice|cool|awesome|helpful|useful)\b"
                         # a commit's or a pull request's own account of what it does
                         r"|\bthis (?:commit|pr|pull request|patch)\b"
                         # the asker's own story ("I have a laptop with ...", "I tried ..."): a design argues for itself
@@ -127,7 +129,10 @@ _PROBLEM = re.compile(r"\b(?:slow\w*|vulnerab\w*|failures?|invalid|missing|out o
                       r"|misalign\w*|glitch\w*|typos?|outdated|inconsistent\w*|confusing|unclear"
                       r"|too (?:low|high|small|big|large|long|short|many|few|much|little|slow|fast)|not \w+ing"
                       # ... or what it lacks, or an HTTP error it answers with ("has no text label", "A 500 status")
-                      r"|(?:has|have|had) no|lacks?|[45]\d\d (?:status|error|response)(?:es|s)?)\b",
+                      r"|(?:has|have|had) no|lacks?|[45]\d\d (?:status|error|response)(?:es|s)?"
+                      # ... or a resource it uses too much of, or a quality it lacks ("high idle cpu usage", "Dashboards
+                      # are hot and not performant")
+                      r"|high (?:idle )?(?:cpu|memory|ram|latency|load|disk)|not (?:performant|efficient|scalable))\b",
                       re.IGNORECASE)
 # What marks an issue, a ticket or a pull request (`_ticket`), which a design write-up is not:
 # the headings of an issue form ("Describe the bug", "What did you expect to see?", "Is your feature request related to
