@@ -273,6 +273,11 @@ def test_a_name_word_the_lexicon_does_not_know_qualifies_what_the_name_names() -
     kind = Deriver(lexicon).derive(agent("microservices-architecture", "Designs.")).entries["architecture"][0]
     other = Deriver(lexicon).derive(agent("kafka-architecture", "Designs.")).entries["architecture"][0]
     assert kind == other < 1.0  # a word that names the same thing again qualifies it too
+    # ... and so does a word written with digits before the name's head ("c4-component": a component of C4 diagrams);
+    # at the head it is a number of what comes before ("owasp-top10-expert")
+    known = Deriver(builtin_lexicon())
+    assert known.name_entries("c4-component")[1] == known.name_entries("zork-component")[1] == 1
+    assert known.name_entries("owasp-top10-expert")[1] == 0
 
 
 def test_a_word_of_rank_or_reach_in_a_title_qualifies_nothing() -> None:

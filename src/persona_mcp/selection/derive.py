@@ -310,8 +310,9 @@ class Deriver:
 
     def name_entries(self, text: str) -> tuple[dict[str, tuple[float, str]], int]:
         """The entries a persona's name (or title) names: entry -> (how much, the words that name it),
-        and how many of its words qualify what it names: words that name no entry ("kafka" of
-        kafka-architect) or name an entry named again ("microservices" of microservices-architect).
+        and how many of its words qualify what it names: words that name no entry ("kafka" of kafka-architect; "c4"
+        of c4-component, but at the head a word with digits numbers what comes before: "top10" of owasp-top10-expert)
+        or name an entry named again ("microservices" of microservices-architect).
 
         The longest run of its words that names an entry wins ("penetration tester" is security, so
         its "tester" does not also name testing); the last word of a run may be a role form of a term.
@@ -366,8 +367,8 @@ class Deriver:
         for name in checked:
             if any(name in tables.parents.get(entry, ()) for entry in at_head):
                 found[name] = (1.0, found[name][1])
-        unnamed = sum(1 for at, word in enumerate(name_words) if at not in covered and at <= head_at
-                      and len(word) > 1 and word.isalpha() and word not in STOPWORDS)
+        unnamed = sum(1 for at, word in enumerate(name_words) if at not in covered and at <= head_at and len(word) > 1
+                      and (word.isalpha() or (at < head_at and word.isalnum())) and word not in STOPWORDS)
         return found, max(0, spans - len(found)) + unnamed
 
     def derive(self, persona: Persona) -> Profile:
@@ -440,13 +441,12 @@ def head_index(name_words: list[str]) -> int:
 def _entries(build: _Builder, deriver: Deriver, short_name: str, title: str) -> dict[str, tuple[float, str]]:
     """The lexicon entries the persona is about: entry -> (how much, where it is named).
 
-    An entry counts by where it is named: its name or title (1, shared among the entries the name
-    names, see `IDENTITY_SPREAD`), a declared keyword, a trigger clause, a section, the description
-    (their source weights, at most `OTHER_REACH`). A word of the name also names an entry whose
-    term it extends by a role ending ("architect" and architecture, "debugger" and debugging). A
-    related word names its entry at `RELATED_REACH` of that. Each entry passes `PARENT_SHARE` of
-    its weight on to the domains it belongs to; a technology or a tool the name names passes
-    `NAME_PARENT_SHARE` (jest-expert is a testing persona).
+    An entry counts by where it is named: its name or title (1, shared among the entries the name names, see
+    `IDENTITY_SPREAD`), a declared keyword, a trigger clause, a section, the description (their source weights, at
+    most `OTHER_REACH`). A word of the name also names an entry whose term it extends by a role ending ("architect"
+    and architecture, "debugger" and debugging). A related word names its entry at `RELATED_REACH` of that. Each
+    entry passes `PARENT_SHARE` of its weight on to the domains it belongs to; a technology or a tool the name names
+    passes `NAME_PARENT_SHARE` (jest-expert is a testing persona).
     """
     found: dict[str, tuple[float, str]] = {}
     identity: set[str] = set()
