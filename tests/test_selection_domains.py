@@ -764,6 +764,15 @@ def test_a_bug_fixed_is_told_of_not_debugging_named() -> None:
     assert "debugging" in domains.read(read_request("Fixed a crash in the dropdown menu layout", []))
 
 
+def test_duplicated_code_is_refactoring_and_a_duplicate_event_is_not() -> None:
+    # "duplication" and "duplicate" share a stem: only the phrases say that code is written twice
+    domains = SelectionIndex([], builtin_lexicon()).domains
+    for task in ("Reduce duplication in the parser", "Remove the duplicated code of the two exporters"):
+        assert "refactoring" in domains.read(read_request(task, [])), task
+    for task in ("Ignore duplicate trailer completions", "Duplicate webhook event sent for each retry"):
+        assert "refactoring" not in domains.read(read_request(task, [])), task
+
+
 def test_a_failure_told_of_is_the_work_where_it_failed() -> None:
     # "not working", "is broken", "fails", "a bug": that something is wrong, which every kind of work has; where it
     # is wrong says what work mends it. Debugging is named by its own words: a crash, a stack trace, a root cause.
