@@ -279,6 +279,8 @@ TEXTS = [
     ("the release hung at pending-upgrade, another operation is in progress", "debugging"),
     ("the player falls through the floor after a reload", "debugging"),
     ("Stop resolving the locale files every request", "performance"),
+    ("Add dependency caching to the jobs", "ci"),
+    ("Restore cache fails on the macOS runner", "ci"),
     ("Double the read buffer size for uploads", "performance"),
     ("Add guidelines for naming new plugins", "documentation"),
     ("Reduce per-request overhead in the router", "performance"),
