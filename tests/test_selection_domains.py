@@ -13,6 +13,12 @@ from persona_mcp.selection.files import read_path
 from persona_mcp.selection.lexical import lexical
 from persona_mcp.text import stem_key
 
+# Agents as public catalogs describe them, for the tests of where a failure's work is.
+DEBUGGER = ("debugger", "Debugging specialist for errors, test failures and unexpected behavior. Use proactively when "
+            "encountering any issues.")
+FRONTEND_DEVELOPER = ("frontend-developer", "Use this agent when building UI components, responsive layouts and "
+                      "client-side state.")
+
 EMPTY = Found(0.0, ())
 
 
@@ -195,10 +201,8 @@ def test_words_that_name_the_kind_of_work_outweigh_where_its_files_are(monkeypat
 
 def test_a_task_that_opens_by_telling_of_a_bug_fixed_is_the_work_where_the_bug_was() -> None:
     index = SelectionIndex([
-        agent("debugger", "Debugging specialist for errors, test failures and unexpected behavior. Use proactively "
-              "when encountering any issues."),
-        agent("frontend-developer", "Use this agent when building UI components, responsive layouts and client-side "
-              "state."),
+        agent(*DEBUGGER),
+        agent(*FRONTEND_DEVELOPER),
     ], builtin_lexicon())
     assert select(index, "Fixed a bug where the dropdown closed when its scrollbar was clicked",
                   []).persona == "frontend-developer"
@@ -777,11 +781,9 @@ def test_a_failure_told_of_is_the_work_where_it_failed() -> None:
     # "not working", "is broken", "fails", "a bug": that something is wrong, which every kind of work has; where it
     # is wrong says what work mends it. Debugging is named by its own words: a crash, a stack trace, a root cause.
     index = SelectionIndex([
-        agent("debugger", "Debugging specialist for errors, test failures and unexpected behavior. Use proactively "
-              "when encountering any issues."),
+        agent(*DEBUGGER),
         agent("devops-engineer", "Use this agent for CI/CD pipelines, Jenkins and GitHub Actions workflows."),
-        agent("frontend-developer", "Use this agent when building UI components, responsive layouts and client-side "
-              "state."),
+        agent(*FRONTEND_DEVELOPER),
     ], builtin_lexicon())
     for task in ("SSHAgent not working in Jenkins", "The GitHub Actions release workflow is broken",
                  "Nightly Jenkins build fails"):
@@ -852,8 +854,7 @@ def test_a_document_named_with_its_subject_is_documentation_work() -> None:
 
 def test_a_bug_reports_form_leaves_the_work_where_it_failed_and_a_stack_trace_makes_it_debugging() -> None:
     index = SelectionIndex([
-        agent("debugger", "Debugging specialist for errors, test failures and unexpected behavior. Use proactively "
-              "when encountering any issues."),
+        agent(*DEBUGGER),
         agent("api-developer", "Use this agent when building REST endpoints, pagination and request validation."),
     ], builtin_lexicon())
     report = ("Orders listed twice across pages. **Describe the bug**\nThe orders endpoint returns the same orders on "
