@@ -8,7 +8,8 @@ from tests.test_selection_derive import agent
 
 from persona_mcp.catalog import Catalog, default_layers
 from persona_mcp.lexicon import builtin_lexicon
-from persona_mcp.model import Candidate
+from persona_mcp.loader import parse_persona
+from persona_mcp.model import Candidate, Persona
 from persona_mcp.selection import MIN_CONFIDENCE, MIN_SCORE, SelectionIndex, confidence, rank, select, tunables
 from persona_mcp.selection.files import read_path
 from persona_mcp.selection.result import rank_candidates
@@ -525,3 +526,20 @@ def test_a_title_and_the_sentence_after_it_say_what_the_work_is_and_the_rest_its
                                   "Fix the nav bar. At lower resolutions it can cover part of the content."])
 def test_the_navigation_bar_is_a_part_of_the_interface(task: str) -> None:
     assert select(Catalog.load(default_layers(user=False)).index, task, []).persona == "persona-frontend"
+
+
+def test_the_body_prior_lists_the_task_words_each_persona_wrote_in_its_prose() -> None:
+    def prose_persona(name: str, body: str) -> Persona:
+        text = f"---\nname: {name}\ndescription: A persona of a test catalog.\n---\n# Persona: {name}\n\n{body}\n"
+        return parse_persona(text, f"{name}.md").personas[0]
+
+    index = SelectionIndex([
+        prose_persona("persona-garden", "Spread compost and mulch before the seedlings go out along the trellis."),
+        prose_persona("persona-kitchen", "Braise the shanks slowly, then reduce the stock to a glaze."),
+    ])
+    found = {c.name: c for c in rank(index, "Seedlings need mulch and compost; the braise can wait", [])}
+    garden = [e for e in found["persona-garden"].evidence if e.kind == "body"]
+    kitchen = [e for e in found["persona-kitchen"].evidence if e.kind == "body"]
+    assert [e.matched for e in garden] == [["compost", "mulch", "seedlings"]]  # its own words only, once each
+    assert [e.matched for e in kitchen] == [["braise"]]
+    assert garden[0].weight > kitchen[0].weight > 0

@@ -316,25 +316,29 @@ def _trigger_files(globs: list[str], report: Callable[..., None], line_of: Calla
     one that takes back every file (`!**`) left out. An unusable glob is an error."""
     kept: list[str] = []
     for index, written in enumerate(globs):
-        # A one-item list read from text (`_one_item_lists`) has no item node: its line is the field's.
-        line = line_of("trigger-files", index) or line_of("trigger-files")
-        where: dict[str, Any] = {"line": line, "fld": f"trigger-files[{index}]"}
         if written.startswith("!") and written.lstrip("!").strip().strip("/") in ("*", "**", "**/*"):
             report(f"the glob {written!r} takes back every file, so no file can select the persona; it is left "
                    "out", "negate only what the other globs should not claim, as '!docs/internal/**'",
-                   severity="warning", **where)
+                   severity="warning", **_glob_place(line_of, index))
             continue
         glob = re.sub(r"\\+", "/", written) if _BACKSLASH_SEPARATOR.search(written) else written
         if glob != written:  # shown as the file has it: a repr would double each backslash
             report(f"the glob '{written}' separates folders with '\\', but file paths are matched with '/'; it was "
-                   f"read as '{glob}'", f"write it with forward slashes: '{glob}'", severity="warning", **where)
+                   f"read as '{glob}'", f"write it with forward slashes: '{glob}'", severity="warning",
+                   **_glob_place(line_of, index))
         choices = expand_braces(glob)
         problem = next((found for found in map(glob_problem, choices) if found), None)
         if problem:
             report(f"bad glob {written!r}: {problem}", "write a gitignore-style pattern such as '**/api/**' or '*.tf'",
-                   **where)
+                   **_glob_place(line_of, index))
         kept.extend(choices)
     return list(dict.fromkeys(kept))
+
+
+def _glob_place(line_of: Callable[..., int | None], index: int) -> dict[str, Any]:
+    """Where the trigger-files glob at `index` is, for a problem reported of it: found only when one is. A one-item
+    list read from text (`_one_item_lists`) has no item node: its line is the field's."""
+    return {"line": line_of("trigger-files", index) or line_of("trigger-files"), "fld": f"trigger-files[{index}]"}
 
 
 def _file_globs(spec: PersonaSpec, report: Callable[..., None], line_of: Callable[..., int | None]) -> list[str]:

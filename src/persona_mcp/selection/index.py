@@ -148,12 +148,12 @@ def _strongest(found: list[Posting]) -> list[Posting]:
     return sorted(against, key=itemgetter(1), reverse=True) + strongest[: t.TERM_POSTINGS]
 
 
-def _body_prior(profiles: Sequence[Profile]) -> dict[str, list[tuple[int, float]]]:
+def _body_prior(profiles: Sequence[Profile]) -> dict[str, dict[int, float]]:
     """Distinctive stems of each persona's description and body, with small weights.
 
     Each persona keeps its `BODY_TERMS` most distinctive stems (tf-idf), and each stem keeps the
-    `BODY_POSTINGS` personas where it is most distinctive, so a request's cost does not grow with
-    the catalog.
+    `BODY_POSTINGS` personas where it is most distinctive (persona -> weight), so a request's cost does not
+    grow with the catalog.
     """
     df: Counter[str] = Counter()
     for profile in profiles:
@@ -166,8 +166,8 @@ def _body_prior(profiles: Sequence[Profile]) -> dict[str, list[tuple[int, float]
         values = [idf[key] * (count / 3 if count < 3 else 1.0) for key, count in profile.body.items()]
         for value, key in _highest(values, list(profile.body), t.BODY_TERMS):
             postings.setdefault(key, []).append((i, t.BODY_WEIGHT * value))
-    return {key: sorted(found, key=itemgetter(1), reverse=True)[: t.BODY_POSTINGS]
-            if len(found) > t.BODY_POSTINGS else found for key, found in postings.items()}
+    return {key: dict(sorted(found, key=itemgetter(1), reverse=True)[: t.BODY_POSTINGS]
+                      if len(found) > t.BODY_POSTINGS else found) for key, found in postings.items()}
 
 
 def _highest(values: list[float], keys: list[str], count: int) -> list[tuple[float, str]]:

@@ -197,16 +197,24 @@ def _decayed(entries: list[tuple[str, tuple[str, ...], float, str]]) -> list[flo
 
 def _prior(evidence: Evidence, index: SelectionIndex, request: Request) -> None:
     """The weak prior from persona prose: distinctive words of a persona's description and body."""
-    totals: dict[int, float] = {}
-    matched: dict[int, list[str]] = {}
     own = request.text_words  # the text's words: a path's are not prose
     first_word = dict(zip(reversed(request.stems[:own]), reversed(request.words[:own]), strict=True))
-    for key in sorted(first_word.keys() & index.prior.keys()):
-        for persona, weight in index.prior[key]:
+    keys = sorted(first_word.keys() & index.prior.keys())
+    totals: dict[int, float] = {}
+    for key in keys:
+        for persona, weight in index.prior[key].items():
             totals[persona] = totals.get(persona, 0.0) + weight
-            matched.setdefault(persona, []).append(first_word[key])
     values = {persona: min(total, t.BODY_CAP) for persona, total in totals.items()}
-    evidence.add(values, partial(_items, "body", "description and body", matched, values, "body prose"))
+    evidence.add(values, partial(_prior_items, index.prior, [(key, first_word[key]) for key in keys], values))
+
+
+def _prior_items(prior: dict[str, dict[int, float]], said: list[tuple[str, str]], values: dict[int, float],
+                 persona: int) -> list[Item]:
+    """The prior's item: the task's words (`said`: stem and word) that are distinctive of the persona's prose."""
+    if persona not in values:
+        return []
+    matched = [word for key, word in said if persona in prior[key]]
+    return [Item("body", "description and body", matched[:10], values[persona], "body prose")]
 
 
 def _files(evidence: Evidence, request: Request, matched: list[list[Glob]], shares: list[float],
