@@ -148,10 +148,17 @@ def test_work_named_to_say_when_something_began_is_not_the_work(task: str, timin
     # ... and a migration to add a column is a schema migration and what it is for
     ("Write a migration to add a status column to orders", ["write", "migration", "to"]), ("Migration to Vite 5", []),
     ("Continue the migration to make the app use ES modules", []),  # code moved to a new form after all
+    # Hyphenated before a noun, compile-time says when code is evaluated or checked, not how long a build takes.
+    ("Use a compile-time array of string views", ["compile", "time"]),
+    ("Add a compile-time check that the handle is Send", ["compile", "time"]),
+    ("Reduce compile time of the parser crate", []), ("Fix the compile-time regression in generics", []),
 ])
 def test_a_word_of_work_in_its_everyday_sense_is_marked(task: str, everyday: list[str]) -> None:
     request = read_request(task, [])
-    assert [request.words[at] for start, end in sorted(request.everyday) for at in range(start, end)] == everyday
+    marked = sorted({at for start, end in request.everyday for at in range(start, end)})
+    assert [request.words[at] for at in marked] == everyday
+    # ... as a phrase and each word on its own: "clean" of "clean up expired sessions" is no cleanup either
+    assert all((at, at + 1) in request.everyday for at in marked)
 
 
 def test_a_path_the_task_writes_out_among_its_files_counts_as_a_file_not_as_words() -> None:

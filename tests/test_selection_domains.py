@@ -864,3 +864,17 @@ def test_a_bug_reports_form_leaves_the_work_where_it_failed_and_a_stack_trace_ma
     trace = ("Orders listed twice across pages.\nTraceback (most recent call last):\n  File \"app/orders.py\", "
              "line 12, in list_orders\n    cursor = decode(token)\nValueError: bad cursor")
     assert select(index, trace, []).persona == "debugger"
+
+
+def test_compile_time_before_a_noun_is_no_build_work_and_a_pessimization_is_performance_work() -> None:
+    index = SelectionIndex([
+        agent("build-engineer", "Use this agent when build systems need work: compilation times, bundlers, caching."),
+        agent("performance-engineer", "Use this agent when you need to find bottlenecks."),
+        agent("cpp-pro", "Use this agent when writing modern C++: templates, RAII and the standard library."),
+    ], builtin_lexicon())
+    change = ["shell/renderer/worker_observer.cc"]
+    # "compile-time array" is a constant the compiler builds, not a build that takes long
+    assert rank(index, "Use a compile-time array of strings in the worker observer", change)[0].name == "cpp-pro"
+    assert rank(index, "Reduce compile times of the renderer", change)[0].name != "cpp-pro"
+    task = "Remove the .c_str() pessimization when making strings in the worker observer"
+    assert rank(index, task, change)[0].name == "performance-engineer"

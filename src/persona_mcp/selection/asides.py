@@ -125,12 +125,17 @@ _EVERYDAY_SENSES = (
     # fixes a bug where ..." in a commit's body leads to its cause)
     r"\Afix(?:es|ed|ing)?\s+(?:(?:a|an|the|some|several|two|three|many|minor|small|\d+)\s+)?(?:[\w-]+\s+)?(?P<fixed>bugs?)\b"
     r"|\A(?P<bugfix>bugs?)\s+fix(?:es)?\b",
+    # "a compile-time array", "build-time constants": hyphenated before a noun, when code is evaluated or checked,
+    # not how long a build takes ("compile-time regression" still is)
+    r"(?P<when>(?:compile|build|link)-time)\s+(?!(?:performance|speed|regressions?|improvements?|overhead|costs?"
+    r"|increase|reduction|budget)\b)(?=[a-z])",
     # "for example, ...", "explain it with a simple example": how something is told, not documentation work
     r"for\s+(?P<instance>example)\b|with\s+(?:an?\s+|some\s+)?(?:(?:simple|small|short|concrete|minimal|quick|real"
     r"|code)\s+)?(?P<shown>examples?)\b",
 )
 _EVERYDAY = re.compile(r"\b(?:" + "|".join(_EVERYDAY_SENSES) + ")", re.IGNORECASE)
-_EVERYDAY_NEEDS = ("build", "writ", "clean", "fail", "thread", "example", "releas", "explain", "migrat", "bug", "roll")
+_EVERYDAY_NEEDS = ("build", "writ", "clean", "fail", "thread", "example", "releas", "explain", "migrat", "bug", "roll",
+                   "-time")
 
 
 @dataclass(frozen=True)
@@ -185,17 +190,19 @@ def read_asides(head: str, words: list[str], count: Callable[[int], int], openin
     timing: frozenset[int] = frozenset()
     if says(said, _TIMING_NEEDS):
         timing = frozenset(count(found_when.end("w")) - 1 for found_when in _TIMING.finditer(head))
-    everyday: frozenset[tuple[int, int]] = frozenset()
+    everyday: set[tuple[int, int]] = set()
     if says(said, _EVERYDAY_NEEDS):
-        spans = (match.span(match.lastgroup or 0) for match in _EVERYDAY.finditer(head))
-        everyday = frozenset((count(start), count(end)) for start, end in spans)
+        for sense in _EVERYDAY.finditer(head):  # the words of the sense, as one phrase and each on its own
+            first, last = (count(at) for at in sense.span(sense.lastgroup or 0))
+            everyday.add((first, last))
+            everyday.update((at, at + 1) for at in range(first, last))
     named_files: set[int] = set()
     file_names = {path.rsplit("/", 1)[-1].lower() for path in paths}
     if any(name in said for name in file_names):  # a path of the task's own files, written out in its text
         for token in _PATH_TOKEN.finditer(head):
             if token.group(0).rstrip(".").rsplit("/", 1)[-1].lower() in file_names:
                 named_files.update(range(count(token.start()), count(token.end())))
-    return Asides(along, frozenset(subject), timing, everyday, frozenset(named_files))
+    return Asides(along, frozenset(subject), timing, frozenset(everyday), frozenset(named_files))
 
 
 def says(said: str, needs: tuple[str, ...]) -> bool:
