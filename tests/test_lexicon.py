@@ -453,6 +453,8 @@ entries:
     globs: ["live/**/*.hcl"]
   - name: refactoring        # an existing domain: one more verb that opens its kind of work
     verbs: [hoist]
+  - name: debugging          # ... and one more word that names it in a persona's name
+    titles: [glitch]
   - name: acme-deployer      # a new entry
     kind: tool
     terms: [acme deployer, "acmectl"]
@@ -471,6 +473,8 @@ entries:
     assert [d.name for d in lexicon.domain_of("acme-deployer")] == ["deployment", "infrastructure"]
     refactoring = lexicon.get("refactoring")
     assert refactoring is not None and refactoring.verbs[-1] == "hoist" and "extract" in refactoring.verbs
+    debugging = lexicon.get("debugging")
+    assert debugging is not None and debugging.titles[-1] == "glitch" and "bug" in debugging.titles
     assert len(lexicon.entries) == len(builtin_lexicon().entries) + 1
     assert builtin_lexicon().get("terraform") != terraform  # the shipped lexicon is never changed
 

@@ -7,11 +7,13 @@ from persona_mcp.loader import parse_persona
 from persona_mcp.model import Persona
 from persona_mcp.selection import SelectionIndex, describe, select, tunables
 from persona_mcp.selection.derive import Deriver
+from persona_mcp.selection.lexical import lexical
 
 
 def entry(name: str, kind: str = "domain", terms: tuple[str, ...] = (), related: tuple[str, ...] = (),
-          globs: tuple[str, ...] = (), domains: tuple[str, ...] = ()) -> LexiconEntry:
-    return LexiconEntry(name=name, kind=kind, terms=terms or (name,), related=related, globs=globs, domains=domains)
+          globs: tuple[str, ...] = (), domains: tuple[str, ...] = (), titles: tuple[str, ...] = ()) -> LexiconEntry:
+    return LexiconEntry(name=name, kind=kind, terms=terms or (name,), related=related, globs=globs, domains=domains,
+                        titles=titles)
 
 
 LEXICON = Lexicon((
@@ -111,6 +113,19 @@ def test_the_name_says_what_a_persona_is_about_through_the_lexicon() -> None:
     assert set(deriver.derive(agent("qa-expert", "Quality.")).entries) == {"testing"}
     pentest = deriver.derive(agent("penetration-tester", "Attacks systems."))
     assert set(pentest.entries) == {"security"}  # the longest run of the name wins: not testing
+
+
+def test_a_word_that_names_work_only_in_a_name_is_a_title_of_its_entry() -> None:
+    """"bug" names no work in a task (every kind of work has its bugs), but a bug hunter debugs."""
+    deriver = Deriver(builtin_lexicon())
+    for name in ("bug-hunter", "bug-fixer", "bugfix-specialist"):
+        assert set(deriver.name_entries(name)[0]) == {"debugging"}, name
+    assert set(deriver.name_entries("defect-analyst")[0]) == {"debugging"}
+    assert not any(name == "debugging" for name, _ in lexical(builtin_lexicon()).readings.get(("bug",), ()))
+    plain = Deriver(Lexicon((entry("debugging", terms=("debugging",)),)))
+    assert plain.name_entries("bug-hunter")[0] == {}  # without the title, the name names nothing
+    titled = Deriver(Lexicon((entry("debugging", terms=("debugging",), titles=("bug",)),)))
+    assert set(titled.name_entries("bug-hunter")[0]) == {"debugging"}
 
 
 def test_a_name_may_end_a_word_in_its_version_and_may_be_a_role_of_two_fields() -> None:

@@ -223,6 +223,10 @@ def test_a_word_every_kind_of_work_uses_is_no_personas_trigger() -> None:
         != "persona-backend"
     assert select(index, "Support nested relations in findOne", ["src/repository/Repository.ts"]).persona \
         == "persona-backend"
+    # "time" is every task's word ("created time", "at a time"); a timing issue is the analyzer's.
+    assert select(index, "Store the created time as UTC", []).persona != "persona-analyzer"
+    assert select(index, "The scheduler has a timing issue when two jobs start together", []).persona \
+        == "persona-analyzer"
 
 
 def test_a_types_folder_holds_type_definitions_only_when_they_are_typescript() -> None:

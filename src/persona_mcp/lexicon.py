@@ -3,14 +3,14 @@
 The lexicon is data (`lexicon.yaml`, shipped in the package and documented in its header).
 Each entry is a domain of work (testing, performance...), a language, a technology, a tool
 or a repository layout, with the terms that name it, the related words that signal work on
-it, the file globs that signal it, the domains it belongs to, and the verbs that, opening a
-task, say it is that kind of work.
+it, the file globs that signal it, the domains it belongs to, the verbs that, opening a
+task, say it is that kind of work, and the words that name it in a persona's name or title only.
 
 Users extend it with `lexicon.yaml` in their configuration folder (next to the `personas`
 folder, e.g. `~/.config/persona-mcp/lexicon.yaml`) and with the files named in
 `PERSONA_MCP_LEXICON` (separated by `os.pathsep`). An extension entry with a new name is
-added; one with an existing name adds its terms, related words, verbs, globs and domains to
-that entry. A broken extension file is reported as diagnostics and skipped as a whole; the
+added; one with an existing name adds its terms, related words, verbs, titles, globs and domains
+to that entry. A broken extension file is reported as diagnostics and skipped as a whole; the
 shipped lexicon always loads.
 """
 
@@ -57,6 +57,7 @@ class LexiconEntry:
     globs: tuple[str, ...]
     domains: tuple[str, ...]
     verbs: tuple[str, ...] = ()  # one-word verbs that, opening a task, say it is this kind of work
+    titles: tuple[str, ...] = ()  # words that name it in a persona's name or title ("bug" of bug-hunter) only
 
 
 @dataclass(frozen=True)
@@ -109,8 +110,9 @@ class EntryModel(BaseModel):
     globs: list[str] = Field(default_factory=list, max_length=MAX_WORDS_PER_LIST)
     domains: list[str] = Field(default_factory=list, max_length=64)
     verbs: list[str] = Field(default_factory=list, max_length=MAX_WORDS_PER_LIST)
+    titles: list[str] = Field(default_factory=list, max_length=MAX_WORDS_PER_LIST)
 
-    @field_validator("terms", "related", "verbs", mode="before")
+    @field_validator("terms", "related", "verbs", "titles", mode="before")
     @classmethod
     def _numbers_as_words(cls, values: Any) -> Any:
         """`404` or `2.0` in a list is meant as the word, not the number YAML reads."""
@@ -118,7 +120,7 @@ class EntryModel(BaseModel):
             return [str(v) if isinstance(v, int | float) and not isinstance(v, bool) else v for v in values]
         return values
 
-    @field_validator("terms", "related")
+    @field_validator("terms", "related", "titles")
     @classmethod
     def _words(cls, values: list[str]) -> list[str]:
         return _clean_words(values)
@@ -283,6 +285,7 @@ def _merge(base: Lexicon, models: list[EntryModel], report: Any, line_of: Any) -
             globs=_union(old.globs if old else (), model.globs),
             domains=_union(old.domains if old else (), model.domains),
             verbs=_union(old.verbs if old else (), model.verbs),
+            titles=_union(old.titles if old else (), model.titles),
         )
     names = {model.name: index for index, model in enumerate(models)}
     for name, index in names.items():
@@ -386,7 +389,7 @@ def _describe(error: Any, data: Any) -> str:
             name = entries[loc[1]].get("name")
     prefix = f"entry {name!r}: " if isinstance(name, str) else ""
     if error["type"] == "extra_forbidden":
-        return f"{prefix}unknown field {loc[-1]!r} (fields: name, kind, terms, related, verbs, globs, domains)"
+        return f"{prefix}unknown field {loc[-1]!r} (fields: name, kind, terms, related, verbs, titles, globs, domains)"
     if error["type"] == "missing":
         return f"{prefix}required field is missing"
     if error["type"] == "literal_error" and loc[-1] == "kind":

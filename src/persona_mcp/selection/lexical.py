@@ -61,6 +61,13 @@ class Lexical:
         # of a task's text ("build a form").
         self.domain_names = {key: (entry.name,) for entry in entries if entry.kind == "domain"
                              and (key := stem_key(entry.name.replace("-", " "))) and key not in self.keys}
+        # ... and so do an entry's `titles`, too common in a task's text to say anything there ("bug" of bug-hunter:
+        # every kind of work has its bugs).
+        for entry in entries:
+            for title in entry.titles:
+                key = stem_key(title)
+                if key and key not in self.keys and entry.name not in self.domain_names.get(key, ()):
+                    self.domain_names[key] = (*self.domain_names.get(key, ()), entry.name)
         # The stem of a verb that opens a task ("Extract ...", "Memoize ...") -> the entries it says the work is.
         self.verbs: dict[str, tuple[str, ...]] = {}
         for entry in entries:
