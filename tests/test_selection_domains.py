@@ -878,3 +878,11 @@ def test_compile_time_before_a_noun_is_no_build_work_and_a_pessimization_is_perf
     assert rank(index, "Reduce compile times of the renderer", change)[0].name != "cpp-pro"
     task = "Remove the .c_str() pessimization when making strings in the worker observer"
     assert rank(index, task, change)[0].name == "performance-engineer"
+
+
+def test_a_lexicon_phrase_is_read_within_one_sentence() -> None:
+    index = Catalog.load(default_layers(user=False)).index
+    within = index.domains.read(read_request("Print the stack trace of the worker", [], index.one_word_terms))
+    assert "stack trace" in within["debugging"].matched
+    across = index.domains.read(read_request("Grow the stack. Trace calls in the scheduler", [], index.one_word_terms))
+    assert "debugging" not in across

@@ -547,3 +547,16 @@ def test_the_body_prior_lists_the_task_words_each_persona_wrote_in_its_prose() -
     assert [e.matched for e in garden] == [["compost", "mulch", "seedlings"]]  # its own words only, once each
     assert [e.matched for e in kitchen] == [["braise"]]
     assert garden[0].weight > kitchen[0].weight > 0
+
+
+def test_a_phrase_never_runs_from_one_sentence_into_the_next() -> None:
+    index = SelectionIndex([
+        persona("persona-sec", extra="activity-keywords: [response splitting]\n"),
+        persona("persona-perf", keywords=["latency"], extra="activity-keywords: [improve speed]\n"),
+    ])
+    assert rank(index, "Guard the header writer against response splitting", [])[0].name == "persona-sec"
+    assert rank(index, "Guard the header writer against HTTP response building splits", [])[0].name == "persona-sec"
+    # ... but not where a sentence ends between its words, as written or with words between them
+    assert rank(index, "Clean up the status response. Splitting the file comes next", []) == []
+    assert rank(index, "Tidy the status-response building. Splits server.go into nine files", []) == []
+    assert rank(index, "We improve nothing here.\n\nSpeed comes later", []) == []

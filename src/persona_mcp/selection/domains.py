@@ -221,7 +221,8 @@ class Domains:
                 if end > len(stems):
                     continue
                 readings = tables.readings.get(tuple(stems[start:end]))
-                if readings is None or (length == 1 and task_words[start] in STOPWORDS) or (start, end) in other_senses:
+                if readings is None or (task_words[start] in STOPWORDS if length == 1 else
+                                        not request.one_sentence(start, end)) or (start, end) in other_senses:
                     continue
                 place = request.factor(start, end) * (t.CODE_FACTOR if all(request.code[start:end]) else 1.0)
                 matched = " ".join(task_words[start:end])

@@ -32,7 +32,8 @@ def find_hits(index: SelectionIndex, request: Request,
     """Every term that occurs in the task, per persona, with overlaps settled (see `_settle`).
 
     A term matches where the task's stems read the same, or, for a two-word phrase of content
-    words, with up to `PHRASE_GAP` words between its two words (none of them a preposition, `_BREAKS`). A match
+    words, with up to `PHRASE_GAP` words between its two words (none of them a preposition, `_BREAKS`); a phrase
+    lies within one sentence (`Request.one_sentence`). A match
     counts `Request.factor` of its weight by its place, and an activity word taken from code (`optimizeDeps`) counts
     `CODE_FACTOR`: it names something rather than asks for it. A lone function word never matches
     a one-word term. A term made only of question words ("why does") is a request shape: it counts
@@ -54,13 +55,14 @@ def find_hits(index: SelectionIndex, request: Request,
             if end > count:
                 break
             postings = index.postings.get(tuple(stems[start:end]))
-            if postings is not None and (length > 1 or task_words[start] not in STOPWORDS) \
-                    and (start, end) not in other_senses:
+            if postings is not None and (task_words[start] not in STOPWORDS if length == 1 else
+                                         request.one_sentence(start, end)) and (start, end) not in other_senses:
                 places.append((start, end, 1.0, postings))
         lasts = index.gapped.get(first) if start < request.text_words else None  # a path's words are read as written
         if lasts is not None:
             for end in range(start + 3, min(start + 3 + t.PHRASE_GAP, count + 1)):
-                if stems[end - 1] in lasts and not any(w in _BREAKS for w in task_words[start + 1:end - 1]):
+                if stems[end - 1] in lasts and not any(w in _BREAKS for w in task_words[start + 1:end - 1]) \
+                        and request.one_sentence(start, end):
                     places.append((start, end, t.GAP_FACTOR, index.postings[(first, stems[end - 1])]))
     phrases = [(start, end, {posting[0] for posting in postings})
                for start, end, gap, postings in places if end - start > 1 and gap == 1.0]
@@ -123,7 +125,8 @@ def _without_function_words(index: SelectionIndex, request: Request,
             if last > len(kept):
                 break
             start, end = kept[first], kept[last - 1] + 1
-            if end - start == length or end - start > length + t.PHRASE_GAP or (start, end) in other_senses:
+            if end - start == length or end - start > length + t.PHRASE_GAP or (start, end) in other_senses \
+                    or not request.one_sentence(start, end):
                 continue  # as written, it was looked for already; too far apart, it is not one phrase
             postings = index.postings.get(tuple(kept_stems[first:last]))
             if postings is not None:

@@ -30,6 +30,8 @@ from persona_mcp.selection.shapes import (
 )
 from persona_mcp.text import analyse, fold, stem
 
+# Where a sentence or a paragraph ends, and the next begins: no phrase runs across (`Request.one_sentence`).
+_BREAK = re.compile(r"[.!?](?=\s)|\n[ \t]*\n")
 # What a commit subject or a changelog line may open with before its first word of work: a ticket or a
 # scope ("KAFKA-14524: Move ...", "kubelet: fix ...", "fix(router): ...", "[SPARK-123][SQL] Add ...").
 _PREFIX = re.compile(r"(?:\[[^\]\n]{1,40}\]\s*|[A-Za-z][\w.\-/]{0,39}(?:\([^)\n]{0,40}\))?!?:[ \t]+)+")
@@ -260,6 +262,7 @@ class Request:
     named_files: frozenset[int] = frozenset()  # the words of a path the task names that is one of its files
     explain: int = 0  # the words of an opening that asks for an explanation ("Explain", "Help me understand")
     docs_told: int = 0  # the characters of an opening that asks for an explanation in a document ("... in the README")
+    breaks: frozenset[int] = frozenset()  # the words that open a sentence or a paragraph after the first (`_BREAK`)
 
     # `teaching`, `practical` and `deciding` are worked out when a signal asks: most requests are not questions.
     @cached_property
@@ -358,6 +361,11 @@ class Request:
         """
         return [read_path(path) for path in sampled(self.paths)]
 
+    def one_sentence(self, start: int, end: int) -> bool:
+        """Whether the words `start` to `end` lie in one sentence: a phrase never runs from one into the next
+        ("... and status-response building. Splits server.go ..." says no "response splitting")."""
+        return not self.breaks or not any(at in self.breaks for at in range(start + 1, end))
+
     def factor(self, at: int, end: int = 0) -> float:
         """What a match at a place of the task (its words `at` to `end`) counts: the first word of the work more
         (after a ticket or a scope that opens a commit subject, which count as any word: they say where, not what),
@@ -433,6 +441,7 @@ def read_request(task: str, files: Iterable[str] = (), names: AbstractSet[str] =
         if (reached := count(later_end.end())) > lead:
             second = reached
             break
+    breaks = frozenset(count(found_break.end()) for found_break in _BREAK.finditer(head))
     prefix = _PREFIX.match(head)
     opening = count(prefix.end()) if prefix and prefix.end() < len(head) else 0
     if found[opening:opening + 1] == ["please"]:
@@ -454,5 +463,5 @@ def read_request(task: str, files: Iterable[str] = (), names: AbstractSet[str] =
     found, stems, code = found + where, stems + [stem(word) for word in where], code + [False] * len(where)
     return Request(text, head, lowered, found, stems, code, lead, second, lead_chars, min(opening, own), own, paths,
                    shapes, asides.along, subject, asides.timing, asides.everyday, asides.named_files, explain,
-                   docs_told)
+                   docs_told, breaks)
 
