@@ -23,6 +23,15 @@ from persona_mcp.selection import read_request, tunables
     ("Split the router file; every declaration keeps its doc comment", ["comment"]),  # kept as it was
     ("Rewrite the parser, keeping all tests green", ["tests"]),
     ("Keep the docs in sync with the API", []),  # the docs are the work
+    ("Split the modules into packages, with the covering test files split to match", ["test"]),
+    # How the change was checked, in a clause of its own: all of its words
+    ("Use memchr for lexing comments; tested using the existing tests.", ["tested", "using", "the", "existing",
+                                                                         "tests"]),
+    ("Move the template helpers. Tests pass without golden updates.", ["tests", "pass", "without", "golden",
+                                                                      "updates"]),
+    ("Fix the date parser. Verified on Linux and Windows", ["verified", "on", "linux", "and", "windows"]),
+    ("Every executor decision is tested through a runner suite", []),  # how the code is tested: the work
+    ("Tested on Python 3.13 in CI", []),  # the opening: what the change is
 ])
 def test_tests_or_docs_that_come_with_the_work_count_for_less(task: str, along: list[str]) -> None:
     request = read_request(task, [])

@@ -119,9 +119,9 @@ def test_the_first_sentence_is_the_lead() -> None:
 
 
 @pytest.mark.parametrize("task", [
-    "Adjust the table layout. Widths were fixed. Tests pass.",
-    "Adjust the table layout\n\nWidths were fixed.\n\nTests pass.",  # a title's blank line ends no sentence
-    "Adjust the table layout.\n\nWidths were fixed. Tests pass.",
+    "Adjust the table layout. Widths were fixed. Rows align.",
+    "Adjust the table layout\n\nWidths were fixed.\n\nRows align.",  # a title's blank line ends no sentence
+    "Adjust the table layout.\n\nWidths were fixed. Rows align.",
 ])
 def test_words_past_the_second_sentence_count_less_than_the_second(task: str) -> None:
     request = read_request(task, [])

@@ -21,11 +21,19 @@ from persona_mcp.text import STOPWORDS
 # less of what the change is about (`ACCOMPANYING_FACTOR`).
 _ALONG = re.compile(r"(?:\bwith|\band|\bplus|\bincluding|\bincludes|\+|\bkeeps?|\bkeeping|\bpreserv(?:es|ing)"
                     r"|\bretain(?:s|ing)?)\s+(?:(?:a|an|unit|regression|e2e|integration|more|new|some|updated|the|its"
-                    r"|their|existing|all)\s+){0,2}(?:tests?|specs?|docs|documentation|doc\s+comments?|docstrings|javadocs?)"
+                    r"|their|existing|all|covering|matching|corresponding|accompanying|relevant|additional|extra)\s+){0,2}"
+                    r"(?:tests?|specs?|docs|documentation|doc\s+comments?|docstrings|javadocs?)"
                     r"(?![\w-])",
                     re.IGNORECASE)
 # Each search's `_NEEDS`: text that every match of it holds, so that it runs only where the head has some (`says`).
 _ALONG_NEEDS = ("test", "spec", "doc")
+# ... and how a change was checked, told in a clause of its own after its first words ("; tested using the existing
+# tests", "Verified on Linux and Windows", "Tests pass without golden updates"): every word of the clause.
+_CHECKED = re.compile(r"(?:[.;:]\s+|\n\s*)(?:(?:i|we)\s+(?:have\s+)?)?"
+                      r"(?:(?:tested|verified)\s+(?:it\s+|this\s+|that\s+)?(?:with|using|on|against|via|by|locally"
+                      r"|manually)\b|(?:(?:all|the|existing|unit)\s+)*tests?\s+(?:still\s+)?pass(?:es|ed)?\b)[^.;\n]*",
+                      re.IGNORECASE)
+_CHECKED_NEEDS = ("tested", "verified", "pass")
 # ... also when a later sentence asks for them besides ("Unit tests for the parser are also needed", "Also add
 # tests for the retry"): the tests or docs word is the group that matched (`w` or `v`).
 _ALSO = re.compile(r"(?P<w>\b(?:tests?|specs?|docs|documentation))\b[^.;\n]{0,60}?\b(?:are|is)\s+also\s+"
@@ -155,13 +163,16 @@ def read_asides(head: str, words: list[str], count: Callable[[int], int], openin
     them start within its first `chars` characters. The work opens at word `opening`, the first sentence has
     `lead` words, and `asked` tells whether it opens by asking for an explanation (`shapes.TEACH_ME`)."""
     said = head.lower()  # what the searches need in the head (`says`)
-    # The last word of each "with tests", and the tests asked for "also": a test or a doc that comes with the work,
-    # never the work itself.
+    # The last word of each "with tests", the tests asked for "also", and how the change was checked: a test or a doc
+    # that comes with the work, never the work itself.
     along: frozenset[int] = frozenset()
     if says(said, _ALONG_NEEDS):
         along = frozenset(count(match.end()) - 1 for match in _ALONG.finditer(head) if match.start() > 0)
     if says(said, _ALSO_NEEDS):
         along |= frozenset(count(match.end(match.lastgroup or "w")) - 1 for match in _ALSO.finditer(head))
+    if says(said, _CHECKED_NEEDS):
+        along |= frozenset(at for checked in _CHECKED.finditer(head)
+                           for at in range(count(checked.start()), count(checked.end())))
     subject: set[int] = set()
     runs = _RUNS.search(head) if says(said, _RUNS_NEEDS) else None
     docs = DOCS_ABOUT.search(head) if says(said, _DOCS_ABOUT_NEEDS) else None
