@@ -886,3 +886,19 @@ def test_a_lexicon_phrase_is_read_within_one_sentence() -> None:
     assert "stack trace" in within["debugging"].matched
     across = index.domains.read(read_request("Grow the stack. Trace calls in the scheduler", [], index.one_word_terms))
     assert "debugging" not in across
+
+
+def test_a_change_made_only_of_tests_is_testing_work_whatever_is_done_to_them() -> None:
+    index = SelectionIndex([
+        agent("legacy-modernizer", "Refactor legacy codebases and migrate outdated frameworks. Use PROACTIVELY for "
+              "framework migrations and technical debt."),
+        agent("test-automator", "Use this agent when a change needs automated tests, test suites or coverage."),
+        agent("performance-engineer", "Use this agent when you need to find bottlenecks and reduce allocations."),
+    ], builtin_lexicon())
+    task = "Refactor the render tests and migrate them to the new runner"
+    tests = ["packages/render/__tests__/render.spec.ts", "packages/render/__tests__/stream.spec.ts"]
+    assert rank(index, task, tests)[0].name == "test-automator"
+    assert rank(index, task, [*tests, "packages/render/src/render.ts"])[0].name == "legacy-modernizer"
+    # ... but a benchmark is a test's file in Go, and making it faster is performance work in full
+    found = {c.name: c.score for c in rank(index, "Avoid allocations in the hash map", ["internal/maps/map_test.go"])}
+    assert found["performance-engineer"] > 1.5 * found["test-automator"]

@@ -213,8 +213,11 @@ class Domains:
         hits: dict[str, list[tuple[float, str]]] = {}
         named_work: set[str] = set()
         stems, task_words = request.stems, request.words
-        # A change made only of CI files: the words that name another kind of work say what the pipeline runs.
-        pipeline = bool(request.paths) and all(_pipeline(tables, claims) for claims in files.claims)
+        # A change made only of CI files: the words that name another kind of work say what the pipeline runs; one
+        # made only of tests, what is done to the tests.
+        claims = files.claims if request.paths else []
+        pipeline = bool(claims) and all(_claimed_for(tables, claimed, t.PIPELINE_DOMAIN) for claimed in claims)
+        tests_only = bool(claims) and all(_claimed_for(tables, claimed, t.TESTS_DOMAIN) for claimed in claims)
         for start in range(len(stems)):
             for length in tables.lengths.get(stems[start], ()):  # the longest first
                 end = start + length
@@ -230,6 +233,8 @@ class Domains:
                     aside = 1.0
                     if pipeline and name in t.WORK_DOMAINS and name not in t.PIPELINE_WORK:
                         aside = t.PIPELINE_WORK_FACTOR
+                    elif tests_only and name in t.WORK_DOMAINS and name not in t.TESTS_ONLY_WORK:
+                        aside = t.TESTS_ONLY_WORK_FACTOR
                     hits.setdefault(name, []).append((self.strengths[name][related] * place * aside, matched))
                     if not related and start < request.lead and not any(request.code[start:end]):
                         named_work.update(n for n in (name, *tables.parents.get(name, ())) if n in t.WORK_DOMAINS)
@@ -412,11 +417,10 @@ def _reading(tables: Lexical, name: str, related: bool) -> float:
     return strength * (t.WORK_TEXT_FACTOR if name in t.WORK_DOMAINS else 1.0)
 
 
-def _pipeline(tables: Lexical, claims: dict[str, float]) -> bool:
-    """Whether the lexicon's globs say a file is a CI file: claimed for the `PIPELINE_DOMAIN` or one of its tools
-    (a GitHub Actions workflow) at least `KIND_CLAIM` as strongly."""
-    ci = t.PIPELINE_DOMAIN
-    return any(claim >= t.KIND_CLAIM and (name == ci or ci in tables.parents.get(name, ()))
+def _claimed_for(tables: Lexical, claims: dict[str, float], domain: str) -> bool:
+    """Whether the lexicon's globs say a file is first of all a domain's: claimed for it or one of its tools at least
+    `KIND_CLAIM` as strongly (a GitHub Actions workflow is a CI file, `__tests__/x.spec.ts` a test)."""
+    return any(claim >= t.KIND_CLAIM and (name == domain or domain in tables.parents.get(name, ()))
                for name, claim in claims.items())
 
 
