@@ -894,6 +894,7 @@ def test_a_change_made_only_of_tests_is_testing_work_whatever_is_done_to_them() 
               "framework migrations and technical debt."),
         agent("test-automator", "Use this agent when a change needs automated tests, test suites or coverage."),
         agent("performance-engineer", "Use this agent when you need to find bottlenecks and reduce allocations."),
+        agent("technical-writer", "Use this agent when documentation or usage guides need writing."),
     ], builtin_lexicon())
     task = "Refactor the render tests and migrate them to the new runner"
     tests = ["packages/render/__tests__/render.spec.ts", "packages/render/__tests__/stream.spec.ts"]
@@ -902,3 +903,6 @@ def test_a_change_made_only_of_tests_is_testing_work_whatever_is_done_to_them() 
     # ... but a benchmark is a test's file in Go, and making it faster is performance work in full
     found = {c.name: c.score for c in rank(index, "Avoid allocations in the hash map", ["internal/maps/map_test.go"])}
     assert found["performance-engineer"] > 1.5 * found["test-automator"]
+    # ... and a runnable example is one in Go (`example_test.go`), and writing it documentation work
+    documented = rank(index, "Add a runnable example for the cache options", ["cache/example_test.go"])
+    assert documented[0].name == "technical-writer"
