@@ -24,6 +24,8 @@ from persona_mcp.selection import read_request, tunables
     ("Rewrite the parser, keeping all tests green", ["tests"]),
     ("Keep the docs in sync with the API", []),  # the docs are the work
     ("Split the modules into packages, with the covering test files split to match", ["test"]),
+    ("Replace el with Ks, add unit test", ["test"]), ("Fix the crash; add a regression test", ["test"]),
+    ("Handle empty input, update tests", ["tests"]),
     # How the change was checked, in a clause of its own: all of its words
     ("Use memchr for lexing comments; tested using the existing tests.", ["tested", "using", "the", "existing",
                                                                          "tests"]),

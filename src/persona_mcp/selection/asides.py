@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from persona_mcp.selection.shapes import LEAD_END, SQL_EXPLAIN
 from persona_mcp.text import STOPWORDS
 
-# Tests or docs that come with the work ("Throttle reworked with tests", "Add the retry option and docs"), or that it
-# keeps as they were ("every declaration keeps its doc comment"): like a test file beside the code it tests, they say
-# less of what the change is about (`ACCOMPANYING_FACTOR`).
+# Tests or docs that come with the work ("Throttle reworked with tests", "Add the retry option and docs", "Replace
+# the parser, add unit test"), or that it keeps as they were ("every declaration keeps its doc comment"): like a test
+# file beside the code it tests, they say less of what the change is about (`ACCOMPANYING_FACTOR`).
 _ALONG = re.compile(r"(?:\bwith|\band|\bplus|\bincluding|\bincludes|\+|\bkeeps?|\bkeeping|\bpreserv(?:es|ing)"
-                    r"|\bretain(?:s|ing)?)\s+(?:(?:a|an|unit|regression|e2e|integration|more|new|some|updated|the|its"
+                    r"|\bretain(?:s|ing)?|[,;]\s*(?:and\s+)?(?:add(?:s|ed)?|updat(?:e|es|ed)))\s+(?:(?:a|an|unit|regression|e2e|integration|more|new|some|updated|the|its"
                     r"|their|existing|all|covering|matching|corresponding|accompanying|relevant|additional|extra)\s+){0,2}"
                     r"(?:tests?|specs?|docs|documentation|doc\s+comments?|docstrings|javadocs?)"
                     r"(?![\w-])",
