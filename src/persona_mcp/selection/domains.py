@@ -215,7 +215,7 @@ class Domains:
         stems, task_words = request.stems, request.words
         # A change made only of CI files: the words that name another kind of work say what the pipeline runs; one
         # made only of tests, what is done to the tests.
-        claims = files.claims if request.paths else []
+        claims = files.claims  # one per file read (`Request.files`): none without paths
         pipeline = bool(claims) and all(_claimed_for(tables, claimed, t.PIPELINE_DOMAIN) for claimed in claims)
         tests_only = bool(claims) and all(_claimed_for(tables, claimed, t.TESTS_DOMAIN) for claimed in claims)
         for start in range(len(stems)):

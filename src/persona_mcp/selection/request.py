@@ -364,7 +364,7 @@ class Request:
     def one_sentence(self, start: int, end: int) -> bool:
         """Whether the words `start` to `end` lie in one sentence: a phrase never runs from one into the next
         ("... and status-response building. Splits server.go ..." says no "response splitting")."""
-        return not self.breaks or not any(at in self.breaks for at in range(start + 1, end))
+        return self.breaks.isdisjoint(range(start + 1, end))
 
     def factor(self, at: int, end: int = 0) -> float:
         """What a match at a place of the task (its words `at` to `end`) counts: the first word of the work more

@@ -134,9 +134,10 @@ PIPELINE_WORK = ("ci", "build")
 PIPELINE_WORK_FACTOR = 0.5
 # ... and a change whose files are all tests is testing work: the words that name another kind of work than
 # `TESTS_ONLY_WORK` say what is done to the tests ("Refactor ssr render tests", "Convert to TS and @vue/test-utils"
-# in __tests__/) and count this share. Authors type such changes 'test' four times as often as 'refactor' in the
-# labelled pull requests. A benchmark is a test's file in Go (`map_test.go`), and speeding it up is performance work;
-# so is a runnable example (`example_test.go`), and writing it is documentation work.
+# in __tests__/) and count this share. Of the 37 labelled changes (dev tasks and 133 pull requests) made only of
+# tests, their authors typed 32 'test', 3 'perf' and 2 'refactor'. A benchmark is a test's file in Go
+# (`map_test.go`), and speeding it up is performance work; so is a runnable example (`example_test.go`), and writing
+# it is documentation work.
 TESTS_ONLY_WORK = ("testing", "performance", "documentation")
 TESTS_ONLY_WORK_FACTOR = 0.5
 # A task whose words name a kind of work (`WORK_DOMAINS`, at least this strong) says where it is done with the
