@@ -19,8 +19,8 @@ from persona_mcp.text import STOPWORDS
 # Tests or docs that come with the work ("Throttle reworked with tests", "Add the retry option and docs", "Replace
 # the parser, add unit test"), or that it keeps as they were ("every declaration keeps its doc comment"): like a test
 # file beside the code it tests, they say less of what the change is about (`ACCOMPANYING_FACTOR`).
-_ALONG = re.compile(r"(?:\bwith|\band|\bplus|\bincluding|\bincludes|\+|\bkeeps?|\bkeeping|\bpreserv(?:es|ing)"
-                    r"|\bretain(?:s|ing)?|[,;]\s*(?:and\s+)?(?:add(?:s|ed)?|updat(?:e|es|ed)))\s+(?:(?:a|an|unit|regression|e2e|integration|more|new|some|updated|the|its"
+_ALONG = re.compile(r"(?:\b(?:with|and|plus|including|includes|keeps?|keeping|preserv(?:es|ing)|retain(?:s|ing)?)"
+                    r"|\+|[,;]\s*(?:and\s+)?(?:add(?:s|ed)?|updat(?:e|es|ed)))\s+(?:(?:a|an|unit|regression|e2e|integration|more|new|some|updated|the|its"
                     r"|their|existing|all|covering|matching|corresponding|accompanying|relevant|additional|extra)\s+){0,2}"
                     r"(?:tests?|specs?|docs|documentation|doc\s+comments?|docstrings|javadocs?)"
                     r"(?![\w-])",
@@ -69,12 +69,12 @@ _DOC_ENDS = (".md", ".mdx", ".rst", ".txt", ".adoc")
 _PATH_TOKEN = re.compile(r"[\w.@/-]+")  # a run of a path's characters, one match per run: linear in the text
 # What a pipeline, a workflow or a hook runs ("a GitHub Actions workflow that runs the test suite"): the words
 # after it, to the end of the sentence, say what it runs, not the kind of work, as a docs' subject does.
-_RUNS = re.compile(r"\b(?:workflows?|pipelines?|jobs?|actions?|hooks?|ci)\s+"
+_RUNS = re.compile(r"\b(?:(?:workflows?|pipelines?|jobs?|actions?|hooks?|ci)\s+"
                    r"(?P<on>(?:that|which|to)\s+(?:runs?|executes?|test(?:s|ing)?)(?![\w-]))"
                    # ... or the checks it runs listed after it ("Add a GitHub Actions workflow (unit tests, lint,
                    # build)"; not "the nightly job (it leaks memory)")
-                   r"|\b(?:workflows?|pipelines?|jobs?|ci)\s+(?P<listed>\((?=[^)\n]{0,80}?\b(?:tests?|lint\w*|checks?"
-                   r"|builds?|coverage|typecheck\w*|format\w*)\b))", re.IGNORECASE)
+                   r"|(?:workflows?|pipelines?|jobs?|ci)\s+(?P<listed>\((?=[^)\n]{0,80}?\b(?:tests?|lint\w*|checks?"
+                   r"|builds?|coverage|typecheck\w*|format\w*)\b)))", re.IGNORECASE)
 _RUNS_NEEDS = ("run", "execut", "test", "(")
 # ... and tests named as what CI runs ("Add testing workflow", "Run unit tests in CI", "drop the e2e test job",
 # "go test on PRs"): the change is to the pipeline, and the tests' words say what it runs.
@@ -92,58 +92,59 @@ _TIMING = re.compile(r"\b(?:since|after|before)\s+(?:(?:the|our|a|an|my|last|yes
                      r"|latest|every|each)\s+)?(?:[\w.-]+(?:'s)?\s+)?(?P<w>upgrade|update|migration|refactor(?:ing)?"
                      r"|release|deploy(?:ment)?|merge|rewrite|bump|rollout)s?\b", re.IGNORECASE)
 _TIMING_NEEDS = ("since", "after", "before")
-# A word of a kind of work used in its everyday sense, which is not the work: each sense names its word.
-_EVERYDAY_SENSES = (
-    r"(?P<make>build(?:s|ing)?|writ(?:e|es|ing))\s+(?:a|an)\b",  # "Build a settings screen", "Write a Dockerfile"
+# A word of a kind of work used in its everyday sense, which is not the work: each sense names its word, and is
+# searched for only where the head holds the text its matches need (its first element, as `_NEEDS` above).
+_EVERYDAY_SENSES: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("build", "writ"), r"(?P<make>build(?:s|ing)?|writ(?:e|es|ing))\s+(?:a|an)\b"),  # "Build a settings screen"
     # "cleans up created pg pools", "clean up expired sessions": releasing what a program holds, or deleting its data
-    r"(?P<release>clean(?:s|ed|ing)?\s+up)\s+(?:(?:the|any|all|its|their|created|open|opened|leaked|idle|expired|old"
-    r"|stale|orphaned|dangling)\s+){0,3}"
-    r"(?:[\w-]+\s+)?(?:pool|connection|socket|handle|listener|timer|subscription|process|goroutine|thread|resource"
-    r"|lock|worker|temp(?:orary)? file|session|record|row|token|upload|artifact|backup|snapshot|log file"
-    r")s?\b(?!\s+(?:handling|code|logic|module|class|helper|util))",
+    (("clean",), r"(?P<release>clean(?:s|ed|ing)?\s+up)\s+(?:(?:the|any|all|its|their|created|open|opened|leaked|idle"
+                 r"|expired|old|stale|orphaned|dangling)\s+){0,3}"
+                 r"(?:[\w-]+\s+)?(?:pool|connection|socket|handle|listener|timer|subscription|process|goroutine|thread"
+                 r"|resource|lock|worker|temp(?:orary)? file|session|record|row|token|upload|artifact|backup|snapshot"
+                 r"|log file)s?\b(?!\s+(?:handling|code|logic|module|class|helper|util))"),
     # a program's cleanup phase: "when cleaning up", "did not clean up when the pool was closed"
-    r"(?:when|while|during|after|before)\s+(?P<phase>clean(?:ing)?\s+up|cleanup)\b|(?P<then_clean>clean(?:s|ed)?\s+up)"
-    r"(?=\s+(?:when|after|once|on\s+(?:close|exit|shutdown|unmount|dispose)))",
+    (("clean",), r"(?:when|while|during|after|before)\s+(?P<phase>clean(?:ing)?\s+up|cleanup)\b"
+                 r"|(?P<then_clean>clean(?:s|ed)?\s+up)(?=\s+(?:when|after|once|on\s+(?:close|exit|shutdown|unmount"
+                 r"|dispose)))"),
     # "Release the memory of the arena", "releases the GIL": freeing what a program holds, not shipping a version
-    r"(?P<free>releas(?:e|es|ed|ing))\s+(?:(?:the|any|all|its|their|our|a|an|held|unused|idle|pooled)\s+){0,2}"
-    r"(?:[\w-]+\s+)?(?:memory|lock|mutex|semaphore|gil|buffer|handle|connection|socket|resource|reference|pointer"
-    r"|file descriptor|fd|guard|permit)s?\b",
+    (("releas",), r"(?P<free>releas(?:e|es|ed|ing))\s+(?:(?:the|any|all|its|their|our|a|an|held|unused|idle|pooled)"
+                  r"\s+){0,2}(?:[\w-]+\s+)?(?:memory|lock|mutex|semaphore|gil|buffer|handle|connection|socket|resource"
+                  r"|reference|pointer|file descriptor|fd|guard|permit)s?\b"),
     # ... and said of what was held: "the lock was released before the map was cleared"
-    r"(?:memory|lock|mutex|semaphore|gil|buffer|handle|connection|socket|resource|reference|pointer|guard|permit)s?"
-    r"\s+(?:is|are|was|were|gets|got|(?:has|have|had)\s+been|being)\s+(?:(?:\w+ly|not|never|already|always|also)\s+)?"
-    r"(?P<freed>releas(?:ed|ing))\b",
-    r"(?P<handle>fail(?:s|ing)?)\s+(?:loudly|fast|early|gracefully)\b",  # how code is to handle an error: none seen
-    r"(?P<sql>" + SQL_EXPLAIN + ")",  # SQL's EXPLAIN: a query plan, not an explanation
+    (("releas",), r"(?:memory|lock|mutex|semaphore|gil|buffer|handle|connection|socket|resource|reference|pointer"
+                  r"|guard|permit)s?\s+(?:is|are|was|were|gets|got|(?:has|have|had)\s+been|being)\s+"
+                  r"(?:(?:\w+ly|not|never|already|always|also)\s+)?(?P<freed>releas(?:ed|ing))\b"),
+    (("fail",), r"(?P<handle>fail(?:s|ing)?)\s+(?:loudly|fast|early|gracefully)\b"),  # how code is to handle an error
+    (("explain",), r"(?P<sql>" + SQL_EXPLAIN + ")"),  # SQL's EXPLAIN: a query plan, not an explanation
     # "roll back if the PATCH fails", "fall back to the cache in case the API fails": what the code is to do then
-    r"(?:if|in case|unless)\s+(?:(?:the|a|an|any|it|they|this|that)\s+)?(?:[\w.-]+\s+){0,2}?(?P<then>fail(?:s|ed)?)\b",
+    (("fail",), r"(?:if|in case|unless)\s+(?:(?:the|a|an|any|it|they|this|that)\s+)?(?:[\w.-]+\s+){0,2}?"
+                r"(?P<then>fail(?:s|ed)?)\b"),
     # "fail the build if the image has critical vulns": a check that a pipeline runs, not a failure to debug
-    r"(?P<gate>fail(?:s|ing)?)\s+(?:the|a|an|our|its|any)\s+(?:[\w-]+\s+)?(?:build|job|pipeline|check|ci|step|workflow"
-    r"|run|pr|pull request|merge)s?\b",
-    r"(?P<undo>roll(?:s|ed|ing)?\s+back)(?=\s+(?:if|when|on|in case|unless)\b)",  # what code undoes, no rollout
-    r"(?P<pass>thread(?:s|ed|ing)?)\s+(?:the|it|them|this|that|its|their)\b",  # "thread the config into": pass along
+    (("fail",), r"(?P<gate>fail(?:s|ing)?)\s+(?:the|a|an|our|its|any)\s+(?:[\w-]+\s+)?(?:build|job|pipeline|check|ci"
+                r"|step|workflow|run|pr|pull request|merge)s?\b"),
+    (("roll",), r"(?P<undo>roll(?:s|ed|ing)?\s+back)(?=\s+(?:if|when|on|in case|unless)\b)"),  # what code undoes
+    (("thread",), r"(?P<pass>thread(?:s|ed|ing)?)\s+(?:the|it|them|this|that|its|their)\b"),  # "thread the config"
     # "Migrate Label to TypeScript", "migrate callbacks to async/await": code moved to a new form, no schema migration
-    r"(?P<move>migrat(?:e|es|ed|ing))\s+(?![^.\n]{0,60}?\b(?:database|db|schemas?|tables?|columns?|rows|records|data)\b)"
-    r"(?:[\w.@/`'-]+\s+){0,4}?(?:to|from)\b",
+    (("migrat",), r"(?P<move>migrat(?:e|es|ed|ing))\s+(?![^.\n]{0,60}?\b(?:database|db|schemas?|tables?|columns?"
+                  r"|rows|records|data)\b)(?:[\w.@/`'-]+\s+){0,4}?(?:to|from)\b"),
     # "Write a migration to add a status column": a schema migration and what it is for, no code moved to a new form
-    r"(?P<purpose>migrations?\s+to)\s+(?:add|drop|remove|rename|create|alter|change|backfill|populate|index|make|set"
-    r"|convert|split|merge|move)\s+(?=[^.\n]{0,60}?\b(?:columns?|tables?|index(?:es)?|schemas?|fields?|rows?"
-    r"|constraints?|keys?|db|database)\b)",
+    (("migration",), r"(?P<purpose>migrations?\s+to)\s+(?:add|drop|remove|rename|create|alter|change|backfill"
+                     r"|populate|index|make|set|convert|split|merge|move)\s+(?=[^.\n]{0,60}?\b(?:columns?|tables?"
+                     r"|index(?:es)?|schemas?|fields?|rows?|constraints?|keys?|db|database)\b)"),
     # "Fixed a bug where the dropdown ...", "Fix two rendering bugs in ...": a task that opens by telling of a fix,
     # whose work is where the defect was; every kind of work has bugs ("find the bug" still hunts one, and "This
     # fixes a bug where ..." in a commit's body leads to its cause)
-    r"\Afix(?:es|ed|ing)?\s+(?:(?:a|an|the|some|several|two|three|many|minor|small|\d+)\s+)?(?:[\w-]+\s+)?(?P<fixed>bugs?)\b"
-    r"|\A(?P<bugfix>bugs?)\s+fix(?:es)?\b",
+    (("bug",), r"\Afix(?:es|ed|ing)?\s+(?:(?:a|an|the|some|several|two|three|many|minor|small|\d+)\s+)?(?:[\w-]+\s+)?"
+               r"(?P<fixed>bugs?)\b|\A(?P<bugfix>bugs?)\s+fix(?:es)?\b"),
     # "a compile-time array", "build-time constants": hyphenated before a noun, when code is evaluated or checked,
     # not how long a build takes ("compile-time regression" still is)
-    r"(?P<when>(?:compile|build|link)-time)\s+(?!(?:performance|speed|regressions?|improvements?|overhead|costs?"
-    r"|increase|reduction|budget)\b)(?=[a-z])",
+    (("-time",), r"(?P<when>(?:compile|build|link)-time)\s+(?!(?:performance|speed|regressions?|improvements?"
+                 r"|overhead|costs?|increase|reduction|budget)\b)(?=[a-z])"),
     # "for example, ...", "explain it with a simple example": how something is told, not documentation work
-    r"for\s+(?P<instance>example)\b|with\s+(?:an?\s+|some\s+)?(?:(?:simple|small|short|concrete|minimal|quick|real"
-    r"|code)\s+)?(?P<shown>examples?)\b",
+    (("example",), r"for\s+(?P<instance>example)\b|with\s+(?:an?\s+|some\s+)?(?:(?:simple|small|short|concrete"
+                   r"|minimal|quick|real|code)\s+)?(?P<shown>examples?)\b"),
 )
-_EVERYDAY = re.compile(r"\b(?:" + "|".join(_EVERYDAY_SENSES) + ")", re.IGNORECASE)
-_EVERYDAY_NEEDS = ("build", "writ", "clean", "fail", "thread", "example", "releas", "explain", "migrat", "bug", "roll",
-                   "-time")
+_EVERYDAY = tuple((needs, re.compile(r"\b(?:" + sense + ")", re.IGNORECASE)) for needs, sense in _EVERYDAY_SENSES)
 
 
 @dataclass(frozen=True)
@@ -202,8 +203,10 @@ def read_asides(head: str, words: list[str], count: Callable[[int], int], openin
     if says(said, _TIMING_NEEDS):
         timing = frozenset(count(found_when.end("w")) - 1 for found_when in _TIMING.finditer(head))
     everyday: set[tuple[int, int]] = set()
-    if says(said, _EVERYDAY_NEEDS):
-        for sense in _EVERYDAY.finditer(head):  # the words of the sense, as one phrase and each on its own
+    for needs, sense_pattern in _EVERYDAY:
+        if not says(said, needs):
+            continue
+        for sense in sense_pattern.finditer(head):  # the words of the sense, as one phrase and each on its own
             first, last = (count(at) for at in sense.span(sense.lastgroup or 0))
             everyday.add((first, last))
             everyday.update((at, at + 1) for at in range(first, last))

@@ -185,13 +185,13 @@ _HOW_TO = re.compile(_ASKS_HOW + r"|.{0,80}?\bwhat (?:should|do|can|must) (?:i|y
 _HOW_TO_DO = re.compile(_ASKS_HOW, re.IGNORECASE)  # how to do something, not what to do about a situation
 # A question about the asker's own code or system: "my", "our", "we", or a failure or a symptom.
 _OWN_CODE = re.compile(
-    r"\b(?:my|our|we|we're|we've|i'm|i've|i get|i got|i keep|i see|us|mine)\b"
+    r"\b(?:(?:my|our|we|we're|we've|i'm|i've|i get|i got|i keep|i see|us|mine)\b"
     # what the asker does or did ("after I switch branches", "when I run the tests", "I tried ...")
-    r"|\b(?:when|whenever|after|before|if|once|each time|every time) i\b"
-    r"|\bi (?:have|had|tried|need|want|ran|run|use|used)\b"
-    r"|\b(?:crash\w*|segfault\w*|panic\w*|hang\w*|freez\w*|deadlock\w*|leak\w*|fail\w*|errors?|exceptions?|broken"
+    r"|(?:when|whenever|after|before|if|once|each time|every time) i\b"
+    r"|i (?:have|had|tried|need|want|ran|run|use|used)\b"
+    r"|(?:crash\w*|segfault\w*|panic\w*|hang\w*|freez\w*|deadlock\w*|leak\w*|fail\w*|errors?|exceptions?|broken"
     r"|slow\w*|timeouts?|timing out|stuck|wrong|unexpected\w*|re-?render\w*|flak\w*|not working|doesn't work"
-    r"|won't|can't|cannot|keeps?)\b",
+    r"|won't|can't|cannot|keeps?)\b)",
     re.IGNORECASE,
 )
 # An explanation asked of a failure of one's own ("Explain this panic: ...", "Help me understand why my query is

@@ -17,14 +17,14 @@ from persona_mcp.text import STOPWORDS
 LEAD_END = re.compile(r"[.!?](?=\s|$)|\n")
 _OWNED = re.compile(r"\b(?:my|our)\b", re.IGNORECASE)
 # A request told for someone, or by them ("The user wants ...", "help me ..."): a design write-up speaks of neither.
-_ASKED_FOR = re.compile(r"\bthe user(?:'s\b| (?:wants|needs|asks|would like|reports|noticed|discovered)\b)"
-                        r"|\b(?:they (?:want|need)|help me|i'm|i (?:want|need))\b"
+_ASKED_FOR = re.compile(r"\b(?:the user(?:'s\b| (?:wants|needs|asks|would like|reports|noticed|discovered)\b)"
+                        r"|(?:they (?:want|need)|help me|i'm|i (?:want|need))\b"
                         # work asked for: a proposal argues for a design, it does not ask a reader to do work
-                        r"|\bplease (?:write|add|fix|implement|create|make|update|remove|investigate)\b"
+                        r"|please (?:write|add|fix|implement|create|make|update|remove|investigate)\b"
                         # ... or wished for ("It would be great to reduce the initial bundle size")
-                        r"|\bwould be (?:great|nice|cool|awesome|helpful|useful)\b"
+                        r"|would be (?:great|nice|cool|awesome|helpful|useful)\b"
                         # a commit's or a pull request's own account of what it does
-                        r"|\bthis (?:commit|pr|pull request|patch)\b"
+                        r"|this (?:commit|pr|pull request|patch)\b)"
                         # the asker's own story ("I have a laptop with ...", "I tried ..."): a design argues for itself
                         r"|(?:^|[.!?]\s+|\n)I (?:have|get|got|tried|am|was|noticed|see|saw|ran|run|use|found|can't"
                         r"|cannot)\b", re.IGNORECASE)
