@@ -122,6 +122,16 @@ def test_a_practical_question_belongs_to_its_domain_not_to_the_teacher() -> None
     assert select(index, story, []).persona == "persona-frontend"
 
 
+def test_question_words_do_not_support_the_teacher_in_a_question_about_ones_own_code() -> None:
+    # The teacher's "why is" is the question's shape again: it gave the teacher the shape's weight in full, which
+    # outweighed the one word of the work ("null"), so a question about one's own failing code went to the teacher.
+    index = Catalog.load(default_layers(user=False)).index
+    for task in ("Why is my injected repository field always null?", "Why does my worker return null for every job?"):
+        found = select(index, task, [])
+        assert found.persona == "persona-analyzer", (task, found.persona)
+        assert "persona-mentor" in [c.name for c in found.alternatives]  # still offered, below
+
+
 def test_a_file_named_in_the_task_does_not_make_its_words_the_work() -> None:
     index = Catalog.load(default_layers(user=False)).index
     task = ("Replace the callback-style fs calls in scripts/build.js with async/await and remove the duplicated "

@@ -111,6 +111,8 @@ class Evidence:
     def __init__(self) -> None:
         self.totals: dict[int, float] = {}
         self.explain: list[Explain] = []
+        # What each persona has from a trigger made only of question words ("why is", "how do I"): the shape again.
+        self.asked: dict[int, float] = {}
 
     def add(self, values: dict[int, float], explain: Explain) -> None:
         """A signal's value for each persona it has evidence of, and how it explains a persona's items."""
@@ -124,6 +126,10 @@ def _text(evidence: Evidence, index: SelectionIndex, request: Request,
           other_senses: frozenset[tuple[int, int]]) -> None:
     """The persona's own terms in the task, with diminishing returns (`phrases.text_score`)."""
     found = find_hits(index, request, other_senses)
+    for persona, hits in found.items():
+        asked = sum(hit.weight for hit in hits if hit.term.shape_only)
+        if asked:
+            evidence.asked[persona] = asked
     evidence.add({persona: text_score(hits) for persona, hits in found.items()}, partial(_hit_items, found))
 
 
@@ -229,7 +235,9 @@ def _files(evidence: Evidence, request: Request, matched: list[list[Glob]], shar
 
 def _shapes(evidence: Evidence, index: SelectionIndex, request: Request, about: dict[str, Found]) -> None:
     """What the request's shape adds to the personas that declare it: in proportion to their other evidence, and
-    at least `SHAPE_FLOOR` of it, which lists them among the alternatives but never selects them."""
+    at least `SHAPE_FLOOR` of it, which lists them among the alternatives but never selects them. In a question about
+    the asker's own code (`Request.practical`), the question words a persona matched ("why is") are that shape
+    again, not other evidence: "Why is my injected field null?" is for debugging, not for the teacher."""
     for shape, strength in request.shapes.items():
         value = t.SHAPE_WEIGHT[shape] * strength
         if shape == "question" and not request.teaching:
@@ -239,7 +247,10 @@ def _shapes(evidence: Evidence, index: SelectionIndex, request: Request, about: 
                 value *= t.HOW_TO_FACTOR if request.how_to else t.NEUTRAL_QUESTION_FACTOR
         values: dict[int, float] = {}
         for persona in index.shape_personas.get(shape, ()):
-            support = min(1.0, evidence.totals.get(persona, 0.0) / t.SHAPE_SUPPORT)
+            other = evidence.totals.get(persona, 0.0)
+            if shape == "question" and request.practical:
+                other -= evidence.asked.get(persona, 0.0)
+            support = min(1.0, other / t.SHAPE_SUPPORT)
             values[persona] = value * max(support, t.SHAPE_FLOOR)  # alone, never enough to be selected
         evidence.add(values, partial(_items, "shape", shape, {p: [SHAPE_TEXT[shape]] for p in values}, values,
                                      "request-shapes"))
