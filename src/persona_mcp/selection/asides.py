@@ -4,7 +4,9 @@ runs, a kind of work named to say when something began, a word in its everyday s
 path of the task's own files written out in its text.
 
 Every pattern here runs in time linear in the text, and only where the text holds what each of its matches
-needs (its `_NEEDS`): most requests have none of these.
+needs (its `_NEEDS`): most requests have none of these. The patterns are written in lower case and search the
+lowered head, which has the head's length (the head is `text.fold`ed: no letter it holds lowers to two), so a
+match's places are the head's; `DOCS_ABOUT`, shared with `request`, ignores case itself.
 """
 
 from __future__ import annotations
@@ -23,22 +25,20 @@ _ALONG = re.compile(r"(?:\b(?:with|and|plus|including|includes|keeps?|keeping|pr
                     r"|\+|[,;]\s*(?:and\s+)?(?:add(?:s|ed)?|updat(?:e|es|ed)))\s+(?:(?:a|an|unit|regression|e2e|integration|more|new|some|updated|the|its"
                     r"|their|existing|all|covering|matching|corresponding|accompanying|relevant|additional|extra)\s+){0,2}"
                     r"(?:tests?|specs?|docs|documentation|doc\s+comments?|docstrings|javadocs?)"
-                    r"(?![\w-])",
-                    re.IGNORECASE)
+                    r"(?![\w-])")
 # Each search's `_NEEDS`: text that every match of it holds, so that it runs only where the head has some (`says`).
 _ALONG_NEEDS = ("test", "spec", "doc")
 # ... and how a change was checked, told in a clause of its own after its first words ("; tested using the existing
 # tests", "Verified on Linux and Windows", "Tests pass without golden updates"): every word of the clause.
 _CHECKED = re.compile(r"(?:[.;:]\s+|\n\s*)(?:(?:i|we)\s+(?:have\s+)?)?"
                       r"(?:(?:tested|verified)\s+(?:it\s+|this\s+|that\s+)?(?:with|using|on|against|via|by|locally"
-                      r"|manually)\b|(?:(?:all|the|existing|unit)\s+)*tests?\s+(?:still\s+)?pass(?:es|ed)?\b)[^.;\n]*",
-                      re.IGNORECASE)
+                      r"|manually)\b|(?:(?:all|the|existing|unit)\s+)*tests?\s+(?:still\s+)?pass(?:es|ed)?\b)[^.;\n]*")
 _CHECKED_NEEDS = ("tested", "verified", "pass")
 # ... also when a later sentence asks for them besides ("Unit tests for the parser are also needed", "Also add
 # tests for the retry"): the tests or docs word is the group that matched (`w` or `v`).
 _ALSO = re.compile(r"(?P<w>\b(?:tests?|specs?|docs|documentation))\b[^.;\n]{0,60}?\b(?:are|is)\s+also\s+"
                    r"(?:needed|required|wanted|welcome)|\balso\s+(?:add|write|update|include|cover)\s+(?:[\w-]+\s+){0,2}?"
-                   r"(?P<v>(?:tests?|specs?|docs|documentation))(?![\w-])", re.IGNORECASE)
+                   r"(?P<v>(?:tests?|specs?|docs|documentation))(?![\w-])")
 _ALSO_NEEDS = ("also",)
 # What docs are about ("Add docs about async tests", "Improved Javadocs on the client API"): the words after it,
 # to the end of the sentence, name the docs' subject, not the kind of work (`DOCS_SUBJECT_FACTOR`).
@@ -54,7 +54,7 @@ _DOCS_ABOUT_NEEDS = ("doc", "instruction", "readme", "guide", "tutorial", "comme
 # explaining prepared statements"): a section or a page "for" or "on" something may be a screen's.
 _PART_ABOUT = re.compile(r"\b(?:sections?|entry|entries|pages?|notes?|paragraphs?|chapters?)(?:\s+[\w-]+){0,2}?\s+"
                          r"(?P<on>about|regarding|explaining|describing|covering"
-                         r"|(?:that|which) (?:explains?|describes?|covers?))\b", re.IGNORECASE)
+                         r"|(?:that|which) (?:explains?|describes?|covers?))\b")
 _PART_ABOUT_NEEDS = ("about", "regarding", "explain", "describ", "cover")
 # ... and the words before a doc named as the work's object ("update releasing instructions"): what it documents.
 _DOC_NOUNS = frozenset({"docs", "doc", "documentation", "instructions", "guide", "guides", "readme", "tutorial",
@@ -74,7 +74,7 @@ _RUNS = re.compile(r"\b(?:(?:workflows?|pipelines?|jobs?|actions?|hooks?|ci)\s+"
                    # ... or the checks it runs listed after it ("Add a GitHub Actions workflow (unit tests, lint,
                    # build)"; not "the nightly job (it leaks memory)")
                    r"|(?:workflows?|pipelines?|jobs?|ci)\s+(?P<listed>\((?=[^)\n]{0,80}?\b(?:tests?|lint\w*|checks?"
-                   r"|builds?|coverage|typecheck\w*|format\w*)\b)))", re.IGNORECASE)
+                   r"|builds?|coverage|typecheck\w*|format\w*)\b)))")
 _RUNS_NEEDS = ("run", "execut", "test", "(")
 # ... and tests named as what CI runs ("Add testing workflow", "Run unit tests in CI", "drop the e2e test job",
 # "go test on PRs"): the change is to the pipeline, and the tests' words say what it runs.
@@ -83,17 +83,17 @@ _CI_TESTS = re.compile(r"\b(?P<on>(?:(?:unit|e2e|end-to-end|integration|regressi
                        r"|(?:in|on|via|under|using|with|through)\s+(?:the\s+|our\s+)?(?:ci|github\s+actions"
                        r"|gitlab(?:\s+ci)?|circle\s?ci|travis(?:\s+ci)?|jenkins|buildkite|azure\s+pipelines"
                        r"|pipelines?|workflows?|(?:every|each)\s+(?:prs?|pull\s+requests?|push(?:es)?)"
-                       r"|(?:prs?|pull\s+requests?)(?=\s*(?:[.,;:!?)]|$))|push(?:es)?\s+to)\b)",
-                       re.IGNORECASE)
+                       r"|(?:prs?|pull\s+requests?)(?=\s*(?:[.,;:!?)]|$))|push(?:es)?\s+to)\b)")
 _CI_TESTS_NEEDS = ("test", "spec")
 # When a failure began, or when a check runs: "broken since the refactor", "after the Gradle upgrade", "before deploy",
 # "since Tuesday's deploy".
 _TIMING = re.compile(r"\b(?:since|after|before)\s+(?:(?:the|our|a|an|my|last|yesterday's|today's|this|that|recent"
                      r"|latest|every|each)\s+)?(?:[\w.-]+(?:'s)?\s+)?(?P<w>upgrade|update|migration|refactor(?:ing)?"
-                     r"|release|deploy(?:ment)?|merge|rewrite|bump|rollout)s?\b", re.IGNORECASE)
+                     r"|release|deploy(?:ment)?|merge|rewrite|bump|rollout)s?\b")
 _TIMING_NEEDS = ("since", "after", "before")
 # A word of a kind of work used in its everyday sense, which is not the work: each sense names its word, and is
-# searched for only where the head holds the text its matches need (its first element, as `_NEEDS` above).
+# searched for only where the head holds the text its matches need (its first element, as `_NEEDS` above). A sense
+# that tells a word by its case (SQL's EXPLAIN, `_BY_CASE`) is searched in the head as written.
 _EVERYDAY_SENSES: tuple[tuple[tuple[str, ...], str], ...] = (
     (("build", "writ"), r"(?P<make>build(?:s|ing)?|writ(?:e|es|ing))\s+(?:a|an)\b"),  # "Build a settings screen"
     # "cleans up created pg pools", "clean up expired sessions": releasing what a program holds, or deleting its data
@@ -144,7 +144,9 @@ _EVERYDAY_SENSES: tuple[tuple[tuple[str, ...], str], ...] = (
     (("example",), r"for\s+(?P<instance>example)\b|with\s+(?:an?\s+|some\s+)?(?:(?:simple|small|short|concrete"
                    r"|minimal|quick|real|code)\s+)?(?P<shown>examples?)\b"),
 )
-_EVERYDAY = tuple((needs, re.compile(r"\b(?:" + sense + ")", re.IGNORECASE)) for needs, sense in _EVERYDAY_SENSES)
+_BY_CASE = "(?-i:"  # where a pattern minds case again
+_EVERYDAY = tuple((needs, re.compile(r"\b(?:" + sense + ")", re.IGNORECASE if _BY_CASE in sense else 0))
+                  for needs, sense in _EVERYDAY_SENSES)
 
 
 @dataclass(frozen=True)
@@ -163,28 +165,28 @@ def read_asides(head: str, words: list[str], count: Callable[[int], int], openin
     """Read the asides of a request's start (`head`), whose words are `words`; `count(chars)` tells how many of
     them start within its first `chars` characters. The work opens at word `opening`, the first sentence has
     `lead` words, and `asked` tells whether it opens by asking for an explanation (`shapes.TEACH_ME`)."""
-    said = head.lower()  # what the searches need in the head (`says`)
+    said = head.lower()  # what the searches read, and look for what they need in (`says`)
     # The last word of each "with tests", the tests asked for "also", and how the change was checked: a test or a doc
     # that comes with the work, never the work itself.
     along: frozenset[int] = frozenset()
     if says(said, _ALONG_NEEDS):
-        along = frozenset(count(match.end()) - 1 for match in _ALONG.finditer(head) if match.start() > 0)
+        along = frozenset(count(match.end()) - 1 for match in _ALONG.finditer(said) if match.start() > 0)
     if says(said, _ALSO_NEEDS):
-        along |= frozenset(count(match.end(match.lastgroup or "w")) - 1 for match in _ALSO.finditer(head))
+        along |= frozenset(count(match.end(match.lastgroup or "w")) - 1 for match in _ALSO.finditer(said))
     if says(said, _CHECKED_NEEDS):
-        along |= frozenset(at for checked in _CHECKED.finditer(head)
+        along |= frozenset(at for checked in _CHECKED.finditer(said)
                            for at in range(count(checked.start()), count(checked.end())))
     subject: set[int] = set()
-    runs = _RUNS.search(head) if says(said, _RUNS_NEEDS) else None
+    runs = _RUNS.search(said) if says(said, _RUNS_NEEDS) else None
     docs = DOCS_ABOUT.search(head) if says(said, _DOCS_ABOUT_NEEDS) else None
-    part = _PART_ABOUT.search(head) if says(said, _PART_ABOUT_NEEDS) else None
+    part = _PART_ABOUT.search(said) if says(said, _PART_ABOUT_NEEDS) else None
     for about in (docs, part, runs):
         if about is not None:  # to the end of its sentence
             end = LEAD_END.search(head, about.end())
             last = count(end.end()) if end is not None else len(words)
             subject.update(range(count(about.start(about.lastgroup or "on")), last))
     if says(said, _CI_TESTS_NEEDS):
-        for run_by_ci in _CI_TESTS.finditer(head):
+        for run_by_ci in _CI_TESTS.finditer(said):
             subject.update(range(count(run_by_ci.start("on")), count(run_by_ci.end("on"))))
     # ... and the words that qualify a doc named as the work's object: "update releasing instructions", "Fix the
     # installation docs" are documentation of releasing and of installing; so is a part of a document in a change made
@@ -201,12 +203,13 @@ def read_asides(head: str, words: list[str], count: Callable[[int], int], openin
         subject.update(range(opening + 1, lead))
     timing: frozenset[int] = frozenset()
     if says(said, _TIMING_NEEDS):
-        timing = frozenset(count(found_when.end("w")) - 1 for found_when in _TIMING.finditer(head))
+        timing = frozenset(count(found_when.end("w")) - 1 for found_when in _TIMING.finditer(said))
     everyday: set[tuple[int, int]] = set()
     for needs, sense_pattern in _EVERYDAY:
         if not says(said, needs):
             continue
-        for sense in sense_pattern.finditer(head):  # the words of the sense, as one phrase and each on its own
+        searched = head if sense_pattern.flags & re.IGNORECASE else said
+        for sense in sense_pattern.finditer(searched):  # the words of the sense, as one phrase and each on its own
             first, last = (count(at) for at in sense.span(sense.lastgroup or 0))
             everyday.add((first, last))
             everyday.update((at, at + 1) for at in range(first, last))
