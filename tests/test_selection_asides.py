@@ -172,6 +172,18 @@ def test_a_word_of_work_in_its_everyday_sense_is_marked(task: str, everyday: lis
     assert all((at, at + 1) in request.everyday for at in marked)
 
 
+@pytest.mark.parametrize("task", ["Rework the throttle WITH TESTS", "REWORK THE THROTTLE, ADD UNIT TEST",
+                                  "Build A Settings Screen", "Show the plan with EXPLAIN ANALYZE"])
+def test_asides_are_read_whatever_the_case_it_is_written_in(task: str) -> None:
+    # The patterns are written in lower case and read the lowered head; SQL's EXPLAIN is told by its case.
+    request = read_request(task, [])
+    assert request.along or request.everyday
+
+
+def test_explain_in_lower_case_is_asked_for_not_a_query_plan() -> None:
+    assert not read_request("Explain the retry loop to me", []).everyday
+
+
 def test_a_path_the_task_writes_out_among_its_files_counts_as_a_file_not_as_words() -> None:
     task = "Replace the callback fs calls in scripts/build.js with async/await"
     request = read_request(task, ["scripts/build.js"])
