@@ -164,6 +164,7 @@ def test_the_first_word_of_the_work_follows_a_ticket_or_a_scope(task: str, openi
     ("How to fix 'ModuleNotFoundError: numpy' in a virtualenv?", True),  # an error the asker has
     ("How should we version the public API?", True),  # a decision in the asker's own work
     ("What is the best way to split a 3000-line React component?", True),
+    ("What is the most reliable way to retry a failed upload in Go?", True),  # any superlative: how to do it
     ("How do I center a div with flexbox?", False),  # a plain how-to: asks to be shown how, not taught a concept
     ("Python asyncio: how to run tasks concurrently?", False),
     ("What is the difference between a process and a thread?", False),  # asks to be taught

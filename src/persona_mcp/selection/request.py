@@ -80,9 +80,9 @@ _FORM_WORD = _form_headings(_FORM_WORDS, in_text=False)
 # something is mended, as work of every kind does; the title says what. Its scope stays, as the prefix it was.
 _DEFECT_KIND = re.compile(r"\A(?:\[" + DEFECT_KINDS + r"\]:?|" + DEFECT_KINDS
                           + r"(?:\((?P<scope>[^)\n]{1,40})\))?!?:)[ \t]*", re.IGNORECASE)
-# "What is the best way to ..." asks how to get something done, not what a thing is.
+# "What is the best way to ..." asks how to get something done, not what a thing is; so does "the most efficient way".
 _BEST = (r"(?:best|right|correct|proper|recommended|preferred|easiest|simplest|cleanest|fastest|safest|sensible|good"
-         r"|idiomatic|standard)")
+         r"|idiomatic|standard|most [\w-]+)")
 # "What are the alternatives?" asks for a choice to make, not for a concept to learn.
 _CHOICES = r"(?:alternatives?|options?|choices|trade-?offs|pros and cons|downsides|risks|steps|ways)"
 # ... also with a word or two before it: "what are the architectural options?"
