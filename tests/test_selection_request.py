@@ -210,6 +210,10 @@ def test_a_how_to_that_asks_how_to_do_something_is_told_from_one_that_asks_what_
     ("How does React decide when to re-render?", True),  # how a tool or a runtime behaves
     ("How do browsers cache images?", True),
     ("How do I cache images in the browser?", False),  # how to get something done
+    # what caused a failure is debugging; what a practice is for is a lesson
+    ("What is the cause of this StackOverflowError in my parser?", False),
+    ("What could be the reason for the build failing only on CI?", False),
+    ("What is the reason for using dependency injection?", True),
     ("Why did my build fail?", False),  # the asker's own system
     ("Why does this query use a sequential scan?", False),
     ("CPU spikes at startup on a Raspberry Pi - why does the bot use so much CPU?", False),  # a symptom, no decision

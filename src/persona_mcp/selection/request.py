@@ -200,6 +200,9 @@ _OWN_FAILURE = re.compile(r"\b(?:my|our|this|these)\s+(?:[\w.-]+\s+){0,2}?(?:err
                           r"|tracebacks?|panics?|crash(?:es)?|failures?|segfaults?|core dumps?|warnings?)\b"
                           r"|\bwhy\s+(?:my|our|this|these|it|we|i)\b.{0,80}?\b(?:fail\w*|crash\w*|slow\w*|hang\w*"
                           r"|break\w*|broke|leak\w*|times? out|timing out|panic\w*|errors?)\b", re.IGNORECASE)
+# Asking what caused something ("What is the cause of ...", "What's the reason for ..."): of a failure, it is debugging.
+_CAUSE_ASKED = re.compile(r"\bwhat(?:'s| is| are| could be) the (?:likely |most likely |root |possible )?"
+                          r"(?:reasons?|causes?) (?:for|of|behind)\b", re.IGNORECASE)
 # A duration or a size the task measures: "takes 40 seconds", "p99 above 500ms", "memory climbs to 3 GB", "eats 28GB",
 # "takes 3h".
 _MEASURED = re.compile(r"\b(?:(?:takes?|took|taking|over|above|exceeds?|reach(?:es)?|climbs? to|grows? to|grew to|uses?"
@@ -270,6 +273,10 @@ class Request:
         """Whether it asks to be taught or to have a concept explained ("what is", "explain", "difference between")."""
         if _OWN_FAILURE.search(self.head, 0, self.lead_chars):
             return False  # "Explain this stack trace", "Help me understand why my query is slow": debugging
+        cause = _CAUSE_ASKED.search(self.head, 0, self.lead_chars)
+        if cause and (ERROR_NAME.search(self.head, cause.end(), self.lead_chars)
+                      or FAILURE.search(self.head, cause.end(), self.lead_chars)):
+            return False  # "What is the reason for OutOfMemoryError here?": a failure's cause is debugging
         if self.explain or bare_comparison(self.head):  # it opens by asking for an explanation (`TEACH_ME`), or it
             return True  # only sets two things side by side
         # "Add comments explaining the bit tricks" asks for docs that explain, not to be taught.
