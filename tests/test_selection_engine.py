@@ -132,6 +132,13 @@ def test_question_words_do_not_support_the_teacher_in_a_question_about_ones_own_
         assert "persona-mentor" in [c.name for c in found.alternatives]  # still offered, below
 
 
+def test_the_words_of_an_errors_message_name_things_rather_than_ask_for_work() -> None:
+    # "lazily" of the message is the performance persona's activity word; the message is what the program printed.
+    index = Catalog.load(default_layers(user=False)).index
+    task = "How to fix LazyInitializationException: failed to lazily initialize a collection of roles, no session"
+    assert select(index, task, []).persona != "persona-performance"
+
+
 def test_a_file_named_in_the_task_does_not_make_its_words_the_work() -> None:
     index = Catalog.load(default_layers(user=False)).index
     task = ("Replace the callback-style fs calls in scripts/build.js with async/await and remove the duplicated "

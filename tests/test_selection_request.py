@@ -481,3 +481,10 @@ def test_a_task_is_read_to_a_whole_word_whatever_the_headings_take() -> None:
 ])
 def test_a_defects_kind_before_the_title_is_not_read_but_its_scope_is(task: str, first: str) -> None:
     assert read_request(task).words[0] == first
+
+
+def test_an_errors_message_is_read_as_code_to_the_end_of_its_line() -> None:
+    request = read_request("Fix LazyInitializationException: failed to lazily initialize a collection\nIt began today")
+    read = dict(zip(request.words, request.code, strict=True))
+    assert all(read[word] for word in ("failed", "to", "lazily", "initialize", "a", "collection"))
+    assert not any(read[word] for word in ("fix", "it", "began", "today"))

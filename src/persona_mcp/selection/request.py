@@ -200,6 +200,9 @@ _OWN_FAILURE = re.compile(r"\b(?:my|our|this|these)\s+(?:[\w.-]+\s+){0,2}?(?:err
                           r"|tracebacks?|panics?|crash(?:es)?|failures?|segfaults?|core dumps?|warnings?)\b"
                           r"|\bwhy\s+(?:my|our|this|these|it|we|i)\b.{0,80}?\b(?:fail\w*|crash\w*|slow\w*|hang\w*"
                           r"|break\w*|broke|leak\w*|times? out|timing out|panic\w*|errors?)\b", re.IGNORECASE)
+# An error's message, after its name ("LazyInitializationException: failed to lazily initialize ..."), to the end of its
+# line: what the program printed, whose words name things rather than ask for work.
+_ERROR_MESSAGE = re.compile(r"[a-z](?:Error|Exception):[ \t]+([^\n]+)")
 # Asking what caused something ("What is the cause of ...", "What's the reason for ..."): of a failure, it is debugging.
 _CAUSE_ASKED = re.compile(r"\bwhat(?:'s| is| are| could be) the (?:likely |most likely |root |possible )?"
                           r"(?:reasons?|causes?) (?:for|of|behind)\b", re.IGNORECASE)
@@ -432,6 +435,9 @@ def read_request(task: str, files: Iterable[str] = (), names: AbstractSet[str] =
     if head and (len(head) > t.READ_CHARS or len(region) < len(text)):  # a whole word last
         head = head[: t.READ_CHARS].rsplit(None, 1)[0]
     found, code, stems, starts = analyse(head, names)
+    for message in _ERROR_MESSAGE.finditer(head):  # what a program printed names things, as code does
+        first, last = bisect_left(starts, message.start(1)), bisect_left(starts, message.end(1))
+        code[first:last] = [True] * (last - first)
     kept = [i for i, word in enumerate(found) if len(word) <= t.MAX_WORD_CHARS]
     if len(kept) < len(found):
         found, code, stems = [found[i] for i in kept], [code[i] for i in kept], [stems[i] for i in kept]
