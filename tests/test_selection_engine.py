@@ -139,6 +139,14 @@ def test_the_words_of_an_errors_message_name_things_rather_than_ask_for_work() -
     assert select(index, task, []).persona != "persona-performance"
 
 
+def test_a_word_of_all_code_is_no_request_for_refactoring() -> None:
+    # "function" is a word of every kind of code: the refactorer does not declare it, nor "functions".
+    index = Catalog.load(default_layers(user=False)).index
+    found = select(index, "Why is my click handler function called twice in React?", [])
+    assert found.persona == "persona-frontend"
+    assert "persona-refactorer" not in [c.name for c in found.alternatives]
+
+
 def test_a_file_named_in_the_task_does_not_make_its_words_the_work() -> None:
     index = Catalog.load(default_layers(user=False)).index
     task = ("Replace the callback-style fs calls in scripts/build.js with async/await and remove the duplicated "
