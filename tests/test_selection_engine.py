@@ -145,6 +145,10 @@ def test_a_word_of_all_code_is_no_request_for_refactoring() -> None:
     found = select(index, "Why is my click handler function called twice in React?", [])
     assert found.persona == "persona-frontend"
     assert "persona-refactorer" not in [c.name for c in found.alternatives]
+    # ... nor is joining strings a security matter, unless what is joined is input into SQL
+    found = select(index, "How do I concatenate the names of all rows into one string in PostgreSQL?", [])
+    assert "persona-security" not in [found.persona, *(c.name for c in found.alternatives)]
+    assert select(index, "Stop concatenating user input into SQL queries", []).persona == "persona-security"
 
 
 def test_a_file_named_in_the_task_does_not_make_its_words_the_work() -> None:
