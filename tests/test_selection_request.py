@@ -483,8 +483,13 @@ def test_a_defects_kind_before_the_title_is_not_read_but_its_scope_is(task: str,
     assert read_request(task).words[0] == first
 
 
-def test_an_errors_message_is_read_as_code_to_the_end_of_its_line() -> None:
+def test_an_errors_message_is_read_as_code() -> None:
     request = read_request("Fix LazyInitializationException: failed to lazily initialize a collection\nIt began today")
     read = dict(zip(request.words, request.code, strict=True))
     assert all(read[word] for word in ("failed", "to", "lazily", "initialize", "a", "collection"))
     assert not any(read[word] for word in ("fix", "it", "began", "today"))
+    # ... or where the asker's words go on to say when or where it happens
+    request = read_request("Fix TypeError: cannot read properties of undefined when opening the settings page")
+    read = dict(zip(request.words, request.code, strict=True))
+    assert read["properties"] and read["undefined"]
+    assert not any(read[word] for word in ("when", "opening", "settings", "page"))

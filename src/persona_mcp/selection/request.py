@@ -200,9 +200,12 @@ _OWN_FAILURE = re.compile(r"\b(?:my|our|this|these)\s+(?:[\w.-]+\s+){0,2}?(?:err
                           r"|tracebacks?|panics?|crash(?:es)?|failures?|segfaults?|core dumps?|warnings?)\b"
                           r"|\bwhy\s+(?:my|our|this|these|it|we|i)\b.{0,80}?\b(?:fail\w*|crash\w*|slow\w*|hang\w*"
                           r"|break\w*|broke|leak\w*|times? out|timing out|panic\w*|errors?)\b", re.IGNORECASE)
-# An error's message, after its name ("LazyInitializationException: failed to lazily initialize ..."), to the end of its
-# line: what the program printed, whose words name things rather than ask for work.
-_ERROR_MESSAGE = re.compile(r"[a-z](?:Error|Exception):[ \t]+([^\n]+)")
+# An error's message, after its name ("LazyInitializationException: failed to lazily initialize ..."): what the program
+# printed, whose words name things rather than ask for work. It ends with its line, a quote, a question mark, or where
+# the asker's words go on to say when or where it happens ("... no module named numpy in a virtualenv?").
+_ERROR_MESSAGE = re.compile(r"[a-z](?:Error|Exception):[ \t]+([^\n`'\"?]+?)"
+                            r"(?=[ \t]+(?:when(?:ever)?|while|after|once|if|since|using"
+                            r"|(?:in|on|with|for) (?:a|an|the|my|our|this|these|every))\b|[\n`'\"?]|$)", re.IGNORECASE)
 # Asking what caused something ("What is the cause of ...", "What's the reason for ..."): of a failure, it is debugging.
 _CAUSE_ASKED = re.compile(r"\bwhat(?:'s| is| are| could be) the (?:likely |most likely |root |possible )?"
                           r"(?:reasons?|causes?) (?:for|of|behind)\b", re.IGNORECASE)
