@@ -28,6 +28,12 @@ def test_tokens_mark_words_that_come_from_code() -> None:
     assert marked["force"] and marked["optimize"] and marked["send"] and marked["comment"]
 
 
+def test_a_documents_name_is_prose_the_document_the_work_is_on() -> None:
+    marked = dict(zip(*analyse("Add images to README.md and CONTRIBUTING.rst, not to config.yml.")[:2], strict=True))
+    assert marked["readme"] is False and marked["contributing"] is False
+    assert marked["config"] and marked["yml"]
+
+
 def test_a_links_path_is_read_as_code_and_its_host_and_query_are_left_out() -> None:
     text = "Modals overflow, see the [docs](https://ui.example.com/documents/modals?mode=doc#top) and https://x.io."
     found, code = analyse(text)[:2]
