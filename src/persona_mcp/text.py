@@ -234,7 +234,7 @@ _RAW_WORD = re.compile(r"[\w$.+#/-]+")
 # a `$variable` or a path.
 _IDENTIFIER = re.compile(r"[a-z0-9][A-Z]|_[A-Za-z0-9]|[A-Za-z]{2}\.[A-Za-z]{2}|^\$|[\w-]{3}/[\w-]{3}")
 # ... but a document's name ("README.md", "docs/setup.rst") names the document the work is on, in words of prose.
-_DOCUMENT_ENDS = (".md", ".mdx", ".rst", ".adoc", ".txt")
+DOCUMENT_ENDS = (".md", ".mdx", ".rst", ".txt", ".adoc")
 # A span in backticks, or a link's address, whose words are those of its path ("https://host/api/users?mode=doc": "api",
 # "users"): the host and the query name no work.
 _CODE_SPAN = re.compile(r"`([^`\n]*)`|\b(?:https?|ftp)://[^/\s<>()\[\]`\"']*(?P<path>[^\s<>()\[\]`\"'?#]*)"
@@ -292,7 +292,7 @@ def _prose_words(text: str, start: int, end: int, found: Analysis, names: Abstra
         # "TypeScript", kept whole as a name: a word of prose
         a_name = bool(names) and len(raw_words) == 1 and len(words(token)) > 1
         found_words.extend(raw_words)
-        in_code = not a_name and not word.lower().endswith(_DOCUMENT_ENDS) and bool(_IDENTIFIER.search(token))
+        in_code = not a_name and not word.lower().endswith(DOCUMENT_ENDS) and bool(_IDENTIFIER.search(token))
         code.extend([in_code] * len(raw_words))
         starts.extend([at] * len(raw_words))
 

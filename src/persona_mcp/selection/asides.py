@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from persona_mcp.selection.shapes import LEAD_END, SQL_EXPLAIN
-from persona_mcp.text import STOPWORDS
+from persona_mcp.text import DOCUMENT_ENDS, STOPWORDS
 
 # Tests or docs that come with the work ("Throttle reworked with tests", "Add the retry option and docs", "Replace
 # the parser, add unit test"), or that it keeps as they were ("every declaration keeps its doc comment"): like a test
@@ -64,7 +64,6 @@ _DOC_PARTS = frozenset({"section", "sections", "page", "pages", "chapter", "chap
 # ... and the words after a verb of docs work that opens the request ("Describe release/publish steps").
 _DOC_VERBS = frozenset({"document", "documented", "documents", "describe", "described", "describes", "clarify",
                         "clarified", "clarifies", "reword", "reworded", "rephrase", "rephrased"})
-_DOC_ENDS = (".md", ".mdx", ".rst", ".txt", ".adoc")
 # A path or a file name written in the task ("scripts/build.js", "SECURITY.md"): its words name a file (`named_files`).
 _PATH_TOKEN = re.compile(r"[\w.@/-]+")  # a run of a path's characters, one match per run: linear in the text
 # What a pipeline, a workflow or a hook runs ("a GitHub Actions workflow that runs the test suite"): the words
@@ -191,7 +190,7 @@ def read_asides(head: str, words: list[str], count: Callable[[int], int], openin
     # ... and the words that qualify a doc named as the work's object: "update releasing instructions", "Fix the
     # installation docs" are documentation of releasing and of installing; so is a part of a document in a change made
     # only of documents ("add testing section" to docs/testing.md), where a page's section may be a screen's.
-    in_docs = bool(paths) and all(path.lower().endswith(_DOC_ENDS) for path in paths)
+    in_docs = bool(paths) and all(path.lower().endswith(DOCUMENT_ENDS) for path in paths)
     doc_nouns = _DOC_NOUNS | _DOC_PARTS if in_docs else _DOC_NOUNS
     for at in range(opening + 1, min(lead, opening + 4)):  # the doc is the verb's object: among its next 3 words
         if words[at] in doc_nouns and (at + 1 >= lead or words[at + 1] in STOPWORDS):  # the phrase's head

@@ -126,10 +126,11 @@ def _text(evidence: Evidence, index: SelectionIndex, request: Request,
           other_senses: frozenset[tuple[int, int]]) -> None:
     """The persona's own terms in the task, with diminishing returns (`phrases.text_score`)."""
     found = find_hits(index, request, other_senses)
-    for persona, hits in found.items():
-        asked = sum(hit.weight for hit in hits if hit.term.shape_only)
-        if asked:
-            evidence.asked[persona] = asked
+    if "question" in request.shapes:  # only a question's shape reads them (`_shapes`)
+        for persona, hits in found.items():
+            asked = sum(hit.weight for hit in hits if hit.term.shape_only)
+            if asked:
+                evidence.asked[persona] = asked
     evidence.add({persona: text_score(hits) for persona, hits in found.items()}, partial(_hit_items, found))
 
 
