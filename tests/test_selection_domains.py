@@ -150,6 +150,19 @@ def test_a_design_record_or_proposal_is_architecture_by_its_path(path: str) -> N
     assert "architecture" in domains.read(read_request("Modular handlers", [path]))
 
 
+@pytest.mark.parametrize("task", ["Add CockroachDB Backend RFD", "PEP: deferred evaluation of annotations",
+                                  "Design document for the plugin loader"])
+def test_a_design_record_or_proposal_is_architecture_by_its_name(task: str) -> None:
+    domains = SelectionIndex([], builtin_lexicon()).domains
+    assert "architecture" in domains.read(read_request(task, []))
+
+
+@pytest.mark.parametrize("task", ["possible NPE on execution.findChilds()", "endless loop in the scheduler"])
+def test_how_programmers_name_a_crash_or_a_hang_is_debugging(task: str) -> None:
+    domains = SelectionIndex([], builtin_lexicon()).domains
+    assert "debugging" in domains.read(read_request(task, []))
+
+
 def test_a_workflow_file_is_ci_not_the_code_hosts_settings() -> None:
     domains = SelectionIndex([], builtin_lexicon()).domains
     found = domains.read(read_request("Check pedantic lints", [".github/workflows/ci.yml"]))
