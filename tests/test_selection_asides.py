@@ -45,6 +45,8 @@ def test_tests_or_docs_that_come_with_the_work_count_for_less(task: str, along: 
 @pytest.mark.parametrize(("task", "subject"), [
     ("Add docs about async tests. PR #1619", ["about", "async", "tests"]),
     ("Improved Javadocs on the Java client API", ["on", "the", "java", "client", "api"]),
+    ("Update documentation to mention possibility of deadlock", ["to", "mention", "possibility", "of", "deadlock"]),
+    ("Update the README to explain the retry option", ["to", "explain", "the", "retry", "option"]),
     ("add an instruction about how to run one test", ["about", "how", "to", "run", "one", "test"]),
     ("Fix the flaky upload test", []),
     ("Fix a crash when rendering the docs", []),  # docs named, but not what they are about

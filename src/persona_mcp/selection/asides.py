@@ -40,13 +40,15 @@ _ALSO = re.compile(r"(?P<w>\b(?:tests?|specs?|docs|documentation))\b[^.;\n]{0,60
                    r"(?:needed|required|wanted|welcome)|\balso\s+(?:add|write|update|include|cover)\s+(?:[\w-]+\s+){0,2}?"
                    r"(?P<v>(?:tests?|specs?|docs|documentation))(?![\w-])")
 _ALSO_NEEDS = ("also",)
-# What docs are about ("Add docs about async tests", "Improved Javadocs on the client API"): the words after it,
-# to the end of the sentence, name the docs' subject, not the kind of work (`DOCS_SUBJECT_FACTOR`).
+# What docs are about ("Add docs about async tests", "Improved Javadocs on the client API", "Update the docs to
+# mention the deadlock"): the words after it, to the end of the sentence, name the docs' subject, not the kind of
+# work (`DOCS_SUBJECT_FACTOR`).
 # The subject starts at the word that joins it ("explaining" of "comments explaining the bit tricks" says how the
 # docs relate to their subject, not that anyone asks to be taught).
 DOCS_ABOUT = re.compile(r"\b(?:docs?|documentation|instructions?|javadocs?|jsdoc|tsdoc|docstrings?|readme|guides?"
                          r"|tutorials?|comments?|runbooks?|changelog|contributing(?:\.md)?)(?:\s+[\w-]+){0,2}?\s+"
-                         r"(?P<on>about|on|for|of|regarding|explaining|describing|covering|showing"
+                         r"(?P<on>about|on|for|of|regarding|explaining|describing|covering|showing|mentioning"
+                         r"|to (?:mention|explain|describe|clarify|note|cover|show|reflect)"
                          r"|(?:that|which) (?:explains?|describes?|shows?|covers?))\b", re.IGNORECASE)
 _DOCS_ABOUT_NEEDS = ("doc", "instruction", "readme", "guide", "tutorial", "comment", "runbook", "changelog",
                      "contributing")
