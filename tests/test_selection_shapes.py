@@ -239,6 +239,16 @@ def test_an_error_named_as_a_kind_of_thing_is_no_failure_reported(task: str, fai
     assert ("bug-report" in read_request(task, []).shapes) is failure
 
 
+@pytest.mark.parametrize(("task", "strength"), [
+    ("UnboundLocalError on local variable when reassigned after first use", 1.0),  # the error is what it is about
+    ("java.lang.NullPointerException when saving a draft", 1.0),
+    ("Fix the NullPointerException when saving a draft", 0.7),  # a fix of it, in the code where it was
+    ("Handle a TimeoutError from the payment client", 0.7),
+])
+def test_a_text_that_opens_with_an_error_reports_it_as_a_trace_does(task: str, strength: float) -> None:
+    assert read_request(task, []).shapes["bug-report"] == strength
+
+
 @pytest.mark.parametrize(("task", "report"), [
     ("Fix stale totals in the invoice view. The cache key was built before the currency was set, so two "
      "currencies shared one entry.", False),  # "so" tells an effect, not a cause

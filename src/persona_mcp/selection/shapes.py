@@ -86,6 +86,8 @@ def bare_comparison(text: str) -> bool:
 # An error named as code names it: ModuleNotFoundError, NullPointerException; or by a compiler's code for it (rustc's
 # E0502, TypeScript's TS2345, C#'s CS0246).
 ERROR_NAME = re.compile(r"[a-z](?:Error|Exception)\b|\b(?:E|TS|CS)\d{4,5}\b")
+# ... and one that opens the text: the error is what it is about ("UnboundLocalError on local variable when ...").
+_OPENING_ERROR = re.compile(r"[\w.$]*[a-z](?:Error|Exception)\b")
 # A failure reported: a crash, a hang, a leak, an error (not error handling), a regression.
 FAILURE = re.compile(r"\b(?:crash(?:es|ed|ing)?|segfaults?|panics?|hangs?|freezes?|deadlocks?|leaks?|fail(?:s|ed|ing)?"
                       r"|(?:errors?|exceptions?)(?!\s+(?:handling|handlers?|return|values?|types?|codes?|messages?|class"
@@ -202,7 +204,7 @@ def request_shapes(text: str, lowered: str, files: list[str], task_words: list[s
     shapes: dict[str, float] = {}
     end = LEAD_END.search(text)
     lead = text[: end.end()] if end else text
-    if has_trace(text):
+    if has_trace(text) or _OPENING_ERROR.match(text):  # a report of that error, as a trace is
         shapes["bug-report"] = 1.0
     elif any(phrase in lowered for phrase in _REPORT_PHRASES) or ERROR_NAME.search(text, 0, t.READ_CHARS):
         shapes["bug-report"] = 0.7
