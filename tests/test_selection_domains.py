@@ -8,6 +8,7 @@ from tests.test_selection_derive import LEXICON, agent
 from persona_mcp.catalog import Catalog, default_layers
 from persona_mcp.lexicon import Lexicon, LexiconEntry, builtin_lexicon
 from persona_mcp.selection import SelectionIndex, rank, read_request, select, tunables
+from persona_mcp.selection.derive import Deriver
 from persona_mcp.selection.domains import Found
 from persona_mcp.selection.files import read_path
 from persona_mcp.selection.lexical import lexical
@@ -298,6 +299,14 @@ def test_a_request_to_be_taught_is_about_learning_in_full_whatever_files_it_name
     alone = index.domains.read(read_request(task, []))["learning"].strength
     with_files = index.domains.read(read_request(task, ["cmd/tool/main.go"]))["learning"].strength
     assert with_files == alone
+
+
+def test_a_persona_that_does_basic_work_is_no_teacher_of_the_basics() -> None:
+    deriver = Deriver(builtin_lexicon())
+    worker = deriver.derive(agent("laravel-dev", "Laravel developer for everything from basic CRUD to complex "
+                                                 "enterprise features."))
+    teacher = deriver.derive(agent("tutor", "Teaches the basics of programming to newcomers."))
+    assert "learning" not in worker.entries and "learning" in teacher.entries
 
 
 @pytest.mark.parametrize("task", [
