@@ -325,6 +325,9 @@ def test_common_words_of_programming_do_not_name_a_language(task: str) -> None:
 @pytest.mark.parametrize(("task", "name"), [
     ("Allow better type-safety for custom types via the internal type map", "refactoring"),  # internal to what
     ("Avoid a phantom changeset for an inline embeddable", "refactoring"),  # inline is the refactoring's verb only
+    ("Of course the build fails on Windows", "learning"),  # no course taken
+    ("Add an introduction to the README", "learning"),  # a part of the docs
+    ("Show each course's enrolments on the dashboard", "learning"),  # a learning platform's own records
 ])
 def test_words_of_general_use_say_nothing_of_a_kind_of_work(task: str, name: str) -> None:
     index = SelectionIndex([agent("helper", "Helps.")], builtin_lexicon())
