@@ -7,7 +7,7 @@ from tests.test_selection_derive import LEXICON, agent
 
 from persona_mcp.catalog import Catalog, default_layers
 from persona_mcp.lexicon import Lexicon, LexiconEntry, builtin_lexicon
-from persona_mcp.selection import SelectionIndex, rank, read_request, select, tunables
+from persona_mcp.selection import SelectionIndex, rank, rank_candidates, read_request, select, tunables
 from persona_mcp.selection.derive import Deriver
 from persona_mcp.selection.domains import Found
 from persona_mcp.selection.files import read_path
@@ -299,6 +299,16 @@ def test_a_request_to_be_taught_is_about_learning_in_full_whatever_files_it_name
     alone = index.domains.read(read_request(task, []))["learning"].strength
     with_files = index.domains.read(read_request(task, ["cmd/tool/main.go"]))["learning"].strength
     assert with_files == alone
+
+
+def test_devsecops_is_security_work_done_in_pipelines_not_all_of_devops() -> None:
+    index = SelectionIndex([
+        agent("devops-engineer", "Handles CI/CD pipelines, infrastructure as code and deployments."),
+        agent("devsecops-engineer", "Brings automated scanning and compliance checks into CI/CD pipelines."),
+    ], builtin_lexicon())
+    ci = {c.name: c.score for c in rank_candidates(index, "Run the CI workflow on every push to main", [])}
+    assert ci["devops-engineer"] > ci.get("devsecops-engineer", 0.0)  # more than a tie broken by the name
+    assert select(index, "Add dependency vulnerability scanning to the CI pipeline", []).persona == "devsecops-engineer"
 
 
 def test_a_persona_that_does_basic_work_is_no_teacher_of_the_basics() -> None:
