@@ -495,6 +495,8 @@ def test_efficiency_is_performance_work_and_a_workflow_that_runs_checks_is_ci() 
     for task, expected in [("More efficient number parsing", "performance-engineer"),
                            ("Parse headers efficiently", "performance-engineer"),
                            ("Add gzip compression to the API", "performance-engineer"),
+                           ("Avoid reallocs by pre-sizing some slices", "performance-engineer"),  # Go's and Rust's
+                           ("preallocate result slices in Difference", "performance-engineer"),
                            ("Add testing workflow", "devops-engineer"),
                            ("Add lint workflow for pushes to main", "devops-engineer"),
                            ("Check formatting on every pull request", "devops-engineer")]:

@@ -141,6 +141,8 @@ _EVERYDAY_SENSES: tuple[tuple[tuple[str, ...], str], ...] = (
     # not how long a build takes ("compile-time regression" still is)
     (("-time",), r"(?P<when>(?:compile|build|link)-time)\s+(?!(?:performance|speed|regressions?|improvements?"
                  r"|overhead|costs?|increase|reduction|budget)\b)(?=[a-z])"),
+    # "a couple of spots", "the couple of calls": a few, no coupling between modules
+    (("couple",), r"(?:a|the)\s+(?P<few>couple)\b"),
     # "for example, ...", "explain it with a simple example": how something is told, not documentation work
     (("example",), r"for\s+(?P<instance>example)\b|with\s+(?:an?\s+|some\s+)?(?:(?:simple|small|short|concrete"
                    r"|minimal|quick|real|code)\s+)?(?P<shown>examples?)\b"),

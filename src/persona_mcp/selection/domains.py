@@ -147,12 +147,13 @@ class Domains:
              other_senses: frozenset[tuple[int, int]] | None = None) -> dict[str, Found]:
         """The entries a task is about, from its words and its files (`files`: what `read_files` says of them,
         when the caller has it already), with their parents. Words a longer phrase takes in another sense
-        (`Lexical.other_senses`, when the caller has them already) say nothing of the entries they name alone."""
+        (`Lexical.other_senses`, when the caller has them already, with the words used in their everyday sense:
+        `Request.everyday`) say nothing of the entries they name alone."""
         tables = self.tables
         if tables is None:
             return {}
         if other_senses is None:
-            other_senses = tables.other_senses(request.stems)
+            other_senses = tables.other_senses(request.stems) | request.everyday
         if files is None:
             files = self.read_files([self.globs.matching(file) for file in request.files])
         hits, named_work = self._words(tables, request, files, other_senses)
