@@ -311,6 +311,27 @@ def test_devsecops_is_security_work_done_in_pipelines_not_all_of_devops() -> Non
     assert select(index, "Add dependency vulnerability scanning to the CI pipeline", []).persona == "devsecops-engineer"
 
 
+@pytest.mark.parametrize(("task", "entry"), [
+    ("Improve coordination between the agents", "maps"),  # not map coordinates
+    ("Add fine-grained permissions to the admin API", "config-management"),  # not Salt's grains
+    ("Derive Debug for the config struct", "nix"),  # Rust's derive, not a Nix derivation
+    ("Partially addresses the flaky upload", "template-engines"),  # not template partials
+    ("Improve ease of use of the CLI", "animation-libraries"),  # not an easing curve
+    ("Take a random sample of the rows", "opentelemetry"),  # not trace sampling
+    ("Use the net/http client with timeouts", "dotnet"),  # Go's net package, not .NET
+])
+def test_a_word_that_only_shares_a_stem_with_a_term_names_nothing(task: str, entry: str) -> None:
+    domains = SelectionIndex([], builtin_lexicon()).domains
+    assert entry not in domains.read(read_request(task, []))
+
+
+@pytest.mark.parametrize("task", ["Port the service to .NET 8", "Add ASP.NET Core health checks",
+                                  "Upgrade the VB.NET forms"])
+def test_dot_net_is_one_name(task: str) -> None:
+    domains = SelectionIndex([], builtin_lexicon()).domains
+    assert "dotnet" in domains.read(read_request(task, []))
+
+
 def test_a_persona_that_does_basic_work_is_no_teacher_of_the_basics() -> None:
     deriver = Deriver(builtin_lexicon())
     worker = deriver.derive(agent("laravel-dev", "Laravel developer for everything from basic CRUD to complex "

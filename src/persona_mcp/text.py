@@ -179,6 +179,8 @@ def words(text: str, names: AbstractSet[str] = frozenset()) -> list[str]:
     text = fold(text)
     if "'" in text or "\u2019" in text:
         text = _POSSESSIVE.sub("", text)
+    if "." in text and _DOTNET.search(text):
+        text = _DOTNET.sub(" dotnet", text)
     if names and "." in text:
         text = _DOTTED_NAME.sub(lambda match: _dotted(match, names), text)
     if text.islower() or not any(ch.isupper() for ch in text):  # nothing to split by case
@@ -212,6 +214,9 @@ def _token_words(token: str, names: AbstractSet[str]) -> list[str]:
     return parts
 
 
+# .NET, written alone or as the end of ASP.NET, ADO.NET or VB.NET, is one name ("dotnet"): not the word "net" (Go's
+# net/http, a safety net).
+_DOTNET = re.compile(r"(?:(?<![\w.])|(?<=asp)|(?<=ado)|(?<=vb))\.net\b", re.IGNORECASE)
 # A word, a dot and a short ending ("Next.js", "Vue.js"), not followed by more of a path or a member access.
 _DOTTED_NAME = re.compile(r"\b([A-Za-z][A-Za-z0-9]*)\.([A-Za-z]{2,3})\b(?![.\w/])")
 
