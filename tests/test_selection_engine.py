@@ -132,6 +132,16 @@ def test_question_words_do_not_support_the_teacher_in_a_question_about_ones_own_
         assert "persona-mentor" in [c.name for c in found.alternatives]  # still offered, below
 
 
+def test_understanding_said_in_passing_is_no_request_to_be_taught() -> None:
+    # The teacher declares "help me understand" and "wants to understand", not the lone word: "for better
+    # understanding" says what a change is for.
+    index = Catalog.load(default_layers(user=False)).index
+    task = ("Application panics when the API call returns 404. Removed the generation step, which was only there "
+            "for better understanding of the reported state")
+    assert select(index, task, []).persona != "persona-mentor"
+    assert select(index, "Help me understand how the scheduler picks the next task", []).persona == "persona-mentor"
+
+
 def test_the_words_of_an_errors_message_name_things_rather_than_ask_for_work() -> None:
     # "lazily" of the message is the performance persona's activity word; the message is what the program printed.
     index = Catalog.load(default_layers(user=False)).index
