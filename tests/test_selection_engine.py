@@ -196,6 +196,15 @@ def test_a_plain_how_to_lets_the_teacher_compete_with_the_domain() -> None:
     assert select(index, "I found a bug, what should I do?", []).persona == "persona-mentor"  # what to do, not how
 
 
+def test_a_how_to_done_in_a_technology_it_names_last_is_that_technologys_work() -> None:
+    # "... in Django?" says where the asker is doing it; "How to use X with Y?" asks how to use a tool.
+    index = Catalog.load(default_layers(user=False)).index
+    assert select(index, "How do I filter query objects by date range in Django?", []).persona == "persona-backend"
+    assert select(index, "How to apply color in Markdown?", []).persona == "persona-scribe"
+    assert select(index, "How to use TypeORM with ts-node?", []).persona == "persona-mentor"
+    assert select(index, "How do I add a column to a join table?", []).persona == "persona-mentor"  # names none
+
+
 def test_a_question_about_a_project_itself_asks_the_guide() -> None:
     # Support, maintenance and what to do next are questions of orientation, not of code.
     index = Catalog.load(default_layers(user=False)).index

@@ -23,7 +23,7 @@ from functools import partial
 from operator import itemgetter
 
 from persona_mcp.selection import tunables as t
-from persona_mcp.selection.domains import FileReading, Found, asks_for_work, names_work
+from persona_mcp.selection.domains import FileReading, Found, asks_for_work, done_in_a_technology, names_work
 from persona_mcp.selection.files import FileEvidence, Glob, file_evidence
 from persona_mcp.selection.index import SelectionIndex
 from persona_mcp.selection.phrases import Hit, find_hits, text_score
@@ -236,13 +236,15 @@ def _files(evidence: Evidence, request: Request, matched: list[list[Glob]], shar
 
 def _shapes(evidence: Evidence, index: SelectionIndex, request: Request, about: dict[str, Found]) -> None:
     """What the request's shape adds to the personas that declare it: in proportion to their other evidence, and
-    at least `SHAPE_FLOOR` of it, which lists them among the alternatives but never selects them. In a question about
-    the asker's own code (`Request.practical`), the question words a persona matched ("why is") are that shape
-    again, not other evidence: "Why is my injected field null?" is for debugging, not for the teacher."""
+    at least `SHAPE_FLOOR` of it, which lists them among the alternatives but never selects them. A practical
+    question, or a how-to that names the work or the technology it is done in, counts `PRACTICAL_SHAPE_FACTOR`. In a
+    question about the asker's own code (`Request.practical`), the question words a persona matched ("why is") are
+    that shape again, not other evidence: "Why is my injected field null?" is for debugging, not for the teacher."""
     for shape, strength in request.shapes.items():
         value = t.SHAPE_WEIGHT[shape] * strength
         if shape == "question" and not request.teaching:
-            if request.practical or (request.how_to_do and asks_for_work(about, t.HOW_TO_WORK_STRENGTH)):
+            if request.practical or (request.how_to_do and (asks_for_work(about, t.HOW_TO_WORK_STRENGTH) or (
+                    index.domains.tables is not None and done_in_a_technology(request, about, index.domains.tables)))):
                 value *= t.PRACTICAL_SHAPE_FACTOR
             else:
                 value *= t.HOW_TO_FACTOR if request.how_to else t.NEUTRAL_QUESTION_FACTOR
