@@ -205,6 +205,12 @@ def test_a_how_to_done_in_a_technology_it_names_last_is_that_technologys_work() 
     assert select(index, "How do I add a column to a join table?", []).persona == "persona-mentor"  # names none
 
 
+def test_asking_how_to_get_started_with_a_technology_asks_to_be_taught() -> None:
+    index = Catalog.load(default_layers(user=False)).index
+    assert select(index, "How do I get started with Rust?", []).persona == "persona-mentor"
+    assert select(index, "Update the getting started guide for Rust", []).persona == "persona-scribe"  # the docs
+
+
 def test_a_question_about_a_project_itself_asks_the_guide() -> None:
     # Support, maintenance and what to do next are questions of orientation, not of code.
     index = Catalog.load(default_layers(user=False)).index

@@ -96,6 +96,7 @@ _LEARNING = re.compile(r"\b(?:" + NOT_SQL_EXPLAIN + r"explain|teach|tutorial|und
                        r"|differences between"
                        r"|(?:is|are) [\w.-]+(?: [\w.-]+){0,2} different from|head around"
                        r"|eli5|in simple terms|in plain english|in layman's terms|beginner|new to|learn(?:ing)?"
+                       r"|how (?:do|can|should) (?:i|we|one) (?:get started|start) (?:with|learning)\b"
                        r"|what(?: and (?:where|why|how|when))? (?:is|are|does|do) (?:a|an|the)\b"
                        r"(?! " + _BEST + r" |" + _SOME_CHOICES + r"\b)"
                        # whether two things are one ("Are @Bean and @Component the same?", "Is X equivalent to Y?")
