@@ -205,6 +205,13 @@ def test_a_how_to_done_in_a_technology_it_names_last_is_that_technologys_work() 
     assert select(index, "How do I add a column to a join table?", []).persona == "persona-mentor"  # names none
 
 
+def test_a_program_slow_to_start_is_performance_work() -> None:
+    index = Catalog.load(default_layers(user=False)).index
+    for task in ("Why does my Spring Boot app take 40 seconds to start?",
+                 "The worker takes two minutes to start after a deploy"):
+        assert select(index, task, []).persona == "persona-performance", task
+
+
 def test_asking_how_to_get_started_with_a_technology_asks_to_be_taught() -> None:
     index = Catalog.load(default_layers(user=False)).index
     assert select(index, "How do I get started with Rust?", []).persona == "persona-mentor"
