@@ -179,7 +179,7 @@ def words(text: str, names: AbstractSet[str] = frozenset()) -> list[str]:
     text = fold(text)
     if "'" in text or "\u2019" in text:
         text = _POSSESSIVE.sub("", text)
-    if "." in text and _DOTNET.search(text):
+    if "." in text:
         text = _DOTNET.sub(" dotnet", text)
     if names and "." in text:
         text = _DOTTED_NAME.sub(lambda match: _dotted(match, names), text)
