@@ -220,6 +220,7 @@ def test_a_how_to_that_asks_how_to_do_something_is_told_from_one_that_asks_what_
     ("What is the cause of this StackOverflowError in my parser?", False),
     ("What could be the reason for the build failing only on CI?", False),
     ("What is the reason for using dependency injection?", True),
+    ("RSS grows all the time, what is the cause?", False),  # the cause of what the asker saw
     ("Why did my build fail?", False),  # the asker's own system
     ("Why does this query use a sequential scan?", False),
     ("CPU spikes at startup on a Raspberry Pi - why does the bot use so much CPU?", False),  # a symptom, no decision

@@ -209,7 +209,7 @@ _ERROR_MESSAGE = re.compile(r"[a-z](?:Error|Exception):[ \t]+([^\n`'\"?]+?)"
                             r"|(?:in|on|with|for) (?:a|an|the|my|our|this|these|every))\b|[\n`'\"?]|$)", re.IGNORECASE)
 # Asking what caused something ("What is the cause of ...", "What's the reason for ..."): of a failure, it is debugging.
 _CAUSE_ASKED = re.compile(r"\bwhat(?:'s| is| are| could be) the (?:likely |most likely |root |possible )?"
-                          r"(?:reasons?|causes?) (?:for|of|behind)\b", re.IGNORECASE)
+                          r"(?:reasons?|causes?)(?: (?:for|of|behind)\b|(?P<told>\s*\?))", re.IGNORECASE)
 # A duration or a size the task measures: "takes 40 seconds", "p99 above 500ms", "memory climbs to 3 GB", "eats 28GB",
 # "takes 3h".
 _MEASURED = re.compile(r"\b(?:(?:takes?|took|taking|over|above|exceeds?|reach(?:es)?|climbs? to|grows? to|grew to|uses?"
@@ -281,9 +281,11 @@ class Request:
         if _OWN_FAILURE.search(self.head, 0, self.lead_chars):
             return False  # "Explain this stack trace", "Help me understand why my query is slow": debugging
         cause = _CAUSE_ASKED.search(self.head, 0, self.lead_chars)
-        if cause and (ERROR_NAME.search(self.head, cause.end(), self.lead_chars)
+        if cause and (cause.group("told") or ERROR_NAME.search(self.head, cause.end(), self.lead_chars)
                       or FAILURE.search(self.head, cause.end(), self.lead_chars)):
-            return False  # "What is the reason for OutOfMemoryError here?": a failure's cause is debugging
+            # "What is the reason for OutOfMemoryError here?", "RSS grows all the time, what is the cause?": the
+            # cause of a failure, or of what the asker saw, is debugging
+            return False
         if self.explain or bare_comparison(self.head):  # it opens by asking for an explanation (`TEACH_ME`), or it
             return True  # only sets two things side by side
         # "Add comments explaining the bit tricks" asks for docs that explain, not to be taught.
