@@ -234,6 +234,9 @@ def test_a_request_to_be_taught_is_read_as_a_question_without_a_question_mark(ta
     ("How do you document error return values in a Go package so they show up in godoc?", False),
     ("What is the cleanest exception handling style for a Spring REST service?", False),
     ("Why do I get an error when the upload is over 2 MB?", True),
+    ("How do you assert an exception in JUnit?", False),  # what a test expects, not a failure
+    ("How should I catch errors from the payment client?", False),
+    ("Why does my app throw an exception on startup?", True),
 ])
 def test_an_error_named_as_a_kind_of_thing_is_no_failure_reported(task: str, failure: bool) -> None:
     assert ("bug-report" in read_request(task, []).shapes) is failure

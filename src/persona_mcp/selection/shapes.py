@@ -94,6 +94,17 @@ FAILURE = re.compile(r"\b(?:crash(?:es|ed|ing)?|segfaults?|panics?|hangs?|freeze
                       r"|pages?|boundar(?:y|ies)|states?|reporting|tracking|logging)\b)"
                       r"|broken|regress(?:ed|ion)?|never\s+(?:completes?|finish(?:es)?|returns?"
                       r"|resolves?|fires?|gets\s+called|wakes?\s+up))\b", re.IGNORECASE)
+# ... but not an error or an exception that code is to assert, expect or catch ("How do you assert an exception in
+# JUnit?"): a kind of thing, no failure.
+_HANDLED = re.compile(r"\b(?:assert|expect|catch|handl|test)\w*\s+(?:[\w-]+\s+)?$", re.IGNORECASE)
+
+
+def reports_failure(text: str) -> bool:
+    """Whether a text reports a failure (`FAILURE`) other than an error or an exception that code handles."""
+    return any(not (found.group(0)[0] in "eE" and _HANDLED.search(text, max(0, found.start() - 40), found.start()))
+               for found in FAILURE.finditer(text))
+
+
 # "Do not copy comments", "Don't create a regex in the loop": an instruction, not a question, without a "?".
 _PROHIBITION = re.compile(r"(?:do|does|did|should|must|will|can)(?:\s+not\b|n't)|won't|can't", re.IGNORECASE)
 # An enhancement proposal or a decision record named by its number ("KEP-2000: Graceful Node Shutdown",
@@ -212,7 +223,7 @@ def request_shapes(text: str, lowered: str, files: list[str], task_words: list[s
         # "Which fixes should we backport?" plans the team's work; "How do I ...?" asks to learn;
         # "Why does the worker segfault?" reports a failure.
         shapes["question"] = 0.4 if _TEAM_DECISION.search(lead) else (1.0 if not files else 0.5)
-        if FAILURE.search(lead):
+        if reports_failure(lead):
             shapes["question"] = 0.4
             shapes["bug-report"] = max(shapes.get("bug-report", 0.0), 0.7)
     elif (_INTERROGATIVE.match(lead) and not _PROHIBITION.match(lead) and len(task_words) <= 25 and not files) \
