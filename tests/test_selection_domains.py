@@ -158,7 +158,9 @@ def test_a_design_record_or_proposal_is_architecture_by_its_name(task: str) -> N
     assert "architecture" in domains.read(read_request(task, []))
 
 
-@pytest.mark.parametrize("task", ["possible NPE on execution.findChilds()", "endless loop in the scheduler"])
+@pytest.mark.parametrize("task", ["possible NPE on execution.findChilds()", "endless loop in the scheduler",
+                                  "cannot borrow `*self` as immutable because it is also borrowed as mutable",
+                                  "lateinit property has not been initialized", "12.go: runtime error"])
 def test_how_programmers_name_a_crash_or_a_hang_is_debugging(task: str) -> None:
     domains = SelectionIndex([], builtin_lexicon()).domains
     assert "debugging" in domains.read(read_request(task, []))
