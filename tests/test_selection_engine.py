@@ -205,6 +205,12 @@ def test_a_how_to_done_in_a_technology_it_names_last_is_that_technologys_work() 
     assert select(index, "How do I add a column to a join table?", []).persona == "persona-mentor"  # names none
 
 
+def test_a_runtimes_message_for_a_failure_is_debugging() -> None:
+    index = Catalog.load(default_layers(user=False)).index
+    for task in ("main.go: runtime error", "lateinit property binding has not been initialized"):
+        assert select(index, task, []).persona == "persona-analyzer", task
+
+
 def test_a_program_slow_to_start_is_performance_work() -> None:
     index = Catalog.load(default_layers(user=False)).index
     for task in ("Why does my Spring Boot app take 40 seconds to start?",
