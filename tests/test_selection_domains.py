@@ -152,7 +152,8 @@ def test_a_design_record_or_proposal_is_architecture_by_its_path(path: str) -> N
 
 
 @pytest.mark.parametrize("task", ["Add CockroachDB Backend RFD", "PEP: deferred evaluation of annotations",
-                                  "Design document for the plugin loader"])
+                                  "Design document for the plugin loader",
+                                  "Does each new service have its own database?"])  # a microservices pattern
 def test_a_design_record_or_proposal_is_architecture_by_its_name(task: str) -> None:
     domains = SelectionIndex([], builtin_lexicon()).domains
     assert "architecture" in domains.read(read_request(task, []))
