@@ -293,6 +293,8 @@ def expand_braces(glob: str) -> list[str]:
     """`*.{ts,tsx}` -> `*.ts`, `*.tsx` (gitignore patterns have no braces); unbalanced or huge ones stay as written.
 
     Used for the other formats' globs (`split_globs`) and for a persona's own `trigger-files` (the loader)."""
+    if "{" not in glob:  # most globs
+        return [glob]
     results = [glob]
     expanded: list[str] = []
     while results:
