@@ -617,6 +617,8 @@ def test_a_phrase_that_names_an_entry_takes_its_words_from_their_other_senses() 
     # A tool's name keeps the technology it names: Python's unittest is Python, the AWS CLI is AWS.
     assert taken("Port the python unittest suite") == []
     assert taken("Script it with the aws cli") == ["cli"]
+    # ... beside a name of a thing of its own: "json" of "JSON Web Token" is a word of one longer name.
+    assert taken("Invalidating JSON Web Tokens") == ["json"]
     # ... but only a name: "chart" in "Helm chart" is no chart library's chart, though one relates to it.
     assert taken("Add a Helm chart for the worker service") == ["chart"]
     assert taken("Changing testing process from Travis CI to GitHub Actions") == []  # CI: Travis CI's domain

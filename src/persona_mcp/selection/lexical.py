@@ -101,8 +101,9 @@ class Lexical:
         relate only to other entries: "injection" in "dependency injection" is not the security word, nor
         "dependency" the dependencies one. Words of the entries the phrase names, of a domain they belong to,
         or of an entry that belongs to one of these keep their sense ("ci" in "Travis CI", "css" in "CSS
-        modules"); so does a language's, a technology's or a tool's name inside the name of a tool ("python" in
-        "python unittest", "aws" in "aws cli"), while a word of the trade there still does not ("cli")."""
+        modules"); so does a language's, a technology's or a tool's name beside the name of a thing of its own
+        inside the name of a tool ("python" in "python unittest", "aws" in "aws cli"), while a word of the trade
+        there still does not ("cli"), nor a name that is a word of one longer name ("json" of "JSON Web Token")."""
         spans: set[tuple[int, int]] = set()
         for start in range(len(stems)):
             for length in self.lengths.get(stems[start], ()):
@@ -115,8 +116,12 @@ class Lexical:
                 for first in range(start, end):
                     for last in range(first + 1, end + 1):
                         inner = self.readings.get(tuple(stems[first:last]))
+                        # ... a name before or after the name of a thing of its own ("python" + "unittest"), not
+                        # a word of a longer name ("json" of "JSON Web Token")
+                        named_apart = tool and (*stems[start:first], *stems[last:end]) in self.keys
                         if inner and last - first < length and not any(
-                                self._kin(entry, kept) or (tool and self.kinds[entry] in NAMED_KINDS and not related)
+                                self._kin(entry, kept)
+                                or (named_apart and self.kinds[entry] in NAMED_KINDS and not related)
                                 for entry, related in inner):
                             spans.add((first, last))
         return frozenset(spans)
