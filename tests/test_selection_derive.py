@@ -47,6 +47,12 @@ def test_trigger_clauses_of_every_common_form_are_read() -> None:
         assert found["flaky"] == "trigger-clause", opener
 
 
+def test_words_of_getting_things_say_nothing_of_the_work() -> None:
+    found = sources(agent("writer", "Use this agent for getting started guides and what users got wrong."))
+    assert "getting" not in found and "got" not in found
+    assert "guides" in found
+
+
 def test_boundaries_are_evidence_against_as_written() -> None:
     persona = agent("api-helper", "Builds APIs. Do NOT use for UI-only fixes, or styling.")
     negative = {t.text.lower() for t in Deriver(LEXICON).derive(persona).negative}
