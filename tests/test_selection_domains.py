@@ -159,6 +159,11 @@ def test_a_design_record_or_proposal_is_architecture_by_its_name(task: str) -> N
     assert "architecture" in domains.read(read_request(task, []))
 
 
+def test_a_process_whose_resident_set_size_grows_is_a_performance_matter() -> None:
+    domains = SelectionIndex([], builtin_lexicon()).domains
+    assert "performance" in domains.read(read_request("The worker's resident set size grows all day", []))
+
+
 def test_passwords_kept_in_plain_text_are_a_security_matter() -> None:
     domains = SelectionIndex([], builtin_lexicon()).domains
     assert "security" in domains.read(read_request("Passwords stored in plain text?", []))
@@ -166,7 +171,8 @@ def test_passwords_kept_in_plain_text_are_a_security_matter() -> None:
 
 @pytest.mark.parametrize("task", ["possible NPE on execution.findChilds()", "endless loop in the scheduler",
                                   "cannot borrow `*self` as immutable because it is also borrowed as mutable",
-                                  "lateinit property has not been initialized", "12.go: runtime error"])
+                                  "lateinit property has not been initialized", "12.go: runtime error",
+                                  "Lifetime error in the tokenizer"])
 def test_how_programmers_name_a_crash_or_a_hang_is_debugging(task: str) -> None:
     domains = SelectionIndex([], builtin_lexicon()).domains
     assert "debugging" in domains.read(read_request(task, []))
