@@ -43,6 +43,9 @@ class FileReading:
 
 _CONTEXT_KINDS = ("domain", "technology", "tool", "language")  # entries of these kinds may be where work is done
 _NAMING_SOURCES = ("name:", "title:", "activity-keywords:")  # where a persona says what its own work is
+# A how-to that closes by naming where it is done: "... in Django?", "... with TypeScript?", "... using Jest?".
+_CLOSING_PLACE = re.compile(r"\b(?:in|with|using)\s+(?:an?\s+|the\s+)?([\w.+#-]+(?:\s+[\w.+#-]+)?)\s*\?\s*$")
+_HOW_TO_USE = re.compile(r"\s*how (?:do|can|could|would|should) (?:i|you|one) use\b|\s*how to use\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -340,6 +343,18 @@ class Domains:
                     out.setdefault(persona, []).append((name, task.matched, value, where))
         return out
 
+    def done_in_a_technology(self, request: Request, about: dict[str, Found]) -> bool:
+        """Whether a how-to asks how to do something in a language, a technology or a tool it names last ("How do I
+        filter query objects by date range in Django?"): a question of that technology's work, where "How to use
+        TypeORM with ts-node?" asks how to use a tool. `about`: what the task is about (`read`)."""
+        closing = _CLOSING_PLACE.search(request.head, 0, request.lead_chars)
+        if self.tables is None or closing is None or _HOW_TO_USE.match(request.head):
+            return False
+        said = set(closing.group(1).lower().split())
+        kinds = self.tables.kinds
+        return any(kinds.get(name) in NAMED_KINDS and not said.isdisjoint(found.matched)
+                   for name, found in about.items())
+
     def _named_by(self, keys: frozenset[tuple[str, ...]]) -> set[str]:
         """The entries these words name or relate to, and the domains those belong to."""
         tables = self.tables
@@ -377,22 +392,6 @@ def names_work(request: Request, about: dict[str, Found]) -> bool:
     asks = "question" not in request.shapes or request.deciding or (request.practical and request.troubled)
     return asks and asks_for_work(about, t.CONTEXT_WORK_STRENGTH)
 
-
-# A how-to that closes by naming where it is done: "... in Django?", "... with TypeScript?", "... using Jest?".
-_CLOSING_PLACE = re.compile(r"\b(?:in|with|using)\s+(?:an?\s+|the\s+)?([\w.+#-]+(?:\s+[\w.+#-]+)?)\s*\?\s*$")
-_HOW_TO_USE = re.compile(r"\s*how (?:do|can|could|would|should) (?:i|you|one) use\b|\s*how to use\b", re.IGNORECASE)
-
-
-def done_in_a_technology(request: Request, about: dict[str, Found], tables: Lexical) -> bool:
-    """Whether a plain how-to asks how to do something in a language, a technology or a tool it names last ("How do I
-    filter query objects by date range in Django?"): a question of that technology's work, where "How to use TypeORM
-    with ts-node?" asks how to use a tool."""
-    closing = _CLOSING_PLACE.search(request.head, 0, request.lead_chars)
-    if closing is None or _HOW_TO_USE.match(request.head):
-        return False
-    said = set(closing.group(1).lower().split())
-    return any(tables.kinds.get(name) in NAMED_KINDS and not said.isdisjoint(found.matched)
-               for name, found in about.items())
 
 
 def asks_for_work(about: dict[str, Found], least: float) -> bool:

@@ -23,7 +23,7 @@ from functools import partial
 from operator import itemgetter
 
 from persona_mcp.selection import tunables as t
-from persona_mcp.selection.domains import FileReading, Found, asks_for_work, done_in_a_technology, names_work
+from persona_mcp.selection.domains import FileReading, Found, asks_for_work, names_work
 from persona_mcp.selection.files import FileEvidence, Glob, file_evidence
 from persona_mcp.selection.index import SelectionIndex
 from persona_mcp.selection.phrases import Hit, find_hits, text_score
@@ -243,8 +243,9 @@ def _shapes(evidence: Evidence, index: SelectionIndex, request: Request, about: 
     for shape, strength in request.shapes.items():
         value = t.SHAPE_WEIGHT[shape] * strength
         if shape == "question" and not request.teaching:
-            if request.practical or (request.how_to_do and (asks_for_work(about, t.HOW_TO_WORK_STRENGTH) or (
-                    index.domains.tables is not None and done_in_a_technology(request, about, index.domains.tables)))):
+            how_to_work = request.how_to_do and (asks_for_work(about, t.HOW_TO_WORK_STRENGTH)
+                                                 or index.domains.done_in_a_technology(request, about))
+            if request.practical or how_to_work:
                 value *= t.PRACTICAL_SHAPE_FACTOR
             else:
                 value *= t.HOW_TO_FACTOR if request.how_to else t.NEUTRAL_QUESTION_FACTOR

@@ -101,7 +101,8 @@ _HANDLED = re.compile(r"\b(?:assert|expect|catch|handl|test)\w*\s+(?:[\w-]+\s+)?
 
 def reports_failure(text: str) -> bool:
     """Whether a text reports a failure (`FAILURE`) other than an error or an exception that code handles."""
-    return any(not (found.group(0)[0] in "eE" and _HANDLED.search(text, max(0, found.start() - 40), found.start()))
+    return any(not (found.group(0).lower().startswith(("error", "exception"))
+                    and _HANDLED.search(text, max(0, found.start() - 40), found.start()))
                for found in FAILURE.finditer(text))
 
 
