@@ -181,8 +181,8 @@ def words(text: str, names: AbstractSet[str] = frozenset()) -> list[str]:
         text = _POSSESSIVE.sub("", text)
     if "." in text:
         text = _DOTNET.sub(" dotnet", text)
-    if names and "." in text:
-        text = _DOTTED_NAME.sub(lambda match: _dotted(match, names), text)
+        if names:
+            text = _DOTTED_NAME.sub(lambda match: _dotted(match, names), text)
     if text.islower() or not any(ch.isupper() for ch in text):  # nothing to split by case
         return _pairs(_WORD.findall(text.lower().replace("_", " ")))
     if names:

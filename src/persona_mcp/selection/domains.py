@@ -147,17 +147,23 @@ class Domains:
             self.strengths = {name: (_reading(self.tables, name, False), _reading(self.tables, name, True))
                               for name in self.tables.names}
 
+    def other_senses(self, request: Request) -> frozenset[tuple[int, int]]:
+        """The spans of a task's words that name nothing of their own: those a longer phrase takes in another sense
+        (`Lexical.other_senses`), and those used in their everyday sense (`Request.everyday`: "Build a settings
+        screen" is no build work)."""
+        taken = self.tables.other_senses(request.stems) if self.tables is not None else frozenset()
+        return taken | request.everyday
+
     def read(self, request: Request, files: FileReading | None = None,
              other_senses: frozenset[tuple[int, int]] | None = None) -> dict[str, Found]:
         """The entries a task is about, from its words and its files (`files`: what `read_files` says of them,
-        when the caller has it already), with their parents. Words a longer phrase takes in another sense
-        (`Lexical.other_senses`, when the caller has them already, with the words used in their everyday sense:
-        `Request.everyday`) say nothing of the entries they name alone."""
+        when the caller has it already), with their parents. Words in another sense (`other_senses`, when the
+        caller has them already) say nothing of the entries they name alone."""
         tables = self.tables
         if tables is None:
             return {}
         if other_senses is None:
-            other_senses = tables.other_senses(request.stems) | request.everyday
+            other_senses = self.other_senses(request)
         if files is None:
             files = self.read_files([self.globs.matching(file) for file in request.files])
         hits, named_work = self._words(tables, request, files, other_senses)

@@ -20,6 +20,7 @@ from persona_mcp.selection.paths import normalise_paths, path_words
 from persona_mcp.selection.shapes import (
     DEFECT_KINDS,
     ERROR_NAME,
+    ERROR_WORD,
     FAILURE,
     LEAD_END,
     NOT_SQL_EXPLAIN,
@@ -204,7 +205,7 @@ _OWN_FAILURE = re.compile(r"\b(?:my|our|this|these)\s+(?:[\w.-]+\s+){0,2}?(?:err
 # An error's message, after its name ("LazyInitializationException: failed to lazily initialize ..."): what the program
 # printed, whose words name things rather than ask for work. It ends with its line, a quote, a question mark, or where
 # the asker's words go on to say when or where it happens ("... no module named numpy in a virtualenv?").
-_ERROR_MESSAGE = re.compile(r"[a-z](?:Error|Exception):[ \t]+([^\n`'\"?]+?)"
+_ERROR_MESSAGE = re.compile(ERROR_WORD + r":[ \t]+([^\n`'\"?]+?)"
                             r"(?=[ \t]+(?:when(?:ever)?|while|after|once|if|since|using"
                             r"|(?:in|on|with|for) (?:a|an|the|my|our|this|these|every))\b|[\n`'\"?]|$)", re.IGNORECASE)
 # Asking what caused something ("What is the cause of ...", "What's the reason for ..."): of a failure, it is debugging.

@@ -81,9 +81,7 @@ def rank(index: SelectionIndex, request: Request) -> Ranking:
     evidence = Evidence()
     matched = [index.globs.matching(file) for file in request.files]  # the personas' globs and the lexicon's
     files = index.domains.read_files(matched)  # what the lexicon's globs say of each file
-    tables = index.domains.tables
-    other_senses = tables.other_senses(request.stems) if tables is not None else frozenset()
-    other_senses |= request.everyday  # "Build a settings screen": the build is not the work
+    other_senses = index.domains.other_senses(request)
     _text(evidence, index, request, other_senses)
     about = _domains(evidence, index, request, files, other_senses)
     _prior(evidence, index, request)

@@ -85,9 +85,10 @@ def bare_comparison(text: str) -> bool:
 
 # An error named as code names it: ModuleNotFoundError, NullPointerException; or by a compiler's code for it (rustc's
 # E0502, TypeScript's TS2345, C#'s CS0246).
-ERROR_NAME = re.compile(r"[a-z](?:Error|Exception)\b|\b(?:E|TS|CS)\d{4,5}\b")
+ERROR_WORD = r"[a-z](?:Error|Exception)"  # the end of an error's name, as code writes it
+ERROR_NAME = re.compile(ERROR_WORD + r"\b|\b(?:E|TS|CS)\d{4,5}\b")
 # ... and one that opens the text: the error is what it is about ("UnboundLocalError on local variable when ...").
-_OPENING_ERROR = re.compile(r"[\w.$]*[a-z](?:Error|Exception)\b")
+_OPENING_ERROR = re.compile(r"[\w.$]*" + ERROR_WORD + r"\b")
 # A failure reported: a crash, a hang, a leak, an error (not error handling), a regression.
 FAILURE = re.compile(r"\b(?:crash(?:es|ed|ing)?|segfaults?|panics?|hangs?|freezes?|deadlocks?|leaks?|fail(?:s|ed|ing)?"
                       r"|(?:errors?|exceptions?)(?!\s+(?:handling|handlers?|return|values?|types?|codes?|messages?|class"
@@ -99,7 +100,7 @@ FAILURE = re.compile(r"\b(?:crash(?:es|ed|ing)?|segfaults?|panics?|hangs?|freeze
 _HANDLED = re.compile(r"\b(?:assert|expect|catch|handl|test)\w*\s+(?:[\w-]+\s+)?$", re.IGNORECASE)
 
 
-def reports_failure(text: str) -> bool:
+def _reports_failure(text: str) -> bool:
     """Whether a text reports a failure (`FAILURE`) other than an error or an exception that code handles."""
     return any(not (found.group(0).lower().startswith(("error", "exception"))
                     and _HANDLED.search(text, max(0, found.start() - 40), found.start()))
@@ -224,7 +225,7 @@ def request_shapes(text: str, lowered: str, files: list[str], task_words: list[s
         # "Which fixes should we backport?" plans the team's work; "How do I ...?" asks to learn;
         # "Why does the worker segfault?" reports a failure.
         shapes["question"] = 0.4 if _TEAM_DECISION.search(lead) else (1.0 if not files else 0.5)
-        if reports_failure(lead):
+        if _reports_failure(lead):
             shapes["question"] = 0.4
             shapes["bug-report"] = max(shapes.get("bug-report", 0.0), 0.7)
     elif (_INTERROGATIVE.match(lead) and not _PROHIBITION.match(lead) and len(task_words) <= 25 and not files) \
