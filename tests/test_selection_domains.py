@@ -291,6 +291,15 @@ def test_without_a_teacher_a_request_to_be_taught_goes_to_the_persona_of_its_sub
     assert select(with_tutor, task, []).persona == "code-tutor"
 
 
+def test_without_a_teacher_the_words_of_a_lesson_say_nothing_for_a_persona_that_mentions_mentoring() -> None:
+    index = SelectionIndex([
+        agent("tech-lead", "Use this agent for code quality, architectural guidance and mentoring."),
+        agent("database-architect", "Use this agent to design database schemas."),
+    ], builtin_lexicon())
+    task = "What is the difference between LEFT JOIN and INNER JOIN?"
+    assert select(index, task, []).persona == "database-architect"
+
+
 def test_a_word_that_names_a_tool_and_relates_to_a_domain_says_both() -> None:
     tables = lexical(builtin_lexicon())
     assert tables.readings[stem_key("javadoc")] == (("api-doc-tools", False), ("documentation", True))

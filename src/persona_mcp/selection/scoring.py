@@ -137,7 +137,12 @@ def _domains(evidence: Evidence, index: SelectionIndex, request: Request, files:
     """The lexicon entries the task and the persona are both about, strongest first, with diminishing returns;
     returns the entries the task is about."""
     about = index.domains.read(request, files, other_senses)
-    found = index.domains.evidence(about, request.paths)
+    lesson = t.SHAPE_DOMAINS["question"]
+    if request.teaching and lesson in about and not index.domains.teaches:
+        # no persona's work is teaching: the lesson's subject decides, not the personas that mention mentoring
+        found = index.domains.evidence({name: read for name, read in about.items() if name != lesson}, request.paths)
+    else:
+        found = index.domains.evidence(about, request.paths)
     values: dict[int, float] = {}
     for persona, entries in found.items():
         entries.sort(key=itemgetter(2), reverse=True)  # stable: equal values keep their order
