@@ -371,6 +371,8 @@ OTHER_SENSES = [
     ("Add a mutation for archiving a workspace", "monorepo"),
     # a user logged out is no line written to a log
     ("Users get logged out randomly after the last deploy", "observability"),
+    # asyncio gathers coroutines, and everyone else requirements and feedback
+    ("Gathering requirements from the product team before the sprint", "asyncio"),
 ]
 
 
@@ -412,7 +414,7 @@ EVERYDAY_WORDS = ["handler", "base", "rule", "label", "router", "scope", "subscr
                   "marker", "network", "annotation", "style", "repository", "register", "future", "aggregation",
                   "require", "token", "prompt", "scale", "replica", "entity", "extension", "patch", "binding", "mock",
                   "prototype", "await", "transition", "serialize", "serialization", "theme", "snapshot",
-                  "cancellation", "slot", "resolver", "federation", "introspection", "workspace"]
+                  "cancellation", "slot", "resolver", "federation", "introspection", "workspace", "gather"]
 
 
 def test_no_technology_is_named_or_signalled_by_an_everyday_word_alone() -> None:
