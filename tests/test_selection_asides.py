@@ -167,6 +167,10 @@ def test_work_named_to_say_when_something_began_is_not_the_work(task: str, timin
     ("Reduce compile time of the parser crate", []), ("Fix the compile-time regression in generics", []),
     # A couple is a few: no coupling between modules.
     ("There's a couple spots where the slice size is known", ["couple"]), ("Reduce coupling between modules", []),
+    # A practice judged wrong is no failure reported.
+    ("Is it wrong to use a boolean parameter to determine behavior?", ["wrong"]),
+    ("Would it be wrong to call an async function in a constructor?", ["wrong"]),
+    ("The totals come out wrong to the cent", []), ("What is wrong with my query?", []),
 ])
 def test_a_word_of_work_in_its_everyday_sense_is_marked(task: str, everyday: list[str]) -> None:
     request = read_request(task, [])

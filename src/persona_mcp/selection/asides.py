@@ -143,6 +143,9 @@ _EVERYDAY_SENSES: tuple[tuple[tuple[str, ...], str], ...] = (
                  r"|overhead|costs?|increase|reduction|budget)\b)(?=[a-z])"),
     # "a couple of spots", "the couple of calls": a few, no coupling between modules
     (("couple",), r"(?:a|the)\s+(?P<few>couple)\b"),
+    # "Is it wrong to use a boolean parameter ...?", "would it be wrong to ...": a practice judged, no failure reported
+    (("wrong",), r"\b(?:(?:is|was)\s+(?:it|this|that)|it\s+be)\s+(?:really\s+|so\s+|always\s+)?"
+                 r"(?P<judged>wrong)\s+to\b"),
     # "for example, ...", "explain it with a simple example": how something is told, not documentation work
     (("example",), r"for\s+(?P<instance>example)\b|with\s+(?:an?\s+|some\s+)?(?:(?:simple|small|short|concrete"
                    r"|minimal|quick|real|code)\s+)?(?P<shown>examples?)\b"),
