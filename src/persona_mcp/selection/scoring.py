@@ -138,7 +138,7 @@ def _domains(evidence: Evidence, index: SelectionIndex, request: Request, files:
     returns the entries the task is about."""
     about = index.domains.read(request, files, other_senses)
     lesson = t.SHAPE_DOMAINS["question"]
-    if request.teaching and lesson in about and not index.domains.teaches:
+    if lesson in about and not index.domains.teaches and request.teaching:  # `teaching` is read only if need be
         # no persona's work is teaching: the lesson's subject decides, not the personas that mention mentoring
         found = index.domains.evidence({name: read for name, read in about.items() if name != lesson}, request.paths)
     else:
