@@ -214,6 +214,8 @@ def test_globs_do_not_claim_unrelated_files(name: str, path: str) -> None:
 # What real bug reports and questions carry (a compiler's or a runtime's own message, an API's name),
 # and the entry it says the task is about.
 TEXTS = [
+    # a process's resident set size, as memory is reported
+    ("The worker's RSS keeps growing after each batch", "performance"),
     # a risk asked about
     ("Is it a risk to store the session id in localStorage?", "security"),
     # design patterns by their names
