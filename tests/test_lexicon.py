@@ -215,7 +215,7 @@ def test_globs_do_not_claim_unrelated_files(name: str, path: str) -> None:
 # and the entry it says the task is about.
 TEXTS = [
     # a process's resident set size, as memory is reported
-    ("The worker's RSS keeps growing after each batch", "performance"),
+    ("RSS grows after every deploy", "performance"), ("High RSS on the ingest worker", "performance"),
     # a risk asked about
     ("Is it a risk to store the session id in localStorage?", "security"),
     # design patterns by their names
