@@ -203,6 +203,8 @@ def test_a_how_to_done_in_a_technology_it_names_last_is_that_technologys_work() 
     assert select(index, "How to apply color in Markdown?", []).persona == "persona-scribe"
     assert select(index, "How to use TypeORM with ts-node?", []).persona == "persona-mentor"
     assert select(index, "How do I add a column to a join table?", []).persona == "persona-mentor"  # names none
+    # ... and its "how to" is the question's shape again, not more evidence for the teacher
+    assert select(index, "How to add new line in Markdown presentation?", []).persona == "persona-scribe"
 
 
 def test_a_runtimes_message_for_a_failure_is_debugging() -> None:

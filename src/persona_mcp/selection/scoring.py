@@ -245,17 +245,18 @@ def _shapes(evidence: Evidence, index: SelectionIndex, request: Request, about: 
     that shape again, not other evidence: "Why is my injected field null?" is for debugging, not for the teacher."""
     for shape, strength in request.shapes.items():
         value = t.SHAPE_WEIGHT[shape] * strength
+        practical = False
         if shape == "question" and not request.teaching:
-            how_to_work = request.how_to_do and (asks_for_work(about, t.HOW_TO_WORK_STRENGTH)
-                                                 or index.domains.done_in_a_technology(request, about))
-            if request.practical or how_to_work:
+            practical = request.practical or (request.how_to_do and (
+                asks_for_work(about, t.HOW_TO_WORK_STRENGTH) or index.domains.done_in_a_technology(request, about)))
+            if practical:
                 value *= t.PRACTICAL_SHAPE_FACTOR
             else:
                 value *= t.HOW_TO_FACTOR if request.how_to else t.NEUTRAL_QUESTION_FACTOR
         values: dict[int, float] = {}
         for persona in index.shape_personas.get(shape, ()):
             other = evidence.totals.get(persona, 0.0)
-            if shape == "question" and request.practical:
+            if practical:
                 other -= evidence.asked.get(persona, 0.0)
             support = min(1.0, other / t.SHAPE_SUPPORT)
             values[persona] = value * max(support, t.SHAPE_FLOOR)  # alone, never enough to be selected
