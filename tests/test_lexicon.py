@@ -216,6 +216,8 @@ def test_globs_do_not_claim_unrelated_files(name: str, path: str) -> None:
 TEXTS = [
     # a process's resident set size, as memory is reported
     ("RSS grows after every deploy", "performance"), ("High RSS on the ingest worker", "performance"),
+    # Markdown's flavours by their names
+    ("How to link to a named anchor in Multimarkdown?", "markdown"), ("Render the notes with kramdown", "markdown"),
     # a risk asked about
     ("Is it a risk to store the session id in localStorage?", "security"),
     # design patterns by their names
