@@ -137,12 +137,12 @@ def _domains(evidence: Evidence, index: SelectionIndex, request: Request, files:
     """The lexicon entries the task and the persona are both about, strongest first, with diminishing returns;
     returns the entries the task is about."""
     about = index.domains.read(request, files, other_senses)
+    shared = about
     lesson = t.SHAPE_DOMAINS["question"]
     if lesson in about and not index.domains.teaches and request.teaching:  # `teaching` is read only if need be
         # no persona's work is teaching: the lesson's subject decides, not the personas that mention mentoring
-        found = index.domains.evidence({name: read for name, read in about.items() if name != lesson}, request.paths)
-    else:
-        found = index.domains.evidence(about, request.paths)
+        shared = {name: found for name, found in about.items() if name != lesson}
+    found = index.domains.evidence(shared, request.paths)
     values: dict[int, float] = {}
     for persona, entries in found.items():
         entries.sort(key=itemgetter(2), reverse=True)  # stable: equal values keep their order
@@ -240,9 +240,9 @@ def _files(evidence: Evidence, request: Request, matched: list[list[Glob]], shar
 def _shapes(evidence: Evidence, index: SelectionIndex, request: Request, about: dict[str, Found]) -> None:
     """What the request's shape adds to the personas that declare it: in proportion to their other evidence, and
     at least `SHAPE_FLOOR` of it, which lists them among the alternatives but never selects them. A practical
-    question, or a how-to that names the work or the technology it is done in, counts `PRACTICAL_SHAPE_FACTOR`. In a
-    question about the asker's own code (`Request.practical`), the question words a persona matched ("why is") are
-    that shape again, not other evidence: "Why is my injected field null?" is for debugging, not for the teacher."""
+    question, or a how-to that names the work or the technology it is done in, counts `PRACTICAL_SHAPE_FACTOR`. In
+    either, the question words a persona matched ("why is", "how to") are that shape again, not other evidence: "Why
+    is my injected field null?" is for debugging, "How to add new line in Markdown?" for docs, not for the teacher."""
     for shape, strength in request.shapes.items():
         value = t.SHAPE_WEIGHT[shape] * strength
         practical = False
