@@ -210,6 +210,16 @@ WRITE_UP = ("Plan caching in the runtime. Plans are immutable units of execution
      "of the laptops that leave it open in a tab spin up within a minute of the page being opened.", False),
     ("Dashboards are heavy and not performant. Every widget of the dashboard asks the server for its own data, and "
      "the page then waits for the slowest of the twenty answers before it draws anything at all.", False),
+    # a pull request says what it is, or which issue it closes; a design record names the PRs that built it
+    ("Shared reader for the import jobs. Partially addresses #7506. Each import job opens the archive on its own, "
+     "and the three of them read the same index of the archive one after the other before they start their work.",
+     False),
+    ("Shared reader for the import jobs. The benchmarks in the PR show the difference. Each import job opens the "
+     "archive on its own, and the three of them read the same index of the archive one after the other.", False),
+    ("Shared reader for the import jobs. PR fixes the slow start of every import. Each import job opens the archive "
+     "on its own, and the three of them read the same index of the archive one after the other.", False),
+    ("Shared reader for the import jobs. PR #7506 gave each import job a reader of its own. Each import job opens "
+     "the archive on its own, and the three of them read the same index of the archive one after the other.", True),
 ])
 def test_a_long_write_up_is_a_design_proposal_only_under_a_title_and_without_a_failure(task: str,
                                                                                        proposal: bool) -> None:

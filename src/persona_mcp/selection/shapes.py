@@ -23,8 +23,11 @@ _ASKED_FOR = re.compile(r"\b(?:the user(?:'s\b| (?:wants|needs|asks|would like|r
                         r"|please (?:write|add|fix|implement|create|make|update|remove|investigate)\b"
                         # ... or wished for ("It would be great to reduce the initial bundle size")
                         r"|would be (?:great|nice|cool|awesome|helpful|useful)\b"
-                        # a commit's or a pull request's own account of what it does
-                        r"|this (?:commit|pr|pull request|patch)\b)"
+                        # a commit's or a pull request's own account of what it does, or of the issue it closes ("PR
+                        # fixes ...", "benchmarks in the PR", "Partially addresses #7506"): a design record names the
+                        # PRs that built it ("PR #167 introduced ..."), but closes none
+                        r"|(?:this|the|in) (?:commit|pr|pull request|patch)\b|pr (?:fixes|adds|removes|changes)\b"
+                        r"|(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?|address(?:es|ed)?) (?:[\w.-]+/[\w.-]+)?#\d+)"
                         # the asker's own story ("I have a laptop with ...", "I tried ..."): a design argues for itself
                         r"|(?:^|[.!?]\s+|\n)I (?:have|get|got|tried|am|was|noticed|see|saw|ran|run|use|found|can't"
                         r"|cannot)\b", re.IGNORECASE)
