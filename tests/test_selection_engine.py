@@ -111,6 +111,19 @@ def test_a_shape_modifies_the_evidence_of_personas_that_declare_it_and_decides_n
     assert [c.name for c in rank(index, "Set the column's default value to 0.", [])] == ["persona-db"]
 
 
+def test_question_words_in_a_request_that_asks_nothing_are_no_evidence() -> None:
+    # "possible" is a question word ("is it possible to ..."): in a report of a possible failure it asks nothing.
+    index = SelectionIndex([
+        persona("persona-teacher", keywords=["possible", "how do I"]),
+        persona("persona-db", keywords=["deadlock"]),
+    ])
+    report = select(index, "possible deadlock when two workers save the same order", [])
+    assert report.persona == "persona-db"
+    assert "persona-teacher" not in [c.name for c in report.alternatives]
+    asked = select(index, "Is it possible to avoid a deadlock when two workers save the same order?", [])
+    assert "persona-teacher" in [asked.persona, *(c.name for c in asked.alternatives)]
+
+
 def test_a_practical_question_belongs_to_its_domain_not_to_the_teacher() -> None:
     index = Catalog.load(default_layers(user=False)).index
     assert select(index, "Why does my React component re-render on every keystroke?", []).persona != "persona-mentor"

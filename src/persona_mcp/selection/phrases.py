@@ -37,7 +37,8 @@ def find_hits(index: SelectionIndex, request: Request,
     counts `Request.factor` of its weight by its place, and an activity word taken from code (`optimizeDeps`) counts
     `CODE_FACTOR`: it names something rather than asks for it. A lone function word never matches
     a one-word term. A term made only of question words ("why does") is a request shape: it counts
-    `PRACTICAL_SHAPE_FACTOR` of its weight unless the request asks to be taught. Words that a longer
+    `PRACTICAL_SHAPE_FACTOR` of its weight unless the request asks to be taught, and nothing in a request that is
+    no question ("possible deadlock when ..."). Words that a longer
     phrase takes in another sense (`other_senses`: "injection" in "dependency injection") match no term for,
     and a word inside a longer term of one persona matches no one-word term of another (`_in_its_phrase`).
     """
@@ -68,6 +69,7 @@ def find_hits(index: SelectionIndex, request: Request,
                for start, end, gap, postings in places if end - start > 1 and gap == 1.0]
     places += _without_function_words(index, request, other_senses)
     found: dict[int, list[Hit]] = {}
+    asking = "question" in request.shapes
     for start, end, gap, postings in places:
         if end - start == 1 and phrases:
             postings = _in_its_phrase(postings, start, phrases)
@@ -76,6 +78,8 @@ def find_hits(index: SelectionIndex, request: Request,
         matched = " ".join(task_words[start:end])
         made: dict[tuple[int, float], Hit] = {}  # personas that share a term (`derive`) share its hit
         for persona, weight, term in postings:
+            if term.shape_only and not (asking or request.teaching):  # `teaching` is dear: read only if need be
+                continue  # question words in a request that asks nothing ("possible NPE on ...") ask nothing
             hit = made.get((id(term), weight))
             if hit is None:
                 shared = (id(term), weight)
