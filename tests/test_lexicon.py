@@ -420,7 +420,8 @@ def test_ambiguous_words_are_never_a_whole_term() -> None:
 
 # Everyday words of code and of English that one technology also uses for one of its concepts (MSW's handlers,
 # Kustomize's bases, GitLab CI's rules, RSpec's describe and context, Symfony's bundles, Node's require, ROS's topics,
-# SAML's assertions, Tokio's spawn, Pydantic's validators, Apple's Combine, Electron's IPC).
+# SAML's assertions, Tokio's spawn, Pydantic's validators, Apple's Combine, Electron's IPC, TanStack's mutations,
+# Qt's widgets, Flutter's providers, Kustomize's overlays ...).
 EVERYDAY_WORDS = ["handler", "base", "rule", "label", "router", "scope", "subscription", "operator", "collection",
                   "environment", "match", "loader", "fragment", "figure", "series", "selector", "completion", "verify",
                   "pin", "context", "describe", "factory", "bundle", "controller", "modifier", "preview", "scheme",
@@ -429,7 +430,8 @@ EVERYDAY_WORDS = ["handler", "base", "rule", "label", "router", "scope", "subscr
                   "require", "token", "prompt", "scale", "replica", "entity", "extension", "patch", "binding", "mock",
                   "prototype", "await", "transition", "serialize", "serialization", "theme", "snapshot",
                   "cancellation", "slot", "resolver", "federation", "introspection", "workspace", "gather", "topic",
-                  "assertion", "spawn", "validator", "combine", "ipc"]
+                  "assertion", "spawn", "validator", "combine", "ipc", "mutation", "widget", "provider", "permission",
+                  "gzip", "reactive", "mixin", "overlay", "artifact", "bootstrap"]
 
 
 def test_no_technology_is_named_or_signalled_by_an_everyday_word_alone() -> None:
