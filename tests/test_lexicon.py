@@ -431,7 +431,8 @@ EVERYDAY_WORDS = ["handler", "base", "rule", "label", "router", "scope", "subscr
                   "prototype", "await", "transition", "serialize", "serialization", "theme", "snapshot",
                   "cancellation", "slot", "resolver", "federation", "introspection", "workspace", "gather", "topic",
                   "assertion", "spawn", "validator", "combine", "ipc", "mutation", "widget", "provider", "permission",
-                  "gzip", "reactive", "mixin", "overlay", "artifact", "bootstrap"]
+                  "gzip", "reactive", "mixin", "overlay", "artifact", "bootstrap", "executor", "timeout", "retries",
+                  "deliver", "supply", "gym", "lane", "exchange"]
 
 
 def test_no_technology_is_named_or_signalled_by_an_everyday_word_alone() -> None:
