@@ -432,7 +432,16 @@ EVERYDAY_WORDS = ["handler", "base", "rule", "label", "router", "scope", "subscr
                   "cancellation", "slot", "resolver", "federation", "introspection", "workspace", "gather", "topic",
                   "assertion", "spawn", "validator", "combine", "ipc", "mutation", "widget", "provider", "permission",
                   "gzip", "reactive", "mixin", "overlay", "artifact", "bootstrap", "executor", "timeout", "retries",
-                  "deliver", "supply", "gym", "lane", "exchange"]
+                  "deliver", "supply", "gym", "lane", "exchange", "scene", "camera", "mesh", "chart", "axis",
+                  "tooltip", "atom", "bridge", "chunk", "procedure", "reconnect", "nav", "optimizer", "tokenizer",
+                  "trainer", "checksum", "edition", "extractor", "deserialize", "corpus", "sanitizer", "actor",
+                  "plug", "doctest", "activity", "intent", "remember", "signing", "provisioning", "ttl", "analyzer",
+                  "shard", "changelog", "baseline", "volumes", "reconciliation", "recipe", "cookbook", "pillar",
+                  "stages", "exporter", "span", "collector", "baggage", "sampler", "monitors", "claims", "tenant",
+                  "realm", "violations", "stubs", "scenario", "experiment", "sketch", "abi", "timeline", "projection",
+                  "mailbox", "singleton", "replication", "bottle", "resize", "webhook", "challenge", "macro", "pivot",
+                  "allocator", "watcher", "navbar", "depends", "blueprint", "broadcasting", "axes", "failsafe",
+                  "shuffle", "partitioning", "watermark", "csr", "breadcrumbs"]
 
 
 def test_no_technology_is_named_or_signalled_by_an_everyday_word_alone() -> None:
