@@ -169,6 +169,19 @@ def test_passwords_kept_in_plain_text_are_a_security_matter() -> None:
     assert "security" in domains.read(read_request("Passwords stored in plain text?", []))
 
 
+def test_a_two_word_phrase_of_the_lexicon_reads_with_a_few_words_between() -> None:
+    # "store passwords" is a security phrase; the asker writes "store user passwords", as a persona's two-word
+    # phrase is read with a gap too, for a little less.
+    domains = SelectionIndex([], builtin_lexicon()).domains
+    gapped = domains.read(read_request("How should I store user passwords in Postgres?", []))
+    assert gapped["security"].matched == ("store user passwords",)
+    written = domains.read(read_request("How should I store passwords in Postgres?", []))
+    assert gapped["security"].strength < written["security"].strength
+    # ... within one sentence and without a preposition between: "store the key for passwords" stores the key
+    assert "security" not in domains.read(read_request("Where do we store the key for passwords?", []))
+    assert "security" not in domains.read(read_request("We store them. User passwords come later.", []))
+
+
 @pytest.mark.parametrize("task", ["possible NPE on execution.findChilds()", "endless loop in the scheduler",
                                   "cannot borrow `*self` as immutable because it is also borrowed as mutable",
                                   "lateinit property has not been initialized", "12.go: runtime error",

@@ -20,7 +20,7 @@ from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from persona_mcp.selection import tunables as t
-from persona_mcp.selection.derive import Profile
+from persona_mcp.selection.derive import Profile, is_content
 from persona_mcp.selection.files import FilePath, Glob, GlobTable, rarity
 from persona_mcp.selection.lexical import NAMED_KINDS, Lexical, lexical
 from persona_mcp.selection.request import Request
@@ -143,7 +143,13 @@ class Domains:
         self.teaches = t.SHAPE_DOMAINS["question"] in _named_entries(profiles, ("name:", "title:"), own=True)
         # What a task's word says of an entry it names and of one it relates to (`_reading`).
         self.strengths: dict[str, tuple[float, float]] = {}
+        # Two-word phrases of content words, which a task may write with words between ("store user passwords"):
+        # the first stem -> the last stems of those it starts (`_words`).
+        self.gapped: dict[str, set[str]] = {}
         if self.tables is not None:
+            for key in self.tables.readings:
+                if len(key) == 2 and all(map(is_content, key)):
+                    self.gapped.setdefault(key[0], set()).add(key[1])
             self.strengths = {name: (_reading(self.tables, name, False), _reading(self.tables, name, True))
                               for name in self.tables.names}
 
@@ -220,7 +226,8 @@ class Domains:
     def _words(self, tables: Lexical, request: Request, files: FileReading,
                other_senses: frozenset[tuple[int, int]]) -> tuple[dict[str, list[tuple[float, str]]], set[str]]:
         """What each entry the task's words name or relate to gets from each of them: entry -> [(value, words)];
-        and the kinds of work the first sentence names by a term (for `VERB_OTHER_WORK`)."""
+        and the kinds of work the first sentence names by a term (for `VERB_OTHER_WORK`). A two-word phrase of
+        content words also counts with a few words between its two (`Request.gap_ends`), `GAP_FACTOR` as much."""
         hits: dict[str, list[tuple[float, str]]] = {}
         named_work: set[str] = set()
         stems, task_words = request.stems, request.words
@@ -229,6 +236,14 @@ class Domains:
         claims = files.claims  # one per file read (`Request.files`): none without paths
         pipeline = bool(claims) and all(_claimed_for(tables, claimed, t.PIPELINE_DOMAIN) for claimed in claims)
         tests_only = bool(claims) and all(_claimed_for(tables, claimed, t.TESTS_DOMAIN) for claimed in claims)
+
+        def aside(name: str) -> float:
+            if pipeline and name in t.WORK_DOMAINS and name not in t.PIPELINE_WORK:
+                return t.PIPELINE_WORK_FACTOR
+            if tests_only and name in t.WORK_DOMAINS and name not in t.TESTS_ONLY_WORK:
+                return t.TESTS_ONLY_WORK_FACTOR
+            return 1.0
+
         for start in range(len(stems)):
             for length in tables.lengths.get(stems[start], ()):  # the longest first
                 end = start + length
@@ -241,14 +256,17 @@ class Domains:
                 place = request.factor(start, end) * (t.CODE_FACTOR if all(request.code[start:end]) else 1.0)
                 matched = " ".join(task_words[start:end])
                 for name, related in readings:
-                    aside = 1.0
-                    if pipeline and name in t.WORK_DOMAINS and name not in t.PIPELINE_WORK:
-                        aside = t.PIPELINE_WORK_FACTOR
-                    elif tests_only and name in t.WORK_DOMAINS and name not in t.TESTS_ONLY_WORK:
-                        aside = t.TESTS_ONLY_WORK_FACTOR
-                    hits.setdefault(name, []).append((self.strengths[name][related] * place * aside, matched))
+                    hits.setdefault(name, []).append((self.strengths[name][related] * place * aside(name), matched))
                     if not related and start < request.lead and not any(request.code[start:end]):
                         named_work.update(n for n in (name, *tables.parents.get(name, ())) if n in t.WORK_DOMAINS)
+            # ... and a two-word phrase with a few words between its two ("store user passwords"), as a persona's
+            lasts = self.gapped.get(stems[start]) if start < request.text_words else None
+            for end in request.gap_ends(start, lasts) if lasts is not None else ():
+                if (start, end) not in other_senses:
+                    place = request.factor(start, end) * t.GAP_FACTOR
+                    matched = " ".join(task_words[start:end])
+                    for name, related in tables.readings[(stems[start], stems[end - 1])]:
+                        hits.setdefault(name, []).append((self.strengths[name][related] * place * aside(name), matched))
         return hits, named_work
 
     def _opening_verb(self, tables: Lexical, request: Request, files: FileReading, named_work: set[str],

@@ -10,11 +10,6 @@ from persona_mcp.selection.index import Posting, SelectionIndex
 from persona_mcp.selection.request import Request
 from persona_mcp.text import STOPWORDS
 
-# Words that end a phrase: with one of them between its two words, the second says where or what for, not what
-# the first acts on ("Build the AST in sql-orm-client" builds no SQL).
-_BREAKS = frozenset({"in", "on", "at", "for", "from", "to", "with", "by", "of", "into", "onto", "via", "under",
-                     "over", "after", "before", "within", "without", "across", "through", "between"})
-
 
 @dataclass(slots=True)  # not frozen: a request makes thousands, and a frozen dataclass is slow to build
 class Hit:
@@ -32,7 +27,7 @@ def find_hits(index: SelectionIndex, request: Request,
     """Every term that occurs in the task, per persona, with overlaps settled (see `_settle`).
 
     A term matches where the task's stems read the same, or, for a two-word phrase of content
-    words, with up to `PHRASE_GAP` words between its two words (none of them a preposition, `_BREAKS`); a phrase
+    words, with up to `PHRASE_GAP` words between its two words (`Request.gap_ends`); a phrase
     lies within one sentence (`Request.one_sentence`). A match
     counts `Request.factor` of its weight by its place, and an activity word taken from code (`optimizeDeps`) counts
     `CODE_FACTOR`: it names something rather than asks for it. A lone function word never matches
@@ -61,10 +56,8 @@ def find_hits(index: SelectionIndex, request: Request,
                 places.append((start, end, 1.0, postings))
         lasts = index.gapped.get(first) if start < request.text_words else None  # a path's words are read as written
         if lasts is not None:
-            for end in range(start + 3, min(start + 3 + t.PHRASE_GAP, count + 1)):
-                if stems[end - 1] in lasts and not any(w in _BREAKS for w in task_words[start + 1:end - 1]) \
-                        and request.one_sentence(start, end):
-                    places.append((start, end, t.GAP_FACTOR, index.postings[(first, stems[end - 1])]))
+            for end in request.gap_ends(start, lasts):
+                places.append((start, end, t.GAP_FACTOR, index.postings[(first, stems[end - 1])]))
     phrases = [(start, end, {posting[0] for posting in postings})
                for start, end, gap, postings in places if end - start > 1 and gap == 1.0]
     places += _without_function_words(index, request, other_senses)

@@ -247,6 +247,11 @@ _CHOICE = re.compile(r"\b(?:or|vs\.?|versus|should we|worth it)\b", re.IGNORECAS
 _VERSUS = re.compile(r"\b(?:vs\.?|versus)\s", re.IGNORECASE)
 _OR = re.compile(r"\w\s+or\s+(?:just\s+)?\w", re.IGNORECASE)
 
+# Words that end a phrase: with one of them between its two words, the second says where or what for, not what
+# the first acts on ("Build the AST in sql-orm-client" builds no SQL).
+_PHRASE_BREAKS = frozenset({"in", "on", "at", "for", "from", "to", "with", "by", "of", "into", "onto", "via", "under",
+                            "over", "after", "before", "within", "without", "across", "through", "between"})
+
 
 @dataclass(frozen=True)
 class Request:
@@ -377,6 +382,15 @@ class Request:
         from a sample of its files, as a task is read from its start (`READ_CHARS`).
         """
         return [read_path(path) for path in sampled(self.paths)]
+
+    def gap_ends(self, start: int, lasts: AbstractSet[str]) -> list[int]:
+        """Where a two-word phrase of content words that starts at word `start` ends, when the task writes other
+        words between its two: up to `PHRASE_GAP` of them, none a preposition (`_PHRASE_BREAKS`), in one sentence
+        of the text. `lasts`: the last stems of the phrases that start there."""
+        stems, words = self.stems, self.words
+        return [end for end in range(start + 3, min(start + 3 + t.PHRASE_GAP, len(stems) + 1))
+                if stems[end - 1] in lasts and _PHRASE_BREAKS.isdisjoint(words[start + 1:end - 1])
+                and self.one_sentence(start, end)]
 
     def one_sentence(self, start: int, end: int) -> bool:
         """Whether the words `start` to `end` lie in one sentence: a phrase never runs from one into the next

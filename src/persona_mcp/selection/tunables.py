@@ -217,7 +217,8 @@ LEXICON_REACH = ("activity-keywords", "trigger-keywords", "name", "title", "trig
                  "description")
 # A word of a phrase adds this much on top of the first: "race condition" says more than "race".
 PHRASE_BONUS = 0.5
-# Words that may stand between the two words of a two-word phrase, and what such a match is worth.
+# Words that may stand between the two words of a two-word phrase (a persona's or the lexicon's: "store user
+# passwords" says "store passwords"), and what such a match is worth.
 PHRASE_GAP = 3
 GAP_FACTOR = 0.85
 # Rarity: a term claimed by many personas tells them apart poorly, but the words that define roles
