@@ -162,6 +162,7 @@ def test_a_design_record_or_proposal_is_architecture_by_its_name(task: str) -> N
 def test_a_process_whose_resident_set_size_grows_is_a_performance_matter() -> None:
     domains = SelectionIndex([], builtin_lexicon()).domains
     assert "performance" in domains.read(read_request("The worker's resident set size grows all day", []))
+    assert "performance" in domains.read(read_request("Why does the heap keep growing", []))
 
 
 def test_passwords_kept_in_plain_text_are_a_security_matter() -> None:

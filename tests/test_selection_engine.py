@@ -124,6 +124,18 @@ def test_question_words_in_a_request_that_asks_nothing_are_no_evidence() -> None
     assert "persona-teacher" in [asked.persona, *(c.name for c in asked.alternatives)]
 
 
+def test_a_question_phrase_with_a_verb_of_need_or_use_is_the_questions_shape() -> None:
+    # "do I need", "should I use": the words of asking, not a subject. In a question about one's own system they
+    # count the practical share, as "how do I" does, so the subject's persona answers.
+    index = SelectionIndex([
+        persona("persona-teacher", keywords=["do I need", "should I use"]),
+        persona("persona-db", keywords=["row lock"]),
+    ])
+    for task in ("Do I need a row lock when my two workers save the same order?",
+                 "Should I use a row lock when our two workers save the same order?"):
+        assert select(index, task, []).persona == "persona-db", task
+
+
 def test_a_practical_question_belongs_to_its_domain_not_to_the_teacher() -> None:
     index = Catalog.load(default_layers(user=False)).index
     assert select(index, "Why does my React component re-render on every keystroke?", []).persona != "persona-mentor"

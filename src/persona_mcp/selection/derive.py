@@ -68,11 +68,12 @@ ROLE_WORDS = frozenset({
 # experience (on the public catalogs: +49 top-1 answers over the labelled foreign sets, none of the built-in's).
 CHECKER_WORDS = frozenset({"reviewer", "auditor", "tester", "inspector", "checker", "review", "audit", "architect",
                            "optimizer"})
-# Words of a question that make it one, not what it is about ("how do I", "why does", "can I").
+# Words of a question that make it one, not what it is about ("how do I", "why does", "can I", "do I need", "should I
+# use").
 QUESTION_WORDS = frozenset({
     "how", "why", "what", "whats", "when", "where", "which", "who", "can", "could", "should", "would", "will",
     "do", "does", "did", "is", "are", "i", "my", "it", "there", "possible", "way", "difference", "mean",
-    "means", "meaning",
+    "means", "meaning", "need", "use", "get", "want", "know",
 })
 # Where a stretch of prose splits into items: punctuation, the end of a sentence ("... maintainability. Use
 # immediately after writing ..." is two), and words that join items of a list.
