@@ -136,6 +136,16 @@ def test_a_question_phrase_with_a_verb_of_need_or_use_is_the_questions_shape() -
         assert select(index, task, []).persona == "persona-db", task
 
 
+def test_a_questions_label_or_a_request_for_advice_is_no_request_to_be_taught() -> None:
+    # "Question:" before an issue's title, or "would you recommend", says that something is asked, as the shape does:
+    # what is asked about decides.
+    index = Catalog.load(default_layers(user=False)).index
+    for task, expected in [("Question: can I access request.user in serializer validate_field() function?",
+                            "persona-backend"),
+                           ("In which layer would you recommend placing the validation logic?", "persona-architect")]:
+        assert select(index, task, []).persona == expected, task
+
+
 def test_a_practical_question_belongs_to_its_domain_not_to_the_teacher() -> None:
     index = Catalog.load(default_layers(user=False)).index
     assert select(index, "Why does my React component re-render on every keystroke?", []).persona != "persona-mentor"
