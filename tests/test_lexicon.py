@@ -386,6 +386,8 @@ OTHER_SENSES = [
     ("Users get logged out randomly after the last deploy", "observability"),
     # asyncio gathers coroutines, and everyone else requirements and feedback
     ("Gathering requirements from the product team before the sprint", "asyncio"),
+    # one sense per text: the injections of a text about dependency injection are dependencies injected
+    ("How many injections is acceptable in one class when using dependency injection", "security"),
 ]
 
 

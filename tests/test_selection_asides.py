@@ -171,6 +171,9 @@ def test_work_named_to_say_when_something_began_is_not_the_work(task: str, timin
     ("Is it wrong to use a boolean parameter to determine behavior?", ["wrong"]),
     ("Would it be wrong to call an async function in a constructor?", ["wrong"]),
     ("The totals come out wrong to the cent", []), ("What is wrong with my query?", []),
+    # A block of code, or a try block, is a stretch of code: nothing is blocked.
+    ("why last output varies in this block of python code?", ["block"]),
+    ("Move the retry into the try block", ["block"]), ("Block requests from unknown origins", []),
 ])
 def test_a_word_of_work_in_its_everyday_sense_is_marked(task: str, everyday: list[str]) -> None:
     request = read_request(task, [])

@@ -146,6 +146,10 @@ _EVERYDAY_SENSES: tuple[tuple[tuple[str, ...], str], ...] = (
     # "Is it wrong to use a boolean parameter ...?", "would it be wrong to ...": a practice judged, no failure reported
     (("wrong",), r"\b(?:(?:is|was)\s+(?:it|this|that)|it\s+be)\s+(?:really\s+|so\s+|always\s+)?"
                  r"(?P<judged>wrong)\s+to\b"),
+    # "this block of python code", "a try block": a stretch of code, nothing blocked
+    (("block",), r"(?P<stretch>blocks?)\s+of\s+(?:[\w+#.-]+\s+)?(?:code|statements?|lines?)\b"
+                 r"|(?:code|try|catch|except|finally|if|else|with|unsafe|async|static|synchronized|do)\s+"
+                 r"(?P<statement>blocks?)\b"),
     # "for example, ...", "explain it with a simple example": how something is told, not documentation work
     (("example",), r"for\s+(?P<instance>example)\b|with\s+(?:an?\s+|some\s+)?(?:(?:simple|small|short|concrete"
                    r"|minimal|quick|real|code)\s+)?(?P<shown>examples?)\b"),

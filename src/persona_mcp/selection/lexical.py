@@ -103,7 +103,8 @@ class Lexical:
         or of an entry that belongs to one of these keep their sense ("ci" in "Travis CI", "css" in "CSS
         modules"); so does a language's, a technology's or a tool's name beside the name of a thing of its own
         inside the name of a tool ("python" in "python unittest", "aws" in "aws cli"), while a word of the trade
-        there still does not ("cli"), nor a name that is a word of one longer name ("json" of "JSON Web Token")."""
+        there still does not ("cli"), nor a name that is a word of one longer name ("json" of "JSON Web Token"). A word
+        taken in another sense has it wherever the text writes it alone."""
         spans: set[tuple[int, int]] = set()
         for start in range(len(stems)):
             for length in self.lengths.get(stems[start], ()):
@@ -124,6 +125,10 @@ class Lexical:
                                 or (named_apart and self.kinds[entry] in NAMED_KINDS and not related)
                                 for entry, related in inner):
                             spans.add((first, last))
+        # One sense per text: a word that a phrase takes in another sense has it wherever the text uses it alone
+        # ("How many injections in one class, with dependency injection?" asks of dependencies, not of attacks).
+        taken = {stems[first] for first, last in spans if last - first == 1}
+        spans.update((at, at + 1) for at, found in enumerate(stems) if found in taken)
         return frozenset(spans)
 
     def names_a_thing(self, stem: str) -> bool:
