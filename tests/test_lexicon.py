@@ -388,6 +388,8 @@ OTHER_SENSES = [
     ("Gathering requirements from the product team before the sprint", "asyncio"),
     # one sense per text: the injections of a text about dependency injection are dependencies injected
     ("How many injections is acceptable in one class when using dependency injection", "security"),
+    # ... and a fixture injected into a test by name is pytest's
+    ("Is there any known workaround for direct fixture injection in unittest test cases?", "security"),
 ]
 
 
