@@ -159,6 +159,12 @@ def test_a_design_record_or_proposal_is_architecture_by_its_name(task: str) -> N
     assert "architecture" in domains.read(read_request(task, []))
 
 
+def test_asking_for_the_fastest_way_is_a_performance_matter() -> None:
+    domains = SelectionIndex([], builtin_lexicon()).domains
+    assert "performance" in domains.read(read_request("What is the fastest way to send 100,000 HTTP requests?", []))
+    assert "performance" in domains.read(read_request("The most efficient way to merge two sorted lists?", []))
+
+
 def test_a_process_whose_resident_set_size_grows_is_a_performance_matter() -> None:
     domains = SelectionIndex([], builtin_lexicon()).domains
     assert "performance" in domains.read(read_request("The worker's resident set size grows all day", []))
@@ -186,7 +192,8 @@ def test_a_two_word_phrase_of_the_lexicon_reads_with_a_few_words_between() -> No
 @pytest.mark.parametrize("task", ["possible NPE on execution.findChilds()", "endless loop in the scheduler",
                                   "cannot borrow `*self` as immutable because it is also borrowed as mutable",
                                   "lateinit property has not been initialized", "12.go: runtime error",
-                                  "Lifetime error in the tokenizer"])
+                                  "Lifetime error in the tokenizer", "What killed my process and why?",
+                                  "Process exit with code 0 without any explicit call to process.exit()"])
 def test_how_programmers_name_a_crash_or_a_hang_is_debugging(task: str) -> None:
     domains = SelectionIndex([], builtin_lexicon()).domains
     assert "debugging" in domains.read(read_request(task, []))
