@@ -68,8 +68,7 @@ ROLE_WORDS = frozenset({
 # experience (on the public catalogs: +49 top-1 answers over the labelled foreign sets, none of the built-in's).
 CHECKER_WORDS = frozenset({"reviewer", "auditor", "tester", "inspector", "checker", "review", "audit", "architect",
                            "optimizer"})
-# Words of a question that make it one, not what it is about ("how do I", "why does", "can I", "do I need", "should I
-# use").
+# Words of a question that make it one, not what it is about ("how do I", "why does", "do I need", "should I use").
 QUESTION_WORDS = frozenset({
     "how", "why", "what", "whats", "when", "where", "which", "who", "can", "could", "should", "would", "will",
     "do", "does", "did", "is", "are", "i", "my", "it", "there", "possible", "way", "difference", "mean",

@@ -384,9 +384,8 @@ class Request:
         return [read_path(path) for path in sampled(self.paths)]
 
     def gap_ends(self, start: int, lasts: AbstractSet[str]) -> list[int]:
-        """Where a two-word phrase of content words that starts at word `start` ends, when the task writes other
-        words between its two: up to `PHRASE_GAP` of them, none a preposition (`_PHRASE_BREAKS`), in one sentence
-        of the text. `lasts`: the last stems of the phrases that start there."""
+        """Where a two-word phrase that starts at word `start` ends (`lasts`: the last stems of those that start
+        there), with up to `PHRASE_GAP` words between its two, none a preposition (`_PHRASE_BREAKS`), in a sentence."""
         stems, words = self.stems, self.words
         return [end for end in range(start + 3, min(start + 3 + t.PHRASE_GAP, len(stems) + 1))
                 if stems[end - 1] in lasts and _PHRASE_BREAKS.isdisjoint(words[start + 1:end - 1])
