@@ -159,6 +159,18 @@ def test_a_design_record_or_proposal_is_architecture_by_its_name(task: str) -> N
     assert "architecture" in domains.read(read_request(task, []))
 
 
+@pytest.mark.parametrize(("task", "entry"), [
+    ("Why do some specs pass when run alone, but fail when run as a group?", "testing"),  # order-dependent tests
+    ("Source of memory increase", "performance"),
+    ("Naming Classes - How to avoid calling everything a Manager?", "refactoring"),
+    ("Is naming variables after their type a bad practice?", "refactoring"),
+    ("Should services always return DTOs, or can they also return domain models?", "architecture"),
+    ("In which layer would you recommend placing the validation logic?", "architecture"),
+])
+def test_how_developers_ask_about_their_tests_memory_names_and_layers(task: str, entry: str) -> None:
+    assert entry in SelectionIndex([], builtin_lexicon()).domains.read(read_request(task, []))
+
+
 def test_asking_for_the_fastest_way_is_a_performance_matter() -> None:
     domains = SelectionIndex([], builtin_lexicon()).domains
     assert "performance" in domains.read(read_request("What is the fastest way to send 100,000 HTTP requests?", []))
