@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from persona_mcp.lexicon import Lexicon, LexiconEntry, builtin_lexicon
 from persona_mcp.loader import parse_persona
 from persona_mcp.model import Persona
@@ -82,9 +84,13 @@ def test_sections_that_say_when_a_persona_applies_are_read() -> None:
 def test_the_items_of_a_section_that_says_when_a_persona_applies_name_what_it_is_about() -> None:
     body = "# Helper\n\n## Focus areas\n- pytest suites\n- root cause of crashes\n\n## Workflow\n- performance\n"
     entries = Deriver(LEXICON).derive(agent("helper", "A helper.", body=body)).entries
-    assert entries["pytest"] == (tunables.OTHER_REACH, "section: Focus areas: pytest")
+    # ... less than a trigger clause does: an item of a section counts its source's share of the full reach
+    section = tunables.OTHER_REACH * tunables.SOURCE_WEIGHT["section"] / tunables.FULL_REACH_WEIGHT
+    assert entries["pytest"] == (pytest.approx(section), "section: Focus areas: pytest")
     assert entries["debugging"][1].startswith("section: Focus areas: ")
     assert "performance" not in entries  # an ordinary section says how, not when
+    clause = Deriver(LEXICON).derive(agent("helper", "Use this agent when pytest suites fail.")).entries
+    assert clause["pytest"] == (tunables.OTHER_REACH, "trigger-clause: pytest")
 
 
 def test_a_phrase_of_the_lexicon_inside_a_longer_item_names_its_entry() -> None:

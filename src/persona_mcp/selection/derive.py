@@ -442,11 +442,11 @@ def _entries(build: _Builder, deriver: Deriver, short_name: str, title: str) -> 
     """The lexicon entries the persona is about: entry -> (how much, where it is named).
 
     An entry counts by where it is named: its name or title (1, shared among the entries the name names, see
-    `IDENTITY_SPREAD`), a declared keyword, a trigger clause, a section, the description (their source weights, at
-    most `OTHER_REACH`). A word of the name also names an entry whose term it extends by a role ending ("architect"
-    and architecture, "debugger" and debugging). A related word names its entry at `RELATED_REACH` of that. Each
-    entry passes `PARENT_SHARE` of its weight on to the domains it belongs to; a technology or a tool the name names
-    passes `NAME_PARENT_SHARE` (jest-expert is a testing persona).
+    `IDENTITY_SPREAD`), a declared keyword, a trigger clause, a section, the description (`OTHER_REACH`, less for a
+    source weaker than `FULL_REACH_WEIGHT`). A name's word also names an entry whose term it extends by a role ending
+    ("architect" and architecture). A related word names its entry at `RELATED_REACH` of that. Each entry passes
+    `PARENT_SHARE` of its weight on to the domains it belongs to; a technology or a tool the name names passes
+    `NAME_PARENT_SHARE` (jest-expert is a testing persona).
     """
     found: dict[str, tuple[float, str]] = {}
     identity: set[str] = set()
@@ -475,7 +475,7 @@ def _entries(build: _Builder, deriver: Deriver, short_name: str, title: str) -> 
             continue  # most of a persona's terms name no entry
         terms_of, related_of = tables.keys.get(term.key, ()), tables.related.get(term.key, ())
         written = min(len(term.key), len(term.text.split()))
-        reach = min(term.weight / (1 + t.PHRASE_BONUS * (written - 1)), t.OTHER_REACH)
+        reach = t.OTHER_REACH * min(1.0, term.weight / (1 + t.PHRASE_BONUS * (written - 1)) / t.FULL_REACH_WEIGHT)
         for entry in terms_of:
             name(entry, reach, f"{source}: {term.text}")
         for entry in related_of:
