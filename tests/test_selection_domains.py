@@ -89,6 +89,7 @@ def test_a_complexity_class_says_the_task_is_about_performance(task: str) -> Non
 @pytest.mark.parametrize(("task", "entry"), [
     ("Add a timeout to runSmokeTest", "performance"),  # a limit on waiting, not a speed
     ("Spring Boot REST service exception handling", "debugging"),  # how code handles errors, not a failure seen
+    ("We held a RwLock across an await boundary", "architecture"),  # no boundary between parts of a system
 ])
 def test_words_that_name_no_kind_of_work_alone_say_nothing_of_it(task: str, entry: str) -> None:
     assert entry not in SelectionIndex([], builtin_lexicon()).domains.read(read_request(task, []))
