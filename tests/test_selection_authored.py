@@ -45,6 +45,8 @@ def test_a_heading_of_both_kinds_or_of_working_rules_says_neither() -> None:
     ("Service Boundaries", None), ("Error Boundaries & Suspense", None), ("Error Handling and Boundaries", None),
     ("Never", True), ("What I never do", True), ("NEVER MAKE UP ANSWERS", None),  # a rule for how to work
     ("Common Performance Anti-Patterns", None), ("Anti-Patterns to Avoid", None),  # what the persona fixes
+    # how a persona uses an MCP server's tools ("Debug risk limit violations") says nothing of when it applies
+    ("Enhanced Capabilities with MCP Tools", None), ("Core Capabilities", False),
 ])
 def test_a_heading_says_what_a_persona_wont_do_only_of_the_persona_itself(heading: str, kind: bool | None) -> None:
     assert section_kind(heading) is kind

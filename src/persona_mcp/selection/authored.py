@@ -50,8 +50,9 @@ _BOUNDARIES = re.compile(r"^[\W\d_]*(?:(?:scope|agent|role|my|your|persona|opera
                          r"boundar(?:y|ies)\b(?:\s+summary)?(?:\s*(?:and|&)\s+.*)?\W*$", re.IGNORECASE)
 # A heading of both ("Do's and Don'ts") or of rules for how to work ("Scope and honesty rules") says neither.
 # Nor do the anti-patterns of a persona's own field ("Common Performance Anti-Patterns", "Anti-Patterns to Avoid"):
-# they are what it finds and fixes.
-_SECTION_MIXED = re.compile(r"\bdo'?s\b.*\bdon'?ts\b|\brules\b|anti-?patterns?\b", re.IGNORECASE)
+# they are what it finds and fixes. Nor does how it uses an MCP server's tools ("Enhanced Capabilities with MCP Tools:
+# ... Debug risk limit violations").
+_SECTION_MIXED = re.compile(r"\bdo'?s\b.*\bdon'?ts\b|\brules\b|anti-?patterns?\b|\bmcp\b", re.IGNORECASE)
 MAX_SECTION_ITEMS = 40  # items read per section
 # The examples Claude Code's agent descriptions carry: "<example>Context: ... user: "..." assistant: "..."
 # <commentary>...</commentary></example>". The context and what the user says are prose about when the
