@@ -174,6 +174,9 @@ def test_work_named_to_say_when_something_began_is_not_the_work(task: str, timin
     # A block of code, or a try block, is a stretch of code: nothing is blocked.
     ("why last output varies in this block of python code?", ["block"]),
     ("Move the retry into the try block", ["block"]), ("Block requests from unknown origins", []),
+    # Archives are unpacked; code is extracted into a function.
+    ("Reject symlinks that point outside the workspace when extracting archives", ["extracting"]),
+    ("Extract the validation into a helper", []),
 ])
 def test_a_word_of_work_in_its_everyday_sense_is_marked(task: str, everyday: list[str]) -> None:
     request = read_request(task, [])

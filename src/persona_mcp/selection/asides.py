@@ -146,6 +146,9 @@ _EVERYDAY_SENSES: tuple[tuple[tuple[str, ...], str], ...] = (
     # "Is it wrong to use a boolean parameter ...?", "would it be wrong to ...": a practice judged, no failure reported
     (("wrong",), r"\b(?:(?:is|was)\s+(?:it|this|that)|it\s+be)\s+(?:really\s+|so\s+|always\s+)?"
                  r"(?P<judged>wrong)\s+to\b"),
+    # "when extracting archives", "extract the zip": unpacking files, no code extracted into a function
+    (("extract",), r"(?P<unpack>extract(?:s|ed|ing)?)\s+(?:(?:the|an?|all|its|their|our|compressed|downloaded"
+                   r"|uploaded|nested)\s+){0,2}(?:archives?|zips?|zip files?|tarballs?|tar files?|tars?|jars?)\b"),
     # "this block of python code", "a try block": a stretch of code, nothing blocked
     (("block",), r"(?P<stretch>blocks?)\s+of\s+(?:[\w+#.-]+\s+)?(?:code|statements?|lines?)\b"
                  r"|(?:code|try|catch|except|finally|if|else|with|unsafe|async|static|synchronized|do)\s+"
