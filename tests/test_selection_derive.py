@@ -371,6 +371,19 @@ def test_a_persona_named_for_a_tool_is_about_its_domain_more_than_one_that_menti
     assert select(index, "Enable the binary response test for all presets", []).persona == "jest-expert"
 
 
+def test_go_in_a_name_or_in_prose_is_the_language_not_the_verb() -> None:
+    # A task reads "our Go service" as the language ("golang"); a persona's name and prose are read the same way.
+    deriver = Deriver(builtin_lexicon())
+    expert = deriver.derive(agent("go-expert", "Senior Go engineer for services and CLI tools."))
+    assert expert.entries["go"][1] == "name: golang"
+    assert "golang" in [term.text for term in expert.terms]
+    prose = deriver.derive(agent("backend-helper", "Builds services in Go 1.22 and Python."))
+    assert prose.entries["go"][1].startswith("description: golang")
+    # ... but a name where "go" is the verb of a phrase, and a sentence that opens with the verb, are not about Go
+    assert "go" not in deriver.derive(agent("go-to-market-strategist", "Plans launches.")).entries
+    assert "go" not in deriver.derive(agent("release-helper", "Go through the release checklist.")).entries
+
+
 def test_a_product_name_written_in_camel_case_in_a_title_stays_one_word() -> None:
     # "NestJS" is one name, as a task reads it: its "js" does not make the agent a match for Next.js.
     lexicon = builtin_lexicon()

@@ -313,3 +313,19 @@ def _opens_sentence(text: str, at: int) -> bool:
 def stem_key(text: str) -> tuple[str, ...]:
     """The stems of a text's words as a tuple: how trigger phrases are indexed."""
     return tuple(stem(w) for w in words(text))
+
+
+# Go, the language, in a persona's prose: capitalised after a word ("Senior Go engineer", "services in Go") or before
+# its version ("Go 1.21+"), as a task's words read it (`analyse`); not the verb that opens a sentence or an item.
+_GO_IN_PROSE = re.compile(r"(?<=[\w,;)] )Go\b(?!['\u2019-])|\bGo(?= \d)|\AGo\Z")
+
+
+def go_named(text: str) -> str:
+    """The text with Go, the language, written as the one word no verb shares ("golang")."""
+    return _GO_IN_PROSE.sub("golang", text) if "Go" in text else text
+
+
+def go_in_name(name_words: list[str]) -> list[str]:
+    """A persona's name's words with "go" read as the language ("go-expert"), not the verb of "go-to-market"."""
+    return ["golang" if word == "go" and name_words[at + 1:at + 2] != ["to"] else word
+            for at, word in enumerate(name_words)]

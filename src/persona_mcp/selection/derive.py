@@ -24,7 +24,7 @@ from persona_mcp.selection import tunables as t
 from persona_mcp.selection.authored import description_parts, section_kind, sections
 from persona_mcp.selection.files import FileTrigger
 from persona_mcp.selection.lexical import Lexical, lexical
-from persona_mcp.text import STOPWORDS, stem, words
+from persona_mcp.text import STOPWORDS, go_in_name, go_named, stem, words
 
 if TYPE_CHECKING:
     from persona_mcp.lexicon import Lexicon
@@ -124,11 +124,7 @@ def is_content(word: str) -> bool:
     return len(word) > 1 and not word.isdigit() and word not in STOPWORDS and word not in PROSE_FILLER
 
 
-SHAPE_WORDS = STOPWORDS | QUESTION_WORDS
-
-
-def _is_shape_only(key_words: list[str]) -> bool:
-    return SHAPE_WORDS.issuperset(key_words)
+SHAPE_WORDS = STOPWORDS | QUESTION_WORDS  # a phrase made only of these is a request shape ("how do I")
 
 
 class _Phrase(NamedTuple):  # a tuple, not a frozen dataclass: a 1,000-persona catalog makes ~12,000, five times faster
@@ -179,10 +175,10 @@ class _Phrases:
         found = self.items.get((item, negative))
         if found is not None:
             return found
-        item_words = words(item, self.names)
+        item_words = words(go_named(item), self.names)
         content = [word for word in item_words if is_content(word)]
         if not content:
-            shape = 1 < len(item_words) <= MAX_ITEM_WORDS and _is_shape_only(item_words)
+            shape = 1 < len(item_words) <= MAX_ITEM_WORDS and SHAPE_WORDS.issuperset(item_words)
             found = ((item, True),) if shape else ()
         elif negative:
             found = ((" ".join(content), False),) if len(content) <= MAX_ITEM_WORDS else ()
@@ -218,7 +214,7 @@ class _Phrases:
 
     def _read(self, text: str) -> _Phrase:
         text = text.strip().strip(".\"'`*_").strip()
-        found = words(text, self.names)
+        found = words(go_named(text), self.names)
         key = tuple(map(stem, found))
         known = self.known
         return _Phrase(
@@ -228,7 +224,7 @@ class _Phrases:
             framed=len(found) < 2 or (is_content(found[0]) and is_content(found[-1])),
             unknown=known is not None and key not in known and not any((k,) in known for k in key),
             written=min(len(key), len(text.split())),
-            shape_only=_is_shape_only(found),
+            shape_only=SHAPE_WORDS.issuperset(found),
         )
 
 
@@ -325,7 +321,8 @@ class Deriver:
         found: dict[str, tuple[float, str]] = {}
         if tables is None:
             return found, 0
-        name_words = [tables.unversioned(w) for w in _NAME_SPLIT.split(text.lower()) if w and w not in ROLE_WORDS]
+        parts = go_in_name(_NAME_SPLIT.split(text.lower()))
+        name_words = [tables.unversioned(w) for w in parts if w and w not in ROLE_WORDS]
         stems = [stem(w) for w in name_words]
         head_at = head_index(name_words)
         covered: set[int] = set()
@@ -388,8 +385,8 @@ class Deriver:
                     build.add(other, f"{SYNONYMS} {text} ({source})", kind, w[source] * t.SYNONYM_SHARE, declared=True)
         for text in spec.negative_keywords:
             build.add(text, "negative-keywords", "negative", w["negative-keywords"], declared=True)
-        for source, name_words in (("name", _NAME_PARTS.split(persona.short_name.lower())),
-                                   ("title", words(persona.title, self.phrases.names))):
+        for source, name_words in (("name", go_in_name(_NAME_PARTS.split(persona.short_name.lower()))),
+                                   ("title", go_in_name(words(persona.title, self.phrases.names)))):
             name_words = [word for word in name_words if word and word not in ROLE_WORDS]
             head_at = head_index(name_words)
             for at, word in enumerate(name_words):  # "growth" of growth-loops only qualifies its head
