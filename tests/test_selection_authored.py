@@ -47,6 +47,9 @@ def test_a_heading_of_both_kinds_or_of_working_rules_says_neither() -> None:
     ("Common Performance Anti-Patterns", None), ("Anti-Patterns to Avoid", None),  # what the persona fixes
     # how a persona uses an MCP server's tools ("Debug risk limit violations") says nothing of when it applies
     ("Enhanced Capabilities with MCP Tools", None), ("Core Capabilities", False),
+    # what the persona does not do, however it is put
+    ("What This Agent DOES NOT DO (Tactical DDD / Implementation)", True), ("What this agent does", False),
+    ("Not responsible for", True),
 ])
 def test_a_heading_says_what_a_persona_wont_do_only_of_the_persona_itself(heading: str, kind: bool | None) -> None:
     assert section_kind(heading) is kind

@@ -39,7 +39,7 @@ _SECTION_TRIGGER = re.compile(
     re.IGNORECASE,
 )
 _SECTION_BOUNDARY = re.compile(
-    r"will not|won'?t|do not|don'?t|out of scope|not for|avoid\b(?!-)|limitations"
+    r"will not|won'?t|do(?:es)? not|don'?t|doesn'?t|not responsible|out of scope|not for|avoid\b(?!-)|limitations"
     r"|^\W*(?:what \w+ )?never(?: do(?:es)?)?\W*$",  # "Never", "What I never do"; not a rule ("NEVER MAKE UP ANSWERS")
     re.IGNORECASE,
 )
