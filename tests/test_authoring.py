@@ -181,16 +181,16 @@ def test_validate_warns_about_a_persona_with_too_little_selectable_text(
     assert "trigger-keywords" in warning and "Use this agent when" in warning and "trigger-files" in warning
 
 
-@pytest.mark.parametrize(("relative", "scope"), [
-    (".cursor/rules/go.mdc", 'globs: ["**/*.go"]'),
-    (".github/instructions/go.instructions.md", "applyTo: '**/*.go'"),
-    ("go.md", "name: go\ntrigger-files: ['**/*.go']"),
+@pytest.mark.parametrize(("relative", "scope"), [  # a house style: a name that says nothing of its subject
+    (".cursor/rules/house.mdc", 'globs: ["**/*.go"]'),
+    (".github/instructions/house.instructions.md", "applyTo: '**/*.go'"),
+    ("house.md", "name: house\ntrigger-files: ['**/*.go']"),
 ])
 def test_the_selectability_warning_of_a_persona_with_globs_does_not_ask_for_globs(
         capsys: pytest.CaptureFixture[str], tmp_path: Path, relative: str, scope: str) -> None:
     path = tmp_path / relative
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(f"---\ndescription: Go style\n{scope}\n---\nUse gofmt.\n", encoding="utf-8")
+    path.write_text(f"---\ndescription: Our way of working\n{scope}\n---\nUse gofmt.\n", encoding="utf-8")
     code, _, err = run(capsys, "validate", str(path))
     assert code == EXIT_OK
     (warning,) = err.splitlines()
