@@ -167,6 +167,7 @@ def test_a_design_record_or_proposal_is_architecture_by_its_name(task: str) -> N
     ("Is naming variables after their type a bad practice?", "refactoring"),
     ("Should services always return DTOs, or can they also return domain models?", "architecture"),
     ("In which layer would you recommend placing the validation logic?", "architecture"),
+    ("What is recommended method of overriding dependent chart default values?", "helm"),
 ])
 def test_how_developers_ask_about_their_tests_memory_names_and_layers(task: str, entry: str) -> None:
     assert entry in SelectionIndex([], builtin_lexicon()).domains.read(read_request(task, []))

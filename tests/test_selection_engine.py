@@ -142,7 +142,8 @@ def test_a_questions_label_or_a_request_for_advice_is_no_request_to_be_taught() 
     index = Catalog.load(default_layers(user=False)).index
     for task, expected in [("Question: can I access request.user in serializer validate_field() function?",
                             "persona-backend"),
-                           ("In which layer would you recommend placing the validation logic?", "persona-architect")]:
+                           ("In which layer would you recommend placing the validation logic?", "persona-architect"),
+                           ("Curious: why commit .env files?", "persona-security")]:
         assert select(index, task, []).persona == expected, task
 
 
